@@ -1,0 +1,54 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+  name: "orgwiz",
+  platforms: [.macOS(.v14)],
+  products: [
+    .executable(name: "orgwiz", targets: ["orgwiz"])
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+    .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+  ],
+  targets: [
+    // Lossless, fast JSON values, parser, writer and JSON pointers. No dependencies.
+    .target(name: "OrgWizJSON"),
+    // The pure core: org model, procedures, steps, validation, evaluation, rendering. No I/O.
+    .target(
+      name: "OrgWizCore",
+      dependencies: ["OrgWizJSON", .product(name: "Yams", package: "Yams")]
+    ),
+    // Terminal prompters and terminal facts (isatty, width, colour).
+    .target(name: "OrgWizTerminal", dependencies: ["OrgWizCore"]),
+    // The argument-parser commands, file I/O and exit codes; runnable in-process by tests.
+    .target(
+      name: "OrgWizCLI",
+      dependencies: [
+        "OrgWizCore", "OrgWizJSON", "OrgWizTerminal",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    // The one-file executable.
+    .executableTarget(name: "orgwiz", dependencies: ["OrgWizCLI"]),
+    // Helpers used only by tests: scripted prompter, fixtures, snapshots, temp dirs.
+    .target(
+      name: "OrgWizTestSupport",
+      dependencies: ["OrgWizCore", "OrgWizCLI", "OrgWizJSON"]
+    ),
+    .testTarget(name: "OrgWizJSONTests", dependencies: ["OrgWizJSON"]),
+    .testTarget(
+      name: "OrgWizCoreTests",
+      dependencies: [
+        "OrgWizCore", "OrgWizJSON", "OrgWizTestSupport",
+        .product(name: "PropertyBased", package: "swift-property-based"),
+      ]
+    ),
+    .testTarget(
+      name: "OrgWizCLITests",
+      dependencies: ["OrgWizCLI", "OrgWizCore", "OrgWizJSON", "OrgWizTestSupport"]
+    ),
+  ],
+  swiftLanguageModes: [.v6]
+)
