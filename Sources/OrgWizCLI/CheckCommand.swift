@@ -1,0 +1,42 @@
+import ArgumentParser
+import OrgWizCore
+import OrgWizJSON
+
+/// `orgwiz check`: validates a model and prints the findings.
+struct CheckCommand: ContextCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "check",
+    abstract: "Validate an org model against every rule; writes nothing.",
+    discussion: "Exit 0 when there are no error findings, 1 when there are.")
+
+  @OptionGroup var options: ModelOptions
+
+  func execute(_ context: CommandContext) throws -> ExitStatus {
+    let loaded = try ModelLoader.readOnly(options, context: context)
+    let report = ValidationRegistry.validate(loaded.model)
+    let source = options.example ? "example" : options.org
+    if options.json {
+      var object = JSONObject()
+      object["model"] = .string(loaded.path)
+      object["errors"] = .number(JSONNumber(report.errors.count))
+      object["warnings"] = .number(JSONNumber(report.warnings.count))
+      object["rules"] = .array(
+        report.results.map { result in
+          .object(
+            JSONObject([
+              ("id", .string(result.id)), ("title", .string(result.title)),
+              ("severity", .string(result.severity.rawValue)), ("passed", .bool(result.passed)),
+            ]))
+        })
+      object["findings"] = .array(report.findings.map(SummaryJSON.finding))
+      context.stdout.write(JSONWriter.string(.object(object)))
+    } else {
+      for finding in report.findings { context.stdout.write(finding.line(source: source) + "\n") }
+      context.stdout.write(
+        "\(report.errors.count) error\(report.errors.count == 1 ? "" : "s"), "
+          + "\(report.warnings.count) warning\(report.warnings.count == 1 ? "" : "s") "
+          + "(\(report.results.count) rules checked on \(source))\n")
+    }
+    return report.hasErrors ? .failure : .success
+  }
+}

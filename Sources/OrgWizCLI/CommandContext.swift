@@ -1,0 +1,72 @@
+import Foundation
+import OrgWizCore
+import OrgWizTerminal
+
+/// Everything a command touches outside the core: streams, environment, terminal, clock and
+/// the prompter for a person. Tests build one with buffers and a scripted prompter.
+public struct CommandContext {
+  public var stdout: any TextSink
+  public var stderr: any TextSink
+  public var environment: [String: String]
+  public var workingDirectory: String
+  public var terminal: TerminalInfo
+  /// The prompter used when a person can answer.
+  public var makeInteractivePrompter: (Style) -> any Prompter
+  public var now: () -> Date
+  /// The path of the running executable, used to find the bundled Content directory.
+  public var executablePath: String?
+
+  public init(
+    stdout: any TextSink, stderr: any TextSink, environment: [String: String],
+    workingDirectory: String, terminal: TerminalInfo,
+    makeInteractivePrompter: @escaping (Style) -> any Prompter,
+    now: @escaping () -> Date = Date.init, executablePath: String? = nil
+  ) {
+    self.stdout = stdout
+    self.stderr = stderr
+    self.environment = environment
+    self.workingDirectory = workingDirectory
+    self.terminal = terminal
+    self.makeInteractivePrompter = makeInteractivePrompter
+    self.now = now
+    self.executablePath = executablePath
+  }
+
+  /// The context of the real process.
+  public static func live() -> CommandContext {
+    let environment = ProcessInfo.processInfo.environment
+    let terminal = TerminalInfo.current(environment: environment)
+    let stderr = FileDescriptorSink.standardError
+    return CommandContext(
+      stdout: FileDescriptorSink.standardOutput, stderr: stderr, environment: environment,
+      workingDirectory: FileManager.default.currentDirectoryPath, terminal: terminal,
+      makeInteractivePrompter: { style in
+        PlainLinePrompter(
+          input: StandardInputLines(), output: stderr, style: style, width: terminal.width)
+      },
+      executablePath: Self.executablePathOfProcess())
+  }
+
+  private static func executablePathOfProcess() -> String? {
+    let path = "/proc/self/exe"
+    if let resolved = try? FileManager.default.destinationOfSymbolicLink(atPath: path) {
+      return resolved
+    }
+    return CommandLine.arguments.first
+  }
+
+  /// Resolves a path given on the command line against the working directory.
+  public func absolute(_ path: String) -> String {
+    if path.hasPrefix("/") { return path }
+    return URL(fileURLWithPath: workingDirectory).appendingPathComponent(path).standardizedFileURL
+      .path
+  }
+
+  /// Whether colour may be used on standard error.
+  func style(noColor: Bool) -> Style {
+    Style(
+      enabled: TerminalInfo.colorEnabled(
+        streamIsTerminal: terminal.stderrIsTerminal, noColorFlag: noColor,
+        environment: environment))
+  }
+}

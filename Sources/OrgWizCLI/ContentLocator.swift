@@ -1,0 +1,88 @@
+import Foundation
+import OrgWizCore
+
+/// Finds the procedure documents and the bundled example org.
+enum ContentLocator {
+  /// The procedure that `run` and `checklist` use when none is named.
+  static let defaultProcedure = "interaction-code"
+  /// The bundled example org, relative to the Content directory.
+  static let exampleOrg = "examples/acme.org.json"
+
+  /// The Content directory: `--content`, else `ORGWIZ_CONTENT`, else the one shipped with the
+  /// package, found from the executable (`<prefix>/share/orgwiz/Content`, or a clone that
+  /// holds the build directory) or from this source file's place in a clone.
+  static func directory(option: String?, context: CommandContext) throws(OrgWizFailure) -> String {
+    if let option { return try existing(context.absolute(option), from: "--content") }
+    if let variable = context.environment["ORGWIZ_CONTENT"], !variable.isEmpty {
+      return try existing(context.absolute(variable), from: "ORGWIZ_CONTENT")
+    }
+    var candidates: [String] = []
+    if let executable = context.executablePath {
+      var directory = URL(fileURLWithPath: executable).resolvingSymlinksInPath()
+        .deletingLastPathComponent()
+      candidates.append(directory.appendingPathComponent("../share/orgwiz/Content").path)
+      for _ in 0..<6 {
+        candidates.append(directory.appendingPathComponent("Content").path)
+        directory = directory.deletingLastPathComponent()
+      }
+    }
+    let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .deletingLastPathComponent().deletingLastPathComponent()
+    candidates.append(source.appendingPathComponent("Content").path)
+    for candidate in candidates
+    where FileManager.default.fileExists(
+      atPath: (candidate as NSString).appendingPathComponent("\(defaultProcedure).md"))
+    {
+      return URL(fileURLWithPath: candidate).standardizedFileURL.path
+    }
+    throw OrgWizFailure(
+      .noInput, "Cannot find the Content directory that holds the procedures.",
+      next: "Pass --content DIR or set ORGWIZ_CONTENT to the Content directory of orgwiz.")
+  }
+
+  private static func existing(_ path: String, from source: String) throws(OrgWizFailure)
+    -> String
+  {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory),
+      isDirectory.boolValue
+    else {
+      throw OrgWizFailure(
+        .noInput, "The content directory \(path) (from \(source)) does not exist.",
+        next: "Point \(source) at a directory of procedure documents.")
+    }
+    return path
+  }
+
+  /// The procedure document files of a directory (`*.md` but `README.md`), sorted.
+  static func procedureFiles(in directory: String) -> [String] {
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+    return names.filter { $0.hasSuffix(".md") && $0.lowercased() != "readme.md" }.sorted().map {
+      (directory as NSString).appendingPathComponent($0)
+    }
+  }
+
+  /// Loads and parses one procedure by id.
+  static func procedure(id: String, in directory: String) throws -> Procedure {
+    let path = (directory as NSString).appendingPathComponent("\(id).md")
+    guard FileManager.default.fileExists(atPath: path) else {
+      let known = procedureFiles(in: directory).map {
+        (($0 as NSString).lastPathComponent as NSString).deletingPathExtension
+      }
+      throw OrgWizFailure(
+        .usage, "There is no procedure '\(id)' in \(directory).",
+        next: "The procedures are: \(known.isEmpty ? "none" : known.joined(separator: ", ")). "
+          + "`orgwiz procedures` lists them.")
+    }
+    return try parse(path)
+  }
+
+  /// Parses a procedure file.
+  static func parse(_ path: String) throws -> Procedure {
+    let bytes = try FileIO.read(path, what: "procedure document", hint: "")
+    guard let text = String(validating: bytes, as: UTF8.self) else {
+      throw ProcedureError(file: path, line: 1, "the document is not UTF-8 text")
+    }
+    return try ProcedureParser.parse(text, file: path)
+  }
+}

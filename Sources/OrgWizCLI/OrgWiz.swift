@@ -1,0 +1,101 @@
+import ArgumentParser
+import OrgWizCore
+
+/// The version `orgwiz --version` prints and the change record names.
+public let orgwizVersion = "0.1.0"
+
+/// A command that runs against an explicit context, so tests can run it in-process.
+protocol ContextCommand: ParsableCommand {
+  func execute(_ context: CommandContext) throws -> ExitStatus
+}
+
+extension ContextCommand {
+  mutating func run() throws {
+    let status = try execute(.live())
+    if status != .success { throw ExitCode(status.rawValue) }
+  }
+}
+
+/// The root command: `orgwiz`, running `run` by default.
+public struct OrgWiz: ParsableCommand {
+  public static let configuration = CommandConfiguration(
+    commandName: "orgwiz",
+    abstract: "Turn on the Okta Interaction Code grant correctly, and keep a change record.",
+    discussion: """
+      orgwiz walks a documented procedure step by step against a local org model (a JSON file \
+      in Okta's API shapes), validates the model after every step, writes it back safely, and \
+      writes a Markdown change record.
+
+      Examples:
+        orgwiz                                  walk the wizard on ./org.json (or the example org)
+        orgwiz run --example --dry-run          try it on the bundled example org
+        orgwiz run --org org.json --no-input --answers answers.yaml --yes
+        orgwiz check --org org.json
+        orgwiz simulate --org org.json --app "Acme Mobile" --server api --grant interaction_code
+        orgwiz checklist --org org.json > checklist.md
+
+      \(exitCodeHelp)
+      """,
+    version: orgwizVersion,
+    subcommands: [
+      RunCommand.self, CheckCommand.self, SimulateCommand.self, ChecklistCommand.self,
+      ProceduresCommand.self,
+    ],
+    defaultSubcommand: RunCommand.self)
+
+  public init() {}
+
+  /// The exit codes, for `--help`.
+  static var exitCodeHelp: String {
+    "Exit codes:\n"
+      + ExitStatus.allCases.map { status in
+        let code = String(status.rawValue)
+        return "  " + code + String(repeating: " ", count: 5 - code.count) + status.meaning
+      }.joined(separator: "\n")
+  }
+}
+
+/// Runs `orgwiz` with arguments in a context and returns the exit status; the executable and
+/// the in-process tests both come through here.
+public enum OrgWizCLI {
+  public static func main(arguments: [String], context: CommandContext) -> Int32 {
+    let command: ParsableCommand
+    do {
+      command = try OrgWiz.parseAsRoot(arguments)
+    } catch {
+      return report(parserError: error, context: context)
+    }
+    do {
+      if let runnable = command as? any ContextCommand {
+        return try runnable.execute(context).rawValue
+      }
+      var other = command
+      try other.run()
+      return 0
+    } catch let error as any UserFacingError {
+      return report(error, context: context)
+    } catch {
+      return report(parserError: error, context: context)
+    }
+  }
+
+  /// Prints a user-facing error: "orgwiz: error: ..." and the next step.
+  static func report(_ error: any UserFacingError, context: CommandContext) -> Int32 {
+    let style = context.style(noColor: false)
+    var text = style.red("orgwiz: error:") + " " + error.message + "\n"
+    if !error.nextStep.isEmpty { text += error.nextStep + "\n" }
+    context.stderr.write(text)
+    return error.exitStatus.rawValue
+  }
+
+  private static func report(parserError error: any Error, context: CommandContext) -> Int32 {
+    let code = OrgWiz.exitCode(for: error)
+    let message = OrgWiz.fullMessage(for: error)
+    if code == .success {
+      context.stdout.write(message + "\n")
+    } else if !message.isEmpty {
+      context.stderr.write(message + "\n")
+    }
+    return code.rawValue
+  }
+}

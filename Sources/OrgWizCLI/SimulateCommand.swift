@@ -1,0 +1,90 @@
+import ArgumentParser
+import OrgWizCore
+import OrgWizJSON
+
+/// `orgwiz simulate`: evaluates one token request the way Okta does.
+struct SimulateCommand: ContextCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "simulate",
+    abstract: "Evaluate one token request and print the outcome and the policy and rule that decided it.",
+    discussion: """
+      Policies of the server are tried by priority; a policy applies when its client condition \
+      holds the app or ALL_CLIENTS; its rules are tried by priority, and when none matches \
+      evaluation moves on to the next policy. Exit 0 when the request is allowed, 1 when denied.
+      """)
+
+  @OptionGroup var options: ModelOptions
+
+  @Option(help: ArgumentHelp("The app: id, label or client id.", valueName: "app"))
+  var app: String
+
+  @Option(help: ArgumentHelp("The custom authorization server: id or name.", valueName: "server"))
+  var server: String
+
+  @Option(help: ArgumentHelp("The grant type, e.g. interaction_code.", valueName: "grant"))
+  var grant: String
+
+  @Option(name: .customLong("scope"), help: ArgumentHelp("A requested scope (repeatable).", valueName: "scope"))
+  var scopes: [String] = []
+
+  @Option(
+    name: .customLong("group"),
+    help: ArgumentHelp("A group of the user, by id or name (repeatable).", valueName: "group"))
+  var groups: [String] = []
+
+  @Option(help: ArgumentHelp("The user's id.", valueName: "id"))
+  var user: String?
+
+  func execute(_ context: CommandContext) throws -> ExitStatus {
+    let model = try ModelLoader.readOnly(options, context: context).model
+    let app = try pick(
+      Lookup.find(
+        self.app, kind: "app", in: model.apps, ids: { [$0.id, $0.clientID] }, name: \.label),
+      flag: "--app")
+    let server = try pick(
+      Lookup.find(self.server, kind: "custom authorization server", in: model.servers, ids: { [$0.id] }, name: \.name),
+      flag: "--server")
+    let groupIDs = groups.map { group in
+      model.groups.first { $0.id == group || $0.name == group || $0.name?.lowercased() == group.lowercased() }?.id ?? group
+    }
+    let request = TokenRequest(
+      appID: app.id, serverID: server.id, grant: grant, scopes: scopes, groups: groupIDs,
+      userID: user)
+    let outcome = TokenEvaluator.evaluate(app: app, server: server, request: request, in: model)
+    if options.json {
+      var object = JSONObject()
+      object["app"] = .string(app.id)
+      object["server"] = .string(server.id)
+      object["grant"] = .string(grant)
+      object["scopes"] = .strings(scopes)
+      object["groups"] = .strings(groupIDs)
+      object["user"] = user.map { .string($0) } ?? .null
+      object["allowed"] = .bool(outcome.isAllowed)
+      object["error"] = outcome.errorCode.map { .string($0) } ?? .null
+      object["errorDescription"] = outcome.errorDescription.map { .string($0) } ?? .null
+      if case .allowed(let policy, let rule) = outcome {
+        object["policy"] = .object(JSONObject([("id", .string(policy.id)), ("name", .string(policy.name))]))
+        object["rule"] = .object(JSONObject([("id", .string(rule.id)), ("name", .string(rule.name))]))
+      } else {
+        object["policy"] = .null
+        object["rule"] = .null
+      }
+      if case .unauthorizedClient(let grants, _) = outcome { object["appGrantTypes"] = .strings(grants) }
+      object["explanation"] = .string(outcome.explanation)
+      context.stdout.write(JSONWriter.string(.object(object)))
+    } else {
+      context.stdout.write(
+        "\(outcome.isAllowed ? "allowed" : "denied"): \(grant) from \"\(app.label)\" to server "
+          + "\"\(server.name)\"\n  \(outcome.explanation)\n")
+    }
+    return outcome.isAllowed ? .success : .failure
+  }
+
+  private func pick<Item>(_ result: Result<Item, LookupFailure>, flag: String) throws(OrgWizFailure) -> Item {
+    switch result {
+    case .success(let item): return item
+    case .failure(let failure):
+      throw OrgWizFailure(.usage, "\(flag): \(failure.message).", next: "Name one of those in \(flag).")
+    }
+  }
+}

@@ -1,0 +1,303 @@
+import OrgWizJSON
+
+/// Settings of one run that do not come from the procedure or the model.
+public struct WizardOptions: Sendable {
+  /// Accept confirmations (`--yes`).
+  public var assumeYes: Bool
+  /// The run's time, ISO 8601 UTC with milliseconds.
+  public var now: String
+
+  public init(assumeYes: Bool = false, now: String) {
+    self.assumeYes = assumeYes
+    self.now = now
+  }
+}
+
+/// A question and the answer it got.
+public struct GivenAnswer: Sendable, Equatable {
+  public var key: String
+  /// The canonical value (an id, `enable`, `yes`, `none`).
+  public var value: String
+  /// The value in words (a label or login).
+  public var label: String
+
+  public init(key: String, value: String, label: String) {
+    self.key = key
+    self.value = value
+    self.label = label
+  }
+}
+
+/// What happened in one step of a run.
+public struct StepRecord: Sendable, Equatable {
+  public var number: Int
+  public var step: ProcedureStep
+  public var answers: [GivenAnswer]
+  public var report: StepReport
+  public var changes: [ObjectChange]
+}
+
+/// The outcome of a whole run, from which the summary and `--json` are rendered.
+public struct RunRecord: Sendable, Equatable {
+  public var procedure: Procedure
+  public var initialModel: OrgModel
+  public var finalState: RunState
+  public var steps: [StepRecord]
+  /// Validation of the model as it was read.
+  public var baseline: ValidationReport
+  /// Validation of the model as it will be written.
+  public var validation: ValidationReport
+  public var options: WizardOptions
+
+  /// Whether any step changed the model.
+  public var changed: Bool { steps.contains { !$0.changes.isEmpty } }
+  /// Every object change of the run.
+  public var changes: [ObjectChange] { steps.flatMap(\.changes) }
+  /// Answers in the order they were given.
+  public var answers: [GivenAnswer] { steps.flatMap(\.answers) }
+
+  public static func == (lhs: RunRecord, rhs: RunRecord) -> Bool {
+    lhs.procedure == rhs.procedure && lhs.finalState == rhs.finalState && lhs.steps == rhs.steps
+  }
+}
+
+/// Answers are missing and nobody can be asked.
+public struct MissingAnswers: UserFacingError, Equatable {
+  public var keys: [String]
+
+  public var exitStatus: ExitStatus { .usage }
+  public var message: String {
+    let noun = keys.count == 1 ? "answer is" : "answers are"
+    return "\(keys.count) \(noun) missing and cannot be asked here (no terminal, or "
+      + "--no-input): \(keys.joined(separator: ", "))."
+  }
+  public var nextStep: String {
+    "Give them with --set KEY=VALUE (repeatable) or --answers FILE, or run in a terminal to be "
+      + "asked; `orgwiz procedures` lists every key."
+  }
+}
+
+/// Walks a procedure: asks each step's questions, applies the step, validates the model, and
+/// collects the run record.
+public struct WizardEngine {
+  public let procedure: Procedure
+  public let prompter: any Prompter
+  public let options: WizardOptions
+
+  public init(procedure: Procedure, prompter: any Prompter, options: WizardOptions) {
+    self.procedure = procedure
+    self.prompter = prompter
+    self.options = options
+  }
+
+  /// Runs the procedure on a model.
+  /// - Parameter answers: answers already known before the run (for example a step test's
+  ///   answers to earlier steps); they are not asked.
+  /// - Throws: ``StepStop`` when the run stops, ``MissingAnswers`` when answers are missing
+  ///   without a terminal.
+  public func run(on model: OrgModel, knownAnswers: [String: String] = [:]) throws -> RunRecord {
+    let handlers = try procedure.steps.map { step -> any StepHandler in
+      guard let handler = StepRegistry.handler(for: step.kind) else {
+        throw ProcedureError(file: procedure.source, line: step.line, "unknown step kind")
+      }
+      return handler
+    }
+    for handler in handlers {
+      if let stop = handler.preflight(model) { throw stop }
+    }
+    let baseline = ValidationRegistry.validate(model)
+    let baselineErrors = Set(baseline.errors.map { ErrorKey($0) })
+
+    var state = RunState(model: model, answers: knownAnswers)
+    var records: [StepRecord] = []
+    var snapshots: [Int: (RunState, Int)] = [:]
+    var index = 0
+    let environment = StepEnvironment(now: options.now, confirm: confirm)
+    stepLoop: while index < procedure.steps.count {
+      let step = procedure.steps[index]
+      let handler = handlers[index]
+      snapshots[index] = (state, records.count)
+      prompter.beginStep(
+        number: index + 1, of: procedure.steps.count, title: step.title, prose: step.prose)
+      var given: [GivenAnswer] = []
+      for text in step.questions where knownAnswers[text.key] == nil {
+        guard let question = handler.question(text.key, text: text, state: state) else {
+          state.answers[text.key] = nil
+          continue
+        }
+        switch try answer(question) {
+        case .value(let value):
+          state.answers[text.key] = value
+          let label = question.choices.first { $0.value == value }?.label ?? value
+          given.append(GivenAnswer(key: text.key, value: value, label: label))
+        case .missing:
+          throw MissingAnswers(
+            keys: missingKeys(from: index, firstMissing: text.key, state: state, handlers: handlers)
+          )
+        case .back:
+          guard index > 0, let (previous, recordCount) = snapshots[index - 1] else {
+            prompter.inform("This is the first step; there is nothing to go back to.")
+            continue stepLoop
+          }
+          state = previous
+          records.removeSubrange(recordCount...)
+          index -= 1
+          continue stepLoop
+        }
+      }
+      let before = state.model
+      let outcome = Result { () throws(StepStop) -> StepReport in
+        try handler.apply(step, to: &state, environment: environment)
+      }
+      let report: StepReport
+      switch outcome {
+      case .success(let value):
+        report = value
+      case .failure(let stop):
+        guard let targetKind = stop.goBackTarget else { throw stop }
+        guard let target = procedure.steps.firstIndex(where: { $0.kind == targetKind }),
+          target < index, let (previous, recordCount) = snapshots[target]
+        else { throw StepStop(.precondition, "There is no earlier step to go back to.") }
+        state = previous
+        records.removeSubrange(recordCount...)
+        index = target
+        continue stepLoop
+      }
+      for message in report.messages { prompter.inform(message) }
+      let changes = report.touched.map { pointer in
+        let (name, console) = state.model.describeObject(at: pointer)
+        return ObjectChange(
+          pointer: pointer, object: name, consolePath: console,
+          fields: JSONDiff.changes(
+            from: before.document[pointer], to: state.model.document[pointer],
+            at: pointer))
+      }.filter { !$0.fields.isEmpty }
+      records.append(
+        StepRecord(
+          number: index + 1, step: step, answers: given, report: report, changes: changes))
+
+      let report2 = ValidationRegistry.validate(state.model)
+      let introduced = report2.errors.filter { !baselineErrors.contains(ErrorKey($0)) }
+      if !introduced.isEmpty {
+        throw StepStop(
+          .brokenState(introduced),
+          "Step \(index + 1) (\(step.title)) would leave the model broken:\n"
+            + introduced.map { "  [\($0.ruleID)] \($0.pointer): \($0.message)" }.joined(
+              separator: "\n"),
+          next: "Nothing was written. Choose differently, or fix the model first "
+            + "(`orgwiz check` lists every finding).")
+      }
+      if report.endsProcedure { break }
+      index += 1
+    }
+    return RunRecord(
+      procedure: procedure, initialModel: model, finalState: state, steps: records,
+      baseline: baseline, validation: ValidationRegistry.validate(state.model), options: options)
+  }
+
+  private enum Outcome {
+    case value(String)
+    case missing
+    case back
+  }
+
+  /// Gets a valid answer for a question: from a preset, a prompt, or the default.
+  private func answer(_ question: Question) throws -> Outcome {
+    while true {
+      let reply: PromptReply
+      do {
+        reply = try prompter.ask(question)
+      } catch {
+        throw StepStop(.interrupted, "Interrupted. Nothing was written.")
+      }
+      switch reply {
+      case .back:
+        return .back
+      case .unavailable:
+        if question.defaultAppliesWithoutPrompt, let value = question.defaultValue {
+          return .value(value)
+        }
+        return .missing
+      case .answer(let text, let fromPreset):
+        switch question.resolve(text, allowNumbers: !fromPreset) {
+        case .success(let value):
+          return .value(value)
+        case .failure(let problem):
+          if fromPreset || !prompter.isInteractive {
+            throw StepStop(
+              .usage, "Invalid answer for \(problem.message).",
+              next: "Correct the value given with --set or in the answers file.")
+          }
+          prompter.reject(problem)
+        }
+      }
+    }
+  }
+
+  /// Asks for a confirmation, honouring `--yes` and the no-terminal rules.
+  private func confirm(_ confirmation: Confirmation) throws(StepStop) -> Bool {
+    if options.assumeYes { return true }
+    let reply: Bool?
+    do {
+      reply = try prompter.confirm(confirmation)
+    } catch {
+      throw StepStop(.interrupted, "Interrupted. Nothing was written.")
+    }
+    if let reply { return reply }
+    if confirmation.isDestructive {
+      throw StepStop(
+        .usage,
+        "This change needs confirmation, and nobody can be asked here: \(confirmation.prompt)",
+        next: "Pass --yes to accept it, or run in a terminal to be asked.")
+    }
+    return confirmation.defaultYes
+  }
+
+  /// The keys that must be given, from the first missing one to the end of the procedure.
+  private func missingKeys(
+    from index: Int, firstMissing: String, state: RunState, handlers: [any StepHandler]
+  ) -> [String] {
+    var known = state.answers
+    var missing = [firstMissing]
+    var stepIndex = index
+    var passedFirst = false
+    while stepIndex < procedure.steps.count {
+      let handler = handlers[stepIndex]
+      for text in procedure.steps[stepIndex].questions {
+        if !passedFirst {
+          if text.key == firstMissing { passedFirst = true }
+          continue
+        }
+        guard known[text.key] == nil else { continue }
+        let probe = Question(key: text.key, prompt: text.prompt, help: text.help, choices: [])
+        if case .answer(let given, _)? = try? prompter.ask(probe) {
+          known[text.key] = given
+        } else if handler.needsExplicitAnswer(text.key, knownAnswers: known, model: state.model) {
+          missing.append(text.key)
+        }
+      }
+      if handler.endsProcedure(knownAnswers: known, model: state.model) { break }
+      stepIndex += 1
+    }
+    return missing
+  }
+}
+
+/// A finding's identity across two validations: rule and place.
+private struct ErrorKey: Hashable {
+  var rule: String
+  var pointer: JSONPointer
+
+  init(_ finding: Finding) {
+    rule = finding.ruleID
+    pointer = finding.pointer
+  }
+}
+
+extension StepStop {
+  /// The kind a go-back stop returns to.
+  var goBackTarget: String? {
+    if case .goBack(let target) = kind { return target }
+    return nil
+  }
+}

@@ -1,0 +1,73 @@
+/// Why a name or id did not pick exactly one object.
+public enum LookupFailure: Error, Sendable, Equatable {
+  /// Nothing matched; the candidates are the valid choices.
+  case notFound(query: String, kind: String, candidates: [Candidate])
+  /// More than one object has that name; their ids are listed.
+  case ambiguous(query: String, kind: String, matches: [Candidate])
+
+  /// One object a user may name.
+  public struct Candidate: Sendable, Equatable {
+    public var id: String
+    public var name: String
+  }
+
+  /// The message shown to the user.
+  public var message: String {
+    switch self {
+    case .notFound(let query, let kind, let candidates):
+      let list = candidates.isEmpty ? "there are none in the model" : Self.list(candidates)
+      return "no \(kind) is called \"\(query)\"; the choices are: \(list)"
+    case .ambiguous(let query, let kind, let matches):
+      return "\"\(query)\" names \(matches.count) \(kind)s (\(Self.list(matches))); "
+        + "use the id instead"
+    }
+  }
+
+  private static func list(_ candidates: [Candidate]) -> String {
+    candidates.map { $0.id == $0.name ? $0.id : "\($0.name) (\($0.id))" }.joined(
+      separator: ", ")
+  }
+}
+
+/// Finds objects by id or by name: an exact id first, then an exact name, then a
+/// case-insensitive name.
+public enum Lookup {
+  /// Finds one item.
+  /// - Parameters:
+  ///   - query: the text the user gave.
+  ///   - kind: what is looked for, in words ("custom authorization server").
+  ///   - items: the candidates.
+  ///   - ids: every id-like key of an item (its id, a client id, a login).
+  ///   - name: the item's name or label.
+  public static func find<Item>(
+    _ query: String, kind: String, in items: [Item], ids: (Item) -> [String],
+    name: (Item) -> String
+  ) -> Result<Item, LookupFailure> {
+    let trimmed = query.trimmingWhitespace()
+    if let hit = items.first(where: { ids($0).contains(trimmed) }) { return .success(hit) }
+    let exact = items.filter { name($0) == trimmed }
+    if exact.count == 1 { return .success(exact[0]) }
+    let folded = trimmed.lowercased()
+    let loose = exact.isEmpty ? items.filter { name($0).lowercased() == folded } : exact
+    if loose.count == 1 { return .success(loose[0]) }
+    let candidate = { (item: Item) in
+      LookupFailure.Candidate(id: ids(item).first ?? name(item), name: name(item))
+    }
+    if loose.isEmpty {
+      return .failure(.notFound(query: trimmed, kind: kind, candidates: items.map(candidate)))
+    }
+    return .failure(.ambiguous(query: trimmed, kind: kind, matches: loose.map(candidate)))
+  }
+}
+
+extension String {
+  /// The string without leading and trailing spaces, tabs and line breaks.
+  public func trimmingWhitespace() -> String {
+    let scalars = unicodeScalars
+    guard let start = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else {
+      return ""
+    }
+    guard let end = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+    return String(scalars[start...end])
+  }
+}

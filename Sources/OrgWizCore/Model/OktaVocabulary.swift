@@ -1,0 +1,39 @@
+/// Names and values from Okta's Management API that the model uses.
+public enum Okta {
+  /// The grant this tool exists to turn on.
+  public static let interactionCode = "interaction_code"
+  /// The role needed to change the org-wide Embedded widget sign-in support setting.
+  public static let superAdmin = "SUPER_ADMIN"
+  /// The client condition value that makes a policy apply to every client.
+  public static let allClients = "ALL_CLIENTS"
+  /// The group condition value that matches every user.
+  public static let everyone = "EVERYONE"
+  /// The status of an object that takes part in evaluation.
+  public static let active = "ACTIVE"
+  /// The sign-on mode of apps that take part in OAuth.
+  public static let openIDConnect = "OPENID_CONNECT"
+
+  /// Every `GrantType` value of the Management API.
+  public static let grantTypes: [String] = [
+    "authorization_code", "client_credentials", "implicit", "interaction_code", "password",
+    "refresh_token", "urn:ietf:params:oauth:grant-type:device_code",
+    "urn:ietf:params:oauth:grant-type:jwt-bearer",
+    "urn:ietf:params:oauth:grant-type:saml2-bearer",
+    "urn:ietf:params:oauth:grant-type:token-exchange", "urn:openid:params:grant-type:ciba",
+    "urn:okta:params:oauth:grant-type:otp", "urn:okta:params:oauth:grant-type:oob",
+    "http://auth0.com/oauth/grant-type/mfa-otp", "http://auth0.com/oauth/grant-type/mfa-oob",
+  ]
+
+  /// Every `RoleType` value of the Management API.
+  public static let roleTypes: [String] = [
+    "ACCESS_CERTIFICATIONS_ADMIN", "ACCESS_REQUESTS_ADMIN", "API_ACCESS_MANAGEMENT_ADMIN",
+    "APP_ADMIN", "CUSTOM", "GROUP_MEMBERSHIP_ADMIN", "HELP_DESK_ADMIN", "ORG_ADMIN",
+    "READ_ONLY_ADMIN", "REPORT_ADMIN", "SUPER_ADMIN", "USER_ADMIN", "WORKFLOWS_ADMIN",
+  ]
+
+  /// Field names whose values are secrets and never appear in a summary or in `--json`.
+  public static let secretFieldNames: Set<String> = [
+    "client_secret", "secret", "sharedSecret", "password", "private_key", "privateKey", "apiToken",
+    "access_token", "refresh_token_value", "id_token", "d", "p", "q", "dp", "dq", "qi", "k",
+  ]
+}

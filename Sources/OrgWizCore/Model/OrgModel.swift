@@ -1,0 +1,270 @@
+import OrgWizJSON
+
+/// One Okta org as the wizard sees it: the whole JSON document, plus typed views of the parts
+/// the procedure reads.
+///
+/// The document is the source of truth. Every edit goes to the document and the typed views are
+/// derived from it again, so fields the tool does not understand are never lost.
+public struct OrgModel: Sendable, Equatable {
+  /// The newest model format version this build reads and writes.
+  public static let supportedFormatVersion = 1
+
+  public private(set) var document: JSONValue
+  public private(set) var formatVersion: Int
+  public private(set) var org: OrgInfo
+  /// The org-wide "Embedded widget sign-in support" checkbox.
+  public private(set) var interactionCodeEnabled: Bool
+  public private(set) var admins: [Admin]
+  public private(set) var groups: [OrgGroup]
+  public private(set) var orgAuthorizationServerIssuer: String?
+  public private(set) var servers: [CustomServer]
+  public private(set) var apps: [OrgApp]
+
+  /// Reads a model from bytes.
+  /// - Parameter source: the file name used in error messages.
+  public static func load(_ bytes: [UInt8], source: String) throws(ModelLoadError) -> OrgModel {
+    let document: JSONValue
+    do {
+      document = try JSONParser.parse(bytes)
+    } catch {
+      throw ModelLoadError(source: source, reason: .malformedJSON(error))
+    }
+    return try OrgModel(document: document, source: source)
+  }
+
+  /// Derives the typed views of a parsed document.
+  public init(document: JSONValue, source: String = "model") throws(ModelLoadError) {
+    var reader = ShapeReader()
+    guard let root = document.objectValue else {
+      reader.wrongType(.root, expected: "an object", found: document)
+      throw ModelLoadError(source: source, reason: .shape(reader.issues))
+    }
+    let version = reader.int(root, "formatVersion", at: .root) ?? 1
+    if version > Self.supportedFormatVersion {
+      throw ModelLoadError(source: source, reason: .newerFormat(found: version))
+    }
+    if version < 1 {
+      reader.fail(.root / "formatVersion", "must be 1 or higher, found \(version)")
+    }
+    self.document = document
+    self.formatVersion = version
+    self.org = Self.readOrg(root, &reader)
+    self.interactionCodeEnabled = Self.readSetting(root, &reader)
+    self.admins = Self.readAdmins(root, &reader)
+    self.groups = reader.objects(root, "groups", at: .root).compactMap { object, pointer in
+      guard let id = reader.string(object, "id", at: pointer, required: true, what: "group")
+      else { return nil }
+      let profile = reader.object(object, "profile", at: pointer)
+      let name = profile.flatMap { reader.string($0, "name", at: pointer / "profile") }
+      return OrgGroup(id: id, name: name, pointer: pointer)
+    }
+    if let orgServer = reader.object(root, "orgAuthorizationServer", at: .root) {
+      self.orgAuthorizationServerIssuer = reader.string(
+        orgServer, "issuer", at: .root / "orgAuthorizationServer")
+    } else {
+      self.orgAuthorizationServerIssuer = nil
+    }
+    self.servers = Self.readServers(root, &reader)
+    self.apps = Self.readApps(root, &reader)
+    if !reader.issues.isEmpty {
+      throw ModelLoadError(source: source, reason: .shape(reader.issues))
+    }
+  }
+
+  // MARK: Reading
+
+  private static func readOrg(_ root: JSONObject, _ reader: inout ShapeReader) -> OrgInfo {
+    let pointer = JSONPointer.root / "org"
+    guard let org = reader.object(root, "org", at: .root, required: true, what: "model") else {
+      return OrgInfo(id: nil, name: "", domain: "", engine: .identityEngine)
+    }
+    let name = reader.string(org, "name", at: pointer, required: true, what: "org") ?? ""
+    let domain = reader.string(org, "domain", at: pointer, required: true, what: "org") ?? ""
+    var engine = OrgInfo.Engine.identityEngine
+    if let text = reader.string(org, "engine", at: pointer, required: true, what: "org") {
+      if let value = OrgInfo.Engine(rawValue: text) {
+        engine = value
+      } else {
+        reader.fail(
+          pointer / "engine", "expected \"identity-engine\" or \"classic\", found \"\(text)\"")
+      }
+    }
+    return OrgInfo(
+      id: reader.string(org, "id", at: pointer), name: name, domain: domain, engine: engine)
+  }
+
+  private static func readSetting(_ root: JSONObject, _ reader: inout ShapeReader) -> Bool {
+    guard let settings = reader.object(root, "settings", at: .root),
+      let widget = reader.object(
+        settings, "embeddedWidgetSignInSupport", at: .root / "settings")
+    else { return false }
+    return reader.bool(
+      widget, "interactionCode", at: .root / "settings" / "embeddedWidgetSignInSupport") ?? false
+  }
+
+  private static func readAdmins(_ root: JSONObject, _ reader: inout ShapeReader) -> [Admin] {
+    reader.objects(root, "admins", at: .root).compactMap { object, pointer in
+      let id = reader.string(object, "id", at: pointer, required: true, what: "admin")
+      let login = reader.string(object, "login", at: pointer, required: true, what: "admin")
+      let roles = reader.strings(object, "roles", at: pointer) ?? []
+      guard let id, let login else { return nil }
+      return Admin(
+        id: id, login: login, displayName: reader.string(object, "displayName", at: pointer),
+        roles: roles, pointer: pointer)
+    }
+  }
+
+  private static func readServers(_ root: JSONObject, _ reader: inout ShapeReader)
+    -> [CustomServer]
+  {
+    reader.objects(root, "authorizationServers", at: .root).compactMap { object, pointer in
+      let what = "authorization server"
+      let id = reader.string(object, "id", at: pointer, required: true, what: what)
+      let name = reader.string(object, "name", at: pointer, required: true, what: what)
+      let status = reader.string(object, "status", at: pointer) ?? Okta.active
+      let issuer = reader.string(object, "issuer", at: pointer)
+      let audiences = reader.strings(object, "audiences", at: pointer) ?? []
+      let policies = reader.objects(object, "policies", at: pointer).compactMap {
+        readPolicy($0, at: $1, &reader)
+      }
+      guard let id, let name else { return nil }
+      return CustomServer(
+        id: id, name: name, status: status, issuer: issuer, audiences: audiences,
+        policies: policies, pointer: pointer)
+    }
+  }
+
+  private static func readPolicy(
+    _ object: JSONObject, at pointer: JSONPointer, _ reader: inout ShapeReader
+  ) -> ServerPolicy? {
+    let what = "policy"
+    let id = reader.string(object, "id", at: pointer, required: true, what: what)
+    let name = reader.string(object, "name", at: pointer, required: true, what: what)
+    let status = reader.string(object, "status", at: pointer) ?? Okta.active
+    let priority = reader.int(object, "priority", at: pointer, required: true, what: what)
+    var clients: [String] = []
+    if let conditions = reader.object(object, "conditions", at: pointer),
+      let clientCondition = reader.object(conditions, "clients", at: pointer / "conditions")
+    {
+      clients =
+        reader.strings(clientCondition, "include", at: pointer / "conditions" / "clients") ?? []
+    }
+    let rules = reader.objects(object, "rules", at: pointer).compactMap {
+      readRule($0, at: $1, &reader)
+    }
+    guard let id, let name, let priority else { return nil }
+    return ServerPolicy(
+      id: id, name: name, status: status, priority: priority, clients: clients, rules: rules,
+      pointer: pointer)
+  }
+
+  private static func readRule(
+    _ object: JSONObject, at pointer: JSONPointer, _ reader: inout ShapeReader
+  ) -> PolicyRule? {
+    let what = "rule"
+    let id = reader.string(object, "id", at: pointer, required: true, what: what)
+    let name = reader.string(object, "name", at: pointer, required: true, what: what)
+    let status = reader.string(object, "status", at: pointer) ?? Okta.active
+    let priority = reader.int(object, "priority", at: pointer, required: true, what: what)
+    var grants: [String] = []
+    var groups: [String] = []
+    var users: [String] = []
+    var scopes: [String] = []
+    let conditionsPointer = pointer / "conditions"
+    if let conditions = reader.object(object, "conditions", at: pointer) {
+      if let grantTypes = reader.object(conditions, "grantTypes", at: conditionsPointer) {
+        grants = reader.strings(grantTypes, "include", at: conditionsPointer / "grantTypes") ?? []
+      }
+      if let scopeCondition = reader.object(conditions, "scopes", at: conditionsPointer) {
+        scopes = reader.strings(scopeCondition, "include", at: conditionsPointer / "scopes") ?? []
+      }
+      if let people = reader.object(conditions, "people", at: conditionsPointer) {
+        let peoplePointer = conditionsPointer / "people"
+        if let groupCondition = reader.object(people, "groups", at: peoplePointer) {
+          groups = reader.strings(groupCondition, "include", at: peoplePointer / "groups") ?? []
+        }
+        if let userCondition = reader.object(people, "users", at: peoplePointer) {
+          users = reader.strings(userCondition, "include", at: peoplePointer / "users") ?? []
+        }
+      }
+    }
+    guard let id, let name, let priority else { return nil }
+    return PolicyRule(
+      id: id, name: name, status: status, priority: priority, grantTypes: grants,
+      groupsInclude: groups, usersInclude: users, scopes: scopes, pointer: pointer)
+  }
+
+  private static func readApps(_ root: JSONObject, _ reader: inout ShapeReader) -> [OrgApp] {
+    reader.objects(root, "apps", at: .root).compactMap { object, pointer in
+      let what = "app"
+      let id = reader.string(object, "id", at: pointer, required: true, what: what)
+      let label = reader.string(object, "label", at: pointer, required: true, what: what)
+      let status = reader.string(object, "status", at: pointer) ?? Okta.active
+      let mode = reader.string(object, "signOnMode", at: pointer)
+      var clientID: String?
+      if let credentials = reader.object(object, "credentials", at: pointer),
+        let client = reader.object(credentials, "oauthClient", at: pointer / "credentials")
+      {
+        clientID = reader.string(client, "client_id", at: pointer / "credentials" / "oauthClient")
+      }
+      var grants: [String] = []
+      var applicationType: String?
+      if let settings = reader.object(object, "settings", at: pointer),
+        let client = reader.object(settings, "oauthClient", at: pointer / "settings")
+      {
+        let clientPointer = pointer / "settings" / "oauthClient"
+        grants = reader.strings(client, "grant_types", at: clientPointer) ?? []
+        applicationType = reader.string(client, "application_type", at: clientPointer)
+      }
+      guard let id, let label else { return nil }
+      return OrgApp(
+        id: id, name: reader.string(object, "name", at: pointer), label: label, status: status,
+        signOnMode: mode, clientID: clientID ?? id, grantTypes: grants,
+        applicationType: applicationType, pointer: pointer)
+    }
+  }
+
+  // MARK: Editing
+
+  /// Edits the document and derives the typed views again.
+  ///
+  /// Edits are made by the steps, which only write values of the right type, so deriving
+  /// cannot fail; should it ever, the model is left as it was and the problem is returned.
+  public mutating func edit(_ body: (inout JSONValue) -> Void) -> ModelLoadError? {
+    var copy = document
+    document = .null
+    body(&copy)
+    do {
+      self = try OrgModel(document: copy, source: "edited model")
+      return nil
+    } catch {
+      return error
+    }
+  }
+
+  /// The server with this id.
+  public func server(id: String) -> CustomServer? { servers.first { $0.id == id } }
+  /// The app with this id.
+  public func app(id: String) -> OrgApp? { apps.first { $0.id == id } }
+
+  /// The admins who hold the Super Admin role.
+  public var superAdmins: [Admin] { admins.filter(\.isSuperAdmin) }
+
+  /// The apps that list the Interaction Code grant.
+  public var appsUsingInteractionCode: [OrgApp] { apps.filter(\.allowsInteractionCode) }
+
+  /// The custom servers with at least one rule that lists the Interaction Code grant.
+  public var serversUsingInteractionCode: [CustomServer] {
+    servers.filter(\.usesInteractionCode)
+  }
+
+  /// Every rule of every server, with the server and policy it belongs to.
+  public var allRules: [(server: CustomServer, policy: ServerPolicy, rule: PolicyRule)] {
+    servers.flatMap { server in
+      server.policies.flatMap { policy in policy.rules.map { (server, policy, $0) } }
+    }
+  }
+
+  /// Encodes the model as the tool writes it: pretty-printed, keys sorted.
+  public func encoded() -> [UInt8] { JSONWriter.write(document, style: .pretty) }
+}

@@ -1,0 +1,128 @@
+import OrgWizJSON
+
+/// The org itself: identity and engine.
+public struct OrgInfo: Sendable, Equatable {
+  /// The engine an Okta org runs on.
+  public enum Engine: String, Sendable, Equatable, CaseIterable {
+    case identityEngine = "identity-engine"
+    case classic
+  }
+  public var id: String?
+  public var name: String
+  public var domain: String
+  public var engine: Engine
+}
+
+/// An administrator and the `RoleType` values they hold.
+public struct Admin: Sendable, Equatable {
+  public var id: String
+  public var login: String
+  public var displayName: String?
+  public var roles: [String]
+  public var pointer: JSONPointer
+
+  /// Whether the admin holds the Super Admin role.
+  public var isSuperAdmin: Bool { roles.contains(Okta.superAdmin) }
+  /// The login, with the display name when there is one.
+  public var displayLabel: String {
+    if let displayName, !displayName.isEmpty { return "\(displayName) <\(login)>" }
+    return login
+  }
+}
+
+/// A group, used only to resolve names in people conditions.
+public struct OrgGroup: Sendable, Equatable {
+  public var id: String
+  public var name: String?
+  public var pointer: JSONPointer
+}
+
+/// A rule of an authorization server policy (`AuthorizationServerPolicyRule`).
+public struct PolicyRule: Sendable, Equatable {
+  public var id: String
+  public var name: String
+  public var status: String
+  public var priority: Int
+  public var grantTypes: [String]
+  public var groupsInclude: [String]
+  public var usersInclude: [String]
+  public var scopes: [String]
+  public var pointer: JSONPointer
+
+  public var isActive: Bool { status == Okta.active }
+  public var allowsInteractionCode: Bool { grantTypes.contains(Okta.interactionCode) }
+  /// The pointer of the rule's grant type list.
+  public var grantTypesPointer: JSONPointer { pointer / "conditions" / "grantTypes" / "include" }
+}
+
+/// A policy of a custom authorization server (`AuthorizationServerPolicy`).
+public struct ServerPolicy: Sendable, Equatable {
+  public var id: String
+  public var name: String
+  public var status: String
+  public var priority: Int
+  public var clients: [String]
+  public var rules: [PolicyRule]
+  public var pointer: JSONPointer
+
+  public var isActive: Bool { status == Okta.active }
+  public var appliesToAllClients: Bool { clients.contains(Okta.allClients) }
+  /// Whether the policy's client condition includes the client id.
+  public func applies(toClient clientID: String) -> Bool {
+    clients.contains(Okta.allClients) || clients.contains(clientID)
+  }
+  /// The active rules in the order Okta tries them.
+  public var activeRulesInOrder: [PolicyRule] {
+    rules.filter(\.isActive).sorted { ($0.priority, $0.id) < ($1.priority, $1.id) }
+  }
+  /// All rules in priority order.
+  public var rulesInOrder: [PolicyRule] {
+    rules.sorted { ($0.priority, $0.id) < ($1.priority, $1.id) }
+  }
+}
+
+/// A custom authorization server (`AuthorizationServer`) with its policies inline.
+public struct CustomServer: Sendable, Equatable {
+  public var id: String
+  public var name: String
+  public var status: String
+  public var issuer: String?
+  public var audiences: [String]
+  public var policies: [ServerPolicy]
+  public var pointer: JSONPointer
+
+  public var isActive: Bool { status == Okta.active }
+  /// The active policies in the order Okta tries them.
+  public var activePoliciesInOrder: [ServerPolicy] {
+    policies.filter(\.isActive).sorted { ($0.priority, $0.id) < ($1.priority, $1.id) }
+  }
+  /// All policies in priority order.
+  public var policiesInOrder: [ServerPolicy] {
+    policies.sorted { ($0.priority, $0.id) < ($1.priority, $1.id) }
+  }
+  /// Whether any rule of any policy lists the Interaction Code grant.
+  public var usesInteractionCode: Bool {
+    policies.contains { $0.rules.contains(where: \.allowsInteractionCode) }
+  }
+}
+
+/// An app integration (`Application`; OAuth only for `OPENID_CONNECT`).
+public struct OrgApp: Sendable, Equatable {
+  public var id: String
+  public var name: String?
+  public var label: String
+  public var status: String
+  public var signOnMode: String?
+  public var clientID: String
+  public var grantTypes: [String]
+  public var applicationType: String?
+  public var pointer: JSONPointer
+
+  public var isActive: Bool { status == Okta.active }
+  public var isOIDC: Bool { signOnMode == Okta.openIDConnect }
+  public var allowsInteractionCode: Bool { grantTypes.contains(Okta.interactionCode) }
+  /// The pointer of the app's grant type list.
+  public var grantTypesPointer: JSONPointer {
+    pointer / "settings" / "oauthClient" / "grant_types"
+  }
+}

@@ -1,0 +1,386 @@
+import Yams
+
+/// Reads procedure documents: Markdown with YAML front matter, one `##` section per step, and
+/// one fenced `orgwiz-step` YAML block in each step's section.
+public enum ProcedureParser {
+  /// The info string of the fenced block that binds a section to a step kind.
+  public static let stepFence = "orgwiz-step"
+
+  private static let frontMatterKeys: Set = [
+    "id", "title", "version", "format-version", "summary", "example-answers",
+  ]
+  private static let stepKeys: Set = ["id", "kind", "console", "questions", "by-hand"]
+
+  /// Parses a document.
+  /// - Parameters:
+  ///   - text: the document.
+  ///   - file: its path, for messages.
+  public static func parse(_ text: String, file: String) throws(ProcedureError) -> Procedure {
+    let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
+      $0.hasSuffix("\r") ? String($0.dropLast()) : String($0)
+    }
+    guard lines.first == "---" else {
+      throw ProcedureError(
+        file: file, line: 1, "the document must start with a '---' line opening its front matter")
+    }
+    guard let closing = lines.indices.dropFirst().first(where: { lines[$0] == "---" }) else {
+      throw ProcedureError(file: file, line: 1, "the front matter is never closed by a '---' line")
+    }
+    let frontYAML = lines[1..<closing].joined(separator: "\n")
+    let front = try mapping(yaml: frontYAML, firstLine: 2, file: file, what: "the front matter")
+    try rejectUnknownKeys(front, allowed: frontMatterKeys, file: file, what: "front matter")
+
+    let formatVersion = try front.int("format-version", file: file) ?? 1
+    if formatVersion > Procedure.supportedFormatVersion {
+      throw ProcedureError(
+        file: file, line: front.line(of: "format-version"),
+        "the document uses procedure format version \(formatVersion), but this orgwiz reads "
+          + "version \(Procedure.supportedFormatVersion) and older; upgrade orgwiz")
+    }
+    let id = try front.requiredString("id", file: file)
+    try requireIdentifier(id, file: file, line: front.line(of: "id"), what: "procedure id")
+    let title = try front.requiredString("title", file: file)
+    let version = try front.requiredString("version", file: file)
+    let summary = try front.string("summary", file: file) ?? ""
+
+    var examples: [String: String] = [:]
+    var exampleLines: [String: Int] = [:]
+    if let node = front.node("example-answers") {
+      let map = try mapping(
+        node: node, lineOffset: front.lineOffset, file: file, what: "example-answers")
+      for key in map.keys {
+        guard let value = map.scalarText(key) else {
+          throw ProcedureError(
+            file: file, line: map.line(of: key), "example answer '\(key)' must be a single value")
+        }
+        examples[key] = value
+        exampleLines[key] = map.line(of: key)
+      }
+    }
+
+    let body = Array(lines[(closing + 1)...])
+    let sections = try splitSections(body, firstLine: closing + 2, file: file)
+    var steps: [ProcedureStep] = []
+    var seenKeys: [String: Int] = [:]
+    for section in sections.steps {
+      let step = try parseStep(section, file: file)
+      if let earlier = steps.first(where: { $0.id == step.id }) {
+        throw ProcedureError(
+          file: file, line: section.blockLine,
+          "step id '\(step.id)' is used twice (first at line \(earlier.line))")
+      }
+      for question in step.questions {
+        if let earlier = seenKeys[question.key] {
+          throw ProcedureError(
+            file: file, line: section.blockLine,
+            "question key '\(question.key)' is asked twice (first at line \(earlier))")
+        }
+        seenKeys[question.key] = section.blockLine
+      }
+      steps.append(step)
+    }
+    if steps.isEmpty {
+      throw ProcedureError(
+        file: file, line: closing + 2,
+        "the document has no steps; each step is a '##' section with a fenced "
+          + "'\(stepFence)' block")
+    }
+    for key in examples.keys.sorted() where seenKeys[key] == nil {
+      throw ProcedureError(
+        file: file, line: exampleLines[key] ?? 1,
+        "example answer '\(key)' is not a question key of this procedure; the keys are: "
+          + steps.flatMap { $0.questions.map(\.key) }.joined(separator: ", "))
+    }
+    return Procedure(
+      id: id, title: title, version: version, formatVersion: formatVersion, summary: summary,
+      introduction: sections.introduction, steps: steps, exampleAnswers: examples, source: file,
+      sha256: SHA256.hex(text))
+  }
+
+  // MARK: Sections
+
+  struct Section {
+    var title: String
+    var headingLine: Int
+    var prose: [String]
+    var block: String
+    var blockLine: Int
+  }
+
+  private static func splitSections(_ lines: [String], firstLine: Int, file: String)
+    throws(ProcedureError) -> (introduction: String, steps: [Section])
+  {
+    var introduction: [String] = []
+    var sections: [Section] = []
+    var current: (title: String, line: Int, prose: [String], block: [String]?, blockLine: Int)?
+    var fence: (marker: String, isStep: Bool, line: Int)?
+
+    func finish() throws(ProcedureError) {
+      guard let section = current else { return }
+      guard let block = section.block else {
+        // A section without a step block is prose that belongs to the previous context.
+        return
+      }
+      sections.append(
+        Section(
+          title: section.title, headingLine: section.line, prose: section.prose,
+          block: block.joined(separator: "\n"), blockLine: section.blockLine))
+    }
+
+    for (offset, line) in lines.enumerated() {
+      let number = firstLine + offset
+      let trimmed = line.trimmingWhitespace()
+      if let open = fence {
+        if trimmed.hasPrefix(open.marker) && trimmed.allSatisfy({ $0 == open.marker.first }) {
+          fence = nil
+          if !open.isStep { current?.prose.append(line) }
+        } else if open.isStep {
+          current?.block?.append(line)
+        } else if current != nil {
+          current?.prose.append(line)
+        } else {
+          introduction.append(line)
+        }
+        continue
+      }
+      if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") {
+        let marker = String(trimmed.prefix(while: { $0 == trimmed.first }))
+        let info = String(trimmed.dropFirst(marker.count)).trimmingWhitespace()
+        let isStep = info == stepFence
+        if isStep {
+          guard current != nil else {
+            throw ProcedureError(
+              file: file, line: number,
+              "a '\(stepFence)' block must sit under a '##' step heading")
+          }
+          if current?.block != nil {
+            throw ProcedureError(
+              file: file, line: number,
+              "a step section holds one '\(stepFence)' block; start a new '##' section for "
+                + "the next step")
+          }
+          current?.block = []
+          current?.blockLine = number
+        } else if current != nil {
+          current?.prose.append(line)
+        } else {
+          introduction.append(line)
+        }
+        fence = (marker, isStep, number)
+        continue
+      }
+      if line.hasPrefix("## ") {
+        try finish()
+        current = (String(line.dropFirst(3)).trimmingWhitespace(), number, [], nil, number)
+        continue
+      }
+      if current != nil {
+        current?.prose.append(line)
+      } else if !line.hasPrefix("# ") {
+        introduction.append(line)
+      }
+    }
+    if let open = fence {
+      throw ProcedureError(
+        file: file, line: open.line, "this fenced block is never closed")
+    }
+    try finish()
+    return (trimmedBlock(introduction), sections)
+  }
+
+  private static func parseStep(_ section: Section, file: String) throws(ProcedureError)
+    -> ProcedureStep
+  {
+    let map = try mapping(
+      yaml: section.block, firstLine: section.blockLine + 1, file: file,
+      what: "the step block")
+    try rejectUnknownKeys(map, allowed: stepKeys, file: file, what: "step block")
+    let id = try map.requiredString("id", file: file)
+    try requireIdentifier(id, file: file, line: map.line(of: "id"), what: "step id")
+    let kind = try map.requiredString("kind", file: file)
+    guard let handler = StepRegistry.handler(for: kind) else {
+      throw ProcedureError(
+        file: file, line: map.line(of: "kind"),
+        "unknown step kind '\(kind)'; the kinds are: "
+          + StepRegistry.all.map { type(of: $0).descriptor.id }.joined(separator: ", "))
+    }
+    let descriptor = type(of: handler).descriptor
+    let console = try map.requiredString("console", file: file)
+
+    var questions: [QuestionText] = []
+    if let node = map.node("questions") {
+      let questionMap = try mapping(
+        node: node, lineOffset: map.lineOffset, file: file, what: "questions")
+      for key in questionMap.keys {
+        guard descriptor.questionKeys.contains(key) else {
+          let valid =
+            descriptor.questionKeys.isEmpty
+            ? "it asks none" : "it asks: " + descriptor.questionKeys.joined(separator: ", ")
+          throw ProcedureError(
+            file: file, line: questionMap.line(of: key),
+            "unknown question key '\(key)' for step kind '\(kind)'; \(valid)")
+        }
+        guard let textNode = questionMap.node(key) else { continue }
+        let textMap = try mapping(
+          node: textNode, lineOffset: map.lineOffset, file: file, what: "question '\(key)'")
+        try rejectUnknownKeys(textMap, allowed: ["prompt", "help"], file: file, what: "question")
+        questions.append(
+          QuestionText(
+            key: key, prompt: try textMap.requiredString("prompt", file: file),
+            help: try textMap.string("help", file: file) ?? ""))
+      }
+    }
+    let declared = Set(questions.map(\.key))
+    if let missing = descriptor.questionKeys.first(where: { !declared.contains($0) }) {
+      throw ProcedureError(
+        file: file, line: section.blockLine,
+        "step '\(id)' of kind '\(kind)' must give the words for question '\(missing)' "
+          + "under 'questions:'")
+    }
+    questions.sort {
+      descriptor.questionKeys.firstIndex(of: $0.key) ?? 0
+        < descriptor.questionKeys.firstIndex(of: $1.key) ?? 0
+    }
+
+    var byHand: [String] = []
+    if let node = map.node("by-hand") {
+      guard case .sequence(let sequence) = node else {
+        throw ProcedureError(
+          file: file, line: map.line(of: "by-hand"), "'by-hand' must be a list of instructions")
+      }
+      for item in sequence {
+        guard let text = item.scalar?.string else {
+          throw ProcedureError(
+            file: file, line: map.lineOffset + (item.mark?.line ?? 1) - 1,
+            "each 'by-hand' entry must be one line of text")
+        }
+        byHand.append(text)
+      }
+    }
+    return ProcedureStep(
+      id: id, kind: kind, title: section.title, prose: trimmedBlock(section.prose),
+      console: console, byHand: byHand, questions: questions, line: section.headingLine)
+  }
+
+  // MARK: YAML helpers
+
+  /// A YAML mapping with line numbers relative to the whole document.
+  struct LinedMapping {
+    var pairs: [(key: String, value: Node, line: Int)]
+    var lineOffset: Int
+    var fallbackLine: Int
+
+    var keys: [String] { pairs.map(\.key) }
+    func node(_ key: String) -> Node? { pairs.first { $0.key == key }?.value }
+    func line(of key: String) -> Int { pairs.first { $0.key == key }?.line ?? fallbackLine }
+    func scalarText(_ key: String) -> String? { node(key)?.scalar?.string }
+
+    func string(_ key: String, file: String) throws(ProcedureError) -> String? {
+      guard let node = node(key) else { return nil }
+      guard let text = node.scalar?.string else {
+        throw ProcedureError(file: file, line: line(of: key), "'\(key)' must be a single value")
+      }
+      return text
+    }
+
+    func requiredString(_ key: String, file: String) throws(ProcedureError) -> String {
+      guard let text = try string(key, file: file), !text.trimmingWhitespace().isEmpty else {
+        throw ProcedureError(file: file, line: fallbackLine, "'\(key)' is required")
+      }
+      return text
+    }
+
+    func int(_ key: String, file: String) throws(ProcedureError) -> Int? {
+      guard let text = try string(key, file: file) else { return nil }
+      guard let value = Int(text) else {
+        throw ProcedureError(
+          file: file, line: line(of: key), "'\(key)' must be a whole number, found '\(text)'")
+      }
+      return value
+    }
+  }
+
+  static func mapping(yaml: String, firstLine: Int, file: String, what: String)
+    throws(ProcedureError) -> LinedMapping
+  {
+    let node: Node?
+    do {
+      node = try Yams.compose(yaml: yaml)
+    } catch let error as YamlError {
+      throw yamlProblem(error, firstLine: firstLine, file: file, what: what)
+    } catch {
+      throw ProcedureError(file: file, line: firstLine, "\(what) is not valid YAML: \(error)")
+    }
+    guard let node else {
+      throw ProcedureError(file: file, line: firstLine, "\(what) is empty")
+    }
+    return try mapping(node: node, lineOffset: firstLine, file: file, what: what)
+  }
+
+  private static func mapping(node: Node, lineOffset: Int, file: String, what: String)
+    throws(ProcedureError) -> LinedMapping
+  {
+    let line = lineOffset + (node.mark?.line ?? 1) - 1
+    guard case .mapping(let map) = node else {
+      throw ProcedureError(file: file, line: line, "\(what) must be a mapping of 'key: value' lines")
+    }
+    var pairs: [(String, Node, Int)] = []
+    for (key, value) in map {
+      guard let name = key.scalar?.string else {
+        throw ProcedureError(file: file, line: line, "\(what) has a key that is not plain text")
+      }
+      pairs.append((name, value, lineOffset + (key.mark?.line ?? 1) - 1))
+    }
+    return LinedMapping(pairs: pairs, lineOffset: lineOffset, fallbackLine: line)
+  }
+
+  static func yamlProblem(_ error: YamlError, firstLine: Int, file: String, what: String)
+    -> ProcedureError
+  {
+    switch error {
+    case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+      .composer(_, let problem, let mark, _):
+      return ProcedureError(
+        file: file, line: firstLine + mark.line - 1, "\(what) is not valid YAML: \(problem)")
+    case .duplicatedKeysInMapping(let duplicates, let context):
+      return ProcedureError(
+        file: file, line: firstLine + context.mark.line - 1,
+        "\(what) repeats the key(s) \(duplicates.joined(separator: ", "))")
+    default:
+      return ProcedureError(file: file, line: firstLine, "\(what) is not valid YAML: \(error)")
+    }
+  }
+
+  private static func rejectUnknownKeys(
+    _ map: LinedMapping, allowed: Set<String>, file: String, what: String
+  ) throws(ProcedureError) {
+    for key in map.keys where !allowed.contains(key) {
+      throw ProcedureError(
+        file: file, line: map.line(of: key),
+        "unknown \(what) field '\(key)'; the fields are: \(allowed.sorted().joined(separator: ", "))"
+      )
+    }
+  }
+
+  private static func requireIdentifier(_ text: String, file: String, line: Int, what: String)
+    throws(ProcedureError)
+  {
+    let valid =
+      !text.isEmpty
+      && text.unicodeScalars.allSatisfy { scalar in
+        ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) || scalar == "-"
+      }
+    if !valid {
+      throw ProcedureError(
+        file: file, line: line,
+        "\(what) '\(text)' must use only lowercase letters, digits and '-'")
+    }
+  }
+
+  private static func trimmedBlock(_ lines: [String]) -> String {
+    var slice = lines[...]
+    while let first = slice.first, first.trimmingWhitespace().isEmpty { slice = slice.dropFirst() }
+    while let last = slice.last, last.trimmingWhitespace().isEmpty { slice = slice.dropLast() }
+    return slice.joined(separator: "\n")
+  }
+}

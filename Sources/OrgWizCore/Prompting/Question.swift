@@ -1,0 +1,142 @@
+/// One answer a question accepts.
+public struct Choice: Sendable, Equatable {
+  /// The canonical answer recorded for this choice (an object id, `enable`, `yes`, `none`).
+  public var value: String
+  /// What the user sees: a name or label.
+  public var label: String
+  /// A short note shown after the label, such as an id or a status.
+  public var detail: String
+  /// Other texts that name this choice (a login, a client id).
+  public var aliases: [String]
+
+  public init(value: String, label: String, detail: String = "", aliases: [String] = []) {
+    self.value = value
+    self.label = label
+    self.detail = detail
+    self.aliases = aliases
+  }
+
+  /// Every text that completes to this choice.
+  public var completions: [String] {
+    var result = [label]
+    for text in [value] + aliases where !result.contains(text) { result.append(text) }
+    return result
+  }
+}
+
+/// A question the wizard asks, built by a step from the procedure document and the model.
+public struct Question: Sendable, Equatable {
+  /// What kind of answer the question takes.
+  public enum Kind: Sendable, Equatable {
+    /// One of the listed choices, by number, value, alias or label.
+    case choice
+    /// Yes or no.
+    case yesNo
+  }
+
+  /// The question key shared by `--set`, answers files and `--record-answers`.
+  public var key: String
+  /// The question, from the procedure document.
+  public var prompt: String
+  /// Longer help, from the procedure document.
+  public var help: String
+  public var kind: Kind
+  public var choices: [Choice]
+  /// The canonical value Enter accepts at a prompt.
+  public var defaultValue: String?
+  /// Whether the default is also taken when nobody can be asked.
+  public var defaultAppliesWithoutPrompt: Bool
+  /// Whether the answer may hold a secret (never put into history or records).
+  public var isSecret: Bool
+
+  public init(
+    key: String, prompt: String, help: String, kind: Kind = .choice, choices: [Choice],
+    defaultValue: String? = nil, defaultAppliesWithoutPrompt: Bool = false, isSecret: Bool = false
+  ) {
+    self.key = key
+    self.prompt = prompt
+    self.help = help
+    self.kind = kind
+    self.choices = choices
+    self.defaultValue = defaultValue
+    self.defaultAppliesWithoutPrompt = defaultAppliesWithoutPrompt
+    self.isSecret = isSecret
+  }
+
+  /// A yes/no question.
+  public static func yesNo(key: String, prompt: String, help: String, defaultYes: Bool?)
+    -> Question
+  {
+    Question(
+      key: key, prompt: prompt, help: help, kind: .yesNo,
+      choices: [Choice(value: "yes", label: "yes"), Choice(value: "no", label: "no")],
+      defaultValue: defaultYes.map { $0 ? "yes" : "no" })
+  }
+
+  /// The choice of the default value, if any.
+  public var defaultChoice: Choice? {
+    defaultValue.flatMap { value in choices.first { $0.value == value } }
+  }
+
+  /// Turns an answer's text into the chosen value.
+  /// - Parameters:
+  ///   - text: what the user typed or the answers file held.
+  ///   - allowNumbers: whether `3` means the third listed choice (only at a prompt).
+  /// - Returns: the canonical value, or a message saying what is wrong and listing the choices.
+  public func resolve(_ text: String, allowNumbers: Bool) -> Result<String, AnswerProblem> {
+    let trimmed = text.trimmingWhitespace()
+    if trimmed.isEmpty {
+      if let defaultValue { return .success(defaultValue) }
+      return .failure(AnswerProblem(key: key, given: text, reason: "an answer is needed", question: self))
+    }
+    switch kind {
+    case .yesNo:
+      switch trimmed.lowercased() {
+      case "y", "yes", "true": return .success("yes")
+      case "n", "no", "false": return .success("no")
+      default:
+        return .failure(
+          AnswerProblem(key: key, given: trimmed, reason: "answer yes or no", question: self))
+      }
+    case .choice:
+      if allowNumbers, let number = Int(trimmed), choices.indices.contains(number - 1) {
+        return .success(choices[number - 1].value)
+      }
+      let found = Lookup.find(
+        trimmed, kind: "choice", in: choices, ids: { [$0.value] + $0.aliases }, name: \.label)
+      switch found {
+      case .success(let choice): return .success(choice.value)
+      case .failure(let failure):
+        let reason: String
+        switch failure {
+        case .notFound: reason = "\"\(trimmed)\" is not one of the choices"
+        case .ambiguous(_, _, let matches):
+          reason =
+            "\"\(trimmed)\" names \(matches.count) choices ("
+            + matches.map(\.id).joined(separator: ", ") + "); use the id"
+        }
+        return .failure(AnswerProblem(key: key, given: trimmed, reason: reason, question: self))
+      }
+    }
+  }
+
+  /// The choices as "label (detail)" texts for messages.
+  public var choiceList: String {
+    choices.map { choice in
+      choice.detail.isEmpty ? choice.label : "\(choice.label) (\(choice.detail))"
+    }.joined(separator: ", ")
+  }
+}
+
+/// An answer that does not fit its question.
+public struct AnswerProblem: Error, Sendable, Equatable {
+  public var key: String
+  public var given: String
+  public var reason: String
+  public var question: Question
+
+  /// "server: "apii" is not one of the choices; choose one of: api (aus1api), ..."
+  public var message: String {
+    "\(key): \(reason); choose one of: \(question.choiceList)"
+  }
+}

@@ -1,0 +1,179 @@
+import OrgWizJSON
+
+/// Selects the access policy and rule that serve the app and adds `interaction_code` to the rule.
+struct SelectPolicyRuleStep: StepHandler {
+  static let descriptor = StepDescriptor(
+    id: "select-policy-rule", title: "Select the access policy and rule",
+    summary:
+      "Asks for the app that needs the grant, offers the policy and rule that would actually "
+      + "serve it (an app-specific policy with a higher priority wins over \"Default Policy\"), "
+      + "and adds interaction_code to the rule, keeping its other grant types.",
+    questionKeys: ["app", "policy", "rule"])
+
+  static let none = "none"
+
+  static let examples: [StepExample] = [
+    StepExample(
+      "the app-specific policy is the default for its app",
+      edits: [OrgSettingStep.settingPointer: true],
+      answers: ["server": "aus1api", "app": "Acme Mobile"],
+      expect: .changes([
+        .root / "authorizationServers" / 0 / "policies" / 1 / "rules" / 0 / "conditions"
+          / "grantTypes" / "include": ["authorization_code", "interaction_code"]
+      ])),
+    StepExample(
+      "with no app the default policy and its first rule are used",
+      edits: [OrgSettingStep.settingPointer: true],
+      answers: ["server": "aus1api", "app": "none"],
+      expect: .changes([
+        .root / "authorizationServers" / 0 / "policies" / 0 / "rules" / 0 / "conditions"
+          / "grantTypes" / "include": [
+            "authorization_code", "client_credentials", "interaction_code",
+          ]
+      ])),
+    StepExample(
+      "an unknown policy name is refused",
+      edits: [OrgSettingStep.settingPointer: true],
+      answers: ["server": "aus1api", "app": "none", "policy": "Nope"], expect: .stops(.usage)),
+  ]
+
+  func question(_ key: String, text: QuestionText, state: RunState) -> Question? {
+    guard let server = state.server else { return nil }
+    switch key {
+    case "app":
+      let apps = state.model.apps.filter(\.isOIDC)
+      return Question(
+        key: key, prompt: text.prompt, help: text.help,
+        choices: apps.map { app in
+          Choice(
+            value: app.id, label: app.label,
+            detail: [
+              "client id \(app.clientID)", app.applicationType,
+              app.isActive ? nil : app.status,
+            ].compactMap { $0 }.joined(separator: ", "),
+            aliases: [app.clientID] + (app.name.map { [$0] } ?? []))
+        } + [Choice(value: Self.none, label: Self.none, detail: "no particular app")])
+    case "policy":
+      return Question(
+        key: key, prompt: text.prompt, help: text.help,
+        choices: server.policiesInOrder.map { policy in
+          Choice(
+            value: policy.id, label: policy.name,
+            detail: describe(policy, state: state))
+        },
+        defaultValue: defaultPolicy(server: server, app: state.app)?.id,
+        defaultAppliesWithoutPrompt: true)
+    case "rule":
+      guard let policy = state.policy else { return nil }
+      return Question(
+        key: key, prompt: text.prompt, help: text.help,
+        choices: policy.rulesInOrder.map { rule in
+          Choice(
+            value: rule.id, label: rule.name,
+            detail: "priority \(rule.priority), grants: \(Phrase.list(rule.grantTypes))"
+              + (rule.isActive ? "" : ", \(rule.status)"))
+        },
+        defaultValue: defaultRule(policy: policy, server: server, app: state.app)?.id,
+        defaultAppliesWithoutPrompt: true)
+    default:
+      return nil
+    }
+  }
+
+  /// The policy offered first: the one that would serve the app, or for no app the first
+  /// active policy for all clients.
+  func defaultPolicy(server: CustomServer, app: OrgApp?) -> ServerPolicy? {
+    guard let app else {
+      return server.activePoliciesInOrder.first(where: \.appliesToAllClients)
+    }
+    return TokenEvaluator.servingPair(app: app, server: server)?.policy
+      ?? TokenEvaluator.firstApplicablePolicy(app: app, server: server)
+  }
+
+  /// The rule offered first: the one that would serve the app, else the policy's first rule.
+  func defaultRule(policy: ServerPolicy, server: CustomServer, app: OrgApp?) -> PolicyRule? {
+    if let app, let pair = TokenEvaluator.servingPair(app: app, server: server),
+      pair.policy.id == policy.id
+    {
+      return pair.rule
+    }
+    return policy.activeRulesInOrder.first ?? policy.rulesInOrder.first
+  }
+
+  private func describe(_ policy: ServerPolicy, state: RunState) -> String {
+    let clients =
+      policy.appliesToAllClients
+      ? "all clients"
+      : "clients: "
+        + Phrase.list(
+          policy.clients.map { client in
+            state.model.apps.first { $0.clientID == client }?.label ?? client
+          })
+    return "priority \(policy.priority), \(clients)" + (policy.isActive ? "" : ", \(policy.status)")
+  }
+
+  func needsExplicitAnswer(_ key: String, knownAnswers: [String: String], model: OrgModel)
+    -> Bool
+  { key == "app" }
+
+  func apply(_ step: ProcedureStep, to state: inout RunState, environment: StepEnvironment)
+    throws(StepStop) -> StepReport
+  {
+    guard let server = state.server else { return StepReport() }
+    guard let policy = state.policy, let rule = state.rule else {
+      throw StepStop(
+        .usage, "no policy and rule of server \"\(server.name)\" could be chosen",
+        next: "Give policy=ID and rule=ID with --set.")
+    }
+    var messages: [String] = []
+    if let app = state.app, !policy.applies(toClient: app.clientID) {
+      messages.append(
+        "Warning: policy \"\(policy.name)\" does not apply to \"\(app.label)\" (its client "
+          + "condition does not include \(app.clientID)); the rule change will not serve it.")
+    }
+    if !policy.isActive || !rule.isActive {
+      messages.append(
+        "Warning: the policy or rule is not ACTIVE, so Okta skips it during evaluation.")
+    }
+    let place = "rule \"\(rule.name)\" of policy \"\(policy.name)\" on server \"\(server.name)\""
+    guard !rule.allowsInteractionCode else {
+      messages.insert("The \(place) already allows interaction_code; nothing to change.", at: 0)
+      return StepReport(
+        messages: messages, performed: "Checked that the \(place) allows interaction_code.")
+    }
+    let grants = rule.grantTypes.adding(Okta.interactionCode)
+    try state.setGrants(
+      grants, at: rule.grantTypesPointer, owner: rule.pointer, now: environment.now)
+    messages.insert(
+      "Added interaction_code to the \(place); its grant types are now: "
+        + "\(Phrase.list(grants)).", at: 0)
+    if let app = state.app, let pair = TokenEvaluator.servingPair(app: app, server: server),
+      pair.rule.id != rule.id
+    {
+      messages.append(
+        "Note: requests from \"\(app.label)\" are served first by rule \"\(pair.rule.name)\" of "
+          + "policy \"\(pair.policy.name)\", which has a higher priority.")
+    }
+    return StepReport(
+      messages: messages, touched: [rule.pointer],
+      performed: "Added interaction_code to the \(place), keeping its other grant types "
+        + "(now: \(Phrase.list(grants))).")
+  }
+
+  func isSatisfied(in state: RunState) -> Bool { state.rule?.allowsInteractionCode ?? false }
+
+  func placeholders(in state: RunState) -> [String: String] {
+    let server = state.server
+    let policy = state.policy ?? server.flatMap { defaultPolicy(server: $0, app: state.app) }
+    let rule =
+      state.rule
+      ?? policy.flatMap { policy in
+        server.flatMap { defaultRule(policy: policy, server: $0, app: state.app) }
+      }
+    return [
+      "app": state.app?.label ?? "your app",
+      "policy": policy?.name ?? "Default Policy",
+      "rule": rule?.name ?? "Default Policy Rule",
+    ]
+  }
+}

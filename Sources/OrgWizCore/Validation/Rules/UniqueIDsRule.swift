@@ -1,0 +1,33 @@
+import OrgWizJSON
+
+/// Ids name objects in answers and on the command line, so they must be unique.
+struct UniqueIDsRule: ValidationRule {
+  let id = "unique-ids"
+  let title = "Object ids are unique"
+  let rationale =
+    "Answers, --set values and the change record name objects by id; two objects with one id "
+    + "make every reference ambiguous."
+  let severity = Finding.Severity.error
+
+  func check(_ model: OrgModel) -> [Finding] {
+    var seen: [String: JSONPointer] = [:]
+    var findings: [Finding] = []
+    func note(_ id: String, _ pointer: JSONPointer) {
+      if let first = seen[id] {
+        findings.append(finding(pointer / "id", "id \"\(id)\" is already used at \(first)"))
+      } else {
+        seen[id] = pointer
+      }
+    }
+    for admin in model.admins { note(admin.id, admin.pointer) }
+    for server in model.servers {
+      note(server.id, server.pointer)
+      for policy in server.policies {
+        note(policy.id, policy.pointer)
+        for rule in policy.rules { note(rule.id, rule.pointer) }
+      }
+    }
+    for app in model.apps { note(app.id, app.pointer) }
+    return findings
+  }
+}

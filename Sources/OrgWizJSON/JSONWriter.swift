@@ -1,0 +1,333 @@
+/// Deterministic JSON output.
+///
+/// Object keys are always sorted by UTF-8 byte order (= Unicode code point order). Numbers are
+/// written as their literal text. In strings `"` and `\` are escaped, control characters are
+/// written as `\b \f \n \r \t` or `\u00XX` (lowercase hex), U+2028/U+2029 as `\u2028`/`\u2029`,
+/// and everything else (including `/` and non-ASCII) as raw UTF-8.
+public enum JSONWriter {
+  /// The output layout.
+  public enum Style: Sendable {
+    /// 2-space indent, `"key": value`, one element or member per line, `[]`/`{}` for empty
+    /// containers and a trailing newline at the end of the document.
+    case pretty
+    /// No whitespace at all and no trailing newline.
+    case compact
+  }
+
+  /// Pretty: 2-space indent, `"key": value` (one space after the colon, none before), keys sorted
+  /// by UTF-8 byte order, empty containers as `[]` / `{}`, arrays one element per line, a trailing
+  /// newline at the end of the document. Compact: no whitespace at all, keys sorted, no trailing
+  /// newline.
+  public static func write(_ value: JSONValue, style: Style = .pretty) -> [UInt8] {
+    var writer = Writer(pretty: style == .pretty)
+    writer.writeValue(value, depth: 0)
+    if style == .pretty { writer.output.append(0x0A) }
+    return writer.output.makeArray()
+  }
+
+  /// ``write(_:style:)`` as a `String`.
+  public static func string(_ value: JSONValue, style: Style = .pretty) -> String {
+    var writer = Writer(pretty: style == .pretty)
+    writer.writeValue(value, depth: 0)
+    if style == .pretty { writer.output.append(0x0A) }
+    return writer.output.makeString()
+  }
+
+  /// `string` as a quoted, escaped JSON string literal.
+  static func quoted(_ string: String) -> String {
+    var writer = Writer(pretty: false, initialCapacity: string.utf8.count + 16)
+    writer.writeString(string)
+    return writer.output.makeString()
+  }
+}
+
+// MARK: - Output buffer
+
+/// A growable byte buffer with unchecked appends after an explicit `reserve`.
+private struct OutputBuffer: ~Copyable {
+  var base: UnsafeMutablePointer<UInt8>
+  var count = 0
+  var capacity: Int
+
+  init(capacity: Int) {
+    self.capacity = Swift.max(capacity, 64)
+    self.base = UnsafeMutablePointer<UInt8>.allocate(capacity: self.capacity)
+  }
+
+  deinit {
+    base.deallocate()
+  }
+
+  /// Makes room for at least `extra` more bytes.
+  @inline(__always)
+  mutating func reserve(_ extra: Int) {
+    if capacity &- count < extra { grow(extra) }
+  }
+
+  @inline(never)
+  mutating func grow(_ extra: Int) {
+    var newCapacity = capacity * 2
+    while newCapacity - count < extra { newCapacity *= 2 }
+    let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+    newBase.moveInitialize(from: base, count: count)
+    base.deallocate()
+    base = newBase
+    capacity = newCapacity
+  }
+
+  @inline(__always)
+  mutating func append(_ byte: UInt8) {
+    reserve(1)
+    base[count] = byte
+    count &+= 1
+  }
+
+  /// Appends without checking capacity; the caller has reserved room.
+  @inline(__always)
+  mutating func appendUnchecked(_ byte: UInt8) {
+    base[count] = byte
+    count &+= 1
+  }
+
+  @inline(__always)
+  mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+    guard let source = bytes.baseAddress else { return }
+    reserve(bytes.count)
+    (base + count).update(from: source, count: bytes.count)
+    count &+= bytes.count
+  }
+
+  @inline(__always)
+  mutating func append(_ literal: StaticString) {
+    append(UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+  }
+
+  /// A newline followed by `spaces` spaces.
+  @inline(__always)
+  mutating func appendNewline(indent spaces: Int) {
+    reserve(spaces &+ 1)
+    base[count] = 0x0A
+    (base + (count &+ 1)).update(repeating: 0x20, count: spaces)
+    count &+= spaces &+ 1
+  }
+
+  func makeArray() -> [UInt8] {
+    Array(UnsafeBufferPointer(start: base, count: count))
+  }
+
+  func makeString() -> String {
+    String(decoding: UnsafeBufferPointer(start: base, count: count), as: UTF8.self)
+  }
+}
+
+// MARK: - Writer
+
+private struct Writer: ~Copyable {
+  var output: OutputBuffer
+  let pretty: Bool
+
+  init(pretty: Bool, initialCapacity: Int = 1 << 16) {
+    self.output = OutputBuffer(capacity: initialCapacity)
+    self.pretty = pretty
+  }
+
+  mutating func writeValue(_ value: JSONValue, depth: Int) {
+    switch value {
+    case .null:
+      output.append("null")
+    case .bool(let flag):
+      if flag { output.append("true") } else { output.append("false") }
+    case .number(let number):
+      writeRaw(number.literal)
+    case .string(let string):
+      writeString(string)
+    case .array(let elements):
+      writeArray(elements, depth: depth)
+    case .object(let object):
+      writeObject(object, depth: depth)
+    }
+  }
+
+  mutating func writeArray(_ elements: [JSONValue], depth: Int) {
+    if elements.isEmpty {
+      output.append("[]")
+      return
+    }
+    output.append(UInt8(ascii: "["))
+    let inner = depth + 1
+    var first = true
+    for element in elements {
+      if first {
+        first = false
+      } else {
+        output.append(UInt8(ascii: ","))
+      }
+      if pretty { output.appendNewline(indent: inner * 2) }
+      writeValue(element, depth: inner)
+    }
+    if pretty { output.appendNewline(indent: depth * 2) }
+    output.append(UInt8(ascii: "]"))
+  }
+
+  mutating func writeObject(_ object: JSONObject, depth: Int) {
+    let members = object.members
+    let memberCount = members.count
+    if memberCount == 0 {
+      output.append("{}")
+      return
+    }
+    output.append(UInt8(ascii: "{"))
+    let inner = depth + 1
+    withUnsafeTemporaryAllocation(of: Int.self, capacity: memberCount) { order in
+      sortedOrder(members, into: order)
+      for position in 0..<memberCount {
+        if position > 0 { output.append(UInt8(ascii: ",")) }
+        if pretty { output.appendNewline(indent: inner * 2) }
+        let member = members[order[position]]
+        writeString(member.key)
+        if pretty { output.append(": ") } else { output.append(UInt8(ascii: ":")) }
+        writeValue(member.value, depth: inner)
+      }
+    }
+    if pretty { output.appendNewline(indent: depth * 2) }
+    output.append(UInt8(ascii: "}"))
+  }
+
+  /// Appends the UTF-8 of `string` unchanged.
+  @inline(__always)
+  mutating func writeRaw(_ string: String) {
+    if let done = string.utf8.withContiguousStorageIfAvailable({ output.append($0) }) {
+      return done
+    }
+    for byte in string.utf8 { output.append(byte) }
+  }
+
+  /// Appends `string` as a quoted JSON string literal.
+  mutating func writeString(_ string: String) {
+    withUTF8Bytes(string) { bytes in
+      if needsEscaping(bytes) {
+        writeEscaped(bytes)
+      } else {
+        output.reserve(bytes.count &+ 2)
+        output.appendUnchecked(UInt8(ascii: "\""))
+        output.append(bytes)
+        output.appendUnchecked(UInt8(ascii: "\""))
+      }
+    }
+  }
+
+  mutating func writeEscaped(_ bytes: UnsafeBufferPointer<UInt8>) {
+    // Worst case: every byte becomes a six-byte \u00XX escape.
+    output.reserve(bytes.count &* 6 &+ 2)
+    output.appendUnchecked(UInt8(ascii: "\""))
+    var index = 0
+    let count = bytes.count
+    while index < count {
+      let byte = bytes[index]
+      switch byte {
+      case UInt8(ascii: "\""):
+        output.appendUnchecked(UInt8(ascii: "\\"))
+        output.appendUnchecked(UInt8(ascii: "\""))
+      case UInt8(ascii: "\\"):
+        output.appendUnchecked(UInt8(ascii: "\\"))
+        output.appendUnchecked(UInt8(ascii: "\\"))
+      case 0x08:
+        output.appendUnchecked(UInt8(ascii: "\\"))
+        output.appendUnchecked(UInt8(ascii: "b"))
+      case 0x0C:
+        output.appendUnchecked(UInt8(ascii: "\\"))
+        output.appendUnchecked(UInt8(ascii: "f"))
+      case 0x0A:
+        output.appendUnchecked(UInt8(ascii: "\\"))
+        output.appendUnchecked(UInt8(ascii: "n"))
+      case 0x0D:
+        output.appendUnchecked(UInt8(ascii: "\\"))
+        output.appendUnchecked(UInt8(ascii: "r"))
+      case 0x09:
+        output.appendUnchecked(UInt8(ascii: "\\"))
+        output.appendUnchecked(UInt8(ascii: "t"))
+      case 0x00..<0x20:
+        appendUnicodeEscape(UInt16(byte))
+      case 0xE2
+      where index + 2 < count && bytes[index + 1] == 0x80
+        && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9):
+        appendUnicodeEscape(bytes[index + 2] == 0xA8 ? 0x2028 : 0x2029)
+        index += 2
+      default:
+        output.appendUnchecked(byte)
+      }
+      index += 1
+    }
+    output.appendUnchecked(UInt8(ascii: "\""))
+  }
+
+  /// Appends `\uXXXX` with lowercase hex digits (capacity already reserved).
+  @inline(__always)
+  mutating func appendUnicodeEscape(_ unit: UInt16) {
+    output.appendUnchecked(UInt8(ascii: "\\"))
+    output.appendUnchecked(UInt8(ascii: "u"))
+    for shift in stride(from: 12, through: 0, by: -4) {
+      output.appendUnchecked(hexDigits[Int((unit >> UInt16(shift)) & 0xF)])
+    }
+  }
+}
+
+private let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+/// Whether any byte needs escaping: a quote, a backslash, a control character, or the lead byte
+/// 0xE2 (which starts U+2028 / U+2029; a false positive only costs the slow path).
+@inline(__always)
+private func needsEscaping(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+  guard let base = bytes.baseAddress else { return false }
+  let count = bytes.count
+  var index = 0
+  let ones: UInt64 = 0x0101_0101_0101_0101
+  let highBits: UInt64 = 0x8080_8080_8080_8080
+  while index &+ 8 <= count {
+    let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+    let quotes = word ^ (ones &* 0x22)
+    let backslashes = word ^ (ones &* 0x5C)
+    let lineSeparators = word ^ (ones &* 0xE2)
+    let hasQuote = (quotes &- ones) & ~quotes
+    let hasBackslash = (backslashes &- ones) & ~backslashes
+    let hasSeparator = (lineSeparators &- ones) & ~lineSeparators
+    let hasControl = (word &- ones &* 0x20) & ~word
+    if (hasQuote | hasBackslash | hasSeparator | hasControl) & highBits != 0 { return true }
+    index &+= 8
+  }
+  while index < count {
+    let byte = base[index]
+    if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == 0xE2 {
+      return true
+    }
+    index &+= 1
+  }
+  return false
+}
+
+/// Fills `order` with the indices of `members` sorted by key in UTF-8 byte order.
+@inline(__always)
+private func sortedOrder(
+  _ members: [(key: String, value: JSONValue)], into order: UnsafeMutableBufferPointer<Int>
+) {
+  let count = members.count
+  for index in 0..<count { order[index] = index }
+  if count < 2 { return }
+  members.withUnsafeBufferPointer { members in
+    if count <= 16 {
+      // Insertion sort: linear on already-sorted input, fast for small objects.
+      for index in 1..<count {
+        let current = order[index]
+        var position = index
+        while position > 0 && utf8Less(members[current].key, members[order[position - 1]].key) {
+          order[position] = order[position - 1]
+          position -= 1
+        }
+        order[position] = current
+      }
+    } else {
+      var order = order
+      order.sort { utf8Less(members[$0].key, members[$1].key) }
+    }
+  }
+}

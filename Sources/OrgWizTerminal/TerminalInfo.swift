@@ -1,0 +1,97 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Facts about the terminal, read once at start.
+public struct TerminalInfo: Sendable, Equatable {
+  public var stdinIsTerminal: Bool
+  public var stdoutIsTerminal: Bool
+  public var stderrIsTerminal: Bool
+  /// Columns of the terminal, or 80.
+  public var width: Int
+
+  public init(stdinIsTerminal: Bool, stdoutIsTerminal: Bool, stderrIsTerminal: Bool, width: Int) {
+    self.stdinIsTerminal = stdinIsTerminal
+    self.stdoutIsTerminal = stdoutIsTerminal
+    self.stderrIsTerminal = stderrIsTerminal
+    self.width = width
+  }
+
+  /// The terminal this process runs in.
+  public static func current(environment: [String: String]) -> TerminalInfo {
+    var width = 80
+    var size = winsize()
+    if ioctl(2, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 {
+      width = Int(size.ws_col)
+    } else if let columns = environment["COLUMNS"].flatMap(Int.init), columns > 0 {
+      width = columns
+    }
+    return TerminalInfo(
+      stdinIsTerminal: isatty(0) == 1, stdoutIsTerminal: isatty(1) == 1,
+      stderrIsTerminal: isatty(2) == 1, width: width)
+  }
+
+  /// No terminal at all (tests, pipes).
+  public static let none = TerminalInfo(
+    stdinIsTerminal: false, stdoutIsTerminal: false, stderrIsTerminal: false, width: 80)
+
+  /// Whether colour may be used on a stream: a terminal, `TERM` not `dumb`, `NO_COLOR` unset or
+  /// empty, and no `--no-color`.
+  public static func colorEnabled(
+    streamIsTerminal: Bool, noColorFlag: Bool, environment: [String: String]
+  ) -> Bool {
+    if noColorFlag || !streamIsTerminal { return false }
+    if let value = environment["NO_COLOR"], !value.isEmpty { return false }
+    return environment["TERM"] != "dumb"
+  }
+}
+
+/// Minimal ANSI styling; meaning never depends on it.
+public struct Style: Sendable {
+  public var enabled: Bool
+
+  public init(enabled: Bool) { self.enabled = enabled }
+
+  public func bold(_ text: String) -> String { wrap(text, "1") }
+  public func red(_ text: String) -> String { wrap(text, "31") }
+  public func yellow(_ text: String) -> String { wrap(text, "33") }
+  public func green(_ text: String) -> String { wrap(text, "32") }
+  public func dim(_ text: String) -> String { wrap(text, "2") }
+
+  private func wrap(_ text: String, _ code: String) -> String {
+    enabled ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+  }
+}
+
+/// Wraps prose to a width, keeping blank lines, list items and indented lines.
+public enum TextWrapper {
+  public static func wrap(_ text: String, width: Int) -> String {
+    let limit = max(width, 20)
+    return text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+      wrapLine(String(line), limit: limit)
+    }.joined(separator: "\n")
+  }
+
+  private static func wrapLine(_ line: String, limit: Int) -> String {
+    guard line.count > limit else { return line }
+    let indent = String(line.prefix(while: { $0 == " " }))
+    let bullet = line.dropFirst(indent.count).hasPrefix("- ") ? "  " : ""
+    var lines: [String] = []
+    var current = ""
+    for word in line.split(separator: " ", omittingEmptySubsequences: true) {
+      let prefix = lines.isEmpty && current.isEmpty ? indent : indent + bullet
+      if current.isEmpty {
+        current = prefix + word
+      } else if current.count + 1 + word.count > limit {
+        lines.append(current)
+        current = indent + bullet + word
+      } else {
+        current += " " + word
+      }
+    }
+    if !current.isEmpty { lines.append(current) }
+    return lines.joined(separator: "\n")
+  }
+}

@@ -1,0 +1,182 @@
+import OrgWizCore
+import OrgWizJSON
+import OrgWizTestSupport
+import Testing
+
+@Suite struct EngineTests {
+  static let setting = JSONPointer.root / "settings" / "embeddedWidgetSignInSupport" / "interactionCode"
+
+  func engine(_ prompter: any Prompter, assumeYes: Bool = false) throws -> WizardEngine {
+    WizardEngine(
+      procedure: try Fixtures.procedure(), prompter: prompter,
+      options: WizardOptions(assumeYes: assumeYes, now: Fixtures.now))
+  }
+
+  @Test func interactiveRunAsksEachQuestionOnceInOrder() throws {
+    let prompter = ScriptedPrompter([
+      .answer("operator", "1"), .answer("org-setting", ""), .answer("server", "api"),
+      .answer("app", "Acme Mobile"), .answer("policy", ""), .answer("rule", ""),
+      .answer("app-grant", "y"),
+    ])
+    let record = try engine(prompter).run(on: Fixtures.exampleModel())
+    #expect(prompter.failures.isEmpty, "\(prompter.failures)")
+    #expect(prompter.leftOver.isEmpty)
+    #expect(record.answers.map(\.value) == ["00u1ada", "enable", "aus1api", "0oa1mob", "00p2mob", "0pr2mob", "yes"])
+    #expect(record.finalState.model.interactionCodeEnabled)
+  }
+
+  @Test func defaultPolicyIsTheOneThatServesTheApp() throws {
+    let prompter = ScriptedPrompter([
+      .answer("operator", "ada@acme.example"), .answer("org-setting", "enable"),
+      .answer("server", "api"), .answer("app", "Acme Web"), .answer("policy", ""),
+      .answer("rule", ""), .answer("app-grant", "no"),
+    ])
+    let record = try engine(prompter).run(on: Fixtures.exampleModel())
+    let policyQuestion = try #require(prompter.asked.first { $0.key == "policy" })
+    #expect(policyQuestion.defaultChoice?.label == "Default Policy")
+    #expect(record.finalState.rule?.name == "Default Policy Rule")
+    #expect(record.finalState.rule?.grantTypes == ["authorization_code", "client_credentials", "interaction_code"])
+    #expect(record.finalState.app?.allowsInteractionCode == false)
+  }
+
+  @Test func anInvalidAnswerIsAskedAgainWithTheReason() throws {
+    let prompter = ScriptedPrompter([
+      .answer("operator", "carol@acme.example"), .answer("operator", "ada"),
+      .answer("operator", "ada@acme.example"), .answer("org-setting", "keep"),
+    ])
+    _ = try engine(prompter).run(on: Fixtures.exampleModel())
+    #expect(prompter.failures.isEmpty, "\(prompter.failures)")
+    #expect(prompter.transcript.filter { $0.hasPrefix("! ") }.count == 2)
+  }
+
+  @Test func keepingTheSettingOffEndsTheProcedure() throws {
+    let prompter = ScriptedPrompter([.answer("operator", "ada@acme.example"), .answer("org-setting", "keep")])
+    let record = try engine(prompter).run(on: Fixtures.exampleModel())
+    #expect(!record.changed)
+    #expect(record.steps.count == 2)
+    #expect(prompter.leftOver.isEmpty)
+  }
+
+  @Test func backReturnsToThePreviousStepAndUndoesIt() throws {
+    let prompter = ScriptedPrompter([
+      .answer("operator", "ada@acme.example"), .answer("org-setting", "enable"),
+      .back("server"), .answer("org-setting", "keep"),
+    ])
+    let record = try engine(prompter).run(on: Fixtures.exampleModel())
+    #expect(prompter.failures.isEmpty, "\(prompter.failures)")
+    #expect(!record.finalState.model.interactionCodeEnabled)
+    #expect(!record.changed)
+  }
+
+  @Test func missingAnswersWithoutATerminalNameEveryKey() throws {
+    let prompter = AnswersFilePrompter(answers: ["operator": "ada@acme.example"], fallback: nil)
+    #expect {
+      _ = try engine(prompter).run(on: Fixtures.exampleModel())
+    } throws: { error in
+      (error as? MissingAnswers)?.keys == ["org-setting", "server", "app", "app-grant"]
+    }
+  }
+
+  @Test func appNoneNeedsNoAppGrantAnswer() throws {
+    let prompter = AnswersFilePrompter(
+      answers: ["operator": "ada@acme.example", "org-setting": "enable", "app": "none"], fallback: nil)
+    #expect {
+      _ = try engine(prompter).run(on: Fixtures.exampleModel())
+    } throws: { error in
+      (error as? MissingAnswers)?.keys == ["server"]
+    }
+  }
+
+  @Test func anInvalidPresetIsAUsageErrorListingTheChoices() throws {
+    let prompter = AnswersFilePrompter(
+      answers: ["operator": "ada@acme.example", "org-setting": "enable", "server": "apii"], fallback: nil)
+    #expect {
+      _ = try engine(prompter).run(on: Fixtures.exampleModel())
+    } throws: { error in
+      guard let stop = error as? StepStop else { return false }
+      return stop.exitStatus == .usage && stop.message.contains("api (aus1api)")
+        && stop.message.contains("partners (aus2prt)")
+    }
+  }
+
+  @Test func aNonSuperAdminIsStoppedNamingTheSuperAdmins() throws {
+    let prompter = ScriptedPrompter([.answer("operator", "bob@acme.example")])
+    #expect {
+      _ = try engine(prompter).run(on: Fixtures.exampleModel())
+    } throws: { error in
+      guard let stop = error as? StepStop else { return false }
+      return stop.exitStatus == .failure && stop.nextStep.contains("Ada Admin <ada@acme.example>")
+    }
+  }
+
+  @Test func aClassicOrgStopsBeforeAnyQuestion() throws {
+    let prompter = ScriptedPrompter([])
+    #expect {
+      _ = try engine(prompter).run(on: Fixtures.exampleModel(edits: [JSONPointer.root / "org" / "engine": "classic"]))
+    } throws: { error in
+      (error as? StepStop)?.message.contains("Classic Engine") ?? false
+    }
+    #expect(prompter.asked.isEmpty)
+  }
+
+  @Test func disablingListsWhatLosesTheGrantAndAsks() throws {
+    let grants = JSONPointer.root / "apps" / 0 / "settings" / "oauthClient" / "grant_types"
+    let model = try Fixtures.exampleModel(edits: [Self.setting: true, grants: ["authorization_code", "interaction_code"]])
+    let declined = ScriptedPrompter([
+      .answer("operator", "ada@acme.example"), .answer("org-setting", "disable"), .confirm(false),
+    ])
+    #expect {
+      _ = try engine(declined).run(on: model)
+    } throws: { error in
+      (error as? StepStop)?.exitStatus == .declined
+    }
+    #expect(declined.transcript.contains { $0.contains("interaction_code will be removed from 1 object") })
+
+    let accepted = ScriptedPrompter([
+      .answer("operator", "ada@acme.example"), .answer("org-setting", "disable"), .confirm(true),
+    ])
+    let record = try engine(accepted).run(on: model)
+    #expect(!record.finalState.model.interactionCodeEnabled)
+    #expect(record.finalState.model.apps[0].grantTypes == ["authorization_code"])
+    #expect(record.steps.count == 2)
+  }
+
+  @Test func reEnablingRestoresNothing() throws {
+    let grants = JSONPointer.root / "apps" / 0 / "settings" / "oauthClient" / "grant_types"
+    let model = try Fixtures.exampleModel(edits: [Self.setting: true, grants: ["authorization_code", "interaction_code"]])
+    let off = try engine(AnswersFilePrompter(answers: ["operator": "ada@acme.example", "org-setting": "disable"], fallback: nil), assumeYes: true).run(on: model)
+    let on = try engine(
+      AnswersFilePrompter(answers: ["operator": "ada@acme.example", "org-setting": "enable", "server": "api", "app": "none"], fallback: nil),
+      assumeYes: true
+    ).run(on: off.finalState.model)
+    #expect(on.finalState.model.interactionCodeEnabled)
+    #expect(!on.finalState.model.apps[0].allowsInteractionCode)
+  }
+
+  @Test func interruptionAtAPromptStopsWith130() throws {
+    let prompter = ScriptedPrompter([.answer("operator", "ada@acme.example"), .interrupt("org-setting")])
+    #expect {
+      _ = try engine(prompter).run(on: Fixtures.exampleModel())
+    } throws: { error in
+      (error as? StepStop)?.exitStatus == .interrupted
+    }
+  }
+
+  @Test func aStepThatWouldBreakTheModelIsStoppedNamingRuleAndStep() throws {
+    // A procedure without the org-setting step adds the grant to a rule while the setting is
+    // off: the grant-needs-org-setting rule stops it, naming step and rule.
+    var procedure = try Fixtures.procedure()
+    procedure.steps.removeAll { $0.kind == "org-setting" || $0.kind == "choose-server" }
+    let engine = WizardEngine(
+      procedure: procedure,
+      prompter: AnswersFilePrompter(answers: ["operator": "ada@acme.example", "app": "none"], fallback: nil),
+      options: WizardOptions(assumeYes: true, now: Fixtures.now))
+    #expect {
+      _ = try engine.run(on: Fixtures.exampleModel(), knownAnswers: ["server": "aus1api"])
+    } throws: { error in
+      guard let stop = error as? StepStop, case .brokenState(let findings) = stop.kind else { return false }
+      return findings.allSatisfy { $0.ruleID == "grant-needs-org-setting" }
+        && stop.message.contains("Select the access policy and rule")
+    }
+  }
+}

@@ -1,0 +1,76 @@
+import OrgWizCore
+import OrgWizTestSupport
+import Testing
+
+@Suite struct SupportTests {
+  @Test(arguments: [
+    ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+    ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+    (
+      "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+      "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"
+    ),
+  ])
+  func sha256MatchesTheStandardVectors(_ input: String, _ digest: String) {
+    #expect(SHA256.hex(input) == digest)
+  }
+
+  @Test func sha256OfAMillionAs() {
+    #expect(
+      SHA256.hex([UInt8](repeating: 0x61, count: 1_000_000))
+        == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+  }
+
+  @Test func markdownEscapingKeepsWordsReadable() {
+    #expect(Markdown.escape("authorization_code") == "authorization_code")
+    #expect(Markdown.escape("_x_") == "\\_x\\_")
+    #expect(Markdown.escape("a|b") == "a\\|b")
+    #expect(Markdown.escape("<b>&") == "&lt;b>&amp;")
+    #expect(Markdown.escape("one\ntwo\r\nthree") == "one two three")
+    #expect(Markdown.escape("Zoë 😀") == "Zoë 😀")
+  }
+
+  @Test func answersFilesInYAMLAndJSON() throws {
+    let keys = ["operator", "app-grant", "server"]
+    let yaml = try AnswersFile.parse("operator: ada\napp-grant: yes\nserver: \"api\"\n", file: "a.yaml", validKeys: keys)
+    #expect(yaml == ["operator": "ada", "app-grant": "yes", "server": "api"])
+    let yamlBool = try AnswersFile.parse("app-grant: true\n", file: "a.yaml", validKeys: keys)
+    #expect(yamlBool == ["app-grant": "yes"])
+    let json = try AnswersFile.parse(#"{"operator": "ada", "app-grant": false}"#, file: "a.json", validKeys: keys)
+    #expect(json == ["operator": "ada", "app-grant": "no"])
+  }
+
+  @Test func answersFileErrorsSayWhere() {
+    #expect {
+      _ = try AnswersFile.parse("operator: ada\nsevrer: api\n", file: "a.yaml", validKeys: ["operator", "server"])
+    } throws: { error in
+      guard let error = error as? AnswersError else { return false }
+      return error.exitStatus == .usage && error.message.contains("a.yaml:2") && error.message.contains("sevrer")
+        && error.message.contains("operator, server")
+    }
+    #expect {
+      _ = try AnswersFile.parse("operator: [ada\n", file: "a.yaml", validKeys: ["operator"])
+    } throws: { error in
+      (error as? AnswersError)?.exitStatus == .dataError
+    }
+    #expect {
+      _ = try AnswersFile.parse("{\"operator\": }", file: "a.json", validKeys: ["operator"])
+    } throws: { error in
+      (error as? AnswersError)?.message.hasPrefix("a.json:1:") ?? false
+    }
+  }
+
+  @Test func recordedAnswersReadBack() throws {
+    let procedure = try Fixtures.procedure()
+    let given = [
+      GivenAnswer(key: "operator", value: "00u1ada", label: "ada@acme.example"),
+      GivenAnswer(key: "app-grant", value: "yes", label: "yes"),
+      GivenAnswer(key: "server", value: "odd \"name\": yes", label: "odd"),
+    ]
+    for json in [false, true] {
+      let text = AnswersFile.render(given, json: json, procedure: procedure)
+      let back = try AnswersFile.parse(text, file: "r", validKeys: procedure.questionKeys)
+      #expect(back == ["operator": "00u1ada", "app-grant": "yes", "server": "odd \"name\": yes"])
+    }
+  }
+}
