@@ -46,6 +46,10 @@ let package = Package(
       ]
     ),
     .testTarget(
+      name: "OrgWizTerminalTests",
+      dependencies: ["OrgWizTerminal", "OrgWizCore", "OrgWizTestSupport"]
+    ),
+    .testTarget(
       name: "OrgWizCLITests",
       dependencies: ["OrgWizCLI", "OrgWizCore", "OrgWizJSON", "OrgWizTestSupport"]
     ),

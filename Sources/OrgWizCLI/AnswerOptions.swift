@@ -12,12 +12,14 @@ struct AnswerOptions: ParsableArguments {
 
   @Option(
     name: .customLong("set"),
-    help: ArgumentHelp("One answer, KEY=VALUE (repeatable; wins over --answers).", valueName: "key=value"))
+    help: ArgumentHelp(
+      "One answer, KEY=VALUE (repeatable; wins over --answers).", valueName: "key=value"))
   var sets: [String] = []
 
   @Option(
     name: .customLong("operator"),
-    help: ArgumentHelp("The admin making the change; same as --set operator=LOGIN.", valueName: "login"))
+    help: ArgumentHelp(
+      "The admin making the change; same as --set operator=LOGIN.", valueName: "login"))
   var operatorLogin: String?
 
   /// The answers, merged: the file, then `--operator`, then `--set`.

@@ -40,7 +40,9 @@ enum ContentLocator {
       next: "Pass --content DIR or set ORGWIZ_CONTENT to the Content directory of orgwiz.")
   }
 
-  private static func existing(_ path: String, from source: String) throws(OrgWizFailure)
+  private static func existing(
+    _ path: String, from source: String
+  ) throws(OrgWizFailure)
     -> String
   {
     var isDirectory: ObjCBool = false

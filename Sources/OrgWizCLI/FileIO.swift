@@ -46,7 +46,9 @@ enum FileIO {
   /// Writes bytes to a temporary file in the destination's directory and flushes it to disk.
   /// - Parameter mode: the permission bits; by default those of an existing destination, else
   ///   0644.
-  static func stage(_ bytes: [UInt8], to destination: String, mode: mode_t? = nil)
+  static func stage(
+    _ bytes: [UInt8], to destination: String, mode: mode_t? = nil
+  )
     throws(OrgWizFailure) -> StagedFile
   {
     let directory = (destination as NSString).deletingLastPathComponent
@@ -62,7 +64,8 @@ enum FileIO {
         "Cannot write \(destination): \(String(cString: strerror(errno))).",
         next: "Check that \(directory.isEmpty ? "." : directory) exists and is writable.")
     }
-    let temporaryPath = String(decoding: templateBytes.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    let temporaryPath = String(
+      decoding: templateBytes.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
     var status = stat()
     let permissions: mode_t =
       mode ?? (stat(destination, &status) == 0 ? status.st_mode & 0o7777 : 0o644)

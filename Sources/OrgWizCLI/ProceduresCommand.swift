@@ -42,7 +42,9 @@ struct ProceduresCommand: ContextCommand {
           ]))
       }
       context.stdout.write(
-        JSONWriter.string(.object(JSONObject([("contentDirectory", .string(directory)), ("procedures", .array(list))]))))
+        JSONWriter.string(
+          .object(
+            JSONObject([("contentDirectory", .string(directory)), ("procedures", .array(list))]))))
       return .success
     }
     context.stdout.write("Procedures in \(directory):\n")

@@ -8,7 +8,8 @@ import OrgWizTerminal
 struct RunCommand: ContextCommand {
   static let configuration = CommandConfiguration(
     commandName: "run",
-    abstract: "Walk a procedure: ask, apply and validate each step, then write the model and a change record.",
+    abstract:
+      "Walk a procedure: ask, apply and validate each step, then write the model and a change record.",
     discussion: """
       Questions answered by --answers, --set or --operator are not asked. Prompting happens \
       only when stdin and stdout are terminals and neither --no-input nor ORGWIZ_NO_INPUT is \
@@ -34,7 +35,9 @@ struct RunCommand: ContextCommand {
   @Flag(help: "Accept confirmations, including turning the setting off.")
   var yes = false
 
-  @Flag(name: .customLong("dry-run"), help: "Do everything but write; print the changes and the summary.")
+  @Flag(
+    name: .customLong("dry-run"),
+    help: "Do everything but write; print the changes and the summary.")
   var dryRun = false
 
   @Flag(help: "With --example, overwrite an existing --org file.")
@@ -45,7 +48,8 @@ struct RunCommand: ContextCommand {
 
   @Option(
     name: .customLong("record-answers"),
-    help: ArgumentHelp("Write the answers used, in --answers format, to replay the run.", valueName: "file"))
+    help: ArgumentHelp(
+      "Write the answers used, in --answers format, to replay the run.", valueName: "file"))
   var recordAnswers: String?
 
   func execute(_ context: CommandContext) throws -> ExitStatus {
@@ -57,7 +61,8 @@ struct RunCommand: ContextCommand {
 
     let person: (any Prompter)? = canPrompt(context) ? context.makeInteractivePrompter(style) : nil
     let fallback =
-      person ?? OutputOnlyPrompter(output: context.stderr, style: style, width: context.terminal.width)
+      person
+      ?? OutputOnlyPrompter(output: context.stderr, style: style, width: context.terminal.width)
     let loaded = try loadModel(context: context, contentDirectory: directory, person: person)
 
     let engine = WizardEngine(
@@ -100,7 +105,8 @@ struct RunCommand: ContextCommand {
     var staged: [FileIO.StagedFile] = []
     do {
       if let backupPath, let original = loaded.originalBytes {
-        staged.append(try FileIO.stage(original, to: backupPath, mode: permissions(of: loaded.path)))
+        staged.append(
+          try FileIO.stage(original, to: backupPath, mode: permissions(of: loaded.path)))
       }
       if writesModel { staged.append(try FileIO.stage(newBytes, to: loaded.path)) }
       staged.append(try FileIO.stage(Array(markdown.utf8), to: summaryPath, mode: 0o644))
@@ -163,7 +169,8 @@ struct RunCommand: ContextCommand {
       guard try person.confirm(offer) == true else {
         throw OrgWizFailure(
           .noInput, "No org model to work on.",
-          next: "Name your model with --org FILE, or start from the bundled example with --example.")
+          next: "Name your model with --org FILE, or start from the bundled example with --example."
+        )
       }
       let (bytes, model) = try ModelLoader.example(contentDirectory: contentDirectory)
       return LoadedModel(path: path, originalBytes: nil, bytes: bytes, model: model)

@@ -6,7 +6,8 @@ import OrgWizJSON
 struct SimulateCommand: ContextCommand {
   static let configuration = CommandConfiguration(
     commandName: "simulate",
-    abstract: "Evaluate one token request and print the outcome and the policy and rule that decided it.",
+    abstract:
+      "Evaluate one token request and print the outcome and the policy and rule that decided it.",
     discussion: """
       Policies of the server are tried by priority; a policy applies when its client condition \
       holds the app or ALL_CLIENTS; its rules are tried by priority, and when none matches \
@@ -24,7 +25,9 @@ struct SimulateCommand: ContextCommand {
   @Option(help: ArgumentHelp("The grant type, e.g. interaction_code.", valueName: "grant"))
   var grant: String
 
-  @Option(name: .customLong("scope"), help: ArgumentHelp("A requested scope (repeatable).", valueName: "scope"))
+  @Option(
+    name: .customLong("scope"),
+    help: ArgumentHelp("A requested scope (repeatable).", valueName: "scope"))
   var scopes: [String] = []
 
   @Option(
@@ -42,10 +45,14 @@ struct SimulateCommand: ContextCommand {
         self.app, kind: "app", in: model.apps, ids: { [$0.id, $0.clientID] }, name: \.label),
       flag: "--app")
     let server = try pick(
-      Lookup.find(self.server, kind: "custom authorization server", in: model.servers, ids: { [$0.id] }, name: \.name),
+      Lookup.find(
+        self.server, kind: "custom authorization server", in: model.servers, ids: { [$0.id] },
+        name: \.name),
       flag: "--server")
     let groupIDs = groups.map { group in
-      model.groups.first { $0.id == group || $0.name == group || $0.name?.lowercased() == group.lowercased() }?.id ?? group
+      model.groups.first {
+        $0.id == group || $0.name == group || $0.name?.lowercased() == group.lowercased()
+      }?.id ?? group
     }
     let request = TokenRequest(
       appID: app.id, serverID: server.id, grant: grant, scopes: scopes, groups: groupIDs,
@@ -63,13 +70,17 @@ struct SimulateCommand: ContextCommand {
       object["error"] = outcome.errorCode.map { .string($0) } ?? .null
       object["errorDescription"] = outcome.errorDescription.map { .string($0) } ?? .null
       if case .allowed(let policy, let rule) = outcome {
-        object["policy"] = .object(JSONObject([("id", .string(policy.id)), ("name", .string(policy.name))]))
-        object["rule"] = .object(JSONObject([("id", .string(rule.id)), ("name", .string(rule.name))]))
+        object["policy"] = .object(
+          JSONObject([("id", .string(policy.id)), ("name", .string(policy.name))]))
+        object["rule"] = .object(
+          JSONObject([("id", .string(rule.id)), ("name", .string(rule.name))]))
       } else {
         object["policy"] = .null
         object["rule"] = .null
       }
-      if case .unauthorizedClient(let grants, _) = outcome { object["appGrantTypes"] = .strings(grants) }
+      if case .unauthorizedClient(let grants, _) = outcome {
+        object["appGrantTypes"] = .strings(grants)
+      }
       object["explanation"] = .string(outcome.explanation)
       context.stdout.write(JSONWriter.string(.object(object)))
     } else {
@@ -80,11 +91,14 @@ struct SimulateCommand: ContextCommand {
     return outcome.isAllowed ? .success : .failure
   }
 
-  private func pick<Item>(_ result: Result<Item, LookupFailure>, flag: String) throws(OrgWizFailure) -> Item {
+  private func pick<Item>(
+    _ result: Result<Item, LookupFailure>, flag: String
+  ) throws(OrgWizFailure) -> Item {
     switch result {
     case .success(let item): return item
     case .failure(let failure):
-      throw OrgWizFailure(.usage, "\(flag): \(failure.message).", next: "Name one of those in \(flag).")
+      throw OrgWizFailure(
+        .usage, "\(flag): \(failure.message).", next: "Name one of those in \(flag).")
     }
   }
 }

@@ -6,7 +6,8 @@
 ///
 /// Equality and hashing are order-insensitive: two objects are equal when they hold the same set
 /// of key/value pairs, whatever the order.
-public struct JSONObject: Sendable, Hashable, RandomAccessCollection, ExpressibleByDictionaryLiteral {
+public struct JSONObject: Sendable, Hashable, RandomAccessCollection, ExpressibleByDictionaryLiteral
+{
   public typealias Element = (key: String, value: JSONValue)
   public typealias Index = Int
   public typealias Indices = Range<Int>

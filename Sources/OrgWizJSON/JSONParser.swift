@@ -151,6 +151,9 @@ private struct Parser: ~Copyable {
     case closeBracket, closeBrace, comma, colon:
       return error("expected a value, found '\(Character(Unicode.Scalar(byte)))'", at: offset)
     default:
+      if byte >= 0x80 && validUTF8SequenceEnd(at: offset) == nil {
+        return error("invalid UTF-8", at: offset)
+      }
       return error("unexpected \(describeCharacter(at: offset)), expected a value", at: offset)
     }
   }
@@ -167,7 +170,8 @@ private struct Parser: ~Copyable {
     guard let end = validUTF8SequenceEnd(at: offset) else { return "invalid UTF-8" }
     let text = String(
       decoding: UnsafeBufferPointer(start: bytes + offset, count: end - offset), as: UTF8.self)
-    return "character '\(text)'"
+    let scalar = text.unicodeScalars.first.map { hex4Upper($0.value) } ?? ""
+    return "character '\(text)' (U+\(scalar))"
   }
 
   // MARK: Document
@@ -391,6 +395,10 @@ private struct Parser: ~Copyable {
     if bytes[index] == UInt8(ascii: "-") {
       index += 1
       guard index < count && isDigit(bytes[index]) else {
+        let rest = UnsafeBufferPointer(start: bytes + index, count: count - index)
+        if rest.starts(with: "Infinity".utf8) {
+          throw error("-Infinity is not allowed", at: start)
+        }
         throw error("expected a digit after '-'", at: index)
       }
     }
@@ -471,7 +479,8 @@ private struct Parser: ~Copyable {
   /// The slow path for strings that contain escapes: decodes into the scratch buffer.
   mutating func parseEscapedString(start: Int, firstEscape: Int) throws(JSONParseError) -> String {
     scratch.removeAll(keepingCapacity: true)
-    scratch.append(contentsOf: UnsafeBufferPointer(start: bytes + start, count: firstEscape - start))
+    scratch.append(
+      contentsOf: UnsafeBufferPointer(start: bytes + start, count: firstEscape - start))
     var index = firstEscape
     while index < count {
       let byte = bytes[index]
@@ -517,7 +526,8 @@ private struct Parser: ~Copyable {
     if escaped > 0x20 && escaped < 0x7F {
       return error("invalid escape \\\(Character(Unicode.Scalar(escaped)))", at: offset)
     }
-    return error("invalid escape: '\\' followed by \(describeCharacter(at: offset + 1))", at: offset)
+    return error(
+      "invalid escape: '\\' followed by \(describeCharacter(at: offset + 1))", at: offset)
   }
 
   /// Decodes the `\uXXXX` escape (and a following low surrogate escape) at `offset`, appends the

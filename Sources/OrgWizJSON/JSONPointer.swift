@@ -24,7 +24,9 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible, Expressi
     }
     guard text.utf8.first == UInt8(ascii: "/") else { return nil }
     var tokens: [String] = []
-    for part in text.utf8.dropFirst().split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false) {
+    for part in text.utf8.dropFirst().split(
+      separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
+    {
       guard let token = JSONPointer.unescape(part, strict: true) else { return nil }
       tokens.append(token)
     }
@@ -39,7 +41,9 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible, Expressi
       self = pointer
       return
     }
-    let body = value.utf8.first == UInt8(ascii: "/") ? Substring(value).utf8.dropFirst() : Substring(value).utf8[...]
+    let body =
+      value.utf8.first == UInt8(ascii: "/")
+      ? Substring(value).utf8.dropFirst() : Substring(value).utf8[...]
     self.tokens = body.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).map {
       JSONPointer.unescape($0, strict: false) ?? String(decoding: $0, as: UTF8.self)
     }
@@ -185,7 +189,9 @@ extension JSONValue {
           guard let next = object[token] else { return nil }
           current = next
         case .array(let elements):
-          guard let index = JSONPointer.arrayIndex(token), index < elements.count else { return nil }
+          guard let index = JSONPointer.arrayIndex(token), index < elements.count else {
+            return nil
+          }
           current = elements[index]
         default:
           return nil

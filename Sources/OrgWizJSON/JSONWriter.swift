@@ -19,18 +19,45 @@ public enum JSONWriter {
   /// newline at the end of the document. Compact: no whitespace at all, keys sorted, no trailing
   /// newline.
   public static func write(_ value: JSONValue, style: Style = .pretty) -> [UInt8] {
-    var writer = Writer(pretty: style == .pretty)
-    writer.writeValue(value, depth: 0)
-    if style == .pretty { writer.output.append(0x0A) }
-    return writer.output.makeArray()
+    // Measure first, then write straight into an exactly sized array: no regrowth, no final
+    // copy, and every output byte is touched once.
+    let pretty = style == .pretty
+    let size = outputSize(of: value, style: style)
+    var fallback: [UInt8]?
+    let result = [UInt8](unsafeUninitializedCapacity: size) { buffer, initializedCount in
+      var writer = Writer(pretty: pretty, external: buffer)
+      writer.writeDocument(value)
+      if writer.output.isExternal {
+        initializedCount = writer.output.count
+      } else {
+        // Only if the measurement were wrong: the writer moved to its own buffer.
+        fallback = writer.output.makeArray()
+        initializedCount = 0
+      }
+    }
+    return fallback ?? result
   }
 
   /// ``write(_:style:)`` as a `String`.
   public static func string(_ value: JSONValue, style: Style = .pretty) -> String {
-    var writer = Writer(pretty: style == .pretty)
-    writer.writeValue(value, depth: 0)
-    if style == .pretty { writer.output.append(0x0A) }
-    return writer.output.makeString()
+    let pretty = style == .pretty
+    let size = outputSize(of: value, style: style)
+    var fallback: String?
+    let result = String(unsafeUninitializedCapacity: size) { buffer in
+      var writer = Writer(pretty: pretty, external: buffer)
+      writer.writeDocument(value)
+      if writer.output.isExternal { return writer.output.count }
+      fallback = writer.output.makeString()
+      return 0
+    }
+    return fallback ?? result
+  }
+
+  /// The exact number of bytes ``write(_:style:)`` produces for `value`, computed without
+  /// writing anything.
+  public static func outputSize(of value: JSONValue, style: Style = .pretty) -> Int {
+    let pretty = style == .pretty
+    return measure(value, depth: 0, pretty: pretty) + (pretty ? 1 : 0)
   }
 
   /// `string` as a quoted, escaped JSON string literal.
@@ -49,13 +76,30 @@ private struct OutputBuffer: ~Copyable {
   var count = 0
   var capacity: Int
 
+  /// Whether `base` is memory lent by the caller (not owned, never deallocated here).
+  var isExternal: Bool
+
   init(capacity: Int) {
     self.capacity = Swift.max(capacity, 64)
     self.base = UnsafeMutablePointer<UInt8>.allocate(capacity: self.capacity)
+    self.isExternal = false
+  }
+
+  /// Writes into `buffer`; if it ever runs out of room, the data moves to an owned buffer.
+  init(external buffer: UnsafeMutableBufferPointer<UInt8>) {
+    if let base = buffer.baseAddress {
+      self.base = base
+      self.capacity = buffer.count
+      self.isExternal = true
+    } else {
+      self.capacity = 64
+      self.base = UnsafeMutablePointer<UInt8>.allocate(capacity: 64)
+      self.isExternal = false
+    }
   }
 
   deinit {
-    base.deallocate()
+    if !isExternal { base.deallocate() }
   }
 
   /// Makes room for at least `extra` more bytes.
@@ -70,7 +114,8 @@ private struct OutputBuffer: ~Copyable {
     while newCapacity - count < extra { newCapacity *= 2 }
     let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
     newBase.moveInitialize(from: base, count: count)
-    base.deallocate()
+    if !isExternal { base.deallocate() }
+    isExternal = false
     base = newBase
     capacity = newCapacity
   }
@@ -131,6 +176,16 @@ private struct Writer: ~Copyable {
     self.pretty = pretty
   }
 
+  init(pretty: Bool, external buffer: UnsafeMutableBufferPointer<UInt8>) {
+    self.output = OutputBuffer(external: buffer)
+    self.pretty = pretty
+  }
+
+  mutating func writeDocument(_ value: JSONValue) {
+    writeValue(value, depth: 0)
+    if pretty { output.append(0x0A) }
+  }
+
   mutating func writeValue(_ value: JSONValue, depth: Int) {
     switch value {
     case .null:
@@ -155,38 +210,36 @@ private struct Writer: ~Copyable {
     }
     output.append(UInt8(ascii: "["))
     let inner = depth + 1
-    var first = true
-    for element in elements {
-      if first {
-        first = false
-      } else {
-        output.append(UInt8(ascii: ","))
+    elements.withUnsafeBufferPointer { elements in
+      for index in elements.indices {
+        if index > 0 { output.append(UInt8(ascii: ",")) }
+        if pretty { output.appendNewline(indent: inner * 2) }
+        writeValue(elements[index], depth: inner)
       }
-      if pretty { output.appendNewline(indent: inner * 2) }
-      writeValue(element, depth: inner)
     }
     if pretty { output.appendNewline(indent: depth * 2) }
     output.append(UInt8(ascii: "]"))
   }
 
   mutating func writeObject(_ object: JSONObject, depth: Int) {
-    let members = object.members
-    let memberCount = members.count
+    let memberCount = object.members.count
     if memberCount == 0 {
       output.append("{}")
       return
     }
     output.append(UInt8(ascii: "{"))
     let inner = depth + 1
-    withUnsafeTemporaryAllocation(of: Int.self, capacity: memberCount) { order in
-      sortedOrder(members, into: order)
-      for position in 0..<memberCount {
-        if position > 0 { output.append(UInt8(ascii: ",")) }
-        if pretty { output.appendNewline(indent: inner * 2) }
-        let member = members[order[position]]
-        writeString(member.key)
-        if pretty { output.append(": ") } else { output.append(UInt8(ascii: ":")) }
-        writeValue(member.value, depth: inner)
+    object.members.withUnsafeBufferPointer { members in
+      withUnsafeTemporaryAllocation(of: Int.self, capacity: memberCount) { order in
+        sortedOrder(members, into: order)
+        for position in 0..<memberCount {
+          if position > 0 { output.append(UInt8(ascii: ",")) }
+          if pretty { output.appendNewline(indent: inner * 2) }
+          let index = order[position]
+          writeString(members[index].key)
+          if pretty { output.append(": ") } else { output.append(UInt8(ascii: ":")) }
+          writeValue(members[index].value, depth: inner)
+        }
       }
     }
     if pretty { output.appendNewline(indent: depth * 2) }
@@ -308,26 +361,80 @@ private func needsEscaping(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
 /// Fills `order` with the indices of `members` sorted by key in UTF-8 byte order.
 @inline(__always)
 private func sortedOrder(
-  _ members: [(key: String, value: JSONValue)], into order: UnsafeMutableBufferPointer<Int>
+  _ members: UnsafeBufferPointer<(key: String, value: JSONValue)>,
+  into order: UnsafeMutableBufferPointer<Int>
 ) {
   let count = members.count
   for index in 0..<count { order[index] = index }
   if count < 2 { return }
-  members.withUnsafeBufferPointer { members in
-    if count <= 16 {
-      // Insertion sort: linear on already-sorted input, fast for small objects.
-      for index in 1..<count {
-        let current = order[index]
-        var position = index
-        while position > 0 && utf8Less(members[current].key, members[order[position - 1]].key) {
-          order[position] = order[position - 1]
-          position -= 1
-        }
-        order[position] = current
+  if count <= 16 {
+    // Insertion sort: linear on already-sorted input, fast for small objects.
+    for index in 1..<count {
+      let current = order[index]
+      var position = index
+      while position > 0 && utf8Less(members[current].key, members[order[position - 1]].key) {
+        order[position] = order[position - 1]
+        position -= 1
       }
-    } else {
-      var order = order
-      order.sort { utf8Less(members[$0].key, members[$1].key) }
+      order[position] = current
     }
+  } else {
+    var order = order
+    order.sort { utf8Less(members[$0].key, members[$1].key) }
+  }
+}
+
+// MARK: - Measuring
+
+/// The number of bytes the writer produces for `value` at `depth` (without the final newline).
+private func measure(_ value: JSONValue, depth: Int, pretty: Bool) -> Int {
+  switch value {
+  case .null: return 4
+  case .bool(let flag): return flag ? 4 : 5
+  case .number(let number): return number.literal.utf8.count
+  case .string(let string): return quotedLength(string)
+  case .array(let elements):
+    if elements.isEmpty { return 2 }
+    var total = 2 + elements.count - 1
+    if pretty { total += elements.count * (1 + 2 * (depth + 1)) + 1 + 2 * depth }
+    for element in elements {
+      total += measure(element, depth: depth + 1, pretty: pretty)
+    }
+    return total
+  case .object(let object):
+    let members = object.members
+    if members.isEmpty { return 2 }
+    var total = 2 + members.count - 1
+    if pretty { total += members.count * (1 + 2 * (depth + 1) + 1) + 1 + 2 * depth }
+    total += members.count  // colons
+    for member in members {
+      total += quotedLength(member.key) + measure(member.value, depth: depth + 1, pretty: pretty)
+    }
+    return total
+  }
+}
+
+/// The length of `string` as a quoted, escaped JSON string literal.
+private func quotedLength(_ string: String) -> Int {
+  withUTF8Bytes(string) { bytes in
+    if !needsEscaping(bytes) { return bytes.count + 2 }
+    var total = 2
+    var index = 0
+    let count = bytes.count
+    while index < count {
+      let byte = bytes[index]
+      switch byte {
+      case UInt8(ascii: "\""), UInt8(ascii: "\\"), 0x08, 0x0C, 0x0A, 0x0D, 0x09: total += 2
+      case 0x00..<0x20: total += 6
+      case 0xE2
+      where index + 2 < count && bytes[index + 1] == 0x80
+        && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9):
+        total += 6
+        index += 2
+      default: total += 1
+      }
+      index += 1
+    }
+    return total
   }
 }

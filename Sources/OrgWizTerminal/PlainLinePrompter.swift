@@ -58,7 +58,9 @@ public final class PlainLinePrompter: Prompter {
   }
 
   public func reject(_ problem: AnswerProblem) {
-    output.write(style.yellow("Not accepted: \(problem.reason).") + " Choose one of the listed answers, or ? for help.\n")
+    output.write(
+      style.yellow("Not accepted: \(problem.reason).")
+        + " Choose one of the listed answers, or ? for help.\n")
   }
 
   public func confirm(_ confirmation: Confirmation) throws(PromptInterrupted) -> Bool? {
@@ -109,7 +111,9 @@ public enum PromptText {
   public static func inputLine(_ question: Question) -> String {
     var line = "\(question.key)"
     if question.kind == .yesNo {
-      line += question.defaultValue == "yes" ? " [Y/n]" : question.defaultValue == "no" ? " [y/N]" : " [y/n]"
+      line +=
+        question.defaultValue == "yes"
+        ? " [Y/n]" : question.defaultValue == "no" ? " [y/N]" : " [y/n]"
     } else if let choice = question.defaultChoice {
       line += " [\(choice.label)]"
     }

@@ -1,3 +1,5 @@
+import OrgWizCore
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -65,28 +67,62 @@ public struct Style: Sendable {
   }
 }
 
-/// Wraps prose to a width, keeping blank lines, list items and indented lines.
+/// Wraps prose to a width: paragraphs are reflowed, list items start new lines, blank lines
+/// and fenced blocks are kept.
 public enum TextWrapper {
   public static func wrap(_ text: String, width: Int) -> String {
     let limit = max(width, 20)
-    return text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-      wrapLine(String(line), limit: limit)
-    }.joined(separator: "\n")
+    var output: [String] = []
+    var chunk: String?
+    var inFence = false
+    func flush() {
+      if let current = chunk { output.append(wrapLine(current, limit: limit)) }
+      chunk = nil
+    }
+    for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+      let line = String(rawLine)
+      let trimmed = line.trimmingWhitespace()
+      if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") {
+        flush()
+        inFence.toggle()
+        output.append(line)
+      } else if inFence {
+        output.append(line)
+      } else if trimmed.isEmpty {
+        flush()
+        output.append("")
+      } else if startsItem(trimmed) || chunk == nil {
+        flush()
+        chunk = line
+      } else {
+        chunk? += " " + trimmed
+      }
+    }
+    flush()
+    return output.joined(separator: "\n")
+  }
+
+  private static func startsItem(_ line: String) -> Bool {
+    if line.hasPrefix("- ") || line.hasPrefix("* ") || line.hasPrefix("> ") || line.hasPrefix("#") {
+      return true
+    }
+    let digits = line.prefix(while: \.isNumber)
+    return !digits.isEmpty && line.dropFirst(digits.count).hasPrefix(". ")
   }
 
   private static func wrapLine(_ line: String, limit: Int) -> String {
     guard line.count > limit else { return line }
     let indent = String(line.prefix(while: { $0 == " " }))
-    let bullet = line.dropFirst(indent.count).hasPrefix("- ") ? "  " : ""
+    let body = line.dropFirst(indent.count)
+    let hanging = body.hasPrefix("- ") || body.hasPrefix("* ") ? "  " : ""
     var lines: [String] = []
     var current = ""
-    for word in line.split(separator: " ", omittingEmptySubsequences: true) {
-      let prefix = lines.isEmpty && current.isEmpty ? indent : indent + bullet
+    for word in body.split(separator: " ", omittingEmptySubsequences: true) {
       if current.isEmpty {
-        current = prefix + word
+        current = (lines.isEmpty ? indent : indent + hanging) + word
       } else if current.count + 1 + word.count > limit {
         lines.append(current)
-        current = indent + bullet + word
+        current = indent + hanging + word
       } else {
         current += " " + word
       }

@@ -30,7 +30,8 @@ public enum CLIRunner {
     let terminal =
       prompter == nil
       ? TerminalInfo.none
-      : TerminalInfo(stdinIsTerminal: true, stdoutIsTerminal: true, stderrIsTerminal: false, width: 100)
+      : TerminalInfo(
+        stdinIsTerminal: true, stdoutIsTerminal: true, stderrIsTerminal: false, width: 100)
     let context = CommandContext(
       stdout: out, stderr: err, environment: env, workingDirectory: directory, terminal: terminal,
       makeInteractivePrompter: { _ in

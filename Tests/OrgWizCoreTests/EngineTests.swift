@@ -4,7 +4,8 @@ import OrgWizTestSupport
 import Testing
 
 @Suite struct EngineTests {
-  static let setting = JSONPointer.root / "settings" / "embeddedWidgetSignInSupport" / "interactionCode"
+  static let setting =
+    JSONPointer.root / "settings" / "embeddedWidgetSignInSupport" / "interactionCode"
 
   func engine(_ prompter: any Prompter, assumeYes: Bool = false) throws -> WizardEngine {
     WizardEngine(
@@ -21,7 +22,10 @@ import Testing
     let record = try engine(prompter).run(on: Fixtures.exampleModel())
     #expect(prompter.failures.isEmpty, "\(prompter.failures)")
     #expect(prompter.leftOver.isEmpty)
-    #expect(record.answers.map(\.value) == ["00u1ada", "enable", "aus1api", "0oa1mob", "00p2mob", "0pr2mob", "yes"])
+    #expect(
+      record.answers.map(\.value) == [
+        "00u1ada", "enable", "aus1api", "0oa1mob", "00p2mob", "0pr2mob", "yes",
+      ])
     #expect(record.finalState.model.interactionCodeEnabled)
   }
 
@@ -35,7 +39,10 @@ import Testing
     let policyQuestion = try #require(prompter.asked.first { $0.key == "policy" })
     #expect(policyQuestion.defaultChoice?.label == "Default Policy")
     #expect(record.finalState.rule?.name == "Default Policy Rule")
-    #expect(record.finalState.rule?.grantTypes == ["authorization_code", "client_credentials", "interaction_code"])
+    #expect(
+      record.finalState.rule?.grantTypes == [
+        "authorization_code", "client_credentials", "interaction_code",
+      ])
     #expect(record.finalState.app?.allowsInteractionCode == false)
   }
 
@@ -50,7 +57,9 @@ import Testing
   }
 
   @Test func keepingTheSettingOffEndsTheProcedure() throws {
-    let prompter = ScriptedPrompter([.answer("operator", "ada@acme.example"), .answer("org-setting", "keep")])
+    let prompter = ScriptedPrompter([
+      .answer("operator", "ada@acme.example"), .answer("org-setting", "keep"),
+    ])
     let record = try engine(prompter).run(on: Fixtures.exampleModel())
     #expect(!record.changed)
     #expect(record.steps.count == 2)
@@ -79,7 +88,8 @@ import Testing
 
   @Test func appNoneNeedsNoAppGrantAnswer() throws {
     let prompter = AnswersFilePrompter(
-      answers: ["operator": "ada@acme.example", "org-setting": "enable", "app": "none"], fallback: nil)
+      answers: ["operator": "ada@acme.example", "org-setting": "enable", "app": "none"],
+      fallback: nil)
     #expect {
       _ = try engine(prompter).run(on: Fixtures.exampleModel())
     } throws: { error in
@@ -89,7 +99,8 @@ import Testing
 
   @Test func anInvalidPresetIsAUsageErrorListingTheChoices() throws {
     let prompter = AnswersFilePrompter(
-      answers: ["operator": "ada@acme.example", "org-setting": "enable", "server": "apii"], fallback: nil)
+      answers: ["operator": "ada@acme.example", "org-setting": "enable", "server": "apii"],
+      fallback: nil)
     #expect {
       _ = try engine(prompter).run(on: Fixtures.exampleModel())
     } throws: { error in
@@ -112,7 +123,8 @@ import Testing
   @Test func aClassicOrgStopsBeforeAnyQuestion() throws {
     let prompter = ScriptedPrompter([])
     #expect {
-      _ = try engine(prompter).run(on: Fixtures.exampleModel(edits: [JSONPointer.root / "org" / "engine": "classic"]))
+      _ = try engine(prompter).run(
+        on: Fixtures.exampleModel(edits: [JSONPointer.root / "org" / "engine": "classic"]))
     } throws: { error in
       (error as? StepStop)?.message.contains("Classic Engine") ?? false
     }
@@ -121,7 +133,9 @@ import Testing
 
   @Test func disablingListsWhatLosesTheGrantAndAsks() throws {
     let grants = JSONPointer.root / "apps" / 0 / "settings" / "oauthClient" / "grant_types"
-    let model = try Fixtures.exampleModel(edits: [Self.setting: true, grants: ["authorization_code", "interaction_code"]])
+    let model = try Fixtures.exampleModel(edits: [
+      Self.setting: true, grants: ["authorization_code", "interaction_code"],
+    ])
     let declined = ScriptedPrompter([
       .answer("operator", "ada@acme.example"), .answer("org-setting", "disable"), .confirm(false),
     ])
@@ -130,7 +144,9 @@ import Testing
     } throws: { error in
       (error as? StepStop)?.exitStatus == .declined
     }
-    #expect(declined.transcript.contains { $0.contains("interaction_code will be removed from 1 object") })
+    #expect(
+      declined.transcript.contains { $0.contains("interaction_code will be removed from 1 object") }
+    )
 
     let accepted = ScriptedPrompter([
       .answer("operator", "ada@acme.example"), .answer("org-setting", "disable"), .confirm(true),
@@ -143,10 +159,19 @@ import Testing
 
   @Test func reEnablingRestoresNothing() throws {
     let grants = JSONPointer.root / "apps" / 0 / "settings" / "oauthClient" / "grant_types"
-    let model = try Fixtures.exampleModel(edits: [Self.setting: true, grants: ["authorization_code", "interaction_code"]])
-    let off = try engine(AnswersFilePrompter(answers: ["operator": "ada@acme.example", "org-setting": "disable"], fallback: nil), assumeYes: true).run(on: model)
+    let model = try Fixtures.exampleModel(edits: [
+      Self.setting: true, grants: ["authorization_code", "interaction_code"],
+    ])
+    let off = try engine(
+      AnswersFilePrompter(
+        answers: ["operator": "ada@acme.example", "org-setting": "disable"], fallback: nil),
+      assumeYes: true
+    ).run(on: model)
     let on = try engine(
-      AnswersFilePrompter(answers: ["operator": "ada@acme.example", "org-setting": "enable", "server": "api", "app": "none"], fallback: nil),
+      AnswersFilePrompter(
+        answers: [
+          "operator": "ada@acme.example", "org-setting": "enable", "server": "api", "app": "none",
+        ], fallback: nil),
       assumeYes: true
     ).run(on: off.finalState.model)
     #expect(on.finalState.model.interactionCodeEnabled)
@@ -154,7 +179,9 @@ import Testing
   }
 
   @Test func interruptionAtAPromptStopsWith130() throws {
-    let prompter = ScriptedPrompter([.answer("operator", "ada@acme.example"), .interrupt("org-setting")])
+    let prompter = ScriptedPrompter([
+      .answer("operator", "ada@acme.example"), .interrupt("org-setting"),
+    ])
     #expect {
       _ = try engine(prompter).run(on: Fixtures.exampleModel())
     } throws: { error in
@@ -169,12 +196,15 @@ import Testing
     procedure.steps.removeAll { $0.kind == "org-setting" || $0.kind == "choose-server" }
     let engine = WizardEngine(
       procedure: procedure,
-      prompter: AnswersFilePrompter(answers: ["operator": "ada@acme.example", "app": "none"], fallback: nil),
+      prompter: AnswersFilePrompter(
+        answers: ["operator": "ada@acme.example", "app": "none"], fallback: nil),
       options: WizardOptions(assumeYes: true, now: Fixtures.now))
     #expect {
       _ = try engine.run(on: Fixtures.exampleModel(), knownAnswers: ["server": "aus1api"])
     } throws: { error in
-      guard let stop = error as? StepStop, case .brokenState(let findings) = stop.kind else { return false }
+      guard let stop = error as? StepStop, case .brokenState(let findings) = stop.kind else {
+        return false
+      }
       return findings.allSatisfy { $0.ruleID == "grant-needs-org-setting" }
         && stop.message.contains("Select the access policy and rule")
     }

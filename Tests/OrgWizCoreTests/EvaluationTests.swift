@@ -17,21 +17,26 @@ import Testing
     return TokenEvaluator.evaluate(
       app: app, server: server,
       request: TokenRequest(
-        appID: app.id, serverID: server.id, grant: grant, scopes: scopes, groups: groups, userID: user),
+        appID: app.id, serverID: server.id, grant: grant, scopes: scopes, groups: groups,
+        userID: user),
       in: model)
   }
 
   @Test func appWithoutTheGrantIsUnauthorizedClient() throws {
     let model = try Fixtures.exampleModel(edits: on)
     let result = try outcome(model, app: "0oa2web", grant: "client_credentials")
-    #expect(result == .unauthorizedClient(appGrantTypes: ["authorization_code"], orgSettingOff: false))
+    #expect(
+      result == .unauthorizedClient(appGrantTypes: ["authorization_code"], orgSettingOff: false))
     #expect(result.errorCode == "unauthorized_client")
-    #expect(result.errorDescription == "The client is not authorized to use the provided grant type.")
+    #expect(
+      result.errorDescription == "The client is not authorized to use the provided grant type.")
   }
 
   @Test func interactionCodeWhileTheSettingIsOffIsUnauthorizedClient() throws {
     let model = try Fixtures.exampleModel(edits: [
-      JSONPointer.root / "apps" / 0 / "settings" / "oauthClient" / "grant_types": ["interaction_code"]
+      JSONPointer.root / "apps" / 0 / "settings" / "oauthClient" / "grant_types": [
+        "interaction_code"
+      ]
     ])
     let result = try outcome(model, app: "0oa1mob", grant: "interaction_code")
     #expect(result.errorCode == "unauthorized_client")
@@ -40,7 +45,9 @@ import Testing
 
   @Test func appSpecificPolicyWithHigherPriorityWins() throws {
     let model = try Fixtures.exampleModel()
-    guard case .allowed(let policy, let rule) = try outcome(model, app: "0oa1mob", grant: "authorization_code")
+    guard
+      case .allowed(let policy, let rule) = try outcome(
+        model, app: "0oa1mob", grant: "authorization_code")
     else {
       Issue.record("expected allowed")
       return
@@ -53,8 +60,12 @@ import Testing
     let model = try Fixtures.exampleModel()
     // Mobile Apps applies but its active rule lacks client_credentials: Default Policy serves.
     let app = JSONPointer.root / "apps" / 0 / "settings" / "oauthClient" / "grant_types"
-    let withGrant = try Fixtures.exampleModel(edits: [app: ["authorization_code", "client_credentials"]])
-    guard case .allowed(let policy, let rule) = try outcome(withGrant, app: "0oa1mob", grant: "client_credentials")
+    let withGrant = try Fixtures.exampleModel(edits: [
+      app: ["authorization_code", "client_credentials"]
+    ])
+    guard
+      case .allowed(let policy, let rule) = try outcome(
+        withGrant, app: "0oa1mob", grant: "client_credentials")
     else {
       Issue.record("expected allowed by the next policy")
       return
@@ -77,9 +88,14 @@ import Testing
 
   @Test func scopesMustAllBeHeldUnlessTheRuleHasAStar() throws {
     let model = try Fixtures.exampleModel()
-    #expect(try outcome(model, app: "0oa1mob", grant: "authorization_code", scopes: ["openid", "profile"]).isAllowed)
+    #expect(
+      try outcome(
+        model, app: "0oa1mob", grant: "authorization_code", scopes: ["openid", "profile"]
+      ).isAllowed)
     // Mobile sign-in lacks "email": evaluation moves on to Default Policy, whose rule has "*".
-    guard case .allowed(let policy, _) = try outcome(model, app: "0oa1mob", grant: "authorization_code", scopes: ["openid", "email"])
+    guard
+      case .allowed(let policy, _) = try outcome(
+        model, app: "0oa1mob", grant: "authorization_code", scopes: ["openid", "email"])
     else {
       Issue.record("expected allowed")
       return
@@ -93,16 +109,28 @@ import Testing
     let users = rulePath / "conditions" / "people" / "users" / "include"
     let service = "0oa3rpt"
     let restricted = try Fixtures.exampleModel(edits: [groups: ["00g1eng"], users: ["00u9"]])
-    #expect(try !outcome(restricted, app: service, server: "aus2prt", grant: "client_credentials").isAllowed)
-    #expect(try outcome(restricted, app: service, server: "aus2prt", grant: "client_credentials", groups: ["00g1eng"]).isAllowed)
-    #expect(try outcome(restricted, app: service, server: "aus2prt", grant: "client_credentials", user: "00u9").isAllowed)
+    #expect(
+      try !outcome(restricted, app: service, server: "aus2prt", grant: "client_credentials")
+        .isAllowed)
+    #expect(
+      try outcome(
+        restricted, app: service, server: "aus2prt", grant: "client_credentials",
+        groups: ["00g1eng"]
+      ).isAllowed)
+    #expect(
+      try outcome(
+        restricted, app: service, server: "aus2prt", grant: "client_credentials", user: "00u9"
+      ).isAllowed)
     let open = try Fixtures.exampleModel(edits: [groups: [], users: []])
-    #expect(try outcome(open, app: service, server: "aus2prt", grant: "client_credentials").isAllowed)
+    #expect(
+      try outcome(open, app: service, server: "aus2prt", grant: "client_credentials").isAllowed)
   }
 
   @Test func inactivePoliciesAndRulesAreSkipped() throws {
     let policy = JSONPointer.root / "authorizationServers" / 1 / "policies" / 0
     let model = try Fixtures.exampleModel(edits: [policy / "status": "INACTIVE"])
-    #expect(try outcome(model, app: "0oa3rpt", server: "aus2prt", grant: "client_credentials") == .accessDenied)
+    #expect(
+      try outcome(model, app: "0oa3rpt", server: "aus2prt", grant: "client_credentials")
+        == .accessDenied)
   }
 }

@@ -28,19 +28,27 @@ import Testing
     let app = JSONPointer.root / "apps" / 0
     // Only the grant lists and lastUpdated of the changed objects differ.
     var expected = original
-    expected.set(["authorization_code", "interaction_code"], at: rule / "conditions" / "grantTypes" / "include")
+    expected.set(
+      ["authorization_code", "interaction_code"], at: rule / "conditions" / "grantTypes" / "include"
+    )
     expected.set(.string(Fixtures.now), at: rule / "lastUpdated")
-    expected.set(["authorization_code", "interaction_code"], at: app / "settings" / "oauthClient" / "grant_types")
+    expected.set(
+      ["authorization_code", "interaction_code"],
+      at: app / "settings" / "oauthClient" / "grant_types")
     expected.set(.string(Fixtures.now), at: app / "lastUpdated")
     #expect(saved == expected)
     // Numbers keep their exact text.
     let nested = try #require(saved[JSONPointer.root / "x-vendor" / "nested"]?.arrayValue)
-    #expect(nested.compactMap(\.numberValue).map(\.literal) == ["1", "2.50", "-0", "1e400", "12345678901234567890"])
+    #expect(
+      nested.compactMap(\.numberValue).map(\.literal) == [
+        "1", "2.50", "-0", "1e400", "12345678901234567890",
+      ])
   }
 
   @Test func outputIsPrettyWithSortedKeysAndIntegers() throws {
     let model = try OrgModel.load(
-      Array(#"{"org":{"name":"A","engine":"identity-engine","domain":"a.okta.com"},"b":1,"a":[]}"#.utf8),
+      Array(
+        #"{"org":{"name":"A","engine":"identity-engine","domain":"a.okta.com"},"b":1,"a":[]}"#.utf8),
       source: "t")
     #expect(
       String(decoding: model.encoded(), as: UTF8.self) == """
@@ -62,17 +70,20 @@ import Testing
     #expect {
       _ = try OrgModel.load(Array(text.utf8), source: "org.json")
     } throws: { error in
-      guard let error = error as? ModelLoadError, case .malformedJSON(let parse) = error.reason else {
+      guard let error = error as? ModelLoadError, case .malformedJSON(let parse) = error.reason
+      else {
         return false
       }
-      return parse.line == 3 && parse.column == 17 && error.message.hasPrefix("org.json:3:17: malformed JSON")
+      return parse.line == 3 && parse.column == 17
+        && error.message.hasPrefix("org.json:3:17: malformed JSON")
         && error.exitStatus == .dataError
     }
   }
 
   @Test func wrongTypeNamesThePointer() throws {
     var document = try JSONParser.parse(Fixtures.exampleBytes())
-    document.set("1", at: JSONPointer.root / "authorizationServers" / 0 / "policies" / 0 / "priority")
+    document.set(
+      "1", at: JSONPointer.root / "authorizationServers" / 0 / "policies" / 0 / "priority")
     document.set(5, at: JSONPointer.root / "apps" / 1 / "label")
     do {
       _ = try OrgModel(document: document, source: "org.json")
@@ -97,7 +108,8 @@ import Testing
     #expect {
       _ = try OrgModel(document: document)
     } throws: { error in
-      (error as? ModelLoadError)?.message.contains("/apps/2/id: missing; every app needs \"id\"") ?? false
+      (error as? ModelLoadError)?.message.contains("/apps/2/id: missing; every app needs \"id\"")
+        ?? false
     }
   }
 
@@ -135,7 +147,9 @@ import Testing
   }
 
   @Test func ambiguousNamesListTheCandidatesIds() throws {
-    let model = try Fixtures.exampleModel(edits: [JSONPointer.root / "apps" / 1 / "label": "acme mobile"])
+    let model = try Fixtures.exampleModel(edits: [
+      JSONPointer.root / "apps" / 1 / "label": "acme mobile"
+    ])
     let result = Lookup.find(
       "ACME MOBILE", kind: "app", in: model.apps, ids: { [$0.id] }, name: \.label)
     guard case .failure(let failure) = result else {
@@ -145,7 +159,9 @@ import Testing
     #expect(failure.message.contains("0oa1mob") && failure.message.contains("0oa2web"))
     #expect(failure.message.contains("use the id"))
     // An exact match wins over case-insensitive ones.
-    #expect(try Lookup.find("acme mobile", kind: "app", in: model.apps, ids: { [$0.id] }, name: \.label).get().id == "0oa2web")
+    #expect(
+      try Lookup.find("acme mobile", kind: "app", in: model.apps, ids: { [$0.id] }, name: \.label)
+        .get().id == "0oa2web")
   }
 
   @Test func setCreatesMissingIntermediateObjects() {

@@ -27,13 +27,16 @@ import Testing
     let procedure = try Fixtures.procedure()
     #expect(procedure.id == "interaction-code")
     #expect(
-      procedure.questionKeys == ["operator", "org-setting", "server", "app", "policy", "rule", "app-grant"])
+      procedure.questionKeys == [
+        "operator", "org-setting", "server", "app", "policy", "rule", "app-grant",
+      ])
     #expect(procedure.steps.map(\.kind) == StepRegistry.all.map { type(of: $0).descriptor.id })
     #expect(procedure.steps.allSatisfy { !$0.prose.isEmpty && !$0.console.isEmpty })
   }
 
   @Test func proseComesFromTheDocument() throws {
-    var text = try String(contentsOfFile: Fixtures.contentDirectory + "/interaction-code.md", encoding: .utf8)
+    var text = try String(
+      contentsOfFile: Fixtures.contentDirectory + "/interaction-code.md", encoding: .utf8)
     text = text.replacingOccurrences(
       of: "Which admin account is making this change?", with: "Who are you, admin?")
     text = text.replacingOccurrences(
@@ -43,46 +46,51 @@ import Testing
     #expect(procedure.steps[0].prose.hasPrefix("Edited prose: the setting"))
   }
 
-  static let brokenDocuments: [(name: String, edit: @Sendable (String) -> String, line: Int, words: String)] = [
-    (
-      "unknown step kind", { $0.replacingOccurrences(of: "kind: choose-server", with: "kind: choose-sever") },
-      80, "unknown step kind 'choose-sever'"
-    ),
-    (
-      "duplicate step id", { $0.replacingOccurrences(of: "id: app-grant", with: "id: org-setting") },
-      135, "step id 'org-setting' is used twice"
-    ),
-    (
-      "unknown question key",
-      { $0.replacingOccurrences(of: "  server:\n    prompt:", with: "  servr:\n    prompt:") },
-      83, "unknown question key 'servr'"
-    ),
-    (
-      "newer format", { $0.replacingOccurrences(of: "format-version: 1", with: "format-version: 9") },
-      5, "format version 9"
-    ),
-    (
-      "unknown front matter field", { $0.replacingOccurrences(of: "version: 1.0.0", with: "version: 1.0.0\nowner: me") },
-      5, "unknown front matter field 'owner'"
-    ),
-    ("no front matter", { String($0.dropFirst(4)) }, 1, "must start with a '---' line"),
-    (
-      "unclosed step block",
-      { text in
-        guard let range = text.range(of: "```\n", options: .backwards) else { return text }
-        return text.replacingCharacters(in: range, with: "\n")
-      }, 135, "never closed"
-    ),
-    (
-      "bad YAML", { $0.replacingOccurrences(of: "kind: app-grant", with: "kind: [app-grant") },
-      138, "not valid YAML"
-    ),
-    (
-      "example answer for an unknown key",
-      { $0.replacingOccurrences(of: "  app-grant: \"yes\"", with: "  app-grants: \"yes\"") },
-      15, "example answer 'app-grants'"
-    ),
-  ]
+  static let brokenDocuments:
+    [(name: String, edit: @Sendable (String) -> String, line: Int, words: String)] = [
+      (
+        "unknown step kind",
+        { $0.replacingOccurrences(of: "kind: choose-server", with: "kind: choose-sever") },
+        80, "unknown step kind 'choose-sever'"
+      ),
+      (
+        "duplicate step id",
+        { $0.replacingOccurrences(of: "id: app-grant", with: "id: org-setting") },
+        135, "step id 'org-setting' is used twice"
+      ),
+      (
+        "unknown question key",
+        { $0.replacingOccurrences(of: "  server:\n    prompt:", with: "  servr:\n    prompt:") },
+        83, "unknown question key 'servr'"
+      ),
+      (
+        "newer format",
+        { $0.replacingOccurrences(of: "format-version: 1", with: "format-version: 9") },
+        5, "format version 9"
+      ),
+      (
+        "unknown front matter field",
+        { $0.replacingOccurrences(of: "version: 1.0.0", with: "version: 1.0.0\nowner: me") },
+        5, "unknown front matter field 'owner'"
+      ),
+      ("no front matter", { String($0.dropFirst(4)) }, 1, "must start with a '---' line"),
+      (
+        "unclosed step block",
+        { text in
+          guard let range = text.range(of: "```\n", options: .backwards) else { return text }
+          return text.replacingCharacters(in: range, with: "\n")
+        }, 135, "never closed"
+      ),
+      (
+        "bad YAML", { $0.replacingOccurrences(of: "kind: app-grant", with: "kind: [app-grant") },
+        138, "not valid YAML"
+      ),
+      (
+        "example answer for an unknown key",
+        { $0.replacingOccurrences(of: "  app-grant: \"yes\"", with: "  app-grants: \"yes\"") },
+        15, "example answer 'app-grants'"
+      ),
+    ]
 
   @Test(arguments: brokenDocuments.indices)
   func malformedDocumentIsRefusedWithFileAndLine(_ index: Int) throws {

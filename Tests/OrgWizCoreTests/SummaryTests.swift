@@ -12,7 +12,8 @@ import Testing
 
   func run(_ model: OrgModel, _ answers: [String: String]) throws -> RunRecord {
     try WizardEngine(
-      procedure: try Fixtures.procedure(), prompter: AnswersFilePrompter(answers: answers, fallback: nil),
+      procedure: try Fixtures.procedure(),
+      prompter: AnswersFilePrompter(answers: answers, fallback: nil),
       options: WizardOptions(assumeYes: true, now: Fixtures.now)
     ).run(on: model)
   }
@@ -27,13 +28,16 @@ import Testing
     // The document's digest changes with every prose edit; the snapshot pins the layout.
     record.procedure.sha256 = String(repeating: "c", count: 64)
     let markdown = SummaryRenderer.markdown(RunSummary(record: record, metadata: Self.metadata))
-    #expect(Snapshot.verify(markdown, named: "example-run.summary.md", target: "OrgWizCoreTests") == nil)
+    #expect(
+      Snapshot.verify(markdown, named: "example-run.summary.md", target: "OrgWizCoreTests") == nil)
   }
 
   @Test func summaryHasTheEightSectionsInOrder() throws {
     let record = try run(Fixtures.exampleModel(), Self.fullAnswers)
     let markdown = SummaryRenderer.markdown(RunSummary(record: record, metadata: Self.metadata))
-    let headings = markdown.split(separator: "\n").filter { $0.hasPrefix("# ") || $0.hasPrefix("## ") }
+    let headings = markdown.split(separator: "\n").filter {
+      $0.hasPrefix("# ") || $0.hasPrefix("## ")
+    }
     #expect(
       headings.map(String.init) == [
         "# Enable the Interaction Code grant for Acme Mobile on authorization server 'api' (acme.okta.com)",
@@ -46,7 +50,9 @@ import Testing
 
   @Test func hostileLabelsAreEscaped() throws {
     let label = "A|B *x* <script>alert(1)</script> `code` [link](http://x) _y_\nsecond line"
-    let model = try Fixtures.exampleModel(edits: [JSONPointer.root / "apps" / 0 / "label": .string(label)])
+    let model = try Fixtures.exampleModel(edits: [
+      JSONPointer.root / "apps" / 0 / "label": .string(label)
+    ])
     let answers = Self.fullAnswers.merging(["app": "0oa1mob"]) { $1 }
     let record = try run(model, answers)
     let markdown = SummaryRenderer.markdown(RunSummary(record: record, metadata: Self.metadata))
@@ -75,7 +81,9 @@ import Testing
 
   @Test func longTitlesAreCutBelow160Characters() throws {
     let label = String(repeating: "Very long app name & more <tags> ", count: 10)
-    let model = try Fixtures.exampleModel(edits: [JSONPointer.root / "apps" / 0 / "label": .string(label)])
+    let model = try Fixtures.exampleModel(edits: [
+      JSONPointer.root / "apps" / 0 / "label": .string(label)
+    ])
     let record = try run(model, Self.fullAnswers.merging(["app": "0oa1mob"]) { $1 })
     let markdown = SummaryRenderer.markdown(RunSummary(record: record, metadata: Self.metadata))
     let title = String(try #require(markdown.split(separator: "\n").first).dropFirst(2))
@@ -95,11 +103,14 @@ import Testing
     #expect(!markdown.contains("s3cr3t"))
     #expect(!json.contains("s3cr3t"))
     let redacted = Redaction.redact(model.document[secretApp])
-    #expect(redacted?[JSONPointer.root / "credentials" / "oauthClient" / "client_secret"] == .string(Redaction.placeholder))
+    #expect(
+      redacted?[JSONPointer.root / "credentials" / "oauthClient" / "client_secret"]
+        == .string(Redaction.placeholder))
   }
 
   @Test func aRunThatChangesNothingSaysNoChanges() throws {
-    let record = try run(Fixtures.exampleModel(), ["operator": "ada@acme.example", "org-setting": "keep"])
+    let record = try run(
+      Fixtures.exampleModel(), ["operator": "ada@acme.example", "org-setting": "keep"])
     let markdown = SummaryRenderer.markdown(RunSummary(record: record, metadata: Self.metadata))
     #expect(markdown.contains("## Changes\n\nNo changes."))
     #expect(markdown.hasPrefix("# No changes"))
@@ -123,11 +134,15 @@ import Testing
   @Test func jsonTwinCarriesTheSameContent() throws {
     let record = try run(Fixtures.exampleModel(), Self.fullAnswers)
     let json = SummaryJSON.value(RunSummary(record: record, metadata: Self.metadata))
-    #expect(json["title"]?.stringValue?.hasPrefix("Enable the Interaction Code grant for Acme Mobile") == true)
+    #expect(
+      json["title"]?.stringValue?.hasPrefix("Enable the Interaction Code grant for Acme Mobile")
+        == true)
     #expect(json[JSONPointer.root / "verification" / "simulation" / "allowed"] == true)
     #expect(json[JSONPointer.root / "verification" / "simulation" / "rule"] == "0pr2mob")
     #expect(json[JSONPointer.root / "changes"]?.arrayValue?.count == 3)
-    #expect(json[JSONPointer.root / "backoutPlan" / "restoreCommand"] == "cp -p -- /work/org.json.bak /work/org.json")
+    #expect(
+      json[JSONPointer.root / "backoutPlan" / "restoreCommand"]
+        == "cp -p -- /work/org.json.bak /work/org.json")
     #expect(json[JSONPointer.root / "riskAndImpact" / "objectsChanged"] == 3)
     #expect(json[JSONPointer.root / "answers" / "server"] == "aus1api")
   }

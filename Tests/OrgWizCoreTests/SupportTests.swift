@@ -32,20 +32,24 @@ import Testing
 
   @Test func answersFilesInYAMLAndJSON() throws {
     let keys = ["operator", "app-grant", "server"]
-    let yaml = try AnswersFile.parse("operator: ada\napp-grant: yes\nserver: \"api\"\n", file: "a.yaml", validKeys: keys)
+    let yaml = try AnswersFile.parse(
+      "operator: ada\napp-grant: yes\nserver: \"api\"\n", file: "a.yaml", validKeys: keys)
     #expect(yaml == ["operator": "ada", "app-grant": "yes", "server": "api"])
     let yamlBool = try AnswersFile.parse("app-grant: true\n", file: "a.yaml", validKeys: keys)
     #expect(yamlBool == ["app-grant": "yes"])
-    let json = try AnswersFile.parse(#"{"operator": "ada", "app-grant": false}"#, file: "a.json", validKeys: keys)
+    let json = try AnswersFile.parse(
+      #"{"operator": "ada", "app-grant": false}"#, file: "a.json", validKeys: keys)
     #expect(json == ["operator": "ada", "app-grant": "no"])
   }
 
   @Test func answersFileErrorsSayWhere() {
     #expect {
-      _ = try AnswersFile.parse("operator: ada\nsevrer: api\n", file: "a.yaml", validKeys: ["operator", "server"])
+      _ = try AnswersFile.parse(
+        "operator: ada\nsevrer: api\n", file: "a.yaml", validKeys: ["operator", "server"])
     } throws: { error in
       guard let error = error as? AnswersError else { return false }
-      return error.exitStatus == .usage && error.message.contains("a.yaml:2") && error.message.contains("sevrer")
+      return error.exitStatus == .usage && error.message.contains("a.yaml:2")
+        && error.message.contains("sevrer")
         && error.message.contains("operator, server")
     }
     #expect {

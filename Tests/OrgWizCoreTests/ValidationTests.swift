@@ -4,18 +4,26 @@ import OrgWizTestSupport
 import Testing
 
 @Suite struct ValidationTests {
-  static let setting = JSONPointer.root / "settings" / "embeddedWidgetSignInSupport" / "interactionCode"
-  static let mobileGrants = JSONPointer.root / "apps" / 0 / "settings" / "oauthClient" / "grant_types"
+  static let setting =
+    JSONPointer.root / "settings" / "embeddedWidgetSignInSupport" / "interactionCode"
+  static let mobileGrants =
+    JSONPointer.root / "apps" / 0 / "settings" / "oauthClient" / "grant_types"
   static let defaultRuleGrants =
     JSONPointer.root / "authorizationServers" / 0 / "policies" / 0 / "rules" / 0 / "conditions"
     / "grantTypes" / "include"
 
   /// Each rule: a model edit that breaks it, and where the finding must point.
   static let breaking: [(rule: String, edits: [JSONPointer: JSONValue], pointer: JSONPointer)] = [
-    ("engine-supports-grant", [JSONPointer.root / "org" / "engine": "classic", setting: true], setting),
+    (
+      "engine-supports-grant", [JSONPointer.root / "org" / "engine": "classic", setting: true],
+      setting
+    ),
     ("grant-needs-org-setting", [mobileGrants: ["interaction_code"]], mobileGrants),
     ("grant-needs-org-setting", [defaultRuleGrants: ["interaction_code"]], defaultRuleGrants),
-    ("unique-ids", [JSONPointer.root / "apps" / 1 / "id": "0oa1mob"], JSONPointer.root / "apps" / 1 / "id"),
+    (
+      "unique-ids", [JSONPointer.root / "apps" / 1 / "id": "0oa1mob"],
+      JSONPointer.root / "apps" / 1 / "id"
+    ),
     (
       "unique-priorities",
       [JSONPointer.root / "authorizationServers" / 0 / "policies" / 1 / "priority": 2],
@@ -26,13 +34,23 @@ import Testing
       [JSONPointer.root / "authorizationServers" / 1 / "issuer": "https://acme.okta.com"],
       JSONPointer.root / "authorizationServers" / 1 / "issuer"
     ),
-    ("super-admin-exists", [JSONPointer.root / "admins" / 0 / "roles": ["ORG_ADMIN"]], JSONPointer.root / "admins"),
+    (
+      "super-admin-exists", [JSONPointer.root / "admins" / 0 / "roles": ["ORG_ADMIN"]],
+      JSONPointer.root / "admins"
+    ),
     ("known-grant-types", [mobileGrants: ["authorisation_code"]], mobileGrants / 0),
-    ("known-roles", [JSONPointer.root / "admins" / 1 / "roles": ["SUPERADMIN"]], JSONPointer.root / "admins" / 1 / "roles" / 0),
+    (
+      "known-roles", [JSONPointer.root / "admins" / 1 / "roles": ["SUPERADMIN"]],
+      JSONPointer.root / "admins" / 1 / "roles" / 0
+    ),
     (
       "policy-clients-exist",
-      [JSONPointer.root / "authorizationServers" / 0 / "policies" / 1 / "conditions" / "clients" / "include": ["0oaGone"]],
-      JSONPointer.root / "authorizationServers" / 0 / "policies" / 1 / "conditions" / "clients" / "include" / 0
+      [
+        JSONPointer.root / "authorizationServers" / 0 / "policies" / 1 / "conditions" / "clients"
+          / "include": ["0oaGone"]
+      ],
+      JSONPointer.root / "authorizationServers" / 0 / "policies" / 1 / "conditions" / "clients"
+        / "include" / 0
     ),
     ("grant-usable", [setting: true, mobileGrants: ["interaction_code"]], mobileGrants),
   ]

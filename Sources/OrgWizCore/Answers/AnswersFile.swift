@@ -16,7 +16,9 @@ public enum AnswersFile {
   ///   - text: the file's contents.
   ///   - file: its path, for messages.
   ///   - validKeys: the procedure's question keys; any other key is an error.
-  public static func parse(_ text: String, file: String, validKeys: [String]) throws(AnswersError)
+  public static func parse(
+    _ text: String, file: String, validKeys: [String]
+  ) throws(AnswersError)
     -> [String: String]
   {
     var answers: [String: String] = [:]
@@ -27,7 +29,8 @@ public enum AnswersFile {
       do {
         value = try JSONParser.parse(text)
       } catch {
-        throw malformed(file, "\(file):\(error.line):\(error.column): malformed JSON: \(error.message)")
+        throw malformed(
+          file, "\(file):\(error.line):\(error.column): malformed JSON: \(error.message)")
       }
       guard let object = value.objectValue else {
         throw malformed(file, "\(file): expected a mapping from question key to answer")
@@ -123,13 +126,16 @@ public enum AnswersFile {
   }
 
   /// Parses one `--set KEY=VALUE`.
-  public static func parseSet(_ text: String, validKeys: [String]) throws(AnswersError) -> (
+  public static func parseSet(
+    _ text: String, validKeys: [String]
+  ) throws(AnswersError) -> (
     String, String
   ) {
     guard let equals = text.firstIndex(of: "=") else {
       throw AnswersError(
         exitStatus: .usage, message: "--set \(text): expected KEY=VALUE",
-        nextStep: "For example: --set server=api. The keys are: \(validKeys.joined(separator: ", ")).")
+        nextStep:
+          "For example: --set server=api. The keys are: \(validKeys.joined(separator: ", ")).")
     }
     let key = String(text[..<equals]).trimmingWhitespace()
     let value = String(text[text.index(after: equals)...])

@@ -24,7 +24,9 @@ public enum JSONDiff {
   ///
   /// Objects are compared member by member; arrays of equal length element by element; an
   /// array whose length changed is reported whole, which reads best for grant type lists.
-  public static func changes(from before: JSONValue?, to after: JSONValue?, at base: JSONPointer)
+  public static func changes(
+    from before: JSONValue?, to after: JSONValue?, at base: JSONPointer
+  )
     -> [FieldChange]
   {
     if before == after { return [] }

@@ -2,7 +2,9 @@
 public enum PreviewState {
   /// Resolves the given answers (and the defaults of unanswered questions) step by step.
   /// - Throws: ``StepStop`` with `.usage` when an answer fits no choice.
-  public static func resolve(procedure: Procedure, model: OrgModel, answers: [String: String])
+  public static func resolve(
+    procedure: Procedure, model: OrgModel, answers: [String: String]
+  )
     throws(StepStop) -> RunState
   {
     var state = RunState(model: model)

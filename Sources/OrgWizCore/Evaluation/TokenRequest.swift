@@ -103,7 +103,9 @@ public enum TokenEvaluator {
   /// That is the first active policy, by priority, whose client condition holds the app and
   /// that has an active rule; within it, the first active rule that matches every user (group
   /// `EVERYONE`, or no people condition), else its first active rule.
-  public static func servingPair(app: OrgApp, server: CustomServer) -> (
+  public static func servingPair(
+    app: OrgApp, server: CustomServer
+  ) -> (
     policy: ServerPolicy, rule: PolicyRule
   )? {
     for policy in server.activePoliciesInOrder where policy.applies(toClient: app.clientID) {

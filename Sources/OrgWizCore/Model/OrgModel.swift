@@ -114,7 +114,9 @@ public struct OrgModel: Sendable, Equatable {
     }
   }
 
-  private static func readServers(_ root: JSONObject, _ reader: inout ShapeReader)
+  private static func readServers(
+    _ root: JSONObject, _ reader: inout ShapeReader
+  )
     -> [CustomServer]
   {
     reader.objects(root, "authorizationServers", at: .root).compactMap { object, pointer in

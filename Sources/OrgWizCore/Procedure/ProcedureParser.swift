@@ -107,7 +107,9 @@ public enum ProcedureParser {
     var blockLine: Int
   }
 
-  private static func splitSections(_ lines: [String], firstLine: Int, file: String)
+  private static func splitSections(
+    _ lines: [String], firstLine: Int, file: String
+  )
     throws(ProcedureError) -> (introduction: String, steps: [Section])
   {
     var introduction: [String] = []
@@ -188,7 +190,9 @@ public enum ProcedureParser {
     return (trimmedBlock(introduction), sections)
   }
 
-  private static func parseStep(_ section: Section, file: String) throws(ProcedureError)
+  private static func parseStep(
+    _ section: Section, file: String
+  ) throws(ProcedureError)
     -> ProcedureStep
   {
     let map = try mapping(
@@ -300,7 +304,9 @@ public enum ProcedureParser {
     }
   }
 
-  static func mapping(yaml: String, firstLine: Int, file: String, what: String)
+  static func mapping(
+    yaml: String, firstLine: Int, file: String, what: String
+  )
     throws(ProcedureError) -> LinedMapping
   {
     let node: Node?
@@ -317,12 +323,15 @@ public enum ProcedureParser {
     return try mapping(node: node, lineOffset: firstLine, file: file, what: what)
   }
 
-  private static func mapping(node: Node, lineOffset: Int, file: String, what: String)
+  private static func mapping(
+    node: Node, lineOffset: Int, file: String, what: String
+  )
     throws(ProcedureError) -> LinedMapping
   {
     let line = lineOffset + (node.mark?.line ?? 1) - 1
     guard case .mapping(let map) = node else {
-      throw ProcedureError(file: file, line: line, "\(what) must be a mapping of 'key: value' lines")
+      throw ProcedureError(
+        file: file, line: line, "\(what) must be a mapping of 'key: value' lines")
     }
     var pairs: [(String, Node, Int)] = []
     for (key, value) in map {
@@ -334,7 +343,9 @@ public enum ProcedureParser {
     return LinedMapping(pairs: pairs, lineOffset: lineOffset, fallbackLine: line)
   }
 
-  static func yamlProblem(_ error: YamlError, firstLine: Int, file: String, what: String)
+  static func yamlProblem(
+    _ error: YamlError, firstLine: Int, file: String, what: String
+  )
     -> ProcedureError
   {
     switch error {
@@ -362,7 +373,9 @@ public enum ProcedureParser {
     }
   }
 
-  private static func requireIdentifier(_ text: String, file: String, line: Int, what: String)
+  private static func requireIdentifier(
+    _ text: String, file: String, line: Int, what: String
+  )
     throws(ProcedureError)
   {
     let valid =

@@ -64,7 +64,9 @@ public struct Question: Sendable, Equatable {
   }
 
   /// A yes/no question.
-  public static func yesNo(key: String, prompt: String, help: String, defaultYes: Bool?)
+  public static func yesNo(
+    key: String, prompt: String, help: String, defaultYes: Bool?
+  )
     -> Question
   {
     Question(
@@ -87,7 +89,8 @@ public struct Question: Sendable, Equatable {
     let trimmed = text.trimmingWhitespace()
     if trimmed.isEmpty {
       if let defaultValue { return .success(defaultValue) }
-      return .failure(AnswerProblem(key: key, given: text, reason: "an answer is needed", question: self))
+      return .failure(
+        AnswerProblem(key: key, given: text, reason: "an answer is needed", question: self))
     }
     switch kind {
     case .yesNo:

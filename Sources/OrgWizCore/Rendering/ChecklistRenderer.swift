@@ -16,10 +16,10 @@ public enum ChecklistRenderer {
         + "(SHA-256 \(procedure.sha256)), filled in from \(Markdown.escape(source)). A ticked box "
         + "already holds in the model.")
     if !procedure.introduction.isEmpty { parts.append(procedure.introduction) }
+    let values = placeholders(procedure: procedure, state: state)
     for (index, step) in procedure.steps.enumerated() {
       guard let handler = StepRegistry.handler(for: step.kind) else { continue }
       let done = handler.isSatisfied(in: state)
-      let values = handler.placeholders(in: state)
       var text = "## Step \(index + 1): \(step.title)\n\n"
       text += "Admin Console: **\(fill(Markdown.escape(step.console), values))**\n"
       if !step.prose.isEmpty { text += "\n\(step.prose)\n" }
@@ -31,6 +31,16 @@ public enum ChecklistRenderer {
       parts.append(text)
     }
     return parts.joined(separator: "\n\n") + "\n"
+  }
+
+  /// The placeholder values of every step of the procedure, so any step may name any object.
+  public static func placeholders(procedure: Procedure, state: RunState) -> [String: String] {
+    var values: [String: String] = [:]
+    for step in procedure.steps {
+      guard let handler = StepRegistry.handler(for: step.kind) else { continue }
+      values.merge(handler.placeholders(in: state)) { first, _ in first }
+    }
+    return values
   }
 
   /// Replaces `{name}` placeholders with escaped values; unknown names stay as written.

@@ -103,9 +103,9 @@ public struct RunSummary: Sendable, Equatable {
     } else {
       simulation = nil
     }
+    let values = ChecklistRenderer.placeholders(procedure: record.procedure, state: state)
     performed = record.steps.map { step in
-      let values = StepRegistry.handler(for: step.step.kind)?.placeholders(in: state) ?? [:]
-      return PerformedStep(
+      PerformedStep(
         number: step.number, id: step.step.id, title: step.step.title,
         performed: step.report.performed,
         console: ChecklistRenderer.fill(step.step.console, values, escape: Markdown.escape),
@@ -135,7 +135,8 @@ public struct RunSummary: Sendable, Equatable {
         + "'\(server.name)' (\(domain))"
     }
     if let server = state.server {
-      return "Enable the Interaction Code grant on authorization server '\(server.name)' (\(domain))"
+      return
+        "Enable the Interaction Code grant on authorization server '\(server.name)' (\(domain))"
     }
     return "Enable Embedded widget sign-in support for the Interaction Code grant (\(domain))"
   }

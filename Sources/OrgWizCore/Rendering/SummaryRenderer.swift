@@ -27,10 +27,15 @@ public enum SummaryRenderer {
     let org = record.finalState.model.org
     let procedure = record.procedure
     let operatorText =
-      record.finalState.operatorAdmin.map { "\(Markdown.escape($0.login)) (\(Markdown.escape($0.id)))" }
+      record.finalState.operatorAdmin.map {
+        "\(Markdown.escape($0.login)) (\(Markdown.escape($0.id)))"
+      }
       ?? "not recorded"
     let rows: [[String]] = [
-      ["Procedure", "\(Markdown.escape(procedure.id)): \(Markdown.escape(procedure.title)), version \(Markdown.escape(procedure.version))"],
+      [
+        "Procedure",
+        "\(Markdown.escape(procedure.id)): \(Markdown.escape(procedure.title)), version \(Markdown.escape(procedure.version))",
+      ],
       ["Procedure document SHA-256", procedure.sha256],
       ["Model file", Markdown.escape(meta.modelPath)],
       ["Model SHA-256 before", meta.modelSHA256Before],
@@ -111,7 +116,8 @@ public enum SummaryRenderer {
     for step in record.steps where !step.changes.isEmpty {
       var text = "### Step \(step.number): \(Markdown.escape(step.step.title))\n"
       for change in step.changes {
-        text += "\n- \(Markdown.escape(change.object)), at \(Markdown.escape(change.pointer.description))\n\n"
+        text +=
+          "\n- \(Markdown.escape(change.object)), at \(Markdown.escape(change.pointer.description))\n\n"
         let rows = change.fields.map { field in
           [
             Markdown.escape(field.pointer.description), renderValue(field.before, field.pointer),
@@ -235,7 +241,8 @@ public enum SummaryRenderer {
   /// Single-quotes a word for POSIX shells.
   public static func shellQuote(_ text: String) -> String {
     let safe = text.unicodeScalars.allSatisfy { scalar in
-      scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "-_./:@+".unicodeScalars.contains(scalar)
+      scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
+        || "-_./:@+".unicodeScalars.contains(scalar)
     }
     if safe && !text.isEmpty { return text }
     return "'" + text.replacingAll("'", with: "'\\''") + "'"
@@ -250,7 +257,8 @@ public enum SummaryRenderer {
       + (summary.removedAnything
         ? "**yes**: interaction_code was removed; turning the setting on again restores nothing"
         : "no; the changes only add the grant") + "\n"
-    text += "- Risk: \(summary.removedAnything ? "high (removes a sign-in flow)" : changes.isEmpty ? "none" : "low (additive)")\n"
+    text +=
+      "- Risk: \(summary.removedAnything ? "high (removes a sign-in flow)" : changes.isEmpty ? "none" : "low (additive)")\n"
     let apps = summary.affectedApps
     text += "- Apps affected: "
     if apps.isEmpty {

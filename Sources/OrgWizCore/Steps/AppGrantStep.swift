@@ -35,13 +35,17 @@ struct AppGrantStep: StepHandler {
     return .yesNo(key: key, prompt: text.prompt, help: text.help, defaultYes: true)
   }
 
-  func needsExplicitAnswer(_ key: String, knownAnswers: [String: String], model: OrgModel)
+  func needsExplicitAnswer(
+    _ key: String, knownAnswers: [String: String], model: OrgModel
+  )
     -> Bool
   {
     knownAnswers["app"].map { $0.trimmingWhitespace().lowercased() != "none" } ?? true
   }
 
-  func apply(_ step: ProcedureStep, to state: inout RunState, environment: StepEnvironment)
+  func apply(
+    _ step: ProcedureStep, to state: inout RunState, environment: StepEnvironment
+  )
     throws(StepStop) -> StepReport
   {
     guard let app = state.app else { return StepReport() }

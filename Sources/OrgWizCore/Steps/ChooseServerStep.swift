@@ -34,11 +34,15 @@ struct ChooseServerStep: StepHandler {
       defaultValue: active.count == 1 ? active[0].id : nil)
   }
 
-  func needsExplicitAnswer(_ key: String, knownAnswers: [String: String], model: OrgModel)
+  func needsExplicitAnswer(
+    _ key: String, knownAnswers: [String: String], model: OrgModel
+  )
     -> Bool
   { !model.servers.isEmpty }
 
-  func apply(_ step: ProcedureStep, to state: inout RunState, environment: StepEnvironment)
+  func apply(
+    _ step: ProcedureStep, to state: inout RunState, environment: StepEnvironment
+  )
     throws(StepStop) -> StepReport
   {
     guard state.model.interactionCodeEnabled else {
@@ -47,7 +51,9 @@ struct ChooseServerStep: StepHandler {
           "Embedded widget sign-in support is off, so no server can offer the Interaction Code "
           + "grant until it is turned on. Go back and turn it on?",
         isDestructive: false, defaultYes: false)
-      if try environment.confirm(back) { throw StepStop(.goBack(toKind: OrgSettingStep.descriptor.id), "") }
+      if try environment.confirm(back) {
+        throw StepStop(.goBack(toKind: OrgSettingStep.descriptor.id), "")
+      }
       throw StepStop(
         .precondition,
         "The Interaction Code grant is not available while Embedded widget sign-in support is "

@@ -62,7 +62,9 @@ struct OrgSettingStep: StepHandler {
     }
   }
 
-  func apply(_ step: ProcedureStep, to state: inout RunState, environment: StepEnvironment)
+  func apply(
+    _ step: ProcedureStep, to state: inout RunState, environment: StepEnvironment
+  )
     throws(StepStop) -> StepReport
   {
     let wasOn = state.model.interactionCodeEnabled
@@ -105,14 +107,18 @@ struct OrgSettingStep: StepHandler {
     }
   }
 
-  private func disable(_ state: inout RunState, environment: StepEnvironment) throws(StepStop)
+  private func disable(
+    _ state: inout RunState, environment: StepEnvironment
+  ) throws(StepStop)
     -> StepReport
   {
     let apps = state.model.appsUsingInteractionCode
     let rules = state.model.allRules.filter { $0.rule.allowsInteractionCode }
     let items =
       apps.map { "app \"\($0.label)\" (\($0.id))" }
-      + rules.map { "rule \"\($0.rule.name)\" of policy \"\($0.policy.name)\", server \"\($0.server.name)\"" }
+      + rules.map {
+        "rule \"\($0.rule.name)\" of policy \"\($0.policy.name)\", server \"\($0.server.name)\""
+      }
     let confirmation = Confirmation(
       prompt:
         "Turn Embedded widget sign-in support off? interaction_code will be removed from "

@@ -112,11 +112,15 @@ struct SelectPolicyRuleStep: StepHandler {
     return "priority \(policy.priority), \(clients)" + (policy.isActive ? "" : ", \(policy.status)")
   }
 
-  func needsExplicitAnswer(_ key: String, knownAnswers: [String: String], model: OrgModel)
+  func needsExplicitAnswer(
+    _ key: String, knownAnswers: [String: String], model: OrgModel
+  )
     -> Bool
   { key == "app" }
 
-  func apply(_ step: ProcedureStep, to state: inout RunState, environment: StepEnvironment)
+  func apply(
+    _ step: ProcedureStep, to state: inout RunState, environment: StepEnvironment
+  )
     throws(StepStop) -> StepReport
   {
     guard let server = state.server else { return StepReport() }

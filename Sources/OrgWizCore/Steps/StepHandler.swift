@@ -131,12 +131,16 @@ public protocol StepHandler: Sendable {
   /// The question for `key` in the current state, or nil when it is not asked.
   func question(_ key: String, text: QuestionText, state: RunState) -> Question?
   /// Whether `key` must be answered when nobody can be asked, given the answers known so far.
-  func needsExplicitAnswer(_ key: String, knownAnswers: [String: String], model: OrgModel)
+  func needsExplicitAnswer(
+    _ key: String, knownAnswers: [String: String], model: OrgModel
+  )
     -> Bool
   /// Whether, given the answers known so far, the procedure ends after this step.
   func endsProcedure(knownAnswers: [String: String], model: OrgModel) -> Bool
   /// Applies the step's answers to the model.
-  func apply(_ step: ProcedureStep, to state: inout RunState, environment: StepEnvironment)
+  func apply(
+    _ step: ProcedureStep, to state: inout RunState, environment: StepEnvironment
+  )
     throws(StepStop) -> StepReport
   /// Whether the step's outcome already holds in this state (ticks the checklist box).
   func isSatisfied(in state: RunState) -> Bool
@@ -146,8 +150,11 @@ public protocol StepHandler: Sendable {
 
 extension StepHandler {
   public func preflight(_ model: OrgModel) -> StepStop? { nil }
-  public func needsExplicitAnswer(_ key: String, knownAnswers: [String: String], model: OrgModel)
-    -> Bool { true }
+  public func needsExplicitAnswer(
+    _ key: String, knownAnswers: [String: String], model: OrgModel
+  )
+    -> Bool
+  { true }
   public func endsProcedure(knownAnswers: [String: String], model: OrgModel) -> Bool { false }
   public func placeholders(in state: RunState) -> [String: String] { [:] }
 }

@@ -42,7 +42,9 @@ struct VerifyPermissionsStep: StepHandler {
       })
   }
 
-  func apply(_ step: ProcedureStep, to state: inout RunState, environment: StepEnvironment)
+  func apply(
+    _ step: ProcedureStep, to state: inout RunState, environment: StepEnvironment
+  )
     throws(StepStop) -> StepReport
   {
     guard let admin = state.operatorAdmin else {

@@ -21,11 +21,15 @@ struct EngineSupportsGrantRule: ValidationRule {
     }
     for app in model.appsUsingInteractionCode {
       findings.append(
-        finding(app.grantTypesPointer, "app \"\(app.label)\" lists interaction_code on a Classic Engine org"))
+        finding(
+          app.grantTypesPointer,
+          "app \"\(app.label)\" lists interaction_code on a Classic Engine org"))
     }
     for (_, _, rule) in model.allRules where rule.allowsInteractionCode {
       findings.append(
-        finding(rule.grantTypesPointer, "rule \"\(rule.name)\" lists interaction_code on a Classic Engine org"))
+        finding(
+          rule.grantTypesPointer,
+          "rule \"\(rule.name)\" lists interaction_code on a Classic Engine org"))
     }
     return findings
   }

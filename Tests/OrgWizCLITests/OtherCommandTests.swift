@@ -1,0 +1,158 @@
+import Foundation
+import OrgWizCore
+import OrgWizJSON
+import OrgWizTestSupport
+import Testing
+
+@Suite struct OtherCommandTests {
+  @Test func checkPassesOnTheExampleAndFailsOnErrors() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let clean = CLIRunner.run(["check", "--example"], in: directory.path)
+    #expect(clean.status == 0)
+    #expect(clean.stdout.contains("0 errors, 0 warnings (10 rules checked"))
+    var document = try JSONParser.parse(Fixtures.exampleBytes())
+    document.set(
+      ["authorization_code", "interaction_code"],
+      at: JSONPointer.root / "authorizationServers" / 0 / "policies" / 0 / "rules" / 0
+        / "conditions"
+        / "grantTypes" / "include")
+    try directory.write("org.json", JSONWriter.string(document))
+    let broken = CLIRunner.run(["check"], in: directory.path)
+    #expect(broken.status == 1)
+    #expect(broken.stdout.contains("error: org.json#/authorizationServers/"))
+    #expect(broken.stdout.contains("[grant-needs-org-setting]"))
+    let json = CLIRunner.run(["check", "--json"], in: directory.path)
+    #expect(json.status == 1)
+    #expect(try JSONParser.parse(json.stdout)["errors"]?.intValue ?? 0 >= 1)
+  }
+
+  @Test func simulateReportsOktasOutcomes() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let allowed = CLIRunner.run(
+      [
+        "simulate", "--example", "--app", "Acme Mobile", "--server", "api", "--grant",
+        "authorization_code",
+      ],
+      in: directory.path)
+    #expect(allowed.status == 0)
+    #expect(
+      allowed.stdout.contains("policy \"Mobile Apps\" (00p2mob), rule \"Mobile sign-in\" (0pr2mob)")
+    )
+    let unauthorized = CLIRunner.run(
+      [
+        "simulate", "--example", "--app", "Acme Web", "--server", "api", "--grant",
+        "interaction_code",
+      ],
+      in: directory.path)
+    #expect(unauthorized.status == 1)
+    #expect(
+      unauthorized.stdout.contains(
+        "unauthorized_client: The client is not authorized to use the provided grant type."))
+    let denied = CLIRunner.run(
+      [
+        "simulate", "--example", "--app", "0oa1mob", "--server", "aus1api", "--grant",
+        "refresh_token", "--json",
+      ],
+      in: directory.path)
+    #expect(denied.status == 1)
+    let value = try JSONParser.parse(denied.stdout)
+    #expect(value["error"] == "access_denied")
+    let unknown = CLIRunner.run(
+      ["simulate", "--example", "--app", "Nope", "--server", "api", "--grant", "x"],
+      in: directory.path)
+    #expect(unknown.status == 64)
+    #expect(unknown.stderr.contains("Acme Mobile (0oa1mob)"))
+  }
+
+  @Test func checklistNamesTheOrgsObjectsAndTicksWhatHolds() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let before = CLIRunner.run(
+      ["checklist", "--example", "--set", "server=api", "--set", "app=Acme Mobile"],
+      in: directory.path)
+    #expect(before.status == 0, "\(before.stderr)")
+    #expect(
+      before.stdout.contains(
+        "In policy Mobile Apps, click the pencil icon in the Actions column of rule Mobile sign-in."
+      ))
+    #expect(
+      before.stdout.contains(
+        "- [ ] Select the Interaction Code checkbox and click Save (it is off now)."))
+    #expect(before.stdout.contains("Security > API > Authorization Servers > api (aus1api)"))
+    try Data(Fixtures.exampleBytes()).write(to: URL(fileURLWithPath: directory.file("org.json")))
+    let run = CLIRunner.run(
+      [
+        "run", "--no-input", "--operator", "ada@acme.example", "--set", "org-setting=enable",
+        "--set", "server=api",
+        "--set", "app=Acme Mobile", "--set", "app-grant=yes",
+      ], in: directory.path)
+    #expect(run.status == 0)
+    let after = CLIRunner.run(
+      [
+        "checklist", "--operator", "ada@acme.example", "--set", "server=api", "--set",
+        "app=Acme Mobile",
+      ], in: directory.path)
+    #expect(!after.stdout.contains("- [ ]"), "\(after.stdout)")
+    #expect(after.stdout.contains("- [x] Go to Applications > Applications and open Acme Mobile."))
+  }
+
+  @Test func proceduresListsStepsAndKeys() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let text = CLIRunner.run(["procedures"], in: directory.path)
+    #expect(text.status == 0)
+    #expect(text.stdout.contains("interaction-code (version 1.0.0)"))
+    #expect(
+      text.stdout.contains(
+        "4. Select the access policy and rule [select-policy-rule]: app, policy, rule"))
+    let json = CLIRunner.run(["procedures", "--json"], in: directory.path)
+    let steps = try JSONParser.parse(json.stdout)[JSONPointer.root / "procedures" / 0 / "steps"]?
+      .arrayValue
+    #expect(steps?.count == 5)
+  }
+
+  @Test func aMalformedProcedureIsExit78WithFileAndLine() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let original = try String(
+      contentsOfFile: Fixtures.contentDirectory + "/interaction-code.md", encoding: .utf8)
+    try FileManager.default.createDirectory(
+      atPath: directory.file("content"), withIntermediateDirectories: true)
+    try directory.write(
+      "content/interaction-code.md",
+      original.replacingOccurrences(of: "kind: app-grant", with: "kind: app-grnt"))
+    let run = CLIRunner.run(
+      ["run", "--example", "--dry-run", "--content", "content"], in: directory.path)
+    #expect(run.status == 78)
+    #expect(
+      run.stderr.contains(
+        "content/interaction-code.md:137: procedure document error: unknown step kind 'app-grnt'"))
+  }
+
+  @Test func anUnknownProcedureListsTheKnownOnes() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let run = CLIRunner.run(["run", "nope", "--example", "--dry-run"], in: directory.path)
+    #expect(run.status == 64)
+    #expect(run.stderr.contains("The procedures are: interaction-code"))
+  }
+
+  @Test func helpDocumentsEveryExitCode() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    for arguments in [["--help"], ["run", "--help"]] {
+      let run = CLIRunner.run(arguments, in: directory.path)
+      #expect(run.status == 0)
+      for status in ExitStatus.allCases {
+        #expect(
+          run.stdout.contains("  \(status.rawValue) "), "\(arguments) lacks \(status.rawValue)")
+      }
+    }
+    let version = CLIRunner.run(["--version"], in: directory.path)
+    #expect(version.stdout.trimmingWhitespace() == "0.1.0")
+    let badFlag = CLIRunner.run(["run", "--frobnicate"], in: directory.path)
+    #expect(badFlag.status == 64)
+  }
+}

@@ -1,0 +1,311 @@
+import Foundation
+import OrgWizCore
+import OrgWizJSON
+import OrgWizTestSupport
+import Testing
+
+@Suite struct RunCommandTests {
+  static let fullAnswers = [
+    "--set", "operator=ada@acme.example", "--set", "org-setting=enable", "--set", "server=api",
+    "--set", "app=Acme Mobile", "--set", "app-grant=yes",
+  ]
+
+  func exampleCopy(_ directory: TemporaryDirectory, mode: Int = 0o640) throws -> String {
+    let path = directory.file("org.json")
+    try Data(Fixtures.exampleBytes()).write(to: URL(fileURLWithPath: path))
+    try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: path)
+    return path
+  }
+
+  @Test func aFullRunWritesBackupModelAndSummary() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let path = try exampleCopy(directory)
+    let run = CLIRunner.run(["run", "--no-input", "--yes"] + Self.fullAnswers, in: directory.path)
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(
+      directory.listing() == ["org.20261125T014500Z.summary.md", "org.json", "org.json.bak"])
+    #expect(directory.read("org.json.bak").map { Array($0.utf8) } == (try Fixtures.exampleBytes()))
+    let model = try OrgModel.load(
+      Array(try #require(directory.read("org.json")).utf8), source: "org.json")
+    #expect(model.interactionCodeEnabled)
+    #expect(model.app(id: "0oa1mob")?.allowsInteractionCode == true)
+    let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+    #expect(mode == 0o640)
+    let summary = try #require(directory.read("org.20261125T014500Z.summary.md"))
+    #expect(summary.contains("Backup of the model before this run: \(path).bak"))
+    #expect(summary.contains(SHA256.hex(try Fixtures.exampleBytes())))
+    #expect(
+      run.stderr.contains("Summary written: \(directory.path)/org.20261125T014500Z.summary.md"))
+  }
+
+  @Test func aSecondRunChangesNothingAndWritesOnlyASummary() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    _ = try exampleCopy(directory)
+    let first = CLIRunner.run(["run", "--no-input"] + Self.fullAnswers, in: directory.path)
+    #expect(first.status == 0, "\(first.stderr)")
+    let after = directory.read("org.json")
+    let backup = directory.read("org.json.bak")
+    try FileManager.default.removeItem(atPath: directory.file("org.20261125T014500Z.summary.md"))
+    let second = CLIRunner.run(
+      ["run", "--no-input", "--summary", "again.md"] + Self.fullAnswers, in: directory.path)
+    #expect(second.status == 0, "\(second.stderr)")
+    #expect(directory.read("org.json") == after)
+    #expect(directory.read("org.json.bak") == backup)
+    #expect(directory.read("again.md")?.contains("## Changes\n\nNo changes.") == true)
+    #expect(second.stderr.contains("No changes; the model was left as it was."))
+  }
+
+  @Test func missingAnswersAreNamedAndNothingIsWritten() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    _ = try exampleCopy(directory)
+    let run = CLIRunner.run(["run", "--operator", "ada@acme.example"], in: directory.path)
+    #expect(run.status == 64)
+    #expect(run.stderr.contains("org-setting, server, app, app-grant"))
+    #expect(run.stderr.contains("--set KEY=VALUE"))
+    #expect(directory.listing() == ["org.json"])
+  }
+
+  @Test func theNoInputVariableTurnsPromptingOff() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    _ = try exampleCopy(directory)
+    let prompter = ScriptedPrompter([])
+    let run = CLIRunner.run(
+      ["run"], in: directory.path, prompter: prompter, environment: ["ORGWIZ_NO_INPUT": "1"])
+    #expect(run.status == 64)
+    #expect(prompter.asked.isEmpty)
+  }
+
+  @Test func anInvalidAnswerListsTheChoices() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    _ = try exampleCopy(directory)
+    let run = CLIRunner.run(
+      ["run", "--no-input", "--set", "operator=ada@acme.example", "--set", "org-setting=turn-on"],
+      in: directory.path)
+    #expect(run.status == 64)
+    #expect(run.stderr.contains("\"turn-on\" is not one of the choices"))
+    #expect(
+      run.stderr.contains("enable") && run.stderr.contains("disable") && run.stderr.contains("keep")
+    )
+  }
+
+  @Test func unknownAnswerKeysListTheValidKeys() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    _ = try exampleCopy(directory)
+    try directory.write("answers.yaml", "operator: ada@acme.example\nservre: api\n")
+    let run = CLIRunner.run(["run", "--answers", "answers.yaml"], in: directory.path)
+    #expect(run.status == 64)
+    #expect(run.stderr.contains("answers.yaml:2: unknown answer key servre"))
+    #expect(run.stderr.contains("operator, org-setting, server, app, policy, rule, app-grant"))
+    let set = CLIRunner.run(["run", "--set", "sever=api"], in: directory.path)
+    #expect(set.status == 64)
+    #expect(set.stderr.contains("unknown answer key sever"))
+  }
+
+  @Test func badFilesGiveTheirExitCodes() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    try directory.write("org.json", "{\n  \"org\": [1,]\n}\n")
+    let malformed = CLIRunner.run(["run", "--no-input"], in: directory.path)
+    #expect(malformed.status == 65)
+    #expect(malformed.stderr.contains("org.json:2:"))
+    let missingAnswers = CLIRunner.run(["run", "--answers", "nope.yaml"], in: directory.path)
+    #expect(missingAnswers.status == 66)
+    try directory.write("bad.yaml", "operator: [\n")
+    _ = try exampleCopy(directory)
+    let badAnswers = CLIRunner.run(["run", "--answers", "bad.yaml"], in: directory.path)
+    #expect(badAnswers.status == 65)
+    #expect(badAnswers.stderr.contains("bad.yaml:"))
+  }
+
+  @Test func aMissingModelWithoutATerminalNamesOrgAndExample() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let run = CLIRunner.run(["run"], in: directory.path)
+    #expect(run.status == 66)
+    #expect(run.stderr.contains("--org") && run.stderr.contains("--example"))
+    #expect(directory.listing().isEmpty)
+  }
+
+  @Test func aFirstInteractiveRunOffersTheExampleOrg() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let prompter = ScriptedPrompter([
+      .confirm(true), .answer("operator", "ada@acme.example"), .answer("org-setting", "keep"),
+    ])
+    let run = CLIRunner.run(["run"], in: directory.path, prompter: prompter)
+    #expect(run.status == 0, "\(run.stderr) \(prompter.failures)")
+    #expect(directory.read("org.json").map { Array($0.utf8) } == (try Fixtures.exampleBytes()))
+    #expect(!directory.listing().contains("org.json.bak"))
+  }
+
+  @Test func exampleRefusesToOverwriteWithoutForce() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    try directory.write("org.json", "{}")
+    let refused = CLIRunner.run(
+      ["run", "--example", "--no-input"] + Self.fullAnswers, in: directory.path)
+    #expect(refused.status == 64)
+    #expect(directory.read("org.json") == "{}")
+    let forced = CLIRunner.run(
+      ["run", "--example", "--force", "--no-input"] + Self.fullAnswers, in: directory.path)
+    #expect(forced.status == 0, "\(forced.stderr)")
+    #expect(directory.read("org.json")?.contains("\"interaction_code\"") == true)
+  }
+
+  @Test func aClassicOrgStopsWithExit1EvenWithoutAnswers() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let text = String(decoding: try Fixtures.exampleBytes(), as: UTF8.self)
+      .replacingOccurrences(of: "\"engine\": \"identity-engine\"", with: "\"engine\": \"classic\"")
+    try directory.write("org.json", text)
+    let run = CLIRunner.run(["run"], in: directory.path)
+    #expect(run.status == 1)
+    #expect(run.stderr.contains("Classic Engine"))
+    #expect(directory.listing() == ["org.json"])
+  }
+
+  @Test func aNonSuperAdminIsStoppedWithExit1() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    _ = try exampleCopy(directory)
+    let run = CLIRunner.run(["run", "--operator", "bob@acme.example"], in: directory.path)
+    #expect(run.status == 1)
+    #expect(run.stderr.contains("Ada Admin <ada@acme.example>"))
+    #expect(directory.listing() == ["org.json"])
+  }
+
+  @Test func disablingNeedsYesWithoutATerminal() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    _ = try exampleCopy(directory)
+    #expect(
+      CLIRunner.run(["run", "--no-input"] + Self.fullAnswers, in: directory.path).status == 0)
+    let enabled = directory.read("org.json")
+    let disable = [
+      "run", "--no-input", "--operator", "ada@acme.example", "--set", "org-setting=disable",
+    ]
+    let refused = CLIRunner.run(disable, in: directory.path)
+    #expect(refused.status == 64)
+    #expect(refused.stderr.contains("--yes"))
+    #expect(directory.read("org.json") == enabled)
+    let accepted = CLIRunner.run(disable + ["--yes", "--summary", "off.md"], in: directory.path)
+    #expect(accepted.status == 0, "\(accepted.stderr)")
+    let model = try OrgModel.load(Array(try #require(directory.read("org.json")).utf8), source: "m")
+    #expect(!model.interactionCodeEnabled)
+    #expect(model.appsUsingInteractionCode.isEmpty)
+    #expect(model.serversUsingInteractionCode.isEmpty)
+    #expect(directory.read("off.md")?.contains("Anything removed: **yes**") == true)
+  }
+
+  @Test func decliningAtAPromptIsExit2AndWritesNothing() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let text = String(decoding: try Fixtures.exampleBytes(), as: UTF8.self)
+      .replacingOccurrences(of: "\"interactionCode\": false", with: "\"interactionCode\": true")
+    try directory.write("org.json", text)
+    let prompter = ScriptedPrompter([
+      .answer("operator", "ada@acme.example"), .answer("org-setting", "disable"), .confirm(false),
+    ])
+    let run = CLIRunner.run(["run"], in: directory.path, prompter: prompter)
+    #expect(run.status == 2)
+    #expect(directory.listing() == ["org.json"])
+    #expect(directory.read("org.json") == text)
+  }
+
+  @Test func interruptingIsExit130AndWritesNothing() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    _ = try exampleCopy(directory)
+    let prompter = ScriptedPrompter([
+      .answer("operator", "ada@acme.example"), .answer("org-setting", "enable"),
+      .interrupt("server"),
+    ])
+    let run = CLIRunner.run(["run"], in: directory.path, prompter: prompter)
+    #expect(run.status == 130)
+    #expect(run.stderr.contains("Nothing was written"))
+    #expect(directory.listing() == ["org.json"])
+  }
+
+  @Test func aDryRunWritesNothingAndPrintsTheSummary() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    _ = try exampleCopy(directory)
+    let run = CLIRunner.run(
+      ["run", "--dry-run", "--no-input"] + Self.fullAnswers, in: directory.path)
+    #expect(run.status == 0)
+    #expect(directory.listing() == ["org.json"])
+    #expect(
+      run.stdout.contains("~ /settings/embeddedWidgetSignInSupport/interactionCode: false -> true"))
+    #expect(run.stdout.contains("## Backout plan"))
+  }
+
+  @Test func jsonOutputIsCleanOnStdout() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    _ = try exampleCopy(directory)
+    let run = CLIRunner.run(["run", "--json", "--no-input"] + Self.fullAnswers, in: directory.path)
+    #expect(run.status == 0)
+    let value = try JSONParser.parse(run.stdout)
+    #expect(value["changed"] == true)
+    #expect(value["modelWritten"] == true)
+    #expect(value[JSONPointer.root / "verification" / "simulation" / "allowed"] == true)
+    #expect(value["summaryPath"]?.stringValue?.hasSuffix("org.20261125T014500Z.summary.md") == true)
+    #expect(!run.stdout.contains("Step 1 of"))
+  }
+
+  @Test func recordedAnswersReplayTheSameRun() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    _ = try exampleCopy(directory)
+    let prompter = ScriptedPrompter([
+      .answer("operator", "1"), .answer("org-setting", ""), .answer("server", "api"),
+      .answer("app", "acme mobile"), .answer("policy", ""), .answer("rule", ""),
+      .answer("app-grant", ""),
+    ])
+    let first = CLIRunner.run(
+      ["run", "--dry-run", "--record-answers", "answers.yaml"], in: directory.path,
+      prompter: prompter)
+    #expect(first.status == 0, "\(first.stderr) \(prompter.failures)")
+    let recorded = try #require(directory.read("answers.yaml"))
+    #expect(recorded.contains("server: \"aus1api\"  # api"))
+    let replay = CLIRunner.run(
+      ["run", "--no-input", "--answers", "answers.yaml"], in: directory.path)
+    #expect(replay.status == 0, "\(replay.stderr)")
+    let model = try OrgModel.load(Array(try #require(directory.read("org.json")).utf8), source: "m")
+    #expect(model.app(id: "0oa1mob")?.allowsInteractionCode == true)
+  }
+
+  @Test func anUnwritableDirectoryIsExit73AndTheModelIsUntouched() throws {
+    guard getuid() != 0 else { return }  // root writes anywhere; the next test covers this case
+    let directory = try TemporaryDirectory()
+    defer {
+      try? FileManager.default.setAttributes(
+        [.posixPermissions: 0o755], ofItemAtPath: directory.path)
+      directory.remove()
+    }
+    _ = try exampleCopy(directory)
+    try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: directory.path)
+    let run = CLIRunner.run(["run", "--no-input"] + Self.fullAnswers, in: directory.path)
+    #expect(run.status == 73)
+    #expect(directory.read("org.json").map { Array($0.utf8) } == (try Fixtures.exampleBytes()))
+  }
+
+  @Test func aSummaryThatCannotBeWrittenIsExit73AndNothingElseIsWritten() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    _ = try exampleCopy(directory)
+    let run = CLIRunner.run(
+      ["run", "--no-input", "--summary", "no/such/dir/summary.md"] + Self.fullAnswers,
+      in: directory.path)
+    #expect(run.status == 73)
+    #expect(run.stderr.contains("no/such/dir"))
+    #expect(directory.listing() == ["org.json"])
+    #expect(directory.read("org.json").map { Array($0.utf8) } == (try Fixtures.exampleBytes()))
+  }
+}

@@ -1,0 +1,98 @@
+import OrgWizCore
+import OrgWizTerminal
+import Testing
+
+/// Lines fed to a prompter, as if typed.
+final class Lines: LineSource {
+  var lines: [String]
+  init(_ lines: [String]) { self.lines = lines }
+  func readLine() -> String? { lines.isEmpty ? nil : lines.removeFirst() }
+}
+
+@Suite struct TerminalTests {
+  let question = Question(
+    key: "server", prompt: "Which server?", help: "Pick the custom server.",
+    choices: [
+      Choice(value: "aus1", label: "api", detail: "aus1"), Choice(value: "aus2", label: "partners"),
+    ],
+    defaultValue: "aus1")
+
+  @Test func colourOnlyOnATerminalWithoutNoColorOrDumb() {
+    #expect(TerminalInfo.colorEnabled(streamIsTerminal: true, noColorFlag: false, environment: [:]))
+    #expect(
+      !TerminalInfo.colorEnabled(streamIsTerminal: false, noColorFlag: false, environment: [:]))
+    #expect(!TerminalInfo.colorEnabled(streamIsTerminal: true, noColorFlag: true, environment: [:]))
+    #expect(
+      !TerminalInfo.colorEnabled(
+        streamIsTerminal: true, noColorFlag: false, environment: ["NO_COLOR": "1"]))
+    #expect(
+      TerminalInfo.colorEnabled(
+        streamIsTerminal: true, noColorFlag: false, environment: ["NO_COLOR": ""]))
+    #expect(
+      !TerminalInfo.colorEnabled(
+        streamIsTerminal: true, noColorFlag: false, environment: ["TERM": "dumb"]))
+    #expect(Style(enabled: false).bold("x") == "x")
+  }
+
+  @Test func proseIsReflowedToTheWidth() {
+    let prose =
+      "One two three four\nfive six seven.\n\n- item one is long enough to wrap here\n- item two"
+    let wrapped = TextWrapper.wrap(prose, width: 20)
+    #expect(
+      wrapped == """
+        One two three four
+        five six seven.
+
+        - item one is long
+          enough to wrap
+          here
+        - item two
+        """)
+  }
+
+  @Test func plainPrompterShowsChoicesAndTheDefault() throws {
+    let output = BufferSink()
+    let prompter = PlainLinePrompter(
+      input: Lines(["?", "partners"]), output: output, style: Style(enabled: false), width: 80)
+    let reply = try prompter.ask(question)
+    #expect(reply == .answer("partners", fromPreset: false))
+    #expect(output.text.contains("  1. api (aus1) (default)\n  2. partners\n"))
+    #expect(output.text.contains("server [api]: "))
+    #expect(output.text.contains("Pick the custom server."))
+  }
+
+  @Test func backAndEndOfInput() throws {
+    let prompter = PlainLinePrompter(
+      input: Lines(["back"]), output: BufferSink(), style: Style(enabled: false), width: 80)
+    #expect(try prompter.ask(question) == .back)
+    #expect(throws: PromptInterrupted.self) { try prompter.ask(question) }
+  }
+
+  @Test func destructiveConfirmationNeedsYesInFull() throws {
+    let confirmation = Confirmation(
+      prompt: "Turn it off?", items: ["app A"], isDestructive: true, defaultYes: false)
+    let output = BufferSink()
+    let yes = PlainLinePrompter(
+      input: Lines(["yes"]), output: output, style: Style(enabled: false), width: 80)
+    #expect(try yes.confirm(confirmation) == true)
+    #expect(output.text.contains("  - app A"))
+    let y = PlainLinePrompter(
+      input: Lines(["y"]), output: BufferSink(), style: Style(enabled: false), width: 80)
+    #expect(try y.confirm(confirmation) == false)
+    let plain = Confirmation(prompt: "Go on?", isDestructive: false, defaultYes: true)
+    let empty = PlainLinePrompter(
+      input: Lines(["maybe", ""]), output: BufferSink(), style: Style(enabled: false), width: 80)
+    #expect(try empty.confirm(plain) == true)
+  }
+
+  @Test func outputOnlyPrompterNeverAnswers() throws {
+    let output = BufferSink()
+    let prompter = OutputOnlyPrompter(output: output, style: Style(enabled: false), width: 80)
+    #expect(try prompter.ask(question) == .unavailable)
+    #expect(
+      try prompter.confirm(Confirmation(prompt: "x", isDestructive: true, defaultYes: false)) == nil
+    )
+    prompter.beginStep(number: 1, of: 2, title: "T", prose: "long prose")
+    #expect(output.text == "Step 1 of 2: T\n")
+  }
+}
