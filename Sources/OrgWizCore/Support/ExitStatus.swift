@@ -24,19 +24,16 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
   /// One line for `--help` and the README.
   public var meaning: String {
     switch self {
-    case .success:
-      "success (check: no error findings; simulate: the request is allowed)"
-    case .failure:
-      "check found errors, simulate denied the request, or a precondition stopped the procedure"
+    case .success: "success (check: no errors; simulate: the request is allowed)"
+    case .failure: "check found errors, simulate denied, or a precondition stopped the run"
     case .declined: "a confirmation was declined at a prompt; nothing was written"
-    case .usage:
-      "usage error: bad flag, unknown answer key, invalid or missing answer, missing --yes"
+    case .usage: "usage: bad flag or answer, missing answers, or a missing --yes"
     case .dataError: "the model or answers file is malformed"
     case .noInput: "an input file does not exist"
     case .cannotCreate: "an output file cannot be written"
     case .locked: "the model is locked by another run"
     case .config: "a procedure document is malformed"
-    case .interrupted: "interrupted (Ctrl-C or end of input at a prompt); nothing was written"
+    case .interrupted: "interrupted (Ctrl-C, or end of input at a prompt); nothing written"
     }
   }
 }
