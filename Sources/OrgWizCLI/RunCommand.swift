@@ -102,17 +102,25 @@ struct RunCommand: ContextCommand {
 
     let summaryPath = context.absolute(
       self.summary ?? defaultSummaryPath(model: loaded.path, date: started))
+    // Every file is written to a temporary name first; only when all of them are on disk are
+    // they moved into place, the model last. Should a move fail, the files already moved are
+    // taken out again, so a failed run leaves no new backup or summary behind.
     var staged: [FileIO.StagedFile] = []
+    var committed: [String] = []
     do {
       if let backupPath, let original = loaded.originalBytes {
         staged.append(
           try FileIO.stage(original, to: backupPath, mode: permissions(of: loaded.path)))
       }
-      if writesModel { staged.append(try FileIO.stage(newBytes, to: loaded.path)) }
       staged.append(try FileIO.stage(Array(markdown.utf8), to: summaryPath, mode: 0o644))
-      for file in staged { try file.commit() }
+      if writesModel { staged.append(try FileIO.stage(newBytes, to: loaded.path)) }
+      for file in staged {
+        try file.commit()
+        committed.append(file.destination)
+      }
     } catch {
-      for file in staged { file.discard() }
+      for file in staged where !committed.contains(file.destination) { file.discard() }
+      for path in committed { unlink(path) }
       throw error
     }
     for file in staged { FileIO.syncDirectory(of: file.destination) }
