@@ -20,8 +20,14 @@ let package = Package(
       name: "OrgWizCore",
       dependencies: ["OrgWizJSON", .product(name: "Yams", package: "Yams")]
     ),
+    // GNU readline (GPLv3), through a tiny shim header; used only on a terminal.
+    .systemLibrary(
+      name: "CReadline",
+      pkgConfig: "readline",
+      providers: [.apt(["libreadline-dev"]), .brew(["readline"])]
+    ),
     // Terminal prompters and terminal facts (isatty, width, colour).
-    .target(name: "OrgWizTerminal", dependencies: ["OrgWizCore"]),
+    .target(name: "OrgWizTerminal", dependencies: ["OrgWizCore", "CReadline"]),
     // The argument-parser commands, file I/O and exit codes; runnable in-process by tests.
     .target(
       name: "OrgWizCLI",

@@ -22,7 +22,7 @@ priority 1, ACTIVE) includes the group EVERYONE. `orgwiz run --set server=bench-
 app=none` therefore edits exactly that rule, like the jq edit in scripts/bench.
 
 Output: json.dump(indent=2, sort_keys=True, ensure_ascii=False) and a trailing newline. With
-the defaults (20000 apps, 200 servers x 10 policies x 5 rules) the file is about 75 MB.
+the defaults (20000 apps, 200 servers x 10 policies x 5 rules) the file is about 78 MB.
 """
 
 import argparse

@@ -41,8 +41,9 @@ public struct CommandContext {
       stdout: FileDescriptorSink.standardOutput, stderr: stderr, environment: environment,
       workingDirectory: FileManager.default.currentDirectoryPath, terminal: terminal,
       makeInteractivePrompter: { style in
-        PlainLinePrompter(
-          input: StandardInputLines(), output: stderr, style: style, width: terminal.width)
+        // Prompting only happens when stdin and stdout are terminals, so readline is safe.
+        LinePrompter(
+          input: ReadlineLineReader(), output: stderr, style: style, width: terminal.width)
       },
       executablePath: Self.executablePathOfProcess())
   }

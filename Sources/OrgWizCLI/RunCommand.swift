@@ -70,6 +70,10 @@ struct RunCommand: ContextCommand {
       options: WizardOptions(assumeYes: yes, now: Timestamps(date: started).isoMilliseconds))
     let record = try engine.run(on: loaded.model)
 
+    if let person, record.changed, !dryRun, !yes {
+      try review(record, path: loaded.path, creates: loaded.originalBytes == nil, with: person)
+    }
+
     let newBytes = record.changed ? record.finalState.model.encoded() : loaded.bytes
     let createsModel = loaded.originalBytes == nil
     let writesModel = !dryRun && (record.changed || createsModel)
@@ -204,6 +208,26 @@ struct RunCommand: ContextCommand {
     return url.deletingLastPathComponent().appendingPathComponent(
       "\(name).\(Timestamps(date: date).compact).summary.md"
     ).path
+  }
+
+  /// Shows every change (object, field, before → after) and asks to write them.
+  private func review(
+    _ record: RunRecord, path: String, creates: Bool, with person: any Prompter
+  ) throws {
+    let items = record.changes.flatMap { change in
+      [change.object]
+        + change.fields.map { field in
+          "    \(field.pointer): \(brief(field.before)) → \(brief(field.after))"
+        }
+    }
+    let confirmation = Confirmation(
+      prompt: "Review: these changes will be written to \(path)"
+        + (creates ? " (a new file). " : " (the current file is kept as \(path).bak). ")
+        + "Write them?",
+      items: items, isDestructive: false, defaultYes: true)
+    guard try person.confirm(confirmation) ?? true else {
+      throw OrgWizFailure(.declined, "The changes were not applied. Nothing was written.")
+    }
   }
 
   /// The changes as plain lines, for a dry run.

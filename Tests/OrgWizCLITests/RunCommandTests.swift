@@ -309,3 +309,39 @@ import Testing
     #expect(directory.read("org.json").map { Array($0.utf8) } == (try Fixtures.exampleBytes()))
   }
 }
+
+@Suite struct ReviewTests {
+  @Test func theReviewListsEveryChangeAndDecliningWritesNothing() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    try Data(Fixtures.exampleBytes()).write(to: URL(fileURLWithPath: directory.file("org.json")))
+    let script: [ScriptedPrompter.Entry] = [
+      .answer("operator", "ada@acme.example"), .answer("org-setting", "enable"),
+      .answer("server", "api"), .answer("app", "none"), .answer("policy", ""), .answer("rule", ""),
+    ]
+    let declining = ScriptedPrompter(script + [.confirm(false)])
+    let declined = CLIRunner.run(["run"], in: directory.path, prompter: declining)
+    #expect(declined.status == 2, "\(declined.stderr) \(declining.failures)")
+    #expect(directory.listing() == ["org.json"])
+    let review = try #require(declining.transcript.first { $0.hasPrefix("? confirm: Review") })
+    #expect(review.contains("\(directory.path)/org.json.bak"))
+
+    let accepting = ScriptedPrompter(script + [.confirm(true)])
+    let accepted = CLIRunner.run(["run"], in: directory.path, prompter: accepting)
+    #expect(accepted.status == 0, "\(accepted.stderr) \(accepting.failures)")
+    #expect(directory.listing().contains("org.json.bak"))
+  }
+
+  @Test func yesSkipsTheReview() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    try Data(Fixtures.exampleBytes()).write(to: URL(fileURLWithPath: directory.file("org.json")))
+    let prompter = ScriptedPrompter([
+      .answer("operator", "ada@acme.example"), .answer("org-setting", "enable"),
+      .answer("server", "api"), .answer("app", "none"), .answer("policy", ""), .answer("rule", ""),
+    ])
+    let run = CLIRunner.run(["run", "--yes"], in: directory.path, prompter: prompter)
+    #expect(run.status == 0, "\(run.stderr) \(prompter.failures)")
+    #expect(prompter.leftOver.isEmpty)
+  }
+}

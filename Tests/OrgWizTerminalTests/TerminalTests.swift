@@ -2,11 +2,15 @@ import OrgWizCore
 import OrgWizTerminal
 import Testing
 
-/// Lines fed to a prompter, as if typed.
-final class Lines: LineSource {
+/// Lines fed to a prompter, as if typed; remembers what each read offered.
+final class Lines: LineReader {
   var lines: [String]
+  var requests: [LineRequest] = []
   init(_ lines: [String]) { self.lines = lines }
-  func readLine() -> String? { lines.isEmpty ? nil : lines.removeFirst() }
+  func readLine(_ request: LineRequest) -> String? {
+    requests.append(request)
+    return lines.isEmpty ? nil : lines.removeFirst()
+  }
 }
 
 @Suite struct TerminalTests {
@@ -52,17 +56,21 @@ final class Lines: LineSource {
 
   @Test func plainPrompterShowsChoicesAndTheDefault() throws {
     let output = BufferSink()
-    let prompter = PlainLinePrompter(
-      input: Lines(["?", "partners"]), output: output, style: Style(enabled: false), width: 80)
+    let lines = Lines(["?", "partners"])
+    let prompter = LinePrompter(
+      input: lines, output: output, style: Style(enabled: false), width: 80)
     let reply = try prompter.ask(question)
     #expect(reply == .answer("partners", fromPreset: false))
     #expect(output.text.contains("  1. api (aus1) (default)\n  2. partners\n"))
-    #expect(output.text.contains("server [api]: "))
+    #expect(lines.requests.first?.prompt == "server [api]: ")
+    #expect(lines.requests.first?.key == "server")
+    #expect(lines.requests.first?.completions.contains("partners") == true)
+    #expect(lines.requests.first?.completions.contains("aus1") == true)
     #expect(output.text.contains("Pick the custom server."))
   }
 
   @Test func backAndEndOfInput() throws {
-    let prompter = PlainLinePrompter(
+    let prompter = LinePrompter(
       input: Lines(["back"]), output: BufferSink(), style: Style(enabled: false), width: 80)
     #expect(try prompter.ask(question) == .back)
     #expect(throws: PromptInterrupted.self) { try prompter.ask(question) }
@@ -72,15 +80,15 @@ final class Lines: LineSource {
     let confirmation = Confirmation(
       prompt: "Turn it off?", items: ["app A"], isDestructive: true, defaultYes: false)
     let output = BufferSink()
-    let yes = PlainLinePrompter(
+    let yes = LinePrompter(
       input: Lines(["yes"]), output: output, style: Style(enabled: false), width: 80)
     #expect(try yes.confirm(confirmation) == true)
     #expect(output.text.contains("  - app A"))
-    let y = PlainLinePrompter(
+    let y = LinePrompter(
       input: Lines(["y"]), output: BufferSink(), style: Style(enabled: false), width: 80)
     #expect(try y.confirm(confirmation) == false)
     let plain = Confirmation(prompt: "Go on?", isDestructive: false, defaultYes: true)
-    let empty = PlainLinePrompter(
+    let empty = LinePrompter(
       input: Lines(["maybe", ""]), output: BufferSink(), style: Style(enabled: false), width: 80)
     #expect(try empty.confirm(plain) == true)
   }

@@ -21,7 +21,10 @@ extension JSONValue {
     switch self {
     case .object(var object):
       self = .null
-      var child = object.removeValue(forKey: token) ?? .object(JSONObject())
+      // Take the child out while keeping the member's place: replacing it with null in place
+      // leaves the copy here as the only reference, so the child is edited without a copy.
+      var child = object[token] ?? .object(JSONObject())
+      if object[token] != nil { object[token] = .null }
       if case .null = child, !rest.isEmpty { child = .object(JSONObject()) }
       let done = child.set(newValue, tokens: rest)
       object[token] = child

@@ -28,8 +28,11 @@ public struct Confirmation: Sendable, Equatable {
 }
 
 /// The user ended the run at a prompt (Ctrl-C, or end of input).
-public struct PromptInterrupted: Error, Sendable, Equatable {
+public struct PromptInterrupted: UserFacingError, Equatable {
   public init() {}
+  public var exitStatus: ExitStatus { .interrupted }
+  public var message: String { "Interrupted. Nothing was written." }
+  public var nextStep: String { "" }
 }
 
 /// Everything the wizard needs from whoever answers its questions.

@@ -48,7 +48,8 @@ struct SelectPolicyRuleStep: StepHandler {
           Choice(
             value: app.id, label: app.label,
             detail: [
-              "client id \(app.clientID)", app.applicationType,
+              app.id, app.clientID == app.id ? nil : "client id \(app.clientID)",
+              app.applicationType,
               app.isActive ? nil : app.status,
             ].compactMap { $0 }.joined(separator: ", "),
             aliases: [app.clientID] + (app.name.map { [$0] } ?? []))
@@ -70,7 +71,7 @@ struct SelectPolicyRuleStep: StepHandler {
         choices: policy.rulesInOrder.map { rule in
           Choice(
             value: rule.id, label: rule.name,
-            detail: "priority \(rule.priority), grants: \(Phrase.list(rule.grantTypes))"
+            detail: "\(rule.id), priority \(rule.priority), grants: \(Phrase.list(rule.grantTypes))"
               + (rule.isActive ? "" : ", \(rule.status)"))
         },
         defaultValue: defaultRule(policy: policy, server: server, app: state.app)?.id,
@@ -109,7 +110,8 @@ struct SelectPolicyRuleStep: StepHandler {
           policy.clients.map { client in
             state.model.apps.first { $0.clientID == client }?.label ?? client
           })
-    return "priority \(policy.priority), \(clients)" + (policy.isActive ? "" : ", \(policy.status)")
+    return "\(policy.id), priority \(policy.priority), \(clients)"
+      + (policy.isActive ? "" : ", \(policy.status)")
   }
 
   func needsExplicitAnswer(

@@ -36,7 +36,7 @@ struct VerifyPermissionsStep: StepHandler {
       choices: state.model.admins.map { admin in
         Choice(
           value: admin.id, label: admin.login,
-          detail: ([admin.displayName].compactMap { $0 } + [Phrase.list(admin.roles)])
+          detail: ([admin.id] + [admin.displayName].compactMap { $0 } + [Phrase.list(admin.roles)])
             .joined(separator: ", "),
           aliases: [admin.login] + (admin.displayName.map { [$0] } ?? []))
       })

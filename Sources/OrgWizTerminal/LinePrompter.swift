@@ -1,28 +1,56 @@
 import OrgWizCore
 
-/// Where a prompter reads its lines from.
-public protocol LineSource: AnyObject {
-  /// The next line without its newline, or nil at end of input.
-  func readLine() -> String?
+/// One line to read: the prompt, and what the line editor may offer for it.
+public struct LineRequest: Sendable, Equatable {
+  /// The text before the cursor, e.g. `server [api]: `.
+  public var prompt: String
+  /// The question key; history is kept per key.
+  public var key: String
+  /// What Tab completes to.
+  public var completions: [String]
+  /// Whether the answer may go into history (never for secrets).
+  public var keepsHistory: Bool
+
+  public init(prompt: String, key: String, completions: [String] = [], keepsHistory: Bool = true) {
+    self.prompt = prompt
+    self.key = key
+    self.completions = completions
+    self.keepsHistory = keepsHistory
+  }
 }
 
-/// Standard input, line by line.
-public final class StandardInputLines: LineSource {
-  public init() {}
-  public func readLine() -> String? { Swift.readLine(strippingNewline: true) }
+/// Where a prompter reads its lines from: GNU readline on a terminal, plain lines otherwise.
+public protocol LineReader: AnyObject {
+  /// Shows the prompt and returns the line without its newline, or nil at end of input.
+  func readLine(_ request: LineRequest) -> String?
 }
 
-/// Asks questions as plain numbered text on standard error and reads answers line by line.
+/// Plain lines from standard input; the prompt is written to `output`. Never uses readline,
+/// so piped input is read as it is and nothing is echoed twice.
+public final class PlainLineReader: LineReader {
+  let output: any TextSink
+
+  public init(output: any TextSink) { self.output = output }
+
+  public func readLine(_ request: LineRequest) -> String? {
+    output.write(request.prompt)
+    return Swift.readLine(strippingNewline: true)
+  }
+}
+
+/// Asks questions as plain numbered text and reads answers line by line, through a
+/// ``LineReader``: the GNU readline prompter is a `LinePrompter` over ``ReadlineLineReader``,
+/// the plain-line prompter one over ``PlainLineReader``.
 ///
-/// Used when a person answers but readline is unavailable; it never calls readline, so piped
-/// input is read as is. End of input ends the run (exit 130), never an empty answer.
-public final class PlainLinePrompter: Prompter {
-  let input: any LineSource
+/// `?` shows the question's help, `back` returns to the previous step, and end of input (Ctrl-D)
+/// ends the run (exit 130), never an empty answer.
+public final class LinePrompter: Prompter {
+  let input: any LineReader
   let output: any TextSink
   let style: Style
   let width: Int
 
-  public init(input: any LineSource, output: any TextSink, style: Style, width: Int) {
+  public init(input: any LineReader, output: any TextSink, style: Style, width: Int) {
     self.input = input
     self.output = output
     self.style = style
@@ -38,17 +66,19 @@ public final class PlainLinePrompter: Prompter {
 
   public func ask(_ question: Question) throws(PromptInterrupted) -> PromptReply {
     output.write("\n" + PromptText.question(question, style: style, width: width))
+    let request = LineRequest(
+      prompt: PromptText.inputLine(question), key: question.key,
+      completions: question.choices.flatMap(\.completions) + ["?", "back"],
+      keepsHistory: !question.isSecret)
     while true {
-      output.write(PromptText.inputLine(question))
-      guard let line = input.readLine() else {
+      guard let line = input.readLine(request) else {
         output.write("\n")
         throw PromptInterrupted()
       }
-      let trimmed = line.trimmingWhitespace()
-      switch trimmed {
+      switch line.trimmingWhitespace() {
       case "?":
-        output.write(TextWrapper.wrap(question.help, width: width) + "\n")
-        continue
+        let help = question.help.isEmpty ? "No help for this question." : question.help
+        output.write(TextWrapper.wrap(help, width: width) + "\n")
       case "back":
         return .back
       default:
@@ -60,19 +90,20 @@ public final class PlainLinePrompter: Prompter {
   public func reject(_ problem: AnswerProblem) {
     output.write(
       style.yellow("Not accepted: \(problem.reason).")
-        + " Choose one of the listed answers, or ? for help.\n")
+        + " Answer with a number, an id or a name from the list, or ? for help.\n")
   }
 
   public func confirm(_ confirmation: Confirmation) throws(PromptInterrupted) -> Bool? {
     output.write("\n" + TextWrapper.wrap(confirmation.prompt, width: width) + "\n")
     for item in confirmation.items { output.write("  - \(item)\n") }
+    let prompt =
+      confirmation.isDestructive
+      ? "Type yes to go ahead, anything else stops: "
+      : (confirmation.defaultYes ? "[Y/n] " : "[y/N] ")
+    let request = LineRequest(
+      prompt: prompt, key: "confirm", completions: ["yes", "no"], keepsHistory: false)
     while true {
-      if confirmation.isDestructive {
-        output.write("Type yes to go ahead, anything else stops: ")
-      } else {
-        output.write(confirmation.defaultYes ? "[Y/n] " : "[y/N] ")
-      }
-      guard let line = input.readLine() else {
+      guard let line = input.readLine(request) else {
         output.write("\n")
         throw PromptInterrupted()
       }

@@ -1,0 +1,84 @@
+// The small C surface orgwiz uses from GNU readline, plus an interrupt handler that must be
+// async-signal-safe (so it is written in C, not Swift). Keep this file small: a libedit build
+// needs only <editline/readline.h> here instead.
+#ifndef ORGWIZ_READLINE_SHIM_H
+#define ORGWIZ_READLINE_SHIM_H
+
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <readline/history.h>
+#include <readline/readline.h>
+
+// The terminal settings saved before a prompt. A function-local static, because Swift's C
+// importer emits functions from a header but not file-scope variables.
+struct orgwiz_saved_terminal {
+  struct termios settings;
+  volatile sig_atomic_t saved;
+};
+
+static inline struct orgwiz_saved_terminal *orgwiz_saved_terminal(void) {
+  static struct orgwiz_saved_terminal terminal;
+  return &terminal;
+}
+
+// Ctrl-C at a prompt: put the terminal back as it was, say so in one line, and exit 130.
+// Only async-signal-safe calls (tcsetattr, write, _exit).
+static void orgwiz_interrupt_handler(int signal_number) {
+  (void)signal_number;
+  static const char message[] = "\nInterrupted. Nothing was written.\n";
+  struct orgwiz_saved_terminal *terminal = orgwiz_saved_terminal();
+  if (terminal->saved) {
+    tcsetattr(STDIN_FILENO, TCSANOW, &terminal->settings);
+  }
+  ssize_t ignored = write(STDERR_FILENO, message, sizeof(message) - 1);
+  (void)ignored;
+  _exit(130);
+}
+
+// Saves the terminal settings and routes SIGINT to the handler above.
+static inline void orgwiz_install_interrupt_handler(void) {
+  struct orgwiz_saved_terminal *terminal = orgwiz_saved_terminal();
+  terminal->saved = tcgetattr(STDIN_FILENO, &terminal->settings) == 0;
+  struct sigaction action;
+  memset(&action, 0, sizeof(action));
+  action.sa_handler = orgwiz_interrupt_handler;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, NULL);
+  // Some launchers start programs with SIGINT blocked; Ctrl-C must reach the handler.
+  sigset_t interrupt;
+  sigemptyset(&interrupt);
+  sigaddset(&interrupt, SIGINT);
+  sigprocmask(SIG_UNBLOCK, &interrupt, NULL);
+}
+
+// Puts SIGINT back to its default once prompting is over.
+static inline void orgwiz_remove_interrupt_handler(void) {
+  signal(SIGINT, SIG_DFL);
+}
+
+// Readline's globals, set through functions so Swift needs no access to C variables.
+static inline void orgwiz_rl_configure(const char *name, FILE *output) {
+  rl_readline_name = name;
+  rl_outstream = output;
+  rl_completer_word_break_characters = "";
+  rl_completion_append_character = '\0';
+  rl_catch_signals = 1;
+  rl_catch_sigwinch = 1;
+  // Bracketed paste writes escape sequences into every prompt, which clutters script logs
+  // and screen readers; pasting still works without it.
+  rl_variable_bind("enable-bracketed-paste", "off");
+}
+
+static inline void orgwiz_rl_set_completion(rl_completion_func_t *function) {
+  rl_attempted_completion_function = function;
+}
+
+static inline void orgwiz_rl_completion_over(void) {
+  rl_attempted_completion_over = 1;
+}
+
+#endif

@@ -1,0 +1,80 @@
+import CReadline
+import OrgWizCore
+import Synchronization
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// What Tab completes to at the current prompt. Readline calls back through C function
+/// pointers that cannot capture context, so the choices live here, behind a lock.
+private struct CompletionState {
+  var choices: [String] = []
+  var matches: [String] = []
+  var next = 0
+}
+
+private let completionState = Mutex(CompletionState())
+
+/// Readline's completion entry point: the whole line is the word (names may hold spaces), and
+/// the candidates are the current question's choices that start with it, ignoring case.
+private func completeChoice(
+  _ text: UnsafePointer<CChar>?, _ start: Int32, _ end: Int32
+) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? {
+  orgwiz_rl_completion_over()
+  let typed = text.map { String(cString: $0) } ?? ""
+  let folded = typed.lowercased()
+  completionState.withLock { state in
+    state.matches = state.choices.filter { $0.lowercased().hasPrefix(folded) }
+    state.next = 0
+  }
+  return rl_completion_matches(text, nextMatch)
+}
+
+/// Hands readline one candidate per call, as a copy it frees itself.
+private func nextMatch(
+  _ text: UnsafePointer<CChar>?, _ state: Int32
+) -> UnsafeMutablePointer<
+  CChar
+>? {
+  completionState.withLock { state -> UnsafeMutablePointer<CChar>? in
+    guard state.next < state.matches.count else { return nil }
+    defer { state.next += 1 }
+    return strdup(state.matches[state.next])
+  }
+}
+
+/// Reads lines with GNU readline: line editing, Tab completion of the question's choices, and a
+/// history kept per question key for the run (answers to secret questions are never kept).
+///
+/// Use it only when standard input and output are terminals. Ctrl-C at a prompt restores the
+/// terminal, prints one line and exits 130; Ctrl-D on an empty line returns nil.
+public final class ReadlineLineReader: LineReader {
+  private var histories: [String: [String]] = [:]
+
+  public init() {
+    setlocale(LC_ALL, "")
+    // Prompts and echo go to standard error, so standard output stays clean for data.
+    orgwiz_rl_configure("orgwiz", fdopen(2, "w"))
+    orgwiz_rl_set_completion(completeChoice)
+    using_history()
+  }
+
+  public func readLine(_ request: LineRequest) -> String? {
+    completionState.withLock { $0.choices = request.completions }
+    clear_history()
+    for entry in histories[request.key, default: []] { add_history(entry) }
+    orgwiz_install_interrupt_handler()
+    defer { orgwiz_remove_interrupt_handler() }
+    guard let raw = readline(request.prompt) else { return nil }
+    defer { free(raw) }
+    let line = String(cString: raw)
+    let trimmed = line.trimmingWhitespace()
+    if request.keepsHistory, !trimmed.isEmpty, histories[request.key]?.last != line {
+      histories[request.key, default: []].append(line)
+    }
+    return line
+  }
+}

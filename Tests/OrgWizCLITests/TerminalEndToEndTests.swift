@@ -1,0 +1,194 @@
+import Foundation
+import OrgWizCore
+import OrgWizTestSupport
+import Synchronization
+import Testing
+
+/// Text collected from another thread.
+final class SharedText: Sendable {
+  private let text = Mutex("")
+  func append(_ more: String) { text.withLock { $0 += more } }
+  var value: String { text.withLock { $0 } }
+}
+
+/// Drives the built binary through a real pseudo-terminal (`script` from util-linux), typing
+/// only after the expected prompt has appeared.
+final class TerminalSession: Sendable {
+  private let process = Process()
+  private let input = Pipe()
+  private let output = Pipe()
+  private let buffer = SharedText()
+  let directory: String
+
+  /// Starts `shellCommand` in a new terminal, in `directory`.
+  init(_ shellCommand: String, in directory: String) throws {
+    self.directory = directory
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+    process.arguments = ["-qefc", shellCommand, "/dev/null"]
+    process.currentDirectoryURL = URL(fileURLWithPath: directory)
+    var environment = ProcessInfo.processInfo.environment
+    environment["TERM"] = "xterm"
+    environment["LANG"] = "C.UTF-8"
+    environment["COLUMNS"] = "100"
+    environment["ORGWIZ_CONTENT"] = nil
+    process.environment = environment
+    process.standardInput = input
+    process.standardOutput = output
+    process.standardError = output
+    let buffer = self.buffer
+    output.fileHandleForReading.readabilityHandler = { handle in
+      let data = handle.availableData
+      if !data.isEmpty { buffer.append(String(decoding: data, as: UTF8.self)) }
+    }
+    try process.run()
+  }
+
+  /// Everything the terminal showed so far.
+  var transcript: String { buffer.value }
+
+  /// Waits until the transcript holds `text` (after `occurrence - 1` earlier ones).
+  func waitFor(_ text: String, occurrence: Int = 1, seconds: Double = 20) -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+      if transcript.components(separatedBy: text).count > occurrence { return true }
+      Thread.sleep(forTimeInterval: 0.02)
+    }
+    return false
+  }
+
+  /// Types text into the terminal.
+  func type(_ text: String) {
+    Thread.sleep(forTimeInterval: 0.15)
+    input.fileHandleForWriting.write(Data(text.utf8))
+  }
+
+  /// Waits for the program to end and returns its exit status.
+  func finish(seconds: Double = 30) -> Int32? {
+    let deadline = Date().addingTimeInterval(seconds)
+    while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+    if process.isRunning {
+      process.terminate()
+      return nil
+    }
+    Thread.sleep(forTimeInterval: 0.1)
+    output.fileHandleForReading.readabilityHandler = nil
+    return process.terminationStatus
+  }
+}
+
+@Suite(.serialized) struct TerminalEndToEndTests {
+  static var binary: String {
+    EndToEndTests.binary ?? "orgwiz-not-built"
+  }
+
+  func session(_ arguments: String, _ directory: TemporaryDirectory) throws -> TerminalSession {
+    try Data(Fixtures.exampleBytes()).write(to: URL(fileURLWithPath: directory.file("org.json")))
+    return try TerminalSession("\(Self.binary) \(arguments)", in: directory.path)
+  }
+
+  @Test func aFullInteractiveRunWithReviewWritesTheModel() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let terminal = try session("--no-color", directory)
+    #expect(terminal.waitFor("operator: "))
+    terminal.type("ada@acme.example\r")
+    #expect(terminal.waitFor("org-setting [enable]: "))
+    terminal.type("\r")
+    #expect(terminal.waitFor("server: "))
+    terminal.type("api\r")
+    #expect(terminal.waitFor("app: "))
+    terminal.type("Acme Mobile\r")
+    #expect(terminal.waitFor("policy [Mobile Apps]: "))
+    terminal.type("\r")
+    #expect(terminal.waitFor("rule [Mobile sign-in]: "))
+    terminal.type("\r")
+    #expect(terminal.waitFor("app-grant [Y/n]: "))
+    terminal.type("\r")
+    #expect(terminal.waitFor("Write them?"))
+    #expect(terminal.transcript.contains("interactionCode: false → true"))
+    terminal.type("\r")
+    #expect(terminal.finish() == 0, "\(terminal.transcript)")
+    #expect(directory.listing().contains("org.json.bak"))
+    #expect(terminal.transcript.contains("Step 1 of 5: Verify your permissions"))
+  }
+
+  @Test func tabCompletesAServerNameAndInvalidAnswersAreAskedAgain() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let terminal = try session("--no-color --dry-run", directory)
+    #expect(terminal.waitFor("operator: "))
+    terminal.type("nobody\r")
+    #expect(terminal.waitFor("Not accepted"))
+    #expect(terminal.waitFor("operator: ", occurrence: 2))
+    terminal.type("ada@acme.example\r")
+    #expect(terminal.waitFor("org-setting [enable]: "))
+    terminal.type("\r")
+    #expect(terminal.waitFor("server: "))
+    terminal.type("par\t")
+    #expect(terminal.waitFor("partners"))
+    terminal.type("\r")
+    #expect(terminal.waitFor("Using custom authorization server \"partners\" (aus2prt)."))
+    terminal.type("\u{03}")
+    #expect(terminal.finish() == 130)
+  }
+
+  @Test func backReturnsToThePreviousStep() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let terminal = try session("--no-color", directory)
+    #expect(terminal.waitFor("operator: "))
+    terminal.type("1\r")
+    #expect(terminal.waitFor("org-setting [enable]: "))
+    terminal.type("enable\r")
+    #expect(terminal.waitFor("server: "))
+    terminal.type("back\r")
+    #expect(terminal.waitFor("org-setting [enable]: ", occurrence: 2))
+    terminal.type("keep\r")
+    #expect(terminal.finish() == 0, "\(terminal.transcript)")
+    #expect(terminal.transcript.contains("No changes; the model was left as it was."))
+    #expect(!directory.listing().contains("org.json.bak"))
+  }
+
+  @Test func ctrlCExits130AndRestoresTheTerminal() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    try Data(Fixtures.exampleBytes()).write(to: URL(fileURLWithPath: directory.file("org.json")))
+    let original = directory.read("org.json")
+    let terminal = try TerminalSession(
+      "stty -a > before.txt; \(Self.binary) --no-color; code=$?; stty -a > after.txt; exit $code",
+      in: directory.path)
+    #expect(terminal.waitFor("operator: "))
+    terminal.type("ada@acme.example\r")
+    #expect(terminal.waitFor("org-setting [enable]: "))
+    terminal.type("\r")
+    #expect(terminal.waitFor("server: "))
+    terminal.type("ap\u{03}")
+    #expect(terminal.finish() == 130, "\(terminal.transcript)")
+    #expect(terminal.transcript.contains("Interrupted. Nothing was written."))
+    #expect(directory.read("before.txt") == directory.read("after.txt"))
+    #expect(directory.read("before.txt")?.isEmpty == false)
+    #expect(Set(directory.listing()) == ["after.txt", "before.txt", "org.json"])
+    #expect(directory.read("org.json") == original)
+  }
+
+  @Test func ctrlDOnAnEmptyLineExits130() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let terminal = try session("--no-color", directory)
+    #expect(terminal.waitFor("operator: "))
+    terminal.type("\u{04}")
+    #expect(terminal.finish() == 130, "\(terminal.transcript)")
+    #expect(terminal.transcript.contains("Nothing was written"))
+    #expect(directory.listing() == ["org.json"])
+  }
+
+  @Test func utf8NamesAreShown() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let terminal = try session("--no-color", directory)
+    #expect(terminal.waitFor("operator: "))
+    #expect(terminal.transcript.contains("Zoë Ops"))
+    terminal.type("\u{03}")
+    #expect(terminal.finish() == 130)
+  }
+}
