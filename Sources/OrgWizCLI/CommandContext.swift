@@ -15,12 +15,15 @@ public struct CommandContext {
   public var now: () -> Date
   /// The path of the running executable, used to find the bundled Content directory.
   public var executablePath: String?
+  /// Ends the process once a command's output is complete (live runs only).
+  public var exitAfterOutput: ((ExitStatus) -> Never)?
 
   public init(
     stdout: any TextSink, stderr: any TextSink, environment: [String: String],
     workingDirectory: String, terminal: TerminalInfo,
     makeInteractivePrompter: @escaping (Style) -> any Prompter,
-    now: @escaping () -> Date = Date.init, executablePath: String? = nil
+    now: @escaping () -> Date = Date.init, executablePath: String? = nil,
+    exitAfterOutput: ((ExitStatus) -> Never)? = nil
   ) {
     self.stdout = stdout
     self.stderr = stderr
@@ -30,6 +33,7 @@ public struct CommandContext {
     self.makeInteractivePrompter = makeInteractivePrompter
     self.now = now
     self.executablePath = executablePath
+    self.exitAfterOutput = exitAfterOutput
   }
 
   /// The context of the real process.
@@ -45,7 +49,8 @@ public struct CommandContext {
         LinePrompter(
           input: ReadlineLineReader(), output: stderr, style: style, width: terminal.width)
       },
-      executablePath: Self.executablePathOfProcess())
+      executablePath: Self.executablePathOfProcess(),
+      exitAfterOutput: { status in exit(status.rawValue) })
   }
 
   private static func executablePathOfProcess() -> String? {

@@ -7,6 +7,16 @@ import OrgWizCore
   import Darwin
 #endif
 
+/// `read(2)`, named apart from `FileIO.read`.
+private func posixRead(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int
+{
+  #if canImport(Glibc)
+    Glibc.read(descriptor, buffer, count)
+  #else
+    Darwin.read(descriptor, buffer, count)
+  #endif
+}
+
 /// Reading and writing files, with the errors the command-line contract names.
 enum FileIO {
   /// Reads a whole file.
@@ -15,12 +25,51 @@ enum FileIO {
     guard FileManager.default.fileExists(atPath: path) else {
       throw OrgWizFailure(.noInput, "The \(what) \(path) does not exist.", next: hint)
     }
-    guard let data = FileManager.default.contents(atPath: path) else {
+    // Read straight into one array: a large model is not copied through Data.
+    let descriptor = open(path, O_RDONLY)
+    var status = stat()
+    guard descriptor >= 0, fstat(descriptor, &status) == 0 else {
+      let reason = String(cString: strerror(errno))
+      if descriptor >= 0 { close(descriptor) }
       throw OrgWizFailure(
-        .noInput, "The \(what) \(path) cannot be read.",
+        .noInput, "The \(what) \(path) cannot be read: \(reason).",
         next: "Check its permissions, or name another file.")
     }
-    return [UInt8](data)
+    defer { close(descriptor) }
+    var bytes = [UInt8](repeating: 0, count: Int(status.st_size))
+    var offset = 0
+    while true {
+      if offset == bytes.count { bytes.append(contentsOf: [UInt8](repeating: 0, count: 65536)) }
+      let count = bytes.withUnsafeMutableBytes { buffer in
+        posixRead(descriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
+      }
+      if count < 0 {
+        if errno == EINTR { continue }
+        throw OrgWizFailure(
+          .noInput, "The \(what) \(path) cannot be read: \(String(cString: strerror(errno))).",
+          next: "Check the file, or name another one.")
+      }
+      if count == 0 { break }
+      offset += count
+    }
+    bytes.removeSubrange(offset...)
+    return bytes
+  }
+
+  /// Puts a backup of `original` (an existing file) at `destination` through a temporary
+  /// name: a hard link when the file system allows it (the model is then replaced by rename,
+  /// so the backup keeps the old contents at no cost), otherwise a copy of `bytes`.
+  static func stageBackup(
+    of original: String, bytes: [UInt8], to destination: String
+  )
+    throws(OrgWizFailure) -> StagedFile
+  {
+    let temporary = destination + ".orgwiz-link-\(getpid())"
+    unlink(temporary)
+    if link(original, temporary) == 0 {
+      return StagedFile(temporaryPath: temporary, destination: destination)
+    }
+    return try stage(bytes, to: destination, mode: nil)
   }
 
   /// A file written to a temporary name beside its destination, flushed, not yet in place.

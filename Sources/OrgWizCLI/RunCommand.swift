@@ -113,8 +113,7 @@ struct RunCommand: ContextCommand {
     var committed: [String] = []
     do {
       if let backupPath, let original = loaded.originalBytes {
-        staged.append(
-          try FileIO.stage(original, to: backupPath, mode: permissions(of: loaded.path)))
+        staged.append(try FileIO.stageBackup(of: loaded.path, bytes: original, to: backupPath))
       }
       staged.append(try FileIO.stage(Array(markdown.utf8), to: summaryPath, mode: 0o644))
       if writesModel { staged.append(try FileIO.stage(newBytes, to: loaded.path)) }
@@ -142,6 +141,9 @@ struct RunCommand: ContextCommand {
       object["modelWritten"] = .bool(writesModel)
       context.stdout.write(JSONWriter.string(.object(object)))
     }
+    // Everything is written; the live process exits here rather than spend a noticeable
+    // time freeing a large model.
+    context.exitAfterOutput?(.success)
     return .success
   }
 
@@ -191,13 +193,6 @@ struct RunCommand: ContextCommand {
     return LoadedModel(
       path: path, originalBytes: bytes, bytes: bytes,
       model: try OrgModel.load(bytes, source: options.org))
-  }
-
-  private func permissions(of path: String) -> mode_t? {
-    guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-      let mode = attributes[.posixPermissions] as? NSNumber
-    else { return nil }
-    return mode_t(mode.intValue)
   }
 
   /// `<dir>/<model name without .json>.<YYYYMMDDTHHMMSSZ>.summary.md`.

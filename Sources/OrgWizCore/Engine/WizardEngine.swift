@@ -109,6 +109,8 @@ public struct WizardEngine {
     let baselineErrors = Set(baseline.errors.map { ErrorKey($0) })
 
     var state = RunState(model: model, answers: knownAnswers)
+    // The validation of the model as it is now; nil after going back.
+    var latest: ValidationReport? = baseline
     var records: [StepRecord] = []
     var snapshots: [Int: (RunState, Int)] = [:]
     var index = 0
@@ -141,6 +143,7 @@ public struct WizardEngine {
           }
           state = previous
           records.removeSubrange(recordCount...)
+          latest = nil
           index -= 1
           continue stepLoop
         }
@@ -160,6 +163,7 @@ public struct WizardEngine {
         else { throw StepStop(.precondition, "There is no earlier step to go back to.") }
         state = previous
         records.removeSubrange(recordCount...)
+        latest = nil
         index = target
         continue stepLoop
       }
@@ -176,8 +180,11 @@ public struct WizardEngine {
         StepRecord(
           number: index + 1, step: step, answers: given, report: report, changes: changes))
 
-      let report2 = ValidationRegistry.validate(state.model)
-      let introduced = report2.errors.filter { !baselineErrors.contains(ErrorKey($0)) }
+      // A step that touched nothing leaves the last validation standing.
+      if !report.touched.isEmpty || latest == nil {
+        latest = ValidationRegistry.validate(state.model)
+      }
+      let introduced = (latest?.errors ?? []).filter { !baselineErrors.contains(ErrorKey($0)) }
       if !introduced.isEmpty {
         throw StepStop(
           .brokenState(introduced),
@@ -192,7 +199,8 @@ public struct WizardEngine {
     }
     return RunRecord(
       procedure: procedure, initialModel: model, finalState: state, steps: records,
-      baseline: baseline, validation: ValidationRegistry.validate(state.model), options: options)
+      baseline: baseline, validation: latest ?? ValidationRegistry.validate(state.model),
+      options: options)
   }
 
   private enum Outcome {

@@ -2,7 +2,7 @@
 ///
 /// Foundation on Linux has no digest API and swift-crypto would double the clean build time
 /// for one function, so this small implementation is kept here and tested against the
-/// standard test vectors.
+/// standard test vectors. It hashes 64-byte blocks in place, so a large model costs no copy.
 public enum SHA256 {
   private static let k: [UInt32] = [
     0x428a_2f98, 0x7137_4491, 0xb5c0_fbcf, 0xe9b5_dba5, 0x3956_c25b, 0x59f1_11f1, 0x923f_82a4,
@@ -18,82 +18,103 @@ public enum SHA256 {
   ]
 
   /// The digest of `bytes` as 64 lowercase hex digits.
-  public static func hex<Bytes: Collection>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
-    digest(bytes).map { byte in
-      let text = String(byte, radix: 16)
-      return byte < 16 ? "0" + text : text
-    }.joined()
+  public static func hex(_ bytes: [UInt8]) -> String {
+    let digits = Array("0123456789abcdef".utf8)
+    var text: [UInt8] = []
+    text.reserveCapacity(64)
+    for byte in digest(bytes) {
+      text.append(digits[Int(byte >> 4)])
+      text.append(digits[Int(byte & 0x0f)])
+    }
+    return String(decoding: text, as: UTF8.self)
   }
 
   /// The digest of a string's UTF-8 bytes as hex.
   public static func hex(_ text: String) -> String { hex(Array(text.utf8)) }
 
   /// The 32-byte digest of `bytes`.
-  public static func digest<Bytes: Collection>(_ bytes: Bytes) -> [UInt8]
-  where Bytes.Element == UInt8 {
-    var hash: [UInt32] = [
+  public static func digest(_ bytes: [UInt8]) -> [UInt8] {
+    var state: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (
       0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab,
-      0x5be0_cd19,
-    ]
-    var message = Array(bytes)
-    let bitLength = UInt64(message.count) &* 8
-    message.append(0x80)
-    while message.count % 64 != 56 { message.append(0) }
-    for shift in stride(from: 56, through: 0, by: -8) {
-      message.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift)))
-    }
+      0x5be0_cd19
+    )
     var words = [UInt32](repeating: 0, count: 64)
-    for chunk in stride(from: 0, to: message.count, by: 64) {
-      for index in 0..<16 {
-        let base = chunk + index * 4
-        words[index] =
-          UInt32(message[base]) << 24 | UInt32(message[base + 1]) << 16
-          | UInt32(message[base + 2]) << 8 | UInt32(message[base + 3])
+    let fullBlocks = bytes.count / 64
+    k.withUnsafeBufferPointer { constants in
+      words.withUnsafeMutableBufferPointer { schedule in
+        bytes.withUnsafeBufferPointer { input in
+          for block in 0..<fullBlocks {
+            compress(
+              UnsafeBufferPointer(rebasing: input[(block * 64)..<(block * 64 + 64)]),
+              &state, schedule, constants)
+          }
+        }
+        // The tail, the 0x80 marker and the length in bits, in one or two final blocks.
+        var tail = Array(bytes[(fullBlocks * 64)...])
+        tail.append(0x80)
+        while tail.count % 64 != 56 { tail.append(0) }
+        let bitLength = UInt64(bytes.count) &* 8
+        for shift in stride(from: 56, through: 0, by: -8) {
+          tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift)))
+        }
+        tail.withUnsafeBufferPointer { padded in
+          for block in 0..<(padded.count / 64) {
+            compress(
+              UnsafeBufferPointer(rebasing: padded[(block * 64)..<(block * 64 + 64)]),
+              &state, schedule, constants)
+          }
+        }
       }
-      for index in 16..<64 {
-        let s0 = rotr(words[index - 15], 7) ^ rotr(words[index - 15], 18) ^ (words[index - 15] >> 3)
-        let s1 = rotr(words[index - 2], 17) ^ rotr(words[index - 2], 19) ^ (words[index - 2] >> 10)
-        words[index] = words[index - 16] &+ s0 &+ words[index - 7] &+ s1
-      }
-      var a = hash[0]
-      var b = hash[1]
-      var c = hash[2]
-      var d = hash[3]
-      var e = hash[4]
-      var f = hash[5]
-      var g = hash[6]
-      var h = hash[7]
-      for index in 0..<64 {
-        let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
-        let choice = (e & f) ^ (~e & g)
-        let t1 = h &+ s1 &+ choice &+ k[index] &+ words[index]
-        let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-        let majority = (a & b) ^ (a & c) ^ (b & c)
-        let t2 = s0 &+ majority
-        h = g
-        g = f
-        f = e
-        e = d &+ t1
-        d = c
-        c = b
-        b = a
-        a = t1 &+ t2
-      }
-      hash[0] &+= a
-      hash[1] &+= b
-      hash[2] &+= c
-      hash[3] &+= d
-      hash[4] &+= e
-      hash[5] &+= f
-      hash[6] &+= g
-      hash[7] &+= h
     }
-    return hash.flatMap { word in
+    let result = [state.0, state.1, state.2, state.3, state.4, state.5, state.6, state.7]
+    return result.flatMap { word in
       [UInt8(word >> 24), UInt8(word >> 16 & 0xff), UInt8(word >> 8 & 0xff), UInt8(word & 0xff)]
     }
   }
 
+  @inline(__always)
+  private static func compress(
+    _ block: UnsafeBufferPointer<UInt8>,
+    _ state: inout (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32),
+    _ w: UnsafeMutableBufferPointer<UInt32>, _ k: UnsafeBufferPointer<UInt32>
+  ) {
+    for index in 0..<16 {
+      let base = index &* 4
+      w[index] =
+        UInt32(block[base]) << 24 | UInt32(block[base &+ 1]) << 16
+        | UInt32(block[base &+ 2]) << 8 | UInt32(block[base &+ 3])
+    }
+    for index in 16..<64 {
+      let a = w[index &- 15]
+      let b = w[index &- 2]
+      let s0 = rotr(a, 7) ^ rotr(a, 18) ^ (a >> 3)
+      let s1 = rotr(b, 17) ^ rotr(b, 19) ^ (b >> 10)
+      w[index] = w[index &- 16] &+ s0 &+ w[index &- 7] &+ s1
+    }
+    var (a, b, c, d, e, f, g, h) = state
+    for index in 0..<64 {
+      let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
+      let choice = (e & f) ^ (~e & g)
+      let t1 = h &+ s1 &+ choice &+ k[index] &+ w[index]
+      let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
+      let majority = (a & b) ^ (a & c) ^ (b & c)
+      h = g
+      g = f
+      f = e
+      e = d &+ t1
+      d = c
+      c = b
+      b = a
+      a = t1 &+ s0 &+ majority
+    }
+    state = (
+      state.0 &+ a, state.1 &+ b, state.2 &+ c, state.3 &+ d, state.4 &+ e, state.5 &+ f,
+      state.6 &+ g, state.7 &+ h
+    )
+  }
+
+  @inline(__always)
   private static func rotr(_ value: UInt32, _ count: UInt32) -> UInt32 {
-    (value >> count) | (value << (32 - count))
+    (value >> count) | (value << (32 &- count))
   }
 }

@@ -17,9 +17,14 @@ struct KnownGrantTypesRule: ValidationRule {
         findings.append(finding(app.grantTypesPointer / index, "unknown grant type \"\(grant)\""))
       }
     }
-    for (_, _, rule) in model.allRules {
-      for (index, grant) in rule.grantTypes.enumerated() where !known.contains(grant) {
-        findings.append(finding(rule.grantTypesPointer / index, "unknown grant type \"\(grant)\""))
+    for server in model.servers {
+      for policy in server.policies {
+        for rule in policy.rules {
+          for (index, grant) in rule.grantTypes.enumerated() where !known.contains(grant) {
+            findings.append(
+              finding(rule.grantTypesPointer / index, "unknown grant type \"\(grant)\""))
+          }
+        }
       }
     }
     return findings

@@ -9,7 +9,15 @@ struct PolicyClientsExistRule: ValidationRule {
   let severity = Finding.Severity.warning
 
   func check(_ model: OrgModel) -> [Finding] {
-    let clients = Set(model.apps.flatMap { [$0.clientID, $0.id] })
+    let named = model.servers.contains { server in
+      server.policies.contains { $0.clients.contains { $0 != Okta.allClients } }
+    }
+    guard named else { return [] }
+    var clients = Set<String>(minimumCapacity: model.apps.count * 2)
+    for app in model.apps {
+      clients.insert(app.clientID)
+      clients.insert(app.id)
+    }
     var findings: [Finding] = []
     for server in model.servers {
       for policy in server.policies {

@@ -11,6 +11,11 @@ struct UniqueIDsRule: ValidationRule {
 
   func check(_ model: OrgModel) -> [Finding] {
     var seen: [String: JSONPointer] = [:]
+    seen.reserveCapacity(
+      model.admins.count + model.apps.count
+        + model.servers.reduce(0) { total, server in
+          total + 1 + server.policies.reduce(0) { $0 + 1 + $1.rules.count }
+        })
     var findings: [Finding] = []
     func note(_ id: String, _ pointer: JSONPointer) {
       if let first = seen[id] {
