@@ -77,8 +77,10 @@ static inline void orgwiz_rl_set_completion(rl_completion_func_t *function) {
   rl_attempted_completion_function = function;
 }
 
+// Called at the start of every completion: readline resets these before each attempt.
 static inline void orgwiz_rl_completion_over(void) {
   rl_attempted_completion_over = 1;
+  rl_completion_append_character = '\0';
 }
 
 #endif

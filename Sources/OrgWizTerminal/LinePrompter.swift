@@ -95,7 +95,10 @@ public final class LinePrompter: Prompter {
 
   public func confirm(_ confirmation: Confirmation) throws(PromptInterrupted) -> Bool? {
     output.write("\n" + TextWrapper.wrap(confirmation.prompt, width: width) + "\n")
-    for item in confirmation.items { output.write("  - \(item)\n") }
+    for item in confirmation.items {
+      // Indented items are details of the item above them.
+      output.write(item.hasPrefix(" ") ? "    \(item.trimmingWhitespace())\n" : "  - \(item)\n")
+    }
     let prompt =
       confirmation.isDestructive
       ? "Type yes to go ahead, anything else stops: "
