@@ -73,15 +73,19 @@ public enum OrgWizCLI {
       try other.run()
       return 0
     } catch let error as any UserFacingError {
-      return report(error, context: context)
+      return report(error, context: context, noColor: arguments.contains("--no-color"))
     } catch {
       return report(parserError: error, context: context)
     }
   }
 
   /// Prints a user-facing error: "orgwiz: error: ..." and the next step.
-  static func report(_ error: any UserFacingError, context: CommandContext) -> Int32 {
-    let style = context.style(noColor: false)
+  static func report(
+    _ error: any UserFacingError, context: CommandContext, noColor: Bool
+  )
+    -> Int32
+  {
+    let style = context.style(noColor: noColor)
     var text = style.red("orgwiz: error:") + " " + error.message + "\n"
     if !error.nextStep.isEmpty { text += error.nextStep + "\n" }
     context.stderr.write(text)

@@ -182,13 +182,17 @@ final class TerminalSession: Sendable {
     #expect(directory.listing() == ["org.json"])
   }
 
-  @Test func utf8NamesAreShown() throws {
+  @Test func utf8NamesAreShownAndCompleted() throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
     let terminal = try session("--no-color", directory)
     #expect(terminal.waitFor("operator: "))
     #expect(terminal.transcript.contains("Zoë Ops"))
-    terminal.type("\u{03}")
-    #expect(terminal.finish() == 130)
+    terminal.type("Zoë O\t")
+    #expect(terminal.waitFor("Zoë Ops", occurrence: 2))
+    terminal.type("\r")
+    // Zoë is an Org Admin, not a Super Admin: the run stops naming who to ask.
+    #expect(terminal.finish() == 1, "\(terminal.transcript)")
+    #expect(terminal.transcript.contains("zoe@acme.example does not hold the Super Admin role"))
   }
 }
