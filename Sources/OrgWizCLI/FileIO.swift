@@ -86,6 +86,9 @@ enum FileIO {
           .cannotCreate, "Cannot write \(destination): \(reason).",
           next: "Check that its directory is writable; nothing else was changed.")
       }
+      // Renaming a hard link onto another link of the same file does nothing and succeeds;
+      // the temporary name is then still there.
+      unlink(temporaryPath)
     }
 
     /// Removes the temporary file.
@@ -95,13 +98,13 @@ enum FileIO {
   /// Writes bytes to a temporary file in the destination's directory and flushes it to disk.
   /// - Parameter mode: the permission bits; by default those of an existing destination, else
   ///   0644.
+  /// - Parameter owner: the name temporary files start with (the model's, so that a later run
+  ///   on that model can find what a killed run left behind); by default the destination's.
   static func stage(
-    _ bytes: [UInt8], to destination: String, mode: mode_t? = nil
-  )
-    throws(OrgWizFailure) -> StagedFile
-  {
+    _ bytes: [UInt8], to destination: String, mode: mode_t? = nil, owner: String? = nil
+  ) throws(OrgWizFailure) -> StagedFile {
     let directory = (destination as NSString).deletingLastPathComponent
-    let name = (destination as NSString).lastPathComponent
+    let name = owner ?? (destination as NSString).lastPathComponent
     let template = (directory.isEmpty ? "." : directory) + "/.\(name).orgwiz-XXXXXX"
     var templateBytes = Array(template.utf8CString)
     let descriptor = templateBytes.withUnsafeMutableBufferPointer { buffer in
@@ -150,6 +153,100 @@ enum FileIO {
     guard descriptor >= 0 else { return }
     fsync(descriptor)
     close(descriptor)
+  }
+
+  /// A file a run writes, and how.
+  struct PlannedFile {
+    /// A name for messages and fault points: backup, undo, model, summary.
+    var role: String
+    var bytes: [UInt8]
+    var destination: String
+    /// The permission bits; nil keeps those of an existing destination.
+    var mode: mode_t? = nil
+    /// For a backup: the file to hard-link instead of writing `bytes`.
+    var linkFrom: String? = nil
+    /// Read the staged file back, compare it and parse it before it is moved into place.
+    var verify = false
+  }
+
+  /// Writes every file to a temporary name beside its destination (flushed), checks the model
+  /// by reading it back, then moves them into place in order and flushes the directories.
+  /// Should anything fail, the temporary files are removed and the files already moved are
+  /// taken out again; the model itself is only ever replaced by one rename.
+  static func replaceAll(
+    _ files: [PlannedFile], environment: [String: String]
+  ) throws(OrgWizFailure) {
+    let owner = files.first { $0.role == "model" }.map {
+      ($0.destination as NSString).lastPathComponent
+    }
+    var staged: [StagedFile] = []
+    var committed: [String] = []
+    do {
+      for file in files {
+        let stagedFile =
+          if let original = file.linkFrom {
+            try stageBackup(of: original, bytes: file.bytes, to: file.destination)
+          } else {
+            try stage(file.bytes, to: file.destination, mode: file.mode, owner: owner)
+          }
+        staged.append(stagedFile)
+        FaultPoint.hit("staged-\(file.role)", environment: environment)
+        if file.verify { try verify(stagedFile, expected: file.bytes) }
+      }
+      for (file, stagedFile) in zip(files, staged) {
+        try stagedFile.commit()
+        committed.append(stagedFile.destination)
+        FaultPoint.hit("committed-\(file.role)", environment: environment)
+      }
+    } catch {
+      for file in staged where !committed.contains(file.destination) { file.discard() }
+      // Before the model is replaced, a failure takes the new backup and undo record out
+      // again; once it is replaced, they belong to it and stay.
+      let modelReplaced = files.contains {
+        $0.role == "model" && committed.contains($0.destination)
+      }
+      if !modelReplaced {
+        for path in committed { unlink(path) }
+      }
+      throw error
+    }
+    var directories: [String] = []
+    for file in staged {
+      let directory = (file.destination as NSString).deletingLastPathComponent
+      if !directories.contains(directory) {
+        directories.append(directory)
+        syncDirectory(of: file.destination)
+      }
+    }
+  }
+
+  /// Reads a staged model back: the bytes must be the ones meant, and they must parse as a
+  /// model again.
+  private static func verify(_ file: StagedFile, expected: [UInt8]) throws(OrgWizFailure) {
+    let written = try read(file.temporaryPath, what: "written model", hint: "")
+    guard written == expected else {
+      throw OrgWizFailure(
+        .cannotCreate, "\(file.destination) could not be written faithfully (read back differs).",
+        next: "Check the disk; the original file is untouched.")
+    }
+    do {
+      _ = try OrgModel.load(written, source: file.destination)
+    } catch {
+      throw OrgWizFailure(
+        .cannotCreate, "The model orgwiz was about to write does not read back: \(error.message)",
+        next: "Nothing was changed. Please report this with the model attached.")
+    }
+  }
+
+  /// Removes temporary files an earlier, killed run left beside the model.
+  static func removeLeftovers(of model: String) {
+    let directory = (model as NSString).deletingLastPathComponent
+    let name = (model as NSString).lastPathComponent
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+    for entry in names
+    where entry.hasPrefix(".\(name).orgwiz-") || entry.hasPrefix("\(name).bak.orgwiz-link-") {
+      unlink((directory as NSString).appendingPathComponent(entry))
+    }
   }
 
   /// Writes a whole file atomically.

@@ -39,6 +39,7 @@ public struct OrgWiz: ParsableCommand {
     version: orgwizVersion,
     subcommands: [
       RunCommand.self, CheckCommand.self, SimulateCommand.self, ChecklistCommand.self,
+      UndoCommand.self,
       ProceduresCommand.self,
     ],
     defaultSubcommand: RunCommand.self)

@@ -47,6 +47,19 @@ struct RunCommand: ContextCommand {
   var summary: String?
 
   @Option(
+    name: .customLong("lock-timeout"),
+    help: ArgumentHelp(
+      "Wait up to this many seconds for another run's lock on the model (default: 0, fail at once).",
+      valueName: "seconds"))
+  var lockTimeout: Double = 0
+
+  @Flag(help: "Resume an interrupted run on this model without asking.")
+  var resume = false
+
+  @Flag(help: "Start over, discarding an interrupted run's answers, without asking.")
+  var restart = false
+
+  @Option(
     name: .customLong("record-answers"),
     help: ArgumentHelp(
       "Write the answers used, in --answers format, to replay the run.", valueName: "file"))
@@ -57,41 +70,83 @@ struct RunCommand: ContextCommand {
     let style = context.style(noColor: options.noColor)
     let directory = try ContentLocator.directory(option: options.content, context: context)
     let document = try ContentLocator.procedure(id: procedure, in: directory)
-    let answers = try answerOptions.collect(for: document, context: context)
+    var answers = try answerOptions.collect(for: document, context: context)
+    if resume && restart {
+      throw OrgWizFailure(.usage, "--resume and --restart exclude each other.", next: "Pass one.")
+    }
 
     let person: (any Prompter)? = canPrompt(context) ? context.makeInteractivePrompter(style) : nil
     let fallback =
       person
       ?? OutputOnlyPrompter(output: context.stderr, style: style, width: context.terminal.width)
-    let loaded = try loadModel(context: context, contentDirectory: directory, person: person)
+    let path = context.absolute(options.org)
 
-    let engine = WizardEngine(
+    // The lock is taken before the first question and held until the run ends.
+    let lock =
+      dryRun
+      ? nil
+      : try ModelLock.acquire(
+        modelPath: path,
+        holder: ModelLock.currentHolder(startedAt: Timestamps(date: started).iso),
+        timeout: lockTimeout, notice: { context.stderr.write(style.yellow("Note: ") + $0 + "\n") })
+    defer { lock?.release() }
+    FaultPoint.hit("locked", environment: context.environment)
+    if lock != nil { FileIO.removeLeftovers(of: path) }
+
+    let loaded = try loadModel(context: context, contentDirectory: directory, person: person)
+    let baseSHA256 = SHA256.hex(loaded.bytes)
+    if !dryRun {
+      answers = try resumedAnswers(
+        explicit: answers, procedure: document, model: path, baseSHA256: baseSHA256,
+        person: person, context: context)
+    }
+
+    var engine = WizardEngine(
       procedure: document, prompter: AnswersFilePrompter(answers: answers, fallback: fallback),
       options: WizardOptions(assumeYes: yes, now: Timestamps(date: started).isoMilliseconds))
-    let record = try engine.run(on: loaded.model)
-
-    if let person, record.changed, !dryRun, !yes {
-      try review(record, path: loaded.path, creates: loaded.originalBytes == nil, with: person)
+    if !dryRun {
+      engine.progress = { given, index in
+        RunJournal(
+          procedure: document.id, procedureSHA256: document.sha256, baseSHA256: baseSHA256,
+          answers: given, stepNumber: index + 1, stepTitle: document.steps[index].title,
+          updatedAt: Timestamps(date: Date()).iso
+        ).write(model: path)
+      }
+    }
+    let record: RunRecord
+    do {
+      record = try engine.run(on: loaded.model)
+      if let person, record.changed, !dryRun, !yes {
+        try review(record, path: loaded.path, creates: loaded.originalBytes == nil, with: person)
+      }
+    } catch let error as any UserFacingError where error.exitStatus != .interrupted {
+      // Only an interrupted run is worth resuming; any other stop was an answer.
+      if !dryRun { RunJournal.remove(model: path) }
+      throw error
     }
 
     let newBytes = record.changed ? record.finalState.model.encoded() : loaded.bytes
-    let createsModel = loaded.originalBytes == nil
-    let writesModel = !dryRun && (record.changed || createsModel)
-    let backupPath = writesModel && !createsModel ? loaded.path + ".bak" : nil
+    let writesModel = !dryRun && (record.changed || loaded.originalBytes != loaded.bytes)
+    let backupPath = writesModel && loaded.originalBytes != nil ? loaded.path + ".bak" : nil
+    let afterSHA256 = SHA256.hex(newBytes)
+    let backupSHA256 = loaded.originalBytes.map { $0 == loaded.bytes ? baseSHA256 : SHA256.hex($0) }
     let metadata = RunMetadata(
-      modelPath: loaded.path, modelSHA256Before: SHA256.hex(loaded.bytes),
-      modelSHA256After: SHA256.hex(newBytes), backupPath: backupPath,
+      modelPath: loaded.path, modelSHA256Before: baseSHA256, modelSHA256After: afterSHA256,
+      backupPath: backupPath, backupSHA256: backupSHA256,
+      undoCommand: backupPath.map { _ in
+        "orgwiz undo --org \(SummaryRenderer.shellQuote(loaded.path))"
+      },
       startedAt: Timestamps(date: started).iso, endedAt: Timestamps(date: context.now()).iso,
       toolVersion: orgwizVersion, dryRun: dryRun)
     let summary = RunSummary(record: record, metadata: metadata)
     let markdown = SummaryRenderer.markdown(summary)
 
     if let recordAnswers {
-      let path = context.absolute(recordAnswers)
+      let answersPath = context.absolute(recordAnswers)
       let text = AnswersFile.render(
-        record.answers, json: path.lowercased().hasSuffix(".json"), procedure: document)
-      try FileIO.writeAtomically(Array(text.utf8), to: path)
-      context.stderr.write("Answers recorded in \(path)\n")
+        record.answers, json: answersPath.lowercased().hasSuffix(".json"), procedure: document)
+      try FileIO.writeAtomically(Array(text.utf8), to: answersPath)
+      context.stderr.write("Answers recorded in \(answersPath)\n")
     }
 
     if dryRun {
@@ -106,27 +161,34 @@ struct RunCommand: ContextCommand {
 
     let summaryPath = context.absolute(
       self.summary ?? defaultSummaryPath(model: loaded.path, date: started))
-    // Every file is written to a temporary name first; only when all of them are on disk are
-    // they moved into place, the model last. Should a move fail, the files already moved are
-    // taken out again, so a failed run leaves no new backup or summary behind.
-    var staged: [FileIO.StagedFile] = []
-    var committed: [String] = []
-    do {
-      if let backupPath, let original = loaded.originalBytes {
-        staged.append(try FileIO.stageBackup(of: loaded.path, bytes: original, to: backupPath))
-      }
-      staged.append(try FileIO.stage(Array(markdown.utf8), to: summaryPath, mode: 0o644))
-      if writesModel { staged.append(try FileIO.stage(newBytes, to: loaded.path)) }
-      for file in staged {
-        try file.commit()
-        committed.append(file.destination)
-      }
-    } catch {
-      for file in staged where !committed.contains(file.destination) { file.discard() }
-      for path in committed { unlink(path) }
-      throw error
+    FaultPoint.hit("before-write", environment: context.environment)
+    try ensureUnchangedOnDisk(loaded)
+    // Order of the moves into place: backup, undo record, model, summary. The model is never
+    // replaced before its backup exists, and a summary never claims a change that was not made.
+    var files: [FileIO.PlannedFile] = []
+    if let backupPath, let original = loaded.originalBytes {
+      files.append(
+        FileIO.PlannedFile(
+          role: "backup", bytes: original, destination: backupPath, linkFrom: loaded.path))
     }
-    for file in staged { FileIO.syncDirectory(of: file.destination) }
+    if writesModel {
+      if backupPath != nil, let backupSHA256 {
+        let undo = UndoRecord(
+          backupSHA256: backupSHA256, afterSHA256: afterSHA256, summaryPath: summaryPath,
+          writtenAt: metadata.endedAt)
+        files.append(
+          FileIO.PlannedFile(
+            role: "undo", bytes: undo.bytes, destination: UndoRecord.path(for: loaded.path),
+            mode: 0o644))
+      }
+      files.append(
+        FileIO.PlannedFile(role: "model", bytes: newBytes, destination: loaded.path, verify: true))
+    }
+    files.append(
+      FileIO.PlannedFile(
+        role: "summary", bytes: Array(markdown.utf8), destination: summaryPath, mode: 0o644))
+    try FileIO.replaceAll(files, environment: context.environment)
+    RunJournal.remove(model: path)
 
     if writesModel {
       let backup = backupPath.map { " (previous version kept in \($0))" } ?? ""
@@ -141,10 +203,74 @@ struct RunCommand: ContextCommand {
       object["modelWritten"] = .bool(writesModel)
       context.stdout.write(JSONWriter.string(.object(object)))
     }
+    lock?.release()
     // Everything is written; the live process exits here rather than spend a noticeable
     // time freeing a large model.
     context.exitAfterOutput?(.success)
     return .success
+  }
+
+  /// The answers to start from: an interrupted run's journal when it is resumed, then the
+  /// answers given now, which win.
+  private func resumedAnswers(
+    explicit: [String: String], procedure: Procedure, model: String, baseSHA256: String,
+    person: (any Prompter)?, context: CommandContext
+  ) throws -> [String: String] {
+    guard let journal = RunJournal.read(model: model), !journal.answers.isEmpty else {
+      if resume {
+        context.stderr.write("Nothing to resume: no interrupted run was recorded for \(model).\n")
+      }
+      return explicit
+    }
+    let matches =
+      journal.procedure == procedure.id && journal.procedureSHA256 == procedure.sha256
+      && journal.baseSHA256 == baseSHA256
+    guard matches else {
+      context.stderr.write(
+        "An interrupted run's answers no longer fit (the model or the procedure changed since "
+          + "\(journal.updatedAt)); starting over.\n")
+      RunJournal.remove(model: model)
+      return explicit
+    }
+    var choice = resume
+    if !resume && !restart {
+      let offer = Confirmation(
+        prompt:
+          "A run on this model stopped at step \(journal.stepNumber) (\(journal.stepTitle)) at "
+          + "\(journal.updatedAt), with \(journal.answers.count) answers given. Resume from there?",
+        items: journal.answers.map { "\($0.key) = \($0.label)" }, isDestructive: false,
+        defaultYes: true)
+      if let person {
+        choice = try person.confirm(offer) ?? false
+      } else {
+        context.stderr.write(
+          "Note: an interrupted run on this model was found; starting over (pass --resume to "
+            + "continue it).\n")
+      }
+    }
+    guard choice else {
+      RunJournal.remove(model: model)
+      return explicit
+    }
+    context.stderr.write(
+      "Resuming the run that stopped at step \(journal.stepNumber) (\(journal.stepTitle)).\n")
+    var merged: [String: String] = [:]
+    for answer in journal.answers { merged[answer.key] = answer.value }
+    merged.merge(explicit) { _, given in given }
+    return merged
+  }
+
+  /// Refuses to write when the model on disk is no longer the one the run read.
+  private func ensureUnchangedOnDisk(_ loaded: LoadedModel) throws {
+    let exists = FileManager.default.fileExists(atPath: loaded.path)
+    let current = exists ? try FileIO.read(loaded.path, what: "org model", hint: "") : nil
+    guard current == loaded.originalBytes else {
+      throw OrgWizFailure(
+        .failure,
+        "\(loaded.path) was changed by another program while this run was going on. Nothing "
+          + "was written, so those changes are kept.",
+        next: "Run orgwiz again on the file as it is now.")
+    }
   }
 
   private func canPrompt(_ context: CommandContext) -> Bool {
@@ -165,7 +291,11 @@ struct RunCommand: ContextCommand {
           next: "Pass --force to replace it, or name another file with --org.")
       }
       let (bytes, model) = try ModelLoader.example(contentDirectory: contentDirectory)
-      return LoadedModel(path: path, originalBytes: nil, bytes: bytes, model: model)
+      // Replacing an existing file (--force) keeps it as the backup.
+      let existing =
+        exists && !dryRun
+        ? try FileIO.read(path, what: "org model", hint: "") : nil
+      return LoadedModel(path: path, originalBytes: existing, bytes: bytes, model: model)
     }
     if !exists {
       let offer = Confirmation(

@@ -94,9 +94,12 @@ public struct TemporaryDirectory {
     FileManager.default.contents(atPath: file(name)).map { String(decoding: $0, as: UTF8.self) }
   }
 
-  /// The names in the directory, sorted.
-  public func listing() -> [String] {
-    ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted()
+  /// The names in the directory, sorted, leaving out bookkeeping files (a lock, a journal),
+  /// which the contract allows beside the model, unless `all` is set.
+  public func listing(all: Bool = false) -> [String] {
+    ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted().filter { name in
+      all || !(name.contains("lock") || name.contains("journal"))
+    }
   }
 
   public func remove() { try? FileManager.default.removeItem(atPath: path) }

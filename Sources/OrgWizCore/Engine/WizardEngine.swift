@@ -83,6 +83,9 @@ public struct WizardEngine {
   public let procedure: Procedure
   public let prompter: any Prompter
   public let options: WizardOptions
+  /// Called after every answer and after going back, with the answers that stand and the
+  /// index of the current step; the CLI journals them so an interrupted run can resume.
+  public var progress: ((_ answers: [GivenAnswer], _ stepIndex: Int) -> Void)?
 
   public init(procedure: Procedure, prompter: any Prompter, options: WizardOptions) {
     self.procedure = procedure
@@ -119,6 +122,7 @@ public struct WizardEngine {
       let step = procedure.steps[index]
       let handler = handlers[index]
       snapshots[index] = (state, records.count)
+      progress?(records.flatMap(\.answers), index)
       prompter.beginStep(
         number: index + 1, of: procedure.steps.count, title: step.title, prose: step.prose)
       var given: [GivenAnswer] = []
@@ -132,6 +136,7 @@ public struct WizardEngine {
           state.answers[text.key] = value
           let label = question.choices.first { $0.value == value }?.label ?? value
           given.append(GivenAnswer(key: text.key, value: value, label: label))
+          progress?(records.flatMap(\.answers) + given, index)
         case .missing:
           throw MissingAnswers(
             keys: missingKeys(from: index, firstMissing: text.key, state: state, handlers: handlers)
@@ -145,6 +150,7 @@ public struct WizardEngine {
           records.removeSubrange(recordCount...)
           latest = nil
           index -= 1
+          progress?(records.flatMap(\.answers), index)
           continue stepLoop
         }
       }

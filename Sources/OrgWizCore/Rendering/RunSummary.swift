@@ -7,6 +7,10 @@ public struct RunMetadata: Sendable, Equatable {
   public var modelSHA256After: String
   /// The backup written before the model was replaced; nil when nothing was written.
   public var backupPath: String?
+  /// The SHA-256 of the backup (the file the model replaced).
+  public var backupSHA256: String?
+  /// The command that restores the backup (`orgwiz undo ...`).
+  public var undoCommand: String?
   public var startedAt: String
   public var endedAt: String
   public var toolVersion: String
@@ -14,8 +18,11 @@ public struct RunMetadata: Sendable, Equatable {
 
   public init(
     modelPath: String, modelSHA256Before: String, modelSHA256After: String, backupPath: String?,
-    startedAt: String, endedAt: String, toolVersion: String, dryRun: Bool
+    backupSHA256: String? = nil, undoCommand: String? = nil, startedAt: String, endedAt: String,
+    toolVersion: String, dryRun: Bool
   ) {
+    self.backupSHA256 = backupSHA256
+    self.undoCommand = undoCommand
     self.modelPath = modelPath
     self.modelSHA256Before = modelSHA256Before
     self.modelSHA256After = modelSHA256After

@@ -63,7 +63,9 @@ public enum SummaryJSON {
       })
     var backout = JSONObject()
     backout["backupPath"] = meta.backupPath.map { .string($0) } ?? .null
-    backout["backupSHA256"] = meta.backupPath.map { _ in .string(meta.modelSHA256Before) } ?? .null
+    backout["backupSHA256"] =
+      meta.backupPath.map { _ in .string(meta.backupSHA256 ?? meta.modelSHA256Before) } ?? .null
+    backout["undoCommand"] = meta.undoCommand.map { .string($0) } ?? .null
     backout["restoreCommand"] =
       meta.backupPath.map {
         .string(SummaryRenderer.restoreCommand(backup: $0, model: meta.modelPath))

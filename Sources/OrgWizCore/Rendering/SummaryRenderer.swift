@@ -210,9 +210,16 @@ public enum SummaryRenderer {
     if let backup = meta.backupPath {
       text +=
         "- Backup of the model before this run: \(Markdown.escape(backup)) "
-        + "(SHA-256 \(meta.modelSHA256Before))\n"
-      text +=
-        "- Restore it with:\n\n```sh\n\(restoreCommand(backup: backup, model: meta.modelPath))\n```\n"
+        + "(SHA-256 \(meta.backupSHA256 ?? meta.modelSHA256Before))\n"
+      if let undo = meta.undoCommand {
+        text +=
+          "- Restore it with orgwiz, which shows the changes first and refuses if the model was "
+          + "changed since:\n\n```sh\n\(undo)\n```\n\n- Or copy it back by hand:\n\n```sh\n"
+          + "\(restoreCommand(backup: backup, model: meta.modelPath))\n```\n"
+      } else {
+        text +=
+          "- Restore it with:\n\n```sh\n\(restoreCommand(backup: backup, model: meta.modelPath))\n```\n"
+      }
     } else {
       text += "- Dry run: the model was not written, so no backup was needed.\n"
     }

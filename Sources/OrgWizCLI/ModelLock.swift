@@ -1,0 +1,178 @@
+import Foundation
+import OrgWizCore
+import OrgWizJSON
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// An exclusive lock on a model: an OS file lock (`flock`) on `<model>.lock`, whose contents
+/// name the holder (host, pid, user, start time, command) for the message a second run shows.
+///
+/// The OS drops the lock when its process dies, however it dies, so a lock file left behind by
+/// a killed run is recognised as stale (its lock is free) and taken over.
+final class ModelLock {
+  let path: String
+  private var descriptor: Int32
+
+  private init(path: String, descriptor: Int32) {
+    self.path = path
+    self.descriptor = descriptor
+  }
+
+  deinit { release() }
+
+  /// Who holds a lock, as its lock file says.
+  struct Holder: Equatable {
+    var host: String
+    var pid: Int
+    var user: String
+    var startedAt: String
+    var command: String
+
+    var description: String {
+      "pid \(pid) of \(user) on \(host), started \(startedAt)"
+        + (command.isEmpty ? "" : " (\(command))")
+    }
+
+    var json: JSONValue {
+      .object(
+        JSONObject([
+          ("host", .string(host)), ("pid", .number(JSONNumber(pid))), ("user", .string(user)),
+          ("startedAt", .string(startedAt)), ("command", .string(command)),
+        ]))
+    }
+
+    init(host: String, pid: Int, user: String, startedAt: String, command: String) {
+      self.host = host
+      self.pid = pid
+      self.user = user
+      self.startedAt = startedAt
+      self.command = command
+    }
+
+    init?(_ bytes: [UInt8]) {
+      guard let value = try? JSONParser.parse(bytes) else { return nil }
+      host = value["host"]?.stringValue ?? "?"
+      pid = value["pid"]?.intValue ?? 0
+      user = value["user"]?.stringValue ?? "?"
+      startedAt = value["startedAt"]?.stringValue ?? "?"
+      command = value["command"]?.stringValue ?? ""
+    }
+  }
+
+  /// Takes the lock of the model at `modelPath`, waiting up to `timeout` seconds for another
+  /// run to finish.
+  /// - Parameter notice: receives a line when a stale lock is taken over.
+  static func acquire(
+    modelPath: String, holder: Holder, timeout: Double, notice: (String) -> Void
+  ) throws(OrgWizFailure) -> ModelLock {
+    let path = modelPath + ".lock"
+    let deadline = Date().addingTimeInterval(max(0, timeout))
+    while true {
+      let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+      guard descriptor >= 0 else {
+        throw OrgWizFailure(
+          .cannotCreate,
+          "Cannot create the lock file \(path): \(String(cString: strerror(errno))).",
+          next: "Check that the model's directory is writable.")
+      }
+      if flock(descriptor, LOCK_EX | LOCK_NB) == 0 {
+        // The file may have been removed by the previous holder between open and flock;
+        // a lock on a removed file guards nothing, so start again.
+        var opened = stat()
+        var current = stat()
+        if fstat(descriptor, &opened) == 0, stat(path, &current) == 0,
+          opened.st_ino == current.st_ino, opened.st_dev == current.st_dev
+        {
+          let previous = readAll(descriptor)
+          if !previous.isEmpty, let stale = Holder(previous) {
+            notice(
+              "Took over a stale lock on the model left by \(stale.description); that run is "
+                + "no longer running.")
+          }
+          let lock = ModelLock(path: path, descriptor: descriptor)
+          lock.record(holder)
+          return lock
+        }
+        close(descriptor)
+        continue
+      }
+      let current = Holder(readAll(descriptor))
+      close(descriptor)
+      if Date() >= deadline {
+        let who = current?.description ?? "another orgwiz run"
+        throw OrgWizFailure(
+          .locked,
+          "\(modelPath) is locked by another orgwiz run: \(who).",
+          next: "Wait for it to finish, or pass --lock-timeout SECONDS to wait for it.")
+      }
+      usleep(100_000)
+    }
+  }
+
+  /// Frees the lock and removes the lock file.
+  func release() {
+    guard descriptor >= 0 else { return }
+    unlink(path)
+    flock(descriptor, LOCK_UN)
+    close(descriptor)
+    descriptor = -1
+  }
+
+  private func record(_ holder: Holder) {
+    let bytes = JSONWriter.write(holder.json)
+    ftruncate(descriptor, 0)
+    _ = bytes.withUnsafeBytes { buffer in pwrite(descriptor, buffer.baseAddress, buffer.count, 0) }
+    fsync(descriptor)
+  }
+
+  private static func readAll(_ descriptor: Int32) -> [UInt8] {
+    var result: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 4096)
+    var offset: off_t = 0
+    while true {
+      let count = chunk.withUnsafeMutableBytes { buffer in
+        pread(descriptor, buffer.baseAddress, buffer.count, offset)
+      }
+      if count <= 0 { break }
+      result.append(contentsOf: chunk[0..<count])
+      offset += off_t(count)
+    }
+    return result
+  }
+
+  /// This process as a lock holder.
+  static func currentHolder(startedAt: String) -> Holder {
+    var name = [CChar](repeating: 0, count: 256)
+    gethostname(&name, name.count - 1)
+    let host = String(
+      decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    let user =
+      ProcessInfo.processInfo.environment["USER"]
+      ?? getpwuid(getuid()).map { String(cString: $0.pointee.pw_name) } ?? "uid \(getuid())"
+    return Holder(
+      host: host, pid: Int(getpid()), user: user, startedAt: startedAt,
+      command: CommandLine.arguments.prefix(6).joined(separator: " "))
+  }
+}
+
+/// Test-only fault points in the write path, inert unless `ORGWIZ_TEST_FAULT` names one.
+///
+/// `ORGWIZ_TEST_FAULT=<point>` kills the process there with SIGKILL (as `kill -9` would);
+/// `ORGWIZ_TEST_FAULT=<point>:pause=<seconds>` sleeps there instead. The crash and concurrency
+/// tests use them; nothing else sets the variable.
+enum FaultPoint {
+  static func hit(_ point: String, environment: [String: String]) {
+    guard let setting = environment["ORGWIZ_TEST_FAULT"], !setting.isEmpty else { return }
+    let parts = setting.split(separator: ":", maxSplits: 1).map(String.init)
+    guard parts.first == point else { return }
+    if parts.count == 2, parts[1].hasPrefix("pause="), let seconds = Double(parts[1].dropFirst(6)) {
+      usleep(useconds_t(seconds * 1_000_000))
+    } else {
+      kill(getpid(), SIGKILL)
+    }
+  }
+}

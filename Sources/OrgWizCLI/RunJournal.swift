@@ -1,0 +1,99 @@
+import Foundation
+import OrgWizCore
+import OrgWizJSON
+
+/// The answers of a run in progress, kept beside the model (`<model>.journal`) so that a run
+/// that was interrupted (Ctrl-C, a closed terminal, a kill) can be resumed by the next one.
+struct RunJournal: Equatable {
+  var procedure: String
+  var procedureSHA256: String
+  /// The SHA-256 of the model the answers were given against.
+  var baseSHA256: String
+  var answers: [GivenAnswer]
+  /// The number (1-based) and title of the step the run was at.
+  var stepNumber: Int
+  var stepTitle: String
+  var updatedAt: String
+
+  static func path(for model: String) -> String { model + ".journal" }
+
+  var json: JSONValue {
+    .object(
+      JSONObject([
+        ("procedure", .string(procedure)), ("procedureSHA256", .string(procedureSHA256)),
+        ("baseSHA256", .string(baseSHA256)),
+        (
+          "answers",
+          .array(
+            answers.map { answer in
+              .object(
+                JSONObject([
+                  ("key", .string(answer.key)), ("value", .string(answer.value)),
+                  ("label", .string(answer.label)),
+                ]))
+            })
+        ),
+        ("stepNumber", .number(JSONNumber(stepNumber))), ("stepTitle", .string(stepTitle)),
+        ("updatedAt", .string(updatedAt)),
+      ]))
+  }
+
+  /// Reads a journal; nil when there is none or it cannot be understood.
+  static func read(model: String) -> RunJournal? {
+    guard let data = FileManager.default.contents(atPath: path(for: model)),
+      let value = try? JSONParser.parse([UInt8](data)),
+      let procedure = value["procedure"]?.stringValue,
+      let procedureSHA = value["procedureSHA256"]?.stringValue,
+      let base = value["baseSHA256"]?.stringValue, let items = value["answers"]?.arrayValue
+    else { return nil }
+    let answers = items.compactMap { item -> GivenAnswer? in
+      guard let key = item["key"]?.stringValue, let answer = item["value"]?.stringValue else {
+        return nil
+      }
+      return GivenAnswer(key: key, value: answer, label: item["label"]?.stringValue ?? answer)
+    }
+    return RunJournal(
+      procedure: procedure, procedureSHA256: procedureSHA, baseSHA256: base, answers: answers,
+      stepNumber: value["stepNumber"]?.intValue ?? 1,
+      stepTitle: value["stepTitle"]?.stringValue ?? "",
+      updatedAt: value["updatedAt"]?.stringValue ?? "")
+  }
+
+  /// Writes the journal atomically; a journal that cannot be written only costs the resume.
+  func write(model: String) {
+    try? FileIO.writeAtomically(JSONWriter.write(json), to: Self.path(for: model))
+  }
+
+  static func remove(model: String) { unlink(path(for: model)) }
+}
+
+/// What `orgwiz undo` needs to know about the last run that wrote the model
+/// (`<model>.undo.journal`).
+struct UndoRecord: Equatable {
+  var backupSHA256: String
+  var afterSHA256: String
+  var summaryPath: String
+  var writtenAt: String
+
+  static func path(for model: String) -> String { model + ".undo.journal" }
+
+  var bytes: [UInt8] {
+    JSONWriter.write(
+      .object(
+        JSONObject([
+          ("backupSHA256", .string(backupSHA256)), ("afterSHA256", .string(afterSHA256)),
+          ("summaryPath", .string(summaryPath)), ("writtenAt", .string(writtenAt)),
+        ])))
+  }
+
+  static func read(model: String) -> UndoRecord? {
+    guard let data = FileManager.default.contents(atPath: path(for: model)),
+      let value = try? JSONParser.parse([UInt8](data)),
+      let backup = value["backupSHA256"]?.stringValue, let after = value["afterSHA256"]?.stringValue
+    else { return nil }
+    return UndoRecord(
+      backupSHA256: backup, afterSHA256: after,
+      summaryPath: value["summaryPath"]?.stringValue ?? "",
+      writtenAt: value["writtenAt"]?.stringValue ?? "")
+  }
+}

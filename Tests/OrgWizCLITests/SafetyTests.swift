@@ -1,0 +1,331 @@
+import Foundation
+import OrgWizCore
+import OrgWizJSON
+import OrgWizTestSupport
+import Testing
+
+/// The binary, started as a separate process, for the tests that kill it or run two at once.
+struct BinaryRun {
+  let process = Process()
+  let output = Pipe()
+  let errors = Pipe()
+
+  init(
+    _ arguments: [String], in directory: String, environment extra: [String: String] = [:]
+  )
+    throws
+  {
+    process.executableURL = URL(fileURLWithPath: try #require(EndToEndTests.binary))
+    process.arguments = arguments
+    process.currentDirectoryURL = URL(fileURLWithPath: directory)
+    var environment = ProcessInfo.processInfo.environment
+    environment["ORGWIZ_CONTENT"] = nil
+    environment.merge(extra) { $1 }
+    process.environment = environment
+    process.standardInput = FileHandle.nullDevice
+    process.standardOutput = output
+    process.standardError = errors
+    try process.run()
+  }
+
+  /// Waits for the end; returns the exit status (or the signal) and standard error.
+  func finish() -> (status: Int32, killed: Bool, stderr: String) {
+    let text = errors.fileHandleForReading.readDataToEndOfFile()
+    _ = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (
+      process.terminationStatus, process.terminationReason == .uncaughtSignal,
+      String(decoding: text, as: UTF8.self)
+    )
+  }
+}
+
+@Suite(.serialized) struct SafetyTests {
+  static let answers = [
+    "--no-input", "--operator", "ada@acme.example", "--set", "org-setting=enable", "--set",
+    "server=api", "--set", "app=Acme Mobile", "--set", "app-grant=yes", "--summary", "change.md",
+  ]
+
+  func exampleModel(in directory: TemporaryDirectory) throws -> [UInt8] {
+    let bytes = try Fixtures.exampleBytes()
+    try Data(bytes).write(to: URL(fileURLWithPath: directory.file("org.json")))
+    return bytes
+  }
+
+  func bytes(_ directory: TemporaryDirectory, _ name: String) -> [UInt8]? {
+    FileManager.default.contents(atPath: directory.file(name)).map { [UInt8]($0) }
+  }
+
+  func waitForFile(_ path: String, seconds: Double = 20) -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+      if FileManager.default.fileExists(atPath: path) { return true }
+      Thread.sleep(forTimeInterval: 0.02)
+    }
+    return false
+  }
+
+  /// The objects a run changes; their `lastUpdated` carries the run's time.
+  static let touched: [JSONPointer] = [
+    JSONPointer.root / "apps" / 0,
+    JSONPointer(["authorizationServers", "0", "policies", "1", "rules", "0"]),
+  ]
+
+  /// The model a successful run writes, with `lastUpdated` normalised, for comparison.
+  func expectedAfter() throws -> [UInt8]? {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    _ = try exampleModel(in: directory)
+    let run = try BinaryRun(Self.answers, in: directory.path).finish()
+    #expect(run.status == 0, "\(run.stderr)")
+    return normalised(bytes(directory, "org.json"))
+  }
+
+  func normalised(_ bytes: [UInt8]?) -> [UInt8]? {
+    guard let bytes, var document = try? JSONParser.parse(bytes) else { return bytes }
+    for pointer in Self.touched {
+      document.set("T", at: pointer / "lastUpdated")
+    }
+    return JSONWriter.write(document)
+  }
+
+  @Test(arguments: [
+    "locked", "staged-backup", "staged-undo", "staged-model", "staged-summary",
+    "committed-backup", "committed-undo", "committed-model", "committed-summary",
+  ])
+  func killedAtAnyPointTheModelIsOldOrNewNeverPartial(_ point: String) throws {
+    let after = try expectedAfter()
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let before = try exampleModel(in: directory)
+    let run = try BinaryRun(
+      Self.answers, in: directory.path, environment: ["ORGWIZ_TEST_FAULT": point]
+    )
+    .finish()
+    #expect(run.killed && run.status == 9, "\(point): \(run.status) \(run.stderr)")
+    let model = bytes(directory, "org.json")
+    let replaced = ["committed-model", "committed-summary"].contains(point)
+    if replaced {
+      #expect(normalised(model) == after, "\(point): the model is not the new version")
+      #expect(bytes(directory, "org.json.bak") == before)
+    } else {
+      #expect(model == before, "\(point): the model is not the old version")
+    }
+    // The next run cleans up after the killed one and completes.
+    let again = try BinaryRun(Self.answers, in: directory.path).finish()
+    #expect(again.status == 0, "\(point): \(again.stderr)")
+    #expect(normalised(bytes(directory, "org.json")) == after)
+    #expect(
+      !directory.listing(all: true).contains { $0.contains(".orgwiz-") },
+      "\(directory.listing(all: true))")
+  }
+
+  @Test func aSecondRunOnTheSameModelExits75NamingTheHolder() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    _ = try exampleModel(in: directory)
+    let first = try BinaryRun(
+      Self.answers, in: directory.path, environment: ["ORGWIZ_TEST_FAULT": "locked:pause=3"])
+    #expect(waitForFile(directory.file("org.json.lock")))
+    Thread.sleep(forTimeInterval: 0.3)
+    let second = try BinaryRun(Self.answers, in: directory.path).finish()
+    #expect(second.status == 75, "\(second.stderr)")
+    #expect(
+      second.stderr.contains(
+        "is locked by another orgwiz run: pid \(first.process.processIdentifier)"))
+    #expect(first.finish().status == 0)
+    #expect(!FileManager.default.fileExists(atPath: directory.file("org.json.lock")))
+  }
+
+  @Test func lockTimeoutWaitsForTheOtherRun() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    _ = try exampleModel(in: directory)
+    let first = try BinaryRun(
+      Self.answers, in: directory.path, environment: ["ORGWIZ_TEST_FAULT": "locked:pause=2"])
+    #expect(waitForFile(directory.file("org.json.lock")))
+    let second = try BinaryRun(Self.answers + ["--lock-timeout", "30"], in: directory.path).finish()
+    #expect(first.finish().status == 0)
+    #expect(second.status == 0, "\(second.stderr)")
+    #expect(second.stderr.contains("No changes"))
+  }
+
+  @Test func aStaleLockIsTakenOverWithAMessage() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    _ = try exampleModel(in: directory)
+    try directory.write(
+      "org.json.lock",
+      #"{"host": "gone", "pid": 999999, "user": "ada", "startedAt": "2026-11-24T10:00:00Z", "command": "orgwiz"}"#
+    )
+    let run = try BinaryRun(Self.answers, in: directory.path).finish()
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(
+      run.stderr.contains("Took over a stale lock on the model left by pid 999999 of ada on gone"))
+  }
+
+  @Test func aModelChangedOnDiskDuringTheRunIsNotOverwritten() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    _ = try exampleModel(in: directory)
+    let run = try BinaryRun(
+      Self.answers, in: directory.path, environment: ["ORGWIZ_TEST_FAULT": "before-write:pause=2"])
+    #expect(waitForFile(directory.file("org.json.lock")))
+    Thread.sleep(forTimeInterval: 0.5)
+    let edited = String(decoding: try Fixtures.exampleBytes(), as: UTF8.self)
+      .replacingOccurrences(of: "Acme Corp", with: "Acme Corporation")
+    try directory.write("org.json", edited)
+    let result = run.finish()
+    #expect(result.status == 1, "\(result.stderr)")
+    #expect(result.stderr.contains("was changed by another program"))
+    #expect(directory.read("org.json") == edited)
+    #expect(directory.listing() == ["org.json"])
+  }
+
+  @Test func aFullDiskIsExit73AndTheModelIsUntouched() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let before = try exampleModel(in: directory)
+    let binary = try #require(EndToEndTests.binary)
+    let shell = Process()
+    shell.executableURL = URL(fileURLWithPath: "/bin/bash")
+    // Files may not grow past 8 KiB: the summary fits, the model (14 KiB) does not.
+    shell.arguments =
+      ["-c", "ulimit -f 8; trap '' XFSZ; exec \"$0\" \"$@\"", binary] + Self.answers
+    shell.currentDirectoryURL = URL(fileURLWithPath: directory.path)
+    let errors = Pipe()
+    shell.standardError = errors
+    shell.standardOutput = FileHandle.nullDevice
+    try shell.run()
+    let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    shell.waitUntilExit()
+    #expect(shell.terminationStatus == 73, "\(text)")
+    #expect(text.contains("Cannot write"))
+    #expect(bytes(directory, "org.json") == before)
+    #expect(directory.listing() == ["org.json"])
+  }
+}
+
+@Suite struct UndoAndResumeTests {
+  func prepared() throws -> (TemporaryDirectory, [UInt8]) {
+    let directory = try TemporaryDirectory()
+    let bytes = try Fixtures.exampleBytes()
+    try Data(bytes).write(to: URL(fileURLWithPath: directory.file("org.json")))
+    return (directory, bytes)
+  }
+
+  @Test func undoRestoresTheBackupAfterShowingTheChanges() throws {
+    let (directory, original) = try prepared()
+    defer { directory.remove() }
+    #expect(CLIRunner.run(["run"] + SafetyTests.answers, in: directory.path).status == 0)
+    let summary = try #require(directory.read("change.md"))
+    #expect(summary.contains("orgwiz undo --org \(directory.path)/org.json"))
+    let refused = CLIRunner.run(["undo"], in: directory.path)
+    #expect(refused.status == 64)
+    #expect(
+      refused.stderr.contains("/settings/embeddedWidgetSignInSupport/interactionCode: true → false")
+    )
+    let undone = CLIRunner.run(["undo", "--yes"], in: directory.path)
+    #expect(undone.status == 0, "\(undone.stderr)")
+    #expect(directory.read("org.json").map { Array($0.utf8) } == original)
+    // The record is used up: a second undo needs --force.
+    #expect(CLIRunner.run(["undo", "--yes"], in: directory.path).status == 1)
+  }
+
+  @Test func undoRefusesWhenTheModelChangedSinceUnlessForced() throws {
+    let (directory, original) = try prepared()
+    defer { directory.remove() }
+    #expect(CLIRunner.run(["run"] + SafetyTests.answers, in: directory.path).status == 0)
+    let changed = try #require(directory.read("org.json")).replacingOccurrences(
+      of: "Acme Web", with: "Acme Website")
+    try directory.write("org.json", changed)
+    let refused = CLIRunner.run(["undo", "--yes"], in: directory.path)
+    #expect(refused.status == 1)
+    #expect(refused.stderr.contains("no longer matches what the run of"))
+    #expect(directory.read("org.json") == changed)
+    let forced = CLIRunner.run(["undo", "--yes", "--force"], in: directory.path)
+    #expect(forced.status == 0)
+    #expect(directory.read("org.json").map { Array($0.utf8) } == original)
+  }
+
+  @Test func undoAsksAtAPrompt() throws {
+    let (directory, original) = try prepared()
+    defer { directory.remove() }
+    #expect(CLIRunner.run(["run"] + SafetyTests.answers, in: directory.path).status == 0)
+    let declined = CLIRunner.run(
+      ["undo"], in: directory.path, prompter: ScriptedPrompter([.confirm(false)]))
+    #expect(declined.status == 2)
+    let accepted = CLIRunner.run(
+      ["undo"], in: directory.path, prompter: ScriptedPrompter([.confirm(true)]))
+    #expect(accepted.status == 0)
+    #expect(directory.read("org.json").map { Array($0.utf8) } == original)
+  }
+
+  @Test func anInterruptedRunCanBeResumed() throws {
+    let (directory, _) = try prepared()
+    defer { directory.remove() }
+    let interrupted = ScriptedPrompter([
+      .answer("operator", "ada@acme.example"), .answer("org-setting", "enable"),
+      .interrupt("server"),
+    ])
+    #expect(CLIRunner.run(["run"], in: directory.path, prompter: interrupted).status == 130)
+    #expect(directory.listing(all: true).contains("org.json.journal"))
+    // Without a terminal and without --resume, the journal is reported and the run starts over.
+    let fresh = CLIRunner.run(["run", "--dry-run", "--set", "server=api"], in: directory.path)
+    #expect(fresh.status == 64)
+    // At a prompt, the offer to resume skips the questions already answered.
+    let resumed = ScriptedPrompter([
+      .confirm(true), .answer("server", "api"), .answer("app", "none"), .answer("policy", ""),
+      .answer("rule", ""),
+    ])
+    let run = CLIRunner.run(["run", "--yes"], in: directory.path, prompter: resumed)
+    #expect(run.status == 0, "\(run.stderr) \(resumed.failures)")
+    #expect(resumed.leftOver.isEmpty)
+    #expect(run.stderr.contains("Resuming the run that stopped at step 3"))
+    #expect(!directory.listing(all: true).contains("org.json.journal"))
+    let model = try OrgModel.load(Array(try #require(directory.read("org.json")).utf8), source: "m")
+    #expect(model.interactionCodeEnabled)
+  }
+
+  @Test func resumeAndRestartChooseWithoutAsking() throws {
+    let (directory, _) = try prepared()
+    defer { directory.remove() }
+    let interrupted = ScriptedPrompter([
+      .answer("operator", "ada@acme.example"), .interrupt("org-setting"),
+    ])
+    #expect(CLIRunner.run(["run"], in: directory.path, prompter: interrupted).status == 130)
+    let resumed = CLIRunner.run(
+      ["run", "--resume", "--no-input", "--set", "org-setting=keep"], in: directory.path)
+    #expect(resumed.status == 0, "\(resumed.stderr)")
+    #expect(resumed.stderr.contains("Resuming"))
+
+    let again = ScriptedPrompter([
+      .answer("operator", "ada@acme.example"), .interrupt("org-setting"),
+    ])
+    #expect(CLIRunner.run(["run"], in: directory.path, prompter: again).status == 130)
+    let restarted = ScriptedPrompter([.answer("operator", "1"), .answer("org-setting", "keep")])
+    let run = CLIRunner.run(["run", "--restart"], in: directory.path, prompter: restarted)
+    #expect(run.status == 0, "\(run.stderr) \(restarted.failures)")
+    #expect(!directory.listing(all: true).contains("org.json.journal"))
+  }
+
+  @Test func aJournalForAnotherVersionOfTheModelIsDiscarded() throws {
+    let (directory, _) = try prepared()
+    defer { directory.remove() }
+    let interrupted = ScriptedPrompter([
+      .answer("operator", "ada@acme.example"), .interrupt("org-setting"),
+    ])
+    #expect(CLIRunner.run(["run"], in: directory.path, prompter: interrupted).status == 130)
+    let edited = try #require(directory.read("org.json")).replacingOccurrences(
+      of: "Acme Corp", with: "Acme Inc")
+    try directory.write("org.json", edited)
+    let run = CLIRunner.run(
+      [
+        "run", "--resume", "--no-input", "--operator", "ada@acme.example", "--set",
+        "org-setting=keep",
+      ],
+      in: directory.path)
+    #expect(run.status == 0)
+    #expect(run.stderr.contains("no longer fit"))
+  }
+}
