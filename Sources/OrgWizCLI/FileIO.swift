@@ -73,7 +73,7 @@ enum FileIO {
   }
 
   /// A file written to a temporary name beside its destination, flushed, not yet in place.
-  struct StagedFile {
+  struct StagedFile: Sendable {
     let temporaryPath: String
     let destination: String
 
@@ -174,7 +174,7 @@ enum FileIO {
   /// Should anything fail, the temporary files are removed and the files already moved are
   /// taken out again; the model itself is only ever replaced by one rename.
   static func replaceAll(
-    _ files: [PlannedFile], environment: [String: String]
+    _ files: [PlannedFile], prestaged: [String: StagedFile] = [:], environment: [String: String]
   ) throws(OrgWizFailure) {
     let owner = files.first { $0.role == "model" }.map {
       ($0.destination as NSString).lastPathComponent
@@ -183,6 +183,10 @@ enum FileIO {
     var committed: [String] = []
     do {
       for file in files {
+        if let ready = prestaged[file.role] {
+          staged.append(ready)
+          continue
+        }
         let stagedFile =
           if let original = file.linkFrom {
             try stageBackup(of: original, bytes: file.bytes, to: file.destination)
@@ -222,7 +226,7 @@ enum FileIO {
 
   /// Reads a staged model back: the bytes must be the ones meant, and they must parse as a
   /// model again.
-  private static func verify(_ file: StagedFile, expected: [UInt8]) throws(OrgWizFailure) {
+  static func verify(_ file: StagedFile, expected: [UInt8]) throws(OrgWizFailure) {
     let written = try read(file.temporaryPath, what: "written model", hint: "")
     guard written == expected else {
       throw OrgWizFailure(

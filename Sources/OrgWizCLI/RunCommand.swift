@@ -94,20 +94,25 @@ struct RunCommand: ContextCommand {
     if lock != nil { FileIO.removeLeftovers(of: path) }
 
     let loaded = try loadModel(context: context, contentDirectory: directory, person: person)
-    let baseSHA256 = SHA256.hex(loaded.bytes)
+    let loadedBytes = loaded.bytes
+    // The fingerprint of the model as read, computed beside the questions.
+    let baseHash = Background { SHA256.hex(loadedBytes) }
     if !dryRun {
       answers = try resumedAnswers(
-        explicit: answers, procedure: document, model: path, baseSHA256: baseSHA256,
+        explicit: answers, procedure: document, model: path, baseHash: baseHash,
         person: person, context: context)
     }
 
     var engine = WizardEngine(
       procedure: document, prompter: AnswersFilePrompter(answers: answers, fallback: fallback),
       options: WizardOptions(assumeYes: yes, now: Timestamps(date: started).isoMilliseconds))
-    if !dryRun {
+    // Answers a person gives are journaled as the run goes, so an interrupted run can resume;
+    // answers that all come from flags or a file need no journal to be given again.
+    if !dryRun, person != nil {
       engine.progress = { given, index in
         RunJournal(
-          procedure: document.id, procedureSHA256: document.sha256, baseSHA256: baseSHA256,
+          procedure: document.id, procedureSHA256: document.sha256,
+          baseSHA256: baseHash.value(),
           answers: given, stepNumber: index + 1, stepTitle: document.steps[index].title,
           updatedAt: Timestamps(date: Date()).iso
         ).write(model: path)
@@ -128,7 +133,27 @@ struct RunCommand: ContextCommand {
     let newBytes = record.changed ? record.finalState.model.encoded() : loaded.bytes
     let writesModel = !dryRun && (record.changed || loaded.originalBytes != loaded.bytes)
     let backupPath = writesModel && loaded.originalBytes != nil ? loaded.path + ".bak" : nil
-    let afterSHA256 = SHA256.hex(newBytes)
+    // On the other core: the new model is written to its temporary file, read back and
+    // parsed, while this one hashes it and renders the summary.
+    let modelPath = loaded.path
+    let environment = context.environment
+    let stagedModel: Background<Result<FileIO.StagedFile, OrgWizFailure>>? =
+      writesModel
+      ? Background {
+        Result { () throws(OrgWizFailure) -> FileIO.StagedFile in
+          let staged = try FileIO.stage(newBytes, to: modelPath)
+          FaultPoint.hit("staged-model", environment: environment)
+          do throws(OrgWizFailure) {
+            try FileIO.verify(staged, expected: newBytes)
+          } catch {
+            staged.discard()
+            throw error
+          }
+          return staged
+        }
+      } : nil
+    let baseSHA256 = baseHash.value()
+    let afterSHA256 = writesModel || record.changed ? SHA256.hex(newBytes) : baseSHA256
     let backupSHA256 = loaded.originalBytes.map { $0 == loaded.bytes ? baseSHA256 : SHA256.hex($0) }
     let metadata = RunMetadata(
       modelPath: loaded.path, modelSHA256Before: baseSHA256, modelSHA256After: afterSHA256,
@@ -161,8 +186,15 @@ struct RunCommand: ContextCommand {
 
     let summaryPath = context.absolute(
       self.summary ?? defaultSummaryPath(model: loaded.path, date: started))
-    FaultPoint.hit("before-write", environment: context.environment)
-    try ensureUnchangedOnDisk(loaded)
+    var prestaged: [String: FileIO.StagedFile] = [:]
+    do {
+      FaultPoint.hit("before-write", environment: context.environment)
+      try ensureUnchangedOnDisk(loaded)
+      if let stagedModel { prestaged["model"] = try stagedModel.value().get() }
+    } catch {
+      if let staged = try? stagedModel?.value().get() { staged.discard() }
+      throw error
+    }
     // Order of the moves into place: backup, undo record, model, summary. The model is never
     // replaced before its backup exists, and a summary never claims a change that was not made.
     var files: [FileIO.PlannedFile] = []
@@ -181,13 +213,12 @@ struct RunCommand: ContextCommand {
             role: "undo", bytes: undo.bytes, destination: UndoRecord.path(for: loaded.path),
             mode: 0o644))
       }
-      files.append(
-        FileIO.PlannedFile(role: "model", bytes: newBytes, destination: loaded.path, verify: true))
+      files.append(FileIO.PlannedFile(role: "model", bytes: newBytes, destination: loaded.path))
     }
     files.append(
       FileIO.PlannedFile(
         role: "summary", bytes: Array(markdown.utf8), destination: summaryPath, mode: 0o644))
-    try FileIO.replaceAll(files, environment: context.environment)
+    try FileIO.replaceAll(files, prestaged: prestaged, environment: context.environment)
     RunJournal.remove(model: path)
 
     if writesModel {
@@ -213,7 +244,8 @@ struct RunCommand: ContextCommand {
   /// The answers to start from: an interrupted run's journal when it is resumed, then the
   /// answers given now, which win.
   private func resumedAnswers(
-    explicit: [String: String], procedure: Procedure, model: String, baseSHA256: String,
+    explicit: [String: String], procedure: Procedure, model: String,
+    baseHash: Background<String>,
     person: (any Prompter)?, context: CommandContext
   ) throws -> [String: String] {
     guard let journal = RunJournal.read(model: model), !journal.answers.isEmpty else {
@@ -224,7 +256,7 @@ struct RunCommand: ContextCommand {
     }
     let matches =
       journal.procedure == procedure.id && journal.procedureSHA256 == procedure.sha256
-      && journal.baseSHA256 == baseSHA256
+      && journal.baseSHA256 == baseHash.value()
     guard matches else {
       context.stderr.write(
         "An interrupted run's answers no longer fit (the model or the procedure changed since "
