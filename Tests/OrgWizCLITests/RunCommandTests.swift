@@ -281,19 +281,46 @@ import Testing
     #expect(model.app(id: "0oa1mob")?.allowsInteractionCode == true)
   }
 
-  @Test func anUnwritableDirectoryIsExit73AndTheModelIsUntouched() throws {
-    guard getuid() != 0 else { return }  // root writes anywhere; the next test covers this case
+  /// Makes a path unwritable: `chmod` for ordinary users; for root, who writes anyway, the
+  /// ext4 immutable attribute.
+  func lock(_ path: String, directory: Bool) throws -> () -> Void {
+    if getuid() != 0 {
+      try FileManager.default.setAttributes(
+        [.posixPermissions: directory ? 0o555 : 0o444], ofItemAtPath: path)
+      return {
+        try? FileManager.default.setAttributes(
+          [.posixPermissions: directory ? 0o755 : 0o644], ofItemAtPath: path)
+      }
+    }
+    let change = { (flag: String) -> Int32 in
+      let process = Process()
+      process.executableURL = URL(fileURLWithPath: "/usr/bin/chattr")
+      process.arguments = [flag, path]
+      process.standardError = FileHandle.nullDevice
+      guard (try? process.run()) != nil else { return -1 }
+      process.waitUntilExit()
+      return process.terminationStatus
+    }
+    #expect(change("+i") == 0, "cannot make \(path) read-only here (chattr +i)")
+    return { _ = change("-i") }
+  }
+
+  @Test(arguments: [true, false])
+  func anUnwritableDirectoryOrModelIsExit73AndTheModelIsUntouched(_ wholeDirectory: Bool) throws {
     let directory = try TemporaryDirectory()
+    let path = try exampleCopy(directory)
+    let unlock = try lock(wholeDirectory ? directory.path : path, directory: wholeDirectory)
     defer {
-      try? FileManager.default.setAttributes(
-        [.posixPermissions: 0o755], ofItemAtPath: directory.path)
+      unlock()
       directory.remove()
     }
-    _ = try exampleCopy(directory)
-    try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: directory.path)
-    let run = CLIRunner.run(["run", "--no-input"] + Self.fullAnswers, in: directory.path)
-    #expect(run.status == 73)
+    let run = CLIRunner.run(
+      ["run", "--no-input", "--summary", "/tmp/orgwiz-unused-\(UUID().uuidString).md"]
+        + Self.fullAnswers, in: directory.path)
+    #expect(run.status == 73, "\(run.stderr)")
+    #expect(run.stderr.contains("Cannot"))
     #expect(directory.read("org.json").map { Array($0.utf8) } == (try Fixtures.exampleBytes()))
+    #expect(directory.listing() == ["org.json"])
   }
 
   @Test func aSummaryThatCannotBeWrittenIsExit73AndNothingElseIsWritten() throws {
