@@ -25,14 +25,33 @@ static inline struct orgwiz_saved_terminal *orgwiz_saved_terminal(void) {
   return &terminal;
 }
 
-// Ctrl-C at a prompt: put the terminal back as it was, say so in one line, and exit 130.
-// Only async-signal-safe calls (tcsetattr, write, _exit).
+// A file to remove when the run is interrupted (the model's lock file), or empty.
+static inline char *orgwiz_interrupt_removal(void) {
+  static char path[4096];
+  return path;
+}
+
+// Names the file to remove on Ctrl-C; NULL clears it.
+static inline void orgwiz_remove_on_interrupt(const char *path) {
+  char *target = orgwiz_interrupt_removal();
+  target[0] = '\0';
+  if (path != NULL && strlen(path) < 4096) {
+    strcpy(target, path);
+  }
+}
+
+// Ctrl-C at a prompt: put the terminal back as it was, remove the lock file, say so in one
+// line, and exit 130. Only async-signal-safe calls (tcsetattr, unlink, write, _exit).
 static void orgwiz_interrupt_handler(int signal_number) {
   (void)signal_number;
   static const char message[] = "\nInterrupted. Nothing was written.\n";
   struct orgwiz_saved_terminal *terminal = orgwiz_saved_terminal();
   if (terminal->saved) {
     tcsetattr(STDIN_FILENO, TCSANOW, &terminal->settings);
+  }
+  char *removal = orgwiz_interrupt_removal();
+  if (removal[0] != '\0') {
+    unlink(removal);
   }
   ssize_t ignored = write(STDERR_FILENO, message, sizeof(message) - 1);
   (void)ignored;

@@ -1,6 +1,7 @@
 import Foundation
 import OrgWizCore
 import OrgWizJSON
+import OrgWizTerminal
 
 #if canImport(Glibc)
   import Glibc
@@ -95,6 +96,7 @@ final class ModelLock {
           }
           let lock = ModelLock(path: path, descriptor: descriptor)
           lock.record(holder)
+          InterruptCleanup.removeOnInterrupt(path)
           return lock
         }
         close(descriptor)
@@ -116,6 +118,7 @@ final class ModelLock {
   /// Frees the lock and removes the lock file.
   func release() {
     guard descriptor >= 0 else { return }
+    InterruptCleanup.removeOnInterrupt(nil)
     unlink(path)
     flock(descriptor, LOCK_UN)
     close(descriptor)

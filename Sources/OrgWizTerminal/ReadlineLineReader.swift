@@ -46,6 +46,15 @@ private func nextMatch(
   }
 }
 
+/// What Ctrl-C at a prompt cleans up besides the terminal.
+public enum InterruptCleanup {
+  /// Names a file to remove when the run is interrupted at a prompt (the model's lock file,
+  /// whose OS lock ends with the process anyway); nil clears it.
+  public static func removeOnInterrupt(_ path: String?) {
+    orgwiz_remove_on_interrupt(path)
+  }
+}
+
 /// Reads lines with GNU readline: line editing, Tab completion of the question's choices, and a
 /// history kept per question key for the run (answers to secret questions are never kept).
 ///

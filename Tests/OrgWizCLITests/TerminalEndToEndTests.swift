@@ -168,6 +168,9 @@ final class TerminalSession: Sendable {
     #expect(directory.read("before.txt") == directory.read("after.txt"))
     #expect(directory.read("before.txt")?.isEmpty == false)
     #expect(Set(directory.listing()) == ["after.txt", "before.txt", "org.json"])
+    // The lock goes with the run; the journal stays so the next run can resume.
+    #expect(!directory.listing(all: true).contains("org.json.lock"))
+    #expect(directory.listing(all: true).contains("org.json.journal"))
     #expect(directory.read("org.json") == original)
   }
 
