@@ -120,7 +120,10 @@ final class TerminalSession: Sendable {
     terminal.type("nobody\r")
     #expect(terminal.waitFor("Not accepted"))
     #expect(terminal.waitFor("operator: ", occurrence: 2))
-    terminal.type("ada@acme.example\r")
+    // Up recalls this question's earlier answer from its history; Ctrl-U clears the line.
+    terminal.type("\u{1B}[A")
+    #expect(terminal.waitFor("nobody", occurrence: 3))
+    terminal.type("\u{15}ada@acme.example\r")
     #expect(terminal.waitFor("org-setting [enable]: "))
     terminal.type("\r")
     #expect(terminal.waitFor("server: "))
