@@ -1,8 +1,9 @@
 import Foundation
-import OrgWizCore
 import OrgWizJSON
 import OrgWizTestSupport
 import Testing
+
+@testable import OrgWizCore
 
 @Suite struct ProcedureTests {
   /// Every document in Content/ parses and runs on the example org with its own answers.
@@ -107,6 +108,54 @@ import Testing
       #expect(error.line == broken.line, "\(broken.name): \(error.message)")
       #expect(error.message.contains(broken.words), "\(broken.name): \(error.message)")
       #expect(error.exitStatus == .config)
+    }
+  }
+}
+
+@Suite struct YAMLAliasTests {
+  @Test func aliasesAreFoundWhereANodeStarts() throws {
+    let keyBomb = "a: &a [x, x]\nb: &b [*a, *a]\n? *b\n: boom\n"
+    #expect(YAMLGuard.firstAlias(in: keyBomb) == 2)
+    #expect(YAMLGuard.firstAlias(in: "list:\n  - *a\n") == 2)
+    #expect(YAMLGuard.firstAlias(in: "{a: 1, b: *a}") == 1)
+  }
+
+  @Test func textThatOnlyLooksLikeAnAliasPasses() {
+    let fine = """
+      help: >-
+        Use *emphasis* here,
+        *even at the start* of a line.
+      quoted: "*not an alias*"
+      single: '*nor this*'
+      plain: a *star* inside
+      list: [one, two]
+      # a comment with *stars*
+      after: ok # trailing *comment*
+      """
+    #expect(YAMLGuard.firstAlias(in: fine) == nil)
+  }
+
+  @Test func aProcedureWithAnAliasIsRefusedWithItsLine() throws {
+    let original = try String(
+      contentsOfFile: Fixtures.contentDirectory + "/interaction-code.md", encoding: .utf8)
+    let text = original.replacingOccurrences(
+      of: "title: Turn on the Interaction Code grant\n",
+      with: "title: Turn on the Interaction Code grant\nx: &x [a]\ny: *x\n")
+    do {
+      _ = try ProcedureParser.parse(text, file: "alias.md")
+      Issue.record("an alias was accepted")
+    } catch {
+      #expect(error.line == 5)
+      #expect(error.message.contains("YAML alias"))
+    }
+  }
+
+  @Test func answersFilesRefuseAliasesToo() {
+    #expect {
+      _ = try AnswersFile.parse(
+        "operator: &o ada\nserver: *o\n", file: "a.yaml", validKeys: ["operator", "server"])
+    } throws: { error in
+      (error as? AnswersError)?.message.contains("a.yaml:2: YAML aliases") ?? false
     }
   }
 }

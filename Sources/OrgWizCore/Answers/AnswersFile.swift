@@ -46,6 +46,12 @@ public enum AnswersFile {
         }
       }
     } else if !trimmed.isEmpty {
+      if let line = YAMLGuard.firstAlias(in: text) {
+        throw malformed(
+          file,
+          "\(file):\(line): YAML aliases (*name) are not allowed in answers files; "
+            + "write the value out, or quote text that starts with '*'")
+      }
       let node: Node?
       do {
         node = try Yams.compose(yaml: text)

@@ -309,6 +309,12 @@ public enum ProcedureParser {
   )
     throws(ProcedureError) -> LinedMapping
   {
+    if let line = YAMLGuard.firstAlias(in: yaml) {
+      throw ProcedureError(
+        file: file, line: firstLine + line - 1,
+        "\(what) uses a YAML alias (*name), which procedure documents do not allow; write the "
+          + "value out, or quote text that starts with '*'")
+    }
     let node: Node?
     do {
       node = try Yams.compose(yaml: yaml)
