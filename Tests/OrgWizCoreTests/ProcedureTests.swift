@@ -159,3 +159,17 @@ import Testing
     }
   }
 }
+
+@Suite struct LineEndingTests {
+  @Test func crlfDocumentsParseLikeLFDocuments() throws {
+    let original = try String(
+      contentsOfFile: Fixtures.contentDirectory + "/interaction-code.md", encoding: .utf8)
+    let lf = try ProcedureParser.parse(original, file: "doc.md")
+    var crlf = try ProcedureParser.parse(
+      original.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\r\n"),
+      file: "doc.md")
+    crlf.sha256 = lf.sha256
+    #expect(crlf == lf)
+    #expect(YAMLGuard.firstAlias(in: "a: 1\r\nb: *x\r\n") == 2)
+  }
+}

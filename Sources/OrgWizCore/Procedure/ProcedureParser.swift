@@ -16,9 +16,10 @@ public enum ProcedureParser {
   ///   - text: the document.
   ///   - file: its path, for messages.
   public static func parse(_ text: String, file: String) throws(ProcedureError) -> Procedure {
-    let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
-      $0.hasSuffix("\r") ? String($0.dropLast()) : String($0)
-    }
+    // "\r\n" is one Character in Swift, so CRLF files are split on it explicitly.
+    let lines = text.split(
+      omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }
+    ).map { $0.hasSuffix("\r") ? String($0.dropLast()) : String($0) }
     guard lines.first == "---" else {
       throw ProcedureError(
         file: file, line: 1, "the document must start with a '---' line opening its front matter")

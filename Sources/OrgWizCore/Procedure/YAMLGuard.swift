@@ -10,9 +10,9 @@ enum YAMLGuard {
   static func firstAlias(in text: String) -> Int? {
     var blockIndent: Int?
     var flowDepth = 0
-    for (offset, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false)
-      .enumerated()
-    {
+    let lines = text.split(
+      omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+    for (offset, rawLine) in lines.enumerated() {
       let line = Array(rawLine.unicodeScalars)
       let indent = line.prefix { $0 == " " }.count
       let content = line.dropFirst(indent)
