@@ -52,6 +52,12 @@ public enum AnswersFile {
           "\(file):\(line): YAML aliases (*name) are not allowed in answers files; "
             + "write the value out, or quote text that starts with '*'")
       }
+      if let line = YAMLGuard.firstAnchor(in: text) {
+        throw malformed(
+          file,
+          "\(file):\(line): YAML anchors (&name) are not allowed in answers files; "
+            + "write the value out, or quote text that starts with '&'")
+      }
       let node: Node?
       do {
         node = try Yams.compose(yaml: text)

@@ -82,7 +82,7 @@ public enum ProcedureParser {
     }
     if steps.isEmpty {
       throw ProcedureError(
-        file: file, line: closing + 2,
+        file: file, line: min(closing + 2, lines.count),
         "the document has no steps; each step is a '##' section with a fenced "
           + "'\(stepFence)' block")
     }
@@ -316,6 +316,12 @@ public enum ProcedureParser {
         "\(what) uses a YAML alias (*name), which procedure documents do not allow; write the "
           + "value out, or quote text that starts with '*'")
     }
+    if let line = YAMLGuard.firstAnchor(in: yaml) {
+      throw ProcedureError(
+        file: file, line: firstLine + line - 1,
+        "\(what) uses a YAML anchor (&name), which procedure documents do not allow; write the "
+          + "value out, or quote text that starts with '&'")
+    }
     let node: Node?
     do {
       node = try Yams.compose(yaml: yaml)
@@ -356,13 +362,15 @@ public enum ProcedureParser {
     -> ProcedureError
   {
     switch error {
-    case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
-      .composer(_, let problem, let mark, _):
+    case .scanner(_, let problem, let mark, let yaml), .parser(_, let problem, let mark, let yaml),
+      .composer(_, let problem, let mark, let yaml):
+      let line = YAMLGuard.documentLine(ofYAMLLine: mark.line, in: yaml)
       return ProcedureError(
-        file: file, line: firstLine + mark.line - 1, "\(what) is not valid YAML: \(problem)")
+        file: file, line: firstLine + line - 1, "\(what) is not valid YAML: \(problem)")
     case .duplicatedKeysInMapping(let duplicates, let context):
+      let line = YAMLGuard.documentLine(ofYAMLLine: context.mark.line, in: context.text)
       return ProcedureError(
-        file: file, line: firstLine + context.mark.line - 1,
+        file: file, line: firstLine + line - 1,
         "\(what) repeats the key(s) \(duplicates.joined(separator: ", "))")
     default:
       return ProcedureError(file: file, line: firstLine, "\(what) is not valid YAML: \(error)")

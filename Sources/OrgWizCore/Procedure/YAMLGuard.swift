@@ -64,4 +64,53 @@ enum YAMLGuard {
     }
     return nil
   }
+
+  /// The 1-based line of the first `&name` that libyaml could read as an anchor, or nil.
+  ///
+  /// Without an anchor every alias is an undefined-alias error that stops Yams at once, so this
+  /// also closes whatever ``firstAlias(in:)`` misreads. libyaml starts an anchor only at a line
+  /// start or after whitespace, a BOM or one of `[ ] { } , : ?`; its names are ASCII letters,
+  /// digits, `-` and `_`. Prose such as `R&D` or `Q & A` passes.
+  static func firstAnchor(in text: String) -> Int? {
+    var line = 1
+    var tokenMayStart = true
+    var ampersand = false
+    for scalar in text.unicodeScalars {
+      if ampersand && isAnchorNameCharacter(scalar) { return line }
+      ampersand = tokenMayStart && scalar == "&"
+      tokenMayStart =
+        scalar.properties.isWhitespace || "\u{FEFF}[]{},:?".unicodeScalars.contains(scalar)
+      if scalar == "\n" { line += 1 }
+    }
+    return nil
+  }
+
+  private static func isAnchorNameCharacter(_ scalar: Unicode.Scalar) -> Bool {
+    ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
+      || scalar == "-" || scalar == "_"
+  }
+
+  /// The line of `text` (counting only `\n` line ends) that holds libyaml's line `yamlLine`.
+  ///
+  /// libyaml also ends lines at a lone CR, NEL, LS and PS, which the document's own line count
+  /// (and every editor's) does not; its line numbers are mapped back through this.
+  static func documentLine(ofYAMLLine yamlLine: Int, in text: String) -> Int {
+    var yamlCount = 1
+    var documentCount = 1
+    var previousWasCR = false
+    for scalar in text.unicodeScalars {
+      if yamlCount >= yamlLine { break }
+      switch scalar {
+      case "\n":
+        if !previousWasCR { yamlCount += 1 }
+        documentCount += 1
+      case "\r", "\u{85}", "\u{2028}", "\u{2029}":
+        yamlCount += 1
+      default:
+        break
+      }
+      previousWasCR = scalar == "\r"
+    }
+    return documentCount
+  }
 }
