@@ -1,3 +1,6 @@
+// Note: the static storage below exists once per Swift file that calls these functions, so
+// OrgWizTerminal calls them from ReadlineLineReader.swift only.
+//
 // The small C surface orgwiz uses from GNU readline, plus an interrupt handler that must be
 // async-signal-safe (so it is written in C, not Swift). Keep this file small: a libedit build
 // needs only <editline/readline.h> here instead.

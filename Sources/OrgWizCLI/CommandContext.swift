@@ -45,9 +45,11 @@ public struct CommandContext {
       stdout: FileDescriptorSink.standardOutput, stderr: stderr, environment: environment,
       workingDirectory: FileManager.default.currentDirectoryPath, terminal: terminal,
       makeInteractivePrompter: { style in
-        // Prompting only happens when stdin and stdout are terminals, so readline is safe.
-        LinePrompter(
-          input: ReadlineLineReader(), output: stderr, style: style, width: terminal.width)
+        // Prompting only happens when stdin and stdout are terminals, so readline is safe;
+        // on a dumb terminal (TERM=dumb), which cannot show line editing, plain lines are read.
+        let reader: any LineReader =
+          environment["TERM"] == "dumb" ? PlainLineReader(output: stderr) : ReadlineLineReader()
+        return LinePrompter(input: reader, output: stderr, style: style, width: terminal.width)
       },
       executablePath: Self.executablePathOfProcess(),
       exitAfterOutput: { status in exit(status.rawValue) })

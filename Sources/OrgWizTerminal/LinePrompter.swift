@@ -34,7 +34,8 @@ public final class PlainLineReader: LineReader {
 
   public func readLine(_ request: LineRequest) -> String? {
     output.write(request.prompt)
-    return Swift.readLine(strippingNewline: true)
+    // Ctrl-C while waiting ends the run the same way as at a readline prompt.
+    return InterruptCleanup.whileReading { Swift.readLine(strippingNewline: true) }
   }
 }
 

@@ -46,8 +46,19 @@ private func nextMatch(
   }
 }
 
-/// What Ctrl-C at a prompt cleans up besides the terminal.
+/// What Ctrl-C at a prompt does: restore the terminal, remove the lock file, say that nothing
+/// was written, exit 130.
+///
+/// The C side keeps its state in `static` storage of inline header functions, which exists
+/// once per Swift file that calls them; so every call into it is made from this file.
 public enum InterruptCleanup {
+  /// Runs `body` (a blocking read of one line) with the Ctrl-C handler in place.
+  public static func whileReading<Value>(_ body: () -> Value) -> Value {
+    orgwiz_install_interrupt_handler()
+    defer { orgwiz_remove_interrupt_handler() }
+    return body()
+  }
+
   /// Names a file to remove when the run is interrupted at a prompt (the model's lock file,
   /// whose OS lock ends with the process anyway); nil clears it.
   public static func removeOnInterrupt(_ path: String?) {
@@ -75,9 +86,9 @@ public final class ReadlineLineReader: LineReader {
     completionState.withLock { $0.choices = request.completions }
     clear_history()
     for entry in histories[request.key, default: []] { add_history(entry) }
-    orgwiz_install_interrupt_handler()
-    defer { orgwiz_remove_interrupt_handler() }
-    guard let raw = readline(request.prompt) else { return nil }
+    guard let raw = InterruptCleanup.whileReading({ readline(request.prompt) }) else {
+      return nil
+    }
     defer { free(raw) }
     let line = String(cString: raw)
     let trimmed = line.trimmingWhitespace()

@@ -201,4 +201,20 @@ final class TerminalSession: Sendable {
     #expect(terminal.finish() == 1, "\(terminal.transcript)")
     #expect(terminal.transcript.contains("zoe@acme.example does not hold the Super Admin role"))
   }
+
+  @Test func aDumbTerminalReadsPlainLinesAndCtrlCStillEndsCleanly() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    try Data(Fixtures.exampleBytes()).write(to: URL(fileURLWithPath: directory.file("org.json")))
+    let terminal = try TerminalSession("TERM=dumb \(Self.binary)", in: directory.path)
+    #expect(terminal.waitFor("operator: "))
+    terminal.type("1\r")
+    #expect(terminal.waitFor("org-setting [enable]: "))
+    terminal.type("\u{03}")
+    #expect(terminal.finish() == 130, "\(terminal.transcript)")
+    #expect(terminal.transcript.contains("Interrupted. Nothing was written."))
+    #expect(!terminal.transcript.contains("\u{1B}["), "a dumb terminal gets no escape sequences")
+    #expect(!directory.listing(all: true).contains("org.json.lock"))
+    #expect(directory.listing() == ["org.json"])
+  }
 }

@@ -23,74 +23,66 @@ struct ShapeReader {
     return value
   }
 
+  /// The member at `key` as one type, or nil (with an issue when it is missing but required,
+  /// or present with another type).
+  mutating func typed<Value>(
+    _ object: JSONObject, _ key: String, at pointer: JSONPointer, required: Bool, what: String,
+    expected: String, _ extract: (JSONValue) -> Value?
+  ) -> Value? {
+    guard let value = member(object, key, at: pointer, required: required, what: what) else {
+      return nil
+    }
+    guard let result = extract(value) else {
+      wrongType(pointer / key, expected: expected, found: value)
+      return nil
+    }
+    return result
+  }
+
   mutating func object(
     _ object: JSONObject, _ key: String, at pointer: JSONPointer, required: Bool = false,
     what: String = "object"
   ) -> JSONObject? {
-    guard let value = member(object, key, at: pointer, required: required, what: what) else {
-      return nil
+    typed(object, key, at: pointer, required: required, what: what, expected: "an object") {
+      $0.objectValue
     }
-    guard let result = value.objectValue else {
-      wrongType(pointer / key, expected: "an object", found: value)
-      return nil
-    }
-    return result
   }
 
   mutating func array(
     _ object: JSONObject, _ key: String, at pointer: JSONPointer, required: Bool = false,
     what: String = "object"
   ) -> [JSONValue]? {
-    guard let value = member(object, key, at: pointer, required: required, what: what) else {
-      return nil
+    typed(object, key, at: pointer, required: required, what: what, expected: "an array") {
+      $0.arrayValue
     }
-    guard let result = value.arrayValue else {
-      wrongType(pointer / key, expected: "an array", found: value)
-      return nil
-    }
-    return result
   }
 
   mutating func string(
     _ object: JSONObject, _ key: String, at pointer: JSONPointer, required: Bool = false,
     what: String = "object"
   ) -> String? {
-    guard let value = member(object, key, at: pointer, required: required, what: what) else {
-      return nil
+    typed(object, key, at: pointer, required: required, what: what, expected: "a string") {
+      $0.stringValue
     }
-    guard let result = value.stringValue else {
-      wrongType(pointer / key, expected: "a string", found: value)
-      return nil
-    }
-    return result
   }
 
   mutating func int(
     _ object: JSONObject, _ key: String, at pointer: JSONPointer, required: Bool = false,
     what: String = "object"
   ) -> Int? {
-    guard let value = member(object, key, at: pointer, required: required, what: what) else {
-      return nil
+    typed(object, key, at: pointer, required: required, what: what, expected: "an integer") {
+      $0.intValue
     }
-    guard let result = value.intValue else {
-      wrongType(pointer / key, expected: "an integer", found: value)
-      return nil
-    }
-    return result
   }
 
   mutating func bool(
     _ object: JSONObject, _ key: String, at pointer: JSONPointer, required: Bool = false,
     what: String = "object"
   ) -> Bool? {
-    guard let value = member(object, key, at: pointer, required: required, what: what) else {
-      return nil
-    }
-    guard let result = value.boolValue else {
-      wrongType(pointer / key, expected: "a boolean (true or false)", found: value)
-      return nil
-    }
-    return result
+    typed(
+      object, key, at: pointer, required: required, what: what,
+      expected: "a boolean (true or false)"
+    ) { $0.boolValue }
   }
 
   /// An array of strings; a wrong element is reported by its own pointer.
