@@ -374,7 +374,7 @@ struct RunCommand: ContextCommand {
     let items = record.changes.flatMap { change in
       [change.object]
         + change.fields.map { field in
-          "    \(field.pointer): \(brief(field.before)) → \(brief(field.after))"
+          "    " + field.line()
         }
     }
     let confirmation = Confirmation(
@@ -394,14 +394,9 @@ struct RunCommand: ContextCommand {
     for change in record.changes {
       text += "  \(change.object)\n"
       for field in change.fields {
-        text += "    ~ \(field.pointer): \(brief(field.before)) -> \(brief(field.after))\n"
+        text += "    ~ \(field.line(arrow: "->"))\n"
       }
     }
     return text
-  }
-
-  private func brief(_ value: JSONValue?) -> String {
-    guard let value = Redaction.redact(value) else { return "(absent)" }
-    return JSONWriter.string(value, style: .compact)
   }
 }

@@ -110,14 +110,6 @@ struct UndoCommand: ContextCommand {
     guard let current, let document = try? JSONParser.parse(current) else {
       return ["the whole model (the current file is missing or unreadable)"]
     }
-    return JSONDiff.changes(from: document, to: backup.document, at: .root).map { field in
-      let before =
-        field.before.flatMap { Redaction.redact($0) }.map { JSONWriter.string($0, style: .compact) }
-        ?? "(absent)"
-      let after =
-        field.after.flatMap { Redaction.redact($0) }.map { JSONWriter.string($0, style: .compact) }
-        ?? "(absent)"
-      return "\(field.pointer): \(before) → \(after)"
-    }
+    return JSONDiff.changes(from: document, to: backup.document, at: .root).map { $0.line() }
   }
 }

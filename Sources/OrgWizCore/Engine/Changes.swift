@@ -7,6 +7,18 @@ public struct FieldChange: Sendable, Equatable {
   public var after: JSONValue?
 }
 
+extension FieldChange {
+  /// `pointer: before → after`, the values as compact JSON with secrets withheld.
+  public func line(arrow: String = "→") -> String {
+    "\(pointer): \(Self.brief(before)) \(arrow) \(Self.brief(after))"
+  }
+
+  private static func brief(_ value: JSONValue?) -> String {
+    guard let value = Redaction.redact(value) else { return "(absent)" }
+    return JSONWriter.string(value, style: .compact)
+  }
+}
+
 /// The changes a step made to one object of the model.
 public struct ObjectChange: Sendable, Equatable {
   /// The object's pointer in the model.

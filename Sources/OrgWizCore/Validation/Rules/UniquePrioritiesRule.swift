@@ -13,29 +13,34 @@ struct UniquePrioritiesRule: ValidationRule {
   func check(_ model: OrgModel) -> [Finding] {
     var findings: [Finding] = []
     for server in model.servers {
-      var policyPriorities: [Int: String] = [:]
+      findings += ties(
+        server.policies, kind: "policy", within: "server",
+        key: { ($0.priority, $0.name, $0.pointer) })
       for policy in server.policies {
-        if let other = policyPriorities[policy.priority] {
-          findings.append(
-            finding(
-              policy.pointer / "priority",
-              "policy \"\(policy.name)\" has priority \(policy.priority), like policy "
-                + "\"\(other)\" of the same server"))
-        } else {
-          policyPriorities[policy.priority] = policy.name
-        }
-        var rulePriorities: [Int: String] = [:]
-        for rule in policy.rules {
-          if let other = rulePriorities[rule.priority] {
-            findings.append(
-              finding(
-                rule.pointer / "priority",
-                "rule \"\(rule.name)\" has priority \(rule.priority), like rule \"\(other)\" of "
-                  + "the same policy"))
-          } else {
-            rulePriorities[rule.priority] = rule.name
-          }
-        }
+        findings += ties(
+          policy.rules, kind: "rule", within: "policy", key: { ($0.priority, $0.name, $0.pointer) })
+      }
+    }
+    return findings
+  }
+
+  /// A finding for every item whose priority an earlier item of the list already has.
+  private func ties<Item>(
+    _ items: [Item], kind: String, within: String,
+    key: (Item) -> (priority: Int, name: String, pointer: JSONPointer)
+  ) -> [Finding] {
+    var seen: [Int: String] = [:]
+    var findings: [Finding] = []
+    for item in items {
+      let (priority, name, pointer) = key(item)
+      if let other = seen[priority] {
+        findings.append(
+          finding(
+            pointer / "priority",
+            "\(kind) \"\(name)\" has priority \(priority), like \(kind) \"\(other)\" of the same "
+              + within))
+      } else {
+        seen[priority] = name
       }
     }
     return findings
