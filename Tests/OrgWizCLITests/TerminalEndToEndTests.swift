@@ -31,6 +31,9 @@ final class TerminalSession: Sendable {
     environment["LANG"] = "C.UTF-8"
     environment["COLUMNS"] = "100"
     environment["ORGWIZ_CONTENT"] = nil
+    // `script` runs the command with $SHELL; fix it so the tests behave the same whatever the
+    // caller's shell is (CI has none set, which means dash).
+    environment["SHELL"] = "/bin/sh"
     process.environment = environment
     process.standardInput = input
     process.standardOutput = output
@@ -158,7 +161,10 @@ final class TerminalSession: Sendable {
     try Data(Fixtures.exampleBytes()).write(to: URL(fileURLWithPath: directory.file("org.json")))
     let original = directory.read("org.json")
     let terminal = try TerminalSession(
-      "stty -a > before.txt; \(Self.binary) --no-color; code=$?; stty -a > after.txt; exit $code",
+      // Ctrl-C goes to the whole foreground group, the shell included; the trap keeps the
+      // shell alive (as an interactive shell would be) so it can record the terminal after.
+      "trap : INT; stty -a > before.txt; \(Self.binary) --no-color; code=$?; "
+        + "stty -a > after.txt; exit $code",
       in: directory.path)
     #expect(terminal.waitFor("operator: "))
     terminal.type("ada@acme.example\r")
