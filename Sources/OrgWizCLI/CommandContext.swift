@@ -49,7 +49,10 @@ public struct CommandContext {
         // on a dumb terminal (TERM=dumb), which cannot show line editing, plain lines are read.
         let reader: any LineReader =
           environment["TERM"] == "dumb" ? PlainLineReader(output: stderr) : ReadlineLineReader()
-        return LinePrompter(input: reader, output: stderr, style: style, width: terminal.width)
+        let startWidth = terminal.width
+        return LinePrompter(
+          input: reader, output: stderr, style: style,
+          width: { TerminalInfo.measuredWidth() ?? startWidth })
       },
       executablePath: Self.executablePathOfProcess(),
       exitAfterOutput: { status in exit(status.rawValue) })

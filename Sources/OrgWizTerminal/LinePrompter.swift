@@ -49,20 +49,34 @@ public final class LinePrompter: Prompter {
   let input: any LineReader
   let output: any TextSink
   let style: Style
-  let width: Int
+  let measureWidth: @Sendable () -> Int
 
-  public init(input: any LineReader, output: any TextSink, style: Style, width: Int) {
+  /// - Parameter width: the columns to wrap text to, asked again before every step and
+  ///   question, so text written after the window is resized fits the new width.
+  public init(
+    input: any LineReader, output: any TextSink, style: Style,
+    width: @escaping @Sendable () -> Int
+  ) {
     self.input = input
     self.output = output
     self.style = style
-    self.width = width
+    self.measureWidth = width
   }
+
+  /// A prompter wrapping text to a fixed width.
+  public convenience init(input: any LineReader, output: any TextSink, style: Style, width: Int) {
+    self.init(input: input, output: output, style: style, width: { width })
+  }
+
+  var width: Int { measureWidth() }
 
   public var isInteractive: Bool { true }
 
   public func beginStep(number: Int, of total: Int, title: String, prose: String) {
-    output.write("\n" + style.bold("Step \(number) of \(total): \(title)") + "\n")
-    if !prose.isEmpty { output.write("\n" + TextWrapper.wrap(prose, width: width) + "\n") }
+    let columns = width
+    let heading = TextWrapper.wrap("Step \(number) of \(total): \(title)", width: columns)
+    output.write("\n" + style.bold(heading) + "\n")
+    if !prose.isEmpty { output.write("\n" + TextWrapper.wrap(prose, width: columns) + "\n") }
   }
 
   public func ask(_ question: Question) throws(PromptInterrupted) -> PromptReply {

@@ -24,15 +24,22 @@ public struct TerminalInfo: Sendable, Equatable {
   /// The terminal this process runs in.
   public static func current(environment: [String: String]) -> TerminalInfo {
     var width = 80
-    var size = winsize()
-    if ioctl(2, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 {
-      width = Int(size.ws_col)
+    if let columns = measuredWidth() {
+      width = columns
     } else if let columns = environment["COLUMNS"].flatMap(Int.init), columns > 0 {
       width = columns
     }
     return TerminalInfo(
       stdinIsTerminal: isatty(0) == 1, stdoutIsTerminal: isatty(1) == 1,
       stderrIsTerminal: isatty(2) == 1, width: width)
+  }
+
+  /// The columns of the terminal on standard error right now, or nil when it is not a terminal.
+  /// Asked again as the run goes, so text follows a resized window.
+  public static func measuredWidth() -> Int? {
+    var size = winsize()
+    guard ioctl(2, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+    return Int(size.ws_col)
   }
 
   /// No terminal at all (tests, pipes).

@@ -183,6 +183,45 @@ final class TerminalSession: Sendable {
     #expect(directory.read("org.json") == original)
   }
 
+  @Test func aResizedWindowKeepsTheLineBeingTypedAndRewrapsWhatFollows() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    try Data(Fixtures.exampleBytes()).write(to: URL(fileURLWithPath: directory.file("org.json")))
+    // A helper in the same terminal narrows it to 40 columns when the test says so; the kernel
+    // then sends SIGWINCH to orgwiz, as when a user drags the window smaller.
+    let terminal = try TerminalSession(
+      "(while [ ! -e resize.now ]; do sleep 0.05; done; stty cols 40 rows 20 < /dev/tty; "
+        + ": > resized) & \(Self.binary) --no-color --dry-run",
+      in: directory.path)
+    #expect(terminal.waitFor("operator: "))
+    terminal.type("ada@acme.example\r")
+    #expect(terminal.waitFor("org-setting [enable]: "))
+    terminal.type("\r")
+    #expect(terminal.waitFor("server: "))
+    terminal.type("part")
+    #expect(terminal.waitFor("server: part"))
+    let before = terminal.transcript.count
+    try Data().write(to: URL(fileURLWithPath: directory.file("resize.now")))
+    let deadline = Date().addingTimeInterval(10)
+    while !FileManager.default.fileExists(atPath: directory.file("resized")) && Date() < deadline {
+      Thread.sleep(forTimeInterval: 0.05)
+    }
+    #expect(FileManager.default.fileExists(atPath: directory.file("resized")))
+    // The half-typed answer survives the resize and is completed as usual.
+    terminal.type("ners\r")
+    #expect(terminal.waitFor("\"partners\" (aus2prt)."))
+    #expect(terminal.waitFor("app: "))
+    terminal.type("\u{03}")
+    #expect(terminal.finish() == 130, "\(terminal.transcript)")
+    // Text written after the resize is wrapped to the new width.
+    let after = String(terminal.transcript.dropFirst(before))
+    let stepStart = try #require(after.range(of: "Step 4 of 5"))
+    let stepText = after[stepStart.lowerBound...].prefix { $0 != "?" }
+    let lines = stepText.split(whereSeparator: \.isNewline)
+    #expect(lines.count > 3)
+    #expect(lines.allSatisfy { $0.count <= 40 }, "\(lines)")
+  }
+
   @Test func ctrlDOnAnEmptyLineExits130() throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
