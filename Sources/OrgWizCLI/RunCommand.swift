@@ -91,7 +91,12 @@ struct RunCommand: ContextCommand {
         timeout: lockTimeout, notice: { context.stderr.write(style.yellow("Note: ") + $0 + "\n") })
     defer { lock?.release() }
     FaultPoint.hit("locked", environment: context.environment)
-    if lock != nil { FileIO.removeLeftovers(of: path) }
+    if lock != nil {
+      if let finished = UndoRecord.finishInterruptedSummary(model: path) {
+        context.stderr.write(style.yellow("Note: ") + finished + "\n")
+      }
+      FileIO.removeLeftovers(of: path)
+    }
 
     let loaded = try loadModel(context: context, contentDirectory: directory, person: person)
     let loadedBytes = loaded.bytes
@@ -207,7 +212,7 @@ struct RunCommand: ContextCommand {
       if backupPath != nil, let backupSHA256 {
         let undo = UndoRecord(
           backupSHA256: backupSHA256, afterSHA256: afterSHA256, summaryPath: summaryPath,
-          writtenAt: metadata.endedAt)
+          summarySHA256: SHA256.hex(Array(markdown.utf8)), writtenAt: metadata.endedAt)
         files.append(
           FileIO.PlannedFile(
             role: "undo", bytes: undo.bytes, destination: UndoRecord.path(for: loaded.path),
@@ -362,9 +367,18 @@ struct RunCommand: ContextCommand {
     let url = URL(fileURLWithPath: model)
     var name = url.lastPathComponent
     if name.lowercased().hasSuffix(".json") { name = String(name.dropLast(5)) }
-    return url.deletingLastPathComponent().appendingPathComponent(
-      "\(name).\(Timestamps(date: date).compact).summary.md"
+    let stem = url.deletingLastPathComponent().appendingPathComponent(
+      "\(name).\(Timestamps(date: date).compact)"
     ).path
+    // Two runs within one second must not share a change record: the later one gets a suffix.
+    // (The model lock keeps other runs on this model from choosing the same name meanwhile.)
+    var candidate = stem + ".summary.md"
+    var number = 2
+    while FileManager.default.fileExists(atPath: candidate) {
+      candidate = stem + "-\(number).summary.md"
+      number += 1
+    }
+    return candidate
   }
 
   /// Shows every change (object, field, before → after) and asks to write them.

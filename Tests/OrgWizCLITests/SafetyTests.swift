@@ -120,6 +120,29 @@ struct BinaryRun {
       "\(directory.listing(all: true))")
   }
 
+  @Test func aSummaryLeftStagedByAKillAfterTheModelIsPutInPlaceByTheNextRun() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    _ = try exampleModel(in: directory)
+    let killed = try BinaryRun(
+      Self.answers, in: directory.path, environment: ["ORGWIZ_TEST_FAULT": "committed-model"]
+    )
+    .finish()
+    #expect(killed.killed)
+    #expect(!directory.listing().contains("change.md"))
+    var answers = Self.answers
+    answers[answers.count - 1] = "again.md"
+    let again = try BinaryRun(answers, in: directory.path).finish()
+    #expect(again.status == 0, "\(again.stderr)")
+    #expect(again.stderr.contains("that summary is now in place: \(directory.path)/change.md"))
+    let recovered = try #require(directory.read("change.md"))
+    #expect(recovered.contains("/settings/embeddedWidgetSignInSupport/interactionCode"))
+    #expect(recovered.contains("| false | true |"))
+    // The second run found nothing left to change, and says so in its own record.
+    #expect(directory.read("again.md")?.contains("| false | true |") == false)
+    #expect(!directory.listing(all: true).contains { $0.contains(".orgwiz-") })
+  }
+
   @Test func aSecondRunOnTheSameModelExits75NamingTheHolder() throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
@@ -212,6 +235,23 @@ struct BinaryRun {
     let bytes = try Fixtures.exampleBytes()
     try Data(bytes).write(to: URL(fileURLWithPath: directory.file("org.json")))
     return (directory, bytes)
+  }
+
+  @Test func twoRunsInTheSameSecondKeepBothChangeRecords() throws {
+    let (directory, _) = try prepared()
+    defer { directory.remove() }
+    let answers = Array(SafetyTests.answers.dropLast(2))
+    let first = CLIRunner.run(["run"] + answers, in: directory.path)
+    #expect(first.status == 0, "\(first.stderr)")
+    let second = CLIRunner.run(["run"] + answers, in: directory.path)
+    #expect(second.status == 0, "\(second.stderr)")
+    // CLIRunner's clock stands still, so both runs start in the same second.
+    #expect(
+      first.stderr.contains("Summary written: \(directory.path)/org.20261125T014500Z.summary.md"))
+    #expect(
+      second.stderr.contains("Summary written: \(directory.path)/org.20261125T014500Z-2.summary.md")
+    )
+    #expect(directory.read("org.20261125T014500Z.summary.md")?.contains("| false | true |") == true)
   }
 
   @Test func undoRestoresTheBackupAfterShowingTheChanges() throws {
