@@ -89,15 +89,21 @@ final class TerminalSession: Sendable {
     return try TerminalSession("\(Self.binary) \(arguments)", in: directory.path)
   }
 
-  @Test func aFullInteractiveRunWithReviewWritesTheModel() throws {
-    let directory = try TemporaryDirectory()
-    defer { directory.remove() }
-    let terminal = try session("--no-color", directory)
+  /// Answers the first two steps as Ada (a Super Admin), enabling the setting, and waits for the
+  /// server question.
+  func answerUpToTheServerQuestion(_ terminal: TerminalSession) {
     #expect(terminal.waitFor("operator: "))
     terminal.type("ada@acme.example\r")
     #expect(terminal.waitFor("org-setting [enable]: "))
     terminal.type("\r")
     #expect(terminal.waitFor("server: "))
+  }
+
+  @Test func aFullInteractiveRunWithReviewWritesTheModel() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let terminal = try session("--no-color", directory)
+    answerUpToTheServerQuestion(terminal)
     terminal.type("api\r")
     #expect(terminal.waitFor("app: "))
     terminal.type("Acme Mobile\r")
@@ -166,11 +172,7 @@ final class TerminalSession: Sendable {
       "trap : INT; stty -a > before.txt; \(Self.binary) --no-color; code=$?; "
         + "stty -a > after.txt; exit $code",
       in: directory.path)
-    #expect(terminal.waitFor("operator: "))
-    terminal.type("ada@acme.example\r")
-    #expect(terminal.waitFor("org-setting [enable]: "))
-    terminal.type("\r")
-    #expect(terminal.waitFor("server: "))
+    answerUpToTheServerQuestion(terminal)
     terminal.type("ap\u{03}")
     #expect(terminal.finish() == 130, "\(terminal.transcript)")
     #expect(terminal.transcript.contains("Interrupted. Nothing was written."))
@@ -193,11 +195,7 @@ final class TerminalSession: Sendable {
       "(while [ ! -e resize.now ]; do sleep 0.05; done; stty cols 40 rows 20 < /dev/tty; "
         + ": > resized) & \(Self.binary) --no-color --dry-run",
       in: directory.path)
-    #expect(terminal.waitFor("operator: "))
-    terminal.type("ada@acme.example\r")
-    #expect(terminal.waitFor("org-setting [enable]: "))
-    terminal.type("\r")
-    #expect(terminal.waitFor("server: "))
+    answerUpToTheServerQuestion(terminal)
     terminal.type("part")
     #expect(terminal.waitFor("server: part"))
     let before = terminal.transcript.count
