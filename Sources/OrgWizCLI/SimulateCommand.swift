@@ -49,10 +49,31 @@ struct SimulateCommand: ContextCommand {
         self.server, kind: "custom authorization server", in: model.servers, ids: { [$0.id] },
         name: \.name),
       flag: "--server")
-    let groupIDs = groups.map { group in
-      model.groups.first {
-        $0.id == group || $0.name == group || $0.name?.lowercased() == group.lowercased()
-      }?.id ?? group
+    guard app.isOIDC else {
+      throw OrgWizFailure(
+        .usage,
+        "--app: \"\(app.label)\" (\(app.id)) signs on with \(app.signOnMode ?? "no sign-on mode"); "
+          + "only OPENID_CONNECT apps request tokens from an authorization server.",
+        next: "Name an OpenID Connect app in --app.")
+    }
+    var groupIDs: [String] = []
+    for group in groups {
+      switch Lookup.find(
+        group, kind: "group", in: model.groups, ids: { [$0.id] }, names: { [$0.name ?? $0.id] })
+      {
+      case .success(let found): groupIDs.append(found.id)
+      case .failure(let failure) where failure.isAmbiguous:
+        throw OrgWizFailure(
+          .usage, "--group: \(failure.message).", next: "Name the group by its id in --group.")
+      case .failure:
+        // Groups in the model are only there to resolve names; an id of any other group is
+        // taken as given.
+        let trimmed = group.trimmingWhitespace()
+        context.stderr.write(
+          "Note: no group in the model is called or has the id \"\(trimmed)\"; taking it as a "
+            + "group id.\n")
+        groupIDs.append(trimmed)
+      }
     }
     let request = TokenRequest(
       appID: app.id, serverID: server.id, grant: grant, scopes: scopes, groups: groupIDs,

@@ -66,6 +66,37 @@ import Testing
     #expect(unknown.stderr.contains("Acme Mobile (0oa1mob)"))
   }
 
+  @Test func simulateResolvesGroupsExactlyFirstAndRefusesNonOAuthApps() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    var document = try JSONParser.parse(Fixtures.exampleBytes())
+    document.set(
+      [["id": "00gA", "profile": ["name": "eng"]], ["id": "00gB", "profile": ["name": "Eng"]]],
+      at: JSONPointer.root / "groups")
+    let rule = JSONPointer.root / "authorizationServers" / 0 / "policies" / 0 / "rules" / 0
+    document.set(["groups": ["include": ["00gB"]]], at: rule / "conditions" / "people")
+    try directory.write("org.json", JSONWriter.string(document))
+    let simulate = ["simulate", "--app", "Acme Web", "--server", "api", "--grant"]
+    // "Eng" is exactly 00gB's name; 00gA's "eng" only matches without regard to case.
+    let exact = CLIRunner.run(
+      simulate + ["authorization_code", "--group", "Eng", "--json"], in: directory.path)
+    #expect(exact.status == 0, "\(exact.stdout)\(exact.stderr)")
+    #expect(try JSONParser.parse(exact.stdout)["groups"] == ["00gB"])
+    let ambiguous = CLIRunner.run(
+      simulate + ["authorization_code", "--group", "ENG"], in: directory.path)
+    #expect(ambiguous.status == 64)
+    #expect(ambiguous.stderr.contains("\"ENG\" names 2 groups (eng (00gA), Eng (00gB))"))
+    let unknown = CLIRunner.run(
+      simulate + ["authorization_code", "--group", "00gOther"], in: directory.path)
+    #expect(unknown.status == 1)
+    #expect(unknown.stderr.contains("taking it as a group id"))
+    let saml = CLIRunner.run(
+      ["simulate", "--app", "Workday", "--server", "api", "--grant", "authorization_code"],
+      in: directory.path)
+    #expect(saml.status == 64)
+    #expect(saml.stderr.contains("signs on with SAML_2_0; only OPENID_CONNECT apps request tokens"))
+  }
+
   @Test func checklistNamesTheOrgsObjectsAndTicksWhatHolds() throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }

@@ -110,6 +110,79 @@ import Testing
     }
   }
 
+  @Test func aDisplayNameTwoAdminsShareIsAmbiguousNotTheFirstOne() throws {
+    // Bob, who is no Super Admin, is also displayed as "Ada Admin": naming that must not pass
+    // the permission check as Ada.
+    let model = try Fixtures.exampleModel(edits: [
+      JSONPointer.root / "admins" / 1 / "displayName": "Ada Admin"
+    ])
+    let prompter = AnswersFilePrompter(answers: ["operator": "Ada Admin"], fallback: nil)
+    #expect {
+      _ = try engine(prompter).run(on: model)
+    } throws: { error in
+      guard let stop = error as? StepStop else { return false }
+      return stop.exitStatus == .usage && stop.message.contains("names 2 choices")
+        && stop.message.contains("00u1ada") && stop.message.contains("00u2bob")
+    }
+    // A display name only one admin has is found, also in other letter case.
+    let unique = AnswersFilePrompter(
+      answers: [
+        "operator": "ada admin", "org-setting": "enable", "server": "api", "app": "none",
+      ], fallback: nil)
+    let record = try engine(unique).run(on: Fixtures.exampleModel())
+    #expect(record.answers.first?.value == "00u1ada")
+  }
+
+  @Test func anAppsCatalogNameSharedByOthersIsAmbiguous() throws {
+    // Every OIDC app of the example has the catalog name "oidc_client".
+    let prompter = AnswersFilePrompter(
+      answers: [
+        "operator": "ada@acme.example", "org-setting": "enable", "server": "api",
+        "app": "oidc_client",
+      ], fallback: nil)
+    #expect {
+      _ = try engine(prompter).run(on: Fixtures.exampleModel())
+    } throws: { error in
+      guard let stop = error as? StepStop else { return false }
+      return stop.exitStatus == .usage && stop.message.contains("\"oidc_client\" names 3 choices")
+    }
+  }
+
+  @Test func aMisplacedCopyOfTheOrgServerIsNotOffered() throws {
+    let model = try Fixtures.exampleModel(edits: [
+      JSONPointer.root / "authorizationServers" / 1 / "issuer": "https://acme.okta.com"
+    ])
+    let prompter = ScriptedPrompter([
+      .answer("operator", "1"), .answer("org-setting", ""), .answer("server", "partners"),
+      .answer("server", "api"), .answer("app", "none"), .answer("policy", ""),
+      .answer("rule", ""),
+    ])
+    let record = try engine(prompter).run(on: model)
+    #expect(prompter.failures.isEmpty, "\(prompter.failures)")
+    let question = try #require(prompter.asked.first { $0.key == "server" })
+    #expect(question.choices.map(\.value) == ["aus1api"])
+    #expect(prompter.transcript.contains("! \"partners\" is not one of the choices"))
+    #expect(record.answers.first { $0.key == "server" }?.value == "aus1api")
+  }
+
+  @Test func theDefaultRuleServesEveryoneEvenWhenTheAppsOwnPolicyOnlyServesAGroup() throws {
+    // Mobile Apps keeps only its testers rule active; everyone else using Acme Mobile is
+    // served by the Default Policy, so that is the pair offered.
+    let rules = JSONPointer.root / "authorizationServers" / 0 / "policies" / 1 / "rules"
+    let model = try Fixtures.exampleModel(edits: [
+      rules / 0 / "status": "INACTIVE", rules / 1 / "status": "ACTIVE",
+    ])
+    let prompter = ScriptedPrompter([
+      .answer("operator", "1"), .answer("org-setting", ""), .answer("server", "api"),
+      .answer("app", "Acme Mobile"), .answer("policy", ""), .answer("rule", ""),
+      .answer("app-grant", "y"),
+    ])
+    let record = try engine(prompter).run(on: model)
+    #expect(prompter.failures.isEmpty, "\(prompter.failures)")
+    #expect(record.answers.first { $0.key == "policy" }?.value == "00p1def")
+    #expect(record.answers.first { $0.key == "rule" }?.value == "0pr1def")
+  }
+
   @Test func aNonSuperAdminIsStoppedNamingTheSuperAdmins() throws {
     let prompter = ScriptedPrompter([.answer("operator", "bob@acme.example")])
     #expect {

@@ -26,7 +26,7 @@ import Testing
     let model = try Fixtures.exampleModel(edits: on)
     let result = try outcome(model, app: "0oa2web", grant: "client_credentials")
     #expect(
-      result == .unauthorizedClient(appGrantTypes: ["authorization_code"], orgSettingOff: false))
+      result == .unauthorizedClient(appGrantTypes: ["authorization_code"], reason: .appLacksGrant))
     #expect(result.errorCode == "unauthorized_client")
     #expect(
       result.errorDescription == "The client is not authorized to use the provided grant type.")
@@ -132,5 +132,42 @@ import Testing
     #expect(
       try outcome(model, app: "0oa3rpt", server: "aus2prt", grant: "client_credentials")
         == .accessDenied)
+  }
+}
+
+@Suite struct EngineAndCountEvaluationTests {
+  @Test func interactionCodeOnAClassicOrgIsUnauthorizedClient() throws {
+    let model = try Fixtures.exampleModel(edits: [
+      JSONPointer.root / "org" / "engine": "classic",
+      JSONPointer.root / "settings" / "embeddedWidgetSignInSupport" / "interactionCode": true,
+      JSONPointer.root / "apps" / 1 / "settings" / "oauthClient" / "grant_types": [
+        "interaction_code"
+      ],
+      JSONPointer.root / "authorizationServers" / 0 / "policies" / 0 / "rules" / 0 / "conditions"
+        / "grantTypes" / "include": ["interaction_code"],
+    ])
+    let app = try #require(model.app(id: "0oa2web"))
+    let server = try #require(model.server(id: "aus1api"))
+    let outcome = TokenEvaluator.evaluate(
+      app: app, server: server,
+      request: TokenRequest(appID: app.id, serverID: server.id, grant: "interaction_code"),
+      in: model)
+    #expect(
+      outcome == .unauthorizedClient(appGrantTypes: ["interaction_code"], reason: .classicEngine))
+    #expect(outcome.explanation.contains("Classic Engine"))
+  }
+
+  @Test func onlyOpenIDConnectAppsCountAsUsingTheGrant() throws {
+    let model = try Fixtures.exampleModel(edits: [
+      JSONPointer.root / "apps" / 3 / "settings" / "oauthClient" / "grant_types": [
+        "interaction_code"
+      ],
+      JSONPointer.root / "apps" / 0 / "settings" / "oauthClient" / "grant_types": [
+        "interaction_code"
+      ],
+    ])
+    #expect(model.appsUsingInteractionCode.map(\.id) == ["0oa1mob"])
+    // Turning the setting off still strips every app that lists it, whatever it is.
+    #expect(model.appsListingInteractionCode.map(\.id) == ["0oa1mob", "0oa4hr"])
   }
 }

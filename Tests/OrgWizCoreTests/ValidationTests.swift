@@ -52,6 +52,16 @@ import Testing
       JSONPointer.root / "authorizationServers" / 0 / "policies" / 1 / "conditions" / "clients"
         / "include" / 0
     ),
+    // Acme Web's client id is 0oa2webclient: its app id in a client condition never matches.
+    (
+      "policy-clients-exist",
+      [
+        JSONPointer.root / "authorizationServers" / 0 / "policies" / 1 / "conditions" / "clients"
+          / "include": ["0oa2web"]
+      ],
+      JSONPointer.root / "authorizationServers" / 0 / "policies" / 1 / "conditions" / "clients"
+        / "include" / 0
+    ),
     ("grant-usable", [setting: true, mobileGrants: ["interaction_code"]], mobileGrants),
   ]
 

@@ -20,12 +20,30 @@ public struct TokenRequest: Sendable, Equatable {
   }
 }
 
+/// Why a client may not use a grant.
+public enum UnauthorizedReason: String, Sendable, Equatable {
+  /// The app's grant types do not include it.
+  case appLacksGrant
+  /// The grant is `interaction_code` and Embedded widget sign-in support is off.
+  case orgSettingOff
+  /// The grant is `interaction_code` and the org runs Classic Engine, which has no such grant.
+  case classicEngine
+
+  var words: String {
+    switch self {
+    case .appLacksGrant: "the app does not list the grant"
+    case .orgSettingOff: "the org's Embedded widget sign-in support setting is off"
+    case .classicEngine: "the org runs Classic Engine, which has no Interaction Code grant"
+    }
+  }
+}
+
 /// What Okta would answer to a token request.
 public enum TokenOutcome: Sendable, Equatable {
   /// The request is served by this policy and rule.
   case allowed(policy: ServerPolicy, rule: PolicyRule)
-  /// The app itself may not use the grant (or the org has the grant turned off).
-  case unauthorizedClient(appGrantTypes: [String], orgSettingOff: Bool)
+  /// The app itself may not use the grant, or the org does not offer it.
+  case unauthorizedClient(appGrantTypes: [String], reason: UnauthorizedReason)
   /// No active policy and rule match.
   case accessDenied
 
@@ -59,13 +77,10 @@ public enum TokenOutcome: Sendable, Equatable {
     case .allowed(let policy, let rule):
       return "allowed by policy \"\(policy.name)\" (\(policy.id)), rule \"\(rule.name)\" "
         + "(\(rule.id))"
-    case .unauthorizedClient(let grants, let orgSettingOff):
+    case .unauthorizedClient(let grants, let reason):
       let configured = grants.isEmpty ? "none" : grants.joined(separator: ", ")
-      let why =
-        orgSettingOff
-        ? "the org's Embedded widget sign-in support setting is off"
-        : "the app does not list the grant"
-      return "unauthorized_client: \(errorDescription ?? "") (\(why); the app's grant types: "
+      return "unauthorized_client: \(errorDescription ?? "") (\(reason.words); the app's grant "
+        + "types: "
         + "\(configured))"
     case .accessDenied:
       return "access_denied: \(errorDescription ?? "") (System Log reason: no_matching_policy)"
@@ -77,7 +92,8 @@ public enum TokenOutcome: Sendable, Equatable {
 public enum TokenEvaluator {
   /// Evaluates a request against a server of the model.
   ///
-  /// The app must allow the grant (and for `interaction_code`, the org setting must be on).
+  /// The app must allow the grant (and for `interaction_code`, the org must run Identity Engine
+  /// with the setting on).
   /// Then the server's active policies are tried by ascending priority; a policy applies when
   /// its client condition holds the app's client id or `ALL_CLIENTS`. Within it the active
   /// rules are tried by ascending priority; a rule matches on grant, people and scopes. When a
@@ -85,9 +101,15 @@ public enum TokenEvaluator {
   public static func evaluate(
     app: OrgApp, server: CustomServer, request: TokenRequest, in model: OrgModel
   ) -> TokenOutcome {
-    let settingOff = request.grant == Okta.interactionCode && !model.interactionCodeEnabled
-    if settingOff || !app.grantTypes.contains(request.grant) {
-      return .unauthorizedClient(appGrantTypes: app.grantTypes, orgSettingOff: settingOff)
+    let interactionCode = request.grant == Okta.interactionCode
+    if interactionCode && model.org.engine != .identityEngine {
+      return .unauthorizedClient(appGrantTypes: app.grantTypes, reason: .classicEngine)
+    }
+    if interactionCode && !model.interactionCodeEnabled {
+      return .unauthorizedClient(appGrantTypes: app.grantTypes, reason: .orgSettingOff)
+    }
+    if !app.grantTypes.contains(request.grant) {
+      return .unauthorizedClient(appGrantTypes: app.grantTypes, reason: .appLacksGrant)
     }
     for policy in server.activePoliciesInOrder where policy.applies(toClient: app.clientID) {
       for rule in policy.activeRulesInOrder where matches(rule, request) {
@@ -100,16 +122,24 @@ public enum TokenEvaluator {
   /// The policy and rule that would serve `app` once the rule allows the grant: the pair the
   /// wizard offers as the default.
   ///
-  /// That is the first active policy, by priority, whose client condition holds the app and
-  /// that has an active rule; within it, the first active rule that matches every user (group
-  /// `EVERYONE`, or no people condition), else its first active rule.
+  /// That is the first active rule that matches every user (group `EVERYONE`, or no people
+  /// condition) in the active policies whose client condition holds the app, tried by
+  /// priority: a policy whose rules are all limited to some people serves the others from a
+  /// later policy. When no rule matches everyone, it is the first active rule of the first
+  /// such policy that has one.
   public static func servingPair(
     app: OrgApp, server: CustomServer
   ) -> (
     policy: ServerPolicy, rule: PolicyRule
   )? {
-    for policy in server.activePoliciesInOrder where policy.applies(toClient: app.clientID) {
-      if let rule = preferredRule(of: policy) { return (policy, rule) }
+    let applying = server.activePoliciesInOrder.filter { $0.applies(toClient: app.clientID) }
+    for policy in applying {
+      if let rule = policy.activeRulesInOrder.first(where: matchesEveryone) {
+        return (policy, rule)
+      }
+    }
+    for policy in applying {
+      if let rule = policy.activeRulesInOrder.first { return (policy, rule) }
     }
     return nil
   }

@@ -11,6 +11,12 @@ public enum LookupFailure: Error, Sendable, Equatable {
     public var name: String
   }
 
+  /// Whether several objects matched.
+  public var isAmbiguous: Bool {
+    if case .ambiguous = self { return true }
+    return false
+  }
+
   /// The message shown to the user.
   public var message: String {
     switch self {
@@ -30,28 +36,40 @@ public enum LookupFailure: Error, Sendable, Equatable {
 }
 
 /// Finds objects by id or by name: an exact id first, then an exact name, then a
-/// case-insensitive name.
+/// case-insensitive name. Two objects sharing a name make that name ambiguous.
 public enum Lookup {
   /// Finds one item.
   /// - Parameters:
   ///   - query: the text the user gave.
   ///   - kind: what is looked for, in words ("custom authorization server").
   ///   - items: the candidates.
-  ///   - ids: every id-like key of an item (its id, a client id, a login).
+  ///   - ids: every id-like key of an item (its id, a client id, a login), matched exactly.
   ///   - name: the item's name or label.
   public static func find<Item>(
     _ query: String, kind: String, in items: [Item], ids: (Item) -> [String],
     name: (Item) -> String
   ) -> Result<Item, LookupFailure> {
+    find(query, kind: kind, in: items, ids: ids, names: { [name($0)] })
+  }
+
+  /// Finds one item that may go by several names (a label and a display name, say).
+  /// - Parameter names: every name of an item, the one to show first; names are matched
+  ///   exactly, then case-insensitively, and a name that two items share is ambiguous.
+  public static func find<Item>(
+    _ query: String, kind: String, in items: [Item], ids: (Item) -> [String],
+    names: (Item) -> [String]
+  ) -> Result<Item, LookupFailure> {
     let trimmed = query.trimmingWhitespace()
     if let hit = items.first(where: { ids($0).contains(trimmed) }) { return .success(hit) }
-    let exact = items.filter { name($0) == trimmed }
+    let exact = items.filter { names($0).contains(trimmed) }
     if exact.count == 1 { return .success(exact[0]) }
     let folded = trimmed.lowercased()
-    let loose = exact.isEmpty ? items.filter { name($0).lowercased() == folded } : exact
+    let loose =
+      exact.isEmpty ? items.filter { names($0).contains { $0.lowercased() == folded } } : exact
     if loose.count == 1 { return .success(loose[0]) }
     let candidate = { (item: Item) in
-      LookupFailure.Candidate(id: ids(item).first ?? name(item), name: name(item))
+      let name = names(item).first ?? ""
+      return LookupFailure.Candidate(id: ids(item).first ?? name, name: name)
     }
     if loose.isEmpty {
       return .failure(.notFound(query: trimmed, kind: kind, candidates: items.map(candidate)))

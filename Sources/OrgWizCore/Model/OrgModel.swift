@@ -244,6 +244,13 @@ public struct OrgModel: Sendable, Equatable {
     }
   }
 
+  /// The custom servers a user may choose: every one except an entry that carries the Org
+  /// Authorization Server's issuer (a misplaced copy of it; `check` reports it).
+  public var choosableServers: [CustomServer] {
+    guard let issuer = orgAuthorizationServerIssuer else { return servers }
+    return servers.filter { $0.issuer != issuer }
+  }
+
   /// The server with this id.
   public func server(id: String) -> CustomServer? { servers.first { $0.id == id } }
   /// The app with this id.
@@ -252,8 +259,15 @@ public struct OrgModel: Sendable, Equatable {
   /// The admins who hold the Super Admin role.
   public var superAdmins: [Admin] { admins.filter(\.isSuperAdmin) }
 
-  /// The apps that list the Interaction Code grant.
-  public var appsUsingInteractionCode: [OrgApp] { apps.filter(\.allowsInteractionCode) }
+  /// Every app that lists the Interaction Code grant, whatever its sign-on mode: what turning
+  /// the setting off strips, and what validation looks at.
+  public var appsListingInteractionCode: [OrgApp] { apps.filter(\.allowsInteractionCode) }
+
+  /// The OpenID Connect apps that list the Interaction Code grant: the apps that use it, as the
+  /// Admin Console counts them (only `OPENID_CONNECT` apps take part in OAuth).
+  public var appsUsingInteractionCode: [OrgApp] {
+    apps.filter { $0.isOIDC && $0.allowsInteractionCode }
+  }
 
   /// The custom servers with at least one rule that lists the Interaction Code grant.
   public var serversUsingInteractionCode: [CustomServer] {

@@ -6,20 +6,27 @@ public struct Choice: Sendable, Equatable {
   public var label: String
   /// A short note shown after the label, such as an id or a status.
   public var detail: String
-  /// Other texts that name this choice (a login, a client id).
+  /// Other unique keys of this choice, matched exactly (a login, a client id).
   public var aliases: [String]
+  /// Other names of this choice (an admin's display name, an app's catalog name): matched like
+  /// the label, so a name two choices share is ambiguous.
+  public var otherNames: [String]
 
-  public init(value: String, label: String, detail: String = "", aliases: [String] = []) {
+  public init(
+    value: String, label: String, detail: String = "", aliases: [String] = [],
+    otherNames: [String] = []
+  ) {
     self.value = value
     self.label = label
     self.detail = detail
     self.aliases = aliases
+    self.otherNames = otherNames
   }
 
   /// Every text that completes to this choice.
   public var completions: [String] {
     var result = [label]
-    for text in [value] + aliases where !result.contains(text) { result.append(text) }
+    for text in [value] + aliases + otherNames where !result.contains(text) { result.append(text) }
     return result
   }
 }
@@ -106,7 +113,8 @@ public struct Question: Sendable, Equatable {
         return .success(choices[number - 1].value)
       }
       let found = Lookup.find(
-        trimmed, kind: "choice", in: choices, ids: { [$0.value] + $0.aliases }, name: \.label)
+        trimmed, kind: "choice", in: choices, ids: { [$0.value] + $0.aliases },
+        names: { [$0.label] + $0.otherNames })
       switch found {
       case .success(let choice): return .success(choice.value)
       case .failure(let failure):

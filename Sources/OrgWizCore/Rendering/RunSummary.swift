@@ -166,7 +166,7 @@ public struct RunSummary: Sendable, Equatable {
       }
     }
     if before.interactionCodeEnabled != after.interactionCodeEnabled {
-      for app in before.appsUsingInteractionCode { add(app) }
+      for app in before.appsListingInteractionCode { add(app) }
     }
     return labels
   }

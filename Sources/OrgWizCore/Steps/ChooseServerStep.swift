@@ -21,7 +21,7 @@ struct ChooseServerStep: StepHandler {
   ]
 
   func question(_ key: String, text: QuestionText, state: RunState) -> Question? {
-    let servers = state.model.servers
+    let servers = state.model.choosableServers
     let active = servers.filter(\.isActive)
     return Question(
       key: key, prompt: text.prompt, help: text.help,
@@ -38,7 +38,7 @@ struct ChooseServerStep: StepHandler {
     _ key: String, knownAnswers: [String: String], model: OrgModel
   )
     -> Bool
-  { !model.servers.isEmpty }
+  { !model.choosableServers.isEmpty }
 
   func apply(
     _ step: ProcedureStep, to state: inout RunState, environment: StepEnvironment

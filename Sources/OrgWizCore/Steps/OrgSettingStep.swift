@@ -112,7 +112,7 @@ struct OrgSettingStep: StepHandler {
   ) throws(StepStop)
     -> StepReport
   {
-    let apps = state.model.appsUsingInteractionCode
+    let apps = state.model.appsListingInteractionCode
     let rules = state.model.allRules.filter { $0.rule.allowsInteractionCode }
     let items =
       apps.map { "app \"\($0.label)\" (\($0.id))" }

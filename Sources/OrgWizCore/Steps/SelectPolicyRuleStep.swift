@@ -52,7 +52,7 @@ struct SelectPolicyRuleStep: StepHandler {
               app.applicationType,
               app.isActive ? nil : app.status,
             ].compactMap { $0 }.joined(separator: ", "),
-            aliases: [app.clientID] + (app.name.map { [$0] } ?? []))
+            aliases: [app.clientID], otherNames: app.name.map { [$0] } ?? [])
         } + [Choice(value: Self.none, label: Self.none, detail: "no particular app")])
     case "policy":
       return Question(
@@ -91,14 +91,15 @@ struct SelectPolicyRuleStep: StepHandler {
       ?? TokenEvaluator.firstApplicablePolicy(app: app, server: server)
   }
 
-  /// The rule offered first: the one that would serve the app, else the policy's first rule.
+  /// The rule offered first: the one that would serve the app, else the policy's first rule
+  /// that matches every user, else its first rule.
   func defaultRule(policy: ServerPolicy, server: CustomServer, app: OrgApp?) -> PolicyRule? {
     if let app, let pair = TokenEvaluator.servingPair(app: app, server: server),
       pair.policy.id == policy.id
     {
       return pair.rule
     }
-    return policy.activeRulesInOrder.first ?? policy.rulesInOrder.first
+    return TokenEvaluator.preferredRule(of: policy) ?? policy.rulesInOrder.first
   }
 
   private func describe(_ policy: ServerPolicy, state: RunState) -> String {
@@ -157,8 +158,8 @@ struct SelectPolicyRuleStep: StepHandler {
       pair.rule.id != rule.id
     {
       messages.append(
-        "Note: requests from \"\(app.label)\" are served first by rule \"\(pair.rule.name)\" of "
-          + "policy \"\(pair.policy.name)\", which has a higher priority.")
+        "Note: requests from \"\(app.label)\" by users in no particular group are served by rule "
+          + "\"\(pair.rule.name)\" of policy \"\(pair.policy.name)\", not by this one.")
     }
     return StepReport(
       messages: messages, touched: [rule.pointer],

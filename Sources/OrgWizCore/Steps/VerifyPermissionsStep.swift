@@ -38,7 +38,7 @@ struct VerifyPermissionsStep: StepHandler {
           value: admin.id, label: admin.login,
           detail: ([admin.id] + [admin.displayName].compactMap { $0 } + [Phrase.list(admin.roles)])
             .joined(separator: ", "),
-          aliases: [admin.login] + (admin.displayName.map { [$0] } ?? []))
+          aliases: [admin.login], otherNames: admin.displayName.map { [$0] } ?? [])
       })
   }
 

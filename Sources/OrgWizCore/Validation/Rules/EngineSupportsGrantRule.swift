@@ -19,7 +19,7 @@ struct EngineSupportsGrantRule: ValidationRule {
           "the org runs Classic Engine, which has no Interaction Code grant; the setting "
             + "must be false"))
     }
-    for app in model.appsUsingInteractionCode {
+    for app in model.appsListingInteractionCode {
       findings.append(
         finding(
           app.grantTypesPointer,

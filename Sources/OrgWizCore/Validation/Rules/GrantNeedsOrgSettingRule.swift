@@ -12,7 +12,7 @@ struct GrantNeedsOrgSettingRule: ValidationRule {
   func check(_ model: OrgModel) -> [Finding] {
     guard !model.interactionCodeEnabled, model.org.engine == .identityEngine else { return [] }
     var findings: [Finding] = []
-    for app in model.appsUsingInteractionCode {
+    for app in model.appsListingInteractionCode {
       findings.append(
         finding(
           app.grantTypesPointer,

@@ -13,7 +13,7 @@ struct GrantUsableRule: ValidationRule {
   func check(_ model: OrgModel) -> [Finding] {
     guard model.interactionCodeEnabled, !model.servers.isEmpty else { return [] }
     let activeServers = model.servers.filter { $0.isActive && $0.usesInteractionCode }
-    return model.appsUsingInteractionCode.filter(\.isOIDC).compactMap { app in
+    return model.appsUsingInteractionCode.compactMap { app in
       let served = activeServers.contains { server in
         let request = TokenRequest(appID: app.id, serverID: server.id, grant: Okta.interactionCode)
         return TokenEvaluator.evaluate(app: app, server: server, request: request, in: model)
