@@ -97,6 +97,23 @@ import Testing
     }
   }
 
+  @Test func anInvalidPresetIsAskedAgainAtATerminal() throws {
+    let person = ScriptedPrompter([.answer("server", "partners"), .answer("app", "none")])
+    let prompter = AnswersFilePrompter(
+      answers: [
+        "operator": "ada@acme.example", "org-setting": "enable", "server": "apii",
+        "policy": "Default Policy", "rule": "Default Policy Rule",
+      ],
+      fallback: person)
+    let record = try engine(prompter).run(on: Fixtures.exampleModel())
+    #expect(person.failures.isEmpty, "\(person.failures)")
+    #expect(person.leftOver.isEmpty)
+    #expect(
+      person.transcript.contains(
+        "! \"apii\" is not one of the choices (given with --set or --answers)"))
+    #expect(record.answers.first { $0.key == "server" }?.value == "aus2prt")
+  }
+
   @Test func anInvalidPresetIsAUsageErrorListingTheChoices() throws {
     let prompter = AnswersFilePrompter(
       answers: ["operator": "ada@acme.example", "org-setting": "enable", "server": "apii"],

@@ -217,6 +217,7 @@ public struct WizardEngine {
 
   /// Gets a valid answer for a question: from a preset, a prompt, or the default.
   private func answer(_ question: Question) throws -> Outcome {
+    var presetRejected = false
     while true {
       let reply: PromptReply
       do {
@@ -237,11 +238,15 @@ public struct WizardEngine {
         case .success(let value):
           return .value(value)
         case .failure(let problem):
-          if fromPreset || !prompter.isInteractive {
+          // Without a terminal an invalid given answer is a usage error; at a terminal it is
+          // shown with the reason and the question is asked (the answers-file prompter drops
+          // a preset it sees rejected, so it is not given again).
+          if !prompter.isInteractive || (fromPreset && presetRejected) {
             throw StepStop(
               .usage, "Invalid answer for \(problem.message).",
               next: "Correct the value given with --set or in the answers file.")
           }
+          if fromPreset { presetRejected = true }
           prompter.reject(problem)
         }
       }

@@ -57,7 +57,9 @@ public protocol Prompter: AnyObject {
 /// Answers questions from a fixed set of answers (`--answers`, `--set`, `--operator`), and
 /// passes everything else to another prompter, or reports it unavailable.
 public final class AnswersFilePrompter: Prompter {
-  public let answers: [String: String]
+  /// The given answers still in force: one found invalid at a terminal is dropped, so that the
+  /// question is asked instead.
+  public private(set) var answers: [String: String]
   public let fallback: (any Prompter)?
 
   public init(answers: [String: String], fallback: (any Prompter)?) {
@@ -77,7 +79,16 @@ public final class AnswersFilePrompter: Prompter {
     return try fallback.ask(question)
   }
 
-  public func reject(_ problem: AnswerProblem) { fallback?.reject(problem) }
+  public func reject(_ problem: AnswerProblem) {
+    if let given = answers[problem.key], given.trimmingWhitespace() == problem.given {
+      answers[problem.key] = nil
+      var shown = problem
+      shown.reason = problem.reason + " (given with --set or --answers)"
+      fallback?.reject(shown)
+      return
+    }
+    fallback?.reject(problem)
+  }
 
   public func confirm(_ confirmation: Confirmation) throws(PromptInterrupted) -> Bool? {
     guard let fallback else { return nil }

@@ -91,15 +91,15 @@ struct SelectPolicyRuleStep: StepHandler {
       ?? TokenEvaluator.firstApplicablePolicy(app: app, server: server)
   }
 
-  /// The rule offered first: the one that would serve the app, else the policy's first rule
-  /// that matches every user, else its first rule.
+  /// The rule offered first: the one that would serve the app, else the policy's first active
+  /// rule (`cli.md`: with `app=none`, the policy's first ACTIVE rule).
   func defaultRule(policy: ServerPolicy, server: CustomServer, app: OrgApp?) -> PolicyRule? {
     if let app, let pair = TokenEvaluator.servingPair(app: app, server: server),
       pair.policy.id == policy.id
     {
       return pair.rule
     }
-    return TokenEvaluator.preferredRule(of: policy) ?? policy.rulesInOrder.first
+    return policy.activeRulesInOrder.first ?? policy.rulesInOrder.first
   }
 
   private func describe(_ policy: ServerPolicy, state: RunState) -> String {
