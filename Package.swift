@@ -57,7 +57,9 @@ let package = Package(
     ),
     .testTarget(
       name: "OrgWizCLITests",
-      dependencies: ["OrgWizCLI", "OrgWizCore", "OrgWizJSON", "OrgWizTestSupport"]
+      dependencies: [
+        "OrgWizCLI", "OrgWizCore", "OrgWizJSON", "OrgWizTerminal", "OrgWizTestSupport",
+      ]
     ),
   ],
   swiftLanguageModes: [.v6]

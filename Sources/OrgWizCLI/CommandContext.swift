@@ -73,11 +73,13 @@ public struct CommandContext {
       .path
   }
 
-  /// Whether colour may be used on standard error.
+  /// Whether colour may be used (on standard error, where orgwiz's coloured text goes): only
+  /// when standard output is a terminal too, so that `orgwiz ... > file` or a pipe, as in
+  /// scripts and CI logs, never gets escape sequences (`cli.md`).
   func style(noColor: Bool) -> Style {
     Style(
       enabled: TerminalInfo.colorEnabled(
-        streamIsTerminal: terminal.stderrIsTerminal, noColorFlag: noColor,
-        environment: environment))
+        streamIsTerminal: terminal.stderrIsTerminal && terminal.stdoutIsTerminal,
+        noColorFlag: noColor, environment: environment))
   }
 }

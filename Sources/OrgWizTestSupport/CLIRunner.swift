@@ -19,19 +19,22 @@ public enum CLIRunner {
   ///   - directory: the working directory.
   ///   - prompter: when given, the run behaves as in a terminal and this prompter answers.
   ///   - environment: extra environment variables.
+  ///   - terminal: which streams count as terminals; by default all of them with a prompter,
+  ///     none without.
   public static func run(
     _ arguments: [String], in directory: String, prompter: (any Prompter)? = nil,
-    environment: [String: String] = [:]
+    environment: [String: String] = [:], terminal: TerminalInfo? = nil
   ) -> CLIRun {
     let out = BufferSink()
     let err = BufferSink()
     var env = ["ORGWIZ_CONTENT": Fixtures.contentDirectory]
     env.merge(environment) { $1 }
     let terminal =
-      prompter == nil
-      ? TerminalInfo.none
-      : TerminalInfo(
-        stdinIsTerminal: true, stdoutIsTerminal: true, stderrIsTerminal: false, width: 100)
+      terminal
+      ?? (prompter == nil
+        ? TerminalInfo.none
+        : TerminalInfo(
+          stdinIsTerminal: true, stdoutIsTerminal: true, stderrIsTerminal: false, width: 100))
     let context = CommandContext(
       stdout: out, stderr: err, environment: env, workingDirectory: directory, terminal: terminal,
       makeInteractivePrompter: { _ in

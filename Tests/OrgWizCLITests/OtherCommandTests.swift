@@ -1,6 +1,7 @@
 import Foundation
 import OrgWizCore
 import OrgWizJSON
+import OrgWizTerminal
 import OrgWizTestSupport
 import Testing
 
@@ -185,5 +186,35 @@ import Testing
     #expect(version.stdout.trimmingWhitespace() == "0.1.0")
     let badFlag = CLIRunner.run(["run", "--frobnicate"], in: directory.path)
     #expect(badFlag.status == 64)
+  }
+}
+
+@Suite struct ColourTests {
+  func errorOutput(
+    stdout: Bool, stderr: Bool, environment: [String: String] = [:]
+  ) throws
+    -> String
+  {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    // No model and no terminal input: an error, printed on standard error.
+    return CLIRunner.run(
+      ["check"], in: directory.path, environment: environment,
+      terminal: TerminalInfo(
+        stdinIsTerminal: false, stdoutIsTerminal: stdout, stderrIsTerminal: stderr, width: 80)
+    ).stderr
+  }
+
+  @Test func colourOnlyWhenStandardOutputAndErrorAreTerminals() throws {
+    #expect(try errorOutput(stdout: true, stderr: true).contains("\u{1B}[31morgwiz: error:"))
+    // `orgwiz check > report.txt` in a terminal: no escape sequences anywhere.
+    #expect(try !errorOutput(stdout: false, stderr: true).contains("\u{1B}["))
+    #expect(try !errorOutput(stdout: true, stderr: false).contains("\u{1B}["))
+    #expect(
+      try !errorOutput(stdout: true, stderr: true, environment: ["NO_COLOR": "1"]).contains(
+        "\u{1B}["))
+    #expect(
+      try !errorOutput(stdout: true, stderr: true, environment: ["TERM": "dumb"]).contains(
+        "\u{1B}["))
   }
 }
