@@ -169,10 +169,47 @@ enum FileIO {
     var verify = false
   }
 
+  /// A file moved into place, and the earlier file at its destination, kept under another
+  /// name until the whole write has succeeded.
+  private struct Committed {
+    var destination: String
+    /// What the destination was before: a hard link to its earlier file, or, when there was
+    /// none, an empty marker saying so; nil when the file system allows neither.
+    var previous: String?
+    var hadPrevious: Bool
+  }
+
+  /// The names of what ``keepPrevious(of:owner:)`` leaves beside a destination.
+  private static let previousTag = "orgwiz-previous-"
+  private static let absentTag = "orgwiz-absent-"
+
+  /// Notes what is at `destination` before a new file is moved there, so that it can be put
+  /// back should the write fail later, or a later run find the write was killed half-way: the
+  /// earlier file is kept under a temporary name beside it (a hard link, so nothing is
+  /// copied); when there is none, an empty marker says so.
+  private static func keepPrevious(
+    of destination: String, owner: String
+  ) -> (path: String?, existed: Bool) {
+    var status = stat()
+    let existed = lstat(destination, &status) == 0
+    let directory = (destination as NSString).deletingLastPathComponent
+    let keep =
+      (directory.isEmpty ? "." : directory) + "/.\(owner)."
+      + (existed ? previousTag : absentTag)
+      + "\(getpid())-\((destination as NSString).lastPathComponent)"
+    unlink(keep)
+    if existed { return (link(destination, keep) == 0 ? keep : nil, true) }
+    let marker = open(keep, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+    guard marker >= 0 else { return (nil, false) }
+    close(marker)
+    return (keep, false)
+  }
+
   /// Writes every file to a temporary name beside its destination (flushed), checks the model
   /// by reading it back, then moves them into place in order and flushes the directories.
-  /// Should anything fail, the temporary files are removed and the files already moved are
-  /// taken out again; the model itself is only ever replaced by one rename.
+  /// Should anything fail, the temporary files are removed and every file already moved is
+  /// put back as it was (or removed, when there was none), so a failed write leaves the model,
+  /// its backup and the summary untouched; the model itself is only ever replaced by one rename.
   static func replaceAll(
     _ files: [PlannedFile], prestaged: [String: StagedFile] = [:], environment: [String: String]
   ) throws(OrgWizFailure) {
@@ -180,8 +217,8 @@ enum FileIO {
       ($0.destination as NSString).lastPathComponent
     }
     var staged: [StagedFile] = []
-    var committed: [String] = []
-    do {
+    var committed: [Committed] = []
+    do throws(OrgWizFailure) {
       for file in files {
         if let ready = prestaged[file.role] {
           staged.append(ready)
@@ -194,25 +231,47 @@ enum FileIO {
             try stage(file.bytes, to: file.destination, mode: file.mode, owner: owner)
           }
         staged.append(stagedFile)
-        FaultPoint.hit("staged-\(file.role)", environment: environment)
+        try FaultPoint.hit("staged-\(file.role)", environment: environment)
         if file.verify { try verify(stagedFile, expected: file.bytes) }
       }
       for (file, stagedFile) in zip(files, staged) {
-        try stagedFile.commit()
-        committed.append(stagedFile.destination)
-        FaultPoint.hit("committed-\(file.role)", environment: environment)
+        let previous = keepPrevious(
+          of: stagedFile.destination,
+          owner: owner ?? (stagedFile.destination as NSString).lastPathComponent)
+        do throws(OrgWizFailure) {
+          try stagedFile.commit()
+        } catch {
+          if let path = previous.path { unlink(path) }
+          throw error
+        }
+        committed.append(
+          Committed(
+            destination: stagedFile.destination, previous: previous.path,
+            hadPrevious: previous.existed))
+        try FaultPoint.hit("committed-\(file.role)", environment: environment)
       }
     } catch {
-      for file in staged where !committed.contains(file.destination) { file.discard() }
-      // Before the model is replaced, a failure takes the new backup and undo record out
-      // again; once it is replaced, they belong to it and stay.
-      let modelReplaced = files.contains {
-        $0.role == "model" && committed.contains($0.destination)
+      let done = Set(committed.map(\.destination))
+      for file in staged where !done.contains(file.destination) { file.discard() }
+      for entry in committed.reversed() {
+        if entry.hadPrevious {
+          if let previous = entry.previous { rename(previous, entry.destination) }
+        } else {
+          unlink(entry.destination)
+          if let marker = entry.previous { unlink(marker) }
+        }
       }
-      if !modelReplaced {
-        for path in committed { unlink(path) }
-      }
+      for entry in committed { syncDirectory(of: entry.destination) }
       throw error
+    }
+    // The model's earlier file goes last: while it is there, a later run can tell that the
+    // model was replaced (see removeLeftovers).
+    let modelDestination = files.first { $0.role == "model" }?.destination
+    for entry in committed where entry.destination != modelDestination {
+      if let previous = entry.previous { unlink(previous) }
+    }
+    for entry in committed where entry.destination == modelDestination {
+      if let previous = entry.previous { unlink(previous) }
     }
     var directories: [String] = []
     for file in staged {
@@ -242,15 +301,69 @@ enum FileIO {
     }
   }
 
-  /// Removes temporary files an earlier, killed run left beside the model.
-  static func removeLeftovers(of model: String) {
+  /// Cleans up after an earlier run on this model that was killed while writing: files it had
+  /// set aside are put back, unless it had already replaced the model (then its write stands),
+  /// and its temporary files are removed.
+  /// - Returns: the files put back.
+  @discardableResult
+  static func removeLeftovers(of model: String) -> [String] {
     let directory = (model as NSString).deletingLastPathComponent
     let name = (model as NSString).lastPathComponent
+    let modelPath = (directory as NSString).appendingPathComponent(name)
     let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+    // What a killed run noted before moving each file into place (see keepPrevious).
+    var noted: [(note: String, destination: String, existed: Bool)] = []
+    for entry in names {
+      for (tag, existed) in [(previousTag, true), (absentTag, false)]
+      where entry.hasPrefix(".\(name).\(tag)") {
+        let rest = entry.dropFirst(name.count + 2 + tag.count)
+        guard let dash = rest.firstIndex(of: "-") else { continue }
+        noted.append(
+          (
+            (directory as NSString).appendingPathComponent(entry),
+            (directory as NSString).appendingPathComponent(
+              String(rest[rest.index(after: dash)...])),
+            existed
+          ))
+      }
+    }
+    // The model's note is made just before the model is replaced and taken away last once
+    // everything is in place. While it is there, the model was replaced if it is no longer
+    // the file kept (or, for a model that did not exist, if it exists now); then the killed
+    // run's write stands, otherwise every file it moved is put back.
+    let replaced = noted.first { $0.destination == modelPath }.map { note in
+      note.existed
+        ? !sameFile(note.note, modelPath) : FileManager.default.fileExists(atPath: modelPath)
+    }
+    var restored: [String] = []
+    for entry in noted {
+      if replaced == true || entry.destination == modelPath {
+        unlink(entry.note)
+      } else if entry.existed {
+        if rename(entry.note, entry.destination) == 0 { restored.append(entry.destination) }
+      } else {
+        if unlink(entry.destination) == 0 { restored.append(entry.destination) }
+        unlink(entry.note)
+      }
+    }
+    if !restored.isEmpty { syncDirectory(of: modelPath) }
     for entry in names
-    where entry.hasPrefix(".\(name).orgwiz-") || entry.hasPrefix("\(name).bak.orgwiz-link-") {
+    where
+      (entry.hasPrefix(".\(name).orgwiz-")
+      && !noted.contains { ($0.note as NSString).lastPathComponent == entry })
+      || entry.hasPrefix("\(name).bak.orgwiz-link-")
+    {
       unlink((directory as NSString).appendingPathComponent(entry))
     }
+    return restored
+  }
+
+  /// Whether two paths name the same file (device and inode).
+  private static func sameFile(_ one: String, _ other: String) -> Bool {
+    var first = stat()
+    var second = stat()
+    guard stat(one, &first) == 0, stat(other, &second) == 0 else { return false }
+    return first.st_dev == second.st_dev && first.st_ino == second.st_ino
   }
 
   /// Writes a whole file atomically.

@@ -168,12 +168,19 @@ final class ModelLock {
 /// `ORGWIZ_TEST_FAULT=<point>:pause=<seconds>` sleeps there instead. The crash and concurrency
 /// tests use them; nothing else sets the variable.
 enum FaultPoint {
-  static func hit(_ point: String, environment: [String: String]) {
+  /// `ORGWIZ_TEST_FAULT=<point>` kills the process with SIGKILL at that point,
+  /// `<point>:pause=<seconds>` pauses there, and `<point>:fail` makes the write fail there as a
+  /// full disk would.
+  static func hit(_ point: String, environment: [String: String]) throws(OrgWizFailure) {
     guard let setting = environment["ORGWIZ_TEST_FAULT"], !setting.isEmpty else { return }
     let parts = setting.split(separator: ":", maxSplits: 1).map(String.init)
     guard parts.first == point else { return }
     if parts.count == 2, parts[1].hasPrefix("pause="), let seconds = Double(parts[1].dropFirst(6)) {
       usleep(useconds_t(seconds * 1_000_000))
+    } else if parts.count == 2, parts[1] == "fail" {
+      throw OrgWizFailure(
+        .cannotCreate, "Cannot write: a failure was simulated at \(point) (ORGWIZ_TEST_FAULT).",
+        next: "Unset ORGWIZ_TEST_FAULT; it is for orgwiz's own tests.")
     } else {
       kill(getpid(), SIGKILL)
     }

@@ -90,12 +90,17 @@ struct RunCommand: ContextCommand {
         holder: ModelLock.currentHolder(startedAt: Timestamps(date: started).iso),
         timeout: lockTimeout, notice: { context.stderr.write(style.yellow("Note: ") + $0 + "\n") })
     defer { lock?.release() }
-    FaultPoint.hit("locked", environment: context.environment)
+    try FaultPoint.hit("locked", environment: context.environment)
     if lock != nil {
       if let finished = UndoRecord.finishInterruptedSummary(model: path) {
         context.stderr.write(style.yellow("Note: ") + finished + "\n")
       }
-      FileIO.removeLeftovers(of: path)
+      let restored = FileIO.removeLeftovers(of: path)
+      if !restored.isEmpty {
+        context.stderr.write(
+          style.yellow("Note: ") + "an earlier run on this model was killed while writing; put "
+            + "back as they were: \(restored.joined(separator: ", "))\n")
+      }
     }
 
     let loaded = try loadModel(context: context, contentDirectory: directory, person: person)
@@ -147,8 +152,8 @@ struct RunCommand: ContextCommand {
       ? Background {
         Result { () throws(OrgWizFailure) -> FileIO.StagedFile in
           let staged = try FileIO.stage(newBytes, to: modelPath)
-          FaultPoint.hit("staged-model", environment: environment)
           do throws(OrgWizFailure) {
+            try FaultPoint.hit("staged-model", environment: environment)
             try FileIO.verify(staged, expected: newBytes)
           } catch {
             staged.discard()
@@ -171,29 +176,33 @@ struct RunCommand: ContextCommand {
     let summary = RunSummary(record: record, metadata: metadata)
     let markdown = SummaryRenderer.markdown(summary)
 
-    if let recordAnswers {
-      let answersPath = context.absolute(recordAnswers)
-      let text = AnswersFile.render(
-        record.answers, json: answersPath.lowercased().hasSuffix(".json"), procedure: document)
-      try FileIO.writeAtomically(Array(text.utf8), to: answersPath)
-      context.stderr.write("Answers recorded in \(answersPath)\n")
-    }
-
     if dryRun {
+      // A dry run may still record its answers: that is how a change is planned at a terminal
+      // and then applied with --answers.
+      if let answers = recordedAnswers(record, procedure: document, context: context) {
+        try FileIO.writeAtomically(answers.bytes, to: answers.path)
+        context.stderr.write("Answers recorded in \(answers.path)\n")
+      }
       if options.json {
-        context.stdout.write(JSONWriter.string(SummaryJSON.value(summary)))
+        context.stdout.write(
+          JSONWriter.string(resultJSON(summary, summaryPath: nil, modelWritten: false)))
       } else {
         context.stdout.write(diffText(record) + "\n" + markdown)
       }
-      context.stderr.write("Dry run: nothing was written.\n")
+      context.stderr.write("Dry run: the model, its backup and the summary were not written.\n")
       return .success
     }
 
-    let summaryPath = context.absolute(
-      self.summary ?? defaultSummaryPath(model: loaded.path, date: started))
+    let target = try SummaryTarget.resolve(
+      option: self.summary, context: context,
+      defaultName: { directory in
+        defaultSummaryPath(model: loaded.path, date: started, directory: directory)
+      },
+      modelDirectory: (loaded.path as NSString).deletingLastPathComponent)
+    let summaryPath = target.path
     var prestaged: [String: FileIO.StagedFile] = [:]
     do {
-      FaultPoint.hit("before-write", environment: context.environment)
+      try FaultPoint.hit("before-write", environment: context.environment)
       try ensureUnchangedOnDisk(loaded)
       if let stagedModel { prestaged["model"] = try stagedModel.value().get() }
     } catch {
@@ -211,7 +220,8 @@ struct RunCommand: ContextCommand {
     if writesModel {
       if backupPath != nil, let backupSHA256 {
         let undo = UndoRecord(
-          backupSHA256: backupSHA256, afterSHA256: afterSHA256, summaryPath: summaryPath,
+          backupSHA256: backupSHA256, afterSHA256: afterSHA256,
+          summaryPath: target.filePath ?? "",
           summarySHA256: SHA256.hex(Array(markdown.utf8)), writtenAt: metadata.endedAt)
         files.append(
           FileIO.PlannedFile(
@@ -220,11 +230,22 @@ struct RunCommand: ContextCommand {
       }
       files.append(FileIO.PlannedFile(role: "model", bytes: newBytes, destination: loaded.path))
     }
-    files.append(
-      FileIO.PlannedFile(
-        role: "summary", bytes: Array(markdown.utf8), destination: summaryPath, mode: 0o644))
+    if case .file(let summaryFile) = target {
+      files.append(
+        FileIO.PlannedFile(
+          role: "summary", bytes: Array(markdown.utf8), destination: summaryFile, mode: 0o644))
+    }
+    // The recorded answers go with the rest: a run that fails leaves none behind.
+    let answersFile = recordedAnswers(record, procedure: document, context: context)
+    if let answersFile {
+      files.append(
+        FileIO.PlannedFile(
+          role: "answers", bytes: answersFile.bytes, destination: answersFile.path))
+    }
     try FileIO.replaceAll(files, prestaged: prestaged, environment: context.environment)
     RunJournal.remove(model: path)
+    if let answersFile { context.stderr.write("Answers recorded in \(answersFile.path)\n") }
+    try target.writeStream(markdown, context: context)
 
     if writesModel {
       let backup = backupPath.map { " (previous version kept in \($0))" } ?? ""
@@ -232,12 +253,11 @@ struct RunCommand: ContextCommand {
     } else {
       context.stderr.write("No changes; the model was left as it was.\n")
     }
-    context.stderr.write("Summary written: \(summaryPath)\n")
+    context.stderr.write(target.writtenLine + "\n")
     if options.json {
-      guard case .object(var object) = SummaryJSON.value(summary) else { return .success }
-      object["summaryPath"] = .string(summaryPath)
-      object["modelWritten"] = .bool(writesModel)
-      context.stdout.write(JSONWriter.string(.object(object)))
+      context.stdout.write(
+        JSONWriter.string(
+          resultJSON(summary, summaryPath: summaryPath, modelWritten: writesModel)))
     }
     lock?.release()
     // Everything is written; the live process exits here rather than spend a noticeable
@@ -362,12 +382,35 @@ struct RunCommand: ContextCommand {
       model: try OrgModel.load(bytes, source: options.org))
   }
 
-  /// `<dir>/<model name without .json>.<YYYYMMDDTHHMMSSZ>.summary.md`.
-  func defaultSummaryPath(model: String, date: Date) -> String {
-    let url = URL(fileURLWithPath: model)
-    var name = url.lastPathComponent
+  /// The result `run --json` prints: the summary's content, where the summary went (null for
+  /// a dry run or standard output) and whether the model was written.
+  private func resultJSON(
+    _ summary: RunSummary, summaryPath: String?, modelWritten: Bool
+  ) -> JSONValue {
+    guard case .object(var object) = SummaryJSON.value(summary) else {
+      return SummaryJSON.value(summary)
+    }
+    object["summaryPath"] = summaryPath.map { .string($0) } ?? .null
+    object["modelWritten"] = .bool(modelWritten)
+    return .object(object)
+  }
+
+  /// The file `--record-answers` asks for, and its text; nil without the option.
+  private func recordedAnswers(
+    _ record: RunRecord, procedure: Procedure, context: CommandContext
+  ) -> (path: String, bytes: [UInt8])? {
+    guard let recordAnswers else { return nil }
+    let path = context.absolute(recordAnswers)
+    let text = AnswersFile.render(
+      record.answers, json: path.lowercased().hasSuffix(".json"), procedure: procedure)
+    return (path, Array(text.utf8))
+  }
+
+  /// `<directory>/<model name without .json>.<YYYYMMDDTHHMMSSZ>.summary.md`.
+  func defaultSummaryPath(model: String, date: Date, directory: String) -> String {
+    var name = URL(fileURLWithPath: model).lastPathComponent
     if name.lowercased().hasSuffix(".json") { name = String(name.dropLast(5)) }
-    let stem = url.deletingLastPathComponent().appendingPathComponent(
+    let stem = URL(fileURLWithPath: directory).appendingPathComponent(
       "\(name).\(Timestamps(date: date).compact)"
     ).path
     // Two runs within one second must not share a change record: the later one gets a suffix.

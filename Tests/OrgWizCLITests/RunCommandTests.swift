@@ -323,6 +323,81 @@ import Testing
     #expect(directory.listing() == ["org.json"])
   }
 
+  @Test(arguments: ["staged-answers", "committed-backup", "committed-model", "committed-summary"])
+  func aWriteThatFailsLateLeavesEveryFileAsItWas(_ point: String) throws {
+    // A second run on top of a first one, so that a backup, an undo record and a summary
+    // already exist; the failure comes at `point`, after some files were moved into place.
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    _ = try exampleCopy(directory)
+    let first = CLIRunner.run(
+      ["run", "--no-input", "--summary", "change.md"] + Self.fullAnswers, in: directory.path)
+    #expect(first.status == 0, "\(first.stderr)")
+    let turnOff = [
+      "run", "--no-input", "--yes", "--operator", "ada@acme.example", "--set",
+      "org-setting=disable", "--summary", "change.md", "--record-answers", "answers.yaml",
+    ]
+    let before = directory.listing(all: true).map { ($0, directory.read($0)) }
+    let failed = CLIRunner.run(
+      turnOff, in: directory.path, environment: ["ORGWIZ_TEST_FAULT": "\(point):fail"])
+    #expect(failed.status == 73, "\(failed.stderr)")
+    #expect(failed.stderr.contains("a failure was simulated at \(point)"))
+    let after = directory.listing(all: true).map { ($0, directory.read($0)) }
+    #expect(after.map(\.0) == before.map(\.0), "files left: \(after.map(\.0))")
+    for ((name, old), (_, new)) in zip(before, after) {
+      #expect(old == new, "\(name) changed")
+    }
+    // Without the fault the same run goes through.
+    #expect(CLIRunner.run(turnOff, in: directory.path).status == 0)
+    #expect(directory.read("answers.yaml")?.contains("org-setting: \"disable\"") == true)
+  }
+
+  @Test func aSummaryDirectoryGetsTheDefaultNameAndALinkKeepsPointingToItsFile() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    _ = try exampleCopy(directory)
+    try FileManager.default.createDirectory(
+      atPath: directory.file("records"), withIntermediateDirectories: false)
+    let intoDirectory = CLIRunner.run(
+      ["run", "--no-input", "--summary", "records"] + Self.fullAnswers, in: directory.path)
+    #expect(intoDirectory.status == 0, "\(intoDirectory.stderr)")
+    #expect(
+      directory.read("records/org.20261125T014500Z.summary.md")?.contains("## Backout plan") == true
+    )
+    // A summary path that is a symbolic link stays one; the file it points to gets the record.
+    try directory.write("real.md", "old\n")
+    try FileManager.default.createSymbolicLink(
+      atPath: directory.file("latest.md"), withDestinationPath: "real.md")
+    let throughLink = CLIRunner.run(
+      ["run", "--no-input", "--summary", "latest.md"] + Self.fullAnswers, in: directory.path)
+    #expect(throughLink.status == 0, "\(throughLink.stderr)")
+    #expect(
+      try FileManager.default.destinationOfSymbolicLink(atPath: directory.file("latest.md"))
+        == "real.md")
+    #expect(directory.read("real.md")?.contains("## Backout plan") == true)
+    // `-` is standard output.
+    let toStdout = CLIRunner.run(
+      ["run", "--no-input", "--summary", "-"] + Self.fullAnswers, in: directory.path)
+    #expect(toStdout.status == 0)
+    #expect(toStdout.stdout.hasPrefix("# "))
+    #expect(toStdout.stderr.contains("Summary written to standard output."))
+  }
+
+  @Test func aDryRunRecordsAnswersAndItsJSONHasEveryField() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    _ = try exampleCopy(directory)
+    let run = CLIRunner.run(
+      ["run", "--dry-run", "--json", "--no-input", "--record-answers", "plan.yaml"]
+        + Self.fullAnswers, in: directory.path)
+    #expect(run.status == 0, "\(run.stderr)")
+    let value = try JSONParser.parse(run.stdout)
+    #expect(value["modelWritten"] == false)
+    #expect(value["summaryPath"] == .null)
+    #expect(directory.read("plan.yaml")?.contains("server: \"aus1api\"") == true)
+    #expect(run.stderr.contains("Dry run: the model, its backup and the summary were not written."))
+  }
+
   @Test func aSummaryThatCannotBeWrittenIsExit73AndNothingElseIsWritten() throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }

@@ -143,6 +143,31 @@ struct BinaryRun {
     #expect(!directory.listing(all: true).contains { $0.contains(".orgwiz-") })
   }
 
+  @Test(arguments: ["committed-backup", "committed-undo"])
+  func anEarlierBackupSetAsideByAKilledRunIsPutBack(_ point: String) throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let before = try exampleModel(in: directory)
+    try directory.write("org.json.bak", "the backup of an earlier run\n")
+    let killed = try BinaryRun(
+      Self.answers, in: directory.path, environment: ["ORGWIZ_TEST_FAULT": point]
+    )
+    .finish()
+    #expect(killed.killed)
+    #expect(bytes(directory, "org.json") == before)
+    // The next run puts the earlier backup back before anything else (here it then stops at
+    // an invalid answer, so nothing new is written).
+    var answers = Self.answers
+    answers[answers.firstIndex(of: "server=api")!] = "server=nope"
+    let next = try BinaryRun(answers, in: directory.path).finish()
+    #expect(next.status == 64, "\(next.stderr)")
+    #expect(next.stderr.contains("an earlier run on this model was killed while writing"))
+    #expect(directory.read("org.json.bak") == "the backup of an earlier run\n")
+    #expect(!directory.listing(all: true).contains("org.json.undo.journal"))
+    #expect(bytes(directory, "org.json") == before)
+    #expect(!directory.listing(all: true).contains { $0.contains(".orgwiz-") })
+  }
+
   @Test func aSecondRunOnTheSameModelExits75NamingTheHolder() throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }

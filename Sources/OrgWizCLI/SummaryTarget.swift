@@ -1,0 +1,120 @@
+import Foundation
+import OrgWizCore
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Where `run` puts the Markdown summary, decided before anything is written so that a bad
+/// `--summary` cannot fail the write half-way.
+enum SummaryTarget: Equatable {
+  /// A regular file, written like the model: staged beside it, then renamed into place.
+  case file(String)
+  /// Standard output (`--summary -`).
+  case standardOutput
+  /// A device or pipe (`/dev/stdout`, `/dev/tty`, a FIFO): written to directly once the model
+  /// is in place, never replaced by a file.
+  case stream(String)
+
+  /// Resolves `--summary`.
+  /// - Parameters:
+  ///   - option: the value given, or nil for the default.
+  ///   - defaultName: the default summary path for a directory (the model's, or one given).
+  static func resolve(
+    option: String?, context: CommandContext, defaultName: (String) -> String,
+    modelDirectory: String
+  ) throws(OrgWizFailure) -> SummaryTarget {
+    guard let option else { return .file(defaultName(modelDirectory)) }
+    if option == "-" { return .standardOutput }
+    let path = context.absolute(option)
+    if path.hasPrefix("/dev/") || path.hasPrefix("/proc/") { return .stream(path) }
+    var status = stat()
+    if stat(path, &status) == 0 {
+      switch status.st_mode & S_IFMT {
+      case S_IFDIR: return .file(defaultName(path))
+      case S_IFREG: return .file(resolvedLink(path))
+      default: return .stream(path)
+      }
+    }
+    if option.hasSuffix("/") {
+      throw OrgWizFailure(
+        .cannotCreate, "--summary: the directory \(path) does not exist.",
+        next: "Create it first, or name a file in an existing directory.")
+    }
+    return .file(resolvedLink(path))
+  }
+
+  /// The file a symbolic link points to, so that the link stays a link and its target gets the
+  /// summary; `path` itself when it is no link.
+  private static func resolvedLink(_ path: String) -> String {
+    var status = stat()
+    guard lstat(path, &status) == 0, status.st_mode & S_IFMT == S_IFLNK,
+      let target = try? FileManager.default.destinationOfSymbolicLink(atPath: path)
+    else { return path }
+    if target.hasPrefix("/") { return resolvedLink(target) }
+    let directory = (path as NSString).deletingLastPathComponent
+    return resolvedLink(
+      URL(fileURLWithPath: directory).appendingPathComponent(target).standardizedFileURL.path)
+  }
+
+  /// The path for messages and records; nil for standard output.
+  var path: String? {
+    switch self {
+    case .file(let path), .stream(let path): path
+    case .standardOutput: nil
+    }
+  }
+
+  /// The regular file the summary is written to, if it is one.
+  var filePath: String? {
+    if case .file(let path) = self { return path }
+    return nil
+  }
+
+  /// "Summary written: …" for the end of a run.
+  var writtenLine: String {
+    switch self {
+    case .file(let path), .stream(let path): "Summary written: \(path)"
+    case .standardOutput: "Summary written to standard output."
+    }
+  }
+
+  /// Writes the summary to a stream target once the model is in place.
+  func writeStream(_ markdown: String, context: CommandContext) throws(OrgWizFailure) {
+    switch self {
+    case .file: return
+    case .standardOutput: context.stdout.write(markdown)
+    case .stream(let path):
+      let descriptor = open(path, O_WRONLY | O_APPEND | O_NOCTTY)
+      var failure: String?
+      if descriptor < 0 {
+        failure = String(cString: strerror(errno))
+      } else {
+        let bytes = Array(markdown.utf8)
+        var offset = 0
+        while offset < bytes.count {
+          let written = bytes.withUnsafeBytes { buffer in
+            write(descriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
+          }
+          if written < 0 {
+            if errno == EINTR { continue }
+            failure = String(cString: strerror(errno))
+            break
+          }
+          offset += written
+        }
+        close(descriptor)
+      }
+      if let failure {
+        // The model is already in place; the change record must not be lost with the error.
+        context.stderr.write("\n" + markdown + "\n")
+        throw OrgWizFailure(
+          .cannotCreate,
+          "The model was written, but the summary could not be written to \(path): \(failure).",
+          next: "The summary is printed above on standard error; keep it with the change ticket.")
+      }
+    }
+  }
+}
