@@ -98,6 +98,32 @@ import Testing
     #expect(saml.stderr.contains("signs on with SAML_2_0; only OPENID_CONNECT apps request tokens"))
   }
 
+  @Test func checklistJSONAndAnswersItCannotUse() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let json = CLIRunner.run(
+      ["checklist", "--example", "--json", "--set", "server=api", "--set", "app=Acme Mobile"],
+      in: directory.path)
+    #expect(json.status == 0, "\(json.stderr)")
+    let value = try JSONParser.parse(json.stdout)
+    #expect(value[JSONPointer.root / "procedure" / "id"] == "interaction-code")
+    #expect(value["steps"]?.arrayValue?.count == 5)
+    #expect(value[JSONPointer.root / "steps" / 0 / "done"] == false)
+    // Plain text for JSON readers: names are not escaped for Markdown.
+    #expect(json.stdout.contains("Ada Admin <ada@acme.example>"))
+    // An app named without a server cannot be checked, so it is refused rather than ignored.
+    let noServer = CLIRunner.run(
+      ["checklist", "--example", "--set", "app=nope"], in: directory.path)
+    #expect(noServer.status == 64)
+    #expect(
+      noServer.stderr.contains(
+        "The answer for app cannot be used: it depends on server, which has no answer."))
+    let wrong = CLIRunner.run(
+      ["checklist", "--example", "--set", "server=api", "--set", "app=nope"], in: directory.path)
+    #expect(wrong.status == 64)
+    #expect(wrong.stderr.contains("\"nope\" is not one of the choices"))
+  }
+
   @Test func checklistNamesTheOrgsObjectsAndTicksWhatHolds() throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }

@@ -8,10 +8,24 @@ public enum PreviewState {
     throws(StepStop) -> RunState
   {
     var state = RunState(model: model)
+    var unanswered: [String] = []
     for step in procedure.steps {
       guard let handler = StepRegistry.handler(for: step.kind) else { continue }
       for text in step.questions {
-        guard let question = handler.question(text.key, text: text, state: state) else { continue }
+        guard let question = handler.question(text.key, text: text, state: state) else {
+          // A question that needs an earlier answer (the app needs the server): an answer
+          // given for it cannot be checked, and must not be dropped without a word.
+          // The latest earlier question left without an answer is the one it waits for.
+          if answers[text.key] != nil {
+            let missing = unanswered.last ?? "an earlier question"
+            throw StepStop(
+              .usage,
+              "The answer for \(text.key) cannot be used: it depends on \(missing), which has no "
+                + "answer.",
+              next: "Give --set \(missing)=… as well.")
+          }
+          continue
+        }
         if let given = answers[text.key] {
           switch question.resolve(given, allowNumbers: false) {
           case .success(let value): state.answers[text.key] = value
@@ -20,6 +34,8 @@ public enum PreviewState {
           }
         } else if let value = question.defaultValue, text.key != "org-setting" {
           state.answers[text.key] = value
+        } else if text.key != "org-setting" {
+          unanswered.append(text.key)
         }
       }
     }

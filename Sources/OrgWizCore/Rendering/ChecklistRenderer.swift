@@ -1,6 +1,35 @@
 /// Renders a procedure as a Markdown checklist for doing it by hand, filled in with the org's
 /// names, with the boxes of steps that already hold ticked.
 public enum ChecklistRenderer {
+  /// One step of the checklist, filled in.
+  public struct Entry: Sendable, Equatable {
+    public var number: Int
+    public var step: ProcedureStep
+    /// Whether the step already holds in the model.
+    public var done: Bool
+    /// The Admin Console path, with the org's names.
+    public var console: String
+    /// The hand instructions, with the org's names.
+    public var items: [String]
+  }
+
+  /// The steps of the checklist with the org's names filled in.
+  /// - Parameter markdown: whether the texts are for Markdown (names escaped) or plain.
+  public static func entries(
+    procedure: Procedure, state: RunState, markdown: Bool = true
+  ) -> [Entry] {
+    let values = placeholders(procedure: procedure, state: state)
+    let escape: (String) -> String = { markdown ? Markdown.escape($0) : $0 }
+    return procedure.steps.enumerated().compactMap { index, step in
+      guard let handler = StepRegistry.handler(for: step.kind) else { return nil }
+      let items = step.byHand.isEmpty ? [step.title] : step.byHand
+      return Entry(
+        number: index + 1, step: step, done: handler.isSatisfied(in: state),
+        console: fill(escape(step.console), values, escape: escape),
+        items: items.map { fill($0, values, escape: escape) })
+    }
+  }
+
   /// The checklist.
   /// - Parameters:
   ///   - state: the model, and the answers that pick the server, app, policy and rule.
@@ -16,17 +45,13 @@ public enum ChecklistRenderer {
         + "(SHA-256 \(procedure.sha256)), filled in from \(Markdown.escape(source)). A ticked box "
         + "already holds in the model.")
     if !procedure.introduction.isEmpty { parts.append(procedure.introduction) }
-    let values = placeholders(procedure: procedure, state: state)
-    for (index, step) in procedure.steps.enumerated() {
-      guard let handler = StepRegistry.handler(for: step.kind) else { continue }
-      let done = handler.isSatisfied(in: state)
-      var text = "## Step \(index + 1): \(step.title)\n\n"
-      text += "Admin Console: **\(fill(Markdown.escape(step.console), values))**\n"
-      if !step.prose.isEmpty { text += "\n\(step.prose)\n" }
+    for entry in entries(procedure: procedure, state: state) {
+      var text = "## Step \(entry.number): \(entry.step.title)\n\n"
+      text += "Admin Console: **\(entry.console)**\n"
+      if !entry.step.prose.isEmpty { text += "\n\(entry.step.prose)\n" }
       text += "\n"
-      let items = step.byHand.isEmpty ? [step.title] : step.byHand
-      text += items.map { item in
-        "- [\(done ? "x" : " ")] " + fill(item, values)
+      text += entry.items.map { item in
+        "- [\(entry.done ? "x" : " ")] " + item
       }.joined(separator: "\n")
       parts.append(text)
     }
