@@ -367,9 +367,11 @@ struct RunCommand: ContextCommand {
           next: "Name your model with --org FILE, or start from the bundled example org with "
             + "--example.")
       }
+      // Declining is an answer at a prompt (exit 2), not a file that could not be read.
       guard try person.confirm(offer) == true else {
         throw OrgWizFailure(
-          .noInput, "No org model to work on.",
+          .declined,
+          "No org model to work on: the bundled example was declined. Nothing was written.",
           next: "Name your model with --org FILE, or start from the bundled example with --example."
         )
       }

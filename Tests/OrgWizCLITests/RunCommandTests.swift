@@ -142,6 +142,14 @@ import Testing
     #expect(run.status == 0, "\(run.stderr) \(prompter.failures)")
     #expect(directory.read("org.json").map { Array($0.utf8) } == (try Fixtures.exampleBytes()))
     #expect(!directory.listing().contains("org.json.bak"))
+    // Declining the offer is an answer at a prompt: exit 2, nothing written.
+    let elsewhere = try TemporaryDirectory()
+    defer { elsewhere.remove() }
+    let declined = CLIRunner.run(
+      ["run"], in: elsewhere.path, prompter: ScriptedPrompter([.confirm(false)]))
+    #expect(declined.status == 2, "\(declined.stderr)")
+    #expect(declined.stderr.contains("the bundled example was declined"))
+    #expect(elsewhere.listing().isEmpty)
   }
 
   @Test func exampleRefusesToOverwriteWithoutForce() throws {
@@ -200,7 +208,11 @@ import Testing
     #expect(!model.interactionCodeEnabled)
     #expect(model.appsUsingInteractionCode.isEmpty)
     #expect(model.serversUsingInteractionCode.isEmpty)
-    #expect(directory.read("off.md")?.contains("Anything removed: **yes**") == true)
+    let record = try #require(directory.read("off.md"))
+    #expect(record.contains("Anything removed: **yes**"))
+    // The record says what this run did before the procedure's usual purpose.
+    #expect(
+      record.contains("Outcome: Turn off the Interaction Code grant org-wide (acme.okta.com)."))
   }
 
   @Test func decliningAtAPromptIsExit2AndWritesNothing() throws {

@@ -47,8 +47,13 @@ public enum SummaryRenderer {
       ["Tool version", "orgwiz \(Markdown.escape(meta.toolVersion))"],
       ["Mode", meta.dryRun ? "dry run: nothing was written" : "applied"],
     ]
+    // What this run did comes first; the procedure's own purpose is labelled as such, since a
+    // run may do something else with it (turn the setting off, or find nothing to change).
     var text = "## Summary\n\n"
-    if !procedure.summary.isEmpty { text += Markdown.escape(procedure.summary) + "\n\n" }
+    text += "Outcome: \(Markdown.escape(summary.title)).\n\n"
+    if !procedure.summary.isEmpty {
+      text += "Purpose of the procedure: " + Markdown.escape(procedure.summary) + "\n\n"
+    }
     return text + Markdown.table(["Field", "Value"], rows)
   }
 
