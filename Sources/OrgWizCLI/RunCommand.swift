@@ -92,15 +92,9 @@ struct RunCommand: ContextCommand {
     defer { lock?.release() }
     try FaultPoint.hit("locked", environment: context.environment)
     if lock != nil {
-      if let finished = UndoRecord.finishInterruptedSummary(model: path) {
-        context.stderr.write(style.yellow("Note: ") + finished + "\n")
-      }
-      let restored = FileIO.removeLeftovers(of: path)
-      if !restored.isEmpty {
-        context.stderr.write(
-          style.yellow("Note: ") + "an earlier run on this model was killed while writing; put "
-            + "back as they were: \(restored.joined(separator: ", "))\n")
-      }
+      Self.reportRecovery(
+        WriteTransaction(model: path, environment: context.environment).recover(),
+        context: context, style: style)
     }
 
     let loaded = try loadModel(context: context, contentDirectory: directory, person: person)
@@ -143,25 +137,15 @@ struct RunCommand: ContextCommand {
     let newBytes = record.changed ? record.finalState.model.encoded() : loaded.bytes
     let writesModel = !dryRun && (record.changed || loaded.originalBytes != loaded.bytes)
     let backupPath = writesModel && loaded.originalBytes != nil ? loaded.path + ".bak" : nil
-    // On the other core: the new model is written to its temporary file, read back and
+    // On the other core: the new model is written to its staging name, read back and
     // parsed, while this one hashes it and renders the summary.
-    let modelPath = loaded.path
-    let environment = context.environment
-    let stagedModel: Background<Result<FileIO.StagedFile, OrgWizFailure>>? =
+    let transaction = WriteTransaction(model: loaded.path, environment: context.environment)
+    let modelFile = WriteTransaction.File(
+      role: "model", bytes: newBytes, destination: loaded.path, verify: true)
+    let stagedModel: Background<Result<Void, OrgWizFailure>>? =
       writesModel
-      ? Background {
-        Result { () throws(OrgWizFailure) -> FileIO.StagedFile in
-          let staged = try FileIO.stage(newBytes, to: modelPath)
-          do throws(OrgWizFailure) {
-            try FaultPoint.hit("staged-model", environment: environment)
-            try FileIO.verify(staged, expected: newBytes)
-          } catch {
-            staged.discard()
-            throw error
-          }
-          return staged
-        }
-      } : nil
+      ? Background { Result { () throws(OrgWizFailure) in try transaction.stage(modelFile) } }
+      : nil
     let baseSHA256 = baseHash.value()
     let afterSHA256 = writesModel || record.changed ? SHA256.hex(newBytes) : baseSHA256
     let backupSHA256 = loaded.originalBytes.map { $0 == loaded.bytes ? baseSHA256 : SHA256.hex($0) }
@@ -200,52 +184,52 @@ struct RunCommand: ContextCommand {
       },
       modelDirectory: (loaded.path as NSString).deletingLastPathComponent)
     let summaryPath = target.path
-    var prestaged: [String: FileIO.StagedFile] = [:]
-    do {
-      try FaultPoint.hit("before-write", environment: context.environment)
-      try ensureUnchangedOnDisk(loaded)
-      if let stagedModel { prestaged["model"] = try stagedModel.value().get() }
-    } catch {
-      if let staged = try? stagedModel?.value().get() { staged.discard() }
-      throw error
-    }
-    // Order of the moves into place: backup, undo record, model, summary. The model is never
-    // replaced before its backup exists, and a summary never claims a change that was not made.
-    var files: [FileIO.PlannedFile] = []
+    // Order of the moves into place: backup, undo record, model, summary, answers. The model
+    // is never replaced before its backup exists, and a summary never claims a change that
+    // was not made.
+    var files: [WriteTransaction.File] = []
     if let backupPath, let original = loaded.originalBytes {
       files.append(
-        FileIO.PlannedFile(
+        WriteTransaction.File(
           role: "backup", bytes: original, destination: backupPath, linkFrom: loaded.path))
     }
     if writesModel {
       if backupPath != nil, let backupSHA256 {
         let undo = UndoRecord(
           backupSHA256: backupSHA256, afterSHA256: afterSHA256,
-          summaryPath: target.filePath ?? "",
-          summarySHA256: SHA256.hex(Array(markdown.utf8)), writtenAt: metadata.endedAt)
+          summaryPath: target.filePath ?? "", writtenAt: metadata.endedAt)
         files.append(
-          FileIO.PlannedFile(
+          WriteTransaction.File(
             role: "undo", bytes: undo.bytes, destination: UndoRecord.path(for: loaded.path),
             mode: 0o644))
       }
-      files.append(FileIO.PlannedFile(role: "model", bytes: newBytes, destination: loaded.path))
+      files.append(modelFile)
     }
     if case .file(let summaryFile) = target {
       files.append(
-        FileIO.PlannedFile(
+        WriteTransaction.File(
           role: "summary", bytes: Array(markdown.utf8), destination: summaryFile, mode: 0o644))
     }
     // The recorded answers go with the rest: a run that fails leaves none behind.
     let answersFile = recordedAnswers(record, procedure: document, context: context)
     if let answersFile {
       files.append(
-        FileIO.PlannedFile(
-          role: "answers", bytes: answersFile.bytes, destination: answersFile.path))
+        WriteTransaction.File(
+          role: "answers", bytes: answersFile.bytes, destination: answersFile.path, mode: 0o644))
     }
-    try FileIO.replaceAll(files, prestaged: prestaged, environment: context.environment)
+    try Self.refuseOverlaps(files, model: loaded.path)
+    try FaultPoint.hit("before-write", environment: context.environment)
+    try transaction.commit(
+      files,
+      prestaged: stagedModel.map { staged in ["model": { staged.value() }] } ?? [:],
+      beforeCommit: { () throws(OrgWizFailure) in
+        // The last look before anything is replaced: the model must still be the one read,
+        // and a summary going to a stream goes out now, so a failure there changes nothing.
+        try ensureUnchangedOnDisk(loaded)
+        try target.writeStream(markdown, context: context)
+      })
     RunJournal.remove(model: path)
     if let answersFile { context.stderr.write("Answers recorded in \(answersFile.path)\n") }
-    try target.writeStream(markdown, context: context)
 
     if writesModel {
       let backup = backupPath.map { " (previous version kept in \($0))" } ?? ""
@@ -317,8 +301,46 @@ struct RunCommand: ContextCommand {
     return merged
   }
 
+  /// Says what the recovery of an earlier, killed run's write did.
+  static func reportRecovery(
+    _ recovery: WriteTransaction.Recovery, context: CommandContext, style: Style
+  ) {
+    switch recovery {
+    case .nothing: return
+    case .finished(let paths):
+      context.stderr.write(
+        style.yellow("Note: ") + "an earlier run on this model was killed after it replaced the "
+          + "model; its write is now finished: \(paths.joined(separator: ", "))\n")
+    case .putBack(let paths):
+      context.stderr.write(
+        style.yellow("Note: ") + "an earlier run on this model was killed while writing, before "
+          + "it replaced the model; put back as they were: \(paths.joined(separator: ", "))\n")
+    }
+  }
+
+  /// Refuses a summary or answers file that would land on the model, its backup or a file
+  /// orgwiz keeps beside it.
+  static func refuseOverlaps(_ files: [WriteTransaction.File], model: String) throws(OrgWizFailure) {
+    let reserved = [
+      model, model + ".bak", UndoRecord.path(for: model), RunJournal.path(for: model),
+      model + ".lock", model + ".write.journal",
+    ]
+    for file in files where file.role == "summary" || file.role == "answers" {
+      let clash = reserved.first { path in
+        path == file.destination || WriteTransaction.sameFile(path, file.destination)
+      }
+      let other = files.first { $0.role != file.role && $0.destination == file.destination }
+      if let clash = clash ?? other?.destination {
+        let option = file.role == "summary" ? "--summary" : "--record-answers"
+        throw OrgWizFailure(
+          .usage, "\(option) names \(clash), which orgwiz writes or keeps for the model.",
+          next: "Name another file for \(option).")
+      }
+    }
+  }
+
   /// Refuses to write when the model on disk is no longer the one the run read.
-  private func ensureUnchangedOnDisk(_ loaded: LoadedModel) throws {
+  private func ensureUnchangedOnDisk(_ loaded: LoadedModel) throws(OrgWizFailure) {
     let exists = FileManager.default.fileExists(atPath: loaded.path)
     let current = exists ? try FileIO.read(loaded.path, what: "org model", hint: "") : nil
     guard current == loaded.originalBytes else {

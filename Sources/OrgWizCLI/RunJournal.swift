@@ -73,9 +73,6 @@ struct UndoRecord: Equatable {
   var backupSHA256: String
   var afterSHA256: String
   var summaryPath: String
-  /// The SHA-256 of the summary written with the model, so that a summary a killed run staged
-  /// but never moved into place can be recognised and finished by the next run.
-  var summarySHA256: String
   var writtenAt: String
 
   static func path(for model: String) -> String { model + ".undo.journal" }
@@ -85,8 +82,7 @@ struct UndoRecord: Equatable {
       .object(
         JSONObject([
           ("backupSHA256", .string(backupSHA256)), ("afterSHA256", .string(afterSHA256)),
-          ("summaryPath", .string(summaryPath)), ("summarySHA256", .string(summarySHA256)),
-          ("writtenAt", .string(writtenAt)),
+          ("summaryPath", .string(summaryPath)), ("writtenAt", .string(writtenAt)),
         ])))
   }
 
@@ -98,36 +94,6 @@ struct UndoRecord: Equatable {
     return UndoRecord(
       backupSHA256: backup, afterSHA256: after,
       summaryPath: value["summaryPath"]?.stringValue ?? "",
-      summarySHA256: value["summarySHA256"]?.stringValue ?? "",
       writtenAt: value["writtenAt"]?.stringValue ?? "")
-  }
-
-  /// Finishes the write of a run that was killed after its model was moved into place but
-  /// before its summary was: when the model on disk is the one that run wrote and its staged
-  /// summary is still there, the summary is moved into place too.
-  /// - Returns: a line for the user when a summary was put in place.
-  static func finishInterruptedSummary(model: String) -> String? {
-    guard let record = read(model: model), !record.summaryPath.isEmpty,
-      !record.summarySHA256.isEmpty, !FileManager.default.fileExists(atPath: record.summaryPath)
-    else { return nil }
-    let directory = (record.summaryPath as NSString).deletingLastPathComponent
-    let prefix = ".\((model as NSString).lastPathComponent).orgwiz-"
-    let candidates = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
-      .filter { $0.hasPrefix(prefix) }
-      .map { (directory as NSString).appendingPathComponent($0) }
-    guard !candidates.isEmpty,
-      let current = try? FileIO.read(model, what: "model", hint: ""),
-      SHA256.hex(current) == record.afterSHA256
-    else { return nil }
-    for candidate in candidates {
-      guard let bytes = try? FileIO.read(candidate, what: "staged summary", hint: ""),
-        SHA256.hex(bytes) == record.summarySHA256,
-        rename(candidate, record.summaryPath) == 0
-      else { continue }
-      FileIO.syncDirectory(of: record.summaryPath)
-      return "The run of \(record.writtenAt) was stopped after it wrote the model but before its "
-        + "summary; that summary is now in place: \(record.summaryPath)"
-    }
-    return nil
   }
 }

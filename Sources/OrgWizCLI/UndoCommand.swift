@@ -45,6 +45,8 @@ struct UndoCommand: ContextCommand {
       holder: ModelLock.currentHolder(startedAt: Timestamps(date: context.now()).iso),
       timeout: lockTimeout, notice: { context.stderr.write(style.yellow("Note: ") + $0 + "\n") })
     defer { lock.release() }
+    let transaction = WriteTransaction(model: path, environment: context.environment)
+    RunCommand.reportRecovery(transaction.recover(), context: context, style: style)
 
     let backup = try FileIO.read(
       backupPath, what: "backup", hint: "Only a run that changed the model leaves a backup to undo."
@@ -98,9 +100,20 @@ struct UndoCommand: ContextCommand {
         throw OrgWizFailure(.declined, "The backup was not restored. Nothing was written.")
       }
     }
-    try FileIO.replaceAll(
-      [FileIO.PlannedFile(role: "model", bytes: backup, destination: path, verify: true)],
-      environment: context.environment)
+    try transaction.commit(
+      [WriteTransaction.File(role: "model", bytes: backup, destination: path, verify: true)],
+      beforeCommit: { () throws(OrgWizFailure) in
+        let now =
+          FileManager.default.fileExists(atPath: path)
+          ? try FileIO.read(path, what: "org model", hint: "") : nil
+        guard now == current else {
+          throw OrgWizFailure(
+            .failure,
+            "\(path) was changed by another program while undo was going on. Nothing was "
+              + "written, so those changes are kept.",
+            next: "Run orgwiz undo again on the file as it is now.")
+        }
+      })
     unlink(UndoRecord.path(for: path))
     context.stderr.write(style.green("Restored ") + "\(path) from \(backupPath).\n")
     return .success

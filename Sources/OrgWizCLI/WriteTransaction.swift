@@ -1,0 +1,336 @@
+import Foundation
+import OrgWizCore
+import OrgWizJSON
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// The files one run writes (backup, undo record, model, summary, recorded answers), replaced
+/// together: all of them or, on any failure, none.
+///
+/// How: a small journal beside the model (`<model>.write.journal`) lists the destinations.
+/// Every file is written to a staging name beside its destination and flushed; the model is
+/// read back and parsed. Only then are the files renamed into place, in order; before each
+/// rename, the file it replaces is kept under a hard link (or an empty marker notes there was
+/// none). A failure puts every replaced file back. A run killed half-way leaves the journal,
+/// and the next run on the model finishes the write when the model had already been replaced,
+/// or puts everything back when it had not.
+///
+/// Every name it leaves beside a destination starts with ``tag``: the model's name and a short
+/// fingerprint of its path, so that a run on another model never takes them for its own.
+struct WriteTransaction {
+  /// One file to write.
+  struct File {
+    /// What the file is, for messages and fault points: backup, undo, model, summary, answers.
+    var role: String
+    var bytes: [UInt8]
+    var destination: String
+    /// The permission bits; nil keeps the destination's (or the model's, for a new file).
+    var mode: mode_t? = nil
+    /// For a backup: the file to hard-link instead of writing `bytes`.
+    var linkFrom: String? = nil
+    /// Read the staged file back, compare it and parse it as a model before it goes in place.
+    var verify = false
+  }
+
+  /// The model, by its absolute path.
+  let model: String
+  let environment: [String: String]
+
+  init(model: String, environment: [String: String]) {
+    self.model = model
+    self.environment = environment
+  }
+
+  /// The start of every name the transaction leaves beside a destination.
+  var tag: String {
+    let name = (model as NSString).lastPathComponent
+    let fingerprint = SHA256.hex(Array(model.utf8)).prefix(8)
+    return ".\(name).\(fingerprint).orgwiz"
+  }
+
+  /// The journal of a write in progress.
+  var journalPath: String { model + ".write.journal" }
+
+  private func sibling(_ destination: String, _ kind: String) -> String {
+    let directory = (destination as NSString).deletingLastPathComponent
+    let name = (destination as NSString).lastPathComponent
+    return (directory.isEmpty ? "." : directory) + "/\(tag)-\(kind)-\(name)"
+  }
+
+  /// Where a file is written before it is moved into place.
+  func stagingPath(for destination: String) -> String { sibling(destination, "staged") }
+  private func previousPath(for destination: String) -> String { sibling(destination, "previous") }
+  private func absentPath(for destination: String) -> String { sibling(destination, "absent") }
+
+  // MARK: Staging
+
+  /// Writes a file to its staging name, flushed, with its permission bits and, when orgwiz
+  /// may, the owner of the file it replaces (or of the model).
+  func stage(_ file: File) throws(OrgWizFailure) {
+    let staged = stagingPath(for: file.destination)
+    unlink(staged)
+    if let original = file.linkFrom, link(original, staged) == 0 { return }
+    var reference = stat()
+    let hasReference =
+      stat(file.destination, &reference) == 0 || stat(file.linkFrom ?? model, &reference) == 0
+    let mode = file.mode ?? (hasReference ? reference.st_mode & 0o7777 : 0o644)
+    let descriptor = open(staged, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+    guard descriptor >= 0 else {
+      let directory = (file.destination as NSString).deletingLastPathComponent
+      throw OrgWizFailure(
+        .cannotCreate, "Cannot write \(file.destination): \(String(cString: strerror(errno))).",
+        next: "Check that \(directory.isEmpty ? "." : directory) exists and is writable.")
+    }
+    var failure: String?
+    // Keep the owner too when orgwiz runs as root on someone else's file; as anyone else,
+    // the new file is the user's own, which is all the system allows.
+    if hasReference && getuid() == 0 { _ = fchown(descriptor, reference.st_uid, reference.st_gid) }
+    if fchmod(descriptor, mode) != 0 { failure = String(cString: strerror(errno)) }
+    var offset = 0
+    while failure == nil && offset < file.bytes.count {
+      let written = file.bytes.withUnsafeBytes { buffer in
+        write(descriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
+      }
+      if written < 0 {
+        if errno == EINTR { continue }
+        failure = String(cString: strerror(errno))
+      } else {
+        offset += written
+      }
+    }
+    if failure == nil && fsync(descriptor) != 0 { failure = String(cString: strerror(errno)) }
+    if close(descriptor) != 0 && failure == nil { failure = String(cString: strerror(errno)) }
+    if let failure {
+      unlink(staged)
+      throw OrgWizFailure(
+        .cannotCreate, "Cannot write \(file.destination): \(failure).",
+        next: "Free some space or fix the permissions; nothing was changed.")
+    }
+    if file.verify { try verify(staged, destination: file.destination, expected: file.bytes) }
+  }
+
+  /// Reads a staged model back: the bytes must be the ones meant, and they must parse as a
+  /// model again.
+  func verify(_ staged: String, destination: String, expected: [UInt8]) throws(OrgWizFailure) {
+    let written: [UInt8]
+    do {
+      written = try FileIO.read(staged, what: "written model", hint: "")
+    } catch {
+      unlink(staged)
+      throw error
+    }
+    guard written == expected else {
+      unlink(staged)
+      throw OrgWizFailure(
+        .cannotCreate, "\(destination) could not be written faithfully (read back differs).",
+        next: "Check the disk; the original file is untouched.")
+    }
+    do {
+      _ = try OrgModel.load(written, source: destination)
+    } catch {
+      unlink(staged)
+      throw OrgWizFailure(
+        .cannotCreate, "The model orgwiz was about to write does not read back: \(error.message)",
+        next: "Nothing was changed. Please report this with the model attached.")
+    }
+  }
+
+  // MARK: The write
+
+  /// Writes the files: journal, staging (files in `prestaged` were staged already, or are being
+  /// staged, by the caller), `beforeCommit`, then the moves into place in order.
+  /// - Parameter beforeCommit: the last check before anything is replaced (the model on disk
+  ///   is still the one read), and output that must come before it.
+  func commit(
+    _ files: [File], prestaged: [String: () -> Result<Void, OrgWizFailure>] = [:],
+    beforeCommit: () throws(OrgWizFailure) -> Void = {}
+  ) throws(OrgWizFailure) {
+    let journal = JSONWriter.write(
+      .object(
+        JSONObject([
+          ("pid", .number(JSONNumber(Int(getpid())))),
+          (
+            "files",
+            .array(
+              files.map { file in
+                .object(
+                  JSONObject([
+                    ("role", .string(file.role)), ("destination", .string(file.destination)),
+                  ]))
+              })
+          ),
+        ])))
+    var committed: [(destination: String, note: String?, existed: Bool)] = []
+    do throws(OrgWizFailure) {
+      try FileIO.writeAtomically(journal, to: journalPath, stagingName: stagingPath(for:))
+      for file in files {
+        if let wait = prestaged[file.role] {
+          try wait().get()
+        } else {
+          try stage(file)
+        }
+        try FaultPoint.hit("staged-\(file.role)", environment: environment)
+      }
+      try beforeCommit()
+      for file in files {
+        let note = keepPrevious(of: file.destination)
+        let staged = stagingPath(for: file.destination)
+        if rename(staged, file.destination) != 0 {
+          let reason = String(cString: strerror(errno))
+          if let path = note.path, !note.existed { unlink(path) }
+          if note.existed, let path = note.path { unlink(path) }
+          throw OrgWizFailure(
+            .cannotCreate, "Cannot write \(file.destination): \(reason).",
+            next: "Check that its directory is writable; nothing was changed.")
+        }
+        // Renaming a hard link onto another link of the same file does nothing and succeeds;
+        // the staging name is then still there.
+        unlink(staged)
+        committed.append((file.destination, note.path, note.existed))
+        try FaultPoint.hit("committed-\(file.role)", environment: environment)
+      }
+    } catch {
+      for file in files where !committed.contains(where: { $0.destination == file.destination }) {
+        if let wait = prestaged[file.role] { _ = wait() }
+        unlink(stagingPath(for: file.destination))
+      }
+      for entry in committed.reversed() {
+        if entry.existed {
+          if let note = entry.note { rename(note, entry.destination) }
+        } else {
+          unlink(entry.destination)
+          if let note = entry.note { unlink(note) }
+        }
+      }
+      syncDirectories(files.map(\.destination))
+      unlink(journalPath)
+      FileIO.syncDirectory(of: model)
+      throw error
+    }
+    syncDirectories(files.map(\.destination))
+    // The model's note goes last and the journal after it: while they are there, a later run
+    // can tell how far this one got (see recover()).
+    let modelDestination = files.first { $0.role == "model" }?.destination
+    for entry in committed where entry.destination != modelDestination {
+      if let note = entry.note { unlink(note) }
+    }
+    for entry in committed where entry.destination == modelDestination {
+      if let note = entry.note { unlink(note) }
+    }
+    unlink(journalPath)
+    FileIO.syncDirectory(of: model)
+  }
+
+  /// Notes what is at `destination` before a new file is moved there: the earlier file, kept
+  /// under a hard link (nothing is copied), or, when there is none, an empty marker.
+  private func keepPrevious(of destination: String) -> (path: String?, existed: Bool) {
+    var status = stat()
+    let existed = lstat(destination, &status) == 0
+    let note = existed ? previousPath(for: destination) : absentPath(for: destination)
+    unlink(note)
+    if existed { return (link(destination, note) == 0 ? note : nil, true) }
+    let marker = open(note, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+    guard marker >= 0 else { return (nil, false) }
+    close(marker)
+    return (note, false)
+  }
+
+  private func syncDirectories(_ paths: [String]) {
+    var seen: Set<String> = []
+    for path in paths where seen.insert((path as NSString).deletingLastPathComponent).inserted {
+      FileIO.syncDirectory(of: path)
+    }
+  }
+
+  // MARK: Recovery
+
+  /// What ``recover()`` did.
+  enum Recovery: Equatable {
+    /// No earlier write was interrupted.
+    case nothing
+    /// The earlier run had replaced the model; the files it had not yet moved in are now in
+    /// place.
+    case finished([String])
+    /// The earlier run had not replaced the model; what it had moved in was taken out again.
+    case putBack([String])
+  }
+
+  /// Settles a write that a killed run left half-done (the caller holds the model's lock):
+  /// finished when the model had already been replaced, else undone. Staging files a killed run
+  /// left beside the model are removed either way.
+  @discardableResult
+  func recover() -> Recovery {
+    defer { removeStrayFiles(in: (model as NSString).deletingLastPathComponent) }
+    guard let data = FileManager.default.contents(atPath: journalPath),
+      let value = try? JSONParser.parse([UInt8](data)),
+      let items = value["files"]?.arrayValue
+    else {
+      unlink(journalPath)
+      return .nothing
+    }
+    let files = items.compactMap { item -> (role: String, destination: String)? in
+      guard let role = item["role"]?.stringValue, let path = item["destination"]?.stringValue
+      else { return nil }
+      return (role, path)
+    }
+    // The model's note is made just before the model is replaced and removed once everything
+    // is in place: while it is there, the model was replaced if it is no longer the file
+    // kept (or, for a model that did not exist, if it exists now).
+    let modelIndex = files.firstIndex { $0.role == "model" }
+    var replaced = false
+    if let modelIndex {
+      let destination = files[modelIndex].destination
+      if FileManager.default.fileExists(atPath: previousPath(for: destination)) {
+        replaced = !Self.sameFile(previousPath(for: destination), destination)
+      } else if FileManager.default.fileExists(atPath: absentPath(for: destination)) {
+        replaced = FileManager.default.fileExists(atPath: destination)
+      }
+    }
+    var touched: [String] = []
+    for (index, file) in files.enumerated() {
+      let staged = stagingPath(for: file.destination)
+      let previous = previousPath(for: file.destination)
+      let absent = absentPath(for: file.destination)
+      if replaced {
+        if let modelIndex, index > modelIndex, FileManager.default.fileExists(atPath: staged) {
+          if rename(staged, file.destination) == 0 { touched.append(file.destination) }
+        }
+      } else if FileManager.default.fileExists(atPath: previous) {
+        if !Self.sameFile(previous, file.destination) {
+          touched.append(file.destination)
+        }
+        rename(previous, file.destination)
+      } else if FileManager.default.fileExists(atPath: absent) {
+        if unlink(file.destination) == 0 { touched.append(file.destination) }
+      }
+      unlink(staged)
+      unlink(previous)
+      unlink(absent)
+    }
+    syncDirectories(files.map(\.destination))
+    unlink(journalPath)
+    FileIO.syncDirectory(of: model)
+    if touched.isEmpty { return .nothing }
+    return replaced ? .finished(touched) : .putBack(touched)
+  }
+
+  /// Removes staging files a killed run left in `directory` before it wrote its journal.
+  private func removeStrayFiles(in directory: String) {
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+    for name in names where name.hasPrefix(tag + "-staged-") {
+      unlink((directory as NSString).appendingPathComponent(name))
+    }
+  }
+
+  /// Whether two paths name the same file (device and inode).
+  static func sameFile(_ one: String, _ other: String) -> Bool {
+    var first = stat()
+    var second = stat()
+    guard stat(one, &first) == 0, stat(other, &second) == 0 else { return false }
+    return first.st_dev == second.st_dev && first.st_ino == second.st_ino
+  }
+}
