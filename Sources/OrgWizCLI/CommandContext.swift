@@ -67,6 +67,16 @@ public struct CommandContext {
   }
 
   /// Resolves a path given on the command line against the working directory.
+  /// The model's path as orgwiz works on it: absolute, and through any symbolic links, so that
+  /// a link to the model stays a link, its target is what gets written, and every name of the
+  /// model shares one lock.
+  public func modelPath(_ path: String) -> String {
+    let absolute = absolute(path)
+    guard let resolved = realpath(absolute, nil) else { return absolute }
+    defer { free(resolved) }
+    return String(cString: resolved)
+  }
+
   public func absolute(_ path: String) -> String {
     if path.hasPrefix("/") { return path }
     return URL(fileURLWithPath: workingDirectory).appendingPathComponent(path).standardizedFileURL

@@ -56,6 +56,32 @@ enum FileIO {
     return bytes
   }
 
+  /// Refuses, before any question, a model that the user marked read-only; notes one with
+  /// other hard links, which keep the old version once orgwiz replaces the model.
+  static func ensureReplaceable(
+    _ path: String, notice: (String) -> Void
+  ) throws(OrgWizFailure) {
+    var status = stat()
+    guard stat(path, &status) == 0 else { return }
+    let mode = status.st_mode & 0o7777
+    // Root may write anything; a file without any write bit still says "leave me alone".
+    let writable = access(path, W_OK) == 0
+    let reason = writable ? "" : String(cString: strerror(errno))
+    if !writable || mode & 0o222 == 0 {
+      throw OrgWizFailure(
+        .cannotCreate,
+        "Cannot replace \(path): "
+          + (mode & 0o222 == 0 ? "it is read-only (mode \(String(mode, radix: 8)))" : reason) + ".",
+        next: "Make it writable (chmod u+w) if you mean to change it, or use --dry-run to see "
+          + "the changes.")
+    }
+    if status.st_nlink > 1 {
+      notice(
+        "\(path) has \(status.st_nlink) hard links. orgwiz replaces the file, so its other names "
+          + "keep the old version, and runs through them are not locked against this one.")
+    }
+  }
+
   /// Flushes a directory so renames in it survive a crash.
   static func syncDirectory(of path: String) {
     let directory = (path as NSString).deletingLastPathComponent

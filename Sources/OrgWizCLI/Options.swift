@@ -50,7 +50,7 @@ enum ModelLoader {
 
   /// Reads the model named by `--org`, or the example for read-only commands with `--example`.
   static func readOnly(_ options: ModelOptions, context: CommandContext) throws -> LoadedModel {
-    let path = context.absolute(options.org)
+    let path = context.modelPath(options.org)
     if options.example {
       let content = try ContentLocator.directory(option: options.content, context: context)
       let (bytes, model) = try example(contentDirectory: content)

@@ -79,7 +79,7 @@ struct RunCommand: ContextCommand {
     let fallback =
       person
       ?? OutputOnlyPrompter(output: context.stderr, style: style, width: context.terminal.width)
-    let path = context.absolute(options.org)
+    let path = context.modelPath(options.org)
 
     // The lock is taken before the first question and held until the run ends.
     let lock =
@@ -91,6 +91,13 @@ struct RunCommand: ContextCommand {
         timeout: lockTimeout, notice: { context.stderr.write(style.yellow("Note: ") + $0 + "\n") })
     defer { lock?.release() }
     try FaultPoint.hit("locked", environment: context.environment)
+    if !dryRun {
+      try FileIO.ensureReplaceable(
+        path,
+        notice: {
+          context.stderr.write(style.yellow("Note: ") + $0 + "\n")
+        })
+    }
     if lock != nil {
       Self.reportRecovery(
         WriteTransaction(model: path, environment: context.environment).recover(),
@@ -98,6 +105,16 @@ struct RunCommand: ContextCommand {
     }
 
     let loaded = try loadModel(context: context, contentDirectory: directory, person: person)
+    // Where the summary and recorded answers go is settled before any question, so that a
+    // name that would land on the model or its backup is refused at once.
+    let target = try SummaryTarget.resolve(
+      option: dryRun ? "-" : self.summary, context: context,
+      defaultName: { directory in
+        defaultSummaryPath(model: loaded.path, date: started, directory: directory)
+      },
+      modelDirectory: (loaded.path as NSString).deletingLastPathComponent)
+    try Self.refuseOverlaps(
+      summary: target.filePath, answers: recordAnswers.map(context.absolute), model: loaded.path)
     let loadedBytes = loaded.bytes
     // The fingerprint of the model as read, computed beside the questions.
     let baseHash = Background { SHA256.hex(loadedBytes) }
@@ -177,12 +194,6 @@ struct RunCommand: ContextCommand {
       return .success
     }
 
-    let target = try SummaryTarget.resolve(
-      option: self.summary, context: context,
-      defaultName: { directory in
-        defaultSummaryPath(model: loaded.path, date: started, directory: directory)
-      },
-      modelDirectory: (loaded.path as NSString).deletingLastPathComponent)
     let summaryPath = target.path
     // Order of the moves into place: backup, undo record, model, summary, answers. The model
     // is never replaced before its backup exists, and a summary never claims a change that
@@ -217,17 +228,23 @@ struct RunCommand: ContextCommand {
         WriteTransaction.File(
           role: "answers", bytes: answersFile.bytes, destination: answersFile.path, mode: 0o644))
     }
-    try Self.refuseOverlaps(files, model: loaded.path)
-    try FaultPoint.hit("before-write", environment: context.environment)
-    try transaction.commit(
-      files,
-      prestaged: stagedModel.map { staged in ["model": { staged.value() }] } ?? [:],
-      beforeCommit: { () throws(OrgWizFailure) in
-        // The last look before anything is replaced: the model must still be the one read,
-        // and a summary going to a stream goes out now, so a failure there changes nothing.
-        try ensureUnchangedOnDisk(loaded)
-        try target.writeStream(markdown, context: context)
-      })
+    let (_, interrupted) = try SignalDeferral.holding { () throws(OrgWizFailure) in
+      try transaction.commit(
+        files,
+        prestaged: stagedModel.map { staged in ["model": { staged.value() }] } ?? [:],
+        beforeCommit: { () throws(OrgWizFailure) in
+          // The last look before anything is replaced: the model must still be the one read,
+          // and a summary going to a stream goes out now, so a failure there changes nothing.
+          try FaultPoint.hit("before-write", environment: context.environment)
+          try ensureUnchangedOnDisk(loaded)
+          try target.writeStream(markdown, context: context)
+        })
+    }
+    if interrupted {
+      context.stderr.write(
+        style.yellow("Note: ") + "an interrupt came while the files were being written; it was "
+          + "held until the write was complete.\n")
+    }
     RunJournal.remove(model: path)
     if let answersFile { context.stderr.write("Answers recorded in \(answersFile.path)\n") }
 
@@ -318,23 +335,27 @@ struct RunCommand: ContextCommand {
     }
   }
 
-  /// Refuses a summary or answers file that would land on the model, its backup or a file
-  /// orgwiz keeps beside it.
-  static func refuseOverlaps(_ files: [WriteTransaction.File], model: String) throws(OrgWizFailure) {
+  /// Refuses a summary or answers file that would land on the model, its backup, a file
+  /// orgwiz keeps beside it, or on each other.
+  static func refuseOverlaps(
+    summary: String?, answers: String?, model: String
+  ) throws(OrgWizFailure) {
     let reserved = [
       model, model + ".bak", UndoRecord.path(for: model), RunJournal.path(for: model),
       model + ".lock", model + ".write.journal",
     ]
-    for file in files where file.role == "summary" || file.role == "answers" {
-      let clash = reserved.first { path in
-        path == file.destination || WriteTransaction.sameFile(path, file.destination)
+    let checks: [(option: String, path: String?, others: [String])] = [
+      ("--summary", summary, []), ("--record-answers", answers, [summary].compactMap { $0 }),
+    ]
+    for check in checks {
+      guard let path = check.path else { continue }
+      let clash = (reserved + check.others).first { other in
+        other == path || WriteTransaction.sameFile(other, path)
       }
-      let other = files.first { $0.role != file.role && $0.destination == file.destination }
-      if let clash = clash ?? other?.destination {
-        let option = file.role == "summary" ? "--summary" : "--record-answers"
+      if let clash {
         throw OrgWizFailure(
-          .usage, "\(option) names \(clash), which orgwiz writes or keeps for the model.",
-          next: "Name another file for \(option).")
+          .usage, "\(check.option) names \(clash), which orgwiz writes or keeps for the model.",
+          next: "Name another file for \(check.option).")
       }
     }
   }
@@ -361,7 +382,7 @@ struct RunCommand: ContextCommand {
   private func loadModel(
     context: CommandContext, contentDirectory: String, person: (any Prompter)?
   ) throws -> LoadedModel {
-    let path = context.absolute(options.org)
+    let path = context.modelPath(options.org)
     let exists = FileManager.default.fileExists(atPath: path)
     if options.example {
       if exists && !force && !dryRun {

@@ -1,5 +1,6 @@
 import Foundation
 import OrgWizCore
+import OrgWizTerminal
 
 #if canImport(Glibc)
   import Glibc
@@ -81,40 +82,38 @@ enum SummaryTarget: Equatable {
     }
   }
 
-  /// Writes the summary to a stream target once the model is in place.
+  /// Writes the summary to a stream target. A run does this after everything is staged and
+  /// before anything is replaced, so that a stream that fails (a full device, a pipe nobody
+  /// reads) leaves every file as it was.
   func writeStream(_ markdown: String, context: CommandContext) throws(OrgWizFailure) {
+    let failure: String?
     switch self {
     case .file: return
-    case .standardOutput: context.stdout.write(markdown)
-    case .stream(let path):
-      let descriptor = open(path, O_WRONLY | O_APPEND | O_NOCTTY)
-      var failure: String?
-      if descriptor < 0 {
-        failure = String(cString: strerror(errno))
+    case .standardOutput:
+      if let sink = context.stdout as? FileDescriptorSink {
+        failure = sink.writeAll(markdown)
       } else {
-        let bytes = Array(markdown.utf8)
-        var offset = 0
-        while offset < bytes.count {
-          let written = bytes.withUnsafeBytes { buffer in
-            write(descriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
-          }
-          if written < 0 {
-            if errno == EINTR { continue }
-            failure = String(cString: strerror(errno))
-            break
-          }
-          offset += written
-        }
+        context.stdout.write(markdown)
+        failure = nil
+      }
+    case .stream(let path):
+      // Opened without waiting, so that a pipe with no reader is an error, not a hang.
+      let descriptor = open(path, O_WRONLY | O_APPEND | O_NOCTTY | O_NONBLOCK | O_CLOEXEC)
+      if descriptor < 0 {
+        failure =
+          errno == ENXIO ? "no program is reading from it" : String(cString: strerror(errno))
+      } else {
+        _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
+        failure = FileDescriptorSink(descriptor: descriptor).writeAll(markdown)
         close(descriptor)
       }
-      if let failure {
-        // The model is already in place; the change record must not be lost with the error.
-        context.stderr.write("\n" + markdown + "\n")
-        throw OrgWizFailure(
-          .cannotCreate,
-          "The model was written, but the summary could not be written to \(path): \(failure).",
-          next: "The summary is printed above on standard error; keep it with the change ticket.")
-      }
+    }
+    if let failure {
+      throw OrgWizFailure(
+        .cannotCreate,
+        "Cannot write the summary to \(path ?? "standard output"): \(failure). Nothing was "
+          + "written.",
+        next: "Name a file with --summary, or leave it out for the default file.")
     }
   }
 }

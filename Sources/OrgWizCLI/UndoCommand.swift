@@ -38,13 +38,18 @@ struct UndoCommand: ContextCommand {
 
   func execute(_ context: CommandContext) throws -> ExitStatus {
     let style = context.style(noColor: noColor)
-    let path = context.absolute(org)
+    let path = context.modelPath(org)
     let backupPath = path + ".bak"
     let lock = try ModelLock.acquire(
       modelPath: path,
       holder: ModelLock.currentHolder(startedAt: Timestamps(date: context.now()).iso),
       timeout: lockTimeout, notice: { context.stderr.write(style.yellow("Note: ") + $0 + "\n") })
     defer { lock.release() }
+    try FileIO.ensureReplaceable(
+      path,
+      notice: {
+        context.stderr.write(style.yellow("Note: ") + $0 + "\n")
+      })
     let transaction = WriteTransaction(model: path, environment: context.environment)
     RunCommand.reportRecovery(transaction.recover(), context: context, style: style)
 
@@ -100,20 +105,22 @@ struct UndoCommand: ContextCommand {
         throw OrgWizFailure(.declined, "The backup was not restored. Nothing was written.")
       }
     }
-    try transaction.commit(
-      [WriteTransaction.File(role: "model", bytes: backup, destination: path, verify: true)],
-      beforeCommit: { () throws(OrgWizFailure) in
-        let now =
-          FileManager.default.fileExists(atPath: path)
-          ? try FileIO.read(path, what: "org model", hint: "") : nil
-        guard now == current else {
-          throw OrgWizFailure(
-            .failure,
-            "\(path) was changed by another program while undo was going on. Nothing was "
-              + "written, so those changes are kept.",
-            next: "Run orgwiz undo again on the file as it is now.")
-        }
-      })
+    _ = try SignalDeferral.holding { () throws(OrgWizFailure) in
+      try transaction.commit(
+        [WriteTransaction.File(role: "model", bytes: backup, destination: path, verify: true)],
+        beforeCommit: { () throws(OrgWizFailure) in
+          let now =
+            FileManager.default.fileExists(atPath: path)
+            ? try FileIO.read(path, what: "org model", hint: "") : nil
+          guard now == current else {
+            throw OrgWizFailure(
+              .failure,
+              "\(path) was changed by another program while undo was going on. Nothing was "
+                + "written, so those changes are kept.",
+              next: "Run orgwiz undo again on the file as it is now.")
+          }
+        })
+    }
     unlink(UndoRecord.path(for: path))
     context.stderr.write(style.green("Restored ") + "\(path) from \(backupPath).\n")
     return .success

@@ -74,9 +74,16 @@ struct WriteTransaction {
     let staged = stagingPath(for: file.destination)
     unlink(staged)
     if let original = file.linkFrom, link(original, staged) == 0 { return }
+    // Permission bits and owner come from the file this one stands for: a backup's from the
+    // model it copies (it holds the same secrets), others' from the file they replace, else
+    // from the model.
     var reference = stat()
     let hasReference =
-      stat(file.destination, &reference) == 0 || stat(file.linkFrom ?? model, &reference) == 0
+      if let original = file.linkFrom {
+        stat(original, &reference) == 0
+      } else {
+        stat(file.destination, &reference) == 0 || stat(model, &reference) == 0
+      }
     let mode = file.mode ?? (hasReference ? reference.st_mode & 0o7777 : 0o644)
     let descriptor = open(staged, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
     guard descriptor >= 0 else {

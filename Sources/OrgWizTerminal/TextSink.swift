@@ -18,7 +18,11 @@ public final class FileDescriptorSink: TextSink, Sendable {
   public static let standardOutput = FileDescriptorSink(descriptor: 1)
   public static let standardError = FileDescriptorSink(descriptor: 2)
 
-  public func write(_ text: String) {
+  public func write(_ text: String) { _ = writeAll(text) }
+
+  /// Writes all of the text.
+  /// - Returns: why it could not be written, or nil.
+  public func writeAll(_ text: String) -> String? {
     var bytes = Array(text.utf8)
     var offset = 0
     while offset < bytes.count {
@@ -27,10 +31,11 @@ public final class FileDescriptorSink: TextSink, Sendable {
       }
       if written < 0 {
         if errno == EINTR { continue }
-        return
+        return String(cString: strerror(errno))
       }
       offset += written
     }
+    return nil
   }
 }
 

@@ -357,7 +357,8 @@ import Testing
     let after = directory.listing(all: true).map { ($0, directory.read($0)) }
     #expect(after.map(\.0) == before.map(\.0), "files left: \(after.map(\.0))")
     for ((name, old), (_, new)) in zip(before, after) {
-      #expect(old == new, "\(name) changed")
+      let unchanged = old == new
+      #expect(unchanged, "\(name) changed")
     }
     // Without the fault the same run goes through.
     #expect(CLIRunner.run(turnOff, in: directory.path).status == 0)
@@ -393,6 +394,68 @@ import Testing
     #expect(toStdout.status == 0)
     #expect(toStdout.stdout.hasPrefix("# "))
     #expect(toStdout.stderr.contains("Summary written to standard output."))
+  }
+
+  @Test(arguments: [
+    ["--summary", "org.json"], ["--summary", "org.json.bak"], ["--record-answers", "org.json"],
+    ["--summary", "same.md", "--record-answers", "same.md"],
+  ])
+  func aSummaryOrAnswersFileNeverLandsOnTheModelOrItsBackup(_ options: [String]) throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    _ = try exampleCopy(directory)
+    try directory.write("org.json.bak", "an earlier backup\n")
+    let before = directory.listing(all: true).map { ($0, directory.read($0)) }
+    let run = CLIRunner.run(["run", "--no-input"] + options + Self.fullAnswers, in: directory.path)
+    #expect(run.status == 64, "\(run.stderr)")
+    #expect(run.stderr.contains("which orgwiz writes or keeps for the model"))
+    let after = directory.listing(all: true).map { ($0, directory.read($0)) }
+    #expect(after.map(\.0) == before.map(\.0))
+    let unchanged = after.map(\.1) == before.map(\.1)
+    #expect(unchanged, "a file changed")
+  }
+
+  @Test func aReadOnlyModelIsRefusedBeforeAnyQuestion() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    _ = try exampleCopy(directory, mode: 0o444)
+    let run = CLIRunner.run(["run", "--no-input"] + Self.fullAnswers, in: directory.path)
+    #expect(run.status == 73, "\(run.stderr)")
+    #expect(run.stderr.contains("it is read-only (mode 444)"))
+    #expect(directory.listing() == ["org.json"])
+    // Looking is still allowed.
+    #expect(
+      CLIRunner.run(["run", "--no-input", "--dry-run"] + Self.fullAnswers, in: directory.path)
+        .status == 0)
+  }
+
+  @Test func aPipeNobodyReadsFailsTheRunBeforeAnythingIsReplaced() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    _ = try exampleCopy(directory)
+    #expect(mkfifo(directory.file("pipe"), 0o600) == 0)
+    let run = CLIRunner.run(
+      ["run", "--no-input", "--summary", "pipe"] + Self.fullAnswers, in: directory.path)
+    #expect(run.status == 73, "\(run.stderr)")
+    #expect(run.stderr.contains("no program is reading from it"))
+    #expect(directory.read("org.json").map { Array($0.utf8) } == (try Fixtures.exampleBytes()))
+    #expect(directory.listing(all: true).sorted() == ["org.json", "pipe"])
+  }
+
+  @Test(.enabled(if: getuid() == 0, "only root can give files away"))
+  func theModelKeepsItsOwnerAndTheBackupItsMode() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let path = try exampleCopy(directory, mode: 0o600)
+    #expect(chown(path, 65534, 65534) == 0)
+    let run = CLIRunner.run(["run", "--no-input"] + Self.fullAnswers, in: directory.path)
+    #expect(run.status == 0, "\(run.stderr)")
+    for name in ["org.json", "org.json.bak"] {
+      var status = stat()
+      #expect(stat(directory.file(name), &status) == 0)
+      #expect(status.st_uid == 65534 && status.st_gid == 65534, "\(name)")
+      #expect(status.st_mode & 0o777 == 0o600, "\(name)")
+    }
   }
 
   @Test func aDryRunRecordsAnswersAndItsJSONHasEveryField() throws {

@@ -220,12 +220,15 @@ struct BinaryRun {
       run.stderr.contains("Took over a stale lock on the model left by pid 999999 of ada on gone"))
   }
 
-  @Test func aModelChangedOnDiskDuringTheRunIsNotOverwritten() throws {
+  /// Another program edits the model (in place) while the run is paused before it writes, or
+  /// after everything is staged, just before the renames.
+  @Test(arguments: ["before-write", "staged-summary"])
+  func aModelChangedOnDiskDuringTheRunIsNotOverwritten(_ point: String) throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
     _ = try exampleModel(in: directory)
     let run = try BinaryRun(
-      Self.answers, in: directory.path, environment: ["ORGWIZ_TEST_FAULT": "before-write:pause=2"])
+      Self.answers, in: directory.path, environment: ["ORGWIZ_TEST_FAULT": "\(point):pause=2"])
     #expect(waitForFile(directory.file("org.json.lock")))
     Thread.sleep(forTimeInterval: 0.5)
     let edited = String(decoding: try Fixtures.exampleBytes(), as: UTF8.self)
@@ -236,6 +239,71 @@ struct BinaryRun {
     #expect(result.stderr.contains("was changed by another program"))
     #expect(directory.read("org.json") == edited)
     #expect(directory.listing() == ["org.json"])
+  }
+
+  @Test func anInterruptDuringTheWriteIsHeldUntilItIsComplete() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let before = try exampleModel(in: directory)
+    let run = try BinaryRun(
+      Self.answers, in: directory.path,
+      environment: ["ORGWIZ_TEST_FAULT": "committed-undo:pause=1.5"])
+    #expect(waitForFile(directory.file("org.json.undo.journal")))
+    kill(run.process.processIdentifier, SIGINT)
+    kill(run.process.processIdentifier, SIGTERM)
+    let result = run.finish()
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stderr.contains("an interrupt came while the files were being written"))
+    #expect(bytes(directory, "org.json.bak") == before)
+    #expect(directory.read("change.md") != nil)
+    #expect(!directory.listing(all: true).contains { $0.contains(".orgwiz") })
+  }
+
+  @Test func aRunOnAnotherModelNeverTouchesThisRunsFiles() throws {
+    // Two models of the same name in two directories; run A writes its summary into B's
+    // directory and is paused there while a run on B starts and settles B's leftovers.
+    let root = try TemporaryDirectory()
+    defer { root.remove() }
+    for name in ["a", "b"] {
+      try FileManager.default.createDirectory(
+        atPath: root.file(name), withIntermediateDirectories: false)
+      try Data(try Fixtures.exampleBytes()).write(
+        to: URL(fileURLWithPath: root.file("\(name)/org.json")))
+    }
+    try root.write("b/s.md", "OLD SUMMARY\n")
+    var answers = Self.answers
+    answers[answers.count - 1] = "../b/s.md"
+    let first = try BinaryRun(
+      answers, in: root.file("a"), environment: ["ORGWIZ_TEST_FAULT": "staged-summary:pause=2"])
+    #expect(waitForFile(root.file("a/org.json.write.journal")))
+    let second = try BinaryRun(Self.answers, in: root.file("b")).finish()
+    #expect(second.status == 0, "\(second.stderr)")
+    #expect(!second.stderr.contains("killed"))
+    let result = first.finish()
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(root.read("b/s.md")?.contains("## Backout plan") == true)
+    #expect(root.read("b/s.md")?.contains("a/org.json") == true)
+  }
+
+  @Test func aSymbolicLinkToTheModelStaysALinkAndSharesItsLock() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let before = try exampleModel(in: directory)
+    try FileManager.default.createSymbolicLink(
+      atPath: directory.file("link.json"), withDestinationPath: "org.json")
+    let holder = try BinaryRun(
+      Self.answers, in: directory.path, environment: ["ORGWIZ_TEST_FAULT": "locked:pause=2"])
+    #expect(waitForFile(directory.file("org.json.lock")))
+    var throughLink = Self.answers
+    throughLink += ["--org", "link.json"]
+    let second = try BinaryRun(throughLink, in: directory.path).finish()
+    #expect(second.status == 75, "\(second.stderr)")
+    #expect(holder.finish().status == 0)
+    #expect(
+      try FileManager.default.destinationOfSymbolicLink(atPath: directory.file("link.json"))
+        == "org.json")
+    #expect(bytes(directory, "org.json.bak") == before)
+    #expect(!directory.listing(all: true).contains("link.json.bak"))
   }
 
   @Test func aFullDiskIsExit73AndTheModelIsUntouched() throws {
