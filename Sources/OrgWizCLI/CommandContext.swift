@@ -47,12 +47,20 @@ public struct CommandContext {
       makeInteractivePrompter: { style in
         // Prompting only happens when stdin and stdout are terminals, so readline is safe;
         // on a dumb terminal (TERM=dumb), which cannot show line editing, plain lines are read.
+        // Prompts go to standard error; when that is redirected to a file, to the terminal
+        // itself, as ssh and git do for passwords, so that the user still sees what is asked.
+        let tty = terminal.stderrIsTerminal ? -1 : open("/dev/tty", O_WRONLY | O_CLOEXEC)
+        let descriptor: Int32 = tty >= 0 ? tty : 2
+        let output: any TextSink =
+          descriptor == 2 ? stderr : FileDescriptorSink(descriptor: descriptor)
         let reader: any LineReader =
-          environment["TERM"] == "dumb" ? PlainLineReader(output: stderr) : ReadlineLineReader()
+          environment["TERM"] == "dumb"
+          ? PlainLineReader(output: output)
+          : ReadlineLineReader(output: descriptor, environment: environment)
         let startWidth = terminal.width
         return LinePrompter(
-          input: reader, output: stderr, style: style,
-          width: { TerminalInfo.measuredWidth() ?? startWidth })
+          input: reader, output: output, style: style,
+          width: { TerminalInfo.measuredWidth(of: descriptor) ?? startWidth })
       },
       executablePath: Self.executablePathOfProcess(),
       exitAfterOutput: { status in exit(status.rawValue) })

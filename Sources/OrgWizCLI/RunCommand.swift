@@ -141,7 +141,12 @@ struct RunCommand: ContextCommand {
     }
     let record: RunRecord
     do {
-      record = try engine.run(on: loaded.model)
+      do {
+        record = try engine.run(on: loaded.model)
+      } catch var missing as MissingAnswers {
+        missing.reason = promptingOffReason(context)
+        throw missing
+      }
       if let person, record.changed, !dryRun, !yes {
         try review(record, path: loaded.path, creates: loaded.originalBytes == nil, with: person)
       }
@@ -371,6 +376,15 @@ struct RunCommand: ContextCommand {
           + "was written, so those changes are kept.",
         next: "Run orgwiz again on the file as it is now.")
     }
+  }
+
+  /// Why nobody is asked, for the missing-answers message.
+  private func promptingOffReason(_ context: CommandContext) -> String {
+    if noInput { return "--no-input was given" }
+    let variable = context.environment["ORGWIZ_NO_INPUT"] ?? ""
+    if !(variable.isEmpty || variable == "0") { return "ORGWIZ_NO_INPUT is set" }
+    if !context.terminal.stdinIsTerminal { return "standard input is not a terminal" }
+    return "standard output is not a terminal"
   }
 
   private func canPrompt(_ context: CommandContext) -> Bool {

@@ -1,5 +1,11 @@
 import OrgWizCore
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// One line to read: the prompt, and what the line editor may offer for it.
 public struct LineRequest: Sendable, Equatable {
   /// The text before the cursor, e.g. `server [api]: `.
@@ -10,13 +16,25 @@ public struct LineRequest: Sendable, Equatable {
   public var completions: [String]
   /// Whether the answer may go into history (never for secrets).
   public var keepsHistory: Bool
+  /// Whether anything typed before the prompt appeared is thrown away first, so that keys
+  /// pressed ahead cannot answer a question nobody has read (the review, a destructive change).
+  public var discardsTypeahead: Bool
 
-  public init(prompt: String, key: String, completions: [String] = [], keepsHistory: Bool = true) {
+  public init(
+    prompt: String, key: String, completions: [String] = [], keepsHistory: Bool = true,
+    discardsTypeahead: Bool = false
+  ) {
     self.prompt = prompt
     self.key = key
     self.completions = completions
     self.keepsHistory = keepsHistory
+    self.discardsTypeahead = discardsTypeahead
   }
+}
+
+/// Throws away what was typed on the terminal and not read yet.
+func discardTypeahead() {
+  if isatty(0) == 1 { tcflush(0, TCIFLUSH) }
 }
 
 /// Where a prompter reads its lines from: GNU readline on a terminal, plain lines otherwise.
@@ -33,6 +51,7 @@ public final class PlainLineReader: LineReader {
   public init(output: any TextSink) { self.output = output }
 
   public func readLine(_ request: LineRequest) -> String? {
+    if request.discardsTypeahead { discardTypeahead() }
     output.write(request.prompt)
     // Ctrl-C while waiting ends the run the same way as at a readline prompt.
     return InterruptCleanup.whileReading { Swift.readLine(strippingNewline: true) }
@@ -103,9 +122,13 @@ public final class LinePrompter: Prompter {
   }
 
   public func reject(_ problem: AnswerProblem) {
+    let how =
+      problem.question.kind == .yesNo
+      ? "Answer yes or no, or ? for help."
+      : "Answer with a number, an id or a name from the list, or ? for help."
     output.write(
-      style.yellow("Not accepted: \(problem.reason).")
-        + " Answer with a number, an id or a name from the list, or ? for help.\n")
+      TextWrapper.wrap(style.yellow("Not accepted: \(problem.reason).") + " " + how, width: width)
+        + "\n")
   }
 
   public func confirm(_ confirmation: Confirmation) throws(PromptInterrupted) -> Bool? {
@@ -119,19 +142,37 @@ public final class LinePrompter: Prompter {
       ? "Type yes to go ahead, anything else stops: "
       : (confirmation.defaultYes ? "[Y/n] " : "[y/N] ")
     let request = LineRequest(
-      prompt: prompt, key: "confirm", completions: ["yes", "no"], keepsHistory: false)
+      prompt: prompt, key: "confirm", completions: ["yes", "no"], keepsHistory: false,
+      discardsTypeahead: true)
     while true {
       guard let line = input.readLine(request) else {
         output.write("\n")
         throw PromptInterrupted()
       }
       let answer = line.trimmingWhitespace().lowercased()
-      if confirmation.isDestructive { return answer == "yes" }
+      if answer == "?" {
+        let help =
+          confirmation.isDestructive
+          ? "Typing yes in full makes the change described above. Anything else stops here, "
+            + "and nothing is written."
+          : "yes goes ahead as described above; no stops here, and nothing is written."
+        output.write(TextWrapper.wrap(help, width: width) + "\n")
+        continue
+      }
+      if confirmation.isDestructive {
+        // A bare "y" is not enough for a change this wide, but it is no "no" either.
+        if answer == "y" {
+          output.write(
+            style.yellow("Type yes in full to go ahead, or anything else to stop.") + "\n")
+          continue
+        }
+        return answer == "yes"
+      }
       switch answer {
       case "": return confirmation.defaultYes
       case "y", "yes": return true
       case "n", "no": return false
-      default: output.write("Answer yes or no.\n")
+      default: output.write("Answer yes or no, or ? for help.\n")
       }
     }
   }

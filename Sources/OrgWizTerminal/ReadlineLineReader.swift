@@ -74,15 +74,23 @@ public enum InterruptCleanup {
 public final class ReadlineLineReader: LineReader {
   private var histories: [String: [String]] = [:]
 
-  public init() {
+  /// - Parameter output: where prompts and echo go: standard error, so standard output stays
+  ///   clean for data, or the terminal itself when standard error is redirected.
+  public init(output: Int32 = 2, environment: [String: String] = [:]) {
     setlocale(LC_ALL, "")
-    // Prompts and echo go to standard error, so standard output stays clean for data.
-    orgwiz_rl_configure("orgwiz", fdopen(2, "w"))
+    // Names in a model are UTF-8. Without any locale setting (the C locale) readline would
+    // edit them byte by byte, so that Backspace splits an "ë"; use UTF-8 then.
+    let chosen = ["LC_ALL", "LC_CTYPE", "LANG"].contains { !(environment[$0] ?? "").isEmpty }
+    if !chosen, String(cString: nl_langinfo(nl_item(CODESET))) != "UTF-8" {
+      setlocale(LC_CTYPE, "C.UTF-8")
+    }
+    orgwiz_rl_configure("orgwiz", fdopen(output, "w"))
     orgwiz_rl_set_completion(completeChoice)
     using_history()
   }
 
   public func readLine(_ request: LineRequest) -> String? {
+    if request.discardsTypeahead { discardTypeahead() }
     completionState.withLock { $0.choices = request.completions }
     clear_history()
     for entry in histories[request.key, default: []] { add_history(entry) }

@@ -36,9 +36,9 @@ public struct TerminalInfo: Sendable, Equatable {
 
   /// The columns of the terminal on standard error right now, or nil when it is not a terminal.
   /// Asked again as the run goes, so text follows a resized window.
-  public static func measuredWidth() -> Int? {
+  public static func measuredWidth(of descriptor: Int32 = 2) -> Int? {
     var size = winsize()
-    guard ioctl(2, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+    guard ioctl(descriptor, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
     return Int(size.ws_col)
   }
 

@@ -1,6 +1,7 @@
 import Foundation
 import OrgWizCore
 import OrgWizJSON
+import OrgWizTerminal
 import OrgWizTestSupport
 import Testing
 
@@ -64,8 +65,16 @@ import Testing
     let run = CLIRunner.run(["run", "--operator", "ada@acme.example"], in: directory.path)
     #expect(run.status == 64)
     #expect(run.stderr.contains("org-setting, server, app, app-grant"))
+    #expect(run.stderr.contains("(standard input is not a terminal)"))
     #expect(run.stderr.contains("--set KEY=VALUE"))
     #expect(directory.listing() == ["org.json"])
+    // `orgwiz run | tee log` at a terminal: the reason names standard output.
+    let piped = CLIRunner.run(
+      ["run", "--operator", "ada@acme.example"], in: directory.path,
+      terminal: TerminalInfo(
+        stdinIsTerminal: true, stdoutIsTerminal: false, stderrIsTerminal: true, width: 80))
+    #expect(piped.status == 64)
+    #expect(piped.stderr.contains("(standard output is not a terminal)"))
   }
 
   @Test func theNoInputVariableTurnsPromptingOff() throws {
@@ -76,6 +85,7 @@ import Testing
     let run = CLIRunner.run(
       ["run"], in: directory.path, prompter: prompter, environment: ["ORGWIZ_NO_INPUT": "1"])
     #expect(run.status == 64)
+    #expect(run.stderr.contains("(ORGWIZ_NO_INPUT is set)"))
     #expect(prompter.asked.isEmpty)
   }
 

@@ -97,6 +97,22 @@ import Testing
     }
   }
 
+  @Test func backReachesAStepWhoseAnswerWasGivenAhead() throws {
+    // server=api came with --set (or a resumed run); going back from the app question must
+    // let the user choose the server again instead of replaying the given answer.
+    let person = ScriptedPrompter([
+      .back("app"), .answer("server", "partners"), .answer("app", "none"),
+      .answer("policy", ""), .answer("rule", ""),
+    ])
+    let prompter = AnswersFilePrompter(
+      answers: ["operator": "ada@acme.example", "org-setting": "enable", "server": "api"],
+      fallback: person)
+    let record = try engine(prompter).run(on: Fixtures.exampleModel())
+    #expect(person.failures.isEmpty, "\(person.failures)")
+    #expect(person.leftOver.isEmpty)
+    #expect(record.answers.first { $0.key == "server" }?.value == "aus2prt")
+  }
+
   @Test func anInvalidPresetIsAskedAgainAtATerminal() throws {
     let person = ScriptedPrompter([.answer("server", "partners"), .answer("app", "none")])
     let prompter = AnswersFilePrompter(

@@ -84,9 +84,16 @@ final class Lines: LineReader {
       input: Lines(["yes"]), output: output, style: Style(enabled: false), width: 80)
     #expect(try yes.confirm(confirmation) == true)
     #expect(output.text.contains("  - app A"))
+    // A bare "y" is asked again; `?` explains; anything else stops.
+    let retried = BufferSink()
     let y = LinePrompter(
-      input: Lines(["y"]), output: BufferSink(), style: Style(enabled: false), width: 80)
-    #expect(try y.confirm(confirmation) == false)
+      input: Lines(["y", "?", "yes"]), output: retried, style: Style(enabled: false), width: 80)
+    #expect(try y.confirm(confirmation) == true)
+    #expect(retried.text.contains("Type yes in full to go ahead"))
+    #expect(retried.text.contains("Typing yes in full makes the change described above."))
+    let no = LinePrompter(
+      input: Lines(["nope"]), output: BufferSink(), style: Style(enabled: false), width: 80)
+    #expect(try no.confirm(confirmation) == false)
     let plain = Confirmation(prompt: "Go on?", isDestructive: false, defaultYes: true)
     let empty = LinePrompter(
       input: Lines(["maybe", ""]), output: BufferSink(), style: Style(enabled: false), width: 80)

@@ -64,16 +64,23 @@ public struct RunRecord: Sendable, Equatable {
 /// Answers are missing and nobody can be asked.
 public struct MissingAnswers: UserFacingError, Equatable {
   public var keys: [String]
+  /// Why nobody can be asked, in words ("standard output is not a terminal").
+  public var reason: String
+
+  public init(keys: [String], reason: String = "no terminal, or --no-input") {
+    self.keys = keys
+    self.reason = reason
+  }
 
   public var exitStatus: ExitStatus { .usage }
   public var message: String {
     let noun = keys.count == 1 ? "answer is" : "answers are"
-    return "\(keys.count) \(noun) missing and cannot be asked here (no terminal, or "
-      + "--no-input): \(keys.joined(separator: ", "))."
+    return "\(keys.count) \(noun) missing and cannot be asked here (\(reason)): "
+      + "\(keys.joined(separator: ", "))."
   }
   public var nextStep: String {
-    "Give them with --set KEY=VALUE (repeatable) or --answers FILE, or run in a terminal to be "
-      + "asked; `orgwiz procedures` lists every key."
+    "Give them with --set KEY=VALUE (repeatable) or --answers FILE, or run with standard input "
+      + "and output on a terminal to be asked; `orgwiz procedures` lists every key."
   }
 }
 
@@ -150,6 +157,8 @@ public struct WizardEngine {
           records.removeSubrange(recordCount...)
           latest = nil
           index -= 1
+          // Going back means answering that step again, even if its answers were given ahead.
+          prompter.forgetGivenAnswers(procedure.steps[index].questions.map(\.key))
           progress?(records.flatMap(\.answers), index)
           continue stepLoop
         }
@@ -171,6 +180,7 @@ public struct WizardEngine {
         records.removeSubrange(recordCount...)
         latest = nil
         index = target
+        prompter.forgetGivenAnswers(procedure.steps[index].questions.map(\.key))
         continue stepLoop
       }
       for message in report.messages { prompter.inform(message) }

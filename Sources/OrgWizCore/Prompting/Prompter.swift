@@ -52,6 +52,13 @@ public protocol Prompter: AnyObject {
   func confirm(_ confirmation: Confirmation) throws(PromptInterrupted) -> Bool?
   /// Shows a message from a step.
   func inform(_ message: String)
+  /// Forgets answers given ahead (by `--set`, an answers file or a resumed run) for these keys:
+  /// the user went back to their step to answer again.
+  func forgetGivenAnswers(_ keys: [String])
+}
+
+extension Prompter {
+  public func forgetGivenAnswers(_ keys: [String]) {}
 }
 
 /// Answers questions from a fixed set of answers (`--answers`, `--set`, `--operator`), and
@@ -96,4 +103,9 @@ public final class AnswersFilePrompter: Prompter {
   }
 
   public func inform(_ message: String) { fallback?.inform(message) }
+
+  public func forgetGivenAnswers(_ keys: [String]) {
+    for key in keys { answers[key] = nil }
+    fallback?.forgetGivenAnswers(keys)
+  }
 }
