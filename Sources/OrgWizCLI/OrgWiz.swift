@@ -87,7 +87,10 @@ public enum OrgWizCLI {
     -> Int32
   {
     let style = context.style(noColor: noColor)
-    var text = style.red("orgwiz: error:") + " " + error.message + "\n"
+    // Stopping at the user's word (Ctrl-C, Ctrl-D, "no") is no error: one plain line, the same
+    // as the one Ctrl-C prints from its signal handler.
+    let byTheUser = error.exitStatus == .interrupted || error.exitStatus == .declined
+    var text = (byTheUser ? "" : style.red("orgwiz: error:") + " ") + error.message + "\n"
     if !error.nextStep.isEmpty { text += error.nextStep + "\n" }
     context.stderr.write(text)
     return error.exitStatus.rawValue

@@ -135,7 +135,8 @@ public final class LinePrompter: Prompter {
     output.write("\n" + TextWrapper.wrap(confirmation.prompt, width: width) + "\n")
     for item in confirmation.items {
       // Indented items are details of the item above them.
-      output.write(item.hasPrefix(" ") ? "    \(item.trimmingWhitespace())\n" : "  - \(item)\n")
+      let line = item.hasPrefix(" ") ? "    \(item.trimmingWhitespace())" : "  - \(item)"
+      output.write(TextWrapper.wrap(line, width: width) + "\n")
     }
     let prompt =
       confirmation.isDestructive
@@ -190,8 +191,14 @@ public enum PromptText {
     if question.kind == .choice {
       for (index, choice) in question.choices.enumerated() {
         let marker = choice.value == question.defaultValue ? " (default)" : ""
-        let detail = choice.detail.isEmpty ? "" : style.dim(" (\(choice.detail))")
-        text += "  \(index + 1). \(choice.label)\(detail)\(marker)\n"
+        let detail = choice.detail.isEmpty ? "" : " (\(choice.detail))"
+        let plain = "  \(index + 1). \(choice.label)\(detail)\(marker)"
+        // A choice wider than the window is wrapped under its text (and left unstyled, so
+        // that the wrapping counts only visible characters).
+        text +=
+          plain.count <= width
+          ? "  \(index + 1). \(choice.label)\(style.dim(detail))\(marker)\n"
+          : TextWrapper.wrap(plain, width: width) + "\n"
       }
     }
     return text

@@ -46,14 +46,16 @@ public struct TerminalInfo: Sendable, Equatable {
   public static let none = TerminalInfo(
     stdinIsTerminal: false, stdoutIsTerminal: false, stderrIsTerminal: false, width: 80)
 
-  /// Whether colour may be used on a stream: a terminal, `TERM` not `dumb`, `NO_COLOR` unset or
-  /// empty, and no `--no-color`.
+  /// Whether colour may be used on a stream: a terminal, `TERM` set and not `dumb`, `NO_COLOR`
+  /// unset or empty, and no `--no-color`.
   public static func colorEnabled(
     streamIsTerminal: Bool, noColorFlag: Bool, environment: [String: String]
   ) -> Bool {
     if noColorFlag || !streamIsTerminal { return false }
     if let value = environment["NO_COLOR"], !value.isEmpty { return false }
-    return environment["TERM"] != "dumb"
+    // No TERM at all says as little about the terminal as TERM=dumb.
+    let term = environment["TERM"] ?? ""
+    return !term.isEmpty && term != "dumb"
   }
 }
 
@@ -121,7 +123,13 @@ public enum TextWrapper {
     guard line.count > limit else { return line }
     let indent = String(line.prefix(while: { $0 == " " }))
     let body = line.dropFirst(indent.count)
-    let hanging = body.hasPrefix("- ") || body.hasPrefix("* ") ? "  " : ""
+    // Continuation lines of a list item start under its text: "- " or "12. ".
+    let digits = body.prefix(while: \.isNumber)
+    let hanging =
+      body.hasPrefix("- ") || body.hasPrefix("* ")
+      ? "  "
+      : !digits.isEmpty && body.dropFirst(digits.count).hasPrefix(". ")
+        ? String(repeating: " ", count: digits.count + 2) : ""
     var lines: [String] = []
     var current = ""
     for word in body.split(separator: " ", omittingEmptySubsequences: true) {

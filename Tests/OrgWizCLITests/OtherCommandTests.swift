@@ -217,7 +217,7 @@ import Testing
 
 @Suite struct ColourTests {
   func errorOutput(
-    stdout: Bool, stderr: Bool, environment: [String: String] = [:]
+    stdout: Bool, stderr: Bool, environment: [String: String] = ["TERM": "xterm"]
   ) throws
     -> String
   {
@@ -237,8 +237,10 @@ import Testing
     #expect(try !errorOutput(stdout: false, stderr: true).contains("\u{1B}["))
     #expect(try !errorOutput(stdout: true, stderr: false).contains("\u{1B}["))
     #expect(
-      try !errorOutput(stdout: true, stderr: true, environment: ["NO_COLOR": "1"]).contains(
-        "\u{1B}["))
+      try !errorOutput(stdout: true, stderr: true, environment: ["TERM": "xterm", "NO_COLOR": "1"])
+        .contains("\u{1B}["))
+    // No TERM at all says nothing about the terminal: no colour either.
+    #expect(try !errorOutput(stdout: true, stderr: true, environment: [:]).contains("\u{1B}["))
     #expect(
       try !errorOutput(stdout: true, stderr: true, environment: ["TERM": "dumb"]).contains(
         "\u{1B}["))

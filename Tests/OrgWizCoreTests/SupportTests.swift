@@ -78,3 +78,34 @@ import Testing
     }
   }
 }
+
+@Suite struct AnswerResolutionTests {
+  let question = Question(
+    key: "server", prompt: "Which server?", help: "",
+    choices: [Choice(value: "aus1api", label: "api"), Choice(value: "aus2prt", label: "partners")])
+
+  @Test func aVeryLongWrongAnswerIsQuotedShort() {
+    let pasted = String(repeating: "x", count: 5000)
+    guard case .failure(let problem) = question.resolve(pasted, allowNumbers: true) else {
+      Issue.record("a wrong answer was accepted")
+      return
+    }
+    #expect(problem.reason.count < 100)
+    #expect(problem.reason.hasSuffix("…\" is not one of the choices"))
+    #expect(problem.given == pasted)
+  }
+
+  @Test func answersMayBeNumbersIdsOrNamesInAnyCase() {
+    #expect(question.resolve("2", allowNumbers: true) == .success("aus2prt"))
+    #expect(question.resolve("2", allowNumbers: false).isFailure)
+    #expect(question.resolve(" aus1api ", allowNumbers: false) == .success("aus1api"))
+    #expect(question.resolve("PARTNERS", allowNumbers: false) == .success("aus2prt"))
+  }
+}
+
+extension Result {
+  var isFailure: Bool {
+    if case .failure = self { return true }
+    return false
+  }
+}

@@ -22,19 +22,26 @@ final class Lines: LineReader {
     defaultValue: "aus1")
 
   @Test func colourOnlyOnATerminalWithoutNoColorOrDumb() {
-    #expect(TerminalInfo.colorEnabled(streamIsTerminal: true, noColorFlag: false, environment: [:]))
+    let xterm = ["TERM": "xterm"]
     #expect(
-      !TerminalInfo.colorEnabled(streamIsTerminal: false, noColorFlag: false, environment: [:]))
-    #expect(!TerminalInfo.colorEnabled(streamIsTerminal: true, noColorFlag: true, environment: [:]))
+      TerminalInfo.colorEnabled(streamIsTerminal: true, noColorFlag: false, environment: xterm))
+    #expect(
+      !TerminalInfo.colorEnabled(streamIsTerminal: false, noColorFlag: false, environment: xterm))
+    #expect(
+      !TerminalInfo.colorEnabled(streamIsTerminal: true, noColorFlag: true, environment: xterm))
     #expect(
       !TerminalInfo.colorEnabled(
-        streamIsTerminal: true, noColorFlag: false, environment: ["NO_COLOR": "1"]))
+        streamIsTerminal: true, noColorFlag: false, environment: ["TERM": "xterm", "NO_COLOR": "1"])
+    )
     #expect(
       TerminalInfo.colorEnabled(
-        streamIsTerminal: true, noColorFlag: false, environment: ["NO_COLOR": ""]))
+        streamIsTerminal: true, noColorFlag: false, environment: ["TERM": "xterm", "NO_COLOR": ""]))
     #expect(
       !TerminalInfo.colorEnabled(
         streamIsTerminal: true, noColorFlag: false, environment: ["TERM": "dumb"]))
+    // No TERM at all: nothing is known about the terminal, so no colour.
+    #expect(
+      !TerminalInfo.colorEnabled(streamIsTerminal: true, noColorFlag: false, environment: [:]))
     #expect(Style(enabled: false).bold("x") == "x")
   }
 
@@ -74,6 +81,24 @@ final class Lines: LineReader {
       input: Lines(["back"]), output: BufferSink(), style: Style(enabled: false), width: 80)
     #expect(try prompter.ask(question) == .back)
     #expect(throws: PromptInterrupted.self) { try prompter.ask(question) }
+  }
+
+  @Test func choicesWiderThanTheWindowWrapUnderTheirText() throws {
+    let wide = Question(
+      key: "policy", prompt: "Which access policy should allow the grant?", help: "",
+      choices: [
+        Choice(
+          value: "00p2mob", label: "Mobile Apps",
+          detail: "00p2mob, priority 1, clients: Acme Mobile, Acme Web, Acme Reports")
+      ])
+    let text = PromptText.question(wide, style: Style(enabled: false), width: 30)
+    let lines = text.split(separator: "\n").map(String.init)
+    #expect(lines.allSatisfy { $0.count <= 30 }, "\(lines)")
+    let first = try #require(lines.firstIndex { $0.hasPrefix("  1. Mobile Apps") })
+    #expect(lines.count > first + 1)
+    #expect(lines[(first + 1)...].allSatisfy { $0.hasPrefix("     ") }, "\(lines)")
+    let styled = PromptText.question(wide, style: Style(enabled: true), width: 30)
+    #expect(!styled.contains("\u{1B}[2m"), "no styling inside wrapped text")
   }
 
   @Test func destructiveConfirmationNeedsYesInFull() throws {

@@ -120,15 +120,20 @@ public struct Question: Sendable, Equatable {
       case .failure(let failure):
         let reason: String
         switch failure {
-        case .notFound: reason = "\"\(trimmed)\" is not one of the choices"
+        case .notFound: reason = "\"\(Self.shown(trimmed))\" is not one of the choices"
         case .ambiguous(_, _, let matches):
           reason =
-            "\"\(trimmed)\" names \(matches.count) choices ("
+            "\"\(Self.shown(trimmed))\" names \(matches.count) choices ("
             + matches.map(\.id).joined(separator: ", ") + "); use the id"
         }
         return .failure(AnswerProblem(key: key, given: trimmed, reason: reason, question: self))
       }
     }
+  }
+
+  /// An answer as messages quote it: a very long one (a paste gone wrong) is cut short.
+  static func shown(_ text: String) -> String {
+    text.count <= 60 ? text : text.prefix(57) + "…"
   }
 
   /// The choices as "label (detail)" texts for messages.
