@@ -38,6 +38,9 @@ public struct CommandContext {
 
   /// The context of the real process.
   public static func live() -> CommandContext {
+    // A reader that goes away (`orgwiz ... | head`) makes writes fail with EPIPE, which orgwiz
+    // reports, instead of killing it part-way through a write.
+    signal(SIGPIPE, SIG_IGN)
     let environment = ProcessInfo.processInfo.environment
     let terminal = TerminalInfo.current(environment: environment)
     let stderr = FileDescriptorSink.standardError
@@ -78,11 +81,35 @@ public struct CommandContext {
   /// The model's path as orgwiz works on it: absolute, and through any symbolic links, so that
   /// a link to the model stays a link, its target is what gets written, and every name of the
   /// model shares one lock.
-  public func modelPath(_ path: String) -> String {
-    let absolute = absolute(path)
-    guard let resolved = realpath(absolute, nil) else { return absolute }
+  public func modelPath(_ path: String) -> String { canonicalFile(path) }
+
+  /// A file's one true path: absolute, `.` and `..` gone, its directory's links resolved, and
+  /// the file itself followed through symbolic links (also to a target that does not exist
+  /// yet), so that two spellings of one file compare equal.
+  public func canonicalFile(_ path: String) -> String {
+    var current = absolute(path)
+    for _ in 0..<40 {
+      current = Self.realDirectory(current)
+      guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: current)
+      else { return current }
+      current =
+        target.hasPrefix("/")
+        ? target
+        : ((current as NSString).deletingLastPathComponent as NSString)
+          .appendingPathComponent(target)
+    }
+    return current
+  }
+
+  /// The path with its directory resolved by `realpath` when that directory exists.
+  private static func realDirectory(_ path: String) -> String {
+    let directory = (path as NSString).deletingLastPathComponent
+    let name = (path as NSString).lastPathComponent
+    guard let resolved = realpath(directory.isEmpty ? "/" : directory, nil) else {
+      return (path as NSString).standardizingPath
+    }
     defer { free(resolved) }
-    return String(cString: resolved)
+    return (String(cString: resolved) as NSString).appendingPathComponent(name)
   }
 
   public func absolute(_ path: String) -> String {

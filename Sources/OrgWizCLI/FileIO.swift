@@ -56,6 +56,48 @@ enum FileIO {
     return bytes
   }
 
+  /// What the file system says about a file: which file it is, its size and when its contents
+  /// or attributes last changed. Any write to the file changes its change time, which no
+  /// program can set back.
+  struct Stamp: Equatable {
+    var device: UInt64
+    var inode: UInt64
+    var size: Int64
+    var modified: timespec
+    var changed: timespec
+
+    init?(_ path: String) {
+      var status = stat()
+      guard stat(path, &status) == 0 else { return nil }
+      device = UInt64(status.st_dev)
+      inode = UInt64(status.st_ino)
+      size = Int64(status.st_size)
+      modified = status.st_mtim
+      changed = status.st_ctim
+    }
+
+    /// Whether the file system keeps times finer than a second, so that a change within the
+    /// same second still shows.
+    var isFine: Bool { modified.tv_nsec != 0 || changed.tv_nsec != 0 }
+
+    static func == (lhs: Stamp, rhs: Stamp) -> Bool {
+      lhs.device == rhs.device && lhs.inode == rhs.inode && lhs.size == rhs.size
+        && lhs.modified.tv_sec == rhs.modified.tv_sec
+        && lhs.modified.tv_nsec == rhs.modified.tv_nsec
+        && lhs.changed.tv_sec == rhs.changed.tv_sec && lhs.changed.tv_nsec == rhs.changed.tv_nsec
+    }
+  }
+
+  /// Reads a file and its stamp; the stamp is nil when the file changed while it was read.
+  static func readStamped(
+    _ path: String, what: String, hint: String
+  ) throws(OrgWizFailure) -> (bytes: [UInt8], stamp: Stamp?) {
+    let before = Stamp(path)
+    let bytes = try read(path, what: what, hint: hint)
+    let after = Stamp(path)
+    return (bytes, before != nil && before == after ? after : nil)
+  }
+
   /// Refuses, before any question, a model that the user marked read-only; notes one with
   /// other hard links, which keep the old version once orgwiz replaces the model.
   static func ensureReplaceable(

@@ -36,6 +36,8 @@ struct LoadedModel {
   /// The bytes the run starts from.
   var bytes: [UInt8]
   var model: OrgModel
+  /// The file's stamp when it was read, if it held still meanwhile.
+  var stamp: FileIO.Stamp? = nil
 }
 
 enum ModelLoader {

@@ -91,17 +91,18 @@ struct RunCommand: ContextCommand {
         timeout: lockTimeout, notice: { context.stderr.write(style.yellow("Note: ") + $0 + "\n") })
     defer { lock?.release() }
     try FaultPoint.hit("locked", environment: context.environment)
+    // First settle a write a killed run left (it may hold a second link to the model).
+    if lock != nil {
+      Self.reportRecovery(
+        WriteTransaction(model: path, environment: context.environment).recover(),
+        context: context, style: style)
+    }
     if !dryRun {
       try FileIO.ensureReplaceable(
         path,
         notice: {
           context.stderr.write(style.yellow("Note: ") + $0 + "\n")
         })
-    }
-    if lock != nil {
-      Self.reportRecovery(
-        WriteTransaction(model: path, environment: context.environment).recover(),
-        context: context, style: style)
     }
 
     let loaded = try loadModel(context: context, contentDirectory: directory, person: person)
@@ -114,7 +115,8 @@ struct RunCommand: ContextCommand {
       },
       modelDirectory: (loaded.path as NSString).deletingLastPathComponent)
     try Self.refuseOverlaps(
-      summary: target.filePath, answers: recordAnswers.map(context.absolute), model: loaded.path)
+      summary: target.filePath, answers: recordAnswers.map(context.canonicalFile),
+      model: loaded.path)
     let loadedBytes = loaded.bytes
     // The fingerprint of the model as read, computed beside the questions.
     let baseHash = Background { SHA256.hex(loadedBytes) }
@@ -241,7 +243,7 @@ struct RunCommand: ContextCommand {
           // The last look before anything is replaced: the model must still be the one read,
           // and a summary going to a stream goes out now, so a failure there changes nothing.
           try FaultPoint.hit("before-write", environment: context.environment)
-          try ensureUnchangedOnDisk(loaded)
+          try ensureUnchangedOnDisk(loaded, links: transaction.links)
           try target.writeStream(markdown, context: context)
         })
     }
@@ -366,7 +368,17 @@ struct RunCommand: ContextCommand {
   }
 
   /// Refuses to write when the model on disk is no longer the one the run read.
-  private func ensureUnchangedOnDisk(_ loaded: LoadedModel) throws(OrgWizFailure) {
+  private func ensureUnchangedOnDisk(
+    _ loaded: LoadedModel, links: WriteTransaction.Links
+  ) throws(OrgWizFailure) {
+    // The same file, untouched since it was read (no write can leave its change time alone,
+    // apart from the backup's own hard link, whose stamps were taken around it): no need to
+    // read a large model again. Otherwise compare the contents.
+    var reference = loaded.stamp
+    if let linked = links.stamps(of: loaded.path), linked.before == loaded.stamp {
+      reference = linked.after
+    }
+    if let reference, reference.isFine, FileIO.Stamp(loaded.path) == reference { return }
     let exists = FileManager.default.fileExists(atPath: loaded.path)
     let current = exists ? try FileIO.read(loaded.path, what: "org model", hint: "") : nil
     guard current == loaded.originalBytes else {
@@ -435,10 +447,11 @@ struct RunCommand: ContextCommand {
       let (bytes, model) = try ModelLoader.example(contentDirectory: contentDirectory)
       return LoadedModel(path: path, originalBytes: nil, bytes: bytes, model: model)
     }
-    let bytes = try FileIO.read(path, what: "org model", hint: "Name the model with --org FILE.")
+    let (bytes, stamp) = try FileIO.readStamped(
+      path, what: "org model", hint: "Name the model with --org FILE.")
     return LoadedModel(
       path: path, originalBytes: bytes, bytes: bytes,
-      model: try OrgModel.load(bytes, source: options.org))
+      model: try OrgModel.load(bytes, source: options.org), stamp: stamp)
   }
 
   /// The result `run --json` prints: the summary's content, where the summary went (null for
@@ -459,7 +472,7 @@ struct RunCommand: ContextCommand {
     _ record: RunRecord, procedure: Procedure, context: CommandContext
   ) -> (path: String, bytes: [UInt8])? {
     guard let recordAnswers else { return nil }
-    let path = context.absolute(recordAnswers)
+    let path = context.canonicalFile(recordAnswers)
     let text = AnswersFile.render(
       record.answers, json: path.lowercased().hasSuffix(".json"), procedure: procedure)
     return (path, Array(text.utf8))

@@ -34,8 +34,8 @@ enum SummaryTarget: Equatable {
     var status = stat()
     if stat(path, &status) == 0 {
       switch status.st_mode & S_IFMT {
-      case S_IFDIR: return .file(defaultName(path))
-      case S_IFREG: return .file(resolvedLink(path))
+      case S_IFDIR: return .file(defaultName(context.canonicalFile(path)))
+      case S_IFREG: return .file(context.canonicalFile(path))
       default: return .stream(path)
       }
     }
@@ -44,20 +44,7 @@ enum SummaryTarget: Equatable {
         .cannotCreate, "--summary: the directory \(path) does not exist.",
         next: "Create it first, or name a file in an existing directory.")
     }
-    return .file(resolvedLink(path))
-  }
-
-  /// The file a symbolic link points to, so that the link stays a link and its target gets the
-  /// summary; `path` itself when it is no link.
-  private static func resolvedLink(_ path: String) -> String {
-    var status = stat()
-    guard lstat(path, &status) == 0, status.st_mode & S_IFMT == S_IFLNK,
-      let target = try? FileManager.default.destinationOfSymbolicLink(atPath: path)
-    else { return path }
-    if target.hasPrefix("/") { return resolvedLink(target) }
-    let directory = (path as NSString).deletingLastPathComponent
-    return resolvedLink(
-      URL(fileURLWithPath: directory).appendingPathComponent(target).standardizedFileURL.path)
+    return .file(context.canonicalFile(path))
   }
 
   /// The path for messages and records; nil for standard output.

@@ -45,13 +45,13 @@ struct UndoCommand: ContextCommand {
       holder: ModelLock.currentHolder(startedAt: Timestamps(date: context.now()).iso),
       timeout: lockTimeout, notice: { context.stderr.write(style.yellow("Note: ") + $0 + "\n") })
     defer { lock.release() }
+    let transaction = WriteTransaction(model: path, environment: context.environment)
+    RunCommand.reportRecovery(transaction.recover(), context: context, style: style)
     try FileIO.ensureReplaceable(
       path,
       notice: {
         context.stderr.write(style.yellow("Note: ") + $0 + "\n")
       })
-    let transaction = WriteTransaction(model: path, environment: context.environment)
-    RunCommand.reportRecovery(transaction.recover(), context: context, style: style)
 
     let backup = try FileIO.read(
       backupPath, what: "backup", hint: "Only a run that changed the model leaves a backup to undo."
@@ -60,6 +60,13 @@ struct UndoCommand: ContextCommand {
       FileManager.default.fileExists(atPath: path)
       ? try FileIO.read(path, what: "org model", hint: "") : nil
     let record = UndoRecord.read(model: path)
+    // An undo that was cut short after the model was put back, or one done by hand: the model
+    // already is its backup, so there is nothing to restore.
+    if current == backup {
+      unlink(UndoRecord.path(for: path))
+      context.stderr.write("\(path) already equals \(backupPath); nothing to restore.\n")
+      return .success
+    }
     if !force {
       guard let record else {
         throw OrgWizFailure(
@@ -105,7 +112,7 @@ struct UndoCommand: ContextCommand {
         throw OrgWizFailure(.declined, "The backup was not restored. Nothing was written.")
       }
     }
-    _ = try SignalDeferral.holding { () throws(OrgWizFailure) in
+    let (_, interrupted) = try SignalDeferral.holding { () throws(OrgWizFailure) in
       try transaction.commit(
         [WriteTransaction.File(role: "model", bytes: backup, destination: path, verify: true)],
         beforeCommit: { () throws(OrgWizFailure) in
@@ -122,6 +129,11 @@ struct UndoCommand: ContextCommand {
         })
     }
     unlink(UndoRecord.path(for: path))
+    if interrupted {
+      context.stderr.write(
+        style.yellow("Note: ") + "an interrupt came while the model was being written; it was "
+          + "held until the write was complete.\n")
+    }
     context.stderr.write(style.green("Restored ") + "\(path) from \(backupPath).\n")
     return .success
   }

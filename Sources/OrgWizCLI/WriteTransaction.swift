@@ -1,6 +1,7 @@
 import Foundation
 import OrgWizCore
 import OrgWizJSON
+import Synchronization
 
 #if canImport(Glibc)
   import Glibc
@@ -28,7 +29,8 @@ struct WriteTransaction {
     var role: String
     var bytes: [UInt8]
     var destination: String
-    /// The permission bits; nil keeps the destination's (or the model's, for a new file).
+    /// The permission bits of a new file; nil takes the model's. A file that replaces another
+    /// keeps that one's.
     var mode: mode_t? = nil
     /// For a backup: the file to hard-link instead of writing `bytes`.
     var linkFrom: String? = nil
@@ -39,6 +41,21 @@ struct WriteTransaction {
   /// The model, by its absolute path.
   let model: String
   let environment: [String: String]
+  /// Hard-linking a file to stage a backup changes the file's change time. What its stamp was
+  /// just before and just after, by path, so that the last check before the renames can tell
+  /// the transaction's own link from somebody else's write.
+  let links = Links()
+
+  final class Links: Sendable {
+    private let stamps = Mutex<[String: (before: FileIO.Stamp?, after: FileIO.Stamp?)]>([:])
+    func record(_ path: String, before: FileIO.Stamp?, after: FileIO.Stamp?) {
+      stamps.withLock { $0[path] = (before, after) }
+    }
+    /// The stamp `path` had before the transaction linked it, and the one it has since.
+    func stamps(of path: String) -> (before: FileIO.Stamp?, after: FileIO.Stamp?)? {
+      stamps.withLock { $0[path] }
+    }
+  }
 
   init(model: String, environment: [String: String]) {
     self.model = model
@@ -73,18 +90,23 @@ struct WriteTransaction {
   func stage(_ file: File) throws(OrgWizFailure) {
     let staged = stagingPath(for: file.destination)
     unlink(staged)
-    if let original = file.linkFrom, link(original, staged) == 0 { return }
-    // Permission bits and owner come from the file this one stands for: a backup's from the
-    // model it copies (it holds the same secrets), others' from the file they replace, else
-    // from the model.
-    var reference = stat()
-    let hasReference =
-      if let original = file.linkFrom {
-        stat(original, &reference) == 0
-      } else {
-        stat(file.destination, &reference) == 0 || stat(model, &reference) == 0
+    if let original = file.linkFrom {
+      let before = FileIO.Stamp(original)
+      if link(original, staged) == 0 {
+        links.record(original, before: before, after: FileIO.Stamp(original))
+        return
       }
-    let mode = file.mode ?? (hasReference ? reference.st_mode & 0o7777 : 0o644)
+    }
+    // Permission bits and owner come from the file this one stands for: a backup's from the
+    // model it copies (it holds the same secrets), others' from the file they replace. A new
+    // file gets its own mode (else the model's) and the model's owner.
+    var reference = stat()
+    let replacesFile = file.linkFrom == nil && stat(file.destination, &reference) == 0
+    let hasReference = replacesFile || stat(file.linkFrom ?? model, &reference) == 0
+    let mode =
+      replacesFile || file.linkFrom != nil
+      ? reference.st_mode & 0o7777
+      : file.mode ?? (hasReference ? reference.st_mode & 0o7777 : 0o644)
     let descriptor = open(staged, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
     guard descriptor >= 0 else {
       let directory = (file.destination as NSString).deletingLastPathComponent
@@ -305,18 +327,25 @@ struct WriteTransaction {
       if replaced {
         if let modelIndex, index > modelIndex, FileManager.default.fileExists(atPath: staged) {
           if rename(staged, file.destination) == 0 { touched.append(file.destination) }
+          try? FaultPoint.hit("recovered-\(file.role)", environment: environment)
         }
       } else if FileManager.default.fileExists(atPath: previous) {
         if !Self.sameFile(previous, file.destination) {
           touched.append(file.destination)
+          rename(previous, file.destination)
         }
-        rename(previous, file.destination)
       } else if FileManager.default.fileExists(atPath: absent) {
         if unlink(file.destination) == 0 { touched.append(file.destination) }
       }
-      unlink(staged)
-      unlink(previous)
-      unlink(absent)
+    }
+    // Only then the notes, the model's last: should this recovery itself be killed, the next
+    // one still finds what tells it how far the write got.
+    let order = files.indices.filter { $0 != modelIndex } + (modelIndex.map { [$0] } ?? [])
+    for index in order {
+      let destination = files[index].destination
+      unlink(stagingPath(for: destination))
+      unlink(previousPath(for: destination))
+      unlink(absentPath(for: destination))
     }
     syncDirectories(files.map(\.destination))
     unlink(journalPath)

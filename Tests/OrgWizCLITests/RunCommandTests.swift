@@ -412,11 +412,18 @@ import Testing
   @Test(arguments: [
     ["--summary", "org.json"], ["--summary", "org.json.bak"], ["--record-answers", "org.json"],
     ["--summary", "same.md", "--record-answers", "same.md"],
+    // Other spellings of the same files: a link to the directory, `.` in the path.
+    ["--summary", "self/org.json.write.journal"], ["--record-answers", "self/org.json.journal"],
+    ["--summary", "o/x.md", "--record-answers", "o/./x.md"],
   ])
   func aSummaryOrAnswersFileNeverLandsOnTheModelOrItsBackup(_ options: [String]) throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
     _ = try exampleCopy(directory)
+    try FileManager.default.createSymbolicLink(
+      atPath: directory.file("self"), withDestinationPath: ".")
+    try FileManager.default.createDirectory(
+      atPath: directory.file("o"), withIntermediateDirectories: false)
     try directory.write("org.json.bak", "an earlier backup\n")
     let before = directory.listing(all: true).map { ($0, directory.read($0)) }
     let run = CLIRunner.run(["run", "--no-input"] + options + Self.fullAnswers, in: directory.path)
@@ -426,6 +433,21 @@ import Testing
     #expect(after.map(\.0) == before.map(\.0))
     let unchanged = after.map(\.1) == before.map(\.1)
     #expect(unchanged, "a file changed")
+  }
+
+  @Test func aSummaryThatReplacesAFileKeepsItsMode() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    _ = try exampleCopy(directory)
+    let summary = try directory.write("change.md", "an earlier record\n")
+    #expect(chmod(summary, 0o600) == 0)
+    let run = CLIRunner.run(
+      ["run", "--no-input", "--summary", "change.md"] + Self.fullAnswers, in: directory.path)
+    #expect(run.status == 0, "\(run.stderr)")
+    var status = stat()
+    #expect(stat(summary, &status) == 0)
+    #expect(status.st_mode & 0o777 == 0o600)
+    #expect(directory.read("change.md")?.contains("## Backout plan") == true)
   }
 
   @Test func aReadOnlyModelIsRefusedBeforeAnyQuestion() throws {

@@ -10,8 +10,11 @@ struct BinaryRun {
   let output = Pipe()
   let errors = Pipe()
 
+  /// - Parameter closeOutput: close the reading end of standard output at once, as when
+  ///   `orgwiz ... | head -c0` has gone away.
   init(
-    _ arguments: [String], in directory: String, environment extra: [String: String] = [:]
+    _ arguments: [String], in directory: String, environment extra: [String: String] = [:],
+    closeOutput: Bool = false
   )
     throws
   {
@@ -25,13 +28,14 @@ struct BinaryRun {
     process.standardInput = FileHandle.nullDevice
     process.standardOutput = output
     process.standardError = errors
+    if closeOutput { try output.fileHandleForReading.close() }
     try process.run()
   }
 
   /// Waits for the end; returns the exit status (or the signal) and standard error.
   func finish() -> (status: Int32, killed: Bool, stderr: String) {
     let text = errors.fileHandleForReading.readDataToEndOfFile()
-    _ = output.fileHandleForReading.readDataToEndOfFile()
+    _ = try? output.fileHandleForReading.readToEnd()
     process.waitUntilExit()
     return (
       process.terminationStatus, process.terminationReason == .uncaughtSignal,
@@ -146,6 +150,49 @@ struct BinaryRun {
       !directory.listing(all: true).contains {
         $0.contains(".orgwiz") || $0.hasSuffix(".write.journal")
       })
+  }
+
+  @Test func aRecoveryKilledHalfWayIsFinishedByTheNextRun() throws {
+    // A run is killed once its model is in place; the run that finishes its write is killed
+    // in turn after moving the summary in; the third run still moves the answers in.
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    _ = try exampleModel(in: directory)
+    try FileManager.default.createDirectory(
+      atPath: directory.file("o"), withIntermediateDirectories: false)
+    let options =
+      Self.answers.dropLast(2) + ["--summary", "o/s.md", "--record-answers", "o/a.yaml"]
+    let killed = try BinaryRun(
+      Array(options), in: directory.path, environment: ["ORGWIZ_TEST_FAULT": "committed-model"]
+    ).finish()
+    #expect(killed.killed)
+    let second = try BinaryRun(
+      Self.answers, in: directory.path, environment: ["ORGWIZ_TEST_FAULT": "recovered-summary"]
+    ).finish()
+    #expect(second.killed)
+    #expect(directory.read("o/s.md")?.contains("## Backout plan") == true)
+    #expect(directory.read("o/a.yaml") == nil)
+    let third = try BinaryRun(Self.answers, in: directory.path).finish()
+    #expect(third.status == 0, "\(third.stderr)")
+    #expect(third.stderr.contains("its write is now finished: \(directory.path)/o/a.yaml"))
+    #expect(directory.read("o/a.yaml")?.contains("server: \"aus1api\"") == true)
+    #expect(!directory.listing(all: true).contains { $0.contains(".orgwiz") })
+    #expect(
+      !((try? FileManager.default.contentsOfDirectory(atPath: directory.file("o"))) ?? [])
+        .contains { $0.contains(".orgwiz") })
+  }
+
+  @Test func aReaderThatGoesAwayFailsTheRunWithNothingChanged() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let before = try exampleModel(in: directory)
+    var answers = Self.answers
+    answers[answers.count - 1] = "-"
+    let run = try BinaryRun(answers, in: directory.path, closeOutput: true)
+    let result = run.finish()
+    #expect(result.status == 73, "\(result.stderr)")
+    #expect(bytes(directory, "org.json") == before)
+    #expect(directory.listing(all: true) == ["org.json"])
   }
 
   @Test(arguments: ["committed-backup", "committed-undo"])
@@ -369,8 +416,11 @@ struct BinaryRun {
     let undone = CLIRunner.run(["undo", "--yes"], in: directory.path)
     #expect(undone.status == 0, "\(undone.stderr)")
     #expect(directory.read("org.json").map { Array($0.utf8) } == original)
-    // The record is used up: a second undo needs --force.
-    #expect(CLIRunner.run(["undo", "--yes"], in: directory.path).status == 1)
+    // A second undo (or one repeated after being cut short) finds nothing left to restore.
+    let again = CLIRunner.run(["undo", "--yes"], in: directory.path)
+    #expect(again.status == 0)
+    #expect(again.stderr.contains("nothing to restore"))
+    #expect(!directory.listing(all: true).contains("org.json.undo.journal"))
   }
 
   @Test func undoRefusesWhenTheModelChangedSinceUnlessForced() throws {
