@@ -124,6 +124,27 @@ enum FileIO {
     }
   }
 
+  /// Writes all of `bytes` to a new file, flushes it to disk and closes it.
+  /// - Returns: why that failed, or nil.
+  static func finish(_ descriptor: Int32, writing bytes: [UInt8]) -> String? {
+    var failure: String?
+    var offset = 0
+    while failure == nil && offset < bytes.count {
+      let written = bytes.withUnsafeBytes { buffer in
+        write(descriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
+      }
+      if written < 0 {
+        if errno == EINTR { continue }
+        failure = String(cString: strerror(errno))
+      } else {
+        offset += written
+      }
+    }
+    if failure == nil && fsync(descriptor) != 0 { failure = String(cString: strerror(errno)) }
+    if close(descriptor) != 0 && failure == nil { failure = String(cString: strerror(errno)) }
+    return failure
+  }
+
   /// Flushes a directory so renames in it survive a crash.
   static func syncDirectory(of path: String) {
     let directory = (path as NSString).deletingLastPathComponent
@@ -150,20 +171,7 @@ enum FileIO {
     var status = stat()
     if descriptor >= 0 {
       if stat(path, &status) == 0 { fchmod(descriptor, status.st_mode & 0o7777) }
-      var offset = 0
-      while failure == nil && offset < bytes.count {
-        let written = bytes.withUnsafeBytes { buffer in
-          write(descriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
-        }
-        if written < 0 {
-          if errno == EINTR { continue }
-          failure = String(cString: strerror(errno))
-        } else {
-          offset += written
-        }
-      }
-      if failure == nil && fsync(descriptor) != 0 { failure = String(cString: strerror(errno)) }
-      if close(descriptor) != 0 && failure == nil { failure = String(cString: strerror(errno)) }
+      failure = finish(descriptor, writing: bytes)
     }
     if failure == nil && rename(staged, path) != 0 { failure = String(cString: strerror(errno)) }
     if let failure {

@@ -118,21 +118,12 @@ struct WriteTransaction {
     // Keep the owner too when orgwiz runs as root on someone else's file; as anyone else,
     // the new file is the user's own, which is all the system allows.
     if hasReference && getuid() == 0 { _ = fchown(descriptor, reference.st_uid, reference.st_gid) }
-    if fchmod(descriptor, mode) != 0 { failure = String(cString: strerror(errno)) }
-    var offset = 0
-    while failure == nil && offset < file.bytes.count {
-      let written = file.bytes.withUnsafeBytes { buffer in
-        write(descriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
-      }
-      if written < 0 {
-        if errno == EINTR { continue }
-        failure = String(cString: strerror(errno))
-      } else {
-        offset += written
-      }
+    if fchmod(descriptor, mode) != 0 {
+      failure = String(cString: strerror(errno))
+      close(descriptor)
+    } else {
+      failure = FileIO.finish(descriptor, writing: file.bytes)
     }
-    if failure == nil && fsync(descriptor) != 0 { failure = String(cString: strerror(errno)) }
-    if close(descriptor) != 0 && failure == nil { failure = String(cString: strerror(errno)) }
     if let failure {
       unlink(staged)
       throw OrgWizFailure(
