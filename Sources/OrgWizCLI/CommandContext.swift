@@ -118,6 +118,11 @@ public struct CommandContext {
       .path
   }
 
+  /// Writes "Note: …" on standard error.
+  func note(_ text: String, style: Style) {
+    stderr.write(style.yellow("Note: ") + text + "\n")
+  }
+
   /// Whether colour may be used (on standard error, where orgwiz's coloured text goes): only
   /// when standard output is a terminal too, so that `orgwiz ... > file` or a pipe, as in
   /// scripts and CI logs, never gets escape sequences (`cli.md`).

@@ -88,21 +88,18 @@ struct RunCommand: ContextCommand {
       : try ModelLock.acquire(
         modelPath: path,
         holder: ModelLock.currentHolder(startedAt: Timestamps(date: started).iso),
-        timeout: lockTimeout, notice: { context.stderr.write(style.yellow("Note: ") + $0 + "\n") })
+        timeout: lockTimeout, notice: { context.note($0, style: style) })
     defer { lock?.release() }
     try FaultPoint.hit("locked", environment: context.environment)
     // First settle a write a killed run left (it may hold a second link to the model).
     if lock != nil {
-      Self.reportRecovery(
-        WriteTransaction(model: path, environment: context.environment).recover(),
-        context: context, style: style)
+      let recovery = WriteTransaction(model: path, environment: context.environment).recover()
+      if let message = recovery.message { context.note(message, style: style) }
     }
     if !dryRun {
       try FileIO.ensureReplaceable(
         path,
-        notice: {
-          context.stderr.write(style.yellow("Note: ") + $0 + "\n")
-        })
+        notice: { context.note($0, style: style) })
     }
 
     let loaded = try loadModel(context: context, contentDirectory: directory, person: person)
@@ -214,8 +211,7 @@ struct RunCommand: ContextCommand {
     if writesModel {
       if backupPath != nil, let backupSHA256 {
         let undo = UndoRecord(
-          backupSHA256: backupSHA256, afterSHA256: afterSHA256,
-          summaryPath: target.filePath ?? "", writtenAt: metadata.endedAt)
+          backupSHA256: backupSHA256, afterSHA256: afterSHA256, writtenAt: metadata.endedAt)
         files.append(
           WriteTransaction.File(
             role: "undo", bytes: undo.bytes, destination: UndoRecord.path(for: loaded.path),
@@ -247,11 +243,7 @@ struct RunCommand: ContextCommand {
           try target.writeStream(markdown, context: context)
         })
     }
-    if interrupted {
-      context.stderr.write(
-        style.yellow("Note: ") + "an interrupt came while the files were being written; it was "
-          + "held until the write was complete.\n")
-    }
+    if interrupted { context.note(SignalDeferral.heldNote, style: style) }
     RunJournal.remove(model: path)
     if let answersFile { context.stderr.write("Answers recorded in \(answersFile.path)\n") }
 
@@ -323,23 +315,6 @@ struct RunCommand: ContextCommand {
     for answer in journal.answers { merged[answer.key] = answer.value }
     merged.merge(explicit) { _, given in given }
     return merged
-  }
-
-  /// Says what the recovery of an earlier, killed run's write did.
-  static func reportRecovery(
-    _ recovery: WriteTransaction.Recovery, context: CommandContext, style: Style
-  ) {
-    switch recovery {
-    case .nothing: return
-    case .finished(let paths):
-      context.stderr.write(
-        style.yellow("Note: ") + "an earlier run on this model was killed after it replaced the "
-          + "model; its write is now finished: \(paths.joined(separator: ", "))\n")
-    case .putBack(let paths):
-      context.stderr.write(
-        style.yellow("Note: ") + "an earlier run on this model was killed while writing, before "
-          + "it replaced the model; put back as they were: \(paths.joined(separator: ", "))\n")
-    }
   }
 
   /// Refuses a summary or answers file that would land on the model, its backup, a file

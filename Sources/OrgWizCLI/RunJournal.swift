@@ -72,7 +72,6 @@ struct RunJournal: Equatable {
 struct UndoRecord: Equatable {
   var backupSHA256: String
   var afterSHA256: String
-  var summaryPath: String
   var writtenAt: String
 
   static func path(for model: String) -> String { model + ".undo.journal" }
@@ -82,7 +81,7 @@ struct UndoRecord: Equatable {
       .object(
         JSONObject([
           ("backupSHA256", .string(backupSHA256)), ("afterSHA256", .string(afterSHA256)),
-          ("summaryPath", .string(summaryPath)), ("writtenAt", .string(writtenAt)),
+          ("writtenAt", .string(writtenAt)),
         ])))
   }
 
@@ -93,7 +92,6 @@ struct UndoRecord: Equatable {
     else { return nil }
     return UndoRecord(
       backupSHA256: backup, afterSHA256: after,
-      summaryPath: value["summaryPath"]?.stringValue ?? "",
       writtenAt: value["writtenAt"]?.stringValue ?? "")
   }
 }

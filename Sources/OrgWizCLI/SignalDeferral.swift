@@ -14,6 +14,11 @@ import OrgWizCore
 enum SignalDeferral {
   static let held: [Int32] = [SIGINT, SIGTERM, SIGHUP]
 
+  /// What to tell the user when a signal was held.
+  static let heldNote =
+    "an interrupt came while the files were being written; it was held until the write was "
+    + "complete."
+
   /// Runs `body` with the signals held.
   /// - Returns: the body's value, and whether one of the signals arrived meanwhile.
   static func holding<Value>(

@@ -43,15 +43,13 @@ struct UndoCommand: ContextCommand {
     let lock = try ModelLock.acquire(
       modelPath: path,
       holder: ModelLock.currentHolder(startedAt: Timestamps(date: context.now()).iso),
-      timeout: lockTimeout, notice: { context.stderr.write(style.yellow("Note: ") + $0 + "\n") })
+      timeout: lockTimeout, notice: { context.note($0, style: style) })
     defer { lock.release() }
     let transaction = WriteTransaction(model: path, environment: context.environment)
-    RunCommand.reportRecovery(transaction.recover(), context: context, style: style)
+    if let message = transaction.recover().message { context.note(message, style: style) }
     try FileIO.ensureReplaceable(
       path,
-      notice: {
-        context.stderr.write(style.yellow("Note: ") + $0 + "\n")
-      })
+      notice: { context.note($0, style: style) })
 
     let backup = try FileIO.read(
       backupPath, what: "backup", hint: "Only a run that changed the model leaves a backup to undo."
@@ -129,11 +127,7 @@ struct UndoCommand: ContextCommand {
         })
     }
     unlink(UndoRecord.path(for: path))
-    if interrupted {
-      context.stderr.write(
-        style.yellow("Note: ") + "an interrupt came while the model was being written; it was "
-          + "held until the write was complete.\n")
-    }
+    if interrupted { context.note(SignalDeferral.heldNote, style: style) }
     context.stderr.write(style.green("Restored ") + "\(path) from \(backupPath).\n")
     return .success
   }

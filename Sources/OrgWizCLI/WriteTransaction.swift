@@ -136,26 +136,24 @@ struct WriteTransaction {
   /// Reads a staged model back: the bytes must be the ones meant, and they must parse as a
   /// model again.
   func verify(_ staged: String, destination: String, expected: [UInt8]) throws(OrgWizFailure) {
-    let written: [UInt8]
-    do {
-      written = try FileIO.read(staged, what: "written model", hint: "")
+    do throws(OrgWizFailure) {
+      let written = try FileIO.read(staged, what: "written model", hint: "")
+      guard written == expected else {
+        throw OrgWizFailure(
+          .cannotCreate, "\(destination) could not be written faithfully (read back differs).",
+          next: "Check the disk; the original file is untouched.")
+      }
+      do {
+        _ = try OrgModel.load(written, source: destination)
+      } catch {
+        throw OrgWizFailure(
+          .cannotCreate,
+          "The model orgwiz was about to write does not read back: \(error.message)",
+          next: "Nothing was changed. Please report this with the model attached.")
+      }
     } catch {
       unlink(staged)
       throw error
-    }
-    guard written == expected else {
-      unlink(staged)
-      throw OrgWizFailure(
-        .cannotCreate, "\(destination) could not be written faithfully (read back differs).",
-        next: "Check the disk; the original file is untouched.")
-    }
-    do {
-      _ = try OrgModel.load(written, source: destination)
-    } catch {
-      unlink(staged)
-      throw OrgWizFailure(
-        .cannotCreate, "The model orgwiz was about to write does not read back: \(error.message)",
-        next: "Nothing was changed. Please report this with the model attached.")
     }
   }
 
@@ -201,8 +199,7 @@ struct WriteTransaction {
         let staged = stagingPath(for: file.destination)
         if rename(staged, file.destination) != 0 {
           let reason = String(cString: strerror(errno))
-          if let path = note.path, !note.existed { unlink(path) }
-          if note.existed, let path = note.path { unlink(path) }
+          if let path = note.path { unlink(path) }
           throw OrgWizFailure(
             .cannotCreate, "Cannot write \(file.destination): \(reason).",
             next: "Check that its directory is writable; nothing was changed.")
@@ -277,6 +274,19 @@ struct WriteTransaction {
     case finished([String])
     /// The earlier run had not replaced the model; what it had moved in was taken out again.
     case putBack([String])
+
+    /// What to tell the user, or nil when there was nothing to settle.
+    var message: String? {
+      switch self {
+      case .nothing: nil
+      case .finished(let paths):
+        "an earlier run on this model was killed after it replaced the model; its write is now "
+          + "finished: \(paths.joined(separator: ", "))"
+      case .putBack(let paths):
+        "an earlier run on this model was killed while writing, before it replaced the model; "
+          + "put back as they were: \(paths.joined(separator: ", "))"
+      }
+    }
   }
 
   /// Settles a write that a killed run left half-done (the caller holds the model's lock):

@@ -144,13 +144,6 @@ public enum TokenEvaluator {
     return nil
   }
 
-  /// The rule of a policy the wizard offers first: the first active rule that matches every
-  /// user, else the first active rule.
-  public static func preferredRule(of policy: ServerPolicy) -> PolicyRule? {
-    let active = policy.activeRulesInOrder
-    return active.first(where: matchesEveryone) ?? active.first
-  }
-
   static func matchesEveryone(_ rule: PolicyRule) -> Bool {
     (rule.groupsInclude.isEmpty && rule.usersInclude.isEmpty)
       || rule.groupsInclude.contains(Okta.everyone)
