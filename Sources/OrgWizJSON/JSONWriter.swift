@@ -3,7 +3,11 @@
 /// Object keys are always sorted by UTF-8 byte order (= Unicode code point order). Numbers are
 /// written as their literal text. In strings `"` and `\` are escaped, control characters are
 /// written as `\b \f \n \r \t` or `\u00XX` (lowercase hex), U+2028/U+2029 as `\u2028`/`\u2029`,
-/// and everything else (including `/` and non-ASCII) as raw UTF-8.
+/// the characters a terminal or an editor would act on or hide (DEL, the C1 controls
+/// U+0080–U+009F, the bidirectional controls U+061C, U+200E/F, U+202A–U+202E, U+2066–U+2069, and
+/// the zero-width U+200B–U+200D, U+2060, U+FEFF) as `\uXXXX` too, and everything else (including
+/// `/` and non-ASCII) as raw UTF-8. So JSON output never holds a character that shows as
+/// something else, and passes through orgwiz's terminal output unchanged.
 public enum JSONWriter {
   /// The output layout.
   public enum Style: Sendable {
@@ -299,15 +303,15 @@ private struct Writer: ~Copyable {
       case 0x09:
         output.appendUnchecked(UInt8(ascii: "\\"))
         output.appendUnchecked(UInt8(ascii: "t"))
-      case 0x00..<0x20:
+      case 0x00..<0x20, 0x7F:
         appendUnicodeEscape(UInt16(byte))
-      case 0xE2
-      where index + 2 < count && bytes[index + 1] == 0x80
-        && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9):
-        appendUnicodeEscape(bytes[index + 2] == 0xA8 ? 0x2028 : 0x2029)
-        index += 2
       default:
-        output.appendUnchecked(byte)
+        if let (unit, length) = hiddenScalar(bytes, at: index) {
+          appendUnicodeEscape(unit)
+          index += length - 1
+        } else {
+          output.appendUnchecked(byte)
+        }
       }
       index += 1
     }
@@ -327,8 +331,33 @@ private struct Writer: ~Copyable {
 
 private let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
-/// Whether any byte needs escaping: a quote, a backslash, a control character, or the lead byte
-/// 0xE2 (which starts U+2028 / U+2029; a false positive only costs the slow path).
+/// The UTF-16 unit and UTF-8 length of a scalar at `index` that is written escaped although it
+/// is no C0 control: U+2028/U+2029, a C1 control, a bidirectional control or a zero-width
+/// character (see ``JSONWriter``); nil for any other byte.
+@inline(__always)
+private func hiddenScalar(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> (UInt16, Int)? {
+  let count = bytes.count
+  switch bytes[index] {
+  case 0xC2 where index + 1 < count && (0x80...0x9F).contains(bytes[index + 1]):
+    return (UInt16(bytes[index + 1]), 2)
+  case 0xD8 where index + 1 < count && bytes[index + 1] == 0x9C:
+    return (0x061C, 2)
+  case 0xE2 where index + 2 < count && (bytes[index + 1] == 0x80 || bytes[index + 1] == 0x81):
+    let unit = 0x2000 | UInt16(bytes[index + 1] & 0x3F) << 6 | UInt16(bytes[index + 2] & 0x3F)
+    switch unit {
+    case 0x200B...0x200F, 0x2028...0x202E, 0x2060, 0x2066...0x2069: return (unit, 3)
+    default: return nil
+    }
+  case 0xEF where index + 2 < count && bytes[index + 1] == 0xBB && bytes[index + 2] == 0xBF:
+    return (0xFEFF, 3)
+  default:
+    return nil
+  }
+}
+
+/// Whether any byte needs escaping: a quote, a backslash, a control character or DEL, or one of
+/// the lead bytes 0xC2, 0xD8, 0xE2, 0xEF (which start the hidden characters of
+/// ``hiddenScalar(_:at:)``; a false positive only costs the slow path).
 @inline(__always)
 private func needsEscaping(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
   guard let base = bytes.baseAddress else { return false }
@@ -341,17 +370,29 @@ private func needsEscaping(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
     let quotes = word ^ (ones &* 0x22)
     let backslashes = word ^ (ones &* 0x5C)
     let lineSeparators = word ^ (ones &* 0xE2)
+    let deletes = word ^ (ones &* 0x7F)
+    let latinLeads = word ^ (ones &* 0xC2)
+    let arabicLeads = word ^ (ones &* 0xD8)
+    let specialsLeads = word ^ (ones &* 0xEF)
     let hasQuote = (quotes &- ones) & ~quotes
     let hasBackslash = (backslashes &- ones) & ~backslashes
     let hasSeparator = (lineSeparators &- ones) & ~lineSeparators
     let hasControl = (word &- ones &* 0x20) & ~word
-    if (hasQuote | hasBackslash | hasSeparator | hasControl) & highBits != 0 { return true }
+    let hasLead =
+      ((deletes &- ones) & ~deletes) | ((latinLeads &- ones) & ~latinLeads)
+      | ((arabicLeads &- ones) & ~arabicLeads) | ((specialsLeads &- ones) & ~specialsLeads)
+    if (hasQuote | hasBackslash | hasSeparator | hasControl | hasLead) & highBits != 0 {
+      return true
+    }
     index &+= 8
   }
   while index < count {
     let byte = base[index]
-    if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == 0xE2 {
+    switch byte {
+    case 0x00..<0x20, UInt8(ascii: "\""), UInt8(ascii: "\\"), 0x7F, 0xC2, 0xD8, 0xE2, 0xEF:
       return true
+    default:
+      break
     }
     index &+= 1
   }
@@ -425,13 +466,14 @@ private func quotedLength(_ string: String) -> Int {
       let byte = bytes[index]
       switch byte {
       case UInt8(ascii: "\""), UInt8(ascii: "\\"), 0x08, 0x0C, 0x0A, 0x0D, 0x09: total += 2
-      case 0x00..<0x20: total += 6
-      case 0xE2
-      where index + 2 < count && bytes[index + 1] == 0x80
-        && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9):
-        total += 6
-        index += 2
-      default: total += 1
+      case 0x00..<0x20, 0x7F: total += 6
+      default:
+        if let (_, length) = hiddenScalar(bytes, at: index) {
+          total += 6
+          index += length - 1
+        } else {
+          total += 1
+        }
       }
       index += 1
     }

@@ -96,8 +96,21 @@ import Testing
     #expect(try JSONParser.parse(JSONWriter.write(.string(text))) == .string(text))
   }
 
-  @Test func deleteAndNonCharactersAreWrittenRaw() {
-    #expect(compact(.string("a\u{7f}\u{ffff}\u{10ffff}")) == "\"a\u{7f}\u{ffff}\u{10ffff}\"")
+  @Test func nonCharactersAreWrittenRaw() {
+    #expect(compact(.string("a\u{ffff}\u{10ffff}")) == "\"a\u{ffff}\u{10ffff}\"")
+  }
+
+  /// JSON output passes the terminal sinks unchanged, so nothing in it may be a character that
+  /// they would show differently: DEL, C1 controls, bidirectional and zero-width characters.
+  @Test func characterThatWouldShowAsSomethingElseAreEscaped() throws {
+    let hidden = "\u{7f}\u{80}\u{9f}\u{61c}\u{200b}\u{200f}\u{202e}\u{2060}\u{2066}\u{2069}\u{feff}"
+    let text = "é" + hidden + "\u{a9}\u{2030}\u{ff21}x"
+    #expect(
+      compact(.string(text))
+        == "\"é\\u007f\\u0080\\u009f\\u061c\\u200b\\u200f\\u202e\\u2060\\u2066\\u2069\\ufeff"
+        + "\u{a9}\u{2030}\u{ff21}x\"")
+    #expect(try JSONParser.parse(JSONWriter.write(.string(text))) == .string(text))
+    #expect(JSONWriter.write(.string(text)).count == JSONWriter.outputSize(of: .string(text)))
   }
 
   @Test func writeAndStringAgree() {

@@ -23,6 +23,9 @@ public enum AnswersFile {
   {
     var answers: [String: String] = [:]
     var lines: [String: Int] = [:]
+    // A byte order mark, as some editors write, is no part of the text (as for models).
+    let text =
+      text.unicodeScalars.first == "\u{FEFF}" ? String(text.unicodeScalars.dropFirst()) : text
     let trimmed = text.trimmingWhitespace()
     if trimmed.hasPrefix("{") {
       let value: JSONValue
@@ -104,37 +107,16 @@ public enum AnswersFile {
       return JSONWriter.string(.object(object), style: .pretty)
     }
     var text =
-      "# Answers for orgwiz procedure \(procedure.id) \(procedure.version); replay with "
-      + "`orgwiz run \(procedure.id) --answers FILE`.\n"
+      YAMLWriter.comment(
+        "Answers for orgwiz procedure \(procedure.id) \(procedure.version); replay with "
+          + "`orgwiz run \(procedure.id) --answers FILE`.") + "\n"
     for answer in answers {
-      let comment = answer.label != answer.value ? "  # \(oneLine(answer.label))" : ""
-      text += "\(answer.key): \(yamlScalar(answer.value))\(comment)\n"
+      text +=
+        YAMLWriter.entry(
+          key: answer.key, value: answer.value,
+          comment: answer.label != answer.value ? answer.label : nil) + "\n"
     }
     return text
-  }
-
-  private static func oneLine(_ text: String) -> String {
-    String(text.map { $0.isNewline ? " " : $0 })
-  }
-
-  /// A double-quoted YAML scalar, so no value is read as a boolean or a number.
-  static func yamlScalar(_ text: String) -> String {
-    var result = "\""
-    for scalar in text.unicodeScalars {
-      switch scalar {
-      case "\"": result += "\\\""
-      case "\\": result += "\\\\"
-      case "\n": result += "\\n"
-      case "\t": result += "\\t"
-      default:
-        if scalar.value < 0x20 {
-          result += "\\x" + (scalar.value < 16 ? "0" : "") + String(scalar.value, radix: 16)
-        } else {
-          result.unicodeScalars.append(scalar)
-        }
-      }
-    }
-    return result + "\""
   }
 
   /// Parses one `--set KEY=VALUE`.

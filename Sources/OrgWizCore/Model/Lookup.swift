@@ -22,15 +22,19 @@ public enum LookupFailure: Error, Sendable, Equatable {
     switch self {
     case .notFound(let query, let kind, let candidates):
       let list = candidates.isEmpty ? "there are none in the model" : Self.list(candidates)
-      return "no \(kind) is called \"\(query)\"; the choices are: \(list)"
+      return "no \(kind) is called \"\(VisibleText.short(query))\"; the choices are: \(list)"
     case .ambiguous(let query, let kind, let matches):
-      return "\"\(query)\" names \(matches.count) \(kind)s (\(Self.list(matches))); "
+      return "\"\(VisibleText.short(query))\" names \(matches.count) \(kind)s "
+        + "(\(Self.list(matches))); "
         + "use the id instead"
     }
   }
 
   private static func list(_ candidates: [Candidate]) -> String {
-    candidates.map { $0.id == $0.name ? $0.id : "\($0.name) (\($0.id))" }.joined(
+    candidates.map { candidate in
+      let id = VisibleText.short(candidate.id)
+      return candidate.id == candidate.name ? id : "\(VisibleText.short(candidate.name)) (\(id))"
+    }.joined(
       separator: ", ")
   }
 }
@@ -61,11 +65,20 @@ public enum Lookup {
   ) -> Result<Item, LookupFailure> {
     let trimmed = query.trimmingWhitespace()
     if let hit = items.first(where: { ids($0).contains(trimmed) }) { return .success(hit) }
-    let exact = items.filter { names($0).contains(trimmed) }
+    // A name also matches as it is shown (a control character in caret notation, say), so
+    // that what the screen or Tab completion showed can be typed back; two names that look the
+    // same are ambiguous.
+    func shownNames(_ item: Item) -> [String] {
+      names(item).flatMap { name in
+        let shown = VisibleText.visibleOnOneLine(name)
+        return shown == name ? [name] : [name, shown]
+      }
+    }
+    let exact = items.filter { shownNames($0).contains(trimmed) }
     if exact.count == 1 { return .success(exact[0]) }
     let folded = trimmed.lowercased()
     let loose =
-      exact.isEmpty ? items.filter { names($0).contains { $0.lowercased() == folded } } : exact
+      exact.isEmpty ? items.filter { shownNames($0).contains { $0.lowercased() == folded } } : exact
     if loose.count == 1 { return .success(loose[0]) }
     let candidate = { (item: Item) in
       let name = names(item).first ?? ""

@@ -16,6 +16,9 @@ public enum ProcedureParser {
   ///   - text: the document.
   ///   - file: its path, for messages.
   public static func parse(_ text: String, file: String) throws(ProcedureError) -> Procedure {
+    // A byte order mark, as some editors write, is no part of the text (as for models).
+    let text =
+      text.unicodeScalars.first == "\u{FEFF}" ? String(text.unicodeScalars.dropFirst()) : text
     // "\r\n" is one Character in Swift, so CRLF files are split on it explicitly.
     let lines = text.split(
       omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }

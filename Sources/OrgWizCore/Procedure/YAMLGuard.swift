@@ -5,6 +5,9 @@
 /// alias used as a key is walked in full while composing. The scan understands just enough YAML
 /// to skip quoted text, comments and block scalars (`|`, `>`); plain text that merely starts
 /// with `*` at the start of a node is refused too, and can be quoted instead.
+///
+/// Both scans start after the leading lines that ``YAMLWriter`` writes (``writtenLines(in:)``),
+/// which hold neither anchors nor aliases however hostile their values and comments are.
 enum YAMLGuard {
   /// The 1-based line (within `text`) of the first alias, or nil.
   static func firstAlias(in text: String) -> Int? {
@@ -12,7 +15,8 @@ enum YAMLGuard {
     var flowDepth = 0
     let lines = text.split(
       omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
-    for (offset, rawLine) in lines.enumerated() {
+    let skipped = writtenLines(in: text)
+    for (offset, rawLine) in lines.enumerated() where offset >= skipped {
       let line = Array(rawLine.unicodeScalars)
       let indent = line.prefix { $0 == " " }.count
       let content = line.dropFirst(indent)
@@ -75,12 +79,82 @@ enum YAMLGuard {
     var line = 1
     var tokenMayStart = true
     var ampersand = false
+    let skipped = writtenLines(in: text)
     for scalar in text.unicodeScalars {
+      if line <= skipped {
+        if scalar == "\n" { line += 1 }
+        continue
+      }
       if ampersand && isAnchorNameCharacter(scalar) { return line }
       ampersand = tokenMayStart && scalar == "&"
       tokenMayStart =
         scalar.properties.isWhitespace || "\u{FEFF}[]{},:?".unicodeScalars.contains(scalar)
       if scalar == "\n" { line += 1 }
+    }
+    return nil
+  }
+
+  /// How many lines at the start of `text` have exactly the shapes ``YAMLWriter`` writes: blank,
+  /// a whole-line comment, or `KEY: "VALUE"` with an optional comment, where KEY is plain
+  /// (letters, digits, `-`, `_`) or double-quoted and VALUE double-quoted (escapes allowed, no
+  /// raw `"`). None holds a line break YAML knows but the scan does not (CR, NEL, LS, PS).
+  ///
+  /// libyaml reads such a line with nothing open before it, and so with nothing open after it:
+  /// its scalars close on the line, and the rest is a comment. So none of these lines can hold
+  /// an anchor or an alias, whatever the quoted text and the comments say.
+  static func writtenLines(in text: String) -> Int {
+    var count = 0
+    var scalars = text.unicodeScalars[...]
+    if scalars.first == "\u{FEFF}" { scalars = scalars.dropFirst() }
+    while !scalars.isEmpty {
+      let end = scalars.firstIndex(of: "\n") ?? scalars.endIndex
+      guard isWrittenLine(scalars[..<end]) else { break }
+      count += 1
+      scalars = end == scalars.endIndex ? scalars[end...] : scalars[scalars.index(after: end)...]
+    }
+    return count
+  }
+
+  private static func isWrittenLine(_ line: Substring.UnicodeScalarView) -> Bool {
+    if line.contains(where: { ["\r", "\u{85}", "\u{2028}", "\u{2029}"].contains($0) }) {
+      return false
+    }
+    var rest = line.drop { $0 == " " }
+    if rest.isEmpty || rest.first == "#" { return true }
+    rest = line[...]
+    // The key: double-quoted, or plain and made of name characters only.
+    if rest.first == "\"" {
+      guard let after = closingQuote(rest) else { return false }
+      rest = after
+    } else {
+      let name = rest.prefix { isAnchorNameCharacter($0) }
+      if name.isEmpty { return false }
+      rest = rest.dropFirst(name.count)
+    }
+    guard rest.starts(with: ": \"".unicodeScalars) else { return false }
+    guard let after = closingQuote(rest.dropFirst(2)) else { return false }
+    rest = after
+    // Nothing after the value but spaces, or spaces and a comment.
+    let spaces = rest.prefix { $0 == " " }.count
+    rest = rest.dropFirst(spaces)
+    return rest.isEmpty || (spaces > 0 && rest.first == "#")
+  }
+
+  /// What follows the double-quoted scalar that `text` starts with, or nil when it does not
+  /// close on this line.
+  private static func closingQuote(
+    _ text: Substring.UnicodeScalarView
+  ) -> Substring.UnicodeScalarView? {
+    var index = text.index(after: text.startIndex)
+    while index < text.endIndex {
+      switch text[index] {
+      case "\"": return text[text.index(after: index)...]
+      case "\\":
+        index = text.index(after: index)
+        if index == text.endIndex { return nil }
+      default: break
+      }
+      index = text.index(after: index)
     }
     return nil
   }

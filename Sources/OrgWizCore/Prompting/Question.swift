@@ -132,14 +132,13 @@ public struct Question: Sendable, Equatable {
   }
 
   /// An answer as messages quote it: a very long one (a paste gone wrong) is cut short.
-  static func shown(_ text: String) -> String {
-    text.count <= 60 ? text : text.prefix(57) + "…"
-  }
+  static func shown(_ text: String) -> String { VisibleText.short(text) }
 
-  /// The choices as "label (detail)" texts for messages.
+  /// The choices as "label (detail)" texts for messages, each label quoted short.
   public var choiceList: String {
     choices.map { choice in
-      choice.detail.isEmpty ? choice.label : "\(choice.label) (\(choice.detail))"
+      let label = VisibleText.short(choice.label)
+      return choice.detail.isEmpty ? label : "\(label) (\(VisibleText.short(choice.detail)))"
     }.joined(separator: ", ")
   }
 }

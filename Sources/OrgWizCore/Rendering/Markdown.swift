@@ -4,8 +4,11 @@ import OrgWizJSON
 public enum Markdown {
   /// Text from the model or an answer, made inert: it cannot break a table, start emphasis,
   /// a link or a code span, or carry HTML (every `<` and `&` becomes an entity, so no tag can
-  /// start). Line breaks become spaces.
+  /// start). Line breaks become spaces; other control characters, bidirectional controls and
+  /// zero-width characters are made visible (``VisibleText``), e.g. `^[` or `<U+202E>`.
   public static func escape(_ text: String) -> String {
+    let text = VisibleText.visible(
+      text.unicodeScalars.contains("\r") ? text.replacingAll("\r\n", with: "\n") : text)
     var result = ""
     result.reserveCapacity(text.utf8.count)
     var previousWasBreak = false
@@ -19,7 +22,7 @@ public enum Markdown {
         previousWasBreak = false
         continue
       }
-      let isBreak = scalar == "\n" || scalar == "\r" || scalar == "\u{2028}" || scalar == "\u{2029}"
+      let isBreak = scalar == "\n"
       if isBreak {
         if !previousWasBreak { result.append(" ") }
         previousWasBreak = true
@@ -32,12 +35,10 @@ public enum Markdown {
       case "\\", "`", "*", "_", "[", "]", "|", "~":
         result.append("\\")
         result.unicodeScalars.append(scalar)
+      case "\t":
+        result.append(" ")
       default:
-        if scalar.properties.generalCategory == .control {
-          result.append(" ")
-        } else {
-          result.unicodeScalars.append(scalar)
-        }
+        result.unicodeScalars.append(scalar)
       }
     }
     return result
@@ -47,9 +48,10 @@ public enum Markdown {
     scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
   }
 
-  /// Escaped text cut to at most `limit` characters, never inside an escape sequence.
+  /// Escaped text cut to at most `limit` UTF-16 units (which also bounds its code points, the
+  /// other way ticket systems count), never inside an escape sequence or a character.
   public static func truncate(escaped text: String, limit: Int) -> String {
-    guard text.count > limit else { return text }
+    guard text.utf16.count > limit else { return text }
     var result = ""
     var count = 0
     var index = text.startIndex
@@ -64,9 +66,9 @@ public enum Markdown {
       } else {
         unit = text[index...index]
       }
-      if count + unit.count > limit - 1 { break }
+      if count + unit.utf16.count > limit - 1 { break }
       result += unit
-      count += unit.count
+      count += unit.utf16.count
       index = unit.endIndex
     }
     return result + "…"
@@ -82,6 +84,19 @@ public enum Markdown {
         ? "(empty)" : escape(items.compactMap(\.stringValue).joined(separator: ", "))
     default: return escape(JSONWriter.string(value, style: .compact))
     }
+  }
+
+  /// A fenced code block around `code`, its fence one backtick longer than the longest run of
+  /// backticks inside (and at least three), so nothing inside can close it early.
+  public static func codeBlock(_ code: String, language: String = "") -> String {
+    var longest = 0
+    var run = 0
+    for character in code {
+      run = character == "`" ? run + 1 : 0
+      longest = max(longest, run)
+    }
+    let fence = String(repeating: "`", count: max(3, longest + 1))
+    return "\(fence)\(language)\n\(code)\n\(fence)"
   }
 
   /// A table with escaped cells.

@@ -2,7 +2,7 @@ import OrgWizJSON
 
 /// Renders the change record as GitHub-flavoured Markdown, one `##` section per ticket field.
 public enum SummaryRenderer {
-  /// The longest title, in characters as written.
+  /// The longest title, in UTF-16 units as written (which bounds its code points too).
   public static let titleLimit = 159
   /// How many affected apps are listed by name before the rest are counted.
   static let listLimit = 25
@@ -213,17 +213,19 @@ public enum SummaryRenderer {
       return text + "Nothing was changed, so there is nothing to back out."
     }
     if let backup = meta.backupPath {
+      let restore = Markdown.codeBlock(
+        restoreCommand(backup: backup, model: meta.modelPath), language: "sh")
       text +=
         "- Backup of the model before this run: \(Markdown.escape(backup)) "
         + "(SHA-256 \(meta.backupSHA256 ?? meta.modelSHA256Before))\n"
       if let undo = meta.undoCommand {
         text +=
           "- Restore it with orgwiz, which shows the changes first and refuses if the model was "
-          + "changed since:\n\n```sh\n\(undo)\n```\n\n- Or copy it back by hand:\n\n```sh\n"
-          + "\(restoreCommand(backup: backup, model: meta.modelPath))\n```\n"
+          + "changed since:\n\n\(Markdown.codeBlock(undo, language: "sh"))\n\n"
+          + "- Or copy it back by hand:\n\n"
+          + "\(restore)\n"
       } else {
-        text +=
-          "- Restore it with:\n\n```sh\n\(restoreCommand(backup: backup, model: meta.modelPath))\n```\n"
+        text += "- Restore it with:\n\n\(restore)\n"
       }
     } else {
       text += "- Dry run: the model was not written, so no backup was needed.\n"
@@ -250,14 +252,36 @@ public enum SummaryRenderer {
     "cp -p -- \(shellQuote(backup)) \(shellQuote(model))"
   }
 
-  /// Single-quotes a word for POSIX shells.
+  /// Quotes a word for the shell: bare when it is plain, else in single quotes; a word with a
+  /// character that cannot be shown as it is (a line break, a control character, a
+  /// bidirectional or zero-width character) or a `<` (which a ticket system could read as
+  /// HTML) in bash's `$'…'` quoting, those characters written as `\xHH` bytes, so that the
+  /// command is one visible line that still names the exact file.
   public static func shellQuote(_ text: String) -> String {
     let safe = text.unicodeScalars.allSatisfy { scalar in
-      scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
-        || "-_./:@+".unicodeScalars.contains(scalar)
+      (scalar.properties.isAlphabetic && !VisibleText.needsShowing(scalar))
+        || ("0"..."9").contains(scalar) || "-_./:@+".unicodeScalars.contains(scalar)
     }
     if safe && !text.isEmpty { return text }
-    return "'" + text.replacingAll("'", with: "'\\''") + "'"
+    let showable = text.unicodeScalars.allSatisfy { scalar in
+      scalar != "<" && scalar != "\n" && scalar != "\t" && !VisibleText.needsShowing(scalar)
+    }
+    if showable { return "'" + text.replacingAll("'", with: "'\\''") + "'" }
+    var quoted = "$'"
+    for scalar in text.unicodeScalars {
+      switch scalar {
+      case "\\": quoted += "\\\\"
+      case "'": quoted += "\\'"
+      case "\n": quoted += "\\n"
+      case "\t": quoted += "\\t"
+      case _ where scalar == "<" || VisibleText.needsShowing(scalar):
+        for byte in String(scalar).utf8 {
+          quoted += "\\x" + (byte < 16 ? "0" : "") + String(byte, radix: 16)
+        }
+      default: quoted.unicodeScalars.append(scalar)
+      }
+    }
+    return quoted + "'"
   }
 
   private static func riskSection(_ summary: RunSummary) -> String {
