@@ -91,10 +91,16 @@ public final class ReadlineLineReader: LineReader {
 
   public func readLine(_ request: LineRequest) -> String? {
     if request.discardsTypeahead { discardTypeahead() }
-    completionState.withLock { $0.choices = request.completions }
+    // Readline shows the prompt and lists the candidates itself, so they are made visible here
+    // as the sinks would; a candidate is inserted as shown, and answers match it in that form.
+    completionState.withLock {
+      $0.choices = request.completions.map(VisibleText.visibleOnOneLine)
+    }
     clear_history()
     for entry in histories[request.key, default: []] { add_history(entry) }
-    guard let raw = InterruptCleanup.whileReading({ readline(request.prompt) }) else {
+    guard
+      let raw = InterruptCleanup.whileReading({ readline(TerminalText.visible(request.prompt)) })
+    else {
       return nil
     }
     defer { free(raw) }

@@ -74,6 +74,12 @@ public struct Style: Sendable {
   private func wrap(_ text: String, _ code: String) -> String {
     enabled ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
   }
+
+  /// Every escape sequence `Style` writes (SGR: bold, red, yellow, green, dim, reset): the only
+  /// ones a ``TextSink`` lets through, as `less -R` lets colours through.
+  public static let sequences: [String] = ["1", "31", "33", "32", "2", "0"].map {
+    "\u{1B}[\($0)m"
+  }
 }
 
 /// Wraps prose to a width: paragraphs are reflowed, list items start new lines, blank lines

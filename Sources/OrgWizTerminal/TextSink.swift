@@ -1,3 +1,5 @@
+import OrgWizCore
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -5,8 +7,41 @@
 #endif
 
 /// Somewhere text goes: a standard stream, or a buffer in tests.
+///
+/// Every `write` shows text through ``TerminalText/visible(_:)``: a control character from a
+/// model or an answer (an escape sequence in a label, a NUL, a bidirectional override) is shown
+/// visibly instead of acting on the terminal; only the colours of ``Style`` pass. A conforming
+/// type must do the same (``FileDescriptorSink`` and ``BufferSink`` do).
 public protocol TextSink: AnyObject {
   func write(_ text: String)
+}
+
+/// What the sinks write: text with its control characters made visible (``VisibleText``),
+/// except the exact escape sequences ``Style`` writes, as `less -R` lets colours through.
+public enum TerminalText {
+  public static func visible(_ text: String) -> String {
+    let scalars = text.unicodeScalars
+    guard scalars.contains(where: VisibleText.needsShowing) else { return text }
+    var result = ""
+    result.reserveCapacity(text.utf8.count + 16)
+    var plain = scalars.startIndex
+    var index = scalars.startIndex
+    while index < scalars.endIndex {
+      guard scalars[index] == "\u{1B}",
+        let sequence = Style.sequences.first(where: {
+          scalars[index...].starts(with: $0.unicodeScalars)
+        })
+      else {
+        scalars.formIndex(after: &index)
+        continue
+      }
+      result += VisibleText.visible(String(scalars[plain..<index]))
+      result += sequence
+      index = scalars.index(index, offsetBy: sequence.unicodeScalars.count)
+      plain = index
+    }
+    return result + VisibleText.visible(String(scalars[plain...]))
+  }
 }
 
 /// A POSIX file descriptor as a sink (standard output or standard error).
@@ -18,9 +53,11 @@ public final class FileDescriptorSink: TextSink, Sendable {
   public static let standardOutput = FileDescriptorSink(descriptor: 1)
   public static let standardError = FileDescriptorSink(descriptor: 2)
 
-  public func write(_ text: String) { _ = writeAll(text) }
+  /// Writes the text as the terminal should show it (``TerminalText/visible(_:)``).
+  public func write(_ text: String) { _ = writeAll(TerminalText.visible(text)) }
 
-  /// Writes all of the text.
+  /// Writes all of the text as it is, byte for byte: for a file's contents (a summary sent to
+  /// standard output or a device), never for messages.
   /// - Returns: why it could not be written, or nil.
   public func writeAll(_ text: String) -> String? {
     var bytes = Array(text.utf8)
@@ -39,11 +76,11 @@ public final class FileDescriptorSink: TextSink, Sendable {
   }
 }
 
-/// Collects text in memory, for tests.
+/// Collects text in memory, for tests; shows it as ``FileDescriptorSink`` does.
 public final class BufferSink: TextSink {
   public private(set) var text = ""
 
   public init() {}
 
-  public func write(_ text: String) { self.text += text }
+  public func write(_ text: String) { self.text += TerminalText.visible(text) }
 }
