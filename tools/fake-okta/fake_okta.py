@@ -905,6 +905,10 @@ class Fake:
         grants = (cond.get("grantTypes") or {}).get("include") or []
         if not grants:
             raise OktaError(400, "conditions.grantTypes", causes=["conditions.grantTypes.include: The rule must include at least one grant type."])
+        known = set(self.checker.spec.get("components", {}).get("schemas", {}).get("GrantType", {}).get("enum", []))
+        unknown = [g for g in grants if known and g not in known]
+        if unknown:   # the spec leaves rule grant types a plain string (GrantTypePolicyRuleCondition); Okta does not
+            raise OktaError(400, "conditions.grantTypes.include", causes=["conditions.grantTypes.include: %s is not a valid grant type." % g for g in unknown])
         if not (cond.get("scopes") or {}).get("include"):
             raise OktaError(400, "conditions.scopes", causes=["conditions.scopes.include: The rule must include at least one scope."])
         if set(grants) & PEOPLE_GRANTS and not cond.get("people"):

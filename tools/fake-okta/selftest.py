@@ -424,6 +424,10 @@ def main():
     del body3["conditions"]["people"]
     okta_error(call("PUT", rp, body3, auth=SSWS), 400, "E0000001", "rule without people for authorization_code")
 
+    body4 = strip_rule(before)
+    body4["conditions"]["grantTypes"]["include"] = ["authorization_code", "bogus_grant"]
+    okta_error(call("PUT", rp, body4, auth=SSWS), 400, "E0000001", "rule with an unknown grant type")
+
     # -- deliberately bad requests are 400 AND recorded as violations -----------------------------------------
     seq = last_seq()
     bad = dict(before)  # carries id, created, lastUpdated, _links: read-only
