@@ -62,10 +62,24 @@ enum ContentLocator {
     return names.filter { $0.hasSuffix(".md") && $0.lowercased() != "readme.md" }.sorted().map {
       (directory as NSString).appendingPathComponent($0)
     }
+    .filter { path in
+      // Only regular files (or links to them) are documents; a FIFO would hang the reader.
+      var status = stat()
+      return stat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFREG
+    }
   }
 
   /// Loads and parses one procedure by id.
   static func procedure(id: String, in directory: String) throws -> Procedure {
+    // An id is a file name of the content directory, never a path out of it.
+    let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
+    guard !id.isEmpty, id.first != ".", id.allSatisfy(allowed.contains) else {
+      throw OrgWizFailure(
+        .usage,
+        "'\(id.prefix(80))' is not a procedure id: ids are names of documents in the "
+          + "content directory (letters, digits, -, _ and .), not paths.",
+        next: "`orgwiz procedures` lists them.")
+    }
     let path = (directory as NSString).appendingPathComponent("\(id).md")
     guard FileManager.default.fileExists(atPath: path) else {
       let known = procedureFiles(in: directory).map {
@@ -81,7 +95,8 @@ enum ContentLocator {
 
   /// Parses a procedure file.
   static func parse(_ path: String) throws -> Procedure {
-    let bytes = try FileIO.read(path, what: "procedure document", hint: "")
+    let bytes = try FileIO.read(
+      path, what: "procedure document", hint: "", limit: FileIO.documentSizeLimit)
     guard let text = String(validating: bytes, as: UTF8.self) else {
       throw ProcedureError(file: path, line: 1, "the document is not UTF-8 text")
     }

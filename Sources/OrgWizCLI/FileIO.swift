@@ -17,29 +17,90 @@ private func posixRead(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer?, 
   #endif
 }
 
+private func posixUmask(_ mask: mode_t) -> mode_t {
+  #if canImport(Glibc)
+    Glibc.umask(mask)
+  #else
+    Darwin.umask(mask)
+  #endif
+}
+
 /// Reading and writing files, with the errors the command-line contract names.
 enum FileIO {
-  /// Reads a whole file.
+  /// The largest model orgwiz reads (1 GiB); anything bigger is refused before it is read.
+  static let modelSizeLimit = 1 << 30
+  /// The largest answers file or procedure document orgwiz reads (16 MiB).
+  static let documentSizeLimit = 16 << 20
+
+  /// The process's file mode creation mask, read once at start-up (reading it means setting
+  /// it, so it is never read again while other threads might create files).
+  static let umask: mode_t = {
+    let mask = posixUmask(0o022)
+    _ = posixUmask(mask)
+    return mask
+  }()
+
+  /// The permission bits of a new file whose intended mode is `mode`, under the umask.
+  static func newFileMode(_ mode: mode_t) -> mode_t { mode & ~umask & 0o7777 }
+
+  /// Reads a whole regular file (or the regular file a link leads to), of at most `limit`
+  /// bytes. A FIFO, a device, a socket or a directory is refused without being opened for
+  /// reading in a way that could wait, and nothing past the limit is read.
   /// - Parameter what: what the file is, for messages ("model", "answers file").
-  static func read(_ path: String, what: String, hint: String) throws(OrgWizFailure) -> [UInt8] {
-    guard FileManager.default.fileExists(atPath: path) else {
+  static func read(
+    _ path: String, what: String, hint: String, limit: Int = modelSizeLimit
+  ) throws(OrgWizFailure) -> [UInt8] {
+    var linkStatus = stat()
+    guard lstat(path, &linkStatus) == 0 else {
       throw OrgWizFailure(.noInput, "The \(what) \(path) does not exist.", next: hint)
     }
-    // Read straight into one array: a large model is not copied through Data.
-    let descriptor = open(path, O_RDONLY)
+    // Opened without waiting (a FIFO with no writer would block a plain open) and without
+    // becoming a controlling terminal; only a regular file is then read.
+    let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
     var status = stat()
     guard descriptor >= 0, fstat(descriptor, &status) == 0 else {
       let reason = String(cString: strerror(errno))
       if descriptor >= 0 { close(descriptor) }
+      if linkStatus.st_mode & S_IFMT == S_IFLNK, stat(path, &status) != 0 {
+        throw OrgWizFailure(
+          .noInput, "The \(what) \(path) is a symbolic link to a file that does not exist.",
+          next: hint.isEmpty ? "Fix the link, or name another file." : hint)
+      }
       throw OrgWizFailure(
         .noInput, "The \(what) \(path) cannot be read: \(reason).",
         next: "Check its permissions, or name another file.")
     }
     defer { close(descriptor) }
+    guard status.st_mode & S_IFMT == S_IFREG else {
+      throw OrgWizFailure(
+        .noInput,
+        "The \(what) \(path) is \(kind(of: status)), not a regular file; orgwiz reads only "
+          + "regular files (a symbolic link to one is fine).",
+        next: "Name a regular file, or copy the content into one first.")
+    }
+    guard Int(status.st_size) <= limit else {
+      throw OrgWizFailure(
+        .dataError,
+        "The \(what) \(path) is \(status.st_size) bytes, more than the \(limit >> 20) MiB orgwiz "
+          + "reads.",
+        next: "Check that this is the right file.")
+    }
+    _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
+    // Read straight into one array: a large model is not copied through Data. A file that
+    // grows while it is read is read up to the limit, and refused past it.
     var bytes = [UInt8](repeating: 0, count: Int(status.st_size))
     var offset = 0
     while true {
-      if offset == bytes.count { bytes.append(contentsOf: [UInt8](repeating: 0, count: 65536)) }
+      if offset == bytes.count {
+        guard offset < limit + 1 else {
+          throw OrgWizFailure(
+            .dataError,
+            "The \(what) \(path) grew past the \(limit >> 20) MiB orgwiz reads while it was "
+              + "read.",
+            next: "Check that this is the right file.")
+        }
+        bytes.append(contentsOf: [UInt8](repeating: 0, count: min(65536, limit + 1 - offset)))
+      }
       let count = bytes.withUnsafeMutableBytes { buffer in
         posixRead(descriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
       }
@@ -54,6 +115,74 @@ enum FileIO {
     }
     bytes.removeSubrange(offset...)
     return bytes
+  }
+
+  /// Refuses a path that exists but is not a regular file (or a link to one): a FIFO, a
+  /// device, a directory.
+  static func ensureRegularIfPresent(_ path: String, what: String) throws(OrgWizFailure) {
+    var status = stat()
+    guard stat(path, &status) == 0, status.st_mode & S_IFMT != S_IFREG else { return }
+    throw OrgWizFailure(
+      .noInput,
+      "The \(what) \(path) is \(kind(of: status)), not a regular file; orgwiz reads and writes "
+        + "only regular files (a symbolic link to one is fine).",
+      next: "Name a regular file with --org.")
+  }
+
+  /// Gives `target` the permission bits `source` has now, when they differ.
+  static func copyMode(from source: String, to target: String) {
+    var from = stat()
+    var to = stat()
+    guard stat(source, &from) == 0, stat(target, &to) == 0,
+      from.st_mode & 0o7777 != to.st_mode & 0o7777
+    else { return }
+    chmod(target, from.st_mode & 0o7777)
+  }
+
+  /// Reads a small bookkeeping file orgwiz keeps beside the model (a resume journal, an undo
+  /// record), or nil: when there is none, or when this user's own runs cannot have written it
+  /// (not a regular file, another user's, writable by others), which is then ignored.
+  static func readBookkeeping(_ path: String) -> [UInt8]? {
+    var status = stat()
+    guard lstat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG,
+      status.st_uid == geteuid(), status.st_mode & 0o022 == 0
+    else { return nil }
+    return try? read(path, what: "bookkeeping file", hint: "", limit: documentSizeLimit)
+  }
+
+  /// Refuses a file another user could have put beside the model: one that belongs neither
+  /// to this user nor to the model's owner.
+  static func ensureTrusted(_ path: String, what: String, model: String) throws(OrgWizFailure) {
+    var status = stat()
+    var modelStatus = stat()
+    guard stat(path, &status) == 0 else { return }
+    let modelOwner = stat(model, &modelStatus) == 0 ? modelStatus.st_uid : geteuid()
+    guard status.st_uid != geteuid(), status.st_uid != modelOwner else { return }
+    throw OrgWizFailure(
+      .failure,
+      "The \(what) \(path) belongs to \(userName(status.st_uid)), neither to you nor to the "
+        + "model's owner, so it was not written by a run on this model; orgwiz does not use it.",
+      next: "Check where it came from; remove it if it is not yours.")
+  }
+
+  /// What kind of file a status describes, for messages ("a FIFO", "a character device").
+  static func kind(of status: stat) -> String {
+    switch status.st_mode & S_IFMT {
+    case S_IFREG: "a regular file"
+    case S_IFDIR: "a directory"
+    case S_IFLNK: "a symbolic link"
+    case S_IFIFO: "a FIFO (named pipe)"
+    case S_IFCHR: "a character device"
+    case S_IFBLK: "a block device"
+    case S_IFSOCK: "a socket"
+    default: "a special file"
+    }
+  }
+
+  /// A user's name for messages, with the uid ("nobody (uid 65534)").
+  static func userName(_ uid: uid_t) -> String {
+    guard let entry = getpwuid(uid) else { return "uid \(uid)" }
+    return "\(String(cString: entry.pointee.pw_name)) (uid \(uid))"
   }
 
   /// What the file system says about a file: which file it is, its size and when its contents
@@ -157,8 +286,11 @@ enum FileIO {
   /// Writes a whole file atomically: to a staging name beside it, flushed, then renamed.
   /// - Parameter stagingName: the staging name for a path; by default a hidden name of the
   ///   file's own.
+  /// - Parameter mode: the permission bits (under the umask); by default those of the file it
+  ///   replaces, else 0644 under the umask.
   static func writeAtomically(
-    _ bytes: [UInt8], to path: String, stagingName: ((String) -> String)? = nil
+    _ bytes: [UInt8], to path: String, stagingName: ((String) -> String)? = nil,
+    mode: mode_t? = nil
   ) throws(OrgWizFailure) {
     let directory = (path as NSString).deletingLastPathComponent
     let staged =
@@ -170,7 +302,11 @@ enum FileIO {
     var failure: String? = descriptor < 0 ? String(cString: strerror(errno)) : nil
     var status = stat()
     if descriptor >= 0 {
-      if stat(path, &status) == 0 { fchmod(descriptor, status.st_mode & 0o7777) }
+      if let mode {
+        fchmod(descriptor, newFileMode(mode))
+      } else if stat(path, &status) == 0 {
+        fchmod(descriptor, status.st_mode & 0o7777)
+      }
       failure = finish(descriptor, writing: bytes)
     }
     if failure == nil && rename(staged, path) != 0 { failure = String(cString: strerror(errno)) }

@@ -66,6 +66,10 @@ final class ModelLock {
 
   /// Takes the lock of the model at `modelPath`, waiting up to `timeout` seconds for another
   /// run to finish.
+  ///
+  /// The lock file is never followed through a symbolic link, never opened when it is not a
+  /// regular file, and written only when this user created it: a lock file another user left
+  /// (or planted) is never truncated or taken over.
   /// - Parameter notice: receives a line when a stale lock is taken over.
   static func acquire(
     modelPath: String, holder: Holder, timeout: Double, notice: (String) -> Void
@@ -73,34 +77,38 @@ final class ModelLock {
     let path = modelPath + ".lock"
     let deadline = Date().addingTimeInterval(max(0, timeout))
     while true {
-      let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-      guard descriptor >= 0 else {
-        throw OrgWizFailure(
-          .cannotCreate,
-          "Cannot create the lock file \(path): \(String(cString: strerror(errno))).",
-          next: "Check that the model's directory is writable.")
-      }
+      let (descriptor, created) = try openLockFile(path)
       if flock(descriptor, LOCK_EX | LOCK_NB) == 0 {
         // The file may have been removed by the previous holder between open and flock;
         // a lock on a removed file guards nothing, so start again.
         var opened = stat()
         var current = stat()
-        if fstat(descriptor, &opened) == 0, stat(path, &current) == 0,
+        guard fstat(descriptor, &opened) == 0, lstat(path, &current) == 0,
           opened.st_ino == current.st_ino, opened.st_dev == current.st_dev
-        {
-          let previous = readAll(descriptor)
-          if !previous.isEmpty, let stale = Holder(previous) {
-            notice(
-              "Took over a stale lock on the model left by \(stale.description); that run is "
-                + "no longer running.")
-          }
-          let lock = ModelLock(path: path, descriptor: descriptor)
-          lock.record(holder)
-          InterruptCleanup.removeOnInterrupt(path)
-          return lock
+        else {
+          close(descriptor)
+          continue
         }
-        close(descriptor)
-        continue
+        if !created {
+          // A lock file nobody holds: left by a run that was killed. Only this user's own
+          // (and no other name of some other file) is taken over.
+          let previous = Holder(readAll(descriptor))
+          do throws(OrgWizFailure) {
+            try ensureOwnLockFile(opened, path: path, holder: previous)
+          } catch {
+            close(descriptor)
+            throw error
+          }
+          if let previous {
+            notice(
+              "Took over a stale lock on the model left by \(previous.description); that run "
+                + "is no longer running.")
+          }
+        }
+        let lock = ModelLock(path: path, descriptor: descriptor)
+        lock.record(holder)
+        InterruptCleanup.removeOnInterrupt(path)
+        return lock
       }
       let current = Holder(readAll(descriptor))
       close(descriptor)
@@ -115,6 +123,67 @@ final class ModelLock {
     }
   }
 
+  /// Opens the lock file without following a link: a new one (`created`), or the one there,
+  /// which must be a regular file. Opened for writing only when this user may take it over.
+  private static func openLockFile(
+    _ path: String
+  ) throws(OrgWizFailure) -> (Int32, created: Bool) {
+    let flags = O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC
+    // Owner read and write whatever the umask, so that a lock a killed run left can always
+    // be read and taken over by its owner's next run; the rest of its mode follows the umask.
+    let fresh = open(path, O_RDWR | O_CREAT | O_EXCL | flags, 0o600)
+    if fresh >= 0 {
+      _ = fchmod(fresh, 0o600 | (0o644 & ~FileIO.umask))
+      return (fresh, true)
+    }
+    var failure = errno
+    if failure == EEXIST {
+      var status = stat()
+      if lstat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG {
+        // Another user's lock is opened read-only: enough to test it and read its holder.
+        let mode = status.st_uid == geteuid() ? O_RDWR : O_RDONLY
+        let descriptor = open(path, mode | flags)
+        if descriptor >= 0 { return (descriptor, false) }
+        failure = errno
+      } else if lstat(path, &status) == 0 {
+        throw OrgWizFailure(
+          .cannotCreate,
+          "The lock file \(path) is \(FileIO.kind(of: status)), not a regular file; orgwiz "
+            + "does not open or follow it.",
+          next: "Remove it (after checking who put it there), then run orgwiz again.")
+      } else {
+        failure = errno
+      }
+    }
+    throw OrgWizFailure(
+      .cannotCreate,
+      "Cannot create the lock file \(path): \(String(cString: strerror(failure))).",
+      next: "Check that the model's directory is writable.")
+  }
+
+  /// Refuses to take over a stale lock file that is not this user's own single-named file.
+  private static func ensureOwnLockFile(
+    _ status: stat, path: String, holder: Holder?
+  ) throws(OrgWizFailure) {
+    let owner = status.st_uid
+    if owner != geteuid() {
+      throw OrgWizFailure(
+        .cannotCreate,
+        "The lock file \(path) belongs to \(FileIO.userName(owner)), not to you, and no run "
+          + "holds it\(holder.map { " (it names \($0.description))" } ?? ""); orgwiz does not "
+          + "take over or overwrite another user's file.",
+        next: "If that run is gone, have its owner (or an administrator) remove \(path), then "
+          + "run orgwiz again.")
+    }
+    if status.st_nlink > 1 {
+      throw OrgWizFailure(
+        .cannotCreate,
+        "The lock file \(path) has \(status.st_nlink) names (hard links), so it is another "
+          + "file too; orgwiz does not overwrite it.",
+        next: "Remove \(path) (the other names keep the file), then run orgwiz again.")
+    }
+  }
+
   /// Frees the lock and removes the lock file.
   func release() {
     guard descriptor >= 0 else { return }
@@ -126,6 +195,8 @@ final class ModelLock {
   }
 
   private func record(_ holder: Holder) {
+    // Only a lock file this user owns was opened for writing (see open(_:)).
+    guard fcntl(descriptor, F_GETFL) & O_ACCMODE == O_RDWR else { return }
     let bytes = JSONWriter.write(holder.json)
     ftruncate(descriptor, 0)
     _ = bytes.withUnsafeBytes { buffer in pwrite(descriptor, buffer.baseAddress, buffer.count, 0) }

@@ -80,6 +80,8 @@ struct RunCommand: ContextCommand {
       person
       ?? OutputOnlyPrompter(output: context.stderr, style: style, width: context.terminal.width)
     let path = context.modelPath(options.org)
+    // A FIFO or a device as the model is refused before anything else (even its lock file).
+    try FileIO.ensureRegularIfPresent(path, what: "org model")
 
     // The lock is taken before the first question and held until the run ends.
     let lock =
@@ -231,21 +233,44 @@ struct RunCommand: ContextCommand {
         WriteTransaction.File(
           role: "answers", bytes: answersFile.bytes, destination: answersFile.path, mode: 0o644))
     }
+    var stream: SummaryTarget.OpenStream?
     let (_, interrupted) = try SignalDeferral.holding { () throws(OrgWizFailure) in
       try transaction.commit(
         files,
         prestaged: stagedModel.map { staged in ["model": { staged.value() }] } ?? [:],
         beforeCommit: { () throws(OrgWizFailure) in
           // The last look before anything is replaced: the model must still be the one read,
-          // and a summary going to a stream goes out now, so a failure there changes nothing.
+          // still replaceable (not made read-only meanwhile), and a stream for the summary
+          // must open, so that a failure there changes nothing.
           try FaultPoint.hit("before-write", environment: context.environment)
           try ensureUnchangedOnDisk(loaded, links: transaction.links)
-          try target.writeStream(markdown, context: context)
+          if writesModel {
+            try FileIO.ensureReplaceable(loaded.path, notice: { _ in })
+            FileIO.copyMode(from: loaded.path, to: transaction.stagingPath(for: loaded.path))
+          }
+          stream = try target.openStream()
         })
     }
     if interrupted { context.note(SignalDeferral.heldNote, style: style) }
     RunJournal.remove(model: path)
     if let answersFile { context.stderr.write("Answers recorded in \(answersFile.path)\n") }
+    // A stream gets the record only now that the write is complete; should it fail, the
+    // record is kept in the default file instead, so it is never lost.
+    var streamFailure: OrgWizFailure?
+    if let stream, let reason = stream.write(markdown, context: context) {
+      let fallback = defaultSummaryPath(
+        model: loaded.path, date: started,
+        directory: (loaded.path as NSString).deletingLastPathComponent)
+      let saved: Void? = try? FileIO.writeAtomically(
+        Array(markdown.utf8), to: fallback, mode: 0o644)
+      streamFailure = OrgWizFailure(
+        .cannotCreate,
+        "The summary could not be written to \(target.path ?? "standard output"): \(reason). "
+          + (writesModel ? "The model was written. " : "")
+          + (saved != nil ? "The summary was saved to \(fallback) instead." : "It was not saved."),
+        next: saved != nil
+          ? "Attach \(fallback) to the change ticket." : "Run orgwiz again with --summary FILE.")
+    }
 
     if writesModel {
       let backup = backupPath.map { " (previous version kept in \($0))" } ?? ""
@@ -253,6 +278,7 @@ struct RunCommand: ContextCommand {
     } else {
       context.stderr.write("No changes; the model was left as it was.\n")
     }
+    if let streamFailure { throw streamFailure }
     context.stderr.write(target.writtenLine + "\n")
     if options.json {
       context.stdout.write(

@@ -40,8 +40,8 @@ struct RunJournal: Equatable {
 
   /// Reads a journal; nil when there is none or it cannot be understood.
   static func read(model: String) -> RunJournal? {
-    guard let data = FileManager.default.contents(atPath: path(for: model)),
-      let value = try? JSONParser.parse([UInt8](data)),
+    guard let data = FileIO.readBookkeeping(path(for: model)),
+      let value = try? JSONParser.parse(data),
       let procedure = value["procedure"]?.stringValue,
       let procedureSHA = value["procedureSHA256"]?.stringValue,
       let base = value["baseSHA256"]?.stringValue, let items = value["answers"]?.arrayValue
@@ -86,8 +86,8 @@ struct UndoRecord: Equatable {
   }
 
   static func read(model: String) -> UndoRecord? {
-    guard let data = FileManager.default.contents(atPath: path(for: model)),
-      let value = try? JSONParser.parse([UInt8](data)),
+    guard let data = FileIO.readBookkeeping(path(for: model)),
+      let value = try? JSONParser.parse(data),
       let backup = value["backupSHA256"]?.stringValue, let after = value["afterSHA256"]?.stringValue
     else { return nil }
     return UndoRecord(

@@ -19,7 +19,10 @@ enum SummaryTarget: Equatable {
   /// is in place, never replaced by a file.
   case stream(String)
 
-  /// Resolves `--summary`.
+  /// Resolves `--summary` to what it really names: every spelling (`..`, links, `/proc`
+  /// and `/dev` names) is followed to the file it leads to before anything else. Only a real
+  /// character device or a pipe is a stream; a path that leads to a regular file is that file,
+  /// so the overlap check sees it.
   /// - Parameters:
   ///   - option: the value given, or nil for the default.
   ///   - defaultName: the default summary path for a directory (the model's, or one given).
@@ -29,22 +32,46 @@ enum SummaryTarget: Equatable {
   ) throws(OrgWizFailure) -> SummaryTarget {
     guard let option else { return .file(defaultName(modelDirectory)) }
     if option == "-" { return .standardOutput }
-    let path = context.absolute(option)
-    if path.hasPrefix("/dev/") || path.hasPrefix("/proc/") { return .stream(path) }
+    let given = context.absolute(option)
     var status = stat()
-    if stat(path, &status) == 0 {
-      switch status.st_mode & S_IFMT {
-      case S_IFDIR: return .file(defaultName(context.canonicalFile(path)))
-      case S_IFREG: return .file(context.canonicalFile(path))
-      default: return .stream(path)
+    guard stat(given, &status) == 0 else {
+      if option.hasSuffix("/") {
+        throw OrgWizFailure(
+          .cannotCreate, "--summary: the directory \(given) does not exist.",
+          next: "Create it first, or name a file in an existing directory.")
       }
+      let path = context.canonicalFile(given)
+      var parent = stat()
+      let directory = (path as NSString).deletingLastPathComponent
+      guard stat(directory, &parent) == 0, parent.st_mode & S_IFMT == S_IFDIR else {
+        throw OrgWizFailure(
+          .cannotCreate, "--summary: the directory \(directory) does not exist.",
+          next: "Create it first, or name a file in an existing directory.")
+      }
+      return .file(path)
     }
-    if option.hasSuffix("/") {
+    switch status.st_mode & S_IFMT {
+    case S_IFCHR, S_IFIFO:
+      return .stream(given)
+    case S_IFDIR, S_IFREG:
+      // The name a person would read, checked to be the very file the given path leads to.
+      let path = context.canonicalFile(given)
+      var resolved = stat()
+      guard stat(path, &resolved) == 0, resolved.st_dev == status.st_dev,
+        resolved.st_ino == status.st_ino
+      else {
+        throw OrgWizFailure(
+          .usage,
+          "--summary: cannot tell which file \(given) names (it leads through a name that "
+            + "is not a plain path).",
+          next: "Name the summary file by its own path.")
+      }
+      return status.st_mode & S_IFMT == S_IFDIR ? .file(defaultName(path)) : .file(path)
+    default:
       throw OrgWizFailure(
-        .cannotCreate, "--summary: the directory \(path) does not exist.",
-        next: "Create it first, or name a file in an existing directory.")
+        .usage, "--summary: \(given) is \(FileIO.kind(of: status)); orgwiz cannot write to it.",
+        next: "Name a regular file, a directory, a FIFO, a terminal or - for standard output.")
     }
-    return .file(context.canonicalFile(path))
   }
 
   /// The path for messages and records; nil for standard output.
@@ -69,38 +96,67 @@ enum SummaryTarget: Equatable {
     }
   }
 
-  /// Writes the summary to a stream target. A run does this after everything is staged and
-  /// before anything is replaced, so that a stream that fails (a full device, a pipe nobody
-  /// reads) leaves every file as it was.
-  func writeStream(_ markdown: String, context: CommandContext) throws(OrgWizFailure) {
-    let failure: String?
-    switch self {
-    case .file: return
-    case .standardOutput:
-      if let sink = context.stdout as? FileDescriptorSink {
-        failure = sink.writeAll(markdown)
-      } else {
-        context.stdout.write(markdown)
-        failure = nil
+  /// A stream target opened before anything is replaced (so that a pipe with no reader or a
+  /// device that cannot be opened changes nothing), written only after the write is complete:
+  /// a stream cannot be taken back, so it never carries a record of a write that then failed.
+  final class OpenStream {
+    let target: SummaryTarget
+    private var descriptor: Int32
+
+    fileprivate init(target: SummaryTarget, descriptor: Int32) {
+      self.target = target
+      self.descriptor = descriptor
+    }
+
+    deinit { release() }
+
+    func release() {
+      if descriptor > 2 { close(descriptor) }
+      descriptor = -1
+    }
+
+    /// Writes the summary; the reason it failed, or nil.
+    func write(_ markdown: String, context: CommandContext) -> String? {
+      defer { release() }
+      if case .standardOutput = target {
+        guard let sink = context.stdout as? FileDescriptorSink else {
+          context.stdout.write(markdown)
+          return nil
+        }
+        return sink.writeAll(markdown)
       }
+      return FileDescriptorSink(descriptor: descriptor).writeAll(markdown)
+    }
+  }
+
+  /// Opens a stream target; nil for a file target.
+  func openStream() throws(OrgWizFailure) -> OpenStream? {
+    switch self {
+    case .file: return nil
+    case .standardOutput: return OpenStream(target: self, descriptor: 1)
     case .stream(let path):
       // Opened without waiting, so that a pipe with no reader is an error, not a hang.
       let descriptor = open(path, O_WRONLY | O_APPEND | O_NOCTTY | O_NONBLOCK | O_CLOEXEC)
-      if descriptor < 0 {
-        failure =
+      guard descriptor >= 0 else {
+        let failure =
           errno == ENXIO ? "no program is reading from it" : String(cString: strerror(errno))
-      } else {
-        _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
-        failure = FileDescriptorSink(descriptor: descriptor).writeAll(markdown)
-        close(descriptor)
+        throw OrgWizFailure(
+          .cannotCreate,
+          "Cannot write the summary to \(path): \(failure). Nothing was written.",
+          next: "Start the program that reads it first, name a file with --summary, or leave it "
+            + "out for the default file.")
       }
-    }
-    if let failure {
-      throw OrgWizFailure(
-        .cannotCreate,
-        "Cannot write the summary to \(path ?? "standard output"): \(failure). Nothing was "
-          + "written.",
-        next: "Name a file with --summary, or leave it out for the default file.")
+      _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
+      var status = stat()
+      guard fstat(descriptor, &status) == 0,
+        [S_IFCHR, S_IFIFO].contains(status.st_mode & S_IFMT)
+      else {
+        close(descriptor)
+        throw OrgWizFailure(
+          .cannotCreate, "--summary: \(path) is no longer a device or a pipe. Nothing was written.",
+          next: "Run orgwiz again.")
+      }
+      return OpenStream(target: self, descriptor: descriptor)
     }
   }
 }

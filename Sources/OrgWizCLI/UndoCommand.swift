@@ -40,6 +40,7 @@ struct UndoCommand: ContextCommand {
     let style = context.style(noColor: noColor)
     let path = context.modelPath(org)
     let backupPath = path + ".bak"
+    try FileIO.ensureRegularIfPresent(path, what: "org model")
     let lock = try ModelLock.acquire(
       modelPath: path,
       holder: ModelLock.currentHolder(startedAt: Timestamps(date: context.now()).iso),
@@ -51,6 +52,7 @@ struct UndoCommand: ContextCommand {
       path,
       notice: { context.note($0, style: style) })
 
+    try FileIO.ensureTrusted(backupPath, what: "backup", model: path)
     let backup = try FileIO.read(
       backupPath, what: "backup", hint: "Only a run that changed the model leaves a backup to undo."
     )
@@ -124,6 +126,8 @@ struct UndoCommand: ContextCommand {
                 + "written, so those changes are kept.",
               next: "Run orgwiz undo again on the file as it is now.")
           }
+          try FileIO.ensureReplaceable(path, notice: { _ in })
+          FileIO.copyMode(from: path, to: transaction.stagingPath(for: path))
         })
     }
     unlink(UndoRecord.path(for: path))

@@ -81,6 +81,7 @@ struct WriteTransaction {
   /// Where a file is written before it is moved into place.
   func stagingPath(for destination: String) -> String { sibling(destination, "staged") }
   private func previousPath(for destination: String) -> String { sibling(destination, "previous") }
+  /// The empty marker earlier versions left for a destination that did not exist; removed.
   private func absentPath(for destination: String) -> String { sibling(destination, "absent") }
 
   // MARK: Staging
@@ -106,7 +107,8 @@ struct WriteTransaction {
     let mode =
       replacesFile || file.linkFrom != nil
       ? reference.st_mode & 0o7777
-      : file.mode ?? (hasReference ? reference.st_mode & 0o7777 : 0o644)
+      : file.mode.map(FileIO.newFileMode)
+        ?? (hasReference ? reference.st_mode & 0o7777 : FileIO.newFileMode(0o644))
     let descriptor = open(staged, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
     guard descriptor >= 0 else {
       let directory = (file.destination as NSString).deletingLastPathComponent
@@ -159,32 +161,87 @@ struct WriteTransaction {
 
   // MARK: The write
 
-  /// Writes the files: journal, staging (files in `prestaged` were staged already, or are being
-  /// staged, by the caller), `beforeCommit`, then the moves into place in order.
-  /// - Parameter beforeCommit: the last check before anything is replaced (the model on disk
-  ///   is still the one read), and output that must come before it.
-  func commit(
-    _ files: [File], prestaged: [String: () -> Result<Void, OrgWizFailure>] = [:],
-    beforeCommit: () throws(OrgWizFailure) -> Void = {}
-  ) throws(OrgWizFailure) {
-    let journal = JSONWriter.write(
+  /// Which file a path names (device and inode), or nil when there is none; links are not
+  /// followed.
+  static func identity(_ path: String) -> FileIdentity? {
+    var status = stat()
+    guard lstat(path, &status) == 0 else { return nil }
+    return FileIdentity(device: UInt64(status.st_dev), inode: UInt64(status.st_ino))
+  }
+
+  /// A file's device and inode.
+  struct FileIdentity: Equatable {
+    var device: UInt64
+    var inode: UInt64
+
+    var json: JSONValue {
+      .object(
+        JSONObject([
+          ("device", .number(JSONNumber(Int(bitPattern: UInt(device))))),
+          ("inode", .number(JSONNumber(Int(bitPattern: UInt(inode))))),
+        ]))
+    }
+
+    init(device: UInt64, inode: UInt64) {
+      self.device = device
+      self.inode = inode
+    }
+
+    init?(_ value: JSONValue?) {
+      guard let device = value?["device"]?.intValue, let inode = value?["inode"]?.intValue
+      else { return nil }
+      self.device = UInt64(UInt(bitPattern: device))
+      self.inode = UInt64(UInt(bitPattern: inode))
+    }
+  }
+
+  /// One destination as the journal names it: the file that was there when the write began
+  /// (nil: none), and the staged file meant to replace it once everything is staged.
+  struct JournalEntry {
+    var role: String
+    var destination: String
+    var original: FileIdentity?
+    var staged: FileIdentity?
+  }
+
+  private func journalBytes(_ entries: [JournalEntry]) -> [UInt8] {
+    JSONWriter.write(
       .object(
         JSONObject([
           ("pid", .number(JSONNumber(Int(getpid())))),
           (
             "files",
             .array(
-              files.map { file in
+              entries.map { entry in
                 .object(
                   JSONObject([
-                    ("role", .string(file.role)), ("destination", .string(file.destination)),
+                    ("role", .string(entry.role)), ("destination", .string(entry.destination)),
+                    ("original", entry.original?.json ?? .null),
+                    ("staged", entry.staged?.json ?? .null),
                   ]))
               })
           ),
         ])))
+  }
+
+  /// Writes the files: journal, staging (files in `prestaged` were staged already, or are being
+  /// staged, by the caller), the journal again with what was staged, `beforeCommit`, then the
+  /// moves into place in order.
+  /// - Parameter beforeCommit: the last check before anything is replaced (the model on disk
+  ///   is still the one read).
+  func commit(
+    _ files: [File], prestaged: [String: () -> Result<Void, OrgWizFailure>] = [:],
+    beforeCommit: () throws(OrgWizFailure) -> Void = {}
+  ) throws(OrgWizFailure) {
+    var entries = files.map { file in
+      JournalEntry(
+        role: file.role, destination: file.destination,
+        original: Self.identity(file.destination), staged: nil)
+    }
     var committed: [(destination: String, note: String?, existed: Bool)] = []
     do throws(OrgWizFailure) {
-      try FileIO.writeAtomically(journal, to: journalPath, stagingName: stagingPath(for:))
+      try FileIO.writeAtomically(
+        journalBytes(entries), to: journalPath, stagingName: stagingPath(for:), mode: 0o600)
       for file in files {
         if let wait = prestaged[file.role] {
           try wait().get()
@@ -193,6 +250,13 @@ struct WriteTransaction {
         }
         try FaultPoint.hit("staged-\(file.role)", environment: environment)
       }
+      // The journal now names each staged file by its inode: a later recovery moves or puts
+      // back only files this write made, whatever else appears under their names.
+      for index in entries.indices {
+        entries[index].staged = Self.identity(stagingPath(for: entries[index].destination))
+      }
+      try FileIO.writeAtomically(
+        journalBytes(entries), to: journalPath, stagingName: stagingPath(for:), mode: 0o600)
       try beforeCommit()
       for file in files {
         let note = keepPrevious(of: file.destination)
@@ -242,18 +306,14 @@ struct WriteTransaction {
     FileIO.syncDirectory(of: model)
   }
 
-  /// Notes what is at `destination` before a new file is moved there: the earlier file, kept
-  /// under a hard link (nothing is copied), or, when there is none, an empty marker.
+  /// Keeps what is at `destination` before a new file is moved there under a hard link
+  /// (nothing is copied), so that a failure or a later recovery can put it back.
   private func keepPrevious(of destination: String) -> (path: String?, existed: Bool) {
     var status = stat()
-    let existed = lstat(destination, &status) == 0
-    let note = existed ? previousPath(for: destination) : absentPath(for: destination)
+    guard lstat(destination, &status) == 0 else { return (nil, false) }
+    let note = previousPath(for: destination)
     unlink(note)
-    if existed { return (link(destination, note) == 0 ? note : nil, true) }
-    let marker = open(note, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-    guard marker >= 0 else { return (nil, false) }
-    close(marker)
-    return (note, false)
+    return (link(destination, note) == 0 ? note : nil, true)
   }
 
   private func syncDirectories(_ paths: [String]) {
@@ -274,6 +334,8 @@ struct WriteTransaction {
     case finished([String])
     /// The earlier run had not replaced the model; what it had moved in was taken out again.
     case putBack([String])
+    /// A write journal was found that orgwiz does not trust (why), so nothing was done by it.
+    case ignored(String)
 
     /// What to tell the user, or nil when there was nothing to settle.
     var message: String? {
@@ -285,58 +347,116 @@ struct WriteTransaction {
       case .putBack(let paths):
         "an earlier run on this model was killed while writing, before it replaced the model; "
           + "put back as they were: \(paths.joined(separator: ", "))"
+      case .ignored(let reason):
+        "ignored \(reason); no file was moved or removed because of it"
       }
     }
   }
 
+  /// The roles a journal may name, and where the fixed ones must be: a journal that names the
+  /// model's backup somewhere else was not written by this write.
+  private func expectedDestination(of role: String) -> String?? {
+    switch role {
+    case "model": .some(model)
+    case "backup": .some(model + ".bak")
+    case "undo": .some(UndoRecord.path(for: model))
+    case "summary", "answers": .some(nil)
+    default: nil
+    }
+  }
+
+  /// Reads the journal a killed run left, when it can be trusted: a regular file of this
+  /// user's own that nobody else may write, naming only destinations this write would have.
+  private enum JournalReading {
+    case none
+    case refused(Recovery)
+    case entries([JournalEntry])
+  }
+
+  private func trustedJournal() -> JournalReading {
+    var status = stat()
+    guard lstat(journalPath, &status) == 0 else { return .none }
+    let name = journalPath
+    guard status.st_mode & S_IFMT == S_IFREG else {
+      return .refused(.ignored("\(name): it is \(FileIO.kind(of: status)), not a regular file"))
+    }
+    guard status.st_uid == geteuid() else {
+      return .refused(
+        .ignored(
+          "\(name): it belongs to \(FileIO.userName(status.st_uid)), not to you, so no run of "
+            + "yours wrote it"))
+    }
+    guard status.st_mode & 0o022 == 0, status.st_nlink == 1 else {
+      return .refused(.ignored("\(name): others could have written it (mode or extra links)"))
+    }
+    guard let bytes = try? FileIO.read(name, what: "write journal", hint: "", limit: 1 << 20),
+      let value = try? JSONParser.parse(bytes), let items = value["files"]?.arrayValue
+    else { return .entries([]) }
+    var entries: [JournalEntry] = []
+    for item in items {
+      guard let role = item["role"]?.stringValue,
+        let destination = item["destination"]?.stringValue, destination.hasPrefix("/"),
+        let expected = expectedDestination(of: role)
+      else {
+        return .refused(.ignored("\(name): it names a file orgwiz never writes"))
+      }
+      if let expected, expected != destination {
+        return .refused(.ignored("\(name): it puts the \(role) at \(destination)"))
+      }
+      if expected == nil,
+        [model, model + ".bak", UndoRecord.path(for: model)].contains(destination)
+      {
+        return .refused(.ignored("\(name): it puts the \(role) onto the model or its files"))
+      }
+      entries.append(
+        JournalEntry(
+          role: role, destination: destination, original: FileIdentity(item["original"]),
+          staged: FileIdentity(item["staged"])))
+    }
+    return .entries(entries)
+  }
+
   /// Settles a write that a killed run left half-done (the caller holds the model's lock):
-  /// finished when the model had already been replaced, else undone. Staging files a killed run
-  /// left beside the model are removed either way.
+  /// finished when the model had already been replaced, else undone. Only files the killed
+  /// write made are moved or removed: each is recognised by the inode its journal recorded.
+  /// Staging files a killed run left beside the model are removed either way.
   @discardableResult
   func recover() -> Recovery {
     defer { removeStrayFiles(in: (model as NSString).deletingLastPathComponent) }
-    guard let data = FileManager.default.contents(atPath: journalPath),
-      let value = try? JSONParser.parse([UInt8](data)),
-      let items = value["files"]?.arrayValue
-    else {
-      unlink(journalPath)
-      return .nothing
+    let files: [JournalEntry]
+    switch trustedJournal() {
+    case .none: return .nothing
+    case .refused(let refusal): return refusal
+    case .entries(let entries): files = entries
     }
-    let files = items.compactMap { item -> (role: String, destination: String)? in
-      guard let role = item["role"]?.stringValue, let path = item["destination"]?.stringValue
-      else { return nil }
-      return (role, path)
-    }
-    // The model's note is made just before the model is replaced and removed once everything
-    // is in place: while it is there, the model was replaced if it is no longer the file
-    // kept (or, for a model that did not exist, if it exists now).
+    // The model was replaced when the file at its name is the one the write staged for it.
     let modelIndex = files.firstIndex { $0.role == "model" }
-    var replaced = false
-    if let modelIndex {
-      let destination = files[modelIndex].destination
-      if FileManager.default.fileExists(atPath: previousPath(for: destination)) {
-        replaced = !Self.sameFile(previousPath(for: destination), destination)
-      } else if FileManager.default.fileExists(atPath: absentPath(for: destination)) {
-        replaced = FileManager.default.fileExists(atPath: destination)
-      }
-    }
+    let replaced =
+      modelIndex.map { index in
+        files[index].staged != nil && Self.identity(model) == files[index].staged
+      } ?? false
     var touched: [String] = []
     for (index, file) in files.enumerated() {
       let staged = stagingPath(for: file.destination)
-      let previous = previousPath(for: file.destination)
-      let absent = absentPath(for: file.destination)
+      let current = Self.identity(file.destination)
       if replaced {
-        if let modelIndex, index > modelIndex, FileManager.default.fileExists(atPath: staged) {
+        if let modelIndex, index > modelIndex, file.staged != nil,
+          Self.identity(staged) == file.staged
+        {
           if rename(staged, file.destination) == 0 { touched.append(file.destination) }
           try? FaultPoint.hit("recovered-\(file.role)", environment: environment)
         }
-      } else if FileManager.default.fileExists(atPath: previous) {
-        if !Self.sameFile(previous, file.destination) {
+      } else if file.staged != nil, current == file.staged {
+        // This write moved its file in: put back the file that was there, kept under the
+        // note (recognised by its inode), or remove it when there was none.
+        let previous = previousPath(for: file.destination)
+        if let original = file.original {
+          if Self.identity(previous) == original, rename(previous, file.destination) == 0 {
+            touched.append(file.destination)
+          }
+        } else if unlink(file.destination) == 0 {
           touched.append(file.destination)
-          rename(previous, file.destination)
         }
-      } else if FileManager.default.fileExists(atPath: absent) {
-        if unlink(file.destination) == 0 { touched.append(file.destination) }
       }
     }
     // Only then the notes, the model's last: should this recovery itself be killed, the next

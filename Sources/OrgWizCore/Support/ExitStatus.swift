@@ -10,7 +10,7 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
   case usage = 64
   /// The model or answers file is malformed.
   case dataError = 65
-  /// An input file does not exist.
+  /// An input file does not exist, or is not a regular file.
   case noInput = 66
   /// An output file cannot be written.
   case cannotCreate = 73
@@ -29,7 +29,7 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
     case .declined: "a confirmation was declined at a prompt; nothing was written"
     case .usage: "usage: bad flag or answer, missing answers, or a missing --yes"
     case .dataError: "the model or answers file is malformed"
-    case .noInput: "an input file does not exist"
+    case .noInput: "an input file does not exist or is not a regular file"
     case .cannotCreate: "an output file cannot be written"
     case .locked: "the model is locked by another run"
     case .config: "a procedure document is malformed"
