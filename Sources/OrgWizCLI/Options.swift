@@ -65,3 +65,5 @@ enum ModelLoader {
       model: try OrgModel.load(bytes, source: options.org))
   }
 }
+
+extension RecordFormat: ExpressibleByArgument {}

@@ -47,6 +47,13 @@ struct RunCommand: ContextCommand {
   var summary: String?
 
   @Option(
+    name: .customLong("summary-format"),
+    help: ArgumentHelp(
+      "The change record's format: markdown (default) or text, for ticket fields that show no "
+        + "Markdown.", valueName: "format"))
+  var summaryFormat: RecordFormat = .markdown
+
+  @Option(
     name: .customLong("lock-timeout"),
     help: ArgumentHelp(
       "Wait up to this many seconds for another run's lock on the model (default: 0, fail at once).",
@@ -175,13 +182,13 @@ struct RunCommand: ContextCommand {
     let metadata = RunMetadata(
       modelPath: loaded.path, modelSHA256Before: baseSHA256, modelSHA256After: afterSHA256,
       backupPath: backupPath, backupSHA256: backupSHA256,
-      undoCommand: backupPath.map { _ in
-        "orgwiz undo --org \(SummaryRenderer.shellQuote(loaded.path))"
-      },
+      undoCommand: writesModel
+        ? "orgwiz undo --org \(SummaryRenderer.shellQuote(loaded.path))" : nil,
       startedAt: Timestamps(date: started).iso, endedAt: Timestamps(date: context.now()).iso,
-      toolVersion: orgwizVersion, dryRun: dryRun)
+      toolVersion: orgwizVersion, dryRun: dryRun,
+      createdModel: writesModel && loaded.originalBytes == nil)
     let summary = RunSummary(record: record, metadata: metadata)
-    let markdown = SummaryRenderer.markdown(summary)
+    let markdown = SummaryRenderer.render(summary, as: summaryFormat)
 
     if dryRun {
       // A dry run may still record its answers: that is how a change is planned at a terminal
@@ -211,9 +218,11 @@ struct RunCommand: ContextCommand {
           role: "backup", bytes: original, destination: backupPath, linkFrom: loaded.path))
     }
     if writesModel {
-      if backupPath != nil, let backupSHA256 {
+      // The undo record: the backup's fingerprint, or for a model this run creates, that there
+      // was none (undo then sets the created file aside).
+      if let undoBackup = backupPath != nil ? backupSHA256 : UndoRecord.created {
         let undo = UndoRecord(
-          backupSHA256: backupSHA256, afterSHA256: afterSHA256, writtenAt: metadata.endedAt)
+          backupSHA256: undoBackup, afterSHA256: afterSHA256, writtenAt: metadata.endedAt)
         files.append(
           WriteTransaction.File(
             role: "undo", bytes: undo.bytes, destination: UndoRecord.path(for: loaded.path),
@@ -488,10 +497,11 @@ struct RunCommand: ContextCommand {
     ).path
     // Two runs within one second must not share a change record: the later one gets a suffix.
     // (The model lock keeps other runs on this model from choosing the same name meanwhile.)
-    var candidate = stem + ".summary.md"
+    let suffix = summaryFormat == .text ? ".summary.txt" : ".summary.md"
+    var candidate = stem + suffix
     var number = 2
     while FileManager.default.fileExists(atPath: candidate) {
-      candidate = stem + "-\(number).summary.md"
+      candidate = stem + "-\(number)" + suffix
       number += 1
     }
     return candidate
@@ -501,17 +511,11 @@ struct RunCommand: ContextCommand {
   private func review(
     _ record: RunRecord, path: String, creates: Bool, with person: any Prompter
   ) throws {
-    let items = record.changes.flatMap { change in
-      [change.object]
-        + change.fields.map { field in
-          "    " + field.line()
-        }
-    }
     let confirmation = Confirmation(
       prompt: "Review: these changes will be written to \(path)"
         + (creates ? " (a new file). " : " (the current file is kept as \(path).bak). ")
-        + "Write them?",
-      items: items, isDestructive: false, defaultYes: true)
+        + "Okta itself is not changed. Write them?",
+      items: ObjectChange.reviewLines(record.changes), isDestructive: false, defaultYes: true)
     guard try person.confirm(confirmation) ?? true else {
       throw OrgWizFailure(.declined, "The changes were not applied. Nothing was written.")
     }
@@ -520,13 +524,7 @@ struct RunCommand: ContextCommand {
   /// The changes as plain lines, for a dry run.
   private func diffText(_ record: RunRecord) -> String {
     guard record.changed else { return "No changes.\n" }
-    var text = "Changes (not written):\n"
-    for change in record.changes {
-      text += "  \(change.object)\n"
-      for field in change.fields {
-        text += "    ~ \(field.line(arrow: "->"))\n"
-      }
-    }
-    return text
+    return "Changes (not written):\n"
+      + ObjectChange.reviewLines(record.changes, arrow: "->").map { "  \($0)\n" }.joined()
   }
 }

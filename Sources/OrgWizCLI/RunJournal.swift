@@ -76,6 +76,12 @@ struct UndoRecord: Equatable {
 
   static func path(for model: String) -> String { model + ".undo.journal" }
 
+  /// The `backupSHA256` of a run that created the model: there was no earlier version.
+  static let created = "none: created by this run"
+
+  /// Whether the run that wrote the model created it.
+  var createdModel: Bool { backupSHA256 == Self.created }
+
   var bytes: [UInt8] {
     JSONWriter.write(
       .object(

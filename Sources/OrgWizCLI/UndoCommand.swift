@@ -36,14 +36,24 @@ struct UndoCommand: ContextCommand {
   @Flag(name: .customLong("no-color"), help: "No colour.")
   var noColor = false
 
+  @Flag(name: .long, help: "Print the backout record as JSON on stdout.")
+  var json = false
+
+  @Option(
+    name: .customLong("summary-format"),
+    help: ArgumentHelp(
+      "The backout record's format: markdown (default) or text.", valueName: "format"))
+  var summaryFormat: RecordFormat = .markdown
+
   func execute(_ context: CommandContext) throws -> ExitStatus {
     let style = context.style(noColor: noColor)
+    let started = context.now()
     let path = context.modelPath(org)
     let backupPath = path + ".bak"
     try FileIO.ensureRegularIfPresent(path, what: "org model")
     let lock = try ModelLock.acquire(
       modelPath: path,
-      holder: ModelLock.currentHolder(startedAt: Timestamps(date: context.now()).iso),
+      holder: ModelLock.currentHolder(startedAt: Timestamps(date: started).iso),
       timeout: lockTimeout, notice: { context.note($0, style: style) })
     defer { lock.release() }
     let transaction = WriteTransaction(model: path, environment: context.environment)
@@ -52,6 +62,11 @@ struct UndoCommand: ContextCommand {
       path,
       notice: { context.note($0, style: style) })
 
+    let record = UndoRecord.read(model: path)
+    if let record, record.createdModel {
+      return try setAsideCreatedModel(
+        path: path, record: record, started: started, context: context, style: style)
+    }
     try FileIO.ensureTrusted(backupPath, what: "backup", model: path)
     let backup = try FileIO.read(
       backupPath, what: "backup", hint: "Only a run that changed the model leaves a backup to undo."
@@ -59,7 +74,6 @@ struct UndoCommand: ContextCommand {
     let current =
       FileManager.default.fileExists(atPath: path)
       ? try FileIO.read(path, what: "org model", hint: "") : nil
-    let record = UndoRecord.read(model: path)
     // An undo that was cut short after the model was put back, or one done by hand: the model
     // already is its backup, so there is nothing to restore.
     if current == backup {
@@ -90,31 +104,29 @@ struct UndoCommand: ContextCommand {
     }
     let backupModel = try OrgModel.load(backup, source: backupPath)
     let changes = describeChanges(from: current, to: backupModel)
-    context.stderr.write("Restoring \(path) from \(backupPath) changes:\n")
-    for line in changes.prefix(40) { context.stderr.write("  \(line)\n") }
-    if changes.count > 40 { context.stderr.write("  ... and \(changes.count - 40) more\n") }
-    if changes.isEmpty { context.stderr.write("  nothing: the model already equals its backup\n") }
-
-    if !yes {
-      let variable = context.environment["ORGWIZ_NO_INPUT"] ?? ""
-      let canPrompt =
-        !noInput && (variable.isEmpty || variable == "0") && context.terminal.stdinIsTerminal
-        && context.terminal.stdoutIsTerminal
-      guard canPrompt else {
-        throw OrgWizFailure(
-          .usage, "Restoring the backup needs confirmation, and nobody can be asked here.",
-          next: "Pass --yes to restore it.")
-      }
-      let person = context.makeInteractivePrompter(style)
-      let confirmation = Confirmation(
-        prompt: "Restore \(path) from \(backupPath)?", isDestructive: false, defaultYes: false)
-      guard try person.confirm(confirmation) == true else {
-        throw OrgWizFailure(.declined, "The backup was not restored. Nothing was written.")
-      }
-    }
+    let lines = ObjectChange.reviewLines(changes)
+    try confirm(
+      prompt: "Undo: restore \(path) from \(backupPath)? These changes will be written to the "
+        + "model file (Okta itself is not changed):",
+      items: lines.isEmpty
+        ? ["the whole model (the current file is missing or unreadable)"] : lines,
+      context: context, style: style)
+    let currentDigest = current.map(SHA256.hex) ?? "none"
+    let summary = UndoSummary(
+      modelPath: path, orgDomain: backupModel.org.domain,
+      action: .restored(backupPath: backupPath, backupSHA256: SHA256.hex(backup)),
+      modelSHA256Before: currentDigest, modelSHA256After: SHA256.hex(backup), changes: changes,
+      runWrittenAt: record?.writtenAt, startedAt: Timestamps(date: started).iso,
+      toolVersion: orgwizVersion, forced: force)
+    let recordPath = Self.recordPath(model: path, date: started, format: summaryFormat)
+    let recordBytes = Array(summaryFormat.render(summary.document).utf8)
     let (_, interrupted) = try SignalDeferral.holding { () throws(OrgWizFailure) in
       try transaction.commit(
-        [WriteTransaction.File(role: "model", bytes: backup, destination: path, verify: true)],
+        [
+          WriteTransaction.File(role: "model", bytes: backup, destination: path, verify: true),
+          WriteTransaction.File(
+            role: "summary", bytes: recordBytes, destination: recordPath, mode: 0o644),
+        ],
         beforeCommit: { () throws(OrgWizFailure) in
           let now =
             FileManager.default.fileExists(atPath: path)
@@ -133,13 +145,121 @@ struct UndoCommand: ContextCommand {
     unlink(UndoRecord.path(for: path))
     if interrupted { context.note(SignalDeferral.heldNote, style: style) }
     context.stderr.write(style.green("Restored ") + "\(path) from \(backupPath).\n")
+    context.stderr.write("Backout record written: \(recordPath)\n")
+    if json { context.stdout.write(JSONWriter.string(summary.json)) }
     return .success
   }
 
-  private func describeChanges(from current: [UInt8]?, to backup: OrgModel) -> [String] {
-    guard let current, let document = try? JSONParser.parse(current) else {
-      return ["the whole model (the current file is missing or unreadable)"]
+  /// Undo of a run that created the model: there is no earlier version to restore, so the
+  /// created file is set aside as `<model>.bak` (nothing is deleted).
+  private func setAsideCreatedModel(
+    path: String, record: UndoRecord, started: Date, context: CommandContext, style: Style
+  ) throws -> ExitStatus {
+    let aside = path + ".bak"
+    guard FileManager.default.fileExists(atPath: path) else {
+      unlink(UndoRecord.path(for: path))
+      context.stderr.write("\(path) is already gone; nothing to undo.\n")
+      return .success
     }
-    return JSONDiff.changes(from: document, to: backup.document, at: .root).map { $0.line() }
+    let current = try FileIO.read(path, what: "org model", hint: "")
+    let digest = SHA256.hex(current)
+    if !force && digest != record.afterSHA256 {
+      throw OrgWizFailure(
+        .failure,
+        "\(path) no longer matches what the run of \(record.writtenAt) created (SHA-256 "
+          + "\(record.afterSHA256)); it was changed since, and setting it aside would hide that.",
+        next: "Check the file yourself, or pass --force to set it aside anyway.")
+    }
+    var status = stat()
+    if lstat(aside, &status) == 0 {
+      throw OrgWizFailure(
+        .cannotCreate,
+        "\(aside) already exists, so the model created by the run of \(record.writtenAt) cannot "
+          + "be set aside under that name without replacing it.",
+        next: "Move \(aside) away first, then run orgwiz undo again.")
+    }
+    let domain = (try? OrgModel.load(current, source: path))?.org.domain ?? "the org"
+    try confirm(
+      prompt: "Undo: the run of \(record.writtenAt) created \(path) (there was no earlier "
+        + "version). Set it aside as \(aside)? Okta itself is not changed.",
+      items: [], context: context, style: style)
+    let summary = UndoSummary(
+      modelPath: path, orgDomain: domain, action: .setAside(as: aside),
+      modelSHA256Before: digest, modelSHA256After: nil, changes: [],
+      runWrittenAt: record.writtenAt, startedAt: Timestamps(date: started).iso,
+      toolVersion: orgwizVersion, forced: force)
+    let recordPath = Self.recordPath(model: path, date: started, format: summaryFormat)
+    let (_, interrupted) = try SignalDeferral.holding { () throws(OrgWizFailure) in
+      // One rename: the created file keeps its contents, under the backup's name.
+      guard rename(path, aside) == 0 else {
+        throw OrgWizFailure(
+          .cannotCreate, "Cannot set \(path) aside: \(String(cString: strerror(errno))).",
+          next: "Check that its directory is writable; nothing was changed.")
+      }
+      FileIO.syncDirectory(of: path)
+      unlink(UndoRecord.path(for: path))
+      try FileIO.writeAtomically(
+        Array(summaryFormat.render(summary.document).utf8), to: recordPath, mode: 0o644)
+    }
+    if interrupted { context.note(SignalDeferral.heldNote, style: style) }
+    context.stderr.write(style.green("Set aside ") + "\(path) as \(aside).\n")
+    context.stderr.write("Backout record written: \(recordPath)\n")
+    if json { context.stdout.write(JSONWriter.string(summary.json)) }
+    return .success
+  }
+
+  /// Shows what undo will do and asks, unless `--yes`; without a terminal `--yes` is required.
+  private func confirm(
+    prompt: String, items: [String], context: CommandContext, style: Style
+  ) throws {
+    if yes {
+      context.stderr.write(prompt + "\n")
+      for line in items { context.stderr.write("  \(line)\n") }
+      return
+    }
+    let variable = context.environment["ORGWIZ_NO_INPUT"] ?? ""
+    let canPrompt =
+      !noInput && (variable.isEmpty || variable == "0") && context.terminal.stdinIsTerminal
+      && context.terminal.stdoutIsTerminal
+    guard canPrompt else {
+      context.stderr.write(prompt + "\n")
+      for line in items { context.stderr.write("  \(line)\n") }
+      throw OrgWizFailure(
+        .usage, "Undo needs confirmation, and nobody can be asked here.",
+        next: "Pass --yes to go ahead.")
+    }
+    let person = context.makeInteractivePrompter(style)
+    let confirmation = Confirmation(
+      prompt: prompt, items: items, isDestructive: false, defaultYes: false)
+    guard try person.confirm(confirmation) == true else {
+      throw OrgWizFailure(.declined, "Undo was declined. Nothing was written.")
+    }
+  }
+
+  /// `<model name without .json>.<YYYYMMDDTHHMMSSZ>.undo.md` (`.undo.txt` for text) beside the
+  /// model, never
+  /// replacing an earlier record.
+  static func recordPath(model: String, date: Date, format: RecordFormat) -> String {
+    var name = (model as NSString).lastPathComponent
+    if name.lowercased().hasSuffix(".json") { name = String(name.dropLast(5)) }
+    let stem =
+      ((model as NSString).deletingLastPathComponent as NSString).appendingPathComponent(name)
+      + ".\(Timestamps(date: date).compact)"
+    let suffix = format == .text ? ".undo.txt" : ".undo.md"
+    var candidate = stem + suffix
+    var number = 2
+    while FileManager.default.fileExists(atPath: candidate) {
+      candidate = stem + "-\(number)" + suffix
+      number += 1
+    }
+    return candidate
+  }
+
+  /// The restore's changes, grouped and named by object as the run's review shows them.
+  private func describeChanges(from current: [UInt8]?, to backup: OrgModel) -> [ObjectChange] {
+    guard let current, let document = try? JSONParser.parse(current) else { return [] }
+    let fields = JSONDiff.changes(from: document, to: backup.document, at: .root)
+    let named = (try? OrgModel.load(current, source: "")) ?? backup
+    return named.group(fields)
   }
 }

@@ -24,6 +24,8 @@ public final class ScriptedPrompter: Prompter {
   public private(set) var transcript: [String] = []
   /// The questions asked, in order.
   public private(set) var asked: [Question] = []
+  /// The confirmations shown, in order, with their items.
+  public private(set) var confirmations: [Confirmation] = []
 
   public init(_ script: [Entry]) { self.script = script }
 
@@ -66,6 +68,7 @@ public final class ScriptedPrompter: Prompter {
 
   public func confirm(_ confirmation: Confirmation) throws(PromptInterrupted) -> Bool? {
     transcript.append("? confirm: \(confirmation.prompt)")
+    confirmations.append(confirmation)
     guard case .confirm(let reply)? = script.first else {
       failures.append(
         "unexpected confirmation '\(confirmation.prompt)'; the script expected "

@@ -219,10 +219,16 @@ import Testing
     #expect(model.appsUsingInteractionCode.isEmpty)
     #expect(model.serversUsingInteractionCode.isEmpty)
     let record = try #require(directory.read("off.md"))
-    #expect(record.contains("Anything removed: **yes**"))
-    // The record says what this run did before the procedure's usual purpose.
+    #expect(record.contains("Anything removed: yes"))
+    // The record says what this run did, in its title and in the step's heading, however the
+    // procedure titles the step.
+    #expect(record.hasPrefix("# Turn off the Interaction Code grant org-wide (acme.okta.com)"))
+    #expect(record.contains("### Step 2: Turn Embedded widget sign-in support off"))
+    // Without a terminal nobody saw the confirmation's list, so the run names each object.
+    let said = accepted.stderr.split(whereSeparator: \.isWhitespace).joined(separator: " ")
     #expect(
-      record.contains("Outcome: Turn off the Interaction Code grant org-wide (acme.okta.com)."))
+      said.contains("app \"Acme Mobile\" (0oa1mob)")
+        && said.contains("rule \"Mobile sign-in\" (0pr2mob)"), "\(accepted.stderr)")
   }
 
   @Test func decliningAtAPromptIsExit2AndWritesNothing() throws {
@@ -266,7 +272,10 @@ import Testing
     #expect(run.status == 0)
     #expect(directory.listing() == ["org.json"])
     #expect(
-      run.stdout.contains("~ /settings/embeddedWidgetSignInSupport/interactionCode: false -> true"))
+      run.stdout.contains(
+        "interactionCode: false -> true  (/settings/embeddedWidgetSignInSupport/interactionCode)"),
+      "\(run.stdout)")
+    #expect(run.stdout.contains("Dry run: nothing was written"))
     #expect(run.stdout.contains("## Backout plan"))
   }
 

@@ -416,7 +416,8 @@ struct BinaryRun {
     let refused = CLIRunner.run(["undo"], in: directory.path)
     #expect(refused.status == 64)
     #expect(
-      refused.stderr.contains("/settings/embeddedWidgetSignInSupport/interactionCode: true → false")
+      refused.stderr.contains(
+        "interactionCode: true → false  (/settings/embeddedWidgetSignInSupport/interactionCode)")
     )
     let undone = CLIRunner.run(["undo", "--yes"], in: directory.path)
     #expect(undone.status == 0, "\(undone.stderr)")

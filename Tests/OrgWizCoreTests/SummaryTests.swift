@@ -125,10 +125,27 @@ import Testing
     let record = try run(model, ["operator": "ada@acme.example", "org-setting": "disable"])
     let summary = RunSummary(record: record, metadata: Self.metadata)
     #expect(summary.removedAnything)
-    #expect(summary.affectedApps == ["Acme Mobile (0oa1mob)"])
+    #expect(summary.changedApps.map(\.id) == ["0oa1mob"])
+    #expect(summary.affectedApps.isEmpty)
     let markdown = SummaryRenderer.markdown(summary)
-    #expect(markdown.contains("Anything removed: **yes**"))
-    #expect(markdown.contains("select again **Interaction Code**"))
+    #expect(markdown.contains("Anything removed: yes"))
+    #expect(markdown.contains("Apps changed: Acme Mobile (0oa1mob)"))
+    // The step says what it did, not what the procedure calls it.
+    #expect(markdown.contains("### Step 2: Turn Embedded widget sign-in support off"))
+    // Backing out a disable turns the setting on first: while it is off, nothing can get the
+    // grant back.
+    let backout = try #require(markdown.components(separatedBy: "## Backout plan").last)
+    let settingOn = try #require(backout.range(of: "select the checkbox to turn it on again"))
+    let grantBack = try #require(backout.range(of: "select interaction_code again"))
+    #expect(settingOn.lowerBound < grantBack.lowerBound, "\(backout)")
+  }
+
+  @Test func backingOutAnEnableTakesTheGrantsAwayBeforeTheSetting() throws {
+    let record = try run(Fixtures.exampleModel(), Self.fullAnswers)
+    let summary = RunSummary(record: record, metadata: Self.metadata)
+    let kinds = summary.backout.map(\.object.kind)
+    #expect(kinds == [.app, .rule, .orgSetting], "\(kinds)")
+    #expect(summary.backout.last?.action.hasPrefix("clear the checkbox") == true)
   }
 
   @Test func jsonTwinCarriesTheSameContent() throws {

@@ -13,7 +13,7 @@ extension FieldChange {
     "\(pointer): \(Self.brief(before)) \(arrow) \(Self.brief(after))"
   }
 
-  private static func brief(_ value: JSONValue?) -> String {
+  static func brief(_ value: JSONValue?) -> String {
     guard let value = Redaction.redact(value) else { return "(absent)" }
     return JSONWriter.string(value, style: .compact)
   }
@@ -21,13 +21,39 @@ extension FieldChange {
 
 /// The changes a step made to one object of the model.
 public struct ObjectChange: Sendable, Equatable {
-  /// The object's pointer in the model.
-  public var pointer: JSONPointer
-  /// The object in words: `app "Acme Mobile" (0oa1mob)`.
-  public var object: String
-  /// What the Admin Console calls the place where this object is edited.
-  public var consolePath: String
+  /// The object, as the step's effect named it.
+  public var ref: ObjectRef
   public var fields: [FieldChange]
+
+  public init(ref: ObjectRef, fields: [FieldChange]) {
+    self.ref = ref
+    self.fields = fields
+  }
+
+  /// The object's pointer in the model.
+  public var pointer: JSONPointer { ref.pointer }
+  /// The object in words: `app "Acme Mobile" (0oa1mob)`.
+  public var object: String { ref.phrase }
+  /// What the Admin Console calls the place where this object is edited.
+  public var consolePath: String { ref.consolePath }
+
+  /// The fields that say what changed, without the `lastUpdated` stamp every changed object
+  /// gets (which renderings fold into one line).
+  public var meaningfulFields: [FieldChange] {
+    fields.filter { $0.pointer.tokens.last != "lastUpdated" }
+  }
+
+  /// The new `lastUpdated`, when the change set it.
+  public var stamp: String? {
+    fields.first { $0.pointer.tokens.last == "lastUpdated" }?.after?.stringValue
+  }
+
+  /// A field's path below the object, dotted (`settings.oauthClient.grant_types`).
+  public func fieldName(_ field: FieldChange) -> String {
+    let base = ref.pointer.tokens.count
+    let tokens = field.pointer.tokens.dropFirst(base)
+    return tokens.isEmpty ? field.pointer.description : tokens.joined(separator: ".")
+  }
 }
 
 /// Structural differences between two JSON values.
@@ -58,28 +84,61 @@ public enum JSONDiff {
 }
 
 extension OrgModel {
-  /// An object of the model in words, by its pointer.
-  public func describeObject(at pointer: JSONPointer) -> (name: String, console: String) {
-    if let app = apps.first(where: { $0.pointer == pointer }) {
-      return (
-        "app \"\(app.label)\" (\(app.id))",
-        "Applications > Applications > \(app.label) > General > Grant type"
-      )
+  /// The object of the model at a pointer (an app, a rule, a policy, a server, the setting),
+  /// or nil.
+  public func ref(at pointer: JSONPointer) -> ObjectRef? {
+    if pointer == settingRef.pointer { return settingRef }
+    if let app = apps.first(where: { $0.pointer == pointer }) { return ref(app) }
+    for server in servers {
+      if server.pointer == pointer { return ref(server) }
+      for policy in server.policies {
+        if policy.pointer == pointer { return ref(policy, on: server) }
+        if let rule = policy.rules.first(where: { $0.pointer == pointer }) {
+          return ref(rule, of: policy, on: server)
+        }
+      }
     }
-    for (server, policy, rule) in allRules where rule.pointer == pointer {
-      return (
-        "rule \"\(rule.name)\" (\(rule.id)) of policy \"\(policy.name)\" on server "
-          + "\"\(server.name)\"",
-        "Security > API > Authorization Servers > \(server.name) > Access Policies > "
-          + "\(policy.name) > \(rule.name)"
-      )
+    return nil
+  }
+
+  /// Field changes grouped by the innermost object of the model they belong to, for a change
+  /// that no step made (undo's restore of a backup): each group is named like a step's.
+  public func group(_ fields: [FieldChange]) -> [ObjectChange] {
+    var groups: [ObjectChange] = []
+    for field in fields {
+      var pointer: JSONPointer? = field.pointer
+      var owner: ObjectRef?
+      while let current = pointer, owner == nil {
+        owner = ref(at: current)
+        pointer = current.parent
+      }
+      let ref =
+        owner
+        ?? ObjectRef(
+          kind: .orgSetting, id: field.pointer.tokens.first ?? "", name: "model field",
+          pointer: JSONPointer(Array(field.pointer.tokens.prefix(1))))
+      if let index = groups.firstIndex(where: { $0.ref == ref }) {
+        groups[index].fields.append(field)
+      } else {
+        groups.append(ObjectChange(ref: ref, fields: [field]))
+      }
     }
-    if pointer == JSONPointer.root / "settings" / "embeddedWidgetSignInSupport" {
-      return (
-        "org setting Embedded widget sign-in support",
-        "Settings > Account > Embedded widget sign-in support"
-      )
+    return groups
+  }
+}
+
+extension ObjectChange {
+  /// The change as review lines: the object, then each field `name: before → after` (its
+  /// pointer after it), and the `lastUpdated` stamp folded into one line. The run's review,
+  /// its dry run and undo's review all show changes this way.
+  public static func reviewLines(_ changes: [ObjectChange], arrow: String = "→") -> [String] {
+    changes.flatMap { change in
+      [change.object]
+        + change.meaningfulFields.map { field in
+          "    \(change.fieldName(field)): \(FieldChange.brief(field.before)) \(arrow) "
+            + "\(FieldChange.brief(field.after))  (\(field.pointer))"
+        }
+        + (change.stamp.map { ["    lastUpdated set to \($0)"] } ?? [])
     }
-    return ("object \(pointer)", "")
   }
 }

@@ -53,6 +53,8 @@ public struct RunRecord: Sendable, Equatable {
   public var changed: Bool { steps.contains { !$0.changes.isEmpty } }
   /// Every object change of the run.
   public var changes: [ObjectChange] { steps.flatMap(\.changes) }
+  /// Every effect of the run, in order: the change set every rendering is made from.
+  public var effects: [Effect] { steps.flatMap(\.report.effects) }
   /// Answers in the order they were given.
   public var answers: [GivenAnswer] { steps.flatMap(\.answers) }
 
@@ -117,6 +119,11 @@ public struct WizardEngine {
     }
     let baseline = ValidationRegistry.validate(model)
     let baselineErrors = Set(baseline.errors.map { ErrorKey($0) })
+    // Errors the model had before the run are said before the first question: the run may go
+    // on (it adds none), but nobody should learn of them from the change record only.
+    if !baseline.errors.isEmpty {
+      prompter.inform(Self.preexistingWarning(baseline.errors))
+    }
 
     var state = RunState(model: model, answers: knownAnswers)
     // The validation of the model as it is now; nil after going back.
@@ -184,13 +191,16 @@ public struct WizardEngine {
         continue stepLoop
       }
       for message in report.messages { prompter.inform(message) }
-      let changes = report.touched.map { pointer in
-        let (name, console) = state.model.describeObject(at: pointer)
-        return ObjectChange(
-          pointer: pointer, object: name, consolePath: console,
+      // The objects the step's effects changed, each named as its effect names it.
+      var seen: Set<JSONPointer> = []
+      let changes = report.effects.filter(\.changesModel).compactMap(\.object).filter {
+        seen.insert($0.pointer).inserted
+      }.map { ref in
+        ObjectChange(
+          ref: ref,
           fields: JSONDiff.changes(
-            from: before.document[pointer], to: state.model.document[pointer],
-            at: pointer))
+            from: before.document[ref.pointer], to: state.model.document[ref.pointer],
+            at: ref.pointer))
       }.filter { !$0.fields.isEmpty }
       records.append(
         StepRecord(
@@ -217,6 +227,16 @@ public struct WizardEngine {
       procedure: procedure, initialModel: model, finalState: state, steps: records,
       baseline: baseline, validation: latest ?? ValidationRegistry.validate(state.model),
       options: options)
+  }
+
+  /// The warning about error findings the model had before the run.
+  public static func preexistingWarning(_ errors: [Finding]) -> String {
+    "Warning: the model already has \(Phrase.count(errors.count, "error finding")) before any "
+      + "change (this run adds none, and does not fix them): "
+      + errors.prefix(5).map { "[\($0.ruleID)] \($0.pointer): \($0.message)" }.joined(
+        separator: "; ")
+      + (errors.count > 5 ? "; and \(errors.count - 5) more" : "")
+      + ". `orgwiz check` lists them."
   }
 
   private enum Outcome {

@@ -15,12 +15,15 @@ public struct RunMetadata: Sendable, Equatable {
   public var endedAt: String
   public var toolVersion: String
   public var dryRun: Bool
+  /// Whether this run creates the model file (there was none before it).
+  public var createdModel: Bool
 
   public init(
     modelPath: String, modelSHA256Before: String, modelSHA256After: String, backupPath: String?,
     backupSHA256: String? = nil, undoCommand: String? = nil, startedAt: String, endedAt: String,
-    toolVersion: String, dryRun: Bool
+    toolVersion: String, dryRun: Bool, createdModel: Bool = false
   ) {
+    self.createdModel = createdModel
     self.backupSHA256 = backupSHA256
     self.undoCommand = undoCommand
     self.modelPath = modelPath
@@ -61,29 +64,74 @@ public struct RunSummary: Sendable, Equatable {
   /// One step as performed.
   public struct PerformedStep: Sendable, Equatable {
     public var number: Int
-    public var id, title, performed, console: String
+    public var id, title, console: String
+    /// The step's heading in this run: its title, or what it did when that differs (a step
+    /// titled "Enable …" that turned the setting off).
+    public var heading: String
+    public var effects: [Effect]
     public var answers: [GivenAnswer]
+    /// What was done, in words.
+    public var performed: String { effects.map(\.sentence).joined(separator: " ") }
+  }
+  /// One thing to do in the Admin Console to back the change out.
+  public struct BackoutStep: Sendable, Equatable {
+    public var object: ObjectRef
+    public var console: String
+    public var action: String
   }
 
   public var title: String
   public var record: RunRecord
   public var metadata: RunMetadata
   public var operatorLogin: String?
+  /// The custom server, app and rule the run chose (from its effects).
+  public var chosenServer: ObjectRef?
+  public var chosenApp: ObjectRef?
+  public var chosenRule: ObjectRef?
   public var policies: [PolicyLine]
   public var simulation: Simulation?
   public var performed: [PerformedStep]
-  public var affectedApps: [String]
+  public var backout: [BackoutStep]
+  /// Apps whose own settings the run changed.
+  public var changedApps: [ObjectRef]
+  /// Apps whose sign-in the change affects without changing them (served by a changed rule,
+  /// or listing the grant when the setting changed), with the reason.
+  public var affectedApps: [(app: ObjectRef, reason: String)]
   public var removedAnything: Bool
+  /// Error findings the model had before the run.
+  public var preexistingErrors: [Finding]
 
-  /// Builds the content from a run.
+  public static func == (lhs: RunSummary, rhs: RunSummary) -> Bool {
+    lhs.record == rhs.record && lhs.metadata == rhs.metadata && lhs.title == rhs.title
+  }
+
+  /// Builds the content from a run: what happened comes from the run's effects; the resulting
+  /// configuration and the simulation from the model as it will be written.
   public init(record: RunRecord, metadata: RunMetadata) {
     self.record = record
     self.metadata = metadata
     let state = record.finalState
     let model = state.model
-    operatorLogin = state.operatorAdmin?.login
+    let effects = record.effects
+    operatorLogin =
+      effects.lazy.compactMap { effect -> String? in
+        if case .operatorVerified(let admin, _) = effect { return admin.name }
+        return nil
+      }.first
+    chosenServer = effects.lazy.compactMap(\.object).last { $0.kind == .server }
+    chosenApp =
+      effects.lazy.compactMap { effect -> ObjectRef? in
+        if case .chosen(let ref) = effect, ref.kind == .app { return ref }
+        if case .grantAdded(_, let ref, _, _) = effect, ref.kind == .app { return ref }
+        if case .grantDeclined(_, let ref) = effect, ref.kind == .app { return ref }
+        return nil
+      }.last
+    chosenRule = effects.lazy.compactMap(\.object).last {
+      $0.kind == .rule && !Self.isStrip($0, effects)
+    }
+    let server = chosenServer.flatMap { model.server(id: $0.id) }
     policies =
-      state.server?.policiesInOrder.map { policy in
+      server?.policiesInOrder.map { policy in
         PolicyLine(
           id: policy.id, name: policy.name, status: policy.status, priority: policy.priority,
           clients: policy.clients,
@@ -93,7 +141,7 @@ public struct RunSummary: Sendable, Equatable {
               grantTypes: rule.grantTypes)
           })
       } ?? []
-    if let app = state.app, let server = state.server {
+    if let app = chosenApp.flatMap({ model.app(id: $0.id) }), let server {
       let request = TokenRequest(appID: app.id, serverID: server.id, grant: Okta.interactionCode)
       let outcome = TokenEvaluator.evaluate(app: app, server: server, request: request, in: model)
       var simulation = Simulation(
@@ -112,62 +160,127 @@ public struct RunSummary: Sendable, Equatable {
     }
     let values = ChecklistRenderer.placeholders(procedure: record.procedure, state: state)
     performed = record.steps.map { step in
-      PerformedStep(
+      let headline = step.report.effects.lazy.compactMap(\.headline).first
+      return PerformedStep(
         number: step.number, id: step.step.id, title: step.step.title,
-        performed: step.report.performed,
-        console: ChecklistRenderer.fill(step.step.console, values, escape: Markdown.escape),
+        console: ChecklistRenderer.fill(step.step.console, values, escape: { $0 }),
+        heading: headline ?? step.step.title, effects: step.report.effects,
         answers: step.answers)
     }
-    removedAnything = record.changes.contains { change in
-      change.fields.contains { field in
-        guard let old = field.before?.arrayValue else { return field.before == true }
-        return !(field.after?.arrayValue.map { new in old.allSatisfy(new.contains) } ?? false)
-      }
+    removedAnything = effects.contains(where: \.removes)
+    backout = Self.backout(effects)
+    var seenApps: Set<String> = []
+    changedApps = effects.filter(\.changesModel).compactMap(\.object).filter {
+      $0.kind == .app && seenApps.insert($0.id).inserted
     }
-    affectedApps = Self.affectedApps(record)
-    title = Self.title(record)
+    affectedApps = Self.affectedApps(record, effects: effects, changed: seenApps)
+    preexistingErrors = record.baseline.errors
+    title = Self.title(record, effects: effects)
   }
 
-  private static func title(_ record: RunRecord) -> String {
-    let state = record.finalState
-    let domain = state.model.org.domain
-    if !record.changed {
+  /// Whether a rule appears in the effects only as one the setting's removal stripped.
+  private static func isStrip(_ ref: ObjectRef, _ effects: [Effect]) -> Bool {
+    effects.contains { effect in
+      if case .grantRemoved(_, let object, _, _) = effect { return object == ref }
+      return false
+    }
+  }
+
+  /// What to do in the Admin Console to back the change out, in an order Okta allows: the
+  /// setting is turned back on before any grant is given back, and turned off only after
+  /// every grant added to it has been taken away again.
+  static func backout(_ effects: [Effect]) -> [BackoutStep] {
+    var first: [BackoutStep] = []
+    var middle: [BackoutStep] = []
+    var last: [BackoutStep] = []
+    for effect in effects.reversed() {
+      switch effect {
+      case .settingChanged(let ref, _, let to):
+        let step = BackoutStep(
+          object: ref, console: ref.consolePath,
+          action: to
+            ? "clear the checkbox to turn it off again (last, once the grants above are removed)"
+            : "select the checkbox to turn it on again (first: while it is off no app or rule "
+              + "can be given the grant)")
+        if to { last.append(step) } else { first.append(step) }
+      case .grantAdded(let grant, let ref, _, _):
+        middle.append(
+          BackoutStep(object: ref, console: ref.consolePath, action: "clear \(grant)"))
+      case .grantRemoved(let grant, let ref, _, _):
+        middle.append(
+          BackoutStep(object: ref, console: ref.consolePath, action: "select \(grant) again"))
+      default: continue
+      }
+    }
+    return first + middle + last
+  }
+
+  private static func title(_ record: RunRecord, effects: [Effect]) -> String {
+    let domain = record.finalState.model.org.domain
+    guard effects.contains(where: \.changesModel) else {
       return "No changes: \(record.procedure.title) checked on \(domain)"
     }
-    if record.initialModel.interactionCodeEnabled && !state.model.interactionCodeEnabled {
+    if effects.contains(where: { if case .settingChanged(_, _, false) = $0 { true } else { false } }
+    ) {
       return "Turn off the Interaction Code grant org-wide (\(domain))"
     }
-    if let app = state.app, let server = state.server {
-      return "Enable the Interaction Code grant for \(app.label) on authorization server "
-        + "'\(server.name)' (\(domain))"
+    let added = effects.compactMap { effect -> ObjectRef? in
+      if case .grantAdded(_, let ref, _, _) = effect { return ref }
+      return nil
     }
-    if let server = state.server {
-      return
-        "Enable the Interaction Code grant on authorization server '\(server.name)' (\(domain))"
+    let app = added.first { $0.kind == .app }
+    let server = added.first { $0.kind == .rule }?.serverName
+    switch (app, server) {
+    case (let app?, let server?):
+      return "Enable the Interaction Code grant for \(app.name) on authorization server "
+        + "'\(server)' (\(domain))"
+    case (nil, let server?):
+      return "Enable the Interaction Code grant on authorization server '\(server)' (\(domain))"
+    case (let app?, nil):
+      return "Enable the Interaction Code grant for \(app.name) (\(domain))"
+    case (nil, nil):
+      return "Enable Embedded widget sign-in support for the Interaction Code grant (\(domain))"
     }
-    return "Enable Embedded widget sign-in support for the Interaction Code grant (\(domain))"
   }
 
-  private static func affectedApps(_ record: RunRecord) -> [String] {
+  private static func affectedApps(
+    _ record: RunRecord, effects: [Effect], changed: Set<String>
+  ) -> [(app: ObjectRef, reason: String)] {
     let before = record.initialModel
     let after = record.finalState.model
-    var labels: [String] = []
-    var seen: Set<String> = []
-    func add(_ app: OrgApp) {
-      if seen.insert(app.id).inserted { labels.append("\(app.label) (\(app.id))") }
-    }
-    for change in record.changes {
-      if let app = after.apps.first(where: { $0.pointer == change.pointer }) { add(app) }
-      for (server, policy, rule) in after.allRules where rule.pointer == change.pointer {
-        _ = server
+    var result: [(app: ObjectRef, reason: String)] = []
+    var seen = changed
+    for effect in effects where effect.changesModel {
+      guard let object = effect.object else { continue }
+      switch object.kind {
+      case .rule:
+        guard let server = after.server(id: object.serverID ?? ""),
+          let policy = server.policies.first(where: { $0.id == object.policyID })
+        else { continue }
         for app in after.apps where app.isOIDC && policy.applies(toClient: app.clientID) {
-          add(app)
+          if seen.insert(app.id).inserted {
+            result.append(
+              (after.ref(app), "served by policy \"\(policy.name)\", whose rule changed"))
+          }
         }
+      case .orgSetting:
+        for app in before.appsListingInteractionCode where seen.insert(app.id).inserted {
+          result.append((before.ref(app), "lists interaction_code, which the setting governs"))
+        }
+      default: continue
       }
     }
-    if before.interactionCodeEnabled != after.interactionCodeEnabled {
-      for app in before.appsListingInteractionCode { add(app) }
+    return result
+  }
+}
+
+extension Effect {
+  /// A heading for the step that had this effect, when the effect says more than the step's
+  /// title can (turning the setting off in a step titled "Enable …").
+  public var headline: String? {
+    if case .settingChanged(let ref, _, let to) = self {
+      return "Turn \(ref.name) \(to ? "on" : "off")"
     }
-    return labels
+    return nil
   }
 }

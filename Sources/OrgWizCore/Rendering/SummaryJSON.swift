@@ -13,8 +13,11 @@ public enum SummaryJSON {
     let state = record.finalState
     var root = JSONObject()
     root["title"] = .string(summary.title)
+    root["status"] = .string(SummaryRenderer.status(summary))
     root["changed"] = .bool(record.changed)
     root["dryRun"] = .bool(meta.dryRun)
+    root["createdModel"] = .bool(meta.createdModel)
+    root["inOkta"] = .bool(false)
     root["summary"] = .object(
       JSONObject([
         ("procedure", .string(record.procedure.id)),
@@ -22,9 +25,9 @@ public enum SummaryJSON {
         ("procedureVersion", .string(record.procedure.version)),
         ("procedureSHA256", .string(record.procedure.sha256)),
         ("modelPath", .string(meta.modelPath)),
-        ("modelSHA256Before", .string(meta.modelSHA256Before)),
+        ("modelSHA256Before", meta.createdModel ? .null : .string(meta.modelSHA256Before)),
         ("modelSHA256After", .string(meta.modelSHA256After)),
-        ("operator", state.operatorAdmin.map { .string($0.login) } ?? .null),
+        ("operator", summary.operatorLogin.map { .string($0) } ?? .null),
         ("operatorID", state.operatorAdmin.map { .string($0.id) } ?? .null),
         ("orgName", .string(model.org.name)),
         ("orgDomain", .string(model.org.domain)),
@@ -34,14 +37,26 @@ public enum SummaryJSON {
       ]))
     root["answers"] = .object(
       JSONObject(record.answers.map { ($0.key, .string($0.value)) }))
-    root["resultingConfiguration"] = configuration(summary)
-    root["changes"] = .array(
-      record.steps.filter { !$0.changes.isEmpty }.map { step in
+    // The change set itself: every step's typed effects, in order.
+    root["changeSet"] = .array(
+      zip(record.steps, summary.performed).map { step, performed in
         .object(
           JSONObject([
             ("step", .number(JSONNumber(step.number))),
             ("stepID", .string(step.step.id)),
             ("title", .string(step.step.title)),
+            ("heading", .string(performed.heading)),
+            ("effects", .array(step.report.effects.map(\.json))),
+          ]))
+      })
+    root["resultingConfiguration"] = configuration(summary)
+    root["changes"] = .array(
+      zip(record.steps, summary.performed).filter { !$0.0.changes.isEmpty }.map { step, performed in
+        .object(
+          JSONObject([
+            ("step", .number(JSONNumber(step.number))),
+            ("stepID", .string(step.step.id)),
+            ("title", .string(performed.heading)),
             ("objects", .array(step.changes.map(change))),
           ]))
       })
@@ -53,6 +68,7 @@ public enum SummaryJSON {
             ("step", .number(JSONNumber(step.number))),
             ("stepID", .string(step.id)),
             ("title", .string(step.title)),
+            ("heading", .string(step.heading)),
             ("performed", .string(step.performed)),
             ("adminConsole", .string(step.console)),
             (
@@ -62,6 +78,7 @@ public enum SummaryJSON {
           ]))
       })
     var backout = JSONObject()
+    backout["createdModel"] = .bool(meta.createdModel)
     backout["backupPath"] = meta.backupPath.map { .string($0) } ?? .null
     backout["backupSHA256"] =
       meta.backupPath.map { _ in .string(meta.backupSHA256 ?? meta.modelSHA256Before) } ?? .null
@@ -70,12 +87,28 @@ public enum SummaryJSON {
       meta.backupPath.map {
         .string(SummaryRenderer.restoreCommand(backup: $0, model: meta.modelPath))
       } ?? .null
+    backout["adminConsoleSteps"] = .array(
+      summary.backout.map { step in
+        .object(
+          JSONObject([
+            ("object", step.object.json), ("adminConsole", .string(step.console)),
+            ("action", .string(step.action)),
+          ]))
+      })
     root["backoutPlan"] = .object(backout)
     root["riskAndImpact"] = .object(
       JSONObject([
         ("objectsChanged", .number(JSONNumber(record.changes.count))),
         ("removedAnything", .bool(summary.removedAnything)),
-        ("affectedApps", .strings(summary.affectedApps)),
+        ("appsChanged", .array(summary.changedApps.map(\.json))),
+        (
+          "appsAffected",
+          .array(
+            summary.affectedApps.map { entry in
+              .object(JSONObject([("object", entry.app.json), ("reason", .string(entry.reason))]))
+            })
+        ),
+        ("preexistingErrors", .array(summary.preexistingErrors.map(finding))),
       ]))
     return .object(root)
   }
@@ -92,7 +125,7 @@ public enum SummaryJSON {
           .bool(model.interactionCodeEnabled && model.org.engine == .identityEngine)
         ),
       ]))
-    if let server = summary.record.finalState.server {
+    if let chosen = summary.chosenServer, let server = model.server(id: chosen.id) {
       object["server"] = .object(
         JSONObject([
           ("id", .string(server.id)),
@@ -143,8 +176,7 @@ public enum SummaryJSON {
   private static func change(_ change: ObjectChange) -> JSONValue {
     .object(
       JSONObject([
-        ("pointer", .string(change.pointer.description)),
-        ("object", .string(change.object)),
+        ("object", change.ref.json),
         ("adminConsole", .string(change.consolePath)),
         (
           "fields",
@@ -152,6 +184,7 @@ public enum SummaryJSON {
             change.fields.map { field in
               .object(
                 JSONObject([
+                  ("field", .string(change.fieldName(field))),
                   ("pointer", .string(field.pointer.description)),
                   ("before", safe(field.before, field.pointer)),
                   ("after", safe(field.after, field.pointer)),
@@ -161,7 +194,7 @@ public enum SummaryJSON {
       ]))
   }
 
-  private static func safe(_ value: JSONValue?, _ pointer: JSONPointer) -> JSONValue {
+  static func safe(_ value: JSONValue?, _ pointer: JSONPointer) -> JSONValue {
     guard let value else { return .null }
     if let last = pointer.tokens.last, Okta.secretFieldNames.contains(last) {
       return .string(Redaction.placeholder)

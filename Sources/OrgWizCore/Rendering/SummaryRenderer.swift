@@ -1,250 +1,336 @@
 import OrgWizJSON
 
-/// Renders the change record as GitHub-flavoured Markdown, one `##` section per ticket field.
+/// Renders the change record: one content (``document(_:)``), written as GitHub-flavoured
+/// Markdown or as plain text, one `##` section per ticket field.
 public enum SummaryRenderer {
   /// The longest title, in UTF-16 units as written (which bounds its code points too).
   public static let titleLimit = 159
   /// How many affected apps are listed by name before the rest are counted.
   static let listLimit = 25
 
-  /// The whole summary.
+  /// The whole summary as Markdown.
   public static func markdown(_ summary: RunSummary) -> String {
-    [
-      "# " + Markdown.truncate(escaped: Markdown.escape(summary.title), limit: titleLimit),
-      summarySection(summary),
-      configurationSection(summary),
-      changesSection(summary),
-      verificationSection(summary),
-      implementationSection(summary),
-      backoutSection(summary),
-      riskSection(summary),
-    ].joined(separator: "\n\n") + "\n"
+    render(summary, as: .markdown)
   }
 
-  private static func summarySection(_ summary: RunSummary) -> String {
+  /// The whole summary in a format.
+  public static func render(_ summary: RunSummary, as format: RecordFormat) -> String {
+    format.render(document(summary), titleLimit: titleLimit)
+  }
+
+  /// The record's content as blocks.
+  public static func document(_ summary: RunSummary) -> [Block] {
+    [.heading(level: 1, summary.title)] + summarySection(summary)
+      + configurationSection(summary) + changesSection(summary) + verificationSection(summary)
+      + implementationSection(summary) + backoutSection(summary) + riskSection(summary)
+  }
+
+  /// Where the change stands, in one sentence: in the model file only, never "in Okta".
+  static func status(_ summary: RunSummary) -> String {
+    let meta = summary.metadata
+    if meta.dryRun { return "Dry run: nothing was written; this record shows what a run would do." }
+    guard summary.record.changed else {
+      return "Nothing needed changing; the model file was left as it was, and Okta is not touched."
+    }
+    return
+      (meta.createdModel
+      ? "The change is in the model file \(meta.modelPath), which this run created. "
+      : "The change is in the model file \(meta.modelPath). ")
+      + "Okta itself is not changed yet: an admin makes the same change in the Admin Console "
+      + "with the implementation steps below."
+  }
+
+  private static func summarySection(_ summary: RunSummary) -> [Block] {
     let record = summary.record
     let meta = summary.metadata
     let org = record.finalState.model.org
     let procedure = record.procedure
-    let operatorText =
-      record.finalState.operatorAdmin.map {
-        "\(Markdown.escape($0.login)) (\(Markdown.escape($0.id)))"
-      }
-      ?? "not recorded"
-    let rows: [[String]] = [
-      [
+    let admin = summary.record.effects.lazy.compactMap { effect -> ObjectRef? in
+      if case .operatorVerified(let admin, _) = effect { return admin }
+      return nil
+    }.first
+    func row(_ name: String, _ value: String) -> [[Inline]] { [[.text(name)], [.text(value)]] }
+    let rows: [[[Inline]]] = [
+      row(
         "Procedure",
-        "\(Markdown.escape(procedure.id)): \(Markdown.escape(procedure.title)), version \(Markdown.escape(procedure.version))",
-      ],
-      ["Procedure document SHA-256", procedure.sha256],
-      ["Model file", Markdown.escape(meta.modelPath)],
-      ["Model SHA-256 before", meta.modelSHA256Before],
-      ["Model SHA-256 after", meta.modelSHA256After + (record.changed ? "" : " (unchanged)")],
-      ["Operator", operatorText],
-      ["Org", "\(Markdown.escape(org.name)) (\(Markdown.escape(org.domain)))"],
-      ["Started (UTC)", meta.startedAt],
-      ["Ended (UTC)", meta.endedAt],
-      ["Tool version", "orgwiz \(Markdown.escape(meta.toolVersion))"],
-      ["Mode", meta.dryRun ? "dry run: nothing was written" : "applied"],
+        "\(procedure.id): \(procedure.title), version \(procedure.version)"),
+      row("Procedure document SHA-256", procedure.sha256),
+      row("Model file", meta.modelPath),
+      row(
+        "Model SHA-256 before",
+        meta.createdModel ? "none: the file did not exist before this run" : meta.modelSHA256Before
+      ),
+      row("Model SHA-256 after", meta.modelSHA256After + (record.changed ? "" : " (unchanged)")),
+      row("Operator", admin.map { "\($0.name) (\($0.id))" } ?? "not recorded"),
+      row("Org", "\(org.name) (\(org.domain))"),
+      row("Started (UTC)", meta.startedAt),
+      row("Ended (UTC)", meta.endedAt),
+      row("Tool version", "orgwiz \(meta.toolVersion)"),
+      row(
+        "Where the change is",
+        meta.dryRun
+          ? "nowhere: dry run" : record.changed ? "in the model file; not yet in Okta" : "nowhere"),
     ]
-    // What this run did comes first; the procedure's own purpose is labelled as such, since a
-    // run may do something else with it (turn the setting off, or find nothing to change).
-    var text = "## Summary\n\n"
-    text += "Outcome: \(Markdown.escape(summary.title)).\n\n"
+    var blocks: [Block] = [.heading(level: 2, "Summary"), .paragraph(.plain(status(summary)))]
     if !procedure.summary.isEmpty {
-      text += "Purpose of the procedure: " + Markdown.escape(procedure.summary) + "\n\n"
+      blocks.append(.paragraph(.plain("Purpose of the procedure: " + procedure.summary)))
     }
-    return text + Markdown.table(["Field", "Value"], rows)
+    blocks.append(.table(header: ["Field", "Value"], rows: rows))
+    return blocks
   }
 
-  private static func configurationSection(_ summary: RunSummary) -> String {
-    let state = summary.record.finalState
-    let model = state.model
-    var parts = ["## Resulting configuration"]
+  private static func configurationSection(_ summary: RunSummary) -> [Block] {
+    let model = summary.record.finalState.model
     let on = model.interactionCodeEnabled
-    parts.append(
-      "- Embedded widget sign-in support (Settings > Account): **\(on ? "on" : "off")**")
-    let issuer = model.orgAuthorizationServerIssuer.map(Markdown.escape) ?? "issuer not recorded"
+    let issuer = model.orgAuthorizationServerIssuer ?? "issuer not recorded"
     let offers = on && model.org.engine == .identityEngine
-    parts[1] +=
-      "\n- Org Authorization Server (\(issuer)): "
-      + (offers
-        ? "offers interaction_code (Identity Engine, setting on); nothing to configure there"
-        : "does not offer interaction_code while the setting is off")
     let apps = model.appsUsingInteractionCode
     let servers = model.serversUsingInteractionCode
-    parts[1] +=
-      "\n- Counts the Admin Console shows next to the setting: \(Phrase.count(apps.count, "app")) "
-      + "and \(Phrase.count(servers.count, "authorization server")) use the Interaction Code grant"
-    if let server = state.server {
-      var text =
-        "### Custom authorization server \(Markdown.escape(server.name)) (\(Markdown.escape(server.id)))\n\n"
-        + "Policies in the order Okta tries them:\n\n"
-      var rows: [[String]] = []
+    var blocks: [Block] = [
+      .heading(level: 2, "Resulting configuration"),
+      .list(
+        [
+          ListItem(
+            [
+              .text("Embedded widget sign-in support (Settings > Account): "),
+              .strong(on ? "on" : "off"),
+            ]
+          ),
+          ListItem(
+            .plain(
+              "Org Authorization Server (\(issuer)): "
+                + (offers
+                  ? "offers interaction_code (Identity Engine, setting on); nothing to configure "
+                    + "there"
+                  : "does not offer interaction_code while the setting is off"))),
+          ListItem(
+            .plain(
+              "Counts the Admin Console shows next to the setting: "
+                + "\(Phrase.count(apps.count, "app")) and "
+                + "\(Phrase.count(servers.count, "authorization server")) use the Interaction "
+                + "Code grant")),
+        ], ordered: false),
+    ]
+    if let server = summary.chosenServer {
+      var rows: [[[Inline]]] = []
       for policy in summary.policies {
-        let clients = Markdown.escape(Phrase.list(policy.clients))
-        rows.append([
-          "\(policy.priority)", Markdown.escape(policy.name), Markdown.escape(policy.status),
-          clients, "", "",
-        ])
+        rows.append(
+          [
+            "\(policy.priority)", policy.name, policy.status, Phrase.list(policy.clients), "", "",
+          ].map(Inline.plain))
         for rule in policy.rules {
+          rows.append(
+            [
+              "\(policy.priority).\(rule.priority)", "↳ rule \(rule.name)", rule.status, "",
+              Phrase.list(rule.grantTypes), rule.id == summary.chosenRule?.id ? "chosen" : "",
+            ].map(Inline.plain))
+        }
+      }
+      blocks += [
+        .heading(level: 3, "Custom authorization server \(server.name) (\(server.id))"),
+        .paragraph(.plain("Policies in the order Okta tries them:")),
+        .table(
+          header: ["Priority", "Policy / rule", "Status", "Clients", "Grant types", "Note"],
+          rows: rows),
+      ]
+    } else {
+      blocks.append(.paragraph(.plain("No custom authorization server was chosen in this run.")))
+    }
+    blocks.append(.heading(level: 3, "Apps that use interaction_code"))
+    if apps.isEmpty {
+      blocks.append(.paragraph(.plain("None.")))
+    } else {
+      var items = apps.prefix(listLimit).map { ListItem(.plain("\($0.label) (\($0.id))")) }
+      if apps.count > listLimit {
+        items.append(ListItem(.plain("… and \(apps.count - listLimit) more")))
+      }
+      blocks.append(.list(items, ordered: false))
+    }
+    return blocks
+  }
+
+  private static func changesSection(_ summary: RunSummary) -> [Block] {
+    let record = summary.record
+    var blocks: [Block] = [.heading(level: 2, "Changes")]
+    guard record.changed else { return blocks + [.paragraph(.plain("No changes."))] }
+    blocks.append(
+      .paragraph(
+        .plain(
+          "Made to the model file, step by step (each object by name; the JSON pointer locates "
+            + "the field in the file).")))
+    for (step, performed) in zip(record.steps, summary.performed) where !step.changes.isEmpty {
+      var rows: [[[Inline]]] = []
+      var stamps: [String] = []
+      for change in step.changes {
+        for field in change.meaningfulFields {
           rows.append([
-            "\(policy.priority).\(rule.priority)", "↳ rule \(Markdown.escape(rule.name))",
-            Markdown.escape(rule.status), "", Markdown.escape(Phrase.list(rule.grantTypes)),
-            rule.id == state.answers["rule"] ? "chosen" : "",
+            .plain(change.object), .plain(change.fieldName(field)),
+            .plain(renderValue(field.before, field.pointer)),
+            .plain(renderValue(field.after, field.pointer)), .plain(field.pointer.description),
           ])
         }
+        if let stamp = change.stamp { stamps.append(stamp) }
       }
-      text += Markdown.table(
-        ["Priority", "Policy / rule", "Status", "Clients", "Grant types", "Note"], rows)
-      parts.append(text)
-    } else {
-      parts.append("No custom authorization server was chosen in this run.")
+      blocks += [
+        .heading(level: 3, "Step \(step.number): \(performed.heading)"),
+        .table(header: ["Object", "Field", "Before", "After", "JSON pointer"], rows: rows),
+      ]
+      if let stamp = stamps.first {
+        blocks.append(
+          .paragraph(
+            .plain(
+              "lastUpdated of \(Phrase.count(stamps.count, "changed object")) set to the run's time, "
+                + "\(stamp).")))
+      }
     }
-    var appsText = "### Apps that use interaction_code\n\n"
-    if apps.isEmpty {
-      appsText += "None."
-    } else {
-      appsText += apps.prefix(listLimit).map {
-        "- \(Markdown.escape($0.label)) (\(Markdown.escape($0.id)))"
-      }.joined(separator: "\n")
-      if apps.count > listLimit { appsText += "\n- … and \(apps.count - listLimit) more" }
-    }
-    parts.append(appsText)
-    return parts.joined(separator: "\n\n")
+    return blocks
   }
 
-  private static func changesSection(_ summary: RunSummary) -> String {
-    let record = summary.record
-    guard record.changed else { return "## Changes\n\nNo changes." }
-    var parts = ["## Changes"]
-    for step in record.steps where !step.changes.isEmpty {
-      var text = "### Step \(step.number): \(Markdown.escape(step.step.title))\n"
-      for change in step.changes {
-        text +=
-          "\n- \(Markdown.escape(change.object)), at \(Markdown.escape(change.pointer.description))\n\n"
-        let rows = change.fields.map { field in
-          [
-            Markdown.escape(field.pointer.description), renderValue(field.before, field.pointer),
-            renderValue(field.after, field.pointer),
-          ]
-        }
-        text += Markdown.table(["Field", "Before", "After"], rows).split(separator: "\n").map {
-          "  " + $0
-        }.joined(separator: "\n")
-        text += "\n"
-      }
-      parts.append(text.trimmingWhitespace())
-    }
-    return parts.joined(separator: "\n\n")
-  }
-
-  /// A value for the record, with secrets withheld.
+  /// A value for the record as plain text, with secrets withheld.
   static func renderValue(_ value: JSONValue?, _ pointer: JSONPointer) -> String {
     if let last = pointer.tokens.last, Okta.secretFieldNames.contains(last), value != nil {
       return "(secret, not shown)"
     }
-    return Markdown.value(Redaction.redact(value))
+    guard let value = Redaction.redact(value) else { return "(absent)" }
+    switch value {
+    case .string(let text): return text
+    case .array(let items) where items.allSatisfy({ $0.stringValue != nil }):
+      return items.isEmpty ? "(empty)" : items.compactMap(\.stringValue).joined(separator: ", ")
+    default: return JSONWriter.string(value, style: .compact)
+    }
   }
 
-  private static func verificationSection(_ summary: RunSummary) -> String {
+  private static func verificationSection(_ summary: RunSummary) -> [Block] {
     let validation = summary.record.validation
-    var text = "## Verification\n\nValidation rules run on the resulting model:\n\n"
-    let rows = validation.results.map { result in
-      [
-        Markdown.escape(result.id), Markdown.escape(result.title), result.severity.rawValue,
-        result.passed ? "pass" : "fail (\(result.findings.count))",
-      ]
-    }
-    text += Markdown.table(["Rule", "Checks", "Severity", "Result"], rows)
+    var blocks: [Block] = [
+      .heading(level: 2, "Verification"),
+      .paragraph(.plain("Validation rules run on the resulting model:")),
+      .table(
+        header: ["Rule", "Checks", "Severity", "Result"],
+        rows: validation.results.map { result in
+          [
+            result.id, result.title, result.severity.rawValue,
+            result.passed ? "pass" : "fail (\(result.findings.count))",
+          ].map(Inline.plain)
+        }),
+    ]
     let findings = validation.findings
     if !findings.isEmpty {
-      text += "\n\nFindings:\n\n"
-      text += findings.prefix(listLimit).map { finding in
-        "- \(finding.severity.rawValue) \(Markdown.escape(finding.pointer.description)) "
-          + "(\(Markdown.escape(finding.ruleID))): \(Markdown.escape(finding.message))"
-      }.joined(separator: "\n")
-      if findings.count > listLimit { text += "\n- … and \(findings.count - listLimit) more" }
+      var items = findings.prefix(listLimit).map { finding in
+        ListItem(
+          .plain(
+            "\(finding.severity.rawValue) \(finding.pointer) (\(finding.ruleID)): \(finding.message)"
+          ))
+      }
+      if findings.count > listLimit {
+        items.append(ListItem(.plain("… and \(findings.count - listLimit) more")))
+      }
+      blocks += [.paragraph(.plain("Findings:")), .list(items, ordered: false)]
     }
-    text += "\n\nToken request simulation:\n\n"
+    blocks.append(.paragraph(.plain("Token request simulation (on the resulting model):")))
     if let simulation = summary.simulation {
-      text +=
-        "- Request: grant interaction_code from app \(Markdown.escape(simulation.appLabel)) "
-        + "(\(Markdown.escape(simulation.appID))) to server \(Markdown.escape(simulation.serverName)) "
-        + "(\(Markdown.escape(simulation.serverID)))\n"
+      var items = [
+        ListItem(
+          .plain(
+            "Request: grant interaction_code from app \(simulation.appLabel) "
+              + "(\(simulation.appID)) to server \(simulation.serverName) (\(simulation.serverID))")
+        )
+      ]
       if simulation.allowed {
-        text +=
-          "- Result: **allowed**, by policy \(Markdown.escape(simulation.policyName ?? "")) "
-          + "and rule \(Markdown.escape(simulation.ruleName ?? ""))"
+        items.append(
+          ListItem([
+            .text("Result: "), .strong("allowed"),
+            .text(
+              ", by policy \(simulation.policyName ?? "") and rule \(simulation.ruleName ?? "")"),
+          ]))
       } else {
-        text +=
-          "- Result: **denied**, \(Markdown.escape(simulation.error ?? "")): "
-          + Markdown.escape(simulation.errorDescription ?? "")
-          + "\n- Why: \(Markdown.escape(simulation.explanation))"
+        items.append(
+          ListItem([
+            .text("Result: "), .strong("denied"),
+            .text(", \(simulation.error ?? ""): \(simulation.errorDescription ?? "")"),
+          ]))
+        items.append(ListItem(.plain("Why: \(simulation.explanation)")))
       }
+      blocks.append(.list(items, ordered: false))
     } else {
-      text += "- No app was chosen in this run, so no request was simulated."
+      blocks.append(
+        .list(
+          [ListItem(.plain("No app was chosen in this run, so no request was simulated."))],
+          ordered: false))
     }
-    return text
+    return blocks
   }
 
-  private static func implementationSection(_ summary: RunSummary) -> String {
-    var text = "## Implementation steps\n\n"
-    if summary.performed.isEmpty { return text + "No steps were performed." }
-    text += summary.performed.map { step in
-      var line =
-        "\(step.number). **\(Markdown.escape(step.title))**: \(Markdown.escape(step.performed))"
-      line += "\n   Admin Console: \(step.console)"
+  private static func implementationSection(_ summary: RunSummary) -> [Block] {
+    var blocks: [Block] = [.heading(level: 2, "Implementation steps")]
+    if summary.performed.isEmpty {
+      return blocks + [.paragraph(.plain("No steps were performed."))]
+    }
+    blocks.append(
+      .paragraph(
+        .plain(
+          summary.record.changed && !summary.metadata.dryRun
+            ? "The steps as orgwiz performed them on the model file. To make the change in Okta, "
+              + "an admin does the same in the Admin Console, at the path under each step."
+            : "The steps as orgwiz went through them, with the Admin Console path of each.")))
+    let items = summary.performed.map { step in
+      var details: [[Inline]] = []
+      if !step.console.isEmpty { details.append(.plain("Admin Console: \(step.console)")) }
       if !step.answers.isEmpty {
-        line +=
-          "\n   Answers: "
-          + step.answers.map { "\(Markdown.escape($0.key)) = \(Markdown.escape($0.label))" }
-          .joined(separator: "; ")
+        details.append(
+          .plain(
+            "Answers: " + step.answers.map { "\($0.key) = \($0.label)" }.joined(separator: "; ")))
       }
-      return line
-    }.joined(separator: "\n")
-    return text
+      let performed = step.performed.isEmpty ? "Nothing to do in this run." : step.performed
+      return ListItem([.strong(step.heading), .text(": " + performed)], details: details)
+    }
+    blocks.append(.list(items, ordered: true))
+    return blocks
   }
 
-  private static func backoutSection(_ summary: RunSummary) -> String {
+  private static func backoutSection(_ summary: RunSummary) -> [Block] {
     let meta = summary.metadata
-    var text = "## Backout plan\n\n"
+    var blocks: [Block] = [.heading(level: 2, "Backout plan")]
     guard summary.record.changed else {
-      return text + "Nothing was changed, so there is nothing to back out."
+      return blocks + [.paragraph(.plain("Nothing was changed, so there is nothing to back out."))]
     }
-    if let backup = meta.backupPath {
-      let restore = Markdown.codeBlock(
-        restoreCommand(backup: backup, model: meta.modelPath), language: "sh")
-      text +=
-        "- Backup of the model before this run: \(Markdown.escape(backup)) "
-        + "(SHA-256 \(meta.backupSHA256 ?? meta.modelSHA256Before))\n"
-      if let undo = meta.undoCommand {
-        text +=
-          "- Restore it with orgwiz, which shows the changes first and refuses if the model was "
-          + "changed since:\n\n\(Markdown.codeBlock(undo, language: "sh"))\n\n"
-          + "- Or copy it back by hand:\n\n"
-          + "\(restore)\n"
-      } else {
-        text += "- Restore it with:\n\n\(restore)\n"
-      }
-    } else {
-      text += "- Dry run: the model was not written, so no backup was needed.\n"
+    var items: [ListItem] = []
+    var code: [Block] = []
+    if meta.dryRun {
+      items.append(
+        ListItem(.plain("Dry run: nothing was written, so there is nothing to back out.")))
+    } else if meta.createdModel {
+      items.append(
+        ListItem(
+          .plain(
+            "This run created the model file \(meta.modelPath); there was no earlier version. "
+              + "Back it out with the command below, which shows the file, asks, and sets it "
+              + "aside as \(meta.modelPath).bak (so nothing is lost):")))
+      if let undo = meta.undoCommand { code.append(.code(undo, language: "sh")) }
+    } else if let backup = meta.backupPath {
+      items.append(
+        ListItem(
+          .plain(
+            "Backup of the model before this run: \(backup) (SHA-256 "
+              + "\(meta.backupSHA256 ?? meta.modelSHA256Before)). Restore it with orgwiz, which "
+              + "shows the changes first and refuses if the model was changed since, or copy it "
+              + "back by hand:")))
+      if let undo = meta.undoCommand { code.append(.code(undo, language: "sh")) }
+      code.append(.code(restoreCommand(backup: backup, model: meta.modelPath), language: "sh"))
     }
-    text += "\nTo undo the changes in the Admin Console:\n\n"
-    var undo: [String] = []
-    for change in summary.record.changes.reversed() {
-      let added = change.fields.contains { field in
-        (field.after?.arrayValue?.count ?? 0) > (field.before?.arrayValue?.count ?? 0)
-          || field.after == true
-      }
-      let action = added ? "clear" : "select again"
-      if change.consolePath.isEmpty { continue }
-      undo.append(
-        "- \(Markdown.escape(change.consolePath)): \(action) **Interaction Code** "
-          + "(\(Markdown.escape(change.object)))")
+    blocks.append(.list(items, ordered: false))
+    blocks += code
+    blocks.append(
+      .paragraph(
+        .plain(
+          "Once the change is in Okta, undo it in the Admin Console in this order (Okta lets "
+            + "no app or rule have the grant while the setting is off):")))
+    let steps = summary.backout.map { step in
+      ListItem(.plain("\(step.console): \(step.action) (\(step.object.phrase))"))
     }
-    text += undo.isEmpty ? "- Nothing to undo by hand." : undo.joined(separator: "\n")
-    return text
+    blocks.append(
+      .list(steps.isEmpty ? [ListItem(.plain("Nothing to undo by hand."))] : steps, ordered: true))
+    return blocks
   }
 
   /// The shell command that puts the backup back in place.
@@ -284,26 +370,50 @@ public enum SummaryRenderer {
     return quoted + "'"
   }
 
-  private static func riskSection(_ summary: RunSummary) -> String {
+  private static func riskSection(_ summary: RunSummary) -> [Block] {
     let changes = summary.record.changes
-    var text = "## Risk and impact\n\n"
-    text += "- Objects changed: \(changes.count)\n"
-    text +=
-      "- Anything removed: "
-      + (summary.removedAnything
-        ? "**yes**: interaction_code was removed; turning the setting on again restores nothing"
-        : "no; the changes only add the grant") + "\n"
-    text +=
-      "- Risk: \(summary.removedAnything ? "high (removes a sign-in flow)" : changes.isEmpty ? "none" : "low (additive)")\n"
-    let apps = summary.affectedApps
-    text += "- Apps affected: "
-    if apps.isEmpty {
-      text += "none"
-    } else {
-      text += apps.prefix(listLimit).map(Markdown.escape).joined(separator: ", ")
-      if apps.count > listLimit { text += ", and \(apps.count - listLimit) more" }
+    let errors = summary.preexistingErrors
+    var risk =
+      summary.removedAnything
+      ? "high (removes a sign-in flow)" : changes.isEmpty ? "none" : "low (additive)"
+    if !errors.isEmpty { risk += "; the model already had error findings before this run" }
+    func names(_ refs: [ObjectRef]) -> String {
+      refs.isEmpty
+        ? "none"
+        : refs.prefix(listLimit).map { "\($0.name) (\($0.id))" }.joined(separator: ", ")
+          + (refs.count > listLimit ? ", and \(refs.count - listLimit) more" : "")
     }
-    return text
+    var items = [
+      ListItem(.plain("Objects changed in the model: \(changes.count)")),
+      ListItem(
+        .plain(
+          "Anything removed: "
+            + (summary.removedAnything
+              ? "yes: interaction_code was removed; turning the setting on again restores nothing"
+              : "no; the changes only add the grant"))),
+      ListItem(.plain("Risk: \(risk)")),
+      ListItem(.plain("Apps changed: \(names(summary.changedApps))")),
+      ListItem(
+        .plain(
+          "Apps affected without being changed: "
+            + (summary.affectedApps.isEmpty
+              ? "none"
+              : summary.affectedApps.prefix(listLimit).map {
+                "\($0.app.name) (\($0.app.id)): \($0.reason)"
+              }.joined(separator: "; ")
+                + (summary.affectedApps.count > listLimit
+                  ? "; and \(summary.affectedApps.count - listLimit) more" : ""))
+        )),
+    ]
+    if !errors.isEmpty {
+      items.append(
+        ListItem(
+          .plain(
+            "Findings the model had before this run (not caused or fixed by it): "
+              + errors.prefix(listLimit).map { "[\($0.ruleID)] \($0.pointer): \($0.message)" }
+              .joined(separator: "; "))))
+    }
+    return [.heading(level: 2, "Risk and impact"), .list(items, ordered: false)]
   }
 }
 

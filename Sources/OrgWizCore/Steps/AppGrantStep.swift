@@ -52,7 +52,7 @@ struct AppGrantStep: StepHandler {
     if app.allowsInteractionCode {
       return StepReport(
         messages: ["\"\(app.label)\" already allows interaction_code."],
-        performed: "Checked that app \"\(app.label)\" allows interaction_code.")
+        effects: [.grantAlreadyPresent(Okta.interactionCode, on: state.model.ref(app))])
     }
     guard state.answers["app-grant"] == "yes" else {
       return StepReport(
@@ -60,7 +60,7 @@ struct AppGrantStep: StepHandler {
           "\"\(app.label)\" was left without interaction_code, so its Interaction Code requests "
             + "will fail with unauthorized_client until the grant is added to the app."
         ],
-        performed: "Left app \"\(app.label)\" without interaction_code, as chosen.")
+        effects: [.grantDeclined(Okta.interactionCode, on: state.model.ref(app))])
     }
     let grants = app.grantTypes.adding(Okta.interactionCode)
     try state.setGrants(
@@ -70,9 +70,10 @@ struct AppGrantStep: StepHandler {
         "Added interaction_code to \"\(app.label)\"; its grant types are now: "
           + "\(Phrase.list(grants))."
       ],
-      touched: [app.pointer],
-      performed: "Added interaction_code to app \"\(app.label)\" (\(app.id)), keeping its other "
-        + "grant types (now: \(Phrase.list(grants))).")
+      effects: [
+        .grantAdded(
+          Okta.interactionCode, to: state.model.ref(app), before: app.grantTypes, after: grants)
+      ])
   }
 
   func isSatisfied(in state: RunState) -> Bool {

@@ -67,7 +67,7 @@ struct ChooseServerStep: StepHandler {
             + "Authorization Server offers interaction_code as soon as the setting is on; to use "
             + "a custom server, create one in Security > API first."
         ],
-        performed: "Found no custom authorization server to configure.", endsProcedure: true)
+        endsProcedure: true)
     }
     var messages = ["Using custom authorization server \"\(server.name)\" (\(server.id))."]
     if !server.isActive {
@@ -76,8 +76,7 @@ struct ChooseServerStep: StepHandler {
           + "it is ACTIVE.")
     }
     return StepReport(
-      messages: messages,
-      performed: "Chose custom authorization server \"\(server.name)\" (\(server.id)).")
+      messages: messages, effects: [.chosen(state.model.ref(server))])
   }
 
   func isSatisfied(in state: RunState) -> Bool {

@@ -73,7 +73,7 @@ struct OrgSettingStep: StepHandler {
       if wasOn {
         return StepReport(
           messages: ["Embedded widget sign-in support is already on; nothing to change."],
-          performed: "Checked that Embedded widget sign-in support is on (it already was).")
+          effects: [.settingUnchanged(state.model.settingRef, value: true)])
       }
       try state.editModel { $0.set(true, at: Self.settingPointer) }
       let apps = state.model.appsUsingInteractionCode.count
@@ -84,14 +84,12 @@ struct OrgSettingStep: StepHandler {
             + "\(Phrase.count(apps, "app")) and \(Phrase.count(servers, "authorization server")) "
             + "use the Interaction Code grant."
         ],
-        touched: [Self.settingPointer.parent ?? .root],
-        performed: "Turned Embedded widget sign-in support on.")
+        effects: [.settingChanged(state.model.settingRef, from: false, to: true)])
     case "disable":
       guard wasOn else {
         return StepReport(
           messages: ["Embedded widget sign-in support is already off; nothing to change."],
-          performed: "Checked that Embedded widget sign-in support is off (it already was).",
-          endsProcedure: true)
+          effects: [.settingUnchanged(state.model.settingRef, value: false)], endsProcedure: true)
       }
       return try disable(&state, environment: environment)
     default:
@@ -102,8 +100,7 @@ struct OrgSettingStep: StepHandler {
             "Embedded widget sign-in support stays off, so the Interaction Code grant is not "
               + "available anywhere in the org; the procedure ends here."
           ],
-        performed: "Left Embedded widget sign-in support \(wasOn ? "on" : "off").",
-        endsProcedure: !wasOn)
+        effects: [.settingUnchanged(state.model.settingRef, value: wasOn)], endsProcedure: !wasOn)
     }
   }
 
@@ -129,29 +126,38 @@ struct OrgSettingStep: StepHandler {
       throw StepStop(
         .declined, "Turning Embedded widget sign-in support off was declined. Nothing was written.")
     }
+    let model = state.model
+    var effects: [Effect] = [.settingChanged(model.settingRef, from: true, to: false)]
     try state.editModel { document in
       document.set(false, at: Self.settingPointer)
       for app in apps {
         let grants = app.grantTypes.removing(Okta.interactionCode)
         document.set(.strings(grants), at: app.grantTypesPointer)
         document.stampLastUpdated(of: app.pointer, environment.now)
+        effects.append(
+          .grantRemoved(
+            Okta.interactionCode, from: model.ref(app), before: app.grantTypes, after: grants))
       }
-      for (_, _, rule) in rules {
+      for (server, policy, rule) in rules {
         let grants = rule.grantTypes.removing(Okta.interactionCode)
         document.set(.strings(grants), at: rule.grantTypesPointer)
         document.stampLastUpdated(of: rule.pointer, environment.now)
+        effects.append(
+          .grantRemoved(
+            Okta.interactionCode, from: model.ref(rule, of: policy, on: server),
+            before: rule.grantTypes, after: grants))
       }
     }
+    // Each stripped object is named, also when nobody was asked (the confirmation listed them).
+    let stripped = effects.dropFirst().compactMap(\.object?.phrase)
     return StepReport(
       messages: [
-        "Embedded widget sign-in support is now off; interaction_code was removed from "
-          + "\(Phrase.count(items.count, "object")). Re-enabling it later restores none of them."
+        "Embedded widget sign-in support is now off in the model; interaction_code was removed "
+          + "from \(Phrase.count(items.count, "object"))"
+          + (stripped.isEmpty ? "" : ": " + stripped.joined(separator: "; ")) + ". Turning it on "
+          + "again later restores none of them."
       ],
-      touched: [Self.settingPointer.parent ?? .root] + apps.map(\.pointer)
-        + rules.map(\.rule.pointer),
-      performed: "Turned Embedded widget sign-in support off and removed interaction_code from "
-        + Phrase.list(items) + ".",
-      endsProcedure: true)
+      effects: effects, endsProcedure: true)
   }
 
   func isSatisfied(in state: RunState) -> Bool { state.model.interactionCodeEnabled }

@@ -143,10 +143,15 @@ struct SelectPolicyRuleStep: StepHandler {
         "Warning: the policy or rule is not ACTIVE, so Okta skips it during evaluation.")
     }
     let place = "rule \"\(rule.name)\" of policy \"\(policy.name)\" on server \"\(server.name)\""
+    let ruleRef = state.model.ref(rule, of: policy, on: server)
+    let chosen: [Effect] =
+      [state.app.map { .chosen(state.model.ref($0)) } ?? .noAppChosen]
+      + [.chosen(state.model.ref(policy, on: server)), .chosen(ruleRef)]
     guard !rule.allowsInteractionCode else {
       messages.insert("The \(place) already allows interaction_code; nothing to change.", at: 0)
       return StepReport(
-        messages: messages, performed: "Checked that the \(place) allows interaction_code.")
+        messages: messages,
+        effects: chosen + [.grantAlreadyPresent(Okta.interactionCode, on: ruleRef)])
     }
     let grants = rule.grantTypes.adding(Okta.interactionCode)
     try state.setGrants(
@@ -162,9 +167,10 @@ struct SelectPolicyRuleStep: StepHandler {
           + "\"\(pair.rule.name)\" of policy \"\(pair.policy.name)\", not by this one.")
     }
     return StepReport(
-      messages: messages, touched: [rule.pointer],
-      performed: "Added interaction_code to the \(place), keeping its other grant types "
-        + "(now: \(Phrase.list(grants))).")
+      messages: messages,
+      effects: chosen + [
+        .grantAdded(Okta.interactionCode, to: ruleRef, before: rule.grantTypes, after: grants)
+      ])
   }
 
   func isSatisfied(in state: RunState) -> Bool { state.rule?.allowsInteractionCode ?? false }

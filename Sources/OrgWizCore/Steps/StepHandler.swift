@@ -47,26 +47,32 @@ public struct RunState: Sendable, Equatable {
   }
 }
 
-/// What a step did, for the wizard's output and the change record.
+/// What a step did: its typed effects (from which every rendering is made) and the lines the
+/// wizard shows the operator after it.
 public struct StepReport: Sendable, Equatable {
   /// Messages to show the operator after the step.
   public var messages: [String] = []
-  /// The objects the step changed, by pointer.
-  public var touched: [JSONPointer] = []
-  /// One line for "Implementation steps": what was done, with the values applied.
-  public var performed: String = ""
+  /// What the step did, in order.
+  public var effects: [Effect] = []
   /// Whether the procedure ends after this step (the setting was left off).
   public var endsProcedure = false
 
-  public init(
-    messages: [String] = [], touched: [JSONPointer] = [], performed: String = "",
-    endsProcedure: Bool = false
-  ) {
+  public init(messages: [String] = [], effects: [Effect] = [], endsProcedure: Bool = false) {
     self.messages = messages
-    self.touched = touched
-    self.performed = performed
+    self.effects = effects
     self.endsProcedure = endsProcedure
   }
+
+  /// The objects the step changed, by pointer, in the order it changed them.
+  public var touched: [JSONPointer] {
+    var seen: Set<JSONPointer> = []
+    return effects.filter(\.changesModel).compactMap(\.object?.pointer).filter {
+      seen.insert($0).inserted
+    }
+  }
+
+  /// What was done, in words (the effects' sentences).
+  public var performed: String { effects.map(\.sentence).joined(separator: " ") }
 }
 
 /// What a step may use while it applies its answers.

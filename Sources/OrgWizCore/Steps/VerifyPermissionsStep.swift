@@ -65,7 +65,7 @@ struct VerifyPermissionsStep: StepHandler {
     }
     return StepReport(
       messages: ["\(admin.login) holds SUPER_ADMIN on \(state.model.org.domain)."],
-      performed: "Confirmed that \(admin.login) holds the Super Admin role.")
+      effects: [.operatorVerified(state.model.ref(admin), role: Okta.superAdmin)])
   }
 
   func isSatisfied(in state: RunState) -> Bool {
