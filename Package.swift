@@ -1,6 +1,16 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+// GNU readline's headers: on Linux they are in the default include path and the module map links
+// the library, so pkg-config is not asked (Debian's readline.pc adds -D_DEFAULT_SOURCE and
+// -D_XOPEN_SOURCE=600, which SwiftPM refuses with a warning on every build). Homebrew's readline
+// lives outside the default paths, so macOS still finds it through pkg-config.
+#if os(Linux)
+  let readlinePkgConfig: String? = nil
+#else
+  let readlinePkgConfig: String? = "readline"
+#endif
+
 let package = Package(
   name: "orgwiz",
   platforms: [.macOS(.v14)],
@@ -23,7 +33,7 @@ let package = Package(
     // GNU readline (GPLv3), through a tiny shim header; used only on a terminal.
     .systemLibrary(
       name: "CReadline",
-      pkgConfig: "readline",
+      pkgConfig: readlinePkgConfig,
       providers: [.apt(["libreadline-dev"]), .brew(["readline"])]
     ),
     // Terminal prompters and terminal facts (isatty, width, colour).
@@ -44,12 +54,15 @@ let package = Package(
       dependencies: ["OrgWizCore", "OrgWizCLI", "OrgWizJSON"]
     ),
     .testTarget(name: "OrgWizJSONTests", dependencies: ["OrgWizJSON"]),
+    // Fixtures and snapshots are read (and recorded) in place by path, through
+    // Fixtures.repositoryRoot, so they are not bundled as resources.
     .testTarget(
       name: "OrgWizCoreTests",
       dependencies: [
         "OrgWizCore", "OrgWizJSON", "OrgWizTestSupport",
         .product(name: "PropertyBased", package: "swift-property-based"),
-      ]
+      ],
+      exclude: ["Fixtures", "Snapshots"]
     ),
     .testTarget(
       name: "OrgWizTerminalTests",

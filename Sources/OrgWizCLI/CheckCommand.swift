@@ -7,11 +7,25 @@ struct CheckCommand: ContextCommand {
   static let configuration = CommandConfiguration(
     commandName: "check",
     abstract: "Validate an org model against every rule; writes nothing.",
-    discussion: "Exit 0 when there are no error findings, 1 when there are.")
+    discussion: """
+      Exit 0 when there are no error findings, 1 when there are. `orgwiz rules` lists the \
+      rules; --explain RULE prints one rule's rationale and examples instead of checking.
+      """)
 
   @OptionGroup var options: ModelOptions
 
+  @Option(
+    help: ArgumentHelp(
+      "Print this rule's title, rationale and examples instead of checking a model.",
+      valueName: "rule"))
+  var explain: String?
+
   func execute(_ context: CommandContext) throws -> ExitStatus {
+    if let explain {
+      context.stdout.write(
+        try RuleCatalog.explainRule(explain, json: options.json, context: context))
+      return .success
+    }
     let loaded = try ModelLoader.readOnly(options, context: context)
     let report = ValidationRegistry.validate(loaded.model)
     let source = options.example ? "example" : options.org

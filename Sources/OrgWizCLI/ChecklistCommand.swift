@@ -8,13 +8,22 @@ struct ChecklistCommand: ContextCommand {
     commandName: "checklist",
     abstract: "Print the procedure as a Markdown checklist for doing it by hand.",
     discussion: """
-      The checklist uses this org's real names; boxes of steps that already hold in the model \
-      are ticked. Answers (--set, --answers, --operator) pick the server, app, policy and rule \
-      to name; otherwise the defaults the wizard would offer are used.
+      The checklist uses this org's real names. A box is ticked only where the model shows it \
+      already holds; a step the model cannot check (signing in, choosing a server, a role with \
+      no --operator) stays unticked and says why. Answers (--set, --answers, --operator) pick \
+      the server, app, policy and rule to name; otherwise the defaults the wizard would offer \
+      are used.
+
+      Written to a file or a pipe, the checklist is Markdown with every name escaped, ready to \
+      paste into a ticket. On a terminal it shows the names as they are (controls made \
+      visible); --markdown gives the Markdown there too.
       """)
 
   @Argument(help: "The procedure id.")
   var procedure: String = ContentLocator.defaultProcedure
+
+  @Flag(help: "Write escaped Markdown even when standard output is a terminal.")
+  var markdown = false
 
   @OptionGroup var options: ModelOptions
   @OptionGroup var answerOptions: AnswerOptions
@@ -28,16 +37,19 @@ struct ChecklistCommand: ContextCommand {
     let source = options.example ? "the bundled example org" : options.org
     if options.json {
       let steps: [JSONValue] = ChecklistRenderer.entries(
-        procedure: document, state: state, markdown: false
-      ).map {
-        entry in
-        .object(
-          JSONObject([
-            ("number", .number(JSONNumber(entry.number))), ("id", .string(entry.step.id)),
-            ("kind", .string(entry.step.kind)), ("title", .string(entry.step.title)),
-            ("done", .bool(entry.done)), ("adminConsole", .string(entry.console)),
-            ("items", .strings(entry.items)),
-          ]))
+        procedure: document, state: state, style: .raw
+      ).map { entry in
+        var fields: [(key: String, value: JSONValue)] = [
+          ("number", .number(JSONNumber(entry.number))), ("id", .string(entry.step.id)),
+          ("kind", .string(entry.step.kind)), ("title", .string(entry.step.title)),
+          ("done", .bool(entry.done)), ("checkable", .bool(entry.reason == nil)),
+        ]
+        if let reason = entry.reason { fields.append(("reason", .string(reason))) }
+        fields += [
+          ("adminConsole", .string(entry.console)), ("items", .strings(entry.items)),
+          ("ticked", .array(entry.ticked.map(JSONValue.bool))),
+        ]
+        return .object(JSONObject(fields))
       }
       let org = state.model.org
       context.stdout.write(
@@ -60,8 +72,10 @@ struct ChecklistCommand: ContextCommand {
             ]))))
       return .success
     }
+    let style: ChecklistRenderer.Style =
+      markdown || !context.terminal.stdoutIsTerminal ? .markdown : .text
     context.stdout.write(
-      ChecklistRenderer.markdown(procedure: document, state: state, source: source))
+      ChecklistRenderer.render(procedure: document, state: state, source: source, style: style))
     return .success
   }
 }

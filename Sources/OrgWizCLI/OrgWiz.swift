@@ -31,6 +31,7 @@ public struct OrgWiz: ParsableCommand {
         orgwiz run --example --dry-run          try it on the bundled example org
         orgwiz run --org org.json --no-input --answers answers.yaml --yes
         orgwiz check --org org.json
+        orgwiz rules unique-ids                 why a rule exists, with examples
         orgwiz simulate --org org.json --app "Acme Mobile" --server api --grant interaction_code
         orgwiz checklist --org org.json > checklist.md
 
@@ -40,7 +41,7 @@ public struct OrgWiz: ParsableCommand {
     subcommands: [
       RunCommand.self, CheckCommand.self, SimulateCommand.self, ChecklistCommand.self,
       UndoCommand.self,
-      ProceduresCommand.self,
+      ProceduresCommand.self, RulesCommand.self,
     ],
     defaultSubcommand: RunCommand.self)
 

@@ -133,8 +133,8 @@ import Testing
     #expect(before.status == 0, "\(before.stderr)")
     #expect(
       before.stdout.contains(
-        "In policy Mobile Apps, click the pencil icon in the Actions column of rule Mobile sign-in."
-      ))
+        "select Mobile Apps in the list of policies.\n- [ ] Click the pencil icon in the Actions "
+          + "column of Mobile sign-in."))
     #expect(
       before.stdout.contains(
         "- [ ] Select the Interaction Code checkbox and click Save (it is off now)."))
@@ -152,7 +152,9 @@ import Testing
         "checklist", "--operator", "ada@acme.example", "--set", "server=api", "--set",
         "app=Acme Mobile",
       ], in: directory.path)
-    #expect(!after.stdout.contains("- [ ]"), "\(after.stdout)")
+    #expect(after.stdout.contains("- [x] Select the Interaction Code checkbox and click Save"))
+    // Signing in and choosing the server are nothing the model can show done.
+    #expect(after.stdout.contains("- [ ] Sign in to the Admin Console as ada@acme.example."))
     #expect(after.stdout.contains("- [x] Go to Applications > Applications and open Acme Mobile."))
   }
 

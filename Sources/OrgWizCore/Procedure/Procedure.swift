@@ -40,6 +40,9 @@ public struct ProcedureStep: Sendable, Equatable {
   public var console: String
   /// Hand instructions for the checklist; `{placeholders}` are filled from the org.
   public var byHand: [String]
+  /// For each entry of ``byHand``, whether it states something the model can show already
+  /// holds (written `check: …`); only those are ticked, and only when the step holds.
+  public var byHandChecked: [Bool] = []
   public var questions: [QuestionText]
   /// The line of the step's heading in the document.
   public var line: Int

@@ -251,23 +251,36 @@ public enum ProcedureParser {
     }
 
     var byHand: [String] = []
+    var byHandChecked: [Bool] = []
     if let node = map.node("by-hand") {
       guard case .sequence(let sequence) = node else {
         throw ProcedureError(
           file: file, line: map.line(of: "by-hand"), "'by-hand' must be a list of instructions")
       }
       for item in sequence {
-        guard let text = item.scalar?.string else {
+        // `check: text` states what the model can show already holds; plain text is an
+        // action nobody can see in the model (signing in, opening a page).
+        var entry = item
+        var checked = false
+        if case .mapping(let mapping) = item, mapping.count == 1,
+          mapping.keys.first?.scalar?.string == "check", let value = mapping.values.first
+        {
+          entry = value
+          checked = true
+        }
+        guard let text = entry.scalar?.string else {
           throw ProcedureError(
             file: file, line: map.lineOffset + (item.mark?.line ?? 1) - 1,
-            "each 'by-hand' entry must be one line of text")
+            "each 'by-hand' entry must be one line of text, or 'check:' and one line of text")
         }
         byHand.append(text)
+        byHandChecked.append(checked)
       }
     }
     return ProcedureStep(
       id: id, kind: kind, title: section.title, prose: trimmedBlock(section.prose),
-      console: console, byHand: byHand, questions: questions, line: section.headingLine)
+      console: console, byHand: byHand, byHandChecked: byHandChecked, questions: questions,
+      line: section.headingLine)
   }
 
   // MARK: YAML helpers

@@ -185,8 +185,10 @@ struct SelectPolicyRuleStep: StepHandler {
       }
     return [
       "app": state.app?.label ?? "your app",
-      "policy": policy?.name ?? "Default Policy",
-      "rule": rule?.name ?? "Default Policy Rule",
+      // Generic words only where the model names nothing: "Default Policy" beside "your
+      // custom authorization server" would read as a real policy of an unknown server.
+      "policy": policy?.name ?? "the access policy that serves your app",
+      "rule": rule?.name ?? "the rule that serves your app",
     ]
   }
 }

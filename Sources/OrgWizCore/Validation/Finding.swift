@@ -30,23 +30,30 @@ public struct Finding: Sendable, Equatable, Hashable {
   }
 }
 
-/// A validation rule: an id, a title, the text users read, and a check over the whole model.
+/// A validation rule: its descriptor (id, severity, title, rationale, examples) and a check
+/// over the whole model.
 ///
-/// Each rule lives in its own file and is listed once in ``ValidationRegistry``.
+/// Each rule lives in its own file and is listed once in ``ValidationRegistry``; its examples
+/// run as tests.
 public protocol ValidationRule: Sendable {
-  /// Kebab-case id, shown with each finding.
-  var id: String { get }
-  /// A short title.
-  var title: String { get }
-  /// Why the rule exists, for users.
-  var rationale: String { get }
-  /// The severity of the rule's findings.
-  var severity: Finding.Severity { get }
+  /// The rule in words, with its worked examples.
+  static var descriptor: RuleDescriptor { get }
   /// Collects every finding of the rule in the model.
   func check(_ model: OrgModel) -> [Finding]
 }
 
 extension ValidationRule {
+  /// The rule in words, with its worked examples.
+  public var descriptor: RuleDescriptor { Self.descriptor }
+  /// Kebab-case id, shown with each finding.
+  public var id: String { Self.descriptor.id }
+  /// A short title.
+  public var title: String { Self.descriptor.title }
+  /// Why the rule exists, for users.
+  public var rationale: String { Self.descriptor.rationale }
+  /// The severity of the rule's findings.
+  public var severity: Finding.Severity { Self.descriptor.severity }
+
   /// A finding of this rule.
   func finding(_ pointer: JSONPointer, _ message: String) -> Finding {
     Finding(ruleID: id, severity: severity, pointer: pointer, message: message)

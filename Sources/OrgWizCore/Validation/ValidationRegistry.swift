@@ -13,6 +13,14 @@ public enum ValidationRegistry {
     GrantUsableRule(),
   ]
 
+  /// Every rule's descriptor, in the order they run.
+  public static var descriptors: [RuleDescriptor] { all.map(\.descriptor) }
+
+  /// The rule with this id.
+  public static func rule(id: String) -> (any ValidationRule)? {
+    all.first { $0.id == id }
+  }
+
   /// Runs every rule on the model.
   public static func validate(_ model: OrgModel) -> ValidationReport {
     ValidationReport(

@@ -2,12 +2,39 @@ import OrgWizJSON
 
 /// The Interaction Code grant exists only on Identity Engine orgs.
 struct EngineSupportsGrantRule: ValidationRule {
-  let id = "engine-supports-grant"
-  let title = "Interaction Code only on Identity Engine"
-  let rationale =
-    "Classic Engine orgs have no Interaction Code grant: the setting must be off and no app or "
-    + "rule may list the grant."
-  let severity = Finding.Severity.error
+  static let descriptor = RuleDescriptor(
+    id: "engine-supports-grant", severity: .error,
+    title: "Interaction Code only on Identity Engine",
+    rationale:
+      "Okta offers the Interaction Code grant only on Identity Engine orgs; a Classic Engine org "
+      + "has no such grant, and the Embedded widget sign-in support setting does nothing there. "
+      + "On a classic org the setting must be off and no app or rule may list interaction_code, "
+      + "or the model describes an org Okta cannot have.",
+    examples: [
+      .passes(
+        "a Classic Engine org with the setting off and no app or rule listing the grant",
+        edits: [ExampleOrg.engine: "classic"]),
+      .passes(
+        "an Identity Engine org with the setting on (the bundled example, turned on)",
+        edits: [ExampleOrg.setting: true]),
+      .fails(
+        "a Classic Engine org with the setting on",
+        edits: [ExampleOrg.engine: "classic", ExampleOrg.setting: true], at: ExampleOrg.setting),
+      .fails(
+        "a Classic Engine org where Acme Mobile lists interaction_code",
+        edits: [
+          ExampleOrg.engine: "classic",
+          ExampleOrg.mobileGrants: ["authorization_code", "interaction_code"],
+        ],
+        at: ExampleOrg.mobileGrants),
+      .fails(
+        "a Classic Engine org where the rule \"Mobile sign-in\" lists interaction_code",
+        edits: [
+          ExampleOrg.engine: "classic",
+          ExampleOrg.mobileRuleGrants: ["authorization_code", "interaction_code"],
+        ],
+        at: ExampleOrg.mobileRuleGrants),
+    ])
 
   func check(_ model: OrgModel) -> [Finding] {
     guard model.org.engine == .classic else { return [] }

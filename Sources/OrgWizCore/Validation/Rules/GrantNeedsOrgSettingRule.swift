@@ -2,12 +2,32 @@ import OrgWizJSON
 
 /// While the org setting is off, nothing may list the Interaction Code grant.
 struct GrantNeedsOrgSettingRule: ValidationRule {
-  let id = "grant-needs-org-setting"
-  let title = "Interaction Code needs Embedded widget sign-in support"
-  let rationale =
-    "While Settings > Account > Embedded widget sign-in support is off, Okta offers the "
-    + "Interaction Code grant nowhere: no app and no rule may list it."
-  let severity = Finding.Severity.error
+  static let descriptor = RuleDescriptor(
+    id: "grant-needs-org-setting", severity: .error,
+    title: "Interaction Code needs Embedded widget sign-in support",
+    rationale:
+      "Okta offers the Interaction Code grant only while Settings > Account > Embedded widget "
+      + "sign-in support is on, and turning the setting off removes interaction_code from every "
+      + "app and rule that had it. So while it is off, no app may list the grant in "
+      + "settings.oauthClient.grant_types and no rule in conditions.grantTypes.include.",
+    examples: [
+      .passes(
+        "the setting is on and Acme Mobile and its rule \"Mobile sign-in\" list interaction_code",
+        edits: [
+          ExampleOrg.setting: true,
+          ExampleOrg.mobileGrants: ["authorization_code", "interaction_code"],
+          ExampleOrg.mobileRuleGrants: ["authorization_code", "interaction_code"],
+        ]),
+      .passes("the setting is off and nothing lists interaction_code (the bundled example)"),
+      .fails(
+        "the setting is off and Acme Mobile lists interaction_code",
+        edits: [ExampleOrg.mobileGrants: ["authorization_code", "interaction_code"]],
+        at: ExampleOrg.mobileGrants),
+      .fails(
+        "the setting is off and the rule \"Default Policy Rule\" lists interaction_code",
+        edits: [ExampleOrg.defaultRuleGrants: ["interaction_code"]],
+        at: ExampleOrg.defaultRuleGrants),
+    ])
 
   func check(_ model: OrgModel) -> [Finding] {
     guard !model.interactionCodeEnabled, model.org.engine == .identityEngine else { return [] }

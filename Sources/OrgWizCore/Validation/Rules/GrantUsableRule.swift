@@ -2,13 +2,46 @@ import OrgWizJSON
 
 /// An app that lists the grant should be able to use it on a custom server.
 struct GrantUsableRule: ValidationRule {
-  let id = "grant-usable"
-  let title = "Apps with the grant can use it"
-  let rationale =
-    "For a custom server, both the app and a rule of the server must allow interaction_code. "
-    + "An app that lists the grant while no rule of any active custom server would serve it can "
-    + "only use it against the Org Authorization Server."
-  let severity = Finding.Severity.warning
+  static let descriptor = RuleDescriptor(
+    id: "grant-usable", severity: .warning, title: "Apps with the grant can use it",
+    rationale:
+      "For a custom authorization server Okta requires both the app and a rule of the server to "
+      + "allow interaction_code. An app that lists the grant while no rule of any active custom "
+      + "server would serve it gets access_denied (no_matching_policy) from them, and can use "
+      + "the grant only against the Org Authorization Server.",
+    examples: [
+      .passes(
+        "Acme Mobile and the rule \"Mobile sign-in\" that serves it both list interaction_code",
+        edits: [
+          ExampleOrg.setting: true,
+          ExampleOrg.mobileGrants: ["authorization_code", "interaction_code"],
+          ExampleOrg.mobileRuleGrants: ["authorization_code", "interaction_code"],
+        ]),
+      .passes(
+        "an org with no custom server: the Org Authorization Server needs only the setting and "
+          + "the app's grant",
+        edits: [
+          ExampleOrg.setting: true, .root / "authorizationServers": [],
+          ExampleOrg.mobileGrants: ["authorization_code", "interaction_code"],
+        ]),
+      .fails(
+        "Acme Mobile lists interaction_code but no rule of api or partners allows it",
+        edits: [
+          ExampleOrg.setting: true,
+          ExampleOrg.mobileGrants: ["authorization_code", "interaction_code"],
+        ],
+        at: ExampleOrg.mobileGrants),
+      .fails(
+        "only the inactive rule \"Testers, long sessions\" would serve Acme Mobile the grant",
+        edits: [
+          ExampleOrg.setting: true,
+          ExampleOrg.mobileGrants: ["authorization_code", "interaction_code"],
+          ExampleOrg.mobilePolicy / "rules" / 1 / "conditions" / "grantTypes" / "include": [
+            "authorization_code", "interaction_code",
+          ],
+        ],
+        at: ExampleOrg.mobileGrants),
+    ])
 
   func check(_ model: OrgModel) -> [Finding] {
     guard model.interactionCodeEnabled, !model.servers.isEmpty else { return [] }

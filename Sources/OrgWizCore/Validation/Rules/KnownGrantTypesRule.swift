@@ -2,12 +2,28 @@ import OrgWizJSON
 
 /// Grant types are values of the Management API's `GrantType`.
 struct KnownGrantTypesRule: ValidationRule {
-  let id = "known-grant-types"
-  let title = "Grant types are Okta grant types"
-  let rationale =
-    "A misspelt grant type is silently ignored by evaluation; the lists must hold GrantType "
-    + "values of the Management API."
-  let severity = Finding.Severity.warning
+  static let descriptor = RuleDescriptor(
+    id: "known-grant-types", severity: .warning, title: "Grant types are Okta grant types",
+    rationale:
+      "Okta's Management API accepts only GrantType values in an app's grant_types and a rule's "
+      + "grantTypes.include. A misspelt grant type never matches a token request, so evaluation "
+      + "silently ignores it and the app or rule allows less than it seems to.",
+    examples: [
+      .passes(
+        "Acme Mobile lists the device authorization grant by its URN",
+        edits: [
+          ExampleOrg.mobileGrants: [
+            "authorization_code", "urn:ietf:params:oauth:grant-type:device_code",
+          ]
+        ]),
+      .fails(
+        "Acme Mobile lists \"authorisation_code\"",
+        edits: [ExampleOrg.mobileGrants: ["authorisation_code"]], at: ExampleOrg.mobileGrants / 0),
+      .fails(
+        "the rule \"Mobile sign-in\" lists \"Interaction_Code\" (grant types are case-sensitive)",
+        edits: [ExampleOrg.mobileRuleGrants: ["authorization_code", "Interaction_Code"]],
+        at: ExampleOrg.mobileRuleGrants / 1),
+    ])
 
   func check(_ model: OrgModel) -> [Finding] {
     let known = Set(Okta.grantTypes)

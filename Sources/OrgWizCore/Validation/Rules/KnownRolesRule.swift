@@ -2,12 +2,21 @@ import OrgWizJSON
 
 /// Admin roles are values of the Management API's `RoleType`.
 struct KnownRolesRule: ValidationRule {
-  let id = "known-roles"
-  let title = "Admin roles are Okta role types"
-  let rationale =
-    "The permission check looks for SUPER_ADMIN; a misspelt role would hide a Super Admin or "
-    + "invent one."
-  let severity = Finding.Severity.warning
+  static let descriptor = RuleDescriptor(
+    id: "known-roles", severity: .warning, title: "Admin roles are Okta role types",
+    rationale:
+      "Admin roles are RoleType values of Okta's Management API. The permission check looks for "
+      + "SUPER_ADMIN, so a misspelt role would hide a Super Admin or claim a role Okta does not "
+      + "have.",
+    examples: [
+      .passes(
+        "Bob holds three standard roles",
+        edits: [ExampleOrg.admin(1) / "roles": ["APP_ADMIN", "HELP_DESK_ADMIN", "READ_ONLY_ADMIN"]]),
+      .fails(
+        "Bob's role is written \"SUPERADMIN\"",
+        edits: [ExampleOrg.admin(1) / "roles": ["SUPERADMIN"]],
+        at: ExampleOrg.admin(1) / "roles" / 0),
+    ])
 
   func check(_ model: OrgModel) -> [Finding] {
     let known = Set(Okta.roleTypes)

@@ -2,12 +2,23 @@ import OrgWizJSON
 
 /// The Org Authorization Server is not a custom server.
 struct OrgServerNotCustomRule: ValidationRule {
-  let id = "org-server-not-custom"
-  let title = "The Org Authorization Server is kept apart"
-  let rationale =
-    "The Org Authorization Server has no editable policies; it belongs under "
-    + "orgAuthorizationServer, never in authorizationServers."
-  let severity = Finding.Severity.error
+  static let descriptor = RuleDescriptor(
+    id: "org-server-not-custom", severity: .error,
+    title: "The Org Authorization Server is kept apart",
+    rationale:
+      "Okta's Org Authorization Server (its issuer is the org URL itself) is not a custom "
+      + "authorization server: it has no policies or rules to edit, and on Identity Engine it "
+      + "offers interaction_code as soon as the org setting is on. It belongs under "
+      + "orgAuthorizationServer; an entry of authorizationServers with its issuer would be "
+      + "offered as a custom server to change.",
+    examples: [
+      .passes(
+        "custom servers with issuers under the org URL (https://acme.okta.com/oauth2/aus1api)"),
+      .fails(
+        "the server \"partners\" carries the Org Authorization Server's issuer",
+        edits: [ExampleOrg.partnersServer / "issuer": "https://acme.okta.com"],
+        at: ExampleOrg.partnersServer / "issuer"),
+    ])
 
   func check(_ model: OrgModel) -> [Finding] {
     guard let issuer = model.orgAuthorizationServerIssuer else { return [] }

@@ -2,12 +2,26 @@ import OrgWizJSON
 
 /// A policy's client condition names apps of the org by their client ids.
 struct PolicyClientsExistRule: ValidationRule {
-  let id = "policy-clients-exist"
-  let title = "Policy clients are apps of the org"
-  let rationale =
-    "A client id that matches no app makes a policy look app-specific while it serves nobody; "
-    + "Okta matches client ids, so an app's id only works when it is also its client id."
-  let severity = Finding.Severity.warning
+  static let descriptor = RuleDescriptor(
+    id: "policy-clients-exist", severity: .warning, title: "Policy clients are apps of the org",
+    rationale:
+      "Okta applies a policy when its conditions.clients.include holds the requesting app's "
+      + "client id (credentials.oauthClient.client_id) or ALL_CLIENTS. A client id that matches "
+      + "no app makes a policy look app-specific while it serves nobody; an app's id works only "
+      + "where it is also its client id.",
+    examples: [
+      .passes(
+        "\"Mobile Apps\" names Acme Web by its client id 0oa2webclient",
+        edits: [ExampleOrg.mobilePolicyClients: ["0oa1mob", "0oa2webclient"]]),
+      .fails(
+        "\"Mobile Apps\" names a client no app has",
+        edits: [ExampleOrg.mobilePolicyClients: ["0oaGone"]], at: ExampleOrg.mobilePolicyClients / 0
+      ),
+      .fails(
+        "\"Mobile Apps\" names Acme Web by its app id 0oa2web instead of its client id",
+        edits: [ExampleOrg.mobilePolicyClients: ["0oa1mob", "0oa2web"]],
+        at: ExampleOrg.mobilePolicyClients / 1),
+    ])
 
   func check(_ model: OrgModel) -> [Finding] {
     let named = model.servers.contains { server in

@@ -2,12 +2,23 @@ import OrgWizJSON
 
 /// Someone must be able to change the org setting.
 struct SuperAdminExistsRule: ValidationRule {
-  let id = "super-admin-exists"
-  let title = "A Super Admin exists"
-  let rationale =
-    "Only a Super Admin can change Embedded widget sign-in support; a model without one cannot "
-    + "be taken through the procedure."
-  let severity = Finding.Severity.warning
+  static let descriptor = RuleDescriptor(
+    id: "super-admin-exists", severity: .warning, title: "A Super Admin exists",
+    rationale:
+      "Okta lets only a Super Admin (role SUPER_ADMIN) change Embedded widget sign-in support; "
+      + "a model in which no admin holds the role cannot be taken through the procedure's first "
+      + "step.",
+    examples: [
+      .passes(
+        "the only Super Admin is not the first admin listed",
+        edits: [
+          ExampleOrg.admin(0) / "roles": ["ORG_ADMIN"],
+          ExampleOrg.admin(2) / "roles": ["SUPER_ADMIN"],
+        ]),
+      .fails(
+        "Ada, the only Super Admin, becomes an Org Admin",
+        edits: [ExampleOrg.admin(0) / "roles": ["ORG_ADMIN"]], at: .root / "admins"),
+    ])
 
   func check(_ model: OrgModel) -> [Finding] {
     model.superAdmins.isEmpty

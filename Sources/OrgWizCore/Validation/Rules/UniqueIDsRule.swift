@@ -2,12 +2,24 @@ import OrgWizJSON
 
 /// Ids name objects in answers and on the command line, so they must be unique.
 struct UniqueIDsRule: ValidationRule {
-  let id = "unique-ids"
-  let title = "Object ids are unique"
-  let rationale =
-    "Answers, --set values and the change record name objects by id; two objects with one id "
-    + "make every reference ambiguous."
-  let severity = Finding.Severity.error
+  static let descriptor = RuleDescriptor(
+    id: "unique-ids", severity: .error, title: "Object ids are unique",
+    rationale:
+      "Okta gives every admin, authorization server, policy, rule and app an id of its own. "
+      + "Answers, --set values and the change record name objects by id; two objects with one id "
+      + "make every reference ambiguous, and usually mean an API response was pasted twice.",
+    examples: [
+      .passes(
+        "every id differs while names repeat (both servers have a \"Default Policy\"): only ids "
+          + "must be unique"),
+      .fails(
+        "Acme Web is given Acme Mobile's id 0oa1mob",
+        edits: [ExampleOrg.webApp / "id": "0oa1mob"], at: ExampleOrg.webApp / "id"),
+      .fails(
+        "a rule is given the id of a policy (00p1def)",
+        edits: [ExampleOrg.defaultPolicy / "rules" / 0 / "id": "00p1def"],
+        at: ExampleOrg.defaultPolicy / "rules" / 0 / "id"),
+    ])
 
   func check(_ model: OrgModel) -> [Finding] {
     var seen: [String: JSONPointer] = [:]

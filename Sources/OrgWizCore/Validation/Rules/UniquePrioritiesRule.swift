@@ -3,12 +3,26 @@ import OrgWizJSON
 /// Policies of a server, and rules of a policy, are tried in priority order; ties make the
 /// order undefined.
 struct UniquePrioritiesRule: ValidationRule {
-  let id = "unique-priorities"
-  let title = "Priorities are unique"
-  let rationale =
-    "Okta tries policies, and the rules inside a policy, in ascending priority. Two with the "
-    + "same priority leave it undefined which one serves a request."
-  let severity = Finding.Severity.error
+  static let descriptor = RuleDescriptor(
+    id: "unique-priorities", severity: .error, title: "Priorities are unique",
+    rationale:
+      "Okta tries a custom authorization server's active policies in ascending priority, and a "
+      + "policy's active rules in ascending priority; the first match serves the request. Two "
+      + "policies of one server, or two rules of one policy, with the same priority leave it "
+      + "undefined which one serves a request.",
+    examples: [
+      .passes(
+        "policies of different servers share a priority (\"Mobile Apps\" of api and \"Default "
+          + "Policy\" of partners are both 1): each server is evaluated on its own"),
+      .fails(
+        "\"Mobile Apps\" gets priority 2, like \"Default Policy\" of the same server",
+        edits: [ExampleOrg.mobilePolicy / "priority": 2], at: ExampleOrg.mobilePolicy / "priority"),
+      .fails(
+        "the rule \"Testers, long sessions\" gets priority 1, like \"Mobile sign-in\" of the same "
+          + "policy",
+        edits: [ExampleOrg.mobilePolicy / "rules" / 1 / "priority": 1],
+        at: ExampleOrg.mobilePolicy / "rules" / 1 / "priority"),
+    ])
 
   func check(_ model: OrgModel) -> [Finding] {
     var findings: [Finding] = []
