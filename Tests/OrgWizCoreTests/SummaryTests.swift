@@ -136,7 +136,7 @@ import Testing
     // grant back.
     let backout = try #require(markdown.components(separatedBy: "## Backout plan").last)
     let settingOn = try #require(backout.range(of: "select the checkbox to turn it on again"))
-    let grantBack = try #require(backout.range(of: "select interaction_code again"))
+    let grantBack = try #require(backout.range(of: "select the Interaction Code checkbox again"))
     #expect(settingOn.lowerBound < grantBack.lowerBound, "\(backout)")
   }
 

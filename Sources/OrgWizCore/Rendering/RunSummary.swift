@@ -205,14 +205,22 @@ public struct RunSummary: Sendable, Equatable {
         if to { last.append(step) } else { first.append(step) }
       case .grantAdded(let grant, let ref, _, _):
         middle.append(
-          BackoutStep(object: ref, console: ref.consolePath, action: "clear \(grant)"))
+          BackoutStep(
+            object: ref, console: ref.consolePath, action: "clear \(Self.checkbox(grant))"))
       case .grantRemoved(let grant, let ref, _, _):
         middle.append(
-          BackoutStep(object: ref, console: ref.consolePath, action: "select \(grant) again"))
+          BackoutStep(
+            object: ref, console: ref.consolePath,
+            action: "select \(Self.checkbox(grant)) again"))
       default: continue
       }
     }
     return first + middle + last
+  }
+
+  /// The Admin Console's checkbox for a grant type.
+  static func checkbox(_ grant: String) -> String {
+    grant == Okta.interactionCode ? "the Interaction Code checkbox" : "the \(grant) checkbox"
   }
 
   private static func title(_ record: RunRecord, effects: [Effect]) -> String {
