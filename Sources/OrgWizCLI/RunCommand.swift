@@ -87,29 +87,15 @@ struct RunCommand: ContextCommand {
       person
       ?? OutputOnlyPrompter(output: context.stderr, style: style, width: context.terminal.width)
     let path = context.modelPath(options.org)
-    // A FIFO or a device as the model is refused before anything else (even its lock file).
-    try FileIO.ensureRegularIfPresent(path, what: "org model")
-
-    // The lock is taken before the first question and held until the run ends.
-    let lock =
+    // The model session (its lock held from before the first question to the end of the
+    // run); a dry run writes nothing, so it takes none.
+    let session =
       dryRun
       ? nil
-      : try ModelLock.acquire(
-        modelPath: path,
-        holder: ModelLock.currentHolder(startedAt: Timestamps(date: started).iso),
-        timeout: lockTimeout, notice: { context.note($0, style: style) })
-    defer { lock?.release() }
-    try FaultPoint.hit("locked", environment: context.environment)
-    // First settle a write a killed run left (it may hold a second link to the model).
-    if lock != nil {
-      let recovery = WriteTransaction(model: path, environment: context.environment).recover()
-      if let message = recovery.message { context.note(message, style: style) }
-    }
-    if !dryRun {
-      try FileIO.ensureReplaceable(
-        path,
-        notice: { context.note($0, style: style) })
-    }
+      : try ModelSession.open(
+        model: path, lockTimeout: lockTimeout, startedAt: started, context: context, style: style)
+    defer { session?.close() }
+    if dryRun { try FileIO.ensureRegularIfPresent(path, what: "org model") }
 
     let loaded = try loadModel(context: context, contentDirectory: directory, person: person)
     // Where the summary and recorded answers go is settled before any question, so that a
@@ -169,7 +155,8 @@ struct RunCommand: ContextCommand {
     let backupPath = writesModel && loaded.originalBytes != nil ? loaded.path + ".bak" : nil
     // On the other core: the new model is written to its staging name, read back and
     // parsed, while this one hashes it and renders the summary.
-    let transaction = WriteTransaction(model: loaded.path, environment: context.environment)
+    let transaction =
+      session?.transaction ?? WriteTransaction(model: loaded.path, environment: context.environment)
     let modelFile = WriteTransaction.File(
       role: "model", bytes: newBytes, destination: loaded.path, verify: true)
     let stagedModel: Background<Result<Void, OrgWizFailure>>? =
@@ -243,24 +230,16 @@ struct RunCommand: ContextCommand {
           role: "answers", bytes: answersFile.bytes, destination: answersFile.path, mode: 0o644))
     }
     var stream: SummaryTarget.OpenStream?
-    let (_, interrupted) = try SignalDeferral.holding { () throws(OrgWizFailure) in
-      try transaction.commit(
-        files,
-        prestaged: stagedModel.map { staged in ["model": { staged.value() }] } ?? [:],
-        beforeCommit: { () throws(OrgWizFailure) in
-          // The last look before anything is replaced: the model must still be the one read,
-          // still replaceable (not made read-only meanwhile), and a stream for the summary
-          // must open, so that a failure there changes nothing.
-          try FaultPoint.hit("before-write", environment: context.environment)
-          try ensureUnchangedOnDisk(loaded, links: transaction.links)
-          if writesModel {
-            try FileIO.ensureReplaceable(loaded.path, notice: { _ in })
-            FileIO.copyMode(from: loaded.path, to: transaction.stagingPath(for: loaded.path))
-          }
-          stream = try target.openStream()
-        })
-    }
-    if interrupted { context.note(SignalDeferral.heldNote, style: style) }
+    try session?.commit(
+      files, prestaged: stagedModel.map { staged in ["model": { staged.value() }] } ?? [:],
+      unchanged: { () throws(OrgWizFailure) in
+        try ensureUnchangedOnDisk(loaded, links: transaction.links)
+      },
+      lastly: { () throws(OrgWizFailure) in
+        // A stream for the summary must open before anything is replaced, so that a failure
+        // there changes nothing; it is written once the write is complete.
+        stream = try target.openStream()
+      })
     RunJournal.remove(model: path)
     if let answersFile { context.stderr.write("Answers recorded in \(answersFile.path)\n") }
     // A stream gets the record only now that the write is complete; should it fail, the
@@ -294,7 +273,7 @@ struct RunCommand: ContextCommand {
         JSONWriter.string(
           resultJSON(summary, summaryPath: summaryPath, modelWritten: writesModel)))
     }
-    lock?.release()
+    session?.close()
     // Everything is written; the live process exits here rather than spend a noticeable
     // time freeing a large model.
     context.exitAfterOutput?(.success)

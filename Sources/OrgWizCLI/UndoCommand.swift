@@ -50,22 +50,14 @@ struct UndoCommand: ContextCommand {
     let started = context.now()
     let path = context.modelPath(org)
     let backupPath = path + ".bak"
-    try FileIO.ensureRegularIfPresent(path, what: "org model")
-    let lock = try ModelLock.acquire(
-      modelPath: path,
-      holder: ModelLock.currentHolder(startedAt: Timestamps(date: started).iso),
-      timeout: lockTimeout, notice: { context.note($0, style: style) })
-    defer { lock.release() }
-    let transaction = WriteTransaction(model: path, environment: context.environment)
-    if let message = transaction.recover().message { context.note(message, style: style) }
-    try FileIO.ensureReplaceable(
-      path,
-      notice: { context.note($0, style: style) })
+    let session = try ModelSession.open(
+      model: path, lockTimeout: lockTimeout, startedAt: started, context: context, style: style)
+    defer { session.close() }
 
     let record = UndoRecord.read(model: path)
     if let record, record.createdModel {
       return try setAsideCreatedModel(
-        path: path, record: record, started: started, context: context, style: style)
+        session: session, record: record, started: started, context: context, style: style)
     }
     try FileIO.ensureTrusted(backupPath, what: "backup", model: path)
     let backup = try FileIO.read(
@@ -120,30 +112,25 @@ struct UndoCommand: ContextCommand {
       toolVersion: orgwizVersion, forced: force)
     let recordPath = Self.recordPath(model: path, date: started, format: summaryFormat)
     let recordBytes = Array(summaryFormat.render(summary.document).utf8)
-    let (_, interrupted) = try SignalDeferral.holding { () throws(OrgWizFailure) in
-      try transaction.commit(
-        [
-          WriteTransaction.File(role: "model", bytes: backup, destination: path, verify: true),
-          WriteTransaction.File(
-            role: "summary", bytes: recordBytes, destination: recordPath, mode: 0o644),
-        ],
-        beforeCommit: { () throws(OrgWizFailure) in
-          let now =
-            FileManager.default.fileExists(atPath: path)
-            ? try FileIO.read(path, what: "org model", hint: "") : nil
-          guard now == current else {
-            throw OrgWizFailure(
-              .failure,
-              "\(path) was changed by another program while undo was going on. Nothing was "
-                + "written, so those changes are kept.",
-              next: "Run orgwiz undo again on the file as it is now.")
-          }
-          try FileIO.ensureReplaceable(path, notice: { _ in })
-          FileIO.copyMode(from: path, to: transaction.stagingPath(for: path))
-        })
-    }
+    try session.commit(
+      [
+        WriteTransaction.File(role: "model", bytes: backup, destination: path, verify: true),
+        WriteTransaction.File(
+          role: "summary", bytes: recordBytes, destination: recordPath, mode: 0o644),
+      ],
+      unchanged: { () throws(OrgWizFailure) in
+        let now =
+          FileManager.default.fileExists(atPath: path)
+          ? try FileIO.read(path, what: "org model", hint: "") : nil
+        guard now == current else {
+          throw OrgWizFailure(
+            .failure,
+            "\(path) was changed by another program while undo was going on. Nothing was "
+              + "written, so those changes are kept.",
+            next: "Run orgwiz undo again on the file as it is now.")
+        }
+      })
     unlink(UndoRecord.path(for: path))
-    if interrupted { context.note(SignalDeferral.heldNote, style: style) }
     context.stderr.write(style.green("Restored ") + "\(path) from \(backupPath).\n")
     context.stderr.write("Backout record written: \(recordPath)\n")
     if json { context.stdout.write(JSONWriter.string(summary.json)) }
@@ -153,8 +140,10 @@ struct UndoCommand: ContextCommand {
   /// Undo of a run that created the model: there is no earlier version to restore, so the
   /// created file is set aside as `<model>.bak` (nothing is deleted).
   private func setAsideCreatedModel(
-    path: String, record: UndoRecord, started: Date, context: CommandContext, style: Style
+    session: ModelSession, record: UndoRecord, started: Date, context: CommandContext,
+    style: Style
   ) throws -> ExitStatus {
+    let path = session.path
     let aside = path + ".bak"
     guard FileManager.default.fileExists(atPath: path) else {
       unlink(UndoRecord.path(for: path))
@@ -189,7 +178,7 @@ struct UndoCommand: ContextCommand {
       runWrittenAt: record.writtenAt, startedAt: Timestamps(date: started).iso,
       toolVersion: orgwizVersion, forced: force)
     let recordPath = Self.recordPath(model: path, date: started, format: summaryFormat)
-    let (_, interrupted) = try SignalDeferral.holding { () throws(OrgWizFailure) in
+    try session.holdingSignals { () throws(OrgWizFailure) in
       // One rename: the created file keeps its contents, under the backup's name.
       guard rename(path, aside) == 0 else {
         throw OrgWizFailure(
@@ -201,7 +190,6 @@ struct UndoCommand: ContextCommand {
       try FileIO.writeAtomically(
         Array(summaryFormat.render(summary.document).utf8), to: recordPath, mode: 0o644)
     }
-    if interrupted { context.note(SignalDeferral.heldNote, style: style) }
     context.stderr.write(style.green("Set aside ") + "\(path) as \(aside).\n")
     context.stderr.write("Backout record written: \(recordPath)\n")
     if json { context.stdout.write(JSONWriter.string(summary.json)) }
