@@ -73,7 +73,7 @@ final class ModelLock {
   /// - Parameter notice: receives a line when a stale lock is taken over.
   static func acquire(
     modelPath: String, holder: Holder, timeout: Double, notice: (String) -> Void
-  ) throws(OrgWizFailure) -> ModelLock {
+  ) throws(LockError) -> ModelLock {
     let path = modelPath + ".lock"
     let deadline = Date().addingTimeInterval(max(0, timeout))
     while true {
@@ -93,7 +93,7 @@ final class ModelLock {
           // A lock file nobody holds: left by a run that was killed. Only this user's own
           // (and no other name of some other file) is taken over.
           let previous = Holder(readAll(descriptor))
-          do throws(OrgWizFailure) {
+          do throws(LockError) {
             try ensureOwnLockFile(opened, path: path, holder: previous)
           } catch {
             close(descriptor)
@@ -114,10 +114,7 @@ final class ModelLock {
       close(descriptor)
       if Date() >= deadline {
         let who = current?.description ?? "another orgwiz run"
-        throw OrgWizFailure(
-          .locked,
-          "\(modelPath) is locked by another orgwiz run: \(who).",
-          next: "Wait for it to finish, or pass --lock-timeout SECONDS to wait for it.")
+        throw LockError.held(model: modelPath, by: who)
       }
       usleep(100_000)
     }
@@ -127,7 +124,7 @@ final class ModelLock {
   /// which must be a regular file. Opened for writing only when this user may take it over.
   private static func openLockFile(
     _ path: String
-  ) throws(OrgWizFailure) -> (Int32, created: Bool) {
+  ) throws(LockError) -> (Int32, created: Bool) {
     let flags = O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC
     // Owner read and write whatever the umask, so that a lock a killed run left can always
     // be read and taken over by its owner's next run; the rest of its mode follows the umask.
@@ -146,41 +143,24 @@ final class ModelLock {
         if descriptor >= 0 { return (descriptor, false) }
         failure = errno
       } else if lstat(path, &status) == 0 {
-        throw OrgWizFailure(
-          .cannotCreate,
-          "The lock file \(path) is \(FileIO.kind(of: status)), not a regular file; orgwiz "
-            + "does not open or follow it.",
-          next: "Remove it (after checking who put it there), then run orgwiz again.")
+        throw LockError.notRegular(path, kind: FileIO.kind(of: status))
       } else {
         failure = errno
       }
     }
-    throw OrgWizFailure(
-      .cannotCreate,
-      "Cannot create the lock file \(path): \(String(cString: strerror(failure))).",
-      next: "Check that the model's directory is writable.")
+    throw LockError.cannotCreate(path, reason: String(cString: strerror(failure)))
   }
 
   /// Refuses to take over a stale lock file that is not this user's own single-named file.
   private static func ensureOwnLockFile(
     _ status: stat, path: String, holder: Holder?
-  ) throws(OrgWizFailure) {
+  ) throws(LockError) {
     let owner = status.st_uid
     if owner != geteuid() {
-      throw OrgWizFailure(
-        .cannotCreate,
-        "The lock file \(path) belongs to \(FileIO.userName(owner)), not to you, and no run "
-          + "holds it\(holder.map { " (it names \($0.description))" } ?? ""); orgwiz does not "
-          + "take over or overwrite another user's file.",
-        next: "If that run is gone, have its owner (or an administrator) remove \(path), then "
-          + "run orgwiz again.")
+      throw LockError.foreign(path, owner: FileIO.userName(owner), names: holder?.description)
     }
     if status.st_nlink > 1 {
-      throw OrgWizFailure(
-        .cannotCreate,
-        "The lock file \(path) has \(status.st_nlink) names (hard links), so it is another "
-          + "file too; orgwiz does not overwrite it.",
-        next: "Remove \(path) (the other names keep the file), then run orgwiz again.")
+      throw LockError.linked(path, names: Int(status.st_nlink))
     }
   }
 
@@ -230,6 +210,53 @@ final class ModelLock {
     return Holder(
       host: host, pid: Int(getpid()), user: user, startedAt: startedAt,
       command: CommandLine.arguments.prefix(6).joined(separator: " "))
+  }
+}
+
+/// Why the model's lock could not be taken, each with what to do next.
+enum LockError: UserFacingError, Equatable {
+  /// Another run holds it.
+  case held(model: String, by: String)
+  /// The lock's name is taken by something that is not a regular file (a link, a FIFO).
+  case notRegular(String, kind: String)
+  /// A stale lock file of another user's.
+  case foreign(String, owner: String, names: String?)
+  /// A stale lock file with other names (hard links).
+  case linked(String, names: Int)
+  case cannotCreate(String, reason: String)
+
+  var exitStatus: ExitStatus {
+    if case .held = self { return .locked }
+    return .cannotCreate
+  }
+
+  var message: String {
+    switch self {
+    case .held(let model, let who): "\(model) is locked by another orgwiz run: \(who)."
+    case .notRegular(let path, let kind):
+      "The lock file \(path) is \(kind), not a regular file; orgwiz does not open or follow it."
+    case .foreign(let path, let owner, let names):
+      "The lock file \(path) belongs to \(owner), not to you, and no run holds it"
+        + (names.map { " (it names \($0))" } ?? "")
+        + "; orgwiz does not take over or overwrite another user's file."
+    case .linked(let path, let names):
+      "The lock file \(path) has \(names) names (hard links), so it is another file too; orgwiz "
+        + "does not overwrite it."
+    case .cannotCreate(let path, let reason): "Cannot create the lock file \(path): \(reason)."
+    }
+  }
+
+  var nextStep: String {
+    switch self {
+    case .held: "Wait for it to finish, or pass --lock-timeout SECONDS to wait for it."
+    case .notRegular: "Remove it (after checking who put it there), then run orgwiz again."
+    case .foreign(let path, _, _):
+      "If that run is gone, have its owner (or an administrator) remove \(path), then run "
+        + "orgwiz again."
+    case .linked(let path, _):
+      "Remove \(path) (the other names keep the file), then run orgwiz again."
+    case .cannotCreate: "Check that the model's directory is writable."
+    }
   }
 }
 

@@ -31,7 +31,7 @@ final class ModelSession {
   static func open(
     model path: String, lockTimeout: Double, startedAt: Date, context: CommandContext,
     style: Style
-  ) throws(OrgWizFailure) -> ModelSession {
+  ) throws -> ModelSession {
     // A FIFO or a device as the model is refused before anything else (even its lock file).
     try FileIO.ensureRegularIfPresent(path, what: "org model")
     let lock = try ModelLock.acquire(

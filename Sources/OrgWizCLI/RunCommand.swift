@@ -496,7 +496,9 @@ struct RunCommand: ContextCommand {
         + "Okta itself is not changed. Write them?",
       items: ObjectChange.reviewLines(record.changes), isDestructive: false, defaultYes: true)
     guard try person.confirm(confirmation) ?? true else {
-      throw OrgWizFailure(.declined, "The changes were not applied. Nothing was written.")
+      throw OrgWizFailure(
+        .declined, "The changes were not applied. Nothing was written.",
+        next: "Run orgwiz again to choose differently; the answers given are not kept.")
     }
   }
 

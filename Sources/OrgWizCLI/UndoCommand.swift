@@ -75,23 +75,13 @@ struct UndoCommand: ContextCommand {
     }
     if !force {
       guard let record else {
-        throw OrgWizFailure(
-          .failure,
-          "There is no record of the run that wrote \(backupPath), so orgwiz cannot "
-            + "tell whether the model changed since.",
-          next: "Pass --force to restore the backup anyway.")
+        throw UndoError.noRecord(backup: backupPath)
       }
       guard let current, SHA256.hex(current) == record.afterSHA256 else {
-        throw OrgWizFailure(
-          .failure,
-          "\(path) no longer matches what the run of \(record.writtenAt) wrote (SHA-256 "
-            + "\(record.afterSHA256)); it was changed since, and restoring would lose that change.",
-          next: "Compare it with \(backupPath) yourself, or pass --force to restore anyway.")
+        throw UndoError.modelChanged(model: path, record: record, backup: backupPath)
       }
       guard SHA256.hex(backup) == record.backupSHA256 else {
-        throw OrgWizFailure(
-          .failure, "\(backupPath) is not the backup that run wrote (its SHA-256 differs).",
-          next: "Pass --force to restore it anyway.")
+        throw UndoError.backupChanged(backup: backupPath)
       }
     }
     let backupModel = try OrgModel.load(backup, source: backupPath)
@@ -153,19 +143,11 @@ struct UndoCommand: ContextCommand {
     let current = try FileIO.read(path, what: "org model", hint: "")
     let digest = SHA256.hex(current)
     if !force && digest != record.afterSHA256 {
-      throw OrgWizFailure(
-        .failure,
-        "\(path) no longer matches what the run of \(record.writtenAt) created (SHA-256 "
-          + "\(record.afterSHA256)); it was changed since, and setting it aside would hide that.",
-        next: "Check the file yourself, or pass --force to set it aside anyway.")
+      throw UndoError.createdModelChanged(model: path, record: record)
     }
     var status = stat()
     if lstat(aside, &status) == 0 {
-      throw OrgWizFailure(
-        .cannotCreate,
-        "\(aside) already exists, so the model created by the run of \(record.writtenAt) cannot "
-          + "be set aside under that name without replacing it.",
-        next: "Move \(aside) away first, then run orgwiz undo again.")
+      throw UndoError.asideExists(aside, record: record)
     }
     let domain = (try? OrgModel.load(current, source: path))?.org.domain ?? "the org"
     try confirm(
@@ -212,15 +194,13 @@ struct UndoCommand: ContextCommand {
     guard canPrompt else {
       context.stderr.write(prompt + "\n")
       for line in items { context.stderr.write("  \(line)\n") }
-      throw OrgWizFailure(
-        .usage, "Undo needs confirmation, and nobody can be asked here.",
-        next: "Pass --yes to go ahead.")
+      throw UndoError.needsConfirmation
     }
     let person = context.makeInteractivePrompter(style)
     let confirmation = Confirmation(
       prompt: prompt, items: items, isDestructive: false, defaultYes: false)
     guard try person.confirm(confirmation) == true else {
-      throw OrgWizFailure(.declined, "Undo was declined. Nothing was written.")
+      throw UndoError.declined
     }
   }
 
@@ -249,5 +229,66 @@ struct UndoCommand: ContextCommand {
     let fields = JSONDiff.changes(from: document, to: backup.document, at: .root)
     let named = (try? OrgModel.load(current, source: "")) ?? backup
     return named.group(fields)
+  }
+}
+
+/// Why `orgwiz undo` did not undo, each with what to do next.
+enum UndoError: UserFacingError, Equatable {
+  /// No fingerprints of the run that wrote the backup.
+  case noRecord(backup: String)
+  /// The model is not what the run wrote.
+  case modelChanged(model: String, record: UndoRecord, backup: String)
+  /// The backup is not the one the run wrote.
+  case backupChanged(backup: String)
+  /// A model the run created was changed since.
+  case createdModelChanged(model: String, record: UndoRecord)
+  /// The name a created model would be set aside under is taken.
+  case asideExists(String, record: UndoRecord)
+  /// Nobody can confirm and `--yes` was not given.
+  case needsConfirmation
+  /// The confirmation was declined at a prompt.
+  case declined
+
+  var exitStatus: ExitStatus {
+    switch self {
+    case .noRecord, .modelChanged, .backupChanged, .createdModelChanged: .failure
+    case .asideExists: .cannotCreate
+    case .needsConfirmation: .usage
+    case .declined: .declined
+    }
+  }
+
+  var message: String {
+    switch self {
+    case .noRecord(let backup):
+      "There is no record of the run that wrote \(backup), so orgwiz cannot tell whether the "
+        + "model changed since."
+    case .modelChanged(let model, let record, _):
+      "\(model) no longer matches what the run of \(record.writtenAt) wrote (SHA-256 "
+        + "\(record.afterSHA256)); it was changed since, and restoring would lose that change."
+    case .backupChanged(let backup):
+      "\(backup) is not the backup that run wrote (its SHA-256 differs)."
+    case .createdModelChanged(let model, let record):
+      "\(model) no longer matches what the run of \(record.writtenAt) created (SHA-256 "
+        + "\(record.afterSHA256)); it was changed since, and setting it aside would hide that."
+    case .asideExists(let aside, let record):
+      "\(aside) already exists, so the model created by the run of \(record.writtenAt) cannot "
+        + "be set aside under that name without replacing it."
+    case .needsConfirmation: "Undo needs confirmation, and nobody can be asked here."
+    case .declined: "Undo was declined. Nothing was written."
+    }
+  }
+
+  var nextStep: String {
+    switch self {
+    case .noRecord: "Pass --force to restore the backup anyway."
+    case .modelChanged(_, _, let backup):
+      "Compare it with \(backup) yourself, or pass --force to restore anyway."
+    case .backupChanged: "Pass --force to restore it anyway."
+    case .createdModelChanged: "Check the file yourself, or pass --force to set it aside anyway."
+    case .asideExists(let aside, _): "Move \(aside) away first, then run orgwiz undo again."
+    case .needsConfirmation: "Pass --yes to go ahead."
+    case .declined: "Run orgwiz undo again when you want the backup back."
+    }
   }
 }

@@ -30,7 +30,9 @@ public enum PreviewState {
           switch question.resolve(given, allowNumbers: false) {
           case .success(let value): state.answers[text.key] = value
           case .failure(let problem):
-            throw StepStop(.usage, "Invalid answer for \(problem.message).")
+            throw StepStop(
+              .usage, "Invalid answer for \(problem.message).",
+              next: "Correct the value given with --set or in the answers file.")
           }
         } else if let value = question.defaultValue, text.key != "org-setting" {
           state.answers[text.key] = value

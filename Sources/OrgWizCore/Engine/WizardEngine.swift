@@ -182,7 +182,11 @@ public struct WizardEngine {
         guard let targetKind = stop.goBackTarget else { throw stop }
         guard let target = procedure.steps.firstIndex(where: { $0.kind == targetKind }),
           target < index, let (previous, recordCount) = snapshots[target]
-        else { throw StepStop(.precondition, "There is no earlier step to go back to.") }
+        else {
+          throw StepStop(
+            .precondition, "There is no earlier step to go back to.",
+            next: "Run orgwiz again and choose differently at that step.")
+        }
         state = previous
         records.removeSubrange(recordCount...)
         latest = nil
@@ -229,6 +233,11 @@ public struct WizardEngine {
       options: options)
   }
 
+  /// What to do after an interruption at a prompt.
+  public static let resumeHint =
+    "Run the same command again: it offers to resume from the step where this run stopped "
+    + "(or pass --resume, or --restart to start over)."
+
   /// The warning about error findings the model had before the run.
   public static func preexistingWarning(_ errors: [Finding]) -> String {
     "Warning: the model already has \(Phrase.count(errors.count, "error finding")) before any "
@@ -253,7 +262,7 @@ public struct WizardEngine {
       do {
         reply = try prompter.ask(question)
       } catch {
-        throw StepStop(.interrupted, "Interrupted. Nothing was written.")
+        throw StepStop(.interrupted, "Interrupted. Nothing was written.", next: Self.resumeHint)
       }
       switch reply {
       case .back:
@@ -290,7 +299,7 @@ public struct WizardEngine {
     do {
       reply = try prompter.confirm(confirmation)
     } catch {
-      throw StepStop(.interrupted, "Interrupted. Nothing was written.")
+      throw StepStop(.interrupted, "Interrupted. Nothing was written.", next: Self.resumeHint)
     }
     if let reply { return reply }
     if confirmation.isDestructive {

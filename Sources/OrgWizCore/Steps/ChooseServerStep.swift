@@ -52,7 +52,7 @@ struct ChooseServerStep: StepHandler {
           + "grant until it is turned on. Go back and turn it on?",
         isDestructive: false, defaultYes: false)
       if try environment.confirm(back) {
-        throw StepStop(.goBack(toKind: OrgSettingStep.descriptor.id), "")
+        throw StepStop(.goBack(toKind: OrgSettingStep.descriptor.id), "", next: "")
       }
       throw StepStop(
         .precondition,

@@ -124,7 +124,8 @@ struct OrgSettingStep: StepHandler {
       items: items, isDestructive: true, defaultYes: false)
     guard try environment.confirm(confirmation) else {
       throw StepStop(
-        .declined, "Turning Embedded widget sign-in support off was declined. Nothing was written.")
+        .declined, "Turning Embedded widget sign-in support off was declined. Nothing was written.",
+        next: "Run orgwiz again and choose keep to leave the setting on.")
     }
     let model = state.model
     var effects: [Effect] = [.settingChanged(model.settingRef, from: true, to: false)]

@@ -20,7 +20,7 @@ public struct StepStop: UserFacingError, Equatable {
   public var message: String
   public var nextStep: String
 
-  public init(_ kind: Kind, _ message: String, next nextStep: String = "") {
+  public init(_ kind: Kind, _ message: String, next nextStep: String) {
     self.kind = kind
     self.message = message
     self.nextStep = nextStep

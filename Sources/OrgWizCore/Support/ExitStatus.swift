@@ -60,7 +60,7 @@ public struct OrgWizFailure: UserFacingError {
   public var message: String
   public var nextStep: String
 
-  public init(_ exitStatus: ExitStatus, _ message: String, next nextStep: String = "") {
+  public init(_ exitStatus: ExitStatus, _ message: String, next nextStep: String) {
     self.exitStatus = exitStatus
     self.message = message
     self.nextStep = nextStep
