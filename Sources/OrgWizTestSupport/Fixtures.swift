@@ -48,6 +48,24 @@ public enum Fixtures {
     return try ProcedureParser.parse(String(decoding: data, as: UTF8.self), file: path)
   }
 
+  /// The test-only procedure documents (Tests/OrgWizCoreTests/Fixtures/procedures). Tests of
+  /// generic machinery use these, never the real procedures in Content/, so that editing a real
+  /// procedure, adding a step to it or adding a second one breaks none of them.
+  public static var testProceduresDirectory: String {
+    repositoryRoot.appendingPathComponent("Tests/OrgWizCoreTests/Fixtures/procedures").path
+  }
+
+  /// The text of a test-only procedure document: `five-steps` (one step of each of the five
+  /// step kinds, in registry order) or `permissions-only`.
+  public static func testProcedureText(_ id: String = "five-steps") throws -> String {
+    try testFixture("OrgWizCoreTests", "procedures/\(id).md")
+  }
+
+  /// A test-only procedure document, parsed (see `testProcedureText`).
+  public static func testProcedure(_ id: String = "five-steps") throws -> Procedure {
+    try procedure(at: testProceduresDirectory + "/\(id).md")
+  }
+
   /// A file under Tests/<target>/Fixtures.
   public static func testFixture(_ target: String, _ name: String) throws -> String {
     let path = repositoryRoot.appendingPathComponent("Tests/\(target)/Fixtures/\(name)").path

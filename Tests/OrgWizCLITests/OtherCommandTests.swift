@@ -158,47 +158,6 @@ import Testing
     #expect(after.stdout.contains("- [x] Go to Applications > Applications and open Acme Mobile."))
   }
 
-  @Test func proceduresListsStepsAndKeys() throws {
-    let directory = try TemporaryDirectory()
-    defer { directory.remove() }
-    let text = CLIRunner.run(["procedures"], in: directory.path)
-    #expect(text.status == 0)
-    #expect(text.stdout.contains("interaction-code (version 1.0.0)"))
-    #expect(
-      text.stdout.contains(
-        "4. Select the access policy and rule [select-policy-rule]: app, policy, rule"))
-    let json = CLIRunner.run(["procedures", "--json"], in: directory.path)
-    let steps = try JSONParser.parse(json.stdout)[JSONPointer.root / "procedures" / 0 / "steps"]?
-      .arrayValue
-    #expect(steps?.count == 5)
-  }
-
-  @Test func aMalformedProcedureIsExit78WithFileAndLine() throws {
-    let directory = try TemporaryDirectory()
-    defer { directory.remove() }
-    let original = try String(
-      contentsOfFile: Fixtures.contentDirectory + "/interaction-code.md", encoding: .utf8)
-    try FileManager.default.createDirectory(
-      atPath: directory.file("content"), withIntermediateDirectories: true)
-    try directory.write(
-      "content/interaction-code.md",
-      original.replacingOccurrences(of: "kind: app-grant", with: "kind: app-grnt"))
-    let run = CLIRunner.run(
-      ["run", "--example", "--dry-run", "--content", "content"], in: directory.path)
-    #expect(run.status == 78)
-    #expect(
-      run.stderr.contains(
-        "content/interaction-code.md:137: procedure document error: unknown step kind 'app-grnt'"))
-  }
-
-  @Test func anUnknownProcedureListsTheKnownOnes() throws {
-    let directory = try TemporaryDirectory()
-    defer { directory.remove() }
-    let run = CLIRunner.run(["run", "nope", "--example", "--dry-run"], in: directory.path)
-    #expect(run.status == 64)
-    #expect(run.stderr.contains("The procedures are: interaction-code"))
-  }
-
   @Test func helpDocumentsEveryExitCode() throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }

@@ -9,7 +9,7 @@ import Testing
 
   func engine(_ prompter: any Prompter, assumeYes: Bool = false) throws -> WizardEngine {
     WizardEngine(
-      procedure: try Fixtures.procedure(), prompter: prompter,
+      procedure: try Fixtures.testProcedure(), prompter: prompter,
       options: WizardOptions(assumeYes: assumeYes, now: Fixtures.now))
   }
 
@@ -298,7 +298,7 @@ import Testing
   @Test func aStepThatWouldBreakTheModelIsStoppedNamingRuleAndStep() throws {
     // A procedure without the org-setting step adds the grant to a rule while the setting is
     // off: the grant-needs-org-setting rule stops it, naming step and rule.
-    var procedure = try Fixtures.procedure()
+    var procedure = try Fixtures.testProcedure()
     procedure.steps.removeAll { $0.kind == "org-setting" || $0.kind == "choose-server" }
     let engine = WizardEngine(
       procedure: procedure,
@@ -312,7 +312,7 @@ import Testing
         return false
       }
       return findings.allSatisfy { $0.ruleID == "grant-needs-org-setting" }
-        && stop.message.contains("Select the access policy and rule")
+        && stop.message.contains("Policy and rule")
     }
   }
 }

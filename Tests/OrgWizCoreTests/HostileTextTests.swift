@@ -90,7 +90,7 @@ import Testing
       JSONPointer.root / "apps" / 0 / "label": .string(label)
     ])
     let record = try WizardEngine(
-      procedure: try Fixtures.procedure(),
+      procedure: try Fixtures.testProcedure(),
       prompter: AnswersFilePrompter(
         answers: [
           "operator": "ada@acme.example", "org-setting": "enable", "server": "api",
@@ -155,7 +155,7 @@ import Testing
   // MARK: - YAML
 
   func replay(_ answers: [GivenAnswer]) throws -> [String: String] {
-    let procedure = try Fixtures.procedure()
+    let procedure = try Fixtures.testProcedure()
     let text = AnswersFile.render(answers, json: false, procedure: procedure)
     return try AnswersFile.parse(
       text, file: "answers.yaml", validKeys: procedure.questionKeys)
@@ -183,7 +183,7 @@ import Testing
   ]
 
   @Test func recordedAnswersOfHostileLabelsReplayToTheSameAnswers() async throws {
-    let procedure = try Fixtures.procedure()
+    let procedure = try Fixtures.testProcedure()
     let keys = procedure.questionKeys
     let generated = zip(Self.hostile, Self.hostile).array(of: keys.count...keys.count)
     await propertyCheck(count: 300, input: generated) { pairs in
@@ -204,7 +204,7 @@ import Testing
   }
 
   @Test func aByteOrderMarkIsAcceptedInAnswersFiles() throws {
-    let procedure = try Fixtures.procedure()
+    let procedure = try Fixtures.testProcedure()
     let keys = procedure.questionKeys
     #expect(
       try AnswersFile.parse("\u{FEFF}server: api\n", file: "a.yaml", validKeys: keys)
@@ -215,9 +215,9 @@ import Testing
   }
 
   @Test func aByteOrderMarkIsAcceptedInProcedureDocuments() throws {
-    let path = Fixtures.contentDirectory + "/interaction-code.md"
-    let text = try String(contentsOfFile: path, encoding: .utf8)
-    let procedure = try ProcedureParser.parse("\u{FEFF}" + text, file: path)
-    #expect(procedure.id == (try Fixtures.procedure()).id)
+    let text = try Fixtures.testProcedureText()
+    let procedure = try ProcedureParser.parse("\u{FEFF}" + text, file: "bom.md")
+    #expect(procedure.id == "five-steps")
+    #expect(procedure.steps == (try ProcedureParser.parse(text, file: "bom.md")).steps)
   }
 }

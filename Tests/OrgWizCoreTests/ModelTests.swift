@@ -14,7 +14,7 @@ import Testing
     let text = try Fixtures.testFixture("OrgWizCoreTests", "unknown-fields.org.json")
     let original = try JSONParser.parse(text)
     let model = try OrgModel(document: original)
-    let procedure = try Fixtures.procedure()
+    let procedure = try Fixtures.testProcedure()
     let answers = [
       "operator": "root@uf.example", "org-setting": "keep", "server": "main", "app": "Thing",
       "app-grant": "yes",

@@ -5,6 +5,8 @@ import Testing
 
 @testable import OrgWizCore
 
+/// The bundled procedures themselves. Tests of the parser and the format use the test-only
+/// documents instead (ProcedureParserTests).
 @Suite struct ProcedureTests {
   /// Every document in Content/ parses and runs on the example org with its own answers.
   @Test func everyContentDocumentRunsOnTheExampleOrg() throws {
@@ -31,145 +33,10 @@ import Testing
       procedure.questionKeys == [
         "operator", "org-setting", "server", "app", "policy", "rule", "app-grant",
       ])
-    #expect(procedure.steps.map(\.kind) == StepRegistry.all.map { type(of: $0).descriptor.id })
+    #expect(
+      procedure.steps.map(\.kind) == [
+        "verify-permissions", "org-setting", "choose-server", "select-policy-rule", "app-grant",
+      ])
     #expect(procedure.steps.allSatisfy { !$0.prose.isEmpty && !$0.console.isEmpty })
-  }
-
-  @Test func proseComesFromTheDocument() throws {
-    var text = try String(
-      contentsOfFile: Fixtures.contentDirectory + "/interaction-code.md", encoding: .utf8)
-    text = text.replacingOccurrences(
-      of: "Which admin account is making this change?", with: "Who are you, admin?")
-    text = text.replacingOccurrences(
-      of: "The setting this procedure changes", with: "Edited prose: the setting")
-    let procedure = try ProcedureParser.parse(text, file: "edited.md")
-    #expect(procedure.steps[0].text(for: "operator")?.prompt == "Who are you, admin?")
-    #expect(procedure.steps[0].prose.hasPrefix("Edited prose: the setting"))
-  }
-
-  static let brokenDocuments:
-    [(name: String, edit: @Sendable (String) -> String, line: Int, words: String)] = [
-      (
-        "unknown step kind",
-        { $0.replacingOccurrences(of: "kind: choose-server", with: "kind: choose-sever") },
-        80, "unknown step kind 'choose-sever'"
-      ),
-      (
-        "duplicate step id",
-        { $0.replacingOccurrences(of: "id: app-grant", with: "id: org-setting") },
-        135, "step id 'org-setting' is used twice"
-      ),
-      (
-        "unknown question key",
-        { $0.replacingOccurrences(of: "  server:\n    prompt:", with: "  servr:\n    prompt:") },
-        83, "unknown question key 'servr'"
-      ),
-      (
-        "newer format",
-        { $0.replacingOccurrences(of: "format-version: 1", with: "format-version: 9") },
-        5, "format version 9"
-      ),
-      (
-        "unknown front matter field",
-        { $0.replacingOccurrences(of: "version: 1.0.0", with: "version: 1.0.0\nowner: me") },
-        5, "unknown front matter field 'owner'"
-      ),
-      ("no front matter", { String($0.dropFirst(4)) }, 1, "must start with a '---' line"),
-      (
-        "unclosed step block",
-        { text in
-          guard let range = text.range(of: "```\n", options: .backwards) else { return text }
-          return text.replacingCharacters(in: range, with: "\n")
-        }, 135, "never closed"
-      ),
-      (
-        "bad YAML", { $0.replacingOccurrences(of: "kind: app-grant", with: "kind: [app-grant") },
-        138, "not valid YAML"
-      ),
-      (
-        "example answer for an unknown key",
-        { $0.replacingOccurrences(of: "  app-grant: \"yes\"", with: "  app-grants: \"yes\"") },
-        15, "example answer 'app-grants'"
-      ),
-    ]
-
-  @Test(arguments: brokenDocuments.indices)
-  func malformedDocumentIsRefusedWithFileAndLine(_ index: Int) throws {
-    let broken = Self.brokenDocuments[index]
-    let original = try String(
-      contentsOfFile: Fixtures.contentDirectory + "/interaction-code.md", encoding: .utf8)
-    let text = broken.edit(original)
-    #expect(text != original, "the edit for \(broken.name) did not apply")
-    do {
-      _ = try ProcedureParser.parse(text, file: "broken.md")
-      Issue.record("\(broken.name) was accepted")
-    } catch {
-      #expect(error.file == "broken.md")
-      #expect(error.line == broken.line, "\(broken.name): \(error.message)")
-      #expect(error.message.contains(broken.words), "\(broken.name): \(error.message)")
-      #expect(error.exitStatus == .config)
-    }
-  }
-}
-
-@Suite struct YAMLAliasTests {
-  @Test func aliasesAreFoundWhereANodeStarts() throws {
-    let keyBomb = "a: &a [x, x]\nb: &b [*a, *a]\n? *b\n: boom\n"
-    #expect(YAMLGuard.firstAlias(in: keyBomb) == 2)
-    #expect(YAMLGuard.firstAlias(in: "list:\n  - *a\n") == 2)
-    #expect(YAMLGuard.firstAlias(in: "{a: 1, b: *a}") == 1)
-  }
-
-  @Test func textThatOnlyLooksLikeAnAliasPasses() {
-    let fine = """
-      help: >-
-        Use *emphasis* here,
-        *even at the start* of a line.
-      quoted: "*not an alias*"
-      single: '*nor this*'
-      plain: a *star* inside
-      list: [one, two]
-      # a comment with *stars*
-      after: ok # trailing *comment*
-      """
-    #expect(YAMLGuard.firstAlias(in: fine) == nil)
-  }
-
-  @Test func aProcedureWithAnAliasIsRefusedWithItsLine() throws {
-    let original = try String(
-      contentsOfFile: Fixtures.contentDirectory + "/interaction-code.md", encoding: .utf8)
-    let text = original.replacingOccurrences(
-      of: "title: Turn on the Interaction Code grant\n",
-      with: "title: Turn on the Interaction Code grant\nx: &x [a]\ny: *x\n")
-    do {
-      _ = try ProcedureParser.parse(text, file: "alias.md")
-      Issue.record("an alias was accepted")
-    } catch {
-      #expect(error.line == 5)
-      #expect(error.message.contains("YAML alias"))
-    }
-  }
-
-  @Test func answersFilesRefuseAliasesToo() {
-    #expect {
-      _ = try AnswersFile.parse(
-        "operator: &o ada\nserver: *o\n", file: "a.yaml", validKeys: ["operator", "server"])
-    } throws: { error in
-      (error as? AnswersError)?.message.contains("a.yaml:2: YAML aliases") ?? false
-    }
-  }
-}
-
-@Suite struct LineEndingTests {
-  @Test func crlfDocumentsParseLikeLFDocuments() throws {
-    let original = try String(
-      contentsOfFile: Fixtures.contentDirectory + "/interaction-code.md", encoding: .utf8)
-    let lf = try ProcedureParser.parse(original, file: "doc.md")
-    var crlf = try ProcedureParser.parse(
-      original.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\r\n"),
-      file: "doc.md")
-    crlf.sha256 = lf.sha256
-    #expect(crlf == lf)
-    #expect(YAMLGuard.firstAlias(in: "a: 1\r\nb: *x\r\n") == 2)
   }
 }

@@ -36,7 +36,7 @@ import Testing
 
   @Test func generatedUnknownMembersSurviveAFullRun() async throws {
     let base = try Fixtures.exampleModel()
-    let procedure = try Fixtures.procedure()
+    let procedure = try Fixtures.testProcedure()
     let member = zip(
       Self.text, Self.text, Gen<Int64>.int64(), Gen.int(in: 0...4), Gen.int(in: 0...6))
     await propertyCheck(count: 60, input: member.array(of: 1...5)) { members in
@@ -65,7 +65,7 @@ import Testing
   }
 
   @Test func applyingTheProcedureTwiceEqualsApplyingItOnce() async throws {
-    let procedure = try Fixtures.procedure()
+    let procedure = try Fixtures.testProcedure()
     let base = try Fixtures.exampleModel()
     let apps = ["Acme Mobile", "Acme Web", "none", "0oa3rpt"]
     let servers = ["api", "partners"]

@@ -23,7 +23,7 @@ import Testing
 
   @Test(arguments: cases)
   func exampleHolds(_ testCase: Case) throws {
-    let bundled = try Fixtures.procedure()
+    let bundled = try Fixtures.testProcedure()
     let step = try #require(bundled.steps.first { $0.kind == testCase.kind })
     var procedure = bundled
     procedure.steps = [step]

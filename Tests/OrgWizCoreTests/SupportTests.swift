@@ -65,7 +65,7 @@ import Testing
   }
 
   @Test func recordedAnswersReadBack() throws {
-    let procedure = try Fixtures.procedure()
+    let procedure = try Fixtures.testProcedure()
     let given = [
       GivenAnswer(key: "operator", value: "00u1ada", label: "ada@acme.example"),
       GivenAnswer(key: "app-grant", value: "yes", label: "yes"),
