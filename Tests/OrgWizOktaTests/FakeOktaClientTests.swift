@@ -278,6 +278,26 @@ import Testing
     #expect(!retried.waits.isEmpty)
   }
 
+  @Test func aResponseOverTheSizeBoundIsRefused() throws {
+    let fake = try FakeOktaServer(["--token", Self.token])
+    defer { fake.stop() }
+    let small = URLSessionTransport(maximumResponseBytes: 200)
+    let request = HTTPRequest(
+      method: "GET", url: fake.org.url.appendingPathComponent("api/v1/apps"),
+      headers: ["Authorization": "SSWS \(Self.token)"])
+    #expect(throws: TransportError.tooLarge) { try small.send(request, timeout: 10) }
+    let okta = OktaClient(
+      org: fake.org, credential: .apiToken(Self.token), scopes: [], transport: small)
+    do {
+      _ = try okta.getAll("/api/v1/apps")
+      Issue.record("an oversized response was read")
+    } catch {
+      #expect(error.exitStatus.rawValue == 69 && error.message.contains("larger than"))
+    }
+    // The bound is on the body only: a small answer passes.
+    #expect(try okta.getUnauthenticated("/.well-known/okta-organization").status == 200)
+  }
+
   @Test func nobodyListeningIs69() throws {
     // A port that was just free: bind, read the port, close.
     let fake = try FakeOktaServer(["--token", Self.token])

@@ -24,6 +24,11 @@ final class FakeOktaServer: @unchecked Sendable {
   static let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
   static let installHint = "python3 -m pip install -r tools/fake-okta/requirements.txt"
+  /// `$FAKE_OKTA_PYTHON` (what CI installed the requirements into), else `python3` on PATH.
+  static let python: String = {
+    let variable = ProcessInfo.processInfo.environment["FAKE_OKTA_PYTHON"] ?? ""
+    return variable.isEmpty ? "python3" : variable
+  }()
 
   let process: Process
   let port: Int
@@ -45,7 +50,7 @@ final class FakeOktaServer: @unchecked Sendable {
     process.currentDirectoryURL = Self.repositoryRoot
     process.arguments =
       [
-        "python3", "tools/fake-okta/fake_okta.py",
+        Self.python, "tools/fake-okta/fake_okta.py",
         "--model", Self.repositoryRoot.appendingPathComponent(model).path,
         "--port", "0", "--port-file", portFile.path,
         "--idle-seconds", "120", "--max-seconds", "600",
@@ -102,20 +107,25 @@ final class FakeOktaServer: @unchecked Sendable {
   static func checkPython() throws {
     let check = Process()
     check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    check.arguments = ["python3", "-c", "import openapi_core, cryptography, yaml"]
+    check.arguments = [python, "-c", "import openapi_core, cryptography, yaml"]
     check.standardOutput = FileHandle.nullDevice
     check.standardError = FileHandle.nullDevice
     do {
       try check.run()
     } catch {
       throw FakeOktaUnavailable(
-        description: "python3 is not installed, so the fake Okta cannot run: install Python "
-          + "3.11, then run \(installHint)")
+        description: "\(python) cannot be run, so the fake Okta cannot run: install Python "
+          + "3.11 (or set FAKE_OKTA_PYTHON), then run \(installHint)")
     }
     check.waitUntilExit()
+    if check.terminationStatus == 127 {
+      throw FakeOktaUnavailable(
+        description: "\(python) is not installed, so the fake Okta cannot run: install Python "
+          + "3.11 (or set FAKE_OKTA_PYTHON), then run \(installHint)")
+    }
     guard check.terminationStatus == 0 else {
       throw FakeOktaUnavailable(
-        description: "python3 lacks the fake Okta's packages (openapi-core, cryptography, "
+        description: "\(python) lacks the fake Okta's packages (openapi-core, cryptography, "
           + "PyYAML): run \(installHint)")
     }
   }
