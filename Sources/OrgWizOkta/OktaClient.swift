@@ -47,7 +47,7 @@ public final class OktaClient: @unchecked Sendable {
   private let sleep: (Double) -> Void
   private let lock = NSRecursiveLock()
   private var count = 0
-  private var accessToken: String?
+  private var accessToken: (token: String, expires: Double)?
   private var knownIdentity: String?
   private var buckets: [String: (reading: RateLimitReading, receivedAt: Double)] = [:]
   private let now: () -> Double
@@ -205,18 +205,19 @@ public final class OktaClient: @unchecked Sendable {
     case .apiToken(let token):
       return "SSWS \(token)"
     case .serviceApp(let clientID, let pem, let keyID):
-      if let token = lock.withLock({ accessToken }) { return "Bearer \(token)" }
-      let token = try fetchAccessToken(clientID: clientID, pem: pem, keyID: keyID)
-      lock.withLock { accessToken = token }
-      return "Bearer \(token)"
+      if let cached = lock.withLock({ accessToken }), now() < cached.expires {
+        return "Bearer \(cached.token)"
+      }
+      let fetched = try fetchAccessToken(clientID: clientID, pem: pem, keyID: keyID)
+      lock.withLock { accessToken = fetched }
+      return "Bearer \(fetched.token)"
     }
   }
 
+  /// A new access token, and when to stop using it (a minute before `expires_in` runs out).
   private func fetchAccessToken(
     clientID: String, pem: String, keyID: String?
-  ) throws(OktaError)
-    -> String
-  {
+  ) throws(OktaError) -> (token: String, expires: Double) {
     guard let url = org.url(path: "/oauth2/v1/token") else {
       throw .malformed("the token URL of \(org) cannot be built")
     }
@@ -233,7 +234,8 @@ public final class OktaClient: @unchecked Sendable {
         "POST /oauth2/v1/token answered a \(EscapedText.clip(type, 40)) token, not a Bearer "
           + "token (a service app that requires DPoP is not supported)")
     }
-    return token
+    let lifetime = Double(response.json["expires_in"]?.intValue ?? 3600)
+    return (token, now() + max(30, lifetime - 60))
   }
 
   private enum Kind {
