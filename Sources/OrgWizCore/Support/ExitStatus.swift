@@ -12,10 +12,14 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
   case dataError = 65
   /// An input file does not exist, or is not a regular file.
   case noInput = 66
+  /// Okta could not be reached, TLS failed, or it kept answering 5xx after the retries.
+  case unavailable = 69
   /// An output file cannot be written.
   case cannotCreate = 73
   /// The model is locked by another run.
   case locked = 75
+  /// Okta refused the credentials (401) or the permission (403).
+  case noPermission = 77
   /// A procedure document is malformed.
   case config = 78
   /// Interrupted (Ctrl-C, or end of input at a prompt); nothing was written.
@@ -30,8 +34,10 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
     case .usage: "usage: bad flag or answer, missing answers, or a missing --yes"
     case .dataError: "the model or answers file is malformed"
     case .noInput: "an input file does not exist or is not a regular file"
+    case .unavailable: "Okta could not be reached, or kept failing after the retries"
     case .cannotCreate: "an output file cannot be written"
     case .locked: "the model is locked by another run"
+    case .noPermission: "Okta refused the credentials or the permission (names what is needed)"
     case .config: "a procedure document is malformed"
     case .interrupted: "interrupted (Ctrl-C, or end of input at a prompt); nothing written"
     }
