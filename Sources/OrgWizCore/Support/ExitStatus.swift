@@ -12,7 +12,7 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
   case dataError = 65
   /// An input file does not exist, or is not a regular file.
   case noInput = 66
-  /// Okta could not be reached, TLS failed, or it kept answering 5xx after the retries.
+  /// Okta could not be reached, TLS failed, or it kept answering 5xx (or malformed responses).
   case unavailable = 69
   /// An output file cannot be written.
   case cannotCreate = 73
@@ -34,10 +34,10 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
     case .usage: "usage: bad flag or answer, missing answers, or a missing --yes"
     case .dataError: "the model or answers file is malformed"
     case .noInput: "an input file does not exist or is not a regular file"
-    case .unavailable: "Okta could not be reached, or kept failing after the retries"
+    case .unavailable: "Okta could not be reached, TLS failed, or it kept answering 5xx"
     case .cannotCreate: "an output file cannot be written"
     case .locked: "the model is locked by another run"
-    case .noPermission: "Okta refused the credentials or the permission (names what is needed)"
+    case .noPermission: "Okta refused the credentials (401) or a permission (403)"
     case .config: "a procedure document is malformed"
     case .interrupted: "interrupted (Ctrl-C, or end of input at a prompt); nothing written"
     }
