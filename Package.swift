@@ -21,6 +21,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+    .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
   ],
   targets: [
     // Lossless, fast JSON values, parser, writer and JSON pointers. No dependencies.
@@ -38,11 +39,21 @@ let package = Package(
     ),
     // Terminal prompters and terminal facts (isatty, width, colour).
     .target(name: "OrgWizTerminal", dependencies: ["OrgWizCore", "CReadline"]),
+    // The Okta Management API client: transport, credentials, the service app's signed client
+    // assertion (RS256 through swift-crypto), paging, rate limits and retries.
+    .target(
+      name: "OrgWizOkta",
+      dependencies: [
+        "OrgWizCore", "OrgWizJSON", .product(name: "Yams", package: "Yams"),
+        .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "_CryptoExtras", package: "swift-crypto"),
+      ]
+    ),
     // The argument-parser commands, file I/O and exit codes; runnable in-process by tests.
     .target(
       name: "OrgWizCLI",
       dependencies: [
-        "OrgWizCore", "OrgWizJSON", "OrgWizTerminal",
+        "OrgWizCore", "OrgWizJSON", "OrgWizTerminal", "OrgWizOkta",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -67,6 +78,15 @@ let package = Package(
     .testTarget(
       name: "OrgWizTerminalTests",
       dependencies: ["OrgWizTerminal", "OrgWizCore", "OrgWizTestSupport"]
+    ),
+    // Drives the client against tools/fake-okta (started by the tests on 127.0.0.1).
+    .testTarget(
+      name: "OrgWizOktaTests",
+      dependencies: [
+        "OrgWizOkta", "OrgWizCore", "OrgWizJSON",
+        .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "_CryptoExtras", package: "swift-crypto"),
+      ]
     ),
     .testTarget(
       name: "OrgWizCLITests",

@@ -1524,6 +1524,10 @@ def parse_args(argv):
 
 def main(argv=None):
     t0 = time.time()
+    # A parent may start us with SIGTERM and SIGINT blocked (a mask is inherited through exec:
+    # Foundation's Process run from a Dispatch worker thread does this), and then neither would
+    # ever stop us. Unblock them, so the handlers below always run.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
     opts = parse_args(argv if argv is not None else sys.argv[1:])
     with open(opts.model, "rb") as f:
         model = json.loads(f.read())

@@ -1,0 +1,315 @@
+import Foundation
+import OrgWizCore
+import Yams
+
+#if canImport(Glibc)
+  import Glibc
+  private let systemRead = Glibc.read
+#elseif canImport(Darwin)
+  import Darwin
+  private let systemRead = Darwin.read
+#endif
+
+/// How orgwiz authenticates to Okta. The secrets in it are never printed or written.
+public enum Credential: Sendable {
+  /// An API token, sent as `Authorization: SSWS <token>`.
+  case apiToken(String)
+  /// An OAuth 2.0 service app: client credentials with a `private_key_jwt` client assertion.
+  case serviceApp(clientID: String, privateKeyPEM: String, keyID: String?)
+}
+
+extension Credential: CustomStringConvertible {
+  /// What kind of credential this is, without any secret.
+  public var description: String {
+    switch self {
+    case .apiToken: "an API token"
+    case .serviceApp(let clientID, _, _): "service app \(EscapedText.clip(clientID, 80))"
+    }
+  }
+}
+
+/// Finds the credentials in the places the contract names, in its order.
+public enum CredentialSource {
+  /// The largest `okta.yaml`, token file or private key file read (64 KiB).
+  public static let maximumFileBytes = 64 << 10
+
+  /// The credential and where it came from (no secret in it), or nil when none is configured.
+  ///
+  /// Explicit `--client-id`/`--private-key` flags choose the service app. Otherwise an API token
+  /// is looked for: `OKTA_CLIENT_TOKEN` or `OKTA_API_TOKEN`, then `okta.client.token` in
+  /// `~/.okta/okta.yaml`, then `tokenFile`. Then a service app from `OKTA_CLIENT_CLIENTID` and
+  /// `OKTA_CLIENT_PRIVATEKEY` (a PEM file, or the PEM text itself), with `OKTA_CLIENT_KID`.
+  public static func resolve(
+    environment: [String: String], home: String, tokenFile: String?, clientID: String?,
+    privateKeyFile: String?, keyID: String?
+  ) throws(OktaError) -> (Credential, description: String)? {
+    let kid = nonEmpty(keyID) ?? nonEmpty(environment["OKTA_CLIENT_KID"])
+    if nonEmpty(clientID) != nil || nonEmpty(privateKeyFile) != nil {
+      return try serviceApp(
+        clientID: nonEmpty(clientID) ?? nonEmpty(environment["OKTA_CLIENT_CLIENTID"]),
+        keyFile: nonEmpty(privateKeyFile),
+        keyVariable: nonEmpty(environment["OKTA_CLIENT_PRIVATEKEY"]),
+        keyID: kid)
+    }
+    for name in ["OKTA_CLIENT_TOKEN", "OKTA_API_TOKEN"] {
+      if let token = nonEmpty(environment[name]) {
+        return (.apiToken(try checkedToken(token, from: name)), name)
+      }
+    }
+    if let config = try OktaConfigFile.read(home: home), let token = nonEmpty(config.token) {
+      return (
+        .apiToken(try checkedToken(token, from: OktaConfigFile.displayPath)),
+        OktaConfigFile.displayPath
+      )
+    }
+    if let tokenFile = nonEmpty(tokenFile) {
+      let text = try readSecretFile(tokenFile, what: "The token file", flag: "--token-file")
+      let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
+      guard !token.isEmpty else {
+        throw .credentials(
+          "The token file \(OktaError.quote(tokenFile)) (--token-file) is empty.",
+          next: "Put the API token on the file's first line.", status: .dataError)
+      }
+      return (.apiToken(try checkedToken(token, from: "--token-file")), "--token-file \(tokenFile)")
+    }
+    let envClient = nonEmpty(environment["OKTA_CLIENT_CLIENTID"])
+    let envKey = nonEmpty(environment["OKTA_CLIENT_PRIVATEKEY"])
+    if envClient != nil || envKey != nil {
+      return try serviceApp(clientID: envClient, keyFile: nil, keyVariable: envKey, keyID: kid)
+    }
+    return nil
+  }
+
+  /// The org URL: `--okta-url`, else `OKTA_CLIENT_ORGURL`, else `okta.client.orgUrl` in
+  /// `~/.okta/okta.yaml` (ignored when that file cannot be read). Not parsed; see ``OrgURL``.
+  public static func orgURL(
+    option: String?, environment: [String: String], home: String
+  )
+    -> String?
+  {
+    if let option = nonEmpty(option) { return option }
+    if let variable = nonEmpty(environment["OKTA_CLIENT_ORGURL"]) { return variable }
+    return nonEmpty((try? OktaConfigFile.read(home: home))??.orgURL)
+  }
+
+  private static func serviceApp(
+    clientID: String?, keyFile: String?, keyVariable: String?, keyID: String?
+  ) throws(OktaError) -> (Credential, description: String) {
+    guard let clientID else {
+      throw .credentials(
+        "A service app's private key is configured, but not its client id.",
+        next: "Give the service app's client id with --client-id or OKTA_CLIENT_CLIENTID.",
+        status: .usage)
+    }
+    guard clientID.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }),
+      clientID.count <= 200
+    else {
+      throw .credentials(
+        "The service app client id \(OktaError.quote(clientID)) is not an Okta client id.",
+        next: "Copy the Client ID from the app's General tab in the Admin Console.", status: .usage
+      )
+    }
+    let pem: String
+    if let keyFile {
+      pem = try readSecretFile(keyFile, what: "The private key file", flag: "--private-key")
+    } else if let keyVariable {
+      if keyVariable.contains("-----BEGIN") {
+        pem = keyVariable
+      } else {
+        pem = try readSecretFile(
+          keyVariable, what: "The private key file", flag: "OKTA_CLIENT_PRIVATEKEY")
+      }
+    } else {
+      throw .credentials(
+        "The service app \(EscapedText.clip(clientID, 80)) is configured without a private key.",
+        next:
+          "Give its PEM private key file with --private-key or OKTA_CLIENT_PRIVATEKEY (a path, "
+          + "or the PEM text).",
+        status: .usage)
+    }
+    _ = try ClientAssertion.signingKey(pem)
+    if let keyID, !keyID.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }) {
+      throw .credentials(
+        "The key id (--key-id or OKTA_CLIENT_KID) has spaces or control characters.",
+        next: "Copy the KID from the app's Public keys list in the Admin Console.", status: .usage)
+    }
+    return (
+      .serviceApp(clientID: clientID, privateKeyPEM: pem, keyID: keyID),
+      "service app \(clientID)"
+    )
+  }
+
+  /// A token must be one header-safe word; the message never repeats it.
+  private static func checkedToken(
+    _ token: String, from source: String
+  ) throws(OktaError)
+    -> String
+  {
+    guard token.count <= 4096,
+      token.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F })
+    else {
+      throw .credentials(
+        "The API token from \(source) has spaces, control or non-ASCII characters, so it is "
+          + "not an Okta API token (it is not shown here).",
+        next:
+          "Set it to the token exactly as the Admin Console showed it (Security > API > Tokens).",
+        status: .dataError)
+    }
+    return token
+  }
+
+  private static func readSecretFile(
+    _ path: String, what: String, flag: String
+  )
+    throws(OktaError) -> String
+  {
+    let expanded = path.hasPrefix("~/") ? NSHomeDirectory() + path.dropFirst(1) : path
+    switch BoundedFile.read(expanded, limit: maximumFileBytes) {
+    case .contents(let bytes):
+      guard let text = String(validating: bytes, as: UTF8.self) else {
+        throw .credentials(
+          "\(what) \(OktaError.quote(path)) (\(flag)) is not UTF-8 text.",
+          next: "Give the PEM or token text file itself.", status: .dataError)
+      }
+      return text
+    case .missing:
+      throw .credentials(
+        "\(what) \(OktaError.quote(path)) (\(flag)) does not exist.",
+        next: "Check the path.", status: .noInput)
+    case .notRegular:
+      throw .credentials(
+        "\(what) \(OktaError.quote(path)) (\(flag)) is not a regular file.",
+        next: "Give a regular file.", status: .noInput)
+    case .tooLarge:
+      throw .credentials(
+        "\(what) \(OktaError.quote(path)) (\(flag)) is larger than \(maximumFileBytes >> 10) KiB.",
+        next: "Give the file that holds only the token or the PEM key.", status: .dataError)
+    case .unreadable(let reason):
+      throw .credentials(
+        "\(what) \(OktaError.quote(path)) (\(flag)) cannot be read: \(reason).",
+        next: "Check its permissions.", status: .noInput)
+    }
+  }
+
+  private static func nonEmpty(_ text: String?) -> String? {
+    guard let text, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+      return nil
+    }
+    return text
+  }
+}
+
+/// `~/.okta/okta.yaml`, the Okta SDKs' and okta-cli's configuration file.
+struct OktaConfigFile {
+  static let displayPath = "~/.okta/okta.yaml"
+  var orgURL: String?
+  var token: String?
+
+  /// nil when the file does not exist.
+  static func read(home: String) throws(OktaError) -> OktaConfigFile? {
+    let path = (home.hasSuffix("/") ? String(home.dropLast()) : home) + "/.okta/okta.yaml"
+    let bytes: [UInt8]
+    switch BoundedFile.read(path, limit: CredentialSource.maximumFileBytes) {
+    case .missing:
+      return nil
+    case .contents(let contents):
+      bytes = contents
+    case .notRegular:
+      throw problem("is not a regular file", status: .noInput)
+    case .tooLarge:
+      throw problem(
+        "is larger than \(CredentialSource.maximumFileBytes >> 10) KiB", status: .dataError)
+    case .unreadable(let reason):
+      throw problem("cannot be read (\(reason))", status: .noInput)
+    }
+    guard let text = String(validating: bytes, as: UTF8.self) else {
+      throw problem("is not UTF-8 text", status: .dataError)
+    }
+    if let line = anchorLine(in: text) {
+      throw problem(
+        "uses a YAML anchor or alias (line \(line)), which orgwiz does not read",
+        status: .dataError)
+    }
+    let node: Node?
+    do {
+      node = try Yams.compose(yaml: text)
+    } catch {
+      throw problem("is not valid YAML", status: .dataError)
+    }
+    guard let node else { return OktaConfigFile() }
+    guard let client = node["okta"]?["client"] else { return OktaConfigFile() }
+    return OktaConfigFile(
+      orgURL: client["orgUrl"]?.scalar?.string, token: client["token"]?.scalar?.string)
+  }
+
+  private static func problem(_ what: String, status: ExitStatus) -> OktaError {
+    .credentials(
+      "\(displayPath) \(what).",
+      next:
+        "Fix or move the file, or give the credentials another way (OKTA_API_TOKEN, "
+        + "--token-file, or a service app).",
+      status: status)
+  }
+
+  /// The line of the first `&` or `*` that could start an anchor or alias, or nil. Conservative:
+  /// without anchors an alias is an error at once, and okta.yaml needs neither.
+  static func anchorLine(in text: String) -> Int? {
+    var line = 1
+    var tokenMayStart = true
+    var marker = false
+    for scalar in text.unicodeScalars {
+      if marker && scalar.properties.isAlphabetic || marker && ("0"..."9").contains(scalar)
+        || marker && (scalar == "-" || scalar == "_")
+      {
+        return line
+      }
+      marker = tokenMayStart && (scalar == "&" || scalar == "*")
+      tokenMayStart =
+        scalar.properties.isWhitespace || "\u{FEFF}[]{},:?".unicodeScalars.contains(scalar)
+      if scalar == "\n" { line += 1 }
+    }
+    return nil
+  }
+}
+
+/// Reads a file without following it into a FIFO or device, and never more than `limit` bytes.
+enum BoundedFile {
+  enum Outcome {
+    case contents([UInt8])
+    case missing
+    case notRegular
+    case tooLarge
+    case unreadable(String)
+  }
+
+  static func read(_ path: String, limit: Int) -> Outcome {
+    let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+    if descriptor < 0 {
+      let code = errno
+      return code == ENOENT || code == ENOTDIR
+        ? .missing : .unreadable(String(cString: strerror(code)))
+    }
+    defer { close(descriptor) }
+    var info = stat()
+    guard fstat(descriptor, &info) == 0 else {
+      return .unreadable(String(cString: strerror(errno)))
+    }
+    guard (info.st_mode & S_IFMT) == S_IFREG else { return .notRegular }
+    if Int(info.st_size) > limit { return .tooLarge }
+    var result: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 16 << 10)
+    while true {
+      let count = buffer.withUnsafeMutableBytes { raw in
+        systemRead(descriptor, raw.baseAddress, raw.count)
+      }
+      if count < 0 {
+        if errno == EINTR { continue }
+        return .unreadable(String(cString: strerror(errno)))
+      }
+      if count == 0 { break }
+      result.append(contentsOf: buffer[0..<count])
+      if result.count > limit { return .tooLarge }
+    }
+    return .contents(result)
+  }
+}

@@ -1,0 +1,496 @@
+import Foundation
+import OrgWizCore
+import OrgWizJSON
+
+/// One answer from Okta: its status, its body as lossless JSON (`null` when empty), its
+/// `X-Okta-Request-Id` and its headers (names lowercased).
+public struct OktaResponse: Sendable {
+  public var status: Int
+  public var json: JSONValue
+  public var requestID: String?
+  public var headers: [String: String]
+
+  public init(status: Int, json: JSONValue, requestID: String?, headers: [String: String]) {
+    self.status = status
+    self.json = json
+    self.requestID = requestID
+    self.headers = headers
+  }
+}
+
+/// The Okta Management API client: authentication, paging, rate limits and retries.
+///
+/// Calls block the calling thread and are made one at a time (the client serialises them).
+/// - Every response's `X-Rate-Limit-*` headers are read; when a bucket has under a tenth of its
+///   limit left, the next call to it waits until the reset (measured against the response's
+///   `Date`, at most ``maximumPacingWait`` seconds).
+/// - `429` waits until `X-Rate-Limit-Reset` and retries; network errors and `5xx` are retried with
+///   exponential backoff and jitter. All waits and failed attempts of one call share
+///   `retryBudget` seconds; then the call fails (69, or 75 for `429`). Other `4xx` are never
+///   retried.
+/// - A service app's access token is fetched on first use and fetched again once on a `401`.
+public final class OktaClient: @unchecked Sendable {
+  public let org: OrgURL
+  public let scopes: [String]
+  /// The longest wait for a connection or for more of a response, in seconds.
+  public var timeout: Double = 30
+  /// The most pages `getAll` follows.
+  public var maximumPages = 10_000
+  /// The longest single pause taken to stay under a rate limit, in seconds.
+  public var maximumPacingWait: Double = 60
+  public let userAgent: String
+
+  private let credential: Credential
+  private let transport: any HTTPTransport
+  private let progress: ((String) -> Void)?
+  private let retryBudget: Double
+  private let sleep: (Double) -> Void
+  private let lock = NSRecursiveLock()
+  private var count = 0
+  private var accessToken: String?
+  private var knownIdentity: String?
+  private var buckets: [String: (reading: RateLimitReading, receivedAt: Double)] = [:]
+  private let now: () -> Double
+
+  public init(
+    org: OrgURL, credential: Credential, scopes: [String], transport: any HTTPTransport,
+    progress: ((String) -> Void)? = nil, retryBudget: Double = 60,
+    sleep: @escaping (Double) -> Void = { Thread.sleep(forTimeInterval: $0) },
+    userAgent: String = "orgwiz"
+  ) {
+    self.org = org
+    self.credential = credential
+    self.scopes = scopes
+    self.transport = transport
+    self.progress = progress
+    self.retryBudget = retryBudget
+    self.sleep = sleep
+    self.userAgent = userAgent
+    self.now = { Date().timeIntervalSince1970 }
+    if case .serviceApp(let clientID, _, _) = credential {
+      knownIdentity = clientID
+    }
+  }
+
+  /// How many HTTP requests were sent (retries and token requests included).
+  public var requestCount: Int { lock.withLock { count } }
+
+  /// Who the credential acts as: the service app's client id; for an API token, the login of
+  /// `GET /api/v1/users/me` once that has been read, else nil.
+  public var identity: String? { lock.withLock { knownIdentity } }
+
+  // MARK: - Calls
+
+  /// `GET` a path on the org (it may carry a query), or a URL on the org (a `_links` href).
+  public func get(
+    _ pathOrURL: String, query: [(String, String)] = []
+  ) throws(OktaError)
+    -> OktaResponse
+  {
+    let url = try resolve(pathOrURL, query: query)
+    let response = try call("GET", url, body: nil)
+    if url.path == "/api/v1/users/me", case .apiToken = credential,
+      let login = response.json["profile"]?["login"]?.stringValue
+    {
+      lock.withLock { knownIdentity = login }
+    }
+    return response
+  }
+
+  /// Every item of a paged list: follows `Link: <…>; rel="next"`, or the body's
+  /// `_links.next.href` for lists shaped `{"value": [...], "_links": ...}`.
+  public func getAll(
+    _ path: String, query: [(String, String)] = []
+  ) throws(OktaError)
+    -> [JSONValue]
+  {
+    var url = try resolve(path, query: query)
+    var items: [JSONValue] = []
+    var visited: Set<String> = []
+    for page in 1...max(1, maximumPages) {
+      visited.insert(url.absoluteString)
+      let response = try call("GET", url, body: nil)
+      var next = LinkHeader.next(in: response.headers["link"])
+      switch response.json {
+      case .array(let elements):
+        items += elements
+      case .object(let object):
+        guard let elements = object["value"]?.arrayValue else {
+          throw .malformed(
+            "GET \(url.path) answered an object without a \"value\" list where a list was "
+              + "expected")
+        }
+        items += elements
+        if let href = object["_links"]?["next"]?["href"]?.stringValue {
+          next = href
+        }
+      default:
+        throw .malformed(
+          "GET \(url.path) answered \(response.json.typeName) where a list was expected")
+      }
+      guard let next else { return items }
+      if page > 1 || items.count > 0 {
+        progress?("Reading \(path): \(items.count) so far")
+      }
+      guard let nextURL = URL(string: next), org.isSameOrigin(nextURL) else {
+        throw .malformed(
+          "the next-page link of GET \(url.path) (\(EscapedText.clip(next, 200))) is not a "
+            + "URL on \(org)")
+      }
+      guard !visited.contains(nextURL.absoluteString) else {
+        throw .malformed("the next-page links of GET \(url.path) go round in a loop")
+      }
+      url = nextURL
+    }
+    throw .malformed("GET \(path) has more than \(maximumPages) pages")
+  }
+
+  /// `PUT` a JSON body (written compact) to a path on the org.
+  public func put(_ path: String, body: JSONValue) throws(OktaError) -> OktaResponse {
+    let url = try resolve(path, query: [])
+    return try call("PUT", url, body: JSONWriter.write(body, style: .compact))
+  }
+
+  /// `GET` without credentials, for `/.well-known/okta-organization`.
+  public func getUnauthenticated(_ path: String) throws(OktaError) -> OktaResponse {
+    let url = try resolve(path, query: [])
+    return try send(
+      "GET", url, body: nil, authorization: nil, kind: .api, label: "GET \(url.path)")
+  }
+
+  // MARK: - Internals
+
+  private func resolve(_ pathOrURL: String, query: [(String, String)]) throws(OktaError) -> URL {
+    if pathOrURL.hasPrefix("/") {
+      guard let url = org.url(path: pathOrURL, query: query) else {
+        throw .malformed("the path \(EscapedText.clip(pathOrURL, 200)) is not a URL path")
+      }
+      return url
+    }
+    guard let url = URL(string: pathOrURL), org.isSameOrigin(url) else {
+      throw .malformed(
+        "the link \(EscapedText.clip(pathOrURL, 200)) is not a URL on \(org), so orgwiz does "
+          + "not follow it")
+    }
+    if query.isEmpty { return url }
+    let path = url.path + (url.query.map { "?" + $0 } ?? "")
+    guard let joined = org.url(path: path, query: query) else {
+      throw .malformed("the link \(EscapedText.clip(pathOrURL, 200)) is not a URL path")
+    }
+    return joined
+  }
+
+  /// An authenticated call, with one fresh access token on a service app's `401`.
+  private func call(
+    _ method: String, _ url: URL, body: [UInt8]?
+  ) throws(OktaError)
+    -> OktaResponse
+  {
+    let label = "\(method) \(url.path)"
+    do {
+      return try send(
+        method, url, body: body, authorization: try authorization(), kind: .api, label: label)
+    } catch .unauthorized(let request, let errorBody, let credential) {
+      guard case .serviceApp = self.credential else {
+        throw .unauthorized(request: request, body: errorBody, credential: credential)
+      }
+      lock.withLock { accessToken = nil }
+      return try send(
+        method, url, body: body, authorization: try authorization(), kind: .api, label: label)
+    }
+  }
+
+  private func authorization() throws(OktaError) -> String {
+    switch credential {
+    case .apiToken(let token):
+      return "SSWS \(token)"
+    case .serviceApp(let clientID, let pem, let keyID):
+      if let token = lock.withLock({ accessToken }) { return "Bearer \(token)" }
+      let token = try fetchAccessToken(clientID: clientID, pem: pem, keyID: keyID)
+      lock.withLock { accessToken = token }
+      return "Bearer \(token)"
+    }
+  }
+
+  private func fetchAccessToken(
+    clientID: String, pem: String, keyID: String?
+  ) throws(OktaError)
+    -> String
+  {
+    guard let url = org.url(path: "/oauth2/v1/token") else {
+      throw .malformed("the token URL of \(org) cannot be built")
+    }
+    let response = try send(
+      "POST", url, body: nil, authorization: nil,
+      kind: .token(clientID: clientID, pem: pem, keyID: keyID), label: "POST /oauth2/v1/token")
+    guard let token = response.json["access_token"]?.stringValue, !token.isEmpty,
+      token.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F })
+    else {
+      throw .malformed("POST /oauth2/v1/token answered without a usable access_token")
+    }
+    if let type = response.json["token_type"]?.stringValue, type.lowercased() != "bearer" {
+      throw .malformed(
+        "POST /oauth2/v1/token answered a \(EscapedText.clip(type, 40)) token, not a Bearer "
+          + "token (a service app that requires DPoP is not supported)")
+    }
+    return token
+  }
+
+  private enum Kind {
+    case api
+    case token(clientID: String, pem: String, keyID: String?)
+  }
+
+  /// Sends one request, with pacing, retries and the mapping of every status to a result.
+  private func send(
+    _ method: String, _ url: URL, body: [UInt8]?, authorization: String?, kind: Kind,
+    label: String
+  ) throws(OktaError) -> OktaResponse {
+    let bucket = Self.bucket(url.path)
+    var spent = 0.0
+    var attempt = 0
+    while true {
+      attempt += 1
+      pace(bucket)
+      var request = HTTPRequest(method: method, url: url)
+      request.headers["Accept"] = "application/json"
+      request.headers["User-Agent"] = userAgent
+      if let authorization { request.headers["Authorization"] = authorization }
+      switch kind {
+      case .api:
+        if let body {
+          request.body = body
+          request.headers["Content-Type"] = "application/json"
+        }
+      case .token(let clientID, let pem, let keyID):
+        let assertion = try ClientAssertion.make(
+          clientID: clientID, privateKeyPEM: pem, keyID: keyID, audience: url.absoluteString,
+          issuedAt: Int(now()), jti: UUID().uuidString)
+        let form = [
+          ("grant_type", "client_credentials"), ("scope", scopes.joined(separator: " ")),
+          (
+            "client_assertion_type",
+            "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+          ),
+          ("client_assertion", assertion),
+        ]
+        request.body = Array(
+          form.map { OrgURL.formEncode($0.0) + "=" + OrgURL.formEncode($0.1) }
+            .joined(separator: "&").utf8)
+        request.headers["Content-Type"] = "application/x-www-form-urlencoded"
+      }
+      lock.withLock { count += 1 }
+      let started = DispatchTime.now().uptimeNanoseconds
+      let response: HTTPResponse
+      do {
+        response = try transport.send(request, timeout: timeout)
+      } catch {
+        spent += Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        let reason: String
+        switch error {
+        case .tooLarge:
+          throw .malformed(
+            "the response to \(label) is larger than orgwiz reads (64 MiB)")
+        case .tls(let detail):
+          throw .unreachable(host: org.description, reason: "TLS failed (\(detail))")
+        case .timedOut:
+          reason = "no answer to \(label) within \(Int(timeout)) s"
+        case .unreachable(let detail):
+          reason = detail
+        }
+        let delay = backoff(attempt)
+        guard spent + delay <= retryBudget else {
+          throw .unreachable(
+            host: org.description, reason: "\(reason), through \(attempt) attempts")
+        }
+        progress?("Okta did not answer \(label) (\(reason)); retrying in \(Self.seconds(delay))")
+        sleep(delay)
+        spent += delay
+        continue
+      }
+      let reading = RateLimitReading(headers: response.headers)
+      if let reading {
+        lock.withLock { buckets[bucket] = (reading, now()) }
+      }
+      let json = parse(response.body)
+      let requestID = response.headers["x-okta-request-id"]
+      switch response.status {
+      case 200..<300:
+        guard let json else {
+          throw .malformed("the response to \(label) (HTTP \(response.status)) is not JSON")
+        }
+        return OktaResponse(
+          status: response.status, json: json, requestID: requestID, headers: response.headers)
+      case 429:
+        var delay = retryAfter(response.headers) ?? reading?.secondsToReset(localNow: now()) ?? 0
+        delay = max(1, delay.rounded(.up))
+        guard spent + delay <= retryBudget else {
+          throw .rateLimited(request: label, resetIn: delay)
+        }
+        progress?("Okta's rate limit was reached on \(label); waiting \(Self.seconds(delay))")
+        sleep(delay)
+        spent += delay
+        lock.withLock { buckets[bucket] = nil }
+        continue
+      case 500...599:
+        let delay = retryAfter(response.headers).map { max($0, 0.1) } ?? backoff(attempt)
+        guard spent + delay <= retryBudget else {
+          throw .serverError(
+            status: response.status, request: label, body: json.flatMap(OktaErrorBody.init))
+        }
+        progress?(
+          "Okta answered HTTP \(response.status) to \(label); retrying in \(Self.seconds(delay))")
+        sleep(delay)
+        spent += delay
+        continue
+      default:
+        throw failure(response, json: json, method: method, url: url, kind: kind, label: label)
+      }
+    }
+  }
+
+  /// The error for a status that is not retried.
+  private func failure(
+    _ response: HTTPResponse, json: JSONValue?, method: String, url: URL, kind: Kind,
+    label: String
+  ) -> OktaError {
+    let body = json.flatMap(OktaErrorBody.init)
+    if case .token(let clientID, _, let keyID) = kind, (400..<500).contains(response.status) {
+      let error = json?["error"]?.stringValue ?? body?.errorCode ?? "HTTP \(response.status)"
+      let description = json?["error_description"]?.stringValue ?? body?.errorSummary ?? ""
+      return .tokenRequestFailed(
+        status: response.status, error: error, description: description,
+        hint: tokenHint(error: error, clientID: clientID, keyID: keyID))
+    }
+    switch response.status {
+    case 300..<400:
+      let location = response.headers["location"].map { " to \(EscapedText.clip($0, 200))" } ?? ""
+      return .malformed(
+        "\(label) was answered with a redirect (HTTP \(response.status))\(location), which "
+          + "orgwiz does not follow off the org")
+    case 401:
+      let source: String
+      switch credential {
+      case .apiToken: source = "an API token"
+      case .serviceApp(let clientID, _, _): source = "service app \(clientID)"
+      }
+      return .unauthorized(request: label, body: body, credential: source)
+    case 403:
+      let scope =
+        Self.scopeFromChallenge(response.headers["www-authenticate"])
+        ?? OktaScopes.needed(method: method, path: url.path)
+      return .forbidden(
+        request: label, body: body, neededScope: scope,
+        hint: forbiddenHint(method: method, path: url.path, scope: scope))
+    case 400..<500:
+      return .rejected(status: response.status, request: label, body: body)
+    default:
+      return .malformed("\(label) was answered with HTTP \(response.status)")
+    }
+  }
+
+  private func forbiddenHint(method: String, path: String, scope: String?) -> String {
+    switch credential {
+    case .serviceApp(let clientID, _, _):
+      let scopeText = scope ?? "the okta.* scope this call needs"
+      let requested =
+        scope.map {
+          scopes.contains($0)
+            || scopes.contains($0.replacingOccurrences(of: ".read", with: ".manage"))
+        } ?? true
+      let note = requested ? "" : " (orgwiz did not request it: a bug worth reporting)"
+      return
+        "Grant \(scopeText)\(note) to the service app \(clientID) in the Admin Console "
+        + "(Applications > Applications > the app > Okta API Scopes), and give the app an admin "
+        + "role that allows it (its Admin roles tab), then run the command again."
+    case .apiToken:
+      return
+        "An API token acts with the admin roles of the admin who created it, and that admin "
+        + "needs \(OktaScopes.roles(method: method, path: path)) for \(method) \(path). Assign "
+        + "the role under Security > Administrators, or use a token created by such an admin."
+    }
+  }
+
+  private func tokenHint(error: String, clientID: String, keyID: String?) -> String {
+    switch error {
+    case "invalid_scope":
+      return
+        "Grant the service app \(clientID) these scopes in the Admin Console (Applications > "
+        + "Applications > the app > Okta API Scopes): \(scopes.joined(separator: " ")); then "
+        + "run the command again."
+    case "invalid_client":
+      let kid = keyID.map { " and that its key id is \($0)" } ?? ""
+      return
+        "Check the client id (\(clientID)), that the app authenticates with Public key / "
+        + "Private key, and that the public key of --private-key is registered on it\(kid) "
+        + "(Admin Console: the app's General tab)."
+    case "unauthorized_client", "unsupported_grant_type":
+      return
+        "Enable the Client Credentials grant type for the service app \(clientID) (its "
+        + "General tab), then run the command again."
+    case "invalid_dpop_proof", "use_dpop_nonce":
+      return
+        "The service app \(clientID) requires DPoP, which orgwiz does not send: clear \"Require "
+        + "Demonstrating Proof of Possession (DPoP) header in token requests\" on its General tab."
+    default:
+      return
+        "Check the service app \(clientID)'s client credentials settings in the Admin Console, "
+        + "then run the command again."
+    }
+  }
+
+  /// Waits for the bucket's reset when it has almost no requests left.
+  private func pace(_ bucket: String) {
+    guard let (reading, receivedAt) = lock.withLock({ buckets[bucket] }), reading.isLow else {
+      return
+    }
+    let elapsed = now() - receivedAt
+    let wait = min(maximumPacingWait, reading.secondsToReset(localNow: receivedAt) - elapsed)
+    lock.withLock { buckets[bucket] = nil }
+    guard wait > 0 else { return }
+    progress?(
+      "Okta's rate limit has \(reading.remaining) of \(reading.limit) requests left; pausing "
+        + "\(Self.seconds(wait)) until it resets")
+    sleep(wait)
+  }
+
+  /// Exponential backoff from 0.5 s, at most 10 s, with half of it random.
+  private func backoff(_ attempt: Int) -> Double {
+    let base = min(10, 0.5 * pow(2, Double(max(0, attempt - 1))))
+    return base / 2 + Double.random(in: 0...(base / 2))
+  }
+
+  private func retryAfter(_ headers: [String: String]) -> Double? {
+    guard let text = headers["retry-after"],
+      let seconds = Double(text.trimmingCharacters(in: .whitespaces)),
+      seconds >= 0
+    else { return nil }
+    return seconds
+  }
+
+  private func parse(_ body: [UInt8]) -> JSONValue? {
+    if body.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
+      return .null
+    }
+    return try? JSONParser.parse(body)
+  }
+
+  /// The rate-limit bucket a path counts against (approximately Okta's per-endpoint buckets).
+  static func bucket(_ path: String) -> String {
+    let segments = path.split(separator: "/").prefix(3)
+    return "/" + segments.joined(separator: "/")
+  }
+
+  /// The `scope="..."` of a `WWW-Authenticate: Bearer ... error="insufficient_scope"` challenge.
+  static func scopeFromChallenge(_ header: String?) -> String? {
+    guard let header, let range = header.range(of: "scope=\"") else { return nil }
+    let rest = header[range.upperBound...]
+    guard let end = rest.firstIndex(of: "\"") else { return nil }
+    let scope = rest[..<end].split(separator: " ").first.map(String.init)
+    return scope.map { EscapedText.clip($0, 100) }
+  }
+
+  static func seconds(_ value: Double) -> String {
+    value < 10 ? String(format: "%.1f s", value) : "\(Int(value.rounded())) s"
+  }
+}
