@@ -1,0 +1,182 @@
+import Foundation
+import OrgWizJSON
+import Testing
+
+@testable import OrgWizOkta
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+private func forceKill(_ pid: Int32) {
+  _ = kill(pid, SIGKILL)
+}
+
+/// Why the fake could not start; the message says what to do. Tests fail on it, never skip.
+struct FakeOktaUnavailable: Error, CustomStringConvertible {
+  var description: String
+}
+
+/// `tools/fake-okta/fake_okta.py` as a child process on 127.0.0.1, for one test.
+final class FakeOktaServer: @unchecked Sendable {
+  static let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+  static let installHint = "python3 -m pip install -r tools/fake-okta/requirements.txt"
+  /// `$FAKE_OKTA_PYTHON` (what CI installed the requirements into), else `python3` on PATH.
+  static let python: String = {
+    let variable = ProcessInfo.processInfo.environment["FAKE_OKTA_PYTHON"] ?? ""
+    return variable.isEmpty ? "python3" : variable
+  }()
+
+  let process: Process
+  let port: Int
+  let directory: URL
+  let org: OrgURL
+  private var stopped = false
+
+  /// Starts the fake with `arguments` after `--model` (default: the bundled example org).
+  init(_ arguments: [String] = [], model: String = "Content/examples/acme.org.json") throws {
+    try Self.checkPython()
+    directory = FileManager.default.temporaryDirectory
+      .appendingPathComponent("orgwiz-okta-tests-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    let portFile = directory.appendingPathComponent("port")
+    let errorLog = directory.appendingPathComponent("stderr")
+    _ = FileManager.default.createFile(atPath: errorLog.path, contents: nil)
+    process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.currentDirectoryURL = Self.repositoryRoot
+    process.arguments =
+      [
+        Self.python, "tools/fake-okta/fake_okta.py",
+        "--model", Self.repositoryRoot.appendingPathComponent(model).path,
+        "--port", "0", "--port-file", portFile.path,
+        "--idle-seconds", "120", "--max-seconds", "600",
+      ] + arguments
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = try FileHandle(forWritingTo: errorLog)
+    try process.run()
+    let deadline = Date().addingTimeInterval(60)
+    var found: Int?
+    while Date() < deadline {
+      if let text = try? String(contentsOf: portFile, encoding: .utf8),
+        let value = Int(text.trimmingCharacters(in: .whitespacesAndNewlines))
+      {
+        found = value
+        break
+      }
+      if !process.isRunning { break }
+      Thread.sleep(forTimeInterval: 0.05)
+    }
+    guard let found else {
+      let log = (try? String(contentsOf: errorLog, encoding: .utf8)) ?? ""
+      Self.kill(process)
+      throw FakeOktaUnavailable(
+        description:
+          "tools/fake-okta/fake_okta.py did not start (is python3 with its requirements "
+          + "installed? run \(Self.installHint)). Its stderr:\n\(log)")
+    }
+    port = found
+    org = try OrgURL.parse("http://127.0.0.1:\(found)")
+  }
+
+  deinit { stop() }
+
+  func stop() {
+    guard !stopped else { return }
+    stopped = true
+    Self.kill(process)
+    try? FileManager.default.removeItem(at: directory)
+  }
+
+  /// SIGTERM, then SIGKILL after 5 s, of the child this test started (by its pid).
+  private static func kill(_ process: Process) {
+    guard process.isRunning else { return }
+    process.terminate()
+    let deadline = Date().addingTimeInterval(5)
+    while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+    if process.isRunning {
+      forceKill(process.processIdentifier)
+      process.waitUntilExit()
+    }
+  }
+
+  /// Fails with the install hint when python3 or the fake's packages are missing.
+  static func checkPython() throws {
+    let check = Process()
+    check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    check.arguments = [python, "-c", "import openapi_core, cryptography, yaml"]
+    check.standardOutput = FileHandle.nullDevice
+    check.standardError = FileHandle.nullDevice
+    do {
+      try check.run()
+    } catch {
+      throw FakeOktaUnavailable(
+        description: "\(python) cannot be run, so the fake Okta cannot run: install Python "
+          + "3.11 (or set FAKE_OKTA_PYTHON), then run \(installHint)")
+    }
+    check.waitUntilExit()
+    if check.terminationStatus == 127 {
+      throw FakeOktaUnavailable(
+        description: "\(python) is not installed, so the fake Okta cannot run: install Python "
+          + "3.11 (or set FAKE_OKTA_PYTHON), then run \(installHint)")
+    }
+    guard check.terminationStatus == 0 else {
+      throw FakeOktaUnavailable(
+        description: "\(python) lacks the fake Okta's packages (openapi-core, cryptography, "
+          + "PyYAML): run \(installHint)")
+    }
+  }
+
+  // MARK: - The control API
+
+  private func control(
+    _ method: String, _ path: String, body: JSONValue? = nil
+  ) throws
+    -> JSONValue
+  {
+    guard let url = URL(string: "\(org)\(path)") else {
+      throw FakeOktaUnavailable(description: "no URL for \(path)")
+    }
+    var request = HTTPRequest(method: method, url: url)
+    if let body {
+      request.body = JSONWriter.write(body, style: .compact)
+      request.headers["Content-Type"] = "application/json"
+    }
+    let response = try URLSessionTransport().send(request, timeout: 10)
+    guard (200..<300).contains(response.status) else {
+      throw FakeOktaUnavailable(
+        description: "fake-okta \(method) \(path): HTTP \(response.status) "
+          + String(decoding: response.body, as: UTF8.self))
+    }
+    return try JSONParser.parse(response.body)
+  }
+
+  func addFault(_ fault: JSONValue) throws {
+    _ = try control("POST", "/__fake/faults", body: fault)
+  }
+
+  /// Every request the fake received, oldest first.
+  func requests() throws -> [JSONValue] {
+    try control("GET", "/__fake/requests").arrayValue ?? []
+  }
+
+  /// The requests that broke Okta's spec.
+  func violations() throws -> [JSONValue] {
+    try control("GET", "/__fake/violations").arrayValue ?? []
+  }
+}
+
+/// A `sleep` that records the waits and returns at once.
+final class RecordingSleep: @unchecked Sendable {
+  private let lock = NSLock()
+  private var recorded: [Double] = []
+
+  var waits: [Double] { lock.withLock { recorded } }
+
+  var function: (Double) -> Void {
+    { [self] seconds in lock.withLock { recorded.append(seconds) } }
+  }
+}
