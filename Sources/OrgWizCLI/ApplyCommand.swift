@@ -50,7 +50,8 @@ struct ApplyCommand: ContextCommand {
 
   @Option(
     name: .customLong("summary-format"),
-    help: ArgumentHelp("The apply record's format: markdown (default) or text.", valueName: "format"))
+    help: ArgumentHelp(
+      "The apply record's format: markdown (default) or text.", valueName: "format"))
   var summaryFormat: RecordFormat = .markdown
 
   @Option(
@@ -93,7 +94,8 @@ struct ApplyCommand: ContextCommand {
         .usage,
         "\(path) was pulled from \(pulledFrom), not from \(orgURL); orgwiz applies a model only "
           + "to the org it came from.",
-        next: "Leave out --okta-url (and OKTA_CLIENT_ORGURL), or pull \(orgURL) into another model.")
+        next: "Leave out --okta-url (and OKTA_CLIENT_ORGURL), or pull \(orgURL) into another model."
+      )
     }
     let (credential, source) = try live.credential(context)
     let client = live.client(
@@ -151,7 +153,7 @@ struct ApplyCommand: ContextCommand {
     // Send one at a time; read each back; stop at the first failure.
     var entries: [ApplyRecord.Entry] = []
     var applied: [(item: ApplyPlan.Item, live: JSONValue)] = []
-    var failure: (any Error)?
+    var failure: OktaError?
     for ((item, object), (body, after)) in zip(current, bodies) {
       let before = ApplyPlan.grants(ofLive: object, kind: item.object.kind)
       var entry = ApplyRecord.Entry(
@@ -168,11 +170,8 @@ struct ApplyCommand: ContextCommand {
             : .unverified(requestID: sent.requestID, found: found)
           applied.append((item, back))
           context.stderr.write("  \(found == after ? "✓" : "!") \(item.sentence)\n")
-        } catch let error as OktaError {
-          entry.outcome = .failed(Self.describe(error, adds: item.adds), requestID: nil)
-          failure = error
         } catch {
-          entry.outcome = .failed("\(error)", requestID: nil)
+          entry.outcome = .failed(Self.describe(error, adds: item.adds), requestID: nil)
           failure = error
         }
       }

@@ -36,7 +36,8 @@ struct LiveOptions: ParsableArguments {
 
   @Option(
     name: .customLong("key-id"),
-    help: ArgumentHelp("The key's id (kid), if the app has several (also $OKTA_CLIENT_KID).", valueName: "kid"))
+    help: ArgumentHelp(
+      "The key's id (kid), if the app has several (also $OKTA_CLIENT_KID).", valueName: "kid"))
   var keyID: String?
 
   /// The user's home directory, for `~/.okta/okta.yaml`.

@@ -127,7 +127,8 @@ struct PullCommand: ContextCommand {
       ? try FileIO.read(path, what: "org model", hint: "") : nil
     if let previous {
       files.append(
-        WriteTransaction.File(role: "backup", bytes: previous, destination: path + ".bak", linkFrom: path))
+        WriteTransaction.File(
+          role: "backup", bytes: previous, destination: path + ".bak", linkFrom: path))
       files.append(
         WriteTransaction.File(
           role: "undo",
@@ -136,7 +137,8 @@ struct PullCommand: ContextCommand {
             writtenAt: Timestamps(date: started).iso
           ).bytes, destination: UndoRecord.path(for: path), mode: 0o644))
     }
-    files.append(WriteTransaction.File(role: "model", bytes: bytes, destination: path, verify: true))
+    files.append(
+      WriteTransaction.File(role: "model", bytes: bytes, destination: path, verify: true))
     try session.commit(
       files,
       unchanged: { () throws(OrgWizFailure) in
@@ -151,18 +153,21 @@ struct PullCommand: ContextCommand {
             next: "Run orgwiz pull --force again.")
         }
       })
-    let servers = model.servers.count
-    let apps = model.apps.count
+    let counts = [
+      Phrase.count(model.servers.count, "custom authorization server"),
+      Phrase.count(model.apps.count, "OpenID Connect app"),
+      Phrase.count(model.admins.count, "admin"),
+    ]
+    let kept = previous != nil ? " (previous version kept in \(path).bak)" : ""
+    let requests = Phrase.count(client.requestCount, "request")
     context.stderr.write(
-      style.green("Pulled ") + "\(Phrase.count(servers, "custom authorization server")), "
-        + "\(Phrase.count(apps, "OpenID Connect app")) and "
-        + "\(Phrase.count(model.admins.count, "admin")) from \(orgURL) "
-        + "(\(Phrase.count(client.requestCount, "request"))) into \(path)"
-        + (previous != nil ? " (previous version kept in \(path).bak)" : "") + ".\n")
+      style.green("Pulled ") + counts.joined(separator: ", ") + " from \(orgURL) (\(requests)) "
+        + "into \(path)\(kept).\n")
     context.stderr.write(
-      "Embedded widget sign-in support: \(setting ? "on" : "off") (\(settingSource.rawValue)).\n"
-        + "Next: orgwiz --org \(SummaryRenderer.shellQuote(path)) to plan the change, then "
-        + "orgwiz apply.\n")
+      "Embedded widget sign-in support: \(setting ? "on" : "off") (\(settingSource.rawValue)).\n")
+    context.stderr.write(
+      "Next: orgwiz --org \(SummaryRenderer.shellQuote(path)) to plan the change, then orgwiz "
+        + "apply.\n")
     return .success
   }
 

@@ -31,6 +31,15 @@ public struct ApplyRecord: Sendable, Equatable {
     public var after: [String]
     public var outcome: Outcome
 
+    /// What the request does, in words ("interaction_code added to app …").
+    public var done: String {
+      let added = after.filter { !before.contains($0) }
+      let removed = before.filter { !after.contains($0) }
+      if !added.isEmpty { return "\(Phrase.list(added)) added to \(object.phrase)" }
+      if !removed.isEmpty { return "\(Phrase.list(removed)) removed from \(object.phrase)" }
+      return "\(object.phrase) sent unchanged"
+    }
+
     public init(
       object: ObjectRef, method: String, path: String, before: [String], after: [String],
       outcome: Outcome
@@ -90,7 +99,7 @@ public struct ApplyRecord: Sendable, Equatable {
     var text =
       inOkta.isEmpty
       ? "Nothing was changed in Okta."
-      : "In Okta now: " + inOkta.map(\.object.phrase).joined(separator: "; ") + "."
+      : "Changed in Okta: " + inOkta.map(\.done).joined(separator: "; ") + "."
     if !missing.isEmpty {
       text +=
         " Not in Okta: " + missing.map(\.object.phrase).joined(separator: "; ")
@@ -138,7 +147,9 @@ public struct ApplyRecord: Sendable, Equatable {
       .heading(level: 1, title), .heading(level: 2, "Summary"), .paragraph(.plain(status)),
       .table(header: ["Field", "Value"], rows: rows), .heading(level: 2, "Requests"),
       .table(
-        header: ["Object", "Request", "Grant types before", "After", "Result", "X-Okta-Request-Id"],
+        header: [
+          "Object", "Request", "Grant types before", "After", "Result", "X-Okta-Request-Id",
+        ],
         rows: requests),
       .heading(level: 2, "Manual steps"),
     ]
