@@ -1,5 +1,6 @@
 import Foundation
 import OrgWizCore
+import OrgWizOkta
 import OrgWizTerminal
 
 /// Everything a command touches outside the core: streams, environment, terminal, clock and
@@ -17,6 +18,8 @@ public struct CommandContext {
   public var executablePath: String?
   /// Ends the process once a command's output is complete (live runs only).
   public var exitAfterOutput: ((ExitStatus) -> Never)?
+  /// How HTTP requests reach the org (`pull`, `apply`): URLSession, behind a small protocol.
+  public var transport: () -> any HTTPTransport = { URLSessionTransport() }
 
   public init(
     stdout: any TextSink, stderr: any TextSink, environment: [String: String],

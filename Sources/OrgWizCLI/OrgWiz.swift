@@ -40,7 +40,7 @@ public struct OrgWiz: ParsableCommand {
     version: orgwizVersion,
     subcommands: [
       RunCommand.self, CheckCommand.self, SimulateCommand.self, ChecklistCommand.self,
-      UndoCommand.self,
+      UndoCommand.self, PullCommand.self, ApplyCommand.self,
       ProceduresCommand.self, RulesCommand.self,
     ],
     defaultSubcommand: RunCommand.self)

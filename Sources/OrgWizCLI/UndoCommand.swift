@@ -66,9 +66,13 @@ struct UndoCommand: ContextCommand {
     let current =
       FileManager.default.fileExists(atPath: path)
       ? try FileIO.read(path, what: "org model", hint: "") : nil
+    // What is restored: the backup's objects, but the record of what `apply` sent to Okta as
+    // it is now, so that `apply` after `undo` sends the restored grant types back instead of
+    // taking them for drift.
+    let restored = try Self.keepingPullRecord(of: current, in: backup, source: backupPath)
     // An undo that was cut short after the model was put back, or one done by hand: the model
     // already is its backup, so there is nothing to restore.
-    if current == backup {
+    if current == restored {
       unlink(UndoRecord.path(for: path))
       context.stderr.write("\(path) already equals \(backupPath); nothing to restore.\n")
       return .success
@@ -84,7 +88,7 @@ struct UndoCommand: ContextCommand {
         throw UndoError.backupChanged(backup: backupPath)
       }
     }
-    let backupModel = try OrgModel.load(backup, source: backupPath)
+    let backupModel = try OrgModel.load(restored, source: backupPath)
     let changes = describeChanges(from: current, to: backupModel)
     let lines = ObjectChange.reviewLines(changes)
     try confirm(
@@ -97,14 +101,14 @@ struct UndoCommand: ContextCommand {
     let summary = UndoSummary(
       modelPath: path, orgDomain: backupModel.org.domain,
       action: .restored(backupPath: backupPath, backupSHA256: SHA256.hex(backup)),
-      modelSHA256Before: currentDigest, modelSHA256After: SHA256.hex(backup), changes: changes,
+      modelSHA256Before: currentDigest, modelSHA256After: SHA256.hex(restored), changes: changes,
       runWrittenAt: record?.writtenAt, startedAt: Timestamps(date: started).iso,
       toolVersion: orgwizVersion, forced: force)
     let recordPath = Self.recordPath(model: path, date: started, format: summaryFormat)
     let recordBytes = Array(summaryFormat.render(summary.document).utf8)
     try session.commit(
       [
-        WriteTransaction.File(role: "model", bytes: backup, destination: path, verify: true),
+        WriteTransaction.File(role: "model", bytes: restored, destination: path, verify: true),
         WriteTransaction.File(
           role: "summary", bytes: recordBytes, destination: recordPath, mode: 0o644),
       ],
@@ -221,6 +225,20 @@ struct UndoCommand: ContextCommand {
       number += 1
     }
     return candidate
+  }
+
+  /// The backup's bytes, with the current model's pull record in place of its own when the
+  /// two differ (the record says what Okta has now, which a restore must not turn back).
+  static func keepingPullRecord(
+    of current: [UInt8]?, in backup: [UInt8], source: String
+  ) throws -> [UInt8] {
+    guard let current, let now = try? JSONParser.parse(current),
+      let pull = now[PullRecord.pointer]
+    else { return backup }
+    var document = try OrgModel.load(backup, source: source).document
+    guard document[PullRecord.pointer] != pull else { return backup }
+    _ = document.set(pull, at: PullRecord.pointer)
+    return try OrgModel.load(JSONWriter.write(document), source: source).encoded()
   }
 
   /// The restore's changes, grouped and named by object as the run's review shows them.

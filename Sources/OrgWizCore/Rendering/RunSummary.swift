@@ -100,6 +100,8 @@ public struct RunSummary: Sendable, Equatable {
   public var removedAnything: Bool
   /// Error findings the model had before the run.
   public var preexistingErrors: [Finding]
+  /// The org the model was pulled from (`orgwiz pull`), if it was.
+  public var pulledFrom: String?
 
   public static func == (lhs: RunSummary, rhs: RunSummary) -> Bool {
     lhs.record == rhs.record && lhs.metadata == rhs.metadata && lhs.title == rhs.title
@@ -175,6 +177,7 @@ public struct RunSummary: Sendable, Equatable {
     }
     affectedApps = Self.affectedApps(record, effects: effects, changed: seenApps)
     preexistingErrors = record.baseline.errors
+    pulledFrom = PullRecord(model: record.initialModel.document)?.orgURL
     title = Self.title(record, effects: effects)
   }
 

@@ -32,12 +32,17 @@ public enum SummaryRenderer {
     guard summary.record.changed else {
       return "Nothing needed changing; the model file was left as it was, and Okta is not touched."
     }
-    return
-      (meta.createdModel
+    let file =
+      meta.createdModel
       ? "The change is in the model file \(meta.modelPath), which this run created. "
-      : "The change is in the model file \(meta.modelPath). ")
-      + "Okta itself is not changed yet: an admin makes the same change in the Admin Console "
-      + "with the implementation steps below."
+      : "The change is in the model file \(meta.modelPath). "
+    if let org = summary.pulledFrom {
+      return file + "Okta itself is not changed yet: orgwiz apply --org "
+        + SummaryRenderer.shellQuote(meta.modelPath) + " sends it to \(org) after a review "
+        + "(or an admin makes it by hand with the implementation steps below)."
+    }
+    return file + "Okta itself is not changed yet: an admin makes the same change in the Admin "
+      + "Console with the implementation steps below."
   }
 
   private static func summarySection(_ summary: RunSummary) -> [Block] {
@@ -320,6 +325,14 @@ public enum SummaryRenderer {
     }
     blocks.append(.list(items, ordered: false))
     blocks += code
+    if summary.pulledFrom != nil && !meta.dryRun {
+      blocks.append(
+        .paragraph(
+          .plain(
+            "Once the change was applied with orgwiz apply, back it out of Okta with orgwiz "
+              + "undo, then orgwiz apply (which sends the restored grant types); the setting "
+              + "stays a step by hand.")))
+    }
     blocks.append(
       .paragraph(
         .plain(

@@ -39,14 +39,14 @@ extension Array where Element == String {
 }
 
 /// Small helpers for step texts.
-enum Phrase {
+public enum Phrase {
   /// "1 app" / "2 apps".
-  static func count(_ number: Int, _ singular: String, _ plural: String? = nil) -> String {
+  public static func count(_ number: Int, _ singular: String, _ plural: String? = nil) -> String {
     "\(number) \(number == 1 ? singular : plural ?? singular + "s")"
   }
 
   /// "a, b" or "none".
-  static func list(_ items: [String]) -> String {
+  public static func list(_ items: [String]) -> String {
     items.isEmpty ? "none" : items.joined(separator: ", ")
   }
 }

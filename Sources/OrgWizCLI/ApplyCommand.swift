@@ -1,0 +1,322 @@
+import ArgumentParser
+import Foundation
+import OrgWizCore
+import OrgWizJSON
+import OrgWizOkta
+import OrgWizTerminal
+
+/// `orgwiz apply`: sends the change `run` made to the model since it was pulled to the org it
+/// was pulled from, one full-replacement request at a time, each read back and verified.
+struct ApplyCommand: ContextCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "apply",
+    abstract: "Send the model's change since the pull to the live org, after a review.",
+    discussion: """
+      The plan is what the wizard changed since the pull: interaction_code added to or removed \
+      from a rule or an app. Each object is read again first; if it changed in Okta since the \
+      pull, nothing is sent (pull again, then run again). Each request is built from the live \
+      object with only that grant changed, sent, and read back. An apply record is written \
+      beside the model (--json prints it on stdout), and the model's pull record is updated \
+      for what was applied, so a second apply finds nothing to send.
+
+      The org setting Embedded widget sign-in support has no API: when the plan adds the \
+      grant, confirm that it is on (Settings > Account); --yes counts as that confirmation.
+
+      A service app needs okta.authorizationServers.manage and okta.apps.manage (and their \
+      .read scopes); an API token needs an admin role that may change them.
+
+      \(OrgWiz.exitCodeHelp)
+      """)
+
+  @Option(name: .long, help: ArgumentHelp("The org model file.", valueName: "file"))
+  var org: String = "org.json"
+
+  @OptionGroup var live: LiveOptions
+
+  @Flag(name: .customLong("dry-run"), help: "Read and review, but send nothing.")
+  var dryRun = false
+
+  @Flag(help: "Send without asking (also confirms the org setting is on).")
+  var yes = false
+
+  @Flag(name: .long, help: "Print the apply record as JSON on stdout.")
+  var json = false
+
+  @Flag(name: .customLong("no-input"), help: "Never prompt (also ORGWIZ_NO_INPUT=1).")
+  var noInput = false
+
+  @Flag(name: .customLong("no-color"), help: "No colour.")
+  var noColor = false
+
+  @Option(
+    name: .customLong("summary-format"),
+    help: ArgumentHelp(
+      "The apply record's format: markdown (default) or text.", valueName: "format"))
+  var summaryFormat: RecordFormat = .markdown
+
+  @Option(
+    name: .customLong("lock-timeout"),
+    help: ArgumentHelp("Wait up to this many seconds for another run's lock.", valueName: "seconds")
+  )
+  var lockTimeout: Double = 0
+
+  func execute(_ context: CommandContext) throws -> ExitStatus {
+    let style = context.style(noColor: noColor)
+    let started = context.now()
+    let path = context.modelPath(org)
+    let session =
+      dryRun
+      ? nil
+      : try ModelSession.open(
+        model: path, lockTimeout: lockTimeout, startedAt: started, context: context, style: style)
+    defer { session?.close() }
+    if dryRun { try FileIO.ensureRegularIfPresent(path, what: "org model") }
+    let (bytes, stamp) = try FileIO.readStamped(
+      path, what: "org model", hint: "Pull one first: orgwiz pull --org FILE.")
+    let model = try OrgModel.load(bytes, source: org)
+    guard let plan = ApplyPlan.make(model) else {
+      throw OrgWizFailure(
+        .usage, "\(path) was not pulled from an Okta org, so there is no org to apply it to.",
+        next: "Pull the org first (orgwiz pull), run the wizard on that model, then apply.")
+    }
+    for object in plan.missing {
+      context.note(
+        "\(object.kind.rawValue) \(object.id) was pulled but is no longer in the model; it is "
+          + "left as it is in Okta.", style: style)
+    }
+    guard !plan.items.isEmpty else {
+      context.stderr.write("Nothing to apply: the model has no change since it was pulled.\n")
+      return .success
+    }
+    let orgURL = try live.orgURL(context, fallback: plan.record.orgURL)
+    if let pulledFrom = try? OrgURL.parse(plan.record.orgURL), pulledFrom != orgURL {
+      throw OrgWizFailure(
+        .usage,
+        "\(path) was pulled from \(pulledFrom), not from \(orgURL); orgwiz applies a model only "
+          + "to the org it came from.",
+        next: "Leave out --okta-url (and OKTA_CLIENT_ORGURL), or pull \(orgURL) into another model."
+      )
+    }
+    let (credential, source) = try live.credential(context)
+    let client = live.client(
+      context, org: orgURL, credential: credential, scopes: Self.scopes(for: plan))
+
+    // Read every object again: drift refuses the whole plan before anything is sent.
+    var current: [(item: ApplyPlan.Item, object: JSONValue)] = []
+    var drifted: [String] = []
+    for item in plan.items {
+      let object = try client.get(item.path).json
+      if object["lastUpdated"]?.stringValue != item.object.lastUpdated {
+        drifted.append(
+          "\(item.ref.phrase): lastUpdated \(object["lastUpdated"]?.stringValue ?? "missing") in "
+            + "Okta, \(item.object.lastUpdated ?? "missing") when pulled")
+      }
+      current.append((item, object))
+    }
+    guard drifted.isEmpty else {
+      throw ApplyError.drift(drifted)
+    }
+
+    // The review: each object, its request, and its grant types before → after.
+    let bodies = current.map { entry in ApplyPlan.body(for: entry.item, live: entry.object) }
+    var lines: [String] = []
+    for ((item, object), (_, after)) in zip(current, bodies) {
+      let before = ApplyPlan.grants(ofLive: object, kind: item.object.kind)
+      lines.append(item.ref.phrase)
+      lines.append("    \(item.method) \(item.path)")
+      lines.append("    grant types: \(Self.list(before)) → \(Self.list(after))")
+    }
+    let needsSetting = plan.addsGrant
+    if needsSetting {
+      lines.append("By hand first (no API can do it): \(ApplyRecord.settingStep)")
+    }
+    let prompt =
+      "Apply: \(Phrase.count(plan.items.count, "request")) to \(orgURL), as \(source)"
+      + (needsSetting ? ", with Embedded widget sign-in support on in the Admin Console" : "")
+      + ". Send them?"
+    context.stderr.write(prompt + "\n")
+    for line in lines { context.stderr.write("  \(line)\n") }
+    if dryRun {
+      context.stderr.write("Dry run: nothing was sent, and the model was not changed.\n")
+      return .success
+    }
+    if !yes {
+      guard canPrompt(context) else { throw ApplyError.needsYes }
+      let person = context.makeInteractivePrompter(style)
+      let confirmation = Confirmation(
+        prompt: needsSetting
+          ? "Is Embedded widget sign-in support on, and should these requests be sent?"
+          : "Send these requests?", isDestructive: false, defaultYes: false)
+      guard try person.confirm(confirmation) == true else { throw ApplyError.declined }
+    }
+
+    // Send one at a time; read each back; stop at the first failure.
+    var entries: [ApplyRecord.Entry] = []
+    var applied: [(item: ApplyPlan.Item, live: JSONValue)] = []
+    var failure: OktaError?
+    for ((item, object), (body, after)) in zip(current, bodies) {
+      let before = ApplyPlan.grants(ofLive: object, kind: item.object.kind)
+      var entry = ApplyRecord.Entry(
+        object: item.ref, method: item.method, path: item.path, before: before, after: after,
+        outcome: .notSent)
+      if failure == nil {
+        do {
+          let sent = try client.put(item.path, body: body)
+          let back = try client.get(item.path).json
+          let found = ApplyPlan.grants(ofLive: back, kind: item.object.kind)
+          entry.outcome =
+            found == after
+            ? .applied(requestID: sent.requestID)
+            : .unverified(requestID: sent.requestID, found: found)
+          applied.append((item, back))
+          context.stderr.write("  \(found == after ? "✓" : "!") \(item.sentence)\n")
+        } catch {
+          entry.outcome = .failed(Self.describe(error, adds: item.adds), requestID: nil)
+          failure = error
+        }
+      }
+      entries.append(entry)
+    }
+
+    // The model keeps what Okta now has: the pull record of every object that was applied.
+    let record = ApplyRecord(
+      orgURL: orgURL.description, modelPath: path,
+      identity: client.identity.map { "\($0) (\(source))" } ?? source,
+      startedAt: Timestamps(date: started).iso, endedAt: Timestamps(date: context.now()).iso,
+      toolVersion: orgwizVersion, entries: entries, needsSetting: needsSetting)
+    var document = model.document
+    _ = document.set(ApplyPlan.record(plan.record, applied: applied).json, at: PullRecord.pointer)
+    let newBytes = try OrgModel.load(JSONWriter.write(document), source: path).encoded()
+    let recordPath = Self.recordPath(model: path, date: started, format: summaryFormat)
+    var files = [
+      WriteTransaction.File(role: "model", bytes: newBytes, destination: path, verify: true),
+      WriteTransaction.File(
+        role: "summary", bytes: Array(summaryFormat.render(record.document).utf8),
+        destination: recordPath, mode: 0o644),
+    ]
+    // The undo record keeps pointing at the run's backup; only the model's fingerprint moves
+    // (apply changed its pull record, not its objects).
+    if let undo = UndoRecord.read(model: path), undo.afterSHA256 == SHA256.hex(bytes) {
+      var moved = undo
+      moved.afterSHA256 = SHA256.hex(newBytes)
+      files.insert(
+        WriteTransaction.File(
+          role: "undo", bytes: moved.bytes, destination: UndoRecord.path(for: path), mode: 0o644),
+        at: 0)
+    }
+    try session?.commit(
+      files,
+      unchanged: { () throws(OrgWizFailure) in
+        if let stamp, FileIO.Stamp(path) == stamp, stamp.isFine { return }
+        guard (try? FileIO.read(path, what: "org model", hint: "")) == bytes else {
+          throw OrgWizFailure(
+            .failure,
+            "\(path) was changed by another program during apply. The requests above were "
+              + "sent; the model was not updated, so its pull record does not know of them.",
+            next: "Pull again (orgwiz pull --force) to bring the model up to date.")
+        }
+      })
+    context.stderr.write("Apply record written: \(recordPath)\n")
+    context.stderr.write(record.status + "\n")
+    if json { context.stdout.write(JSONWriter.string(record.json)) }
+    if let failure { throw failure }
+    if needsSetting {
+      context.note(
+        "the org setting is not part of the API: keep Embedded widget sign-in support on "
+          + "(Settings > Account).", style: style)
+    }
+    return .success
+  }
+
+  /// The scopes a plan needs: read and manage for the kinds of objects it changes.
+  static func scopes(for plan: ApplyPlan) -> [String] {
+    var scopes: [String] = []
+    if plan.items.contains(where: { $0.object.kind == .rule }) {
+      scopes += ["okta.authorizationServers.read", "okta.authorizationServers.manage"]
+    }
+    if plan.items.contains(where: { $0.object.kind == .app }) {
+      scopes += ["okta.apps.read", "okta.apps.manage"]
+    }
+    return scopes
+  }
+
+  static func list(_ grants: [String]) -> String {
+    grants.isEmpty ? "(none)" : grants.joined(separator: ", ")
+  }
+
+  /// Okta's refusal in words; a grant the org does not allow yet names the setting.
+  static func describe(_ error: OktaError, adds: Bool) -> String {
+    var text = error.message
+    let lowered = text.lowercased()
+    if adds
+      && (lowered.contains("interaction_code") || lowered.contains("interaction code")
+        || lowered.contains("grant type"))
+    {
+      text +=
+        " Turn on Embedded widget sign-in support (Settings > Account) first: Okta allows "
+        + "interaction_code only while it is on."
+    }
+    return text
+  }
+
+  /// `<model name without .json>.<YYYYMMDDTHHMMSSZ>.apply.md` beside the model.
+  static func recordPath(model: String, date: Date, format: RecordFormat) -> String {
+    var name = (model as NSString).lastPathComponent
+    if name.lowercased().hasSuffix(".json") { name = String(name.dropLast(5)) }
+    let stem =
+      ((model as NSString).deletingLastPathComponent as NSString).appendingPathComponent(name)
+      + ".\(Timestamps(date: date).compact)"
+    let suffix = format == .text ? ".apply.txt" : ".apply.md"
+    var candidate = stem + suffix
+    var number = 2
+    while FileManager.default.fileExists(atPath: candidate) {
+      candidate = stem + "-\(number)" + suffix
+      number += 1
+    }
+    return candidate
+  }
+
+  private func canPrompt(_ context: CommandContext) -> Bool {
+    let variable = context.environment["ORGWIZ_NO_INPUT"] ?? ""
+    return !noInput && (variable.isEmpty || variable == "0") && context.terminal.stdinIsTerminal
+      && context.terminal.stdoutIsTerminal
+  }
+}
+
+/// Why `apply` sent nothing.
+enum ApplyError: UserFacingError, Equatable {
+  /// Objects changed in Okta since the pull.
+  case drift([String])
+  /// No terminal and no `--yes`.
+  case needsYes
+  case declined
+
+  var exitStatus: ExitStatus {
+    switch self {
+    case .drift: .failure
+    case .needsYes: .usage
+    case .declined: .declined
+    }
+  }
+
+  var message: String {
+    switch self {
+    case .drift(let objects):
+      "Nothing was sent: \(Phrase.count(objects.count, "object")) changed in Okta since the "
+        + "model was pulled: " + objects.joined(separator: "; ") + "."
+    case .needsYes: "Apply sends changes to Okta, and nobody can be asked here. Nothing was sent."
+    case .declined: "Apply was declined. Nothing was sent."
+    }
+  }
+
+  var nextStep: String {
+    switch self {
+    case .drift:
+      "Pull again (orgwiz pull --force), then run the wizard again, then apply."
+    case .needsYes:
+      "Review the plan with orgwiz apply --dry-run, then pass --yes (which also confirms that "
+        + "Embedded widget sign-in support is on)."
+    case .declined: "Run orgwiz apply again when you are ready."
+    }
+  }
+}

@@ -1,0 +1,222 @@
+import ArgumentParser
+import Foundation
+import OrgWizCore
+import OrgWizJSON
+import OrgWizOkta
+import OrgWizTerminal
+
+/// `orgwiz pull`: builds the model from the live org. It only reads from Okta.
+struct PullCommand: ContextCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "pull",
+    abstract: "Build the org model from the live org through the Okta Management API (reads only).",
+    discussion: """
+      Reads the org, its custom authorization servers with their policies, rules and scopes, \
+      its OpenID Connect apps, its admins and their roles, and the groups the rules name, and \
+      writes them to --org in the model's shapes, with a record of where and when they were \
+      pulled. Secrets (client secrets, keys, tokens) are never written.
+
+      The Embedded widget sign-in support setting has no public API: state it with \
+      --embedded-widget on|off; without it, it is inferred as on when an app or rule already \
+      lists interaction_code, else asked at a terminal.
+
+      A service app needs the scopes okta.orgs.read okta.authorizationServers.read \
+      okta.apps.read okta.roles.read okta.users.read okta.groups.read; an API token needs an \
+      admin role that can read them (Read-Only Administrator is enough).
+
+      \(OrgWiz.exitCodeHelp)
+      """)
+
+  @Option(name: .long, help: ArgumentHelp("The org model file to write.", valueName: "file"))
+  var org: String = "org.json"
+
+  @OptionGroup var live: LiveOptions
+
+  @Flag(help: "Replace an existing --org file (kept as <file>.bak).")
+  var force = false
+
+  @Option(
+    name: .customLong("embedded-widget"),
+    help: ArgumentHelp(
+      "The org setting Embedded widget sign-in support, which no API can read.",
+      valueName: "on|off"))
+  var embeddedWidget: String?
+
+  @Flag(name: .customLong("no-input"), help: "Never prompt (also ORGWIZ_NO_INPUT=1).")
+  var noInput = false
+
+  @Flag(name: .customLong("no-color"), help: "No colour.")
+  var noColor = false
+
+  @Option(
+    name: .customLong("lock-timeout"),
+    help: ArgumentHelp("Wait up to this many seconds for another run's lock.", valueName: "seconds")
+  )
+  var lockTimeout: Double = 0
+
+  func execute(_ context: CommandContext) throws -> ExitStatus {
+    let style = context.style(noColor: noColor)
+    let started = context.now()
+    let path = context.modelPath(org)
+    let stated: Bool?
+    switch embeddedWidget?.lowercased() {
+    case nil: stated = nil
+    case "on", "true", "yes": stated = true
+    case "off", "false", "no": stated = false
+    case let other?:
+      throw OrgWizFailure(
+        .usage, "--embedded-widget must be on or off, not '\(other.prefix(40))'.",
+        next: "Look at Settings > Account > Embedded widget sign-in support in the Admin Console.")
+    }
+    // An existing model is refused before anything is read from Okta.
+    if FileManager.default.fileExists(atPath: path) && !force {
+      throw OrgWizFailure(
+        .usage, "\(path) already exists; pull does not replace it without --force.",
+        next: "Pass --force to replace it (the current file is kept as \(path).bak), or name "
+          + "another file with --org.")
+    }
+    let orgURL = try live.orgURL(context)
+    let (credential, source) = try live.credential(context)
+    let session = try ModelSession.open(
+      model: path, lockTimeout: lockTimeout, startedAt: started, context: context, style: style)
+    defer { session.close() }
+    let client = live.client(context, org: orgURL, credential: credential, scopes: OktaScopes.pull)
+    context.stderr.write("Reading \(orgURL) with \(source)…\n")
+    let pulled = try read(client, orgURL: orgURL)
+
+    let setting: Bool
+    let settingSource: PullRecord.SettingSource
+    if let stated {
+      (setting, settingSource) = (stated, .flag)
+    } else if PullAssembler.inferredSetting(pulled) {
+      (setting, settingSource) = (true, .inferred)
+      context.note(
+        "Embedded widget sign-in support was inferred as on: an app or rule already lists "
+          + "interaction_code, which Okta allows only while it is on. Pass --embedded-widget to "
+          + "state it.", style: style)
+    } else if canPrompt(context) {
+      let person = context.makeInteractivePrompter(style)
+      let question = Confirmation(
+        prompt: "No API can read the org setting Embedded widget sign-in support. Is it on in the "
+          + "Admin Console (Settings > Account > Embedded widget sign-in support)?",
+        isDestructive: false, defaultYes: false)
+      guard let answer = try person.confirm(question) else {
+        throw OrgWizFailure(
+          .usage, "The org setting was not answered.", next: "Pass --embedded-widget on|off.")
+      }
+      (setting, settingSource) = (answer, .asked)
+    } else {
+      throw OrgWizFailure(
+        .usage,
+        "No API can read the org setting Embedded widget sign-in support, nothing in the org "
+          + "shows it is on, and nobody can be asked here. Nothing was written.",
+        next: "Look at Settings > Account > Embedded widget sign-in support in the Admin "
+          + "Console and pass --embedded-widget on or off.")
+    }
+    let document = try PullAssembler.model(
+      pulled, setting: setting, source: settingSource,
+      pulledAt: Timestamps(date: started).isoMilliseconds, toolVersion: orgwizVersion)
+    let model = try OrgModel.load(JSONWriter.write(document), source: path)
+    let bytes = model.encoded()
+
+    // Written like a run's model: locked, journaled, verified; an earlier file kept as .bak
+    // and an undo record, so that `orgwiz undo` puts it back.
+    var files: [WriteTransaction.File] = []
+    let previous =
+      FileManager.default.fileExists(atPath: path)
+      ? try FileIO.read(path, what: "org model", hint: "") : nil
+    if let previous {
+      files.append(
+        WriteTransaction.File(
+          role: "backup", bytes: previous, destination: path + ".bak", linkFrom: path))
+      files.append(
+        WriteTransaction.File(
+          role: "undo",
+          bytes: UndoRecord(
+            backupSHA256: SHA256.hex(previous), afterSHA256: SHA256.hex(bytes),
+            writtenAt: Timestamps(date: started).iso
+          ).bytes, destination: UndoRecord.path(for: path), mode: 0o644))
+    }
+    files.append(
+      WriteTransaction.File(role: "model", bytes: bytes, destination: path, verify: true))
+    try session.commit(
+      files,
+      unchanged: { () throws(OrgWizFailure) in
+        let now =
+          FileManager.default.fileExists(atPath: path)
+          ? try FileIO.read(path, what: "org model", hint: "") : nil
+        guard now == previous else {
+          throw OrgWizFailure(
+            .failure,
+            "\(path) was changed by another program while pull was reading Okta. Nothing was "
+              + "written, so those changes are kept.",
+            next: "Run orgwiz pull --force again.")
+        }
+      })
+    let counts = [
+      Phrase.count(model.servers.count, "custom authorization server"),
+      Phrase.count(model.apps.count, "OpenID Connect app"),
+      Phrase.count(model.admins.count, "admin"),
+    ]
+    let kept = previous != nil ? " (previous version kept in \(path).bak)" : ""
+    let requests = Phrase.count(client.requestCount, "request")
+    context.stderr.write(
+      style.green("Pulled ") + counts.joined(separator: ", ") + " from \(orgURL) (\(requests)) "
+        + "into \(path)\(kept).\n")
+    context.stderr.write(
+      "Embedded widget sign-in support: \(setting ? "on" : "off") (\(settingSource.rawValue)).\n")
+    context.stderr.write(
+      "Next: orgwiz --org \(SummaryRenderer.shellQuote(path)) to plan the change, then orgwiz "
+        + "apply.\n")
+    return .success
+  }
+
+  /// Every call of the contract, every page.
+  private func read(_ client: OktaClient, orgURL: OrgURL) throws -> PulledOrg {
+    let wellKnown = try client.getUnauthenticated("/.well-known/okta-organization").json
+    let org = try client.get("/api/v1/org").json
+    var servers: [PulledOrg.Server] = []
+    for server in try client.getAll("/api/v1/authorizationServers", query: [("limit", "200")]) {
+      guard let id = server["id"]?.stringValue else { continue }
+      let base = "/api/v1/authorizationServers/\(Self.segment(id))"
+      var policies: [(policy: JSONValue, rules: [JSONValue])] = []
+      for policy in try client.getAll("\(base)/policies") {
+        guard let policyID = policy["id"]?.stringValue else { continue }
+        let rules = try client.getAll("\(base)/policies/\(Self.segment(policyID))/rules")
+        policies.append((policy, rules))
+      }
+      let scopes = try client.getAll("\(base)/scopes")
+      servers.append(PulledOrg.Server(server: server, policies: policies, scopes: scopes))
+    }
+    let apps = try client.getAll("/api/v1/apps", query: [("limit", "200")])
+    var admins: [(user: JSONValue, roles: [JSONValue])] = []
+    var seen: Set<String> = []
+    for assignee in try client.getAll("/api/v1/iam/assignees/users") {
+      guard let id = assignee["id"]?.stringValue, seen.insert(id).inserted else { continue }
+      let user = try client.get("/api/v1/users/\(Self.segment(id))").json
+      let roles = try client.getAll("/api/v1/users/\(Self.segment(id))/roles")
+      admins.append((user, roles))
+    }
+    var groups: [JSONValue] = []
+    let partial = PulledOrg(
+      orgURL: orgURL.description, domain: orgURL.host, wellKnown: wellKnown, org: org,
+      servers: servers, apps: apps, admins: admins, groups: [])
+    for id in PullAssembler.groupIDs(in: servers) {
+      groups.append(try client.get("/api/v1/groups/\(Self.segment(id))").json)
+    }
+    var result = partial
+    result.groups = groups
+    return result
+  }
+
+  /// An id as one path segment (an id from a response never adds a path of its own).
+  static func segment(_ id: String) -> String {
+    id.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? id
+  }
+
+  private func canPrompt(_ context: CommandContext) -> Bool {
+    let variable = context.environment["ORGWIZ_NO_INPUT"] ?? ""
+    return !noInput && (variable.isEmpty || variable == "0") && context.terminal.stdinIsTerminal
+      && context.terminal.stdoutIsTerminal
+  }
+}

@@ -1,0 +1,203 @@
+import OrgWizJSON
+
+/// What `apply` sent to which org, when, as whom, and what came of each request: the record
+/// for the change ticket (Markdown or text beside the model, JSON on stdout).
+public struct ApplyRecord: Sendable, Equatable {
+  /// What became of one planned request.
+  public enum Outcome: Sendable, Equatable {
+    /// Sent, and read back with the planned grant types.
+    case applied(requestID: String?)
+    /// Sent and accepted, but the object read back differs from the plan.
+    case unverified(requestID: String?, found: [String])
+    /// Okta refused it (its error, in words).
+    case failed(String, requestID: String?)
+    /// Not sent, because an earlier request failed.
+    case notSent
+
+    public var isInOkta: Bool {
+      switch self {
+      case .applied, .unverified: true
+      case .failed, .notSent: false
+      }
+    }
+  }
+
+  /// One request of the plan.
+  public struct Entry: Sendable, Equatable {
+    public var object: ObjectRef
+    public var method: String
+    public var path: String
+    public var before: [String]
+    public var after: [String]
+    public var outcome: Outcome
+
+    /// What the request does, in words ("interaction_code added to app …").
+    public var done: String {
+      let added = after.filter { !before.contains($0) }
+      let removed = before.filter { !after.contains($0) }
+      if !added.isEmpty { return "\(Phrase.list(added)) added to \(object.phrase)" }
+      if !removed.isEmpty { return "\(Phrase.list(removed)) removed from \(object.phrase)" }
+      return "\(object.phrase) sent unchanged"
+    }
+
+    public init(
+      object: ObjectRef, method: String, path: String, before: [String], after: [String],
+      outcome: Outcome
+    ) {
+      self.object = object
+      self.method = method
+      self.path = path
+      self.before = before
+      self.after = after
+      self.outcome = outcome
+    }
+  }
+
+  public var orgURL: String
+  public var modelPath: String
+  public var identity: String
+  public var startedAt: String
+  public var endedAt: String
+  public var toolVersion: String
+  public var entries: [Entry]
+  /// Whether the plan adds the grant (so the org setting must be on in Okta).
+  public var needsSetting: Bool
+
+  public init(
+    orgURL: String, modelPath: String, identity: String, startedAt: String, endedAt: String,
+    toolVersion: String, entries: [Entry], needsSetting: Bool
+  ) {
+    self.orgURL = orgURL
+    self.modelPath = modelPath
+    self.identity = identity
+    self.startedAt = startedAt
+    self.endedAt = endedAt
+    self.toolVersion = toolVersion
+    self.entries = entries
+    self.needsSetting = needsSetting
+  }
+
+  /// The manual step no API can do.
+  public static let settingStep =
+    "Settings > Account > Embedded widget sign-in support: it must be on before a rule or app "
+    + "can be given interaction_code. No public API can read or change it, so it is checked "
+    + "and turned on by hand in the Admin Console."
+
+  public var complete: Bool { entries.allSatisfy(\.outcome.isInOkta) }
+
+  public var title: String {
+    let count = Phrase.count(entries.filter(\.outcome.isInOkta).count, "change")
+    return complete
+      ? "Applied \(count) to \(orgURL)"
+      : "Partly applied: \(count) of \(entries.count) sent to \(orgURL)"
+  }
+
+  /// What is now in Okta, in one paragraph.
+  public var status: String {
+    let inOkta = entries.filter(\.outcome.isInOkta)
+    let missing = entries.filter { !$0.outcome.isInOkta }
+    var text =
+      inOkta.isEmpty
+      ? "Nothing was changed in Okta."
+      : "Changed in Okta: " + inOkta.map(\.done).joined(separator: "; ") + "."
+    if !missing.isEmpty {
+      text +=
+        " Not in Okta: " + missing.map(\.object.phrase).joined(separator: "; ")
+        + ". The model records only what was applied, so running orgwiz apply again sends "
+        + "only the rest."
+    }
+    return text
+  }
+
+  private func outcomeText(_ outcome: Outcome) -> String {
+    switch outcome {
+    case .applied: "applied and verified"
+    case .unverified(_, let found):
+      "sent, but read back with grant types \(found.isEmpty ? "none" : Phrase.list(found))"
+    case .failed(let why, _): "refused by Okta: \(why)"
+    case .notSent: "not sent (an earlier request failed)"
+    }
+  }
+
+  private func requestID(_ outcome: Outcome) -> String? {
+    switch outcome {
+    case .applied(let id), .unverified(let id, _), .failed(_, let id): id
+    case .notSent: nil
+    }
+  }
+
+  public var document: [Block] {
+    let rows: [[[Inline]]] = [
+      [.plain("Org"), .plain(orgURL)],
+      [.plain("As"), .plain(identity)],
+      [.plain("Model file"), .plain(modelPath)],
+      [.plain("Started (UTC)"), .plain(startedAt)],
+      [.plain("Ended (UTC)"), .plain(endedAt)],
+      [.plain("Tool version"), .plain("orgwiz \(toolVersion)")],
+    ]
+    let requests: [[[Inline]]] = entries.map { entry in
+      [
+        .plain(entry.object.phrase), .plain("\(entry.method) \(entry.path)"),
+        .plain(entry.before.isEmpty ? "(none)" : Phrase.list(entry.before)),
+        .plain(entry.after.isEmpty ? "(none)" : Phrase.list(entry.after)),
+        .plain(outcomeText(entry.outcome)), .plain(requestID(entry.outcome) ?? ""),
+      ]
+    }
+    var blocks: [Block] = [
+      .heading(level: 1, title), .heading(level: 2, "Summary"), .paragraph(.plain(status)),
+      .table(header: ["Field", "Value"], rows: rows), .heading(level: 2, "Requests"),
+      .table(
+        header: [
+          "Object", "Request", "Grant types before", "After", "Result", "X-Okta-Request-Id",
+        ],
+        rows: requests),
+      .heading(level: 2, "Manual steps"),
+    ]
+    blocks.append(
+      .list(
+        [
+          ListItem(
+            .plain(
+              needsSetting
+                ? Self.settingStep
+                : "None: this apply adds no grant, so the org setting does not matter for it."))
+        ], ordered: false))
+    return blocks
+  }
+
+  public var json: JSONValue {
+    .object(
+      JSONObject([
+        ("title", .string(title)), ("status", .string(status)), ("complete", .bool(complete)),
+        ("orgUrl", .string(orgURL)), ("as", .string(identity)),
+        ("modelPath", .string(modelPath)), ("startedAt", .string(startedAt)),
+        ("endedAt", .string(endedAt)), ("toolVersion", .string(toolVersion)),
+        (
+          "requests",
+          .array(
+            entries.map { entry in
+              .object(
+                JSONObject([
+                  ("object", entry.object.json), ("method", .string(entry.method)),
+                  ("path", .string(entry.path)), ("before", .strings(entry.before)),
+                  ("after", .strings(entry.after)),
+                  ("result", .string(resultName(entry.outcome))),
+                  ("inOkta", .bool(entry.outcome.isInOkta)),
+                  ("detail", .string(outcomeText(entry.outcome))),
+                  ("requestId", requestID(entry.outcome).map { .string($0) } ?? .null),
+                ]))
+            })
+        ),
+        ("manualSteps", .strings(needsSetting ? [Self.settingStep] : [])),
+      ]))
+  }
+
+  private func resultName(_ outcome: Outcome) -> String {
+    switch outcome {
+    case .applied: "applied"
+    case .unverified: "unverified"
+    case .failed: "failed"
+    case .notSent: "not-sent"
+    }
+  }
+}

@@ -1,0 +1,125 @@
+import OrgWizJSON
+
+/// What the model remembers of the live org it was pulled from (the model's `pull` member):
+/// where and when, how the org setting was learned, and for every object `apply` may change
+/// (rules and apps) its API path, `lastUpdated` and grant types as Okta had them. `apply`
+/// plans from the difference between the model and this record, refuses drift by comparing
+/// `lastUpdated`, and updates the record for what it sent, so a second apply finds nothing.
+public struct PullRecord: Sendable, Equatable {
+  /// How the org setting came into the model.
+  public enum SettingSource: String, Sendable {
+    /// Stated with `--embedded-widget`.
+    case flag
+    /// Inferred: an app or rule already listed `interaction_code`.
+    case inferred
+    /// Answered at a terminal.
+    case asked
+  }
+
+  /// One object as Okta had it when it was pulled (or last applied).
+  public struct Object: Sendable, Equatable {
+    public enum Kind: String, Sendable {
+      case app, rule
+    }
+    public var kind: Kind
+    public var id: String
+    /// For a rule: its server and policy.
+    public var serverID: String?
+    public var policyID: String?
+    public var lastUpdated: String?
+    public var grantTypes: [String]
+
+    public init(
+      kind: Kind, id: String, serverID: String? = nil, policyID: String? = nil,
+      lastUpdated: String?, grantTypes: [String]
+    ) {
+      self.kind = kind
+      self.id = id
+      self.serverID = serverID
+      self.policyID = policyID
+      self.lastUpdated = lastUpdated
+      self.grantTypes = grantTypes
+    }
+
+    /// The object's Management API path.
+    public var path: String {
+      switch kind {
+      case .app: "/api/v1/apps/\(id)"
+      case .rule:
+        "/api/v1/authorizationServers/\(serverID ?? "")/policies/\(policyID ?? "")/rules/\(id)"
+      }
+    }
+
+    var json: JSONValue {
+      var object = JSONObject([("type", .string(kind.rawValue)), ("id", .string(id))])
+      if let serverID { object["authServerId"] = .string(serverID) }
+      if let policyID { object["policyId"] = .string(policyID) }
+      object["lastUpdated"] = lastUpdated.map { .string($0) } ?? .null
+      object["grantTypes"] = .strings(grantTypes)
+      return .object(object)
+    }
+
+    init?(_ value: JSONValue) {
+      guard let kind = value["type"]?.stringValue.flatMap(Kind.init(rawValue:)),
+        let id = value["id"]?.stringValue
+      else { return nil }
+      self.kind = kind
+      self.id = id
+      serverID = value["authServerId"]?.stringValue
+      policyID = value["policyId"]?.stringValue
+      lastUpdated = value["lastUpdated"]?.stringValue
+      grantTypes = value["grantTypes"]?.arrayValue?.compactMap(\.stringValue) ?? []
+    }
+  }
+
+  public var orgURL: String
+  public var pulledAt: String
+  public var toolVersion: String
+  public var setting: Bool
+  public var settingSource: SettingSource
+  public var objects: [Object]
+
+  public init(
+    orgURL: String, pulledAt: String, toolVersion: String, setting: Bool,
+    settingSource: SettingSource, objects: [Object]
+  ) {
+    self.orgURL = orgURL
+    self.pulledAt = pulledAt
+    self.toolVersion = toolVersion
+    self.setting = setting
+    self.settingSource = settingSource
+    self.objects = objects
+  }
+
+  /// The member of the model that holds the record.
+  public static let pointer = JSONPointer.root / "pull"
+
+  public var json: JSONValue {
+    .object(
+      JSONObject([
+        ("orgUrl", .string(orgURL)), ("pulledAt", .string(pulledAt)),
+        ("toolVersion", .string(toolVersion)),
+        (
+          "embeddedWidgetSignInSupport",
+          .object(
+            JSONObject([("value", .bool(setting)), ("source", .string(settingSource.rawValue))]))
+        ),
+        ("objects", .array(objects.map(\.json))),
+      ]))
+  }
+
+  /// The record of a model, or nil when it was not pulled from an org.
+  public init?(model document: JSONValue) {
+    guard let value = document[Self.pointer], let orgURL = value["orgUrl"]?.stringValue else {
+      return nil
+    }
+    self.orgURL = orgURL
+    pulledAt = value["pulledAt"]?.stringValue ?? ""
+    toolVersion = value["toolVersion"]?.stringValue ?? ""
+    setting = value["embeddedWidgetSignInSupport"]?["value"]?.boolValue ?? false
+    settingSource =
+      value["embeddedWidgetSignInSupport"]?["source"]?.stringValue.flatMap(
+        SettingSource.init(rawValue:)) ?? .flag
+    objects = value["objects"]?.arrayValue?.compactMap(Object.init) ?? []
+  }
+}
