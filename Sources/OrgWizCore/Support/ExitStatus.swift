@@ -36,7 +36,7 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
     case .noInput: "an input file does not exist or is not a regular file"
     case .unavailable: "Okta could not be reached, TLS failed, or it kept answering 5xx"
     case .cannotCreate: "an output file cannot be written"
-    case .locked: "the model is locked by another run"
+    case .locked: "the model is locked by another run, or Okta still rate-limits after the retries"
     case .noPermission: "Okta refused the credentials (401) or a permission (403)"
     case .config: "a procedure document is malformed"
     case .interrupted: "interrupted (Ctrl-C, or end of input at a prompt); nothing written"
