@@ -55,6 +55,7 @@ let package = Package(
       dependencies: [
         "OrgWizCore", "OrgWizJSON", "OrgWizTerminal", "OrgWizOkta",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Crypto", package: "swift-crypto"),
       ]
     ),
     // The one-file executable.
