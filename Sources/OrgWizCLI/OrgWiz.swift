@@ -40,7 +40,7 @@ public struct OrgWiz: ParsableCommand {
     version: orgwizVersion,
     subcommands: [
       RunCommand.self, CheckCommand.self, SimulateCommand.self, ChecklistCommand.self,
-      UndoCommand.self, PullCommand.self, ApplyCommand.self,
+      UndoCommand.self, PullCommand.self, ApplyCommand.self, ExportCommand.self,
       ProceduresCommand.self, RulesCommand.self,
     ],
     defaultSubcommand: RunCommand.self)
@@ -63,7 +63,7 @@ public enum OrgWizCLI {
   public static func main(arguments: [String], context: CommandContext) -> Int32 {
     let command: ParsableCommand
     do {
-      command = try OrgWiz.parseAsRoot(arguments)
+      command = try OrgWiz.parseAsRoot(subcommandFirst(arguments))
     } catch {
       return report(parserError: error, context: context)
     }
@@ -79,6 +79,28 @@ public enum OrgWizCLI {
     } catch {
       return report(parserError: error, context: context)
     }
+  }
+
+  /// The arguments with a subcommand named after options moved to the front, so that
+  /// `orgwiz --no-color run` runs `run` rather than a procedure called "run". A subcommand name
+  /// is moved only when the options before it parse on their own with that subcommand (so it
+  /// is no option's value, as in `--org run`) and the whole line parses after the move.
+  static func subcommandFirst(_ arguments: [String]) -> [String] {
+    let names = Set(OrgWiz.configuration.subcommands.map { $0._commandName } + ["help"])
+    guard let first = arguments.first, first.hasPrefix("-"), !names.contains(first) else {
+      return arguments
+    }
+    let end = arguments.firstIndex(of: "--") ?? arguments.endIndex
+    for index in 1..<end where names.contains(arguments[index]) {
+      let before = Array(arguments[..<index])
+      guard before.allSatisfy({ !names.contains($0) }) else { break }
+      let name = arguments[index]
+      guard (try? OrgWiz.parseAsRoot([name] + before)) != nil else { continue }
+      let moved = [name] + before + arguments[(index + 1)...]
+      if (try? OrgWiz.parseAsRoot(moved)) != nil { return moved }
+      return arguments
+    }
+    return arguments
   }
 
   /// Prints a user-facing error: "orgwiz: error: ..." and the next step.

@@ -1,0 +1,183 @@
+import ArgumentParser
+import Foundation
+import OrgWizCore
+import OrgWizJSON
+
+/// `orgwiz export`: writes the change `run` planned since the pull (the plan `apply` would
+/// send) as files, from the model alone: Terraform configuration that adopts the changed
+/// objects, or the request bodies with a curl script.
+struct ExportCommand: ContextCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "export",
+    abstract: "Write the model's change since the pull as Terraform or as API requests.",
+    discussion: """
+      For admins who apply changes through Terraform or their own tooling: the same plan \
+      orgwiz apply would send (interaction_code added to or removed from rules and apps since \
+      the pull), written from the model alone, without reading Okta.
+
+      --terraform DIR writes versions.tf (okta/okta ~> 6.0, Terraform >= 1.5), imports.tf (one \
+      import block per changed object) and main.tf (each object with every attribute the \
+      provider manages, as pulled, so terraform plan shows only the grant change).
+
+      --requests DIR writes one JSON body per request, numbered in the order apply would send \
+      them, and send.sh, which sends them with curl, reading the token from $OKTA_API_TOKEN.
+
+      Both write a README.md that starts with the step no API can do: Settings > Account > \
+      Embedded widget sign-in support. A non-empty DIR is not written to without --force.
+
+      \(OrgWiz.exitCodeHelp)
+      """)
+
+  @Option(name: .long, help: ArgumentHelp("The org model file.", valueName: "file"))
+  var org: String = "org.json"
+
+  @Option(
+    name: .long,
+    help: ArgumentHelp("Write Terraform configuration into this directory.", valueName: "dir"))
+  var terraform: String?
+
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Write the request bodies and send.sh into this directory.", valueName: "dir"))
+  var requests: String?
+
+  @Flag(help: "Write into a directory that is not empty (replacing files of the same names).")
+  var force = false
+
+  @Flag(name: .customLong("no-color"), help: "No colour.")
+  var noColor = false
+
+  func execute(_ context: CommandContext) throws -> ExitStatus {
+    let style = context.style(noColor: noColor)
+    let (directory, terraformFormat): (String, Bool)
+    switch (terraform, requests) {
+    case (let dir?, nil): (directory, terraformFormat) = (dir, true)
+    case (nil, let dir?): (directory, terraformFormat) = (dir, false)
+    default:
+      throw OrgWizFailure(
+        .usage, "orgwiz export writes one format: name either --terraform DIR or --requests DIR.",
+        next: "For example: orgwiz export --terraform okta-change (or --requests okta-change).")
+    }
+    guard !directory.isEmpty else {
+      throw OrgWizFailure(
+        .usage, "The directory to export into is empty.",
+        next: "Name a directory, e.g. ./okta-change.")
+    }
+    let path = context.modelPath(org)
+    try FileIO.ensureRegularIfPresent(path, what: "org model")
+    let bytes = try FileIO.read(
+      path, what: "org model", hint: "Pull one first: orgwiz pull --org FILE.")
+    let model = try OrgModel.load(bytes, source: org)
+    guard let plan = ExportPlan.make(model) else {
+      throw OrgWizFailure(
+        .usage,
+        "\(path) was not pulled from an Okta org, so there is no live object to export a change "
+          + "for.",
+        next: "Pull the org first (orgwiz pull), run the wizard on that model, then export.")
+    }
+    for object in plan.missing {
+      context.note(
+        "\(object.kind.rawValue) \(object.id) was pulled but is no longer in the model; it is "
+          + "left out of the export.", style: style)
+    }
+    guard !plan.entries.isEmpty else {
+      context.stderr.write(
+        "Nothing to export: the model has no change since it was pulled. No file was written.\n")
+      return .success
+    }
+    let modelName = (path as NSString).lastPathComponent
+    let files =
+      terraformFormat
+      ? TerraformExport.files(plan, modelName: modelName, version: orgwizVersion)
+      : RequestExport.files(plan, modelName: modelName, version: orgwizVersion)
+    let target = context.absolute(directory)
+    try Self.prepare(target, shownAs: directory, names: files.map(\.name), force: force)
+    for file in files {
+      try FileIO.writeAtomically(
+        Array(file.text.utf8), to: (target as NSString).appendingPathComponent(file.name),
+        mode: file.executable ? 0o755 : 0o644)
+    }
+    let count = plan.entries.count
+    context.stderr.write(
+      "Exported \(count) request\(count == 1 ? "" : "s") "
+        + (terraformFormat ? "as Terraform" : "as request bodies and send.sh")
+        + " to \(directory):\n")
+    for file in files {
+      context.stdout.write((directory as NSString).appendingPathComponent(file.name) + "\n")
+    }
+    if plan.addsGrant {
+      context.note(
+        "first turn on Embedded widget sign-in support by hand (Settings > Account); no API "
+          + "can. Then follow \((directory as NSString).appendingPathComponent("README.md")).",
+        style: style)
+    } else {
+      context.stderr.write(
+        "Next: follow \((directory as NSString).appendingPathComponent("README.md")).\n")
+    }
+    return .success
+  }
+
+  /// Makes sure the files can go into `directory`: creates it when absent (its parent must
+  /// exist); refuses a symbolic link, anything but a directory, a non-empty directory without
+  /// `--force`, and (with it) an entry of one of the names that is a directory. Nothing is
+  /// written when it refuses.
+  static func prepare(
+    _ directory: String, shownAs shown: String, names: [String], force: Bool
+  ) throws(OrgWizFailure) {
+    var status = stat()
+    if lstat(directory, &status) != 0 {
+      guard errno == ENOENT else {
+        throw OrgWizFailure(
+          .cannotCreate, "Cannot use \(shown): \(String(cString: strerror(errno))).",
+          next: "Check the path and its permissions.")
+      }
+      let parent = (directory as NSString).deletingLastPathComponent
+      var parentStatus = stat()
+      guard stat(parent.isEmpty ? "/" : parent, &parentStatus) == 0,
+        parentStatus.st_mode & S_IFMT == S_IFDIR
+      else {
+        throw OrgWizFailure(
+          .cannotCreate, "Cannot create \(shown): its parent directory \(parent) does not exist.",
+          next: "Create \(parent) first, or name a directory in an existing one.")
+      }
+      // 0777 under the umask, as mkdir(1) makes it.
+      guard mkdir(directory, 0o777) == 0 else {
+        throw OrgWizFailure(
+          .cannotCreate, "Cannot create \(shown): \(String(cString: strerror(errno))).",
+          next: "Check that \(parent) is writable.")
+      }
+      return
+    }
+    switch status.st_mode & S_IFMT {
+    case S_IFDIR: break
+    case S_IFLNK:
+      throw OrgWizFailure(
+        .cannotCreate,
+        "\(shown) is a symbolic link; orgwiz export writes only into a real directory, so that "
+          + "the files cannot be sent elsewhere.",
+        next: "Name the directory the link points to, or a new directory.")
+    default:
+      throw OrgWizFailure(
+        .cannotCreate, "\(shown) is \(FileIO.kind(of: status)), not a directory.",
+        next: "Name a directory (it is created when it does not exist).")
+    }
+    let entries = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+    if !entries.isEmpty && !force {
+      throw OrgWizFailure(
+        .usage,
+        "\(shown) is not empty (\(entries.count) entr\(entries.count == 1 ? "y" : "ies")); "
+          + "orgwiz export does not write into it without --force. Nothing was written.",
+        next: "Name a new or empty directory, or pass --force to replace files of the same names.")
+    }
+    for name in names {
+      var entry = stat()
+      let file = (directory as NSString).appendingPathComponent(name)
+      if lstat(file, &entry) == 0, entry.st_mode & S_IFMT == S_IFDIR {
+        throw OrgWizFailure(
+          .cannotCreate, "\(file) is a directory, so the export's \(name) cannot replace it.",
+          next: "Move it away, or export into another directory. Nothing was written.")
+      }
+    }
+  }
+}

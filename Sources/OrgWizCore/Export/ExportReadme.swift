@@ -1,0 +1,173 @@
+/// The README that `orgwiz export` writes into its directory: the manual org-setting step
+/// first, then how to apply the files, then what adopting them means.
+public enum ExportReadme {
+  /// Text on one line: control characters (newlines too) as spaces, and Markdown's code
+  /// marks kept from closing a code span.
+  static func line(_ text: String) -> String {
+    String(
+      text.unicodeScalars.map { scalar -> Character in
+        scalar.value < 0x20 || scalar.value == 0x7F ? " " : Character(scalar)
+      })
+  }
+
+  static func header(
+    _ plan: ExportPlan, title: String, modelName: String, version: String
+  )
+    -> String
+  {
+    var text = "# \(title)\n\n"
+    text +=
+      "Exported by orgwiz \(version) from `\(line(modelName).replacingAll("`", with: "'"))`, "
+      + "pulled from \(line(plan.record.orgURL)) at \(line(plan.record.pulledAt)). "
+      + "These files come from the model alone: nothing was read from Okta to write them.\n\n"
+    text += "The change (\(plan.entries.count) object\(plan.entries.count == 1 ? "" : "s")):\n\n"
+    for entry in plan.entries {
+      text += "- \(line(entry.item.sentence)): grant types "
+      text += "\(list(entry.before)) → \(list(entry.grants))\n"
+    }
+    text += "\n## 1. First, by hand: the org setting\n\n"
+    if plan.addsGrant {
+      text +=
+        "In the Admin Console, turn on **Settings > Account > Embedded widget sign-in support** "
+        + "before anything below. Okta accepts `interaction_code` on a rule or an app only while "
+        + "it is on, and no public API can read or change it, so neither Terraform nor these "
+        + "requests can do it for you.\n"
+      if !plan.record.setting {
+        text +=
+          "\nThe model records the setting as **off** in this org (\(plan.record.settingSource.rawValue)), "
+          + "so this step is needed.\n"
+      }
+    } else {
+      text +=
+        "This change only removes `interaction_code`, so it does not depend on **Settings > "
+        + "Account > Embedded widget sign-in support** (no API can read or change that "
+        + "setting). Turn it off by hand afterwards only if nothing else uses the grant.\n"
+    }
+    return text
+  }
+
+  static func list(_ grants: [String]) -> String {
+    grants.isEmpty ? "(none)" : grants.map { "`\(line($0))`" }.joined(separator: ", ")
+  }
+
+  /// The README of `--terraform DIR`.
+  public static func terraform(
+    _ plan: ExportPlan, resources: [TerraformExport.Resource], modelName: String, version: String
+  ) -> String {
+    var text = header(
+      plan, title: "The change orgwiz planned, as Terraform", modelName: modelName,
+      version: version)
+    text += """
+
+      ## 2. Plan, read the plan, apply
+
+      Terraform \(TerraformExport.terraformConstraint) (for `import {}` blocks; OpenTofu >= 1.6) \
+      with the `okta/okta` provider \(TerraformExport.providerConstraint). The provider reads the \
+      token from the environment; never write it into a file:
+
+      ```sh
+      export OKTA_API_TOKEN=...   # an API token of an admin who may change these objects
+      terraform init
+      terraform plan
+      ```
+
+      **Read the plan before you apply it.** It must import \(resources.count) \
+      object\(resources.count == 1 ? "" : "s") and change only the grant types \
+      (`grant_type_whitelist` of a rule, `grant_types` of an app), nothing else:
+
+      """
+    for resource in resources {
+      text += "- `\(resource.address)`, imported from `\(line(resource.importID))`\n"
+    }
+    text += """
+
+      If the plan shows any other change (a name, a status, a priority, groups, users, \
+      scopes, token lifetimes, an inline hook, redirect URIs, `authentication_policy`, \
+      `hide_ios`/`hide_web`), stop: the object changed in Okta since the pull, or the provider \
+      reads a field differently. Pull again (`orgwiz pull --force`), run the wizard again and \
+      export again, or make the `.tf` match Okta, before you apply. Then:
+
+      ```sh
+      terraform apply
+      ```
+
+      ## Adopting these objects: what to know
+
+      - After `terraform apply` Terraform manages these objects. A later change made in the \
+      Admin Console shows as drift, and the next `terraform apply` reverts it.
+      - Deleting a resource block later **destroys** the object in Okta. To let go of it \
+      instead, use a `removed` block with `lifecycle { destroy = false }` (Terraform >= 1.7) \
+      or `terraform state rm`.
+      - `omit_secret = true` keeps the app's client secret out of Terraform's state; the \
+      secret in Okta is left as it is. Changing `token_endpoint_auth_method` makes Okta \
+      generate a new secret: do not change it here.
+      - `authentication_policy` is the app's sign-in policy (from `_links.accessPolicy`). \
+      Leaving it out would re-associate the default policy; where the model did not have it, \
+      `main.tf` says so above the resource, and the plan must be read for it.
+      - Token lifetimes, groups, users and scopes of a rule are carried over as pulled; \
+      leaving any out would reset it.
+      - The provider sends the whole object on update (a full replacement), as `orgwiz apply` \
+      does; it does not check `lastUpdated`, so drift since the pull is caught only by \
+      reading the plan.
+      - The model does not learn of a change made through Terraform: afterwards, pull again \
+      (`orgwiz pull --force`) before the next `orgwiz run`, and do not also `orgwiz apply` \
+      this change.
+
+      """
+    return text
+  }
+
+  /// The README of `--requests DIR`.
+  public static func requests(
+    _ plan: ExportPlan, requests: [RequestExport.Request], modelName: String, version: String
+  ) -> String {
+    var text = header(
+      plan, title: "The change orgwiz planned, as API requests", modelName: modelName,
+      version: version)
+    text += """
+
+      ## 2. Send the requests
+
+      Each file is the full-replacement body `orgwiz apply` would send (no read-only fields, \
+      no secrets), in the order it would send them:
+
+      | # | request | body |
+      |---|---|---|
+
+      """
+    for (index, request) in requests.enumerated() {
+      text +=
+        "| \(index + 1) | `\(request.method) \(line(request.path).replacingAll("|", with: "%7C"))` "
+        + "| `\(request.file)` |\n"
+    }
+    text += """
+
+      `send.sh` sends them with curl, one at a time, and stops at the first failure. It reads \
+      the token from `$OKTA_API_TOKEN` (never from a file or an argument) and the org from its \
+      first argument or `$OKTA_ORG_URL`, and prints each response's status and \
+      `X-Okta-Request-Id` (keep them for the change ticket):
+
+      ```sh
+      export OKTA_API_TOKEN=...   # an API token of an admin who may change these objects
+      ./send.sh \(line(plan.record.orgURL))
+      ```
+
+      ## What to know
+
+      - Unlike `orgwiz apply`, `send.sh` does not first check that the objects are unchanged \
+      in Okta since the pull (`lastUpdated`), and does not read them back. A full \
+      replacement built from an old copy undoes changes made since: run \
+      `orgwiz apply --dry-run` first (it reads the objects and reports drift, sending \
+      nothing), or pull again and export again.
+      - If a request fails, the ones before it are in Okta and the ones after it are not; \
+      the output says which.
+      - Responses are not kept (an app's response holds its client secret); only an error's \
+      body is printed.
+      - The model does not learn of what `send.sh` sent: afterwards, pull again \
+      (`orgwiz pull --force`) before the next `orgwiz run`, and do not also `orgwiz apply` \
+      this change.
+
+      """
+    return text
+  }
+}
