@@ -63,7 +63,8 @@ struct ExportTests {
       (name: "Acme Mobile", id: "0oa1mob"), (name: "${evil} \"x\"\n", id: "0oa2web"),
       (name: "", id: "0pr1def"), (name: "Acme Mobile", id: "0oa1mob"),
     ])
-    #expect(names == ["acme_mobile_0oa1mob", "evil_x_0oa2web", "r_0pr1def", "acme_mobile_0oa1mob_2"])
+    #expect(
+      names == ["acme_mobile_0oa1mob", "evil_x_0oa2web", "r_0pr1def", "acme_mobile_0oa1mob_2"])
     #expect(ExportNames.resourceNames([(name: "Acme Mobile", id: "0oa1mob")]) == [names[0]])
   }
 
@@ -100,7 +101,8 @@ struct ExportTests {
       }
     }
     let files = RequestExport.files(export, modelName: "org.json", version: "0.1.0")
-    #expect(files.map(\.name) == ["01-rule-0pr2mob.json", "02-app-0oa1mob.json", "send.sh", "README.md"])
+    #expect(
+      files.map(\.name) == ["01-rule-0pr2mob.json", "02-app-0oa1mob.json", "send.sh", "README.md"])
     #expect(files.filter(\.executable).map(\.name) == ["send.sh"])
     for (file, entry) in zip(files, export.entries) {
       #expect(try JSONParser.parse(Array(file.text.utf8)) == entry.body)
@@ -139,7 +141,8 @@ struct ExportTests {
     ].compactMap { $0.first { $0.name == "README.md" }?.text }
     #expect(readmes.count == 2)
     for (readme, command) in zip(readmes, ["terraform init", "./send.sh"]) {
-      let setting = try #require(readme.range(of: "Settings > Account > Embedded widget sign-in support"))
+      let setting = try #require(
+        readme.range(of: "Settings > Account > Embedded widget sign-in support"))
       let first = try #require(readme.range(of: command))
       #expect(setting.lowerBound < first.lowerBound)
     }
@@ -171,7 +174,9 @@ struct ExportTests {
         ["okta_auth_server_policy_rule", "mobile_var_x_if_true_quoted_back_slash_n_0pr2mob"],
         ["okta_app_oauth", "app_mobile_var_x_if_true_quoted_back_sla_0oa1mob"],
       ])
-    let imports = parsed["imports"]?.arrayValue?.compactMap { $0.arrayValue?.compactMap(\.stringValue) }
+    let imports = parsed["imports"]?.arrayValue?.compactMap {
+      $0.arrayValue?.compactMap(\.stringValue)
+    }
     #expect(imports?.map { $0.last } == ["aus1api/00p2mob/0pr2mob", "0oa1mob"])
     #expect(imports?.map { $0.first } == resources?.map { $0.joined(separator: ".") })
 
@@ -207,7 +212,8 @@ struct ExportTests {
 
     // terraform fmt, where Terraform is installed, checks syntax and layout offline.
     if let terraform = HCLCheck.which("terraform") {
-      let fmt = try HCLCheck.run(terraform, ["fmt", "-no-color", "-check", "-diff", directory.path])
+      let fmt = try HCLCheck.run(
+        terraform, ["fmt", "-no-color", "-check", "-diff", directory.path])
       #expect(fmt.status == 0, "terraform fmt -check: \(fmt.output)")
     }
   }
@@ -224,7 +230,9 @@ enum HCLCheck {
     }
   }
 
-  static func run(_ executable: String, _ arguments: [String]) throws -> (
+  static func run(
+    _ executable: String, _ arguments: [String]
+  ) throws -> (
     status: Int32, output: String, errors: String
   ) {
     let process = Process()
