@@ -100,6 +100,9 @@ struct ApplyCommand: ContextCommand {
     let (credential, source) = try live.credential(context)
     let client = live.client(
       context, org: orgURL, credential: credential, scopes: Self.scopes(for: plan))
+    // Who the change is made as, for the review and the record: a token acts as its admin.
+    if case .apiToken = credential { _ = try? client.get("/api/v1/users/me") }
+    let who = client.identity.map { "\($0) (\(source))" } ?? source
 
     // Read every object again: drift refuses the whole plan before anything is sent.
     var current: [(item: ApplyPlan.Item, object: JSONValue)] = []
@@ -131,7 +134,7 @@ struct ApplyCommand: ContextCommand {
       lines.append("By hand first (no API can do it): \(ApplyRecord.settingStep)")
     }
     let prompt =
-      "Apply: \(Phrase.count(plan.items.count, "request")) to \(orgURL), as \(source)"
+      "Apply: \(Phrase.count(plan.items.count, "request")) to \(orgURL), as \(who)"
       + (needsSetting ? ", with Embedded widget sign-in support on in the Admin Console" : "")
       + ". Send them?"
     context.stderr.write(prompt + "\n")
@@ -181,7 +184,7 @@ struct ApplyCommand: ContextCommand {
     // The model keeps what Okta now has: the pull record of every object that was applied.
     let record = ApplyRecord(
       orgURL: orgURL.description, modelPath: path,
-      identity: client.identity.map { "\($0) (\(source))" } ?? source,
+      identity: who,
       startedAt: Timestamps(date: started).iso, endedAt: Timestamps(date: context.now()).iso,
       toolVersion: orgwizVersion, entries: entries, needsSetting: needsSetting)
     var document = model.document

@@ -303,9 +303,11 @@ enum FileIO {
     var status = stat()
     if descriptor >= 0 {
       if let mode {
-        fchmod(descriptor, newFileMode(mode))
+        fchmod(descriptor, newFileMode(mode) | 0o600)
       } else if stat(path, &status) == 0 {
         fchmod(descriptor, status.st_mode & 0o7777)
+      } else {
+        fchmod(descriptor, newFileMode(0o644) | 0o600)
       }
       failure = finish(descriptor, writing: bytes)
     }

@@ -104,11 +104,13 @@ struct WriteTransaction {
     var reference = stat()
     let replacesFile = file.linkFrom == nil && stat(file.destination, &reference) == 0
     let hasReference = replacesFile || stat(file.linkFrom ?? model, &reference) == 0
+    // A new file is always readable and writable by its owner, whatever the umask: orgwiz
+    // reads its own records back (undo reads the undo record).
     let mode =
       replacesFile || file.linkFrom != nil
       ? reference.st_mode & 0o7777
-      : file.mode.map(FileIO.newFileMode)
-        ?? (hasReference ? reference.st_mode & 0o7777 : FileIO.newFileMode(0o644))
+      : (file.mode.map(FileIO.newFileMode)
+        ?? (hasReference ? reference.st_mode & 0o7777 : FileIO.newFileMode(0o644))) | 0o600
     let descriptor = open(staged, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
     guard descriptor >= 0 else {
       let directory = (file.destination as NSString).deletingLastPathComponent

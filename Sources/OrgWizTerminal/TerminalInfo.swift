@@ -72,13 +72,34 @@ public struct Style: Sendable {
   public func dim(_ text: String) -> String { wrap(text, "2") }
 
   private func wrap(_ text: String, _ code: String) -> String {
-    enabled ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+    enabled ? Self.mark(code) + text + Self.mark("0") : text
   }
 
-  /// Every escape sequence `Style` writes (SGR: bold, red, yellow, green, dim, reset): the only
-  /// ones a ``TextSink`` lets through, as `less -R` lets colours through.
-  public static let sequences: [String] = ["1", "31", "33", "32", "2", "0"].map {
-    "\u{1B}[\($0)m"
+  /// The codes `Style` uses (SGR: bold, red, yellow, green, dim, reset).
+  static let codes = ["1", "31", "33", "32", "2", "0"]
+
+  /// Style does not write escape sequences into text: it writes a mark that only this process
+  /// knows (private-use characters with a random part, chosen at start), which a ``TextSink``
+  /// turns into the colour after it has made every control character of the text visible. A
+  /// label holding `ESC[31m` is therefore shown as `^[[31m`, never obeyed, and cannot forge a
+  /// mark it cannot know.
+  static let nonce: String = {
+    var generator = SystemRandomNumberGenerator()
+    let scalars = (0..<8).compactMap { _ in
+      Unicode.Scalar(0xE000 + UInt32.random(in: 0..<0x1000, using: &generator))
+    }
+    return String(String.UnicodeScalarView(scalars))
+  }()
+
+  static func mark(_ code: String) -> String { "\u{F8FF}" + nonce + code + "\u{F8FE}" }
+
+  /// The escape sequences a sink writes for Style's marks: the only ones that ever reach the
+  /// terminal.
+  public static var sequences: [String] { marks.map(\.sequence) }
+
+  /// Each mark and the escape sequence it stands for.
+  static let marks: [(mark: String, sequence: String)] = codes.map {
+    (mark($0), "\u{1B}[\($0)m")
   }
 }
 

@@ -17,30 +17,24 @@ public protocol TextSink: AnyObject {
 }
 
 /// What the sinks write: text with its control characters made visible (``VisibleText``),
-/// except the exact escape sequences ``Style`` writes, as `less -R` lets colours through.
+/// then ``Style``'s own marks turned into its colours, as `less -R` lets colours through. No
+/// escape sequence in the text itself ever reaches the terminal.
 public enum TerminalText {
   public static func visible(_ text: String) -> String {
-    let scalars = text.unicodeScalars
-    guard scalars.contains(where: VisibleText.needsShowing) else { return text }
-    var result = ""
-    result.reserveCapacity(text.utf8.count + 16)
-    var plain = scalars.startIndex
-    var index = scalars.startIndex
-    while index < scalars.endIndex {
-      guard scalars[index] == "\u{1B}",
-        let sequence = Style.sequences.first(where: {
-          scalars[index...].starts(with: $0.unicodeScalars)
-        })
-      else {
-        scalars.formIndex(after: &index)
-        continue
-      }
-      result += VisibleText.visible(String(scalars[plain..<index]))
-      result += sequence
-      index = scalars.index(index, offsetBy: sequence.unicodeScalars.count)
-      plain = index
+    var result =
+      text.unicodeScalars.contains(where: VisibleText.needsShowing)
+      ? VisibleText.visible(text) : text
+    guard result.unicodeScalars.contains("\u{F8FF}") else { return result }
+    for (mark, sequence) in Style.marks {
+      result = result.replacingOccurrencesOf(mark, with: sequence)
     }
-    return result + VisibleText.visible(String(scalars[plain...]))
+    return result
+  }
+}
+
+extension String {
+  fileprivate func replacingOccurrencesOf(_ target: String, with replacement: String) -> String {
+    split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
   }
 }
 

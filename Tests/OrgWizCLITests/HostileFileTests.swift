@@ -486,4 +486,24 @@ struct BoundedRun {
     #expect(run.status == 65, "\(run.stderr)")
     #expect(run.stderr.contains("1024 MiB"), "\(run.stderr)")
   }
+
+  @Test(.enabled(if: runningAsRoot, "needs root to act as another user"))
+  func recordsWrittenUnderAUmaskOfAllBitsCanStillBeReadByTheirOwner() throws {
+    let directory = try sharedDirectory()
+    defer { directory.remove() }
+    _ = try model(in: directory)
+    chown(directory.file("org.json"), 65534, 65534)
+    let binary = try #require(EndToEndTests.binary)
+    let arguments = Self.answers.map { "'\($0)'" }.joined(separator: " ")
+    let run = try BoundedRun.asNobody(
+      "umask 0777; exec '\(binary)' \(arguments)", in: directory.path)
+    #expect(run.status == 0, "\(run.stderr)")
+    for name in ["change.md", "org.json.undo.journal"] {
+      #expect(
+        mode(directory.file(name)) & 0o600 == 0o600, "\(name) is \(mode(directory.file(name)))")
+      #expect(mode(directory.file(name)) & 0o077 == 0)
+    }
+    let undo = try BoundedRun.asNobody("exec '\(binary)' undo --yes", in: directory.path)
+    #expect(undo.status == 0, "undo could not read its own record: \(undo.stderr)")
+  }
 }

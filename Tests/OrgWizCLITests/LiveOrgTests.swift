@@ -92,7 +92,11 @@ import Testing
 
     let run = try place.orgwiz(["run"] + Self.enable + ["--summary", "change.md"])
     #expect(run.status == 0, "\(run.stderr)")
-    #expect(place.directory.read("change.md")?.contains("orgwiz apply") == true)
+    let change = try #require(place.directory.read("change.md"))
+    #expect(change.contains("orgwiz apply"))
+    // Copying a pulled model's backup back by hand would hide from apply what Okta has: only
+    // undo is offered.
+    #expect(!change.contains("cp -p"), "the record offers a backout that apply cannot follow")
 
     let refused = try place.orgwiz(["apply"])
     #expect(refused.status == 64, "\(refused.stderr)")
@@ -120,6 +124,8 @@ import Testing
     let recordName = try #require(place.directory.listing().first { $0.hasSuffix(".apply.md") })
     let record = try #require(place.directory.read(recordName))
     for id in ids { #expect(record.contains(id), "the apply record lacks request id \(id)") }
+    // Made as the token's admin, named.
+    #expect(record.contains("@acme.example"), "the apply record does not say who made the change")
     let state = try await okta.state()
     #expect(JSONWriter.string(state).contains("interaction_code"))
 
@@ -289,5 +295,21 @@ import Testing
     try await okta.driftSettings(engine: "classic")
     #expect(try place.pull().status == 0)
     #expect(try place.model()[JSONPointer.root / "org" / "engine"] == "classic")
+  }
+
+  @Test func theSettingOffInOktaIsExplainedAndNothingIsApplied() async throws {
+    let okta = try await FakeOkta.start(options: .init(interactionCode: false))
+    defer { okta.stop() }
+    let place = try Place(okta)
+    defer { place.directory.remove() }
+    #expect(try place.pull(["--embedded-widget", "on"]).status == 0)
+    #expect(try place.orgwiz(["run"] + Self.enable).status == 0)
+    let applied = try place.orgwiz(["apply", "--yes"])
+    #expect(applied.status == 1, "\(applied.stderr)")
+    #expect(applied.stderr.contains("Turn on Embedded widget sign-in support"), "\(applied.stderr)")
+    #expect(applied.stderr.contains("Nothing was changed in Okta"))
+    let name = try #require(place.directory.listing().first { $0.hasSuffix(".apply.md") })
+    #expect(place.directory.read(name)?.hasPrefix("# Not applied") == true)
+    try await expectConforming(okta)
   }
 }

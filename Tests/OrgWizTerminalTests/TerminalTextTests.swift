@@ -52,3 +52,18 @@ extension String {
     return text
   }
 }
+
+/// A label's own colour codes are shown, never obeyed, even those orgwiz itself uses.
+@Suite struct LabelColourTests {
+  @Test(arguments: [true, false])
+  func aLabelsSGRCodesAreShownVisiblyWhetherOrNotColourIsOn(_ colour: Bool) {
+    let sink = BufferSink()
+    let style = Style(enabled: colour)
+    sink.write(style.red("Error: ") + "app Acme \u{1B}[31mMobile\u{1B}[0m \u{1B}[8mhidden\n")
+    #expect(sink.text.contains("Acme ^[[31mMobile^[[0m ^[[8mhidden"), "\(sink.text)")
+    // Only Style's own colour, and only when colour is on, is a real escape sequence.
+    let escapes = sink.text.unicodeScalars.filter { $0 == "\u{1B}" }.count
+    #expect(escapes == (colour ? 2 : 0), "\(sink.text.debugDescription)")
+    #expect(!sink.text.unicodeScalars.contains { (0xE000...0xF8FF).contains($0.value) })
+  }
+}

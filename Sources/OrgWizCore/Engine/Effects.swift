@@ -33,8 +33,11 @@ public struct ObjectRef: Sendable, Equatable, Hashable {
     self.serverName = serverName
   }
 
-  /// The object in words: `app "Acme Mobile" (0oa1mob)`.
-  public var phrase: String {
+  /// The object in words: `app "Acme Mobile" (0oa1mob)`, on one line (a line break or a
+  /// control character in a name is shown, never obeyed).
+  public var phrase: String { VisibleText.visibleOnOneLine(rawPhrase) }
+
+  private var rawPhrase: String {
     switch kind {
     case .orgSetting: "org setting \(name)"
     case .orgAuthorizationServer: "the Org Authorization Server (\(id))"

@@ -87,9 +87,12 @@ public struct ApplyRecord: Sendable, Equatable {
 
   public var title: String {
     let count = Phrase.count(entries.filter(\.outcome.isInOkta).count, "change")
-    return complete
-      ? "Applied \(count) to \(orgURL)"
-      : "Partly applied: \(count) of \(entries.count) sent to \(orgURL)"
+    if complete { return "Applied \(count) to \(orgURL)" }
+    if !entries.contains(where: \.outcome.isInOkta) {
+      return
+        "Not applied: \(Phrase.count(entries.count, "change")) refused or not sent to \(orgURL)"
+    }
+    return "Partly applied: \(count) of \(entries.count) made in \(orgURL)"
   }
 
   /// What is now in Okta, in one paragraph.

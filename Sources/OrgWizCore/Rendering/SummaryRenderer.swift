@@ -312,6 +312,18 @@ public enum SummaryRenderer {
               + "Back it out with the command below, which shows the file, asks, and sets it "
               + "aside as \(meta.modelPath).bak (so nothing is lost):")))
       if let undo = meta.undoCommand { code.append(.code(undo, language: "sh")) }
+    } else if let backup = meta.backupPath, summary.pulledFrom != nil {
+      // A pulled model's backup carries the pull record of its time; copied back by hand it
+      // would hide from apply what is in Okta now, so only undo (which keeps it) is offered.
+      items.append(
+        ListItem(
+          .plain(
+            "Backup of the model before this run: \(backup) (SHA-256 "
+              + "\(meta.backupSHA256 ?? meta.modelSHA256Before)). Restore it with orgwiz undo, "
+              + "which shows the changes first, refuses if the model was changed since, and keeps "
+              + "the model's record of what orgwiz apply sent; do not copy the backup back by "
+              + "hand, since its older record would hide that from orgwiz apply:")))
+      if let undo = meta.undoCommand { code.append(.code(undo, language: "sh")) }
     } else if let backup = meta.backupPath {
       items.append(
         ListItem(
@@ -330,8 +342,11 @@ public enum SummaryRenderer {
         .paragraph(
           .plain(
             "Once the change was applied with orgwiz apply, back it out of Okta with orgwiz "
-              + "undo, then orgwiz apply (which sends the restored grant types); the setting "
-              + "stays a step by hand.")))
+              + "undo, then orgwiz apply (which sends the restored grant types)"
+              + (summary.record.effects.contains {
+                if case .settingChanged = $0 { true } else { false }
+              }
+                ? "; the setting stays a step by hand." : "."))))
     }
     blocks.append(
       .paragraph(
@@ -403,7 +418,7 @@ public enum SummaryRenderer {
           "Anything removed: "
             + (summary.removedAnything
               ? "yes: interaction_code was removed; turning the setting on again restores nothing"
-              : "no; the changes only add the grant"))),
+              : changes.isEmpty ? "no; nothing changed" : "no; the changes only add the grant"))),
       ListItem(.plain("Risk: \(risk)")),
       ListItem(.plain("Apps changed: \(names(summary.changedApps))")),
       ListItem(
