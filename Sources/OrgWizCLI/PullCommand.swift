@@ -171,13 +171,15 @@ struct PullCommand: ContextCommand {
     return .success
   }
 
-  /// Every call of the contract, every page.
+  /// Every call of the contract, every page. The lists are read in order (their pages follow
+  /// one another); what hangs off each server and each admin is read by a few workers at once,
+  /// which the client paces within the org's rate limits.
   private func read(_ client: OktaClient, orgURL: OrgURL) throws -> PulledOrg {
     let wellKnown = try client.getUnauthenticated("/.well-known/okta-organization").json
     let org = try client.get("/api/v1/org").json
-    var servers: [PulledOrg.Server] = []
-    for server in try client.getAll("/api/v1/authorizationServers", query: [("limit", "200")]) {
-      guard let id = server["id"]?.stringValue else { continue }
+    let serverList = try client.getAll("/api/v1/authorizationServers", query: [("limit", "200")])
+    let servers = try Self.concurrentMap(serverList) { server -> PulledOrg.Server? in
+      guard let id = server["id"]?.stringValue else { return nil }
       let base = "/api/v1/authorizationServers/\(Self.segment(id))"
       var policies: [(policy: JSONValue, rules: [JSONValue])] = []
       for policy in try client.getAll("\(base)/policies") {
@@ -186,27 +188,42 @@ struct PullCommand: ContextCommand {
         policies.append((policy, rules))
       }
       let scopes = try client.getAll("\(base)/scopes")
-      servers.append(PulledOrg.Server(server: server, policies: policies, scopes: scopes))
-    }
+      return PulledOrg.Server(server: server, policies: policies, scopes: scopes)
+    }.compactMap { $0 }
     let apps = try client.getAll("/api/v1/apps", query: [("limit", "200")])
-    var admins: [(user: JSONValue, roles: [JSONValue])] = []
     var seen: Set<String> = []
-    for assignee in try client.getAll("/api/v1/iam/assignees/users") {
-      guard let id = assignee["id"]?.stringValue, seen.insert(id).inserted else { continue }
-      let user = try client.get("/api/v1/users/\(Self.segment(id))").json
-      let roles = try client.getAll("/api/v1/users/\(Self.segment(id))/roles")
-      admins.append((user, roles))
+    let assignees = try client.getAll("/api/v1/iam/assignees/users").filter { assignee in
+      assignee["id"]?.stringValue.map { seen.insert($0).inserted } ?? false
     }
-    var groups: [JSONValue] = []
-    let partial = PulledOrg(
+    let admins = try Self.concurrentMap(assignees) { assignee -> (user: JSONValue, roles: [JSONValue]) in
+      let id = Self.segment(assignee["id"]?.stringValue ?? "")
+      return (try client.get("/api/v1/users/\(id)").json, try client.getAll("/api/v1/users/\(id)/roles"))
+    }
+    let groups = try Self.concurrentMap(PullAssembler.groupIDs(in: servers)) { id in
+      try client.get("/api/v1/groups/\(Self.segment(id))").json
+    }
+    return PulledOrg(
       orgURL: orgURL.description, domain: orgURL.host, wellKnown: wellKnown, org: org,
-      servers: servers, apps: apps, admins: admins, groups: [])
-    for id in PullAssembler.groupIDs(in: servers) {
-      groups.append(try client.get("/api/v1/groups/\(Self.segment(id))").json)
+      servers: servers, apps: apps, admins: admins, groups: groups)
+  }
+
+  /// How many reads run at once.
+  static let workers = 4
+
+  /// `transform` applied to every item by a few workers at once, in the items' order; the
+  /// first error (in order) is thrown once all have finished.
+  static func concurrentMap<Item: Sendable, Value: Sendable>(
+    _ items: [Item], _ transform: @Sendable (Item) throws -> Value
+  ) throws -> [Value] {
+    guard items.count > 1 else { return try items.map(transform) }
+    let results = ResultBox<Value>(count: items.count)
+    let next = ResultBox<Int>(count: 1)
+    DispatchQueue.concurrentPerform(iterations: min(workers, items.count)) { _ in
+      while let index = next.claim(below: items.count) {
+        results.set(index, Result { try transform(items[index]) })
+      }
     }
-    var result = partial
-    result.groups = groups
-    return result
+    return try results.values().map { try $0.get() }
   }
 
   /// An id as one path segment (an id from a response never adds a path of its own).
@@ -218,5 +235,31 @@ struct PullCommand: ContextCommand {
     let variable = context.environment["ORGWIZ_NO_INPUT"] ?? ""
     return !noInput && (variable.isEmpty || variable == "0") && context.terminal.stdinIsTerminal
       && context.terminal.stdoutIsTerminal
+  }
+}
+
+/// Results filled in by several threads, each slot once; also a shared counter.
+private final class ResultBox<Value>: @unchecked Sendable {
+  private let lock = NSLock()
+  private var slots: [Result<Value, any Error>?]
+  private var counter = 0
+
+  init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+  func set(_ index: Int, _ result: Result<Value, any Error>) {
+    lock.withLock { slots[index] = result }
+  }
+
+  /// The next index to work on, or nil when all are taken.
+  func claim(below limit: Int) -> Int? {
+    lock.withLock {
+      guard counter < limit else { return nil }
+      defer { counter += 1 }
+      return counter
+    }
+  }
+
+  func values() -> [Result<Value, any Error>] {
+    lock.withLock { slots.map { $0 ?? .failure(CancellationError()) } }
   }
 }
