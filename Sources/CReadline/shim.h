@@ -43,11 +43,27 @@ static inline void orgwiz_remove_on_interrupt(const char *path) {
   }
 }
 
+// The line Ctrl-C at a prompt prints (it may say that the next run offers to resume).
+static inline char *orgwiz_interrupt_message(void) {
+  static char message[2048] = "\nInterrupted. Nothing was written.\n";
+  return message;
+}
+
+// Sets the line Ctrl-C prints; NULL or a text too long puts the plain one back.
+static inline void orgwiz_set_interrupt_message(const char *text) {
+  char *message = orgwiz_interrupt_message();
+  if (text != NULL && strlen(text) < 2048) {
+    strcpy(message, text);
+  } else {
+    strcpy(message, "\nInterrupted. Nothing was written.\n");
+  }
+}
+
 // Ctrl-C at a prompt: put the terminal back as it was, remove the lock file, say so in one
 // line, and exit 130. Only async-signal-safe calls (tcsetattr, unlink, write, _exit).
 static void orgwiz_interrupt_handler(int signal_number) {
   (void)signal_number;
-  static const char message[] = "\nInterrupted. Nothing was written.\n";
+  const char *message = orgwiz_interrupt_message();
   struct orgwiz_saved_terminal *terminal = orgwiz_saved_terminal();
   if (terminal->saved) {
     tcsetattr(STDIN_FILENO, TCSANOW, &terminal->settings);
@@ -56,7 +72,7 @@ static void orgwiz_interrupt_handler(int signal_number) {
   if (removal[0] != '\0') {
     unlink(removal);
   }
-  ssize_t ignored = write(STDERR_FILENO, message, sizeof(message) - 1);
+  ssize_t ignored = write(STDERR_FILENO, message, strlen(message));
   (void)ignored;
   _exit(130);
 }

@@ -31,7 +31,9 @@ struct CheckCommand: ContextCommand {
     let source = options.example ? "example" : options.org
     if options.json {
       var object = JSONObject()
-      object["model"] = .string(loaded.path)
+      // With --example the findings are the bundled example's, not --org's.
+      object["model"] = .string(
+        options.example ? try ModelLoader.examplePath(options, context: context) : loaded.path)
       object["errors"] = .number(JSONNumber(report.errors.count))
       object["warnings"] = .number(JSONNumber(report.warnings.count))
       object["rules"] = .array(

@@ -10,7 +10,7 @@ struct ModelOptions: ParsableArguments {
 
   @Flag(
     name: .long,
-    help: "Start from a fresh copy of the bundled example org (run writes it to --org).")
+    help: "Use a fresh copy of the bundled example org instead of --org.")
   var example = false
 
   @Option(
@@ -48,6 +48,12 @@ enum ModelLoader {
       path, what: "bundled example org",
       hint: "The installation is incomplete; reinstall orgwiz or pass --content.")
     return (bytes, try OrgModel.load(bytes, source: path))
+  }
+
+  /// The bundled example org's path.
+  static func examplePath(_ options: ModelOptions, context: CommandContext) throws -> String {
+    let content = try ContentLocator.directory(option: options.content, context: context)
+    return (content as NSString).appendingPathComponent(ContentLocator.exampleOrg)
   }
 
   /// Reads the model named by `--org`, or the example for read-only commands with `--example`.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import OrgWizCore
+import OrgWizTerminal
 
 /// The version `orgwiz --version` prints and the change record names.
 public let orgwizVersion = "0.1.0"
@@ -93,7 +94,6 @@ public enum OrgWizCLI {
     let end = arguments.firstIndex(of: "--") ?? arguments.endIndex
     for index in 1..<end where names.contains(arguments[index]) {
       let before = Array(arguments[..<index])
-      guard before.allSatisfy({ !names.contains($0) }) else { break }
       let name = arguments[index]
       guard (try? OrgWiz.parseAsRoot([name] + before)) != nil else { continue }
       let moved = [name] + before + arguments[(index + 1)...]
@@ -115,13 +115,21 @@ public enum OrgWizCLI {
     let byTheUser = error.exitStatus == .interrupted || error.exitStatus == .declined
     var text = (byTheUser ? "" : style.red("orgwiz: error:") + " ") + error.message + "\n"
     if !error.nextStep.isEmpty { text += error.nextStep + "\n" }
+    // At a terminal, lines are wrapped between words rather than cut by the window's edge.
+    if context.terminal.stderrIsTerminal {
+      text = text.split(separator: "\n", omittingEmptySubsequences: false).map {
+        TextWrapper.wrap(String($0), width: context.terminal.width)
+      }.joined(separator: "\n")
+    }
     context.stderr.write(text)
     return error.exitStatus.rawValue
   }
 
   private static func report(parserError error: any Error, context: CommandContext) -> Int32 {
     let code = OrgWiz.exitCode(for: error)
-    let message = OrgWiz.fullMessage(for: error)
+    // Help is laid out for the terminal orgwiz runs in (standard error, else COLUMNS), also
+    // when standard output goes to a pager or a file.
+    let message = OrgWiz.fullMessage(for: error, columns: context.terminal.width)
     if code == .success {
       context.stdout.write(message + "\n")
     } else if !message.isEmpty {

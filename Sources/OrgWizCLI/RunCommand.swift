@@ -11,6 +11,9 @@ struct RunCommand: ContextCommand {
     abstract:
       "Walk a procedure: ask, apply and validate each step, then write the model and a change record.",
     discussion: """
+      With --example, the run starts from a fresh copy of the bundled example org and writes \
+      the result to --org (an existing file only with --force).
+
       Questions answered by --answers, --set or --operator are not asked. Prompting happens \
       only when stdin and stdout are terminals and neither --no-input nor ORGWIZ_NO_INPUT is \
       set; otherwise a missing answer is exit 64, naming every missing key.
@@ -56,7 +59,7 @@ struct RunCommand: ContextCommand {
   @Option(
     name: .customLong("lock-timeout"),
     help: ArgumentHelp(
-      "Wait up to this many seconds for another run's lock on the model (default: 0, fail at once).",
+      "Wait up to this many seconds for another run's lock on the model (0: fail at once).",
       valueName: "seconds"))
   var lockTimeout: Double = 0
 
@@ -112,8 +115,9 @@ struct RunCommand: ContextCommand {
     let loadedBytes = loaded.bytes
     // The fingerprint of the model as read, computed beside the questions.
     let baseHash = Background { SHA256.hex(loadedBytes) }
+    var resumeAt = 0
     if !dryRun {
-      answers = try resumedAnswers(
+      (answers, resumeAt) = try resumedAnswers(
         explicit: answers, procedure: document, model: path, baseHash: baseHash,
         person: person, context: context)
     }
@@ -121,16 +125,34 @@ struct RunCommand: ContextCommand {
     var engine = WizardEngine(
       procedure: document, prompter: AnswersFilePrompter(answers: answers, fallback: fallback),
       options: WizardOptions(assumeYes: yes, now: Timestamps(date: started).isoMilliseconds))
+    engine.resumeAt = resumeAt
+    if let person, !dryRun, !yes {
+      engine.review = { record in
+        guard record.changed else { return .accept }
+        return try review(
+          record, path: loaded.path, creates: loaded.originalBytes == nil, with: person)
+      }
+    }
     // Answers a person gives are journaled as the run goes, so an interrupted run can resume;
     // answers that all come from flags or a file need no journal to be given again.
     if !dryRun, person != nil {
+      let width = context.terminal.width
       engine.progress = { given, index in
+        // Nothing to resume before the first answer: no journal, and Ctrl-C says no more.
+        guard !given.isEmpty else {
+          RunJournal.remove(model: path)
+          InterruptCleanup.setInterruptNote(nil, width: width)
+          return
+        }
+        let atReview = index >= document.steps.count
         RunJournal(
           procedure: document.id, procedureSHA256: document.sha256,
           baseSHA256: baseHash.value(),
-          answers: given, stepNumber: index + 1, stepTitle: document.steps[index].title,
+          answers: given, stepNumber: index + 1,
+          stepTitle: atReview ? RunJournal.reviewTitle : document.steps[index].title,
           updatedAt: Timestamps(date: Date()).iso
         ).write(model: path)
+        InterruptCleanup.setInterruptNote(Self.keptNote(model: path), width: width)
       }
     }
     let record: RunRecord
@@ -141,9 +163,13 @@ struct RunCommand: ContextCommand {
         missing.reason = promptingOffReason(context)
         throw missing
       }
-      if let person, record.changed, !dryRun, !yes {
-        try review(record, path: loaded.path, creates: loaded.originalBytes == nil, with: person)
-      }
+    } catch let error as any UserFacingError where error.exitStatus == .interrupted {
+      // Ctrl-D (Ctrl-C at a prompt ends the process from its signal handler, with the same
+      // words): the journal stays, and the message says whether there is anything to resume.
+      let kept = !dryRun && RunJournal.read(model: path).map { !$0.answers.isEmpty } == true
+      throw OrgWizFailure(
+        .interrupted, "Interrupted. Nothing was written.",
+        next: kept ? Self.keptNote(model: path) : "")
     } catch let error as any UserFacingError where error.exitStatus != .interrupted {
       // Only an interrupted run is worth resuming; any other stop was an answer.
       if !dryRun { RunJournal.remove(model: path) }
@@ -269,9 +295,20 @@ struct RunCommand: ContextCommand {
     if let streamFailure { throw streamFailure }
     context.stderr.write(target.writtenLine + "\n")
     if options.json {
-      context.stdout.write(
-        JSONWriter.string(
-          resultJSON(summary, summaryPath: summaryPath, modelWritten: writesModel)))
+      let json = JSONWriter.string(
+        resultJSON(summary, summaryPath: summaryPath, modelWritten: writesModel))
+      // The files are written; a result that cannot reach standard output is said, not lost.
+      if let stdout = context.stdout as? FileDescriptorSink, let reason = stdout.writeAll(json) {
+        let written =
+          (writesModel ? "The model was written (\(loaded.path))" : "The model needed no change")
+          + (summaryPath.map { " and the summary to \($0)" } ?? "") + "."
+        throw OrgWizFailure(
+          .cannotCreate,
+          "The --json result could not be written to standard output: \(reason). " + written,
+          next: "Nothing needs to be run again; the summary holds the same result.")
+      } else if !(context.stdout is FileDescriptorSink) {
+        context.stdout.write(json)
+      }
     }
     session?.close()
     // Everything is written; the live process exits here rather than spend a noticeable
@@ -286,12 +323,12 @@ struct RunCommand: ContextCommand {
     explicit: [String: String], procedure: Procedure, model: String,
     baseHash: Background<String>,
     person: (any Prompter)?, context: CommandContext
-  ) throws -> [String: String] {
+  ) throws -> (answers: [String: String], resumeAt: Int) {
     guard let journal = RunJournal.read(model: model), !journal.answers.isEmpty else {
       if resume {
         context.stderr.write("Nothing to resume: no interrupted run was recorded for \(model).\n")
       }
-      return explicit
+      return (explicit, 0)
     }
     let matches =
       journal.procedure == procedure.id && journal.procedureSHA256 == procedure.sha256
@@ -301,13 +338,17 @@ struct RunCommand: ContextCommand {
         "An interrupted run's answers no longer fit (the model or the procedure changed since "
           + "\(journal.updatedAt)); starting over.\n")
       RunJournal.remove(model: model)
-      return explicit
+      return (explicit, 0)
     }
+    let atReview = journal.stepNumber > procedure.steps.count
+    let whereStopped =
+      atReview
+      ? "at the review" : "at step \(journal.stepNumber) (\(journal.stepTitle))"
     var choice = resume
     if !resume && !restart {
       let offer = Confirmation(
         prompt:
-          "A run on this model stopped at step \(journal.stepNumber) (\(journal.stepTitle)) at "
+          "A run on this model stopped \(whereStopped) at "
           + "\(journal.updatedAt), with \(journal.answers.count) answers given. Resume from there?",
         items: journal.answers.map { "\($0.key) = \($0.label)" }, isDestructive: false,
         defaultYes: true)
@@ -321,14 +362,18 @@ struct RunCommand: ContextCommand {
     }
     guard choice else {
       RunJournal.remove(model: model)
-      return explicit
+      return (explicit, 0)
     }
+    // The finished steps are not shown again: one line says what they answered.
+    let kept = journal.answers.map { "\($0.key) = \($0.label)" }.joined(separator: ", ")
     context.stderr.write(
-      "Resuming the run that stopped at step \(journal.stepNumber) (\(journal.stepTitle)).\n")
+      TextWrapper.wrap(
+        "Resuming the run that stopped \(whereStopped), keeping its answers: \(kept).",
+        width: context.terminal.width) + "\n")
     var merged: [String: String] = [:]
     for answer in journal.answers { merged[answer.key] = answer.value }
     merged.merge(explicit) { _, given in given }
-    return merged
+    return (merged, min(journal.stepNumber, procedure.steps.count + 1) - 1)
   }
 
   /// Refuses a summary or answers file that would land on the model, its backup, a file
@@ -471,6 +516,13 @@ struct RunCommand: ContextCommand {
   func defaultSummaryPath(model: String, date: Date, directory: String) -> String {
     var name = URL(fileURLWithPath: model).lastPathComponent
     if name.lowercased().hasSuffix(".json") { name = String(name.dropLast(5)) }
+    // In a directory other than the model's own (--summary DIR), models of one name from
+    // different directories would share a name: a short fingerprint of the model's path tells
+    // them apart.
+    let modelDirectory = (model as NSString).deletingLastPathComponent
+    let own =
+      directory == modelDirectory || WriteTransaction.sameFile(directory, modelDirectory)
+    if !own { name += "." + String(SHA256.hex(Array(model.utf8)).prefix(8)) }
     let stem = URL(fileURLWithPath: directory).appendingPathComponent(
       "\(name).\(Timestamps(date: date).compact)"
     ).path
@@ -489,17 +541,27 @@ struct RunCommand: ContextCommand {
   /// Shows every change (object, field, before → after) and asks to write them.
   private func review(
     _ record: RunRecord, path: String, creates: Bool, with person: any Prompter
-  ) throws {
+  ) throws -> ReviewDecision {
     let confirmation = Confirmation(
       prompt: "Review: these changes will be written to \(path)"
         + (creates ? " (a new file). " : " (the current file is kept as \(path).bak). ")
         + "Okta itself is not changed. Write them?",
       items: ObjectChange.reviewLines(record.changes), isDestructive: false, defaultYes: true)
-    guard try person.confirm(confirmation) ?? true else {
+    switch try person.review(confirmation) ?? .accept {
+    case .accept: return .accept
+    case .back: return .back
+    case .decline:
       throw OrgWizFailure(
         .declined, "The changes were not applied. Nothing was written.",
         next: "Run orgwiz again to choose differently; the answers given are not kept.")
     }
+  }
+
+  /// What an interrupted run says when answers were given: where they are kept, and that the
+  /// next run offers to resume.
+  static func keptNote(model: String) -> String {
+    "The answers given so far are kept in \(RunJournal.path(for: model)). "
+      + WizardEngine.resumeHint
   }
 
   /// The changes as plain lines, for a dry run.

@@ -17,6 +17,10 @@ struct RunJournal: Equatable {
 
   static func path(for model: String) -> String { model + ".journal" }
 
+  /// The `stepTitle` of a run stopped at the final review (its `stepNumber` is one more than
+  /// the procedure's steps).
+  static let reviewTitle = "the review"
+
   var json: JSONValue {
     .object(
       JSONObject([

@@ -11,7 +11,11 @@ struct SimulateCommand: ContextCommand {
     discussion: """
       Policies of the server are tried by priority; a policy applies when its client condition \
       holds the app or ALL_CLIENTS; its rules are tried by priority, and when none matches \
-      evaluation moves on to the next policy. Exit 0 when the request is allowed, 1 when denied.
+      evaluation moves on to the next policy. A denial lists each policy and rule tried, in \
+      order, and why it did not apply or match. --server org-authorization-server (or its \
+      issuer URL) evaluates against the Org Authorization Server, which on Identity Engine \
+      needs only the org setting and the app's grant. Exit 0 when the request is allowed, 1 \
+      when denied.
       """)
 
   @OptionGroup var options: ModelOptions
@@ -19,10 +23,15 @@ struct SimulateCommand: ContextCommand {
   @Option(help: ArgumentHelp("The app: id, label or client id.", valueName: "app"))
   var app: String
 
-  @Option(help: ArgumentHelp("The custom authorization server: id or name.", valueName: "server"))
+  @Option(
+    help: ArgumentHelp(
+      "The custom authorization server (id or name), or org-authorization-server (also its "
+        + "issuer URL).", valueName: "server"))
   var server: String
 
-  @Option(help: ArgumentHelp("The grant type, e.g. interaction_code.", valueName: "grant"))
+  @Option(
+    help: ArgumentHelp(
+      "The grant type, one Okta knows (e.g. interaction_code).", valueName: "grant"))
   var grant: String
 
   @Option(
@@ -44,11 +53,15 @@ struct SimulateCommand: ContextCommand {
       Lookup.find(
         self.app, kind: "app", in: model.apps, ids: { [$0.id, $0.clientID] }, name: \.label),
       flag: "--app")
-    let server = try pick(
-      Lookup.find(
-        self.server, kind: "custom authorization server", in: model.servers, ids: { [$0.id] },
-        name: \.name),
-      flag: "--server")
+    let grant = try knownGrant(self.grant)
+    let server: CustomServer? =
+      isOrgServer(self.server, model: model)
+      ? nil
+      : try pick(
+        Lookup.find(
+          self.server, kind: "custom authorization server", in: model.servers, ids: { [$0.id] },
+          name: \.name),
+        flag: "--server")
     guard app.isOIDC else {
       throw OrgWizFailure(
         .usage,
@@ -76,13 +89,20 @@ struct SimulateCommand: ContextCommand {
       }
     }
     let request = TokenRequest(
-      appID: app.id, serverID: server.id, grant: grant, scopes: scopes, groups: groupIDs,
-      userID: user)
-    let outcome = TokenEvaluator.evaluate(app: app, server: server, request: request, in: model)
+      appID: app.id, serverID: server?.id ?? Okta.orgAuthorizationServer, grant: grant,
+      scopes: scopes, groups: groupIDs, userID: user)
+    let evaluation =
+      if let server {
+        TokenEvaluator.explain(app: app, server: server, request: request, in: model)
+      } else {
+        TokenEvaluator.explainOrgServer(app: app, request: request, in: model)
+      }
+    let outcome = evaluation.outcome
+    let serverName = server.map { "server \"\($0.name)\"" } ?? "the Org Authorization Server"
     if options.json {
       var object = JSONObject()
       object["app"] = .string(app.id)
-      object["server"] = .string(server.id)
+      object["server"] = .string(server?.id ?? Okta.orgAuthorizationServer)
       object["grant"] = .string(grant)
       object["scopes"] = .strings(scopes)
       object["groups"] = .strings(groupIDs)
@@ -102,14 +122,44 @@ struct SimulateCommand: ContextCommand {
       if case .unauthorizedClient(let grants, _) = outcome {
         object["appGrantTypes"] = .strings(grants)
       }
+      if case .invalidScope(let undefined) = outcome {
+        object["undefinedScopes"] = .strings(undefined)
+      }
       object["explanation"] = .string(outcome.explanation)
+      object["tried"] = .array(evaluation.trace.map(\.json))
       context.stdout.write(JSONWriter.string(.object(object)))
     } else {
       context.stdout.write(
-        "\(outcome.isAllowed ? "allowed" : "denied"): \(grant) from \"\(app.label)\" to server "
-          + "\"\(server.name)\"\n  \(outcome.explanation)\n")
+        "\(outcome.isAllowed ? "allowed" : "denied"): \(grant) from \"\(app.label)\" to "
+          + "\(serverName)\n"
+          + evaluation.lines.map { "  \($0)\n" }.joined())
     }
     return outcome.isAllowed ? .success : .failure
+  }
+
+  /// Whether `--server` names the Org Authorization Server: `org-authorization-server`, or its
+  /// issuer URL (the model's, else `https://<org domain>`).
+  private func isOrgServer(_ text: String, model: OrgModel) -> Bool {
+    let given = text.trimmingWhitespace()
+    if given.lowercased() == Okta.orgAuthorizationServer { return true }
+    let issuer = model.orgAuthorizationServerIssuer ?? "https://\(model.org.domain)"
+    func bare(_ url: String) -> String {
+      url.hasSuffix("/") ? String(url.dropLast()).lowercased() : url.lowercased()
+    }
+    return bare(given) == bare(issuer)
+  }
+
+  /// The grant, when it is a `GrantType` value Okta knows; otherwise a usage error.
+  private func knownGrant(_ text: String) throws(OrgWizFailure) -> String {
+    let given = text.trimmingWhitespace()
+    if Okta.grantTypes.contains(given) { return given }
+    let hint = Suggestion.closest(to: given, among: Okta.grantTypes).map {
+      " Did you mean \"\($0)\"?"
+    }
+    throw OrgWizFailure(
+      .usage,
+      "--grant: \"\(given)\" is not a grant type Okta knows.\(hint ?? "")",
+      next: "Name one of: \(Okta.grantTypes.joined(separator: ", ")).")
   }
 
   private func pick<Item>(

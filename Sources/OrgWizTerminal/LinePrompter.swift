@@ -124,7 +124,7 @@ public final class LinePrompter: Prompter {
   public func reject(_ problem: AnswerProblem) {
     let how =
       problem.question.kind == .yesNo
-      ? "Answer yes or no, or ? for help."
+      ? "Type y or n, or ? for help."
       : "Answer with a number, an id or a name from the list, or ? for help."
     output.write(
       TextWrapper.wrap(style.yellow("Not accepted: \(problem.reason).") + " " + how, width: width)
@@ -132,6 +132,20 @@ public final class LinePrompter: Prompter {
   }
 
   public func confirm(_ confirmation: Confirmation) throws(PromptInterrupted) -> Bool? {
+    switch try ask(confirmation, offersBack: false) {
+    case .accept: return true
+    case .decline, .back: return false
+    }
+  }
+
+  /// The final review: a confirmation that also takes `back`, to the last step.
+  public func review(_ confirmation: Confirmation) throws(PromptInterrupted) -> ReviewReply? {
+    try ask(confirmation, offersBack: true)
+  }
+
+  private func ask(
+    _ confirmation: Confirmation, offersBack: Bool
+  ) throws(PromptInterrupted) -> ReviewReply {
     output.write("\n" + TextWrapper.wrap(confirmation.prompt, width: width) + "\n")
     for item in confirmation.items {
       // Indented items are details of the item above them.
@@ -141,9 +155,12 @@ public final class LinePrompter: Prompter {
     let prompt =
       confirmation.isDestructive
       ? "Type yes to go ahead, anything else stops: "
-      : (confirmation.defaultYes ? "[Y/n] " : "[y/N] ")
+      : offersBack
+        ? (confirmation.defaultYes ? "[Y/n/back] " : "[y/N/back] ")
+        : (confirmation.defaultYes ? "[Y/n] " : "[y/N] ")
     let request = LineRequest(
-      prompt: prompt, key: "confirm", completions: ["yes", "no"], keepsHistory: false,
+      prompt: prompt, key: "confirm",
+      completions: ["yes", "no"] + (offersBack ? ["back"] : []), keepsHistory: false,
       discardsTypeahead: true)
     while true {
       guard let line = input.readLine(request) else {
@@ -157,9 +174,11 @@ public final class LinePrompter: Prompter {
           ? "Typing yes in full makes the change described above. Anything else stops here, "
             + "and nothing is written."
           : "yes goes ahead as described above; no stops here, and nothing is written."
+            + (offersBack ? " back returns to the last step to answer it again." : "")
         output.write(TextWrapper.wrap(help, width: width) + "\n")
         continue
       }
+      if offersBack && answer == "back" { return .back }
       if confirmation.isDestructive {
         // A bare "y" is not enough for a change this wide, but it is no "no" either.
         if answer == "y" {
@@ -167,13 +186,17 @@ public final class LinePrompter: Prompter {
             style.yellow("Type yes in full to go ahead, or anything else to stop.") + "\n")
           continue
         }
-        return answer == "yes"
+        return answer == "yes" ? .accept : .decline
       }
       switch answer {
-      case "": return confirmation.defaultYes
-      case "y", "yes": return true
-      case "n", "no": return false
-      default: output.write("Answer yes or no, or ? for help.\n")
+      case "": return confirmation.defaultYes ? .accept : .decline
+      case "y", "yes": return .accept
+      case "n", "no": return .decline
+      default:
+        output.write(
+          (offersBack
+            ? "Answer yes, no or back, or ? for help." : "Answer yes or no, or ? for help.")
+            + "\n")
       }
     }
   }

@@ -59,6 +59,13 @@ public enum InterruptCleanup {
     return body()
   }
 
+  /// What Ctrl-C at a prompt prints after "Interrupted. Nothing was written." (nil: nothing
+  /// more), e.g. that the next run offers to resume.
+  public static func setInterruptNote(_ note: String?, width: Int) {
+    let line = "Interrupted. Nothing was written." + (note.map { " " + $0 } ?? "")
+    orgwiz_set_interrupt_message("\n" + TextWrapper.wrap(line, width: width) + "\n")
+  }
+
   /// Names a file to remove when the run is interrupted at a prompt (the model's lock file,
   /// whose OS lock ends with the process anyway); nil clears it.
   public static func removeOnInterrupt(_ path: String?) {

@@ -16,6 +16,8 @@ public final class ScriptedPrompter: Prompter {
     case interrupt(String)
     /// Answer the next confirmation.
     case confirm(Bool)
+    /// Type `back` at the final review.
+    case backAtReview
   }
 
   private var script: [Entry]
@@ -78,6 +80,17 @@ public final class ScriptedPrompter: Prompter {
     script.removeFirst()
     transcript.append("> \(reply ? "yes" : "no")")
     return reply
+  }
+
+  public func review(_ confirmation: Confirmation) throws(PromptInterrupted) -> ReviewReply? {
+    if case .backAtReview? = script.first {
+      transcript.append("? review: \(confirmation.prompt)")
+      confirmations.append(confirmation)
+      script.removeFirst()
+      transcript.append("> back")
+      return .back
+    }
+    return try confirm(confirmation).map { $0 ? .accept : .decline }
   }
 
   public func inform(_ message: String) { transcript.append(message) }

@@ -176,6 +176,9 @@ final class TerminalSession: Sendable {
     terminal.type("ap\u{03}")
     #expect(terminal.finish() == 130, "\(terminal.transcript)")
     #expect(terminal.transcript.contains("Interrupted. Nothing was written."))
+    // The answers stay for the next run, and the line says so.
+    #expect(terminal.transcript.contains("kept in"))
+    #expect(terminal.transcript.contains("offers to resume"))
     #expect(directory.read("before.txt") == directory.read("after.txt"))
     #expect(directory.read("before.txt")?.isEmpty == false)
     #expect(Set(directory.listing()) == ["after.txt", "before.txt", "org.json"])
@@ -240,9 +243,104 @@ final class TerminalSession: Sendable {
     terminal.type("Zoë O\t")
     #expect(terminal.waitFor("Zoë Ops", occurrence: 2))
     terminal.type("\r")
-    // Zoë is an Org Admin, not a Super Admin: the run stops naming who to ask.
-    #expect(terminal.finish() == 1, "\(terminal.transcript)")
+    // Zoë is an Org Admin, not a Super Admin: told who is, and asked again.
+    #expect(terminal.waitFor("operator: ", occurrence: 2))
     #expect(terminal.transcript.contains("zoe@acme.example does not hold the Super Admin role"))
+    terminal.type("\u{04}")
+    #expect(terminal.finish() == 130, "\(terminal.transcript)")
+  }
+
+  @Test func aNewAdminsPaperCutsAtThePrompts() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let terminal = try session("--no-color", directory)
+    #expect(terminal.waitFor("operator: "))
+    // "bob" is taken for bob@acme.example; Bob is no Super Admin, so he is told who is, in
+    // lines wrapped between words, and asked again.
+    terminal.type("bob\r")
+    #expect(terminal.waitFor("operator: ", occurrence: 2), "\(terminal.transcript)")
+    let told = terminal.transcript
+    #expect(told.contains("bob@acme.example does not hold the Super Admin role"))
+    #expect(told.contains("ada@acme.example"))
+    #expect(!told.contains("is not one of the choices"))
+    // Wrapped to the window between words (READ_ONLY_ADMIN was split where the terminal
+    // broke an unwrapped line).
+    let said = told.components(separatedBy: "does not hold").dropFirst().joined()
+      .components(separatedBy: "operator: ")[0]
+    let lines = said.split(whereSeparator: \.isNewline)
+    #expect(lines.count > 1 && lines.allSatisfy { $0.count <= 100 }, "\(lines)")
+    #expect(said.contains("READ_ONLY_ADMIN"), "no word is split: \(said)")
+    terminal.type("ada\r")
+    #expect(terminal.waitFor("org-setting [enable]: "))
+    terminal.type("\r")
+    #expect(terminal.waitFor("server: "))
+    terminal.type("api\r")
+    #expect(terminal.waitFor("app: "))
+    terminal.type("Acme Mobile\r")
+    #expect(terminal.waitFor("policy [Mobile Apps]: "))
+    // Back from the policy goes to the app question of the same step, not to the server.
+    terminal.type("back\r")
+    #expect(terminal.waitFor("app: ", occurrence: 2), "\(terminal.transcript)")
+    #expect(terminal.transcript.components(separatedBy: "server: ").count == 2)
+    terminal.type("Acme Mobile\r")
+    #expect(terminal.waitFor("policy [Mobile Apps]: ", occurrence: 2))
+    terminal.type("\r")
+    #expect(terminal.waitFor("rule [Mobile sign-in]: "))
+    terminal.type("\r")
+    #expect(terminal.waitFor("app-grant [Y/n]: "))
+    terminal.type("nope\r")
+    #expect(terminal.waitFor("app-grant [Y/n]: ", occurrence: 2))
+    let refusal = terminal.transcript.components(separatedBy: "nope").dropFirst().joined()
+    #expect(refusal.lowercased().components(separatedBy: "yes or no").count == 2, "\(refusal)")
+    terminal.type("y\r")
+    // The review offers back, which returns to the last step.
+    #expect(terminal.waitFor("[Y/n/back] "))
+    terminal.type("back\r")
+    #expect(terminal.waitFor("app-grant [Y/n]: ", occurrence: 3), "\(terminal.transcript)")
+    terminal.type("y\r")
+    #expect(terminal.waitFor("[Y/n/back] ", occurrence: 2))
+    terminal.type("\r")
+    #expect(terminal.finish() == 0, "\(terminal.transcript)")
+    #expect(directory.listing().contains("org.json.bak"))
+  }
+
+  @Test func aResumedRunShowsOnlyTheStepWhereItStopped() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let first = try session("--no-color", directory)
+    answerUpToTheServerQuestion(first)
+    first.type("\u{04}")
+    #expect(first.finish() == 130, "\(first.transcript)")
+    #expect(first.transcript.contains("offers to resume"), "\(first.transcript)")
+    let second = try TerminalSession("\(Self.binary) --no-color", in: directory.path)
+    #expect(second.waitFor("[Y/n] "))
+    #expect(second.transcript.contains("stopped at step 3"))
+    second.type("\r")
+    #expect(second.waitFor("server: "))
+    #expect(second.transcript.contains("keeping its"))
+    #expect(second.transcript.contains("operator = ada@acme.example, org-setting = enable."))
+    #expect(!second.transcript.contains("Step 1 of 5"))
+    #expect(!second.transcript.contains("Step 2 of 5"))
+    #expect(second.transcript.contains("Step 3 of 5"))
+    second.type("api\r")
+    #expect(second.waitFor("app: "))
+    second.type("Acme Mobile\r")
+    #expect(second.waitFor("policy [Mobile Apps]: "))
+    second.type("\r")
+    #expect(second.waitFor("rule [Mobile sign-in]: "))
+    second.type("\r")
+    #expect(second.waitFor("app-grant [Y/n]: "))
+    second.type("\r")
+    #expect(second.waitFor("[Y/n/back] "))
+    second.type("\u{04}")
+    #expect(second.finish() == 130)
+    let third = try TerminalSession("\(Self.binary) --no-color", in: directory.path)
+    #expect(third.waitFor("[Y/n] "))
+    #expect(third.transcript.contains("stopped at the review"), "\(third.transcript)")
+    third.type("n\r")
+    #expect(third.waitFor("operator: "))
+    third.type("\u{04}")
+    #expect(third.finish() == 130)
   }
 
   @Test func aDumbTerminalReadsPlainLinesAndCtrlCStillEndsCleanly() throws {

@@ -48,12 +48,110 @@ import Testing
 
   @Test func anInvalidAnswerIsAskedAgainWithTheReason() throws {
     let prompter = ScriptedPrompter([
-      .answer("operator", "carol@acme.example"), .answer("operator", "ada"),
+      .answer("operator", "carol@acme.example"), .answer("operator", "x"),
       .answer("operator", "ada@acme.example"), .answer("org-setting", "keep"),
     ])
     _ = try engine(prompter).run(on: Fixtures.exampleModel())
     #expect(prompter.failures.isEmpty, "\(prompter.failures)")
     #expect(prompter.transcript.filter { $0.hasPrefix("! ") }.count == 2)
+  }
+
+  @Test func aNonSuperAdminIsToldWhoIsAndAskedAgainAtATerminal() throws {
+    // "bob" is the local part of bob@acme.example: taken for it at a prompt.
+    let prompter = ScriptedPrompter([
+      .answer("operator", "bob"), .answer("operator", "ada"), .answer("org-setting", "keep"),
+    ])
+    let record = try engine(prompter).run(on: Fixtures.exampleModel())
+    #expect(prompter.failures.isEmpty, "\(prompter.failures)")
+    #expect(record.answers.map(\.value) == ["00u1ada", "keep"])
+    let told = try #require(prompter.transcript.first { $0.contains("does not hold") })
+    #expect(told.contains("bob@acme.example"))
+    #expect(told.contains("ada@acme.example"), "names who holds the role: \(told)")
+    // The step's heading is not shown again for the second try.
+    #expect(prompter.transcript.filter { $0.hasPrefix("Step 1 of") }.count == 1)
+  }
+
+  @Test func aNonSuperAdminWithoutATerminalIsThePreconditionStop() throws {
+    let prompter = AnswersFilePrompter(answers: ["operator": "bob@acme.example"], fallback: nil)
+    #expect {
+      _ = try engine(prompter).run(on: Fixtures.exampleModel())
+    } throws: { error in
+      (error as? StepStop)?.kind == .precondition && (error as? StepStop)?.exitStatus == .failure
+    }
+  }
+
+  @Test func aPrefixMustBeUnambiguousAndOnlyAtAPrompt() throws {
+    let question = Question(
+      key: "app", prompt: "Which app?", help: "",
+      choices: [
+        Choice(value: "0oa1", label: "Acme Mobile"), Choice(value: "0oa2", label: "Acme Web"),
+      ])
+    #expect(try question.resolve("acme w", allowNumbers: true).get() == "0oa2")
+    guard case .failure(let problem) = question.resolve("Acme", allowNumbers: true) else {
+      Issue.record("an ambiguous prefix was accepted")
+      return
+    }
+    #expect(problem.reason.contains("Acme Mobile") && problem.reason.contains("Acme Web"))
+    // An answer given with --set or a file must name the choice in full.
+    #expect((try? question.resolve("acme w", allowNumbers: false).get()) == nil)
+  }
+
+  @Test func aWrongYesNoAnswerSaysYesOrNoOnce() throws {
+    let question = Question.yesNo(key: "app-grant", prompt: "Add it?", help: "", defaultYes: true)
+    guard case .failure(let problem) = question.resolve("nope", allowNumbers: true) else {
+      Issue.record("nope was accepted")
+      return
+    }
+    #expect(problem.reason == "\"nope\" is not yes or no")
+  }
+
+  @Test func backGoesToThePreviousQuestionOfTheSameStepFirst() throws {
+    let prompter = ScriptedPrompter([
+      .answer("operator", "ada@acme.example"), .answer("org-setting", "enable"),
+      .answer("server", "api"), .answer("app", "Acme Mobile"), .back("policy"),
+      .answer("app", "Acme Web"), .answer("policy", ""), .answer("rule", ""),
+      .answer("app-grant", "no"),
+    ])
+    let record = try engine(prompter).run(on: Fixtures.exampleModel())
+    #expect(prompter.failures.isEmpty, "\(prompter.failures)")
+    #expect(prompter.leftOver.isEmpty)
+    #expect(record.answers.first { $0.key == "app" }?.value == "0oa2web")
+    #expect(prompter.transcript.filter { $0.hasPrefix("Step 4 of") }.count == 1)
+  }
+
+  @Test func backAtTheReviewReturnsToTheLastStep() throws {
+    let prompter = ScriptedPrompter([
+      .answer("operator", "ada@acme.example"), .answer("org-setting", "enable"),
+      .answer("server", "api"), .answer("app", "Acme Mobile"), .answer("policy", ""),
+      .answer("rule", ""), .answer("app-grant", "yes"), .backAtReview,
+      .answer("app-grant", "no"), .confirm(true),
+    ])
+    var wizard = try engine(prompter)
+    var stepsAtReview: [Int] = []
+    wizard.progress = { _, index in stepsAtReview.append(index) }
+    wizard.review = { _ in
+      try prompter.review(Confirmation(prompt: "Write?", isDestructive: false, defaultYes: true))
+        == .back ? .back : .accept
+    }
+    let record = try wizard.run(on: Fixtures.exampleModel())
+    #expect(prompter.failures.isEmpty, "\(prompter.failures)")
+    #expect(prompter.leftOver.isEmpty)
+    #expect(record.answers.last?.value == "no")
+    #expect(record.steps.count == 5)
+    // The journal hook hears of the review as the step after the last.
+    #expect(stepsAtReview.contains(5))
+  }
+
+  @Test func aResumedRunDoesNotShowTheStepsItHadFinished() throws {
+    let person = ScriptedPrompter([.answer("server", "api"), .interrupt("app")])
+    let prompter = AnswersFilePrompter(
+      answers: ["operator": "ada@acme.example", "org-setting": "enable"], fallback: person)
+    var wizard = try engine(prompter)
+    wizard.resumeAt = 2
+    #expect(throws: StepStop.self) { _ = try wizard.run(on: Fixtures.exampleModel()) }
+    #expect(!person.transcript.contains { $0.hasPrefix("Step 1 of") || $0.hasPrefix("Step 2 of") })
+    #expect(!person.transcript.contains { $0.contains("holds SUPER_ADMIN") })
+    #expect(person.transcript.contains { $0.hasPrefix("Step 3 of") })
   }
 
   @Test func keepingTheSettingOffEndsTheProcedure() throws {
@@ -217,7 +315,8 @@ import Testing
   }
 
   @Test func aNonSuperAdminIsStoppedNamingTheSuperAdmins() throws {
-    let prompter = ScriptedPrompter([.answer("operator", "bob@acme.example")])
+    // Without a terminal (at one, the operator is asked again).
+    let prompter = AnswersFilePrompter(answers: ["operator": "bob@acme.example"], fallback: nil)
     #expect {
       _ = try engine(prompter).run(on: Fixtures.exampleModel())
     } throws: { error in

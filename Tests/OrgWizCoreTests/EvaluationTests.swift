@@ -29,7 +29,9 @@ import Testing
       result == .unauthorizedClient(appGrantTypes: ["authorization_code"], reason: .appLacksGrant))
     #expect(result.errorCode == "unauthorized_client")
     #expect(
-      result.errorDescription == "The client is not authorized to use the provided grant type.")
+      result.errorDescription
+        == "The client is not authorized to use the provided grant type. Configured grant types: "
+        + "[authorization_code].")
   }
 
   @Test func interactionCodeWhileTheSettingIsOffIsUnauthorizedClient() throws {

@@ -63,6 +63,14 @@ public struct RunRecord: Sendable, Equatable {
   }
 }
 
+/// What the final review decided.
+public enum ReviewDecision: Sendable, Equatable {
+  /// Go ahead and write.
+  case accept
+  /// Return to the last step and answer it again.
+  case back
+}
+
 /// Answers are missing and nobody can be asked.
 public struct MissingAnswers: UserFacingError, Equatable {
   public var keys: [String]
@@ -94,7 +102,14 @@ public struct WizardEngine {
   public let options: WizardOptions
   /// Called after every answer and after going back, with the answers that stand and the
   /// index of the current step; the CLI journals them so an interrupted run can resume.
+  /// The step index is the number of steps when the run has reached the final review.
   public var progress: ((_ answers: [GivenAnswer], _ stepIndex: Int) -> Void)?
+  /// The final review, once every step is done: accept the run, or go back to its last step.
+  /// Nil: no review.
+  public var review: ((RunRecord) throws -> ReviewDecision)?
+  /// The index of the step a resumed run stopped at: the steps before it are run without
+  /// showing their headings, prose and messages again (the CLI says which answers it kept).
+  public var resumeAt = 0
 
   public init(procedure: Procedure, prompter: any Prompter, options: WizardOptions) {
     self.procedure = procedure
@@ -131,18 +146,66 @@ public struct WizardEngine {
     var records: [StepRecord] = []
     var snapshots: [Int: (RunState, Int)] = [:]
     var index = 0
+    // Steps a resumed run had finished are not shown again, until the user goes back to one.
+    var quietBelow = resumeAt
+    // Whether the step's heading and prose are shown (not when a step is asked again at once).
+    var showsHeading = true
+    var finished = false
     let environment = StepEnvironment(now: options.now, confirm: confirm)
-    stepLoop: while index < procedure.steps.count {
+
+    /// Returns to the start of the step at `target`, undoing it and every later step.
+    func goBack(to target: Int) -> Bool {
+      guard let (previous, recordCount) = snapshots[target] else { return false }
+      state = previous
+      records.removeSubrange(recordCount...)
+      latest = nil
+      index = target
+      finished = false
+      quietBelow = 0
+      // Going back means answering that step again, even if its answers were given ahead.
+      prompter.forgetGivenAnswers(procedure.steps[index].questions.map(\.key))
+      progress?(records.flatMap(\.answers), index)
+      return true
+    }
+
+    stepLoop: while true {
+      if finished || index >= procedure.steps.count {
+        let record = RunRecord(
+          procedure: procedure, initialModel: model, finalState: state, steps: records,
+          baseline: baseline, validation: latest ?? ValidationRegistry.validate(state.model),
+          options: options)
+        guard let review else { return record }
+        progress?(records.flatMap(\.answers), procedure.steps.count)
+        if try review(record) == .back {
+          if let last = records.last, goBack(to: last.number - 1) { continue stepLoop }
+          prompter.inform("There is no step to go back to.")
+          continue stepLoop
+        }
+        return record
+      }
       let step = procedure.steps[index]
       let handler = handlers[index]
+      let quiet = index < quietBelow
       snapshots[index] = (state, records.count)
       progress?(records.flatMap(\.answers), index)
-      prompter.beginStep(
-        number: index + 1, of: procedure.steps.count, title: step.title, prose: step.prose)
+      if showsHeading && !quiet {
+        prompter.beginStep(
+          number: index + 1, of: procedure.steps.count, title: step.title, prose: step.prose)
+      }
+      showsHeading = true
       var given: [GivenAnswer] = []
-      for text in step.questions where knownAnswers[text.key] == nil {
+      // The positions in the step of the questions answered so far, for `back` within a step.
+      var answeredPositions: [Int] = []
+      var position = 0
+      while position < step.questions.count {
+        let text = step.questions[position]
+        guard knownAnswers[text.key] == nil else {
+          position += 1
+          continue
+        }
         guard let question = handler.question(text.key, text: text, state: state) else {
           state.answers[text.key] = nil
+          position += 1
           continue
         }
         switch try answer(question) {
@@ -150,23 +213,30 @@ public struct WizardEngine {
           state.answers[text.key] = value
           let label = question.choices.first { $0.value == value }?.label ?? value
           given.append(GivenAnswer(key: text.key, value: value, label: label))
+          answeredPositions.append(position)
+          position += 1
           progress?(records.flatMap(\.answers) + given, index)
         case .missing:
           throw MissingAnswers(
             keys: missingKeys(from: index, firstMissing: text.key, state: state, handlers: handlers)
           )
         case .back:
-          guard index > 0, let (previous, recordCount) = snapshots[index - 1] else {
+          // Back goes to the previous question of this step first, then to the previous step.
+          if let previous = answeredPositions.popLast() {
+            let undone = given.removeLast()
+            for later in step.questions[previous...] where knownAnswers[later.key] == nil {
+              state.answers[later.key] = nil
+            }
+            prompter.forgetGivenAnswers([undone.key])
+            position = previous
+            progress?(records.flatMap(\.answers) + given, index)
+            continue
+          }
+          guard index > 0, goBack(to: index - 1) else {
             prompter.inform("This is the first step; there is nothing to go back to.")
+            showsHeading = false
             continue stepLoop
           }
-          state = previous
-          records.removeSubrange(recordCount...)
-          latest = nil
-          index -= 1
-          // Going back means answering that step again, even if its answers were given ahead.
-          prompter.forgetGivenAnswers(procedure.steps[index].questions.map(\.key))
-          progress?(records.flatMap(\.answers), index)
           continue stepLoop
         }
       }
@@ -180,21 +250,34 @@ public struct WizardEngine {
         report = value
       case .failure(let stop):
         guard let targetKind = stop.goBackTarget else { throw stop }
+        if targetKind == step.kind {
+          // The step asks for its answers again (an operator who may not make the change): at
+          // a terminal it says why and asks again; without one the run stops there.
+          guard prompter.isInteractive else {
+            throw StepStop(.precondition, stop.message, next: stop.nextStep)
+          }
+          if !stop.message.isEmpty {
+            prompter.inform(
+              [stop.message, stop.nextStep, "Choose again, or press Ctrl-C to stop."].filter {
+                !$0.isEmpty
+              }.joined(separator: " "))
+          }
+          _ = goBack(to: index)
+          showsHeading = false
+          continue stepLoop
+        }
         guard let target = procedure.steps.firstIndex(where: { $0.kind == targetKind }),
-          target < index, let (previous, recordCount) = snapshots[target]
+          target < index, goBack(to: target)
         else {
           throw StepStop(
             .precondition, "There is no earlier step to go back to.",
             next: "Run orgwiz again and choose differently at that step.")
         }
-        state = previous
-        records.removeSubrange(recordCount...)
-        latest = nil
-        index = target
-        prompter.forgetGivenAnswers(procedure.steps[index].questions.map(\.key))
         continue stepLoop
       }
-      for message in report.messages { prompter.inform(message) }
+      if !quiet {
+        for message in report.messages { prompter.inform(message) }
+      }
       // The objects the step's effects changed, each named as its effect names it.
       var seen: Set<JSONPointer> = []
       let changes = report.effects.filter(\.changesModel).compactMap(\.object).filter {
@@ -224,13 +307,12 @@ public struct WizardEngine {
           next: "Nothing was written. Choose differently, or fix the model first "
             + "(`orgwiz check` lists every finding).")
       }
-      if report.endsProcedure { break }
-      index += 1
+      if report.endsProcedure {
+        finished = true
+      } else {
+        index += 1
+      }
     }
-    return RunRecord(
-      procedure: procedure, initialModel: model, finalState: state, steps: records,
-      baseline: baseline, validation: latest ?? ValidationRegistry.validate(state.model),
-      options: options)
   }
 
   /// What to do after an interruption at a prompt.

@@ -1,6 +1,10 @@
-/// A token request to a custom authorization server, as `simulate` and validation evaluate it.
+import OrgWizJSON
+
+/// A token request to an authorization server, as `simulate` and validation evaluate it.
 public struct TokenRequest: Sendable, Equatable {
   public var appID: String
+  /// The custom server's id, or ``Okta/orgAuthorizationServer`` for the Org Authorization
+  /// Server.
   public var serverID: String
   public var grant: String
   public var scopes: [String]
@@ -38,36 +42,63 @@ public enum UnauthorizedReason: String, Sendable, Equatable {
   }
 }
 
+/// An object that serves nothing because it is not `ACTIVE`.
+public enum InactiveObject: Sendable, Equatable {
+  case app(label: String, status: String)
+  case server(name: String, status: String)
+}
+
 /// What Okta would answer to a token request.
 public enum TokenOutcome: Sendable, Equatable {
-  /// The request is served by this policy and rule.
+  /// The request is served by this policy and rule of a custom server.
   case allowed(policy: ServerPolicy, rule: PolicyRule)
+  /// The request is served by the Org Authorization Server (it has no policy or rule to
+  /// change: on Identity Engine it offers the grant the app lists).
+  case allowedByOrgServer
   /// The app itself may not use the grant, or the org does not offer it.
   case unauthorizedClient(appGrantTypes: [String], reason: UnauthorizedReason)
+  /// A requested scope is not one of the server's scopes.
+  case invalidScope(undefined: [String])
   /// No active policy and rule match.
   case accessDenied
+  /// The app or the server is not `ACTIVE`, so nothing is served.
+  case notActive(InactiveObject)
 
   public var isAllowed: Bool {
-    if case .allowed = self { return true }
-    return false
+    switch self {
+    case .allowed, .allowedByOrgServer: true
+    default: false
+    }
   }
 
   /// The OAuth error code, or nil when allowed.
   public var errorCode: String? {
     switch self {
-    case .allowed: nil
+    case .allowed, .allowedByOrgServer: nil
     case .unauthorizedClient: "unauthorized_client"
+    case .invalidScope: "invalid_scope"
     case .accessDenied: "access_denied"
+    case .notActive(.app): "invalid_client"
+    case .notActive(.server): "not_found"
     }
   }
 
   /// Okta's error description, or nil when allowed.
   public var errorDescription: String? {
     switch self {
-    case .allowed: nil
-    case .unauthorizedClient: "The client is not authorized to use the provided grant type."
+    case .allowed, .allowedByOrgServer: nil
+    case .unauthorizedClient(let grants, _):
+      // Okta's answer names the app's grant types.
+      "The client is not authorized to use the provided grant type. Configured grant types: "
+        + "[\(grants.joined(separator: ", "))]."
+    case .invalidScope:
+      "One or more scopes are not configured for the authorization server resource."
     case .accessDenied:
       "Policy evaluation failed for this request, please check the policy configurations."
+    case .notActive(.app(_, let status)):
+      "The client is \(status), not ACTIVE; Okta issues no tokens to it."
+    case .notActive(.server(_, let status)):
+      "The authorization server is \(status), not ACTIVE; it serves no requests."
     }
   }
 
@@ -77,76 +108,216 @@ public enum TokenOutcome: Sendable, Equatable {
     case .allowed(let policy, let rule):
       return "allowed by policy \"\(policy.name)\" (\(policy.id)), rule \"\(rule.name)\" "
         + "(\(rule.id))"
-    case .unauthorizedClient(let grants, let reason):
-      let configured = grants.isEmpty ? "none" : grants.joined(separator: ", ")
-      return "unauthorized_client: \(errorDescription ?? "") (\(reason.words); the app's grant "
-        + "types: "
-        + "\(configured))"
+    case .allowedByOrgServer:
+      return "allowed by the Org Authorization Server (on Identity Engine it needs only the org "
+        + "setting and the app's grant; it has no policy or rule to match)"
+    case .unauthorizedClient(_, let reason):
+      return "unauthorized_client: \(errorDescription ?? "") (\(reason.words))"
+    case .invalidScope(let undefined):
+      return "invalid_scope: \(errorDescription ?? "") (the server defines no scope "
+        + "\(Phrase.list(undefined)))"
     case .accessDenied:
       return "access_denied: \(errorDescription ?? "") (System Log reason: no_matching_policy)"
+    case .notActive(.app(let label, let status)):
+      return "denied: app \"\(label)\" is \(status); an app that is not ACTIVE is served nothing"
+    case .notActive(.server(let name, let status)):
+      return "denied: server \"\(name)\" is \(status); a server that is not ACTIVE serves nothing"
     }
   }
+}
+
+/// One policy or rule that evaluation looked at, and what it made of it.
+public struct EvaluationStep: Sendable, Equatable {
+  /// Why a policy did not apply or a rule did not match.
+  public enum Reason: String, Sendable, Equatable, CaseIterable {
+    case notActive = "not-active"
+    case clientNotIncluded = "client-not-included"
+    case grantNotIncluded = "grant-not-included"
+    case userNotIncluded = "user-not-included"
+    case userExcluded = "user-excluded"
+    case scopeNotIncluded = "scope-not-included"
+  }
+
+  public var policyID: String
+  public var policyName: String
+  public var policyPriority: Int
+  /// Nil for the step about the policy itself.
+  public var ruleID: String?
+  public var ruleName: String?
+  public var rulePriority: Int?
+  public var status: String
+  /// Why it did not apply or match; empty when it did.
+  public var reasons: [Reason]
+  /// The words for each reason, naming the values concerned.
+  public var details: [String]
+
+  public var isRule: Bool { ruleID != nil }
+  /// Whether the policy applied, or the rule matched.
+  public var passed: Bool { reasons.isEmpty }
+
+  /// `policy "Mobile Apps" (00p2mob, priority 1): applies` or, indented,
+  /// `rule "Mobile sign-in" (0pr2mob, priority 1): grant not included (...)`.
+  public var line: String {
+    let head =
+      if let ruleID, let ruleName {
+        "  rule \"\(ruleName)\" (\(ruleID), priority \(rulePriority ?? 0))"
+      } else {
+        "policy \"\(policyName)\" (\(policyID), priority \(policyPriority))"
+      }
+    let verdict = passed ? (isRule ? "matches" : "applies") : details.joined(separator: "; ")
+    return "\(head): \(verdict)"
+  }
+
+  public var json: JSONValue {
+    var object = JSONObject()
+    object["type"] = .string(isRule ? "rule" : "policy")
+    object["policy"] = .object(
+      JSONObject([("id", .string(policyID)), ("name", .string(policyName))]))
+    if let ruleID, let ruleName {
+      object["rule"] = .object(JSONObject([("id", .string(ruleID)), ("name", .string(ruleName))]))
+    }
+    object["priority"] = .number(JSONNumber(rulePriority ?? policyPriority))
+    object["status"] = .string(status)
+    object["result"] = .string(passed ? (isRule ? "matched" : "applied") : "skipped")
+    object["reasons"] = .strings(reasons.map(\.rawValue))
+    object["explanation"] = .string(line.trimmingWhitespace())
+    return .object(object)
+  }
+}
+
+/// An outcome with the policies and rules tried on the way, in order.
+public struct TokenEvaluation: Sendable, Equatable {
+  public var outcome: TokenOutcome
+  /// Every policy and rule tried, in order (empty when the request was decided before
+  /// policies: an inactive app or server, unauthorized_client, invalid_scope, or the Org
+  /// Authorization Server).
+  public var trace: [EvaluationStep]
+
+  /// The outcome, then for a denial each policy and rule tried and why it did not serve.
+  public var lines: [String] {
+    guard !outcome.isAllowed, !trace.isEmpty else { return [outcome.explanation] }
+    return [outcome.explanation, "tried, in order:"] + trace.map { "  " + $0.line }
+  }
+}
+
+/// Whose requests a rule's people condition is asked about.
+enum PeopleProbe {
+  /// The user of the request, with their groups.
+  case user(groups: [String], id: String?)
+  /// Every user: the rule must include everyone and exclude nobody.
+  case everyone
+  /// Some user: the rule must include someone it does not exclude.
+  case someone
 }
 
 /// Evaluates token requests the way Okta documents it.
 public enum TokenEvaluator {
   /// Evaluates a request against a server of the model.
-  ///
-  /// The app must allow the grant (and for `interaction_code`, the org must run Identity Engine
-  /// with the setting on).
-  /// Then the server's active policies are tried by ascending priority; a policy applies when
-  /// its client condition holds the app's client id or `ALL_CLIENTS`. Within it the active
-  /// rules are tried by ascending priority; a rule matches on grant, people and scopes. When a
-  /// policy applies but none of its rules match, evaluation goes on to the next policy.
   public static func evaluate(
     app: OrgApp, server: CustomServer, request: TokenRequest, in model: OrgModel
   ) -> TokenOutcome {
-    let interactionCode = request.grant == Okta.interactionCode
+    explain(app: app, server: server, request: request, in: model).outcome
+  }
+
+  /// Evaluates a request against a server of the model, keeping every policy and rule tried.
+  ///
+  /// An app or server that is not `ACTIVE` serves nothing. The app must allow the grant (and
+  /// for `interaction_code`, the org must run Identity Engine with the setting on); when the
+  /// model carries the server's scopes, every requested scope must be one of them. Then the
+  /// server's active policies are tried by ascending priority; a policy applies when its
+  /// client condition holds the app's client id or `ALL_CLIENTS`. Within it the active rules
+  /// are tried by ascending priority; a rule matches on grant, people (exclusions win over
+  /// inclusions) and scopes. When a policy applies but none of its rules match, evaluation goes
+  /// on to the next policy.
+  public static func explain(
+    app: OrgApp, server: CustomServer, request: TokenRequest, in model: OrgModel
+  ) -> TokenEvaluation {
+    explain(
+      app: app, server: server, request: request, in: model,
+      people: .user(groups: request.groups, id: request.userID))
+  }
+
+  static func explain(
+    app: OrgApp, server: CustomServer, request: TokenRequest, in model: OrgModel,
+    people: PeopleProbe
+  ) -> TokenEvaluation {
+    if let refusal = clientRefusal(app: app, grant: request.grant, in: model) {
+      return TokenEvaluation(outcome: refusal, trace: [])
+    }
+    if !server.isActive {
+      return TokenEvaluation(
+        outcome: .notActive(.server(name: server.name, status: server.status)), trace: [])
+    }
+    if let defined = server.scopes {
+      let undefined = request.scopes.filter { !defined.contains($0) }
+      if !undefined.isEmpty {
+        return TokenEvaluation(outcome: .invalidScope(undefined: undefined), trace: [])
+      }
+    }
+    let (pair, trace) = walk(
+      app: app, server: server, grant: request.grant, scopes: request.scopes, people: people)
+    guard let pair else { return TokenEvaluation(outcome: .accessDenied, trace: trace) }
+    return TokenEvaluation(outcome: .allowed(policy: pair.policy, rule: pair.rule), trace: trace)
+  }
+
+  /// Evaluates a request to the Org Authorization Server: on Identity Engine it offers the
+  /// grant the app lists as soon as the org allows it; it has no policy or rule to match.
+  public static func explainOrgServer(
+    app: OrgApp, request: TokenRequest, in model: OrgModel
+  ) -> TokenEvaluation {
+    TokenEvaluation(
+      outcome: clientRefusal(app: app, grant: request.grant, in: model) ?? .allowedByOrgServer,
+      trace: [])
+  }
+
+  /// What refuses the client before any policy is tried: an app that is not active, a grant
+  /// the org does not offer, or one the app does not list.
+  static func clientRefusal(app: OrgApp, grant: String, in model: OrgModel) -> TokenOutcome? {
+    if !app.isActive {
+      return .notActive(.app(label: app.label, status: app.status))
+    }
+    let interactionCode = grant == Okta.interactionCode
     if interactionCode && model.org.engine != .identityEngine {
       return .unauthorizedClient(appGrantTypes: app.grantTypes, reason: .classicEngine)
     }
     if interactionCode && !model.interactionCodeEnabled {
       return .unauthorizedClient(appGrantTypes: app.grantTypes, reason: .orgSettingOff)
     }
-    if !app.grantTypes.contains(request.grant) {
+    if !app.grantTypes.contains(grant) {
       return .unauthorizedClient(appGrantTypes: app.grantTypes, reason: .appLacksGrant)
     }
-    for policy in server.activePoliciesInOrder where policy.applies(toClient: app.clientID) {
-      for rule in policy.activeRulesInOrder where matches(rule, request) {
-        return .allowed(policy: policy, rule: rule)
-      }
-    }
-    return .accessDenied
+    return nil
+  }
+
+  /// The policy and rule that would serve `grant` from `app` to some user of the server, by
+  /// the same evaluation as ``explain(app:server:request:in:)``, or nil when none would (for
+  /// any user). `check` uses it, so it agrees with `simulate` on every model.
+  public static func pairServingSomeone(
+    app: OrgApp, server: CustomServer, grant: String, in model: OrgModel
+  ) -> (policy: ServerPolicy, rule: PolicyRule)? {
+    let request = TokenRequest(appID: app.id, serverID: server.id, grant: grant)
+    let evaluation = explain(
+      app: app, server: server, request: request, in: model, people: .someone)
+    if case .allowed(let policy, let rule) = evaluation.outcome { return (policy, rule) }
+    return nil
   }
 
   /// The policy and rule that would serve `app` once the rule allows the grant: the pair the
   /// wizard offers as the default.
   ///
-  /// That is the first active rule that matches every user (group `EVERYONE`, or no people
-  /// condition) in the active policies whose client condition holds the app, tried by
-  /// priority: a policy whose rules are all limited to some people serves the others from a
-  /// later policy. When no rule matches everyone, it is the first active rule of the first
-  /// such policy that has one.
+  /// That is the first active rule, by the same evaluation as a token request with any
+  /// grant, that matches every user (group `EVERYONE` or no people condition, and no
+  /// exclusion): a policy whose rules are all limited to some people serves the others from a
+  /// later policy. When no rule matches everyone, it is the first rule that matches some user.
   public static func servingPair(
     app: OrgApp, server: CustomServer
   ) -> (
     policy: ServerPolicy, rule: PolicyRule
   )? {
-    let applying = server.activePoliciesInOrder.filter { $0.applies(toClient: app.clientID) }
-    for policy in applying {
-      if let rule = policy.activeRulesInOrder.first(where: matchesEveryone) {
-        return (policy, rule)
-      }
+    if let pair = walk(app: app, server: server, grant: nil, scopes: [], people: .everyone).pair {
+      return pair
     }
-    for policy in applying {
-      if let rule = policy.activeRulesInOrder.first { return (policy, rule) }
-    }
-    return nil
-  }
-
-  static func matchesEveryone(_ rule: PolicyRule) -> Bool {
-    (rule.groupsInclude.isEmpty && rule.usersInclude.isEmpty)
-      || rule.groupsInclude.contains(Okta.everyone)
+    return walk(app: app, server: server, grant: nil, scopes: [], people: .someone).pair
   }
 
   /// The first active policy applying to this app, by priority.
@@ -154,18 +325,120 @@ public enum TokenEvaluator {
     server.activePoliciesInOrder.first { $0.applies(toClient: app.clientID) }
   }
 
-  static func matches(_ rule: PolicyRule, _ request: TokenRequest) -> Bool {
-    rule.grantTypes.contains(request.grant) && matchesIgnoringGrant(rule, request)
+  /// Tries the server's policies and rules in order; `grant` nil matches any grant.
+  static func walk(
+    app: OrgApp, server: CustomServer, grant: String?, scopes: [String], people: PeopleProbe
+  ) -> (pair: (policy: ServerPolicy, rule: PolicyRule)?, trace: [EvaluationStep]) {
+    var trace: [EvaluationStep] = []
+    for policy in server.policiesInOrder {
+      var step = EvaluationStep(
+        policyID: policy.id, policyName: policy.name, policyPriority: policy.priority,
+        status: policy.status, reasons: [], details: [])
+      if !policy.isActive {
+        step.reasons.append(.notActive)
+        step.details.append("not ACTIVE (\(policy.status))")
+      } else if !policy.applies(toClient: app.clientID) {
+        step.reasons.append(.clientNotIncluded)
+        step.details.append(
+          "client not included (its clients: \(Phrase.list(policy.clients)); the app's client "
+            + "id is \(app.clientID))")
+      }
+      trace.append(step)
+      guard step.passed else { continue }
+      for rule in policy.rulesInOrder {
+        let ruleStep = check(rule, of: policy, grant: grant, scopes: scopes, people: people)
+        trace.append(ruleStep)
+        if ruleStep.passed { return ((policy, rule), trace) }
+      }
+    }
+    return (nil, trace)
   }
 
-  static func matchesIgnoringGrant(_ rule: PolicyRule, _ request: TokenRequest) -> Bool {
+  static func check(
+    _ rule: PolicyRule, of policy: ServerPolicy, grant: String?, scopes: [String],
+    people: PeopleProbe
+  ) -> EvaluationStep {
+    var step = EvaluationStep(
+      policyID: policy.id, policyName: policy.name, policyPriority: policy.priority,
+      ruleID: rule.id, ruleName: rule.name, rulePriority: rule.priority, status: rule.status,
+      reasons: [], details: [])
+    if !rule.isActive {
+      step.reasons.append(.notActive)
+      step.details.append("not ACTIVE (\(rule.status))")
+      return step
+    }
+    if let grant, !rule.grantTypes.contains(grant) {
+      step.reasons.append(.grantNotIncluded)
+      step.details.append(
+        "grant not included (\(grant) is not in \(rule.grantTypes.isEmpty ? "its empty list" : Phrase.list(rule.grantTypes)))"
+      )
+    }
+    switch personVerdict(rule, people) {
+    case .none: break
+    case .some((let reason, let words)):
+      step.reasons.append(reason)
+      step.details.append(words)
+    }
+    let missing = rule.scopes.contains("*") ? [] : scopes.filter { !rule.scopes.contains($0) }
+    if !missing.isEmpty {
+      step.reasons.append(.scopeNotIncluded)
+      step.details.append(
+        "scope not included (\(Phrase.list(missing)) not in "
+          + "\(rule.scopes.isEmpty ? "its empty list" : Phrase.list(rule.scopes)))")
+    }
+    return step
+  }
+
+  /// Nil when the people condition holds; otherwise why not.
+  static func personVerdict(
+    _ rule: PolicyRule, _ people: PeopleProbe
+  ) -> (EvaluationStep.Reason, String)? {
     let unconstrained = rule.groupsInclude.isEmpty && rule.usersInclude.isEmpty
-    let person =
-      unconstrained || rule.groupsInclude.contains(Okta.everyone)
-      || rule.groupsInclude.contains(where: request.groups.contains)
-      || (request.userID.map(rule.usersInclude.contains) ?? false)
-    let scopes =
-      rule.scopes.contains("*") || request.scopes.allSatisfy(rule.scopes.contains)
-    return person && scopes
+    let includesEveryone = unconstrained || rule.groupsInclude.contains(Okta.everyone)
+    switch people {
+    case .user(let groups, let id):
+      let excludedGroups = rule.groupsExclude.filter {
+        $0 == Okta.everyone || groups.contains($0)
+      }
+      if !excludedGroups.isEmpty {
+        return (.userExcluded, "user excluded (group \(Phrase.list(excludedGroups)) excluded)")
+      }
+      if let id, rule.usersExclude.contains(id) {
+        return (.userExcluded, "user excluded (user \(id) excluded)")
+      }
+      let included =
+        includesEveryone || rule.groupsInclude.contains(where: groups.contains)
+        || (id.map(rule.usersInclude.contains) ?? false)
+      if included { return nil }
+      let who =
+        [
+          groups.isEmpty ? "no groups" : "groups \(Phrase.list(groups))",
+          id.map { "user \($0)" } ?? "no user id",
+        ].joined(separator: ", ")
+      return (
+        .userNotIncluded, "user not included (\(who); the rule includes \(peopleWords(rule)))"
+      )
+    case .everyone:
+      if !rule.groupsExclude.isEmpty || !rule.usersExclude.isEmpty {
+        return (.userExcluded, "user excluded (the rule excludes some people)")
+      }
+      return includesEveryone
+        ? nil : (.userNotIncluded, "user not included (only \(peopleWords(rule)))")
+    case .someone:
+      if rule.groupsExclude.contains(Okta.everyone) {
+        return (.userExcluded, "user excluded (group EVERYONE excluded)")
+      }
+      let someone =
+        includesEveryone || rule.groupsInclude.contains { !rule.groupsExclude.contains($0) }
+        || rule.usersInclude.contains { !rule.usersExclude.contains($0) }
+      return someone ? nil : (.userExcluded, "user excluded (everyone it includes is excluded)")
+    }
+  }
+
+  static func peopleWords(_ rule: PolicyRule) -> String {
+    var parts: [String] = []
+    if !rule.groupsInclude.isEmpty { parts.append("groups \(Phrase.list(rule.groupsInclude))") }
+    if !rule.usersInclude.isEmpty { parts.append("users \(Phrase.list(rule.usersInclude))") }
+    return parts.isEmpty ? "everyone" : parts.joined(separator: " and ")
   }
 }

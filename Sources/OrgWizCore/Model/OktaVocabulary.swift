@@ -24,12 +24,22 @@ public enum Okta {
     "http://auth0.com/oauth/grant-type/mfa-otp", "http://auth0.com/oauth/grant-type/mfa-oob",
   ]
 
-  /// Every `RoleType` value of the Management API.
+  /// Every `RoleType` value of the Management API, and the role types Okta returns from
+  /// `GET /api/v1/users/{id}/roles` that the enum lacks (`MOBILE_ADMIN`, in that response's
+  /// `type` discriminator mapping).
   public static let roleTypes: [String] = [
     "ACCESS_CERTIFICATIONS_ADMIN", "ACCESS_REQUESTS_ADMIN", "API_ACCESS_MANAGEMENT_ADMIN",
-    "APP_ADMIN", "CUSTOM", "GROUP_MEMBERSHIP_ADMIN", "HELP_DESK_ADMIN", "ORG_ADMIN",
-    "READ_ONLY_ADMIN", "REPORT_ADMIN", "SUPER_ADMIN", "USER_ADMIN", "WORKFLOWS_ADMIN",
+    "APP_ADMIN", "CUSTOM", "GROUP_MEMBERSHIP_ADMIN", "HELP_DESK_ADMIN", "MOBILE_ADMIN",
+    "ORG_ADMIN", "READ_ONLY_ADMIN", "REPORT_ADMIN", "SUPER_ADMIN", "USER_ADMIN",
+    "WORKFLOWS_ADMIN",
   ]
+
+  /// The `application_type` values of apps that may use the Interaction Code grant: native,
+  /// single-page (`browser`) and web apps; a `service` app cannot.
+  public static let interactionCodeApplicationTypes: [String] = ["native", "browser", "web"]
+
+  /// The `server` answer and `--server` value that name the Org Authorization Server.
+  public static let orgAuthorizationServer = "org-authorization-server"
 
   /// Field names whose values are secrets and never appear in a summary or in `--json`.
   public static let secretFieldNames: Set<String> = [

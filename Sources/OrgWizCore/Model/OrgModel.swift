@@ -106,12 +106,59 @@ public struct OrgModel: Sendable, Equatable {
     reader.objects(root, "admins", at: .root).compactMap { object, pointer in
       let id = reader.string(object, "id", at: pointer, required: true, what: "admin")
       let login = reader.string(object, "login", at: pointer, required: true, what: "admin")
-      let roles = reader.strings(object, "roles", at: pointer) ?? []
+      let roles = readRoles(object, at: pointer, &reader)
       guard let id, let login else { return nil }
       return Admin(
         id: id, login: login, displayName: reader.string(object, "displayName", at: pointer),
         roles: roles, pointer: pointer)
     }
+  }
+
+  /// Role types: strings, or role objects as `GET /api/v1/users/{id}/roles` returns them
+  /// (read by their `type`).
+  private static func readRoles(
+    _ object: JSONObject, at pointer: JSONPointer, _ reader: inout ShapeReader
+  ) -> [String] {
+    guard let values = reader.array(object, "roles", at: pointer) else { return [] }
+    var roles: [String] = []
+    for (index, value) in values.enumerated() {
+      let elementPointer = pointer / "roles" / index
+      if let text = value.stringValue {
+        roles.append(text)
+      } else if let role = value.objectValue {
+        if let type = reader.string(role, "type", at: elementPointer, required: true, what: "role")
+        {
+          roles.append(type)
+        }
+      } else {
+        reader.wrongType(elementPointer, expected: "a string or a role object", found: value)
+      }
+    }
+    return roles
+  }
+
+  /// `scopes[].name` of a server (objects as `GET .../scopes` returns them, or plain names);
+  /// nil when the server carries no `scopes` member.
+  private static func readScopes(
+    _ object: JSONObject, at pointer: JSONPointer, _ reader: inout ShapeReader
+  ) -> [String]? {
+    guard let values = reader.array(object, "scopes", at: pointer) else { return nil }
+    var names: [String] = []
+    for (index, value) in values.enumerated() {
+      let elementPointer = pointer / "scopes" / index
+      if let text = value.stringValue {
+        names.append(text)
+      } else if let scope = value.objectValue {
+        if let name = reader.string(
+          scope, "name", at: elementPointer, required: true, what: "scope")
+        {
+          names.append(name)
+        }
+      } else {
+        reader.wrongType(elementPointer, expected: "a scope object", found: value)
+      }
+    }
+    return names
   }
 
   private static func readServers(
@@ -126,13 +173,14 @@ public struct OrgModel: Sendable, Equatable {
       let status = reader.string(object, "status", at: pointer) ?? Okta.active
       let issuer = reader.string(object, "issuer", at: pointer)
       let audiences = reader.strings(object, "audiences", at: pointer) ?? []
+      let scopes = readScopes(object, at: pointer, &reader)
       let policies = reader.objects(object, "policies", at: pointer).compactMap {
         readPolicy($0, at: $1, &reader)
       }
       guard let id, let name else { return nil }
       return CustomServer(
         id: id, name: name, status: status, issuer: issuer, audiences: audiences,
-        policies: policies, pointer: pointer)
+        policies: policies, pointer: pointer, scopes: scopes)
     }
   }
 
@@ -171,6 +219,8 @@ public struct OrgModel: Sendable, Equatable {
     var grants: [String] = []
     var groups: [String] = []
     var users: [String] = []
+    var groupsExclude: [String] = []
+    var usersExclude: [String] = []
     var scopes: [String] = []
     let conditionsPointer = pointer / "conditions"
     if let conditions = reader.object(object, "conditions", at: pointer) {
@@ -184,16 +234,21 @@ public struct OrgModel: Sendable, Equatable {
         let peoplePointer = conditionsPointer / "people"
         if let groupCondition = reader.object(people, "groups", at: peoplePointer) {
           groups = reader.strings(groupCondition, "include", at: peoplePointer / "groups") ?? []
+          groupsExclude =
+            reader.strings(groupCondition, "exclude", at: peoplePointer / "groups") ?? []
         }
         if let userCondition = reader.object(people, "users", at: peoplePointer) {
           users = reader.strings(userCondition, "include", at: peoplePointer / "users") ?? []
+          usersExclude =
+            reader.strings(userCondition, "exclude", at: peoplePointer / "users") ?? []
         }
       }
     }
     guard let id, let name, let priority else { return nil }
     return PolicyRule(
       id: id, name: name, status: status, priority: priority, grantTypes: grants,
-      groupsInclude: groups, usersInclude: users, scopes: scopes, pointer: pointer)
+      groupsInclude: groups, usersInclude: users, scopes: scopes, pointer: pointer,
+      groupsExclude: groupsExclude, usersExclude: usersExclude)
   }
 
   private static func readApps(_ root: JSONObject, _ reader: inout ShapeReader) -> [OrgApp] {
@@ -204,10 +259,15 @@ public struct OrgModel: Sendable, Equatable {
       let status = reader.string(object, "status", at: pointer) ?? Okta.active
       let mode = reader.string(object, "signOnMode", at: pointer)
       var clientID: String?
+      var authMethod: String?
+      var pkceRequired: Bool?
       if let credentials = reader.object(object, "credentials", at: pointer),
         let client = reader.object(credentials, "oauthClient", at: pointer / "credentials")
       {
-        clientID = reader.string(client, "client_id", at: pointer / "credentials" / "oauthClient")
+        let credentialsPointer = pointer / "credentials" / "oauthClient"
+        clientID = reader.string(client, "client_id", at: credentialsPointer)
+        authMethod = reader.string(client, "token_endpoint_auth_method", at: credentialsPointer)
+        pkceRequired = reader.bool(client, "pkce_required", at: credentialsPointer)
       }
       var grants: [String] = []
       var applicationType: String?
@@ -222,7 +282,8 @@ public struct OrgModel: Sendable, Equatable {
       return OrgApp(
         id: id, name: reader.string(object, "name", at: pointer), label: label, status: status,
         signOnMode: mode, clientID: clientID ?? id, grantTypes: grants,
-        applicationType: applicationType, pointer: pointer)
+        applicationType: applicationType, pointer: pointer, tokenEndpointAuthMethod: authMethod,
+        pkceRequired: pkceRequired)
     }
   }
 

@@ -48,6 +48,10 @@ public struct PolicyRule: Sendable, Equatable {
   public var usersInclude: [String]
   public var scopes: [String]
   public var pointer: JSONPointer
+  /// `conditions.people.groups.exclude`: these groups' members are never matched.
+  public var groupsExclude: [String] = []
+  /// `conditions.people.users.exclude`: these users are never matched.
+  public var usersExclude: [String] = []
 
   public var isActive: Bool { status == Okta.active }
   public var allowsInteractionCode: Bool { grantTypes.contains(Okta.interactionCode) }
@@ -90,6 +94,9 @@ public struct CustomServer: Sendable, Equatable {
   public var audiences: [String]
   public var policies: [ServerPolicy]
   public var pointer: JSONPointer
+  /// The names of the server's scopes (`scopes[].name`, as `GET .../scopes` returns them), or
+  /// nil when the model does not carry them.
+  public var scopes: [String]? = nil
 
   public var isActive: Bool { status == Okta.active }
   /// The active policies in the order Okta tries them.
@@ -117,6 +124,19 @@ public struct OrgApp: Sendable, Equatable {
   public var grantTypes: [String]
   public var applicationType: String?
   public var pointer: JSONPointer
+  /// `credentials.oauthClient.token_endpoint_auth_method`, when given.
+  public var tokenEndpointAuthMethod: String? = nil
+  /// `credentials.oauthClient.pkce_required`, when given.
+  public var pkceRequired: Bool? = nil
+
+  /// Whether the app is a public client: it authenticates with no secret or key
+  /// (`token_endpoint_auth_method` `none`).
+  public var isPublicClient: Bool { tokenEndpointAuthMethod == "none" }
+  /// Whether the app's `application_type` is one that may use the Interaction Code grant:
+  /// native, single-page (`browser`) or web.
+  public var canUseInteractionCode: Bool {
+    applicationType.map(Okta.interactionCodeApplicationTypes.contains) ?? false
+  }
 
   public var isActive: Bool { status == Okta.active }
   public var isOIDC: Bool { signOnMode == Okta.openIDConnect }

@@ -50,6 +50,8 @@ public protocol Prompter: AnyObject {
   func reject(_ problem: AnswerProblem)
   /// Asks for a confirmation; nil when nobody can be asked.
   func confirm(_ confirmation: Confirmation) throws(PromptInterrupted) -> Bool?
+  /// Asks the final review, which also takes `back`; nil when nobody can be asked.
+  func review(_ confirmation: Confirmation) throws(PromptInterrupted) -> ReviewReply?
   /// Shows a message from a step.
   func inform(_ message: String)
   /// Forgets answers given ahead (by `--set`, an answers file or a resumed run) for these keys:
@@ -57,8 +59,21 @@ public protocol Prompter: AnyObject {
   func forgetGivenAnswers(_ keys: [String])
 }
 
+/// The answer to the final review.
+public enum ReviewReply: Sendable, Equatable {
+  case accept
+  case decline
+  /// Return to the last step.
+  case back
+}
+
 extension Prompter {
   public func forgetGivenAnswers(_ keys: [String]) {}
+
+  /// A prompter that cannot go back answers the review as a confirmation.
+  public func review(_ confirmation: Confirmation) throws(PromptInterrupted) -> ReviewReply? {
+    try confirm(confirmation).map { $0 ? .accept : .decline }
+  }
 }
 
 /// Answers questions from a fixed set of answers (`--answers`, `--set`, `--operator`), and
@@ -100,6 +115,11 @@ public final class AnswersFilePrompter: Prompter {
   public func confirm(_ confirmation: Confirmation) throws(PromptInterrupted) -> Bool? {
     guard let fallback else { return nil }
     return try fallback.confirm(confirmation)
+  }
+
+  public func review(_ confirmation: Confirmation) throws(PromptInterrupted) -> ReviewReply? {
+    guard let fallback else { return nil }
+    return try fallback.review(confirmation)
   }
 
   public func inform(_ message: String) { fallback?.inform(message) }

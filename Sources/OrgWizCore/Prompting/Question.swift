@@ -90,7 +90,9 @@ public struct Question: Sendable, Equatable {
   /// Turns an answer's text into the chosen value.
   /// - Parameters:
   ///   - text: what the user typed or the answers file held.
-  ///   - allowNumbers: whether `3` means the third listed choice (only at a prompt).
+  ///   - allowNumbers: whether the answer was typed at a prompt: then `3` means the third
+  ///     listed choice, and an unambiguous beginning of a name or of a login's local part
+  ///     (`bob` for `bob@acme.example`) is taken for it. Given answers must match in full.
   /// - Returns: the canonical value, or a message saying what is wrong and listing the choices.
   public func resolve(_ text: String, allowNumbers: Bool) -> Result<String, AnswerProblem> {
     let trimmed = text.trimmingWhitespace()
@@ -106,7 +108,9 @@ public struct Question: Sendable, Equatable {
       case "n", "no", "false": return .success("no")
       default:
         return .failure(
-          AnswerProblem(key: key, given: trimmed, reason: "answer yes or no", question: self))
+          AnswerProblem(
+            key: key, given: trimmed, reason: "\"\(Self.shown(trimmed))\" is not yes or no",
+            question: self))
       }
     case .choice:
       if allowNumbers, let number = Int(trimmed), choices.indices.contains(number - 1) {
@@ -120,6 +124,17 @@ public struct Question: Sendable, Equatable {
       case .failure(let failure):
         let reason: String
         switch failure {
+        case .notFound where allowNumbers:
+          let started = prefixMatches(trimmed)
+          if started.count == 1 { return .success(started[0].value) }
+          if started.isEmpty {
+            reason = "\"\(Self.shown(trimmed))\" is not one of the choices"
+          } else {
+            reason =
+              "\"\(Self.shown(trimmed))\" could be \(started.count) choices ("
+              + started.map { VisibleText.short($0.label) }.joined(separator: ", ")
+              + "); type more of the name, or the number"
+          }
         case .notFound: reason = "\"\(Self.shown(trimmed))\" is not one of the choices"
         case .ambiguous(_, _, let matches):
           reason =
@@ -128,6 +143,19 @@ public struct Question: Sendable, Equatable {
         }
         return .failure(AnswerProblem(key: key, given: trimmed, reason: reason, question: self))
       }
+    }
+  }
+
+  /// The choices that a typed beginning names: a name's beginning (ignoring case), or the
+  /// beginning of a login's part before the `@`.
+  func prefixMatches(_ text: String) -> [Choice] {
+    let folded = text.lowercased()
+    return choices.filter { choice in
+      let names = [choice.label] + choice.otherNames
+      let logins = ([choice.label] + choice.aliases).filter { $0.contains("@") }.map {
+        String($0.prefix { $0 != "@" })
+      }
+      return (names + logins).contains { $0.lowercased().hasPrefix(folded) }
     }
   }
 

@@ -32,7 +32,9 @@ struct AppGrantStep: StepHandler {
 
   func question(_ key: String, text: QuestionText, state: RunState) -> Question? {
     guard let app = state.app, !app.allowsInteractionCode else { return nil }
-    return .yesNo(key: key, prompt: text.prompt, help: text.help, defaultYes: true)
+    // The prompt names the app it is about.
+    let prompt = text.prompt.replacing("{app}", with: "\"\(app.label)\"")
+    return .yesNo(key: key, prompt: prompt, help: text.help, defaultYes: true)
   }
 
   func needsExplicitAnswer(

@@ -71,8 +71,10 @@ struct SelectPolicyRuleStep: StepHandler {
         choices: policy.rulesInOrder.map { rule in
           Choice(
             value: rule.id, label: rule.name,
-            detail: "\(rule.id), priority \(rule.priority), grants: \(Phrase.list(rule.grantTypes))"
-              + (rule.isActive ? "" : ", \(rule.status)"))
+            // A status is not a grant: it comes before the grant list, apart from it.
+            detail: "\(rule.id), priority \(rule.priority)"
+              + (rule.isActive ? "" : ", status \(rule.status)")
+              + "; grants: \(Phrase.list(rule.grantTypes))")
         },
         defaultValue: defaultRule(policy: policy, server: server, app: state.app)?.id,
         defaultAppliesWithoutPrompt: true)

@@ -56,8 +56,10 @@ struct VerifyPermissionsStep: StepHandler {
         contacts.isEmpty
         ? "No admin in the model holds SUPER_ADMIN; ask your Okta org's owner to assign it."
         : "Ask a Super Admin to make this change: \(contacts.joined(separator: "; "))."
+      // At a terminal the engine says so and asks again; without one this is a precondition
+      // stop (exit 1).
       throw StepStop(
-        .precondition,
+        .goBack(toKind: Self.descriptor.id),
         "\(admin.login) does not hold the Super Admin role (roles: \(Phrase.list(admin.roles))), "
           + "and only a Super Admin may change Embedded widget sign-in support. Nothing was "
           + "changed.",

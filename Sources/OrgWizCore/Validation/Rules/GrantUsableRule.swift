@@ -41,16 +41,43 @@ struct GrantUsableRule: ValidationRule {
           ],
         ],
         at: ExampleOrg.mobileGrants),
+      .passes(
+        "the rule that serves Acme Mobile the grant is limited to the group Mobile Testers: "
+          + "simulate allows their requests, so the app is served",
+        edits: [
+          ExampleOrg.setting: true,
+          ExampleOrg.mobileGrants: ["authorization_code", "interaction_code"],
+          ExampleOrg.mobileRuleGrants: ["authorization_code", "interaction_code"],
+          ExampleOrg.mobileRule / "conditions" / "people" / "groups" / "include": ["00g2mob"],
+        ]),
+      .fails(
+        "the only rule with the grant excludes everyone it includes",
+        edits: [
+          ExampleOrg.setting: true,
+          ExampleOrg.mobileGrants: ["authorization_code", "interaction_code"],
+          ExampleOrg.mobileRuleGrants: ["authorization_code", "interaction_code"],
+          ExampleOrg.mobileRule / "conditions" / "people" / "groups": [
+            "include": ["00g2mob"], "exclude": ["00g2mob"],
+          ],
+        ],
+        at: ExampleOrg.mobileGrants),
     ])
 
   func check(_ model: OrgModel) -> [Finding] {
     guard model.interactionCodeEnabled, !model.servers.isEmpty else { return [] }
     let activeServers = model.servers.filter { $0.isActive && $0.usesInteractionCode }
     return model.appsUsingInteractionCode.compactMap { app in
+      guard app.isActive else {
+        return finding(
+          app.grantTypesPointer,
+          "app \"\(app.label)\" lists interaction_code but is \(app.status); an app that is not "
+            + "ACTIVE is served nothing")
+      }
+      // The same evaluation as `simulate`, asked whether some user would be served: a rule
+      // limited to groups serves their members.
       let served = activeServers.contains { server in
-        let request = TokenRequest(appID: app.id, serverID: server.id, grant: Okta.interactionCode)
-        return TokenEvaluator.evaluate(app: app, server: server, request: request, in: model)
-          .isAllowed
+        TokenEvaluator.pairServingSomeone(
+          app: app, server: server, grant: Okta.interactionCode, in: model) != nil
       }
       return served
         ? nil

@@ -1,0 +1,119 @@
+import Foundation
+import OrgWizCore
+import OrgWizTerminal
+import OrgWizTestSupport
+import Testing
+
+/// What a new admin trying orgwiz ran into on the command line.
+@Suite struct PaperCutTests {
+  static let answers = [
+    "--no-input", "--operator", "ada@acme.example", "--set", "org-setting=enable", "--set",
+    "server=api", "--set", "app=Acme Mobile", "--set", "app-grant=yes",
+  ]
+
+  func modelIn(_ directory: TemporaryDirectory, _ name: String = "org.json") throws {
+    try Data(Fixtures.exampleBytes()).write(to: URL(fileURLWithPath: directory.file(name)))
+  }
+
+  @Test func optionsBeforeTheImplicitRunAreTheRunsOwn() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    try modelIn(directory)
+    let result = CLIRunner.run(
+      ["--no-color", "run", "--dry-run"] + Self.answers, in: directory.path)
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(!result.stderr.contains("procedure"), "\(result.stderr)")
+    // An option's value that happens to be a subcommand's name stays its value.
+    let named = CLIRunner.run(["--org", "check", "check"], in: directory.path)
+    #expect(named.status == 66, "\(named.stderr)")
+    #expect(named.stderr.contains("check"))
+  }
+
+  @Test func helpSaysEachDefaultOnceAndCheckDoesNotTalkOfWriting() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let run = CLIRunner.run(["run", "--help"], in: directory.path)
+    let lock = run.stdout.components(separatedBy: "--lock-timeout").dropFirst().joined()
+      .components(separatedBy: "--resume")[0]
+    #expect(lock.components(separatedBy: "default").count == 2, "\(lock)")
+    let check = CLIRunner.run(["check", "--help"], in: directory.path)
+    #expect(!check.stdout.contains("run writes"), "\(check.stdout)")
+    // The examples are laid out for the terminal's width, not 80 columns.
+    let wide = CLIRunner.run(
+      ["--help"], in: directory.path,
+      terminal: TerminalInfo(
+        stdinIsTerminal: false, stdoutIsTerminal: false, stderrIsTerminal: true, width: 140))
+    #expect(wide.stdout.contains("--server api --grant interaction_code\n"), "\(wide.stdout)")
+  }
+
+  @Test func checkOfTheExampleNamesTheExample() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let result = CLIRunner.run(["check", "--example", "--json"], in: directory.path)
+    let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+    let model = try #require(json?["model"] as? String)
+    #expect(FileManager.default.fileExists(atPath: model), "\(model)")
+    #expect(model.hasSuffix(".json") && !model.hasPrefix(directory.path))
+  }
+
+  @Test func modelsOfOneNameGetDistinctSummariesInOneDirectory() throws {
+    let root = try TemporaryDirectory()
+    defer { root.remove() }
+    for name in ["a", "b", "shared"] {
+      try FileManager.default.createDirectory(
+        atPath: root.file(name), withIntermediateDirectories: true)
+    }
+    try modelIn(root, "a/org.json")
+    try modelIn(root, "b/org.json")
+    for name in ["a", "b"] {
+      let result = CLIRunner.run(
+        ["run", "--org", root.file("\(name)/org.json"), "--summary", root.file("shared")]
+          + Self.answers, in: root.path)
+      #expect(result.status == 0, "\(result.stderr)")
+    }
+    let summaries = try FileManager.default.contentsOfDirectory(atPath: root.file("shared"))
+    #expect(summaries.count == 2, "\(summaries)")
+    // Beside its own model, the name stays the documented one.
+    let beside = CLIRunner.run(
+      ["run", "--org", root.file("a/org.json")] + Self.answers, in: root.path)
+    #expect(beside.status == 0, "\(beside.stderr)")
+    let own = try FileManager.default.contentsOfDirectory(atPath: root.file("a"))
+    #expect(
+      own.contains {
+        $0.range(of: #"^org\.\d{8}T\d{6}Z\.summary\.md$"#, options: .regularExpression) != nil
+      }, "\(own)")
+  }
+
+  @Test func aJSONResultThatCannotBeWrittenIsReported() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    try modelIn(directory)
+    let binary = try #require(EndToEndTests.binary, "build orgwiz first")
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/bin/sh")
+    process.arguments =
+      [
+        "-c", "exec \"$0\" run --json \"$@\" > /dev/full", binary,
+      ] + Self.answers
+    process.currentDirectoryURL = URL(fileURLWithPath: directory.path)
+    let err = Pipe()
+    process.standardError = err
+    try process.run()
+    let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 73, "\(text)")
+    #expect(text.contains("standard output"), "\(text)")
+    #expect(text.contains("The model was written"), "\(text)")
+  }
+
+  @Test func aClonesGitignoreCoversWhatARunInItWrites() throws {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .deletingLastPathComponent().deletingLastPathComponent()
+    let ignore = try String(contentsOf: root.appendingPathComponent(".gitignore"), encoding: .utf8)
+    for name in [
+      "/org.json.undo.journal", "/org.json.lock", "/org.json.journal", "/org.json.write.journal",
+    ] {
+      #expect(ignore.split(separator: "\n").contains(Substring(name)), "\(name)")
+    }
+  }
+}
