@@ -195,9 +195,12 @@ struct PullCommand: ContextCommand {
     let assignees = try client.getAll("/api/v1/iam/assignees/users").filter { assignee in
       assignee["id"]?.stringValue.map { seen.insert($0).inserted } ?? false
     }
-    let admins = try Self.concurrentMap(assignees) { assignee -> (user: JSONValue, roles: [JSONValue]) in
+    let admins = try Self.concurrentMap(assignees) {
+      assignee -> (user: JSONValue, roles: [JSONValue]) in
       let id = Self.segment(assignee["id"]?.stringValue ?? "")
-      return (try client.get("/api/v1/users/\(id)").json, try client.getAll("/api/v1/users/\(id)/roles"))
+      return (
+        try client.get("/api/v1/users/\(id)").json, try client.getAll("/api/v1/users/\(id)/roles")
+      )
     }
     let groups = try Self.concurrentMap(PullAssembler.groupIDs(in: servers)) { id in
       try client.get("/api/v1/groups/\(Self.segment(id))").json

@@ -81,6 +81,13 @@ struct RunCommand: ContextCommand {
     let directory = try ContentLocator.directory(option: options.content, context: context)
     let document = try ContentLocator.procedure(id: procedure, in: directory)
     var answers = try answerOptions.collect(for: document, context: context)
+    // Standard output carries one thing: the --json result, or a summary sent to it.
+    if options.json && !dryRun && (summary == "-" || summary == "/dev/stdout") {
+      throw OrgWizFailure(
+        .usage, "--json and --summary \(summary ?? "-") would both write to standard output.",
+        next: "Send the summary to a file (or leave --summary out); --json already carries the "
+          + "same content.")
+    }
     if resume && restart {
       throw OrgWizFailure(.usage, "--resume and --restart exclude each other.", next: "Pass one.")
     }

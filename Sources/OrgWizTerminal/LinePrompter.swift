@@ -214,13 +214,16 @@ public enum PromptText {
     if question.kind == .choice {
       for (index, choice) in question.choices.enumerated() {
         let marker = choice.value == question.defaultValue ? " (default)" : ""
-        let detail = choice.detail.isEmpty ? "" : " (\(choice.detail))"
-        let plain = "  \(index + 1). \(choice.label)\(detail)\(marker)"
+        // A choice is one line: a line break in a name is shown, never obeyed.
+        let label = VisibleText.visibleOnOneLine(choice.label)
+        let detail =
+          choice.detail.isEmpty ? "" : " (\(VisibleText.visibleOnOneLine(choice.detail)))"
+        let plain = "  \(index + 1). \(label)\(detail)\(marker)"
         // A choice wider than the window is wrapped under its text (and left unstyled, so
         // that the wrapping counts only visible characters).
         text +=
           plain.count <= width
-          ? "  \(index + 1). \(choice.label)\(style.dim(detail))\(marker)\n"
+          ? "  \(index + 1). \(label)\(style.dim(detail))\(marker)\n"
           : TextWrapper.wrap(plain, width: width) + "\n"
       }
     }
@@ -235,7 +238,7 @@ public enum PromptText {
         question.defaultValue == "yes"
         ? " [Y/n]" : question.defaultValue == "no" ? " [y/N]" : " [y/n]"
     } else if let choice = question.defaultChoice {
-      line += " [\(choice.label)]"
+      line += " [\(VisibleText.visibleOnOneLine(choice.label))]"
     }
     return line + ": "
   }

@@ -51,7 +51,7 @@ import Testing
     for (file, path) in paths.sorted(by: { $0.key < $1.key }) {
       let text = try #require(place.directory.read("out/" + file))
       #expect(
-        try place.directory.read("out/send.sh")?.contains("send PUT '\(path)' '\(file)'") == true)
+        place.directory.read("out/send.sh")?.contains("send PUT '\(path)' '\(file)'") == true)
       let body = try JSONParser.parse(Array(text.utf8))
       let response = try await okta.send("PUT", path, body: body)
       #expect(response.status == 200, "PUT \(path): \(response.text)")

@@ -276,7 +276,9 @@ public struct WizardEngine {
         continue stepLoop
       }
       if !quiet {
-        for message in report.messages { prompter.inform(message) }
+        // A step's message is one paragraph: a line break in a name it quotes is shown, never
+        // obeyed, so a name cannot forge a line of its own.
+        for message in report.messages { prompter.inform(VisibleText.visibleOnOneLine(message)) }
       }
       // The objects the step's effects changed, each named as its effect names it.
       var seen: Set<JSONPointer> = []
