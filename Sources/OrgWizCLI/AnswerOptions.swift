@@ -13,7 +13,9 @@ struct AnswerOptions: ParsableArguments {
   @Option(
     name: .customLong("set"),
     help: ArgumentHelp(
-      "One answer, KEY=VALUE (repeatable; wins over --answers).", valueName: "key=value"))
+      "One answer, KEY=VALUE (repeatable; wins over --answers).", valueName: "key=value"),
+    completion: .custom { words, _, prefix in SetCompletion.candidates(words: words, prefix: prefix)
+    })
   var sets: [String] = []
 
   @Option(
