@@ -116,7 +116,14 @@ import Testing
     #expect(try limited.json()["errorCode"]?.stringValue == "E0000047")
     #expect(limited.header("X-Rate-Limit-Remaining") == "0")
     let reset = Int(limited.header("X-Rate-Limit-Reset") ?? "") ?? 0
-    #expect(abs(reset - Int(Date().timeIntervalSince1970) - 3) <= 1)
+    // Against the response's own Date, as a client must compare it (not this machine's clock,
+    // which may have moved on under load).
+    let formatter = DateFormatter()
+    formatter.locale = Locale(identifier: "en_US_POSIX")
+    formatter.timeZone = TimeZone(identifier: "GMT")
+    formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+    let sent = try #require(formatter.date(from: limited.header("Date") ?? ""), "no Date header")
+    #expect(abs(reset - Int(sent.timeIntervalSince1970) - 3) <= 1)
     #expect(try await okta.send("GET", "/api/v1/apps").status == 200)
 
     try await okta.fault(pathRegex: "/rules/", status: 503, count: -1)
