@@ -144,7 +144,7 @@ struct ApplyCommand: ContextCommand {
       return .success
     }
     if !yes {
-      guard canPrompt(context) else { throw ApplyError.needsYes }
+      guard context.canPrompt(noInput: noInput) else { throw ApplyError.needsYes }
       let person = context.makeInteractivePrompter(style)
       let confirmation = Confirmation(
         prompt: needsSetting
@@ -264,26 +264,10 @@ struct ApplyCommand: ContextCommand {
 
   /// `<model name without .json>.<YYYYMMDDTHHMMSSZ>.apply.md` beside the model.
   static func recordPath(model: String, date: Date, format: RecordFormat) -> String {
-    var name = (model as NSString).lastPathComponent
-    if name.lowercased().hasSuffix(".json") { name = String(name.dropLast(5)) }
-    let stem =
-      ((model as NSString).deletingLastPathComponent as NSString).appendingPathComponent(name)
-      + ".\(Timestamps(date: date).compact)"
-    let suffix = format == .text ? ".apply.txt" : ".apply.md"
-    var candidate = stem + suffix
-    var number = 2
-    while FileManager.default.fileExists(atPath: candidate) {
-      candidate = stem + "-\(number)" + suffix
-      number += 1
-    }
-    return candidate
+    CommandContext.recordPath(
+      model: model, date: date, suffix: format == .text ? ".apply.txt" : ".apply.md")
   }
 
-  private func canPrompt(_ context: CommandContext) -> Bool {
-    let variable = context.environment["ORGWIZ_NO_INPUT"] ?? ""
-    return !noInput && (variable.isEmpty || variable == "0") && context.terminal.stdinIsTerminal
-      && context.terminal.stdoutIsTerminal
-  }
 }
 
 /// Why `apply` sent nothing.

@@ -121,6 +121,31 @@ public struct CommandContext {
       .path
   }
 
+  /// Whether a person can be asked: not `--no-input` or `ORGWIZ_NO_INPUT`, and standard input
+  /// and output are terminals.
+  func canPrompt(noInput: Bool) -> Bool {
+    let variable = environment["ORGWIZ_NO_INPUT"] ?? ""
+    return !noInput && (variable.isEmpty || variable == "0") && terminal.stdinIsTerminal
+      && terminal.stdoutIsTerminal
+  }
+
+  /// `<model name without .json>.<YYYYMMDDTHHMMSSZ><suffix>` beside the model (an undo or
+  /// apply record), `-2`, `-3`, … before the suffix rather than replace an earlier one.
+  static func recordPath(model: String, date: Date, suffix: String) -> String {
+    var name = (model as NSString).lastPathComponent
+    if name.lowercased().hasSuffix(".json") { name = String(name.dropLast(5)) }
+    let stem =
+      ((model as NSString).deletingLastPathComponent as NSString).appendingPathComponent(name)
+      + ".\(Timestamps(date: date).compact)"
+    var candidate = stem + suffix
+    var number = 2
+    while FileManager.default.fileExists(atPath: candidate) {
+      candidate = stem + "-\(number)" + suffix
+      number += 1
+    }
+    return candidate
+  }
+
   /// Writes "Note: …" on standard error.
   func note(_ text: String, style: Style) {
     stderr.write(style.yellow("Note: ") + text + "\n")

@@ -94,7 +94,7 @@ struct PullCommand: ContextCommand {
         "Embedded widget sign-in support was inferred as on: an app or rule already lists "
           + "interaction_code, which Okta allows only while it is on. Pass --embedded-widget to "
           + "state it.", style: style)
-    } else if canPrompt(context) {
+    } else if context.canPrompt(noInput: noInput) {
       let person = context.makeInteractivePrompter(style)
       let question = Confirmation(
         prompt: "No API can read the org setting Embedded widget sign-in support. Is it on in the "
@@ -234,11 +234,6 @@ struct PullCommand: ContextCommand {
     id.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? id
   }
 
-  private func canPrompt(_ context: CommandContext) -> Bool {
-    let variable = context.environment["ORGWIZ_NO_INPUT"] ?? ""
-    return !noInput && (variable.isEmpty || variable == "0") && context.terminal.stdinIsTerminal
-      && context.terminal.stdoutIsTerminal
-  }
 }
 
 /// Results filled in by several threads, each slot once; also a shared counter.

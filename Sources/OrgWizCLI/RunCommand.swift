@@ -441,9 +441,7 @@ struct RunCommand: ContextCommand {
   }
 
   private func canPrompt(_ context: CommandContext) -> Bool {
-    let variable = context.environment["ORGWIZ_NO_INPUT"] ?? ""
-    let disabled = noInput || !(variable.isEmpty || variable == "0")
-    return !disabled && context.terminal.stdinIsTerminal && context.terminal.stdoutIsTerminal
+    context.canPrompt(noInput: noInput)
   }
 
   private func loadModel(

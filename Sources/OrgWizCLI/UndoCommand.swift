@@ -191,11 +191,7 @@ struct UndoCommand: ContextCommand {
       for line in items { context.stderr.write("  \(line)\n") }
       return
     }
-    let variable = context.environment["ORGWIZ_NO_INPUT"] ?? ""
-    let canPrompt =
-      !noInput && (variable.isEmpty || variable == "0") && context.terminal.stdinIsTerminal
-      && context.terminal.stdoutIsTerminal
-    guard canPrompt else {
+    guard context.canPrompt(noInput: noInput) else {
       context.stderr.write(prompt + "\n")
       for line in items { context.stderr.write("  \(line)\n") }
       throw UndoError.needsConfirmation
@@ -212,19 +208,8 @@ struct UndoCommand: ContextCommand {
   /// model, never
   /// replacing an earlier record.
   static func recordPath(model: String, date: Date, format: RecordFormat) -> String {
-    var name = (model as NSString).lastPathComponent
-    if name.lowercased().hasSuffix(".json") { name = String(name.dropLast(5)) }
-    let stem =
-      ((model as NSString).deletingLastPathComponent as NSString).appendingPathComponent(name)
-      + ".\(Timestamps(date: date).compact)"
-    let suffix = format == .text ? ".undo.txt" : ".undo.md"
-    var candidate = stem + suffix
-    var number = 2
-    while FileManager.default.fileExists(atPath: candidate) {
-      candidate = stem + "-\(number)" + suffix
-      number += 1
-    }
-    return candidate
+    CommandContext.recordPath(
+      model: model, date: date, suffix: format == .text ? ".undo.txt" : ".undo.md")
   }
 
   /// The backup's bytes, with the current model's pull record in place of its own when the
