@@ -27,6 +27,19 @@ public struct ListItem: Sendable, Equatable {
   }
 }
 
+extension ListItem {
+  /// Items as list lines, their details indented under them, in either format (`line`
+  /// renders a run of inline text).
+  static func lines(_ items: [ListItem], ordered: Bool, line: ([Inline]) -> String) -> String {
+    items.enumerated().map { index, item in
+      let marker = ordered ? "\(index + 1). " : "- "
+      let indent = String(repeating: " ", count: marker.count)
+      return ([marker + line(item.content)] + item.details.map { indent + "- " + line($0) })
+        .joined(separator: "\n")
+    }.joined(separator: "\n")
+  }
+}
+
 extension Inline {
   /// Plain text as an inline run (a convenience for building blocks).
   public static func plain(_ text: String) -> [Inline] { [.text(text)] }
@@ -66,12 +79,7 @@ enum MarkdownFormatter {
       case .paragraph(let inline):
         return line(inline)
       case .list(let items, let ordered):
-        return items.enumerated().map { index, item in
-          let marker = ordered ? "\(index + 1). " : "- "
-          let indent = String(repeating: " ", count: marker.count)
-          return ([marker + line(item.content)] + item.details.map { indent + "- " + line($0) })
-            .joined(separator: "\n")
-        }.joined(separator: "\n")
+        return ListItem.lines(items, ordered: ordered, line: line)
       case .table(let header, let rows):
         return Markdown.table(header.map(Markdown.escape), rows.map { $0.map(line) })
       case .code(let code, let language):
@@ -110,12 +118,7 @@ enum TextFormatter {
       case .paragraph(let inline):
         return line(inline)
       case .list(let items, let ordered):
-        return items.enumerated().map { index, item in
-          let marker = ordered ? "\(index + 1). " : "- "
-          let indent = String(repeating: " ", count: marker.count)
-          return ([marker + line(item.content)] + item.details.map { indent + "- " + line($0) })
-            .joined(separator: "\n")
-        }.joined(separator: "\n")
+        return ListItem.lines(items, ordered: ordered, line: line)
       case .table(let header, let rows):
         return table(header.map(VisibleText.visibleOnOneLine), rows.map { $0.map(line) })
       case .code(let code, _):

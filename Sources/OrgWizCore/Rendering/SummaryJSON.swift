@@ -178,20 +178,23 @@ public enum SummaryJSON {
       JSONObject([
         ("object", change.ref.json),
         ("adminConsole", .string(change.consolePath)),
-        (
-          "fields",
-          .array(
-            change.fields.map { field in
-              .object(
-                JSONObject([
-                  ("field", .string(change.fieldName(field))),
-                  ("pointer", .string(field.pointer.description)),
-                  ("before", safe(field.before, field.pointer)),
-                  ("after", safe(field.after, field.pointer)),
-                ]))
-            })
-        ),
+        ("fields", fields(change)),
       ]))
+  }
+
+  /// A change's fields as JSON (`field`, `pointer`, `before`, `after`), secrets withheld; the
+  /// run's record and undo's share it.
+  static func fields(_ change: ObjectChange) -> JSONValue {
+    .array(
+      change.fields.map { field in
+        .object(
+          JSONObject([
+            ("field", .string(change.fieldName(field))),
+            ("pointer", .string(field.pointer.description)),
+            ("before", safe(field.before, field.pointer)),
+            ("after", safe(field.after, field.pointer)),
+          ]))
+      })
   }
 
   static func safe(_ value: JSONValue?, _ pointer: JSONPointer) -> JSONValue {

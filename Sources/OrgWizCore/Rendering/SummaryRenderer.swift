@@ -164,21 +164,9 @@ public enum SummaryRenderer {
           "Made to the model file, step by step (each object by name; the JSON pointer locates "
             + "the field in the file).")))
     for (step, performed) in zip(record.steps, summary.performed) where !step.changes.isEmpty {
-      var rows: [[[Inline]]] = []
-      var stamps: [String] = []
-      for change in step.changes {
-        for field in change.meaningfulFields {
-          rows.append([
-            .plain(change.object), .plain(change.fieldName(field)),
-            .plain(renderValue(field.before, field.pointer)),
-            .plain(renderValue(field.after, field.pointer)), .plain(field.pointer.description),
-          ])
-        }
-        if let stamp = change.stamp { stamps.append(stamp) }
-      }
+      let stamps = step.changes.compactMap(\.stamp)
       blocks += [
-        .heading(level: 3, "Step \(step.number): \(performed.heading)"),
-        .table(header: ["Object", "Field", "Before", "After", "JSON pointer"], rows: rows),
+        .heading(level: 3, "Step \(step.number): \(performed.heading)"), changesTable(step.changes),
       ]
       if let stamp = stamps.first {
         blocks.append(
@@ -189,6 +177,21 @@ public enum SummaryRenderer {
       }
     }
     return blocks
+  }
+
+  /// Object, field, before, after and pointer of each meaningful field (the `lastUpdated`
+  /// stamps are said apart); the run's record and undo's share it.
+  static func changesTable(_ changes: [ObjectChange]) -> Block {
+    let rows: [[[Inline]]] = changes.flatMap { change in
+      change.meaningfulFields.map { field in
+        [
+          .plain(change.object), .plain(change.fieldName(field)),
+          .plain(renderValue(field.before, field.pointer)),
+          .plain(renderValue(field.after, field.pointer)), .plain(field.pointer.description),
+        ]
+      }
+    }
+    return .table(header: ["Object", "Field", "Before", "After", "JSON pointer"], rows: rows)
   }
 
   /// A value for the record as plain text, with secrets withheld.

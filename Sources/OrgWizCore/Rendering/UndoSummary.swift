@@ -90,19 +90,7 @@ public struct UndoSummary: Sendable, Equatable {
           .plain(
             "The whole file: \(modelPath) is no longer there (it is \(setAsideName ?? "gone")).")))
     } else {
-      var table: [[[Inline]]] = []
-      for change in changes {
-        for field in change.meaningfulFields {
-          table.append([
-            .plain(change.object), .plain(change.fieldName(field)),
-            .plain(SummaryRenderer.renderValue(field.before, field.pointer)),
-            .plain(SummaryRenderer.renderValue(field.after, field.pointer)),
-            .plain(field.pointer.description),
-          ])
-        }
-      }
-      blocks.append(
-        .table(header: ["Object", "Field", "Before", "After", "JSON pointer"], rows: table))
+      blocks.append(SummaryRenderer.changesTable(changes))
     }
     return blocks
   }
@@ -134,20 +122,7 @@ public struct UndoSummary: Sendable, Equatable {
       changes.map { change in
         .object(
           JSONObject([
-            ("object", change.ref.json),
-            (
-              "fields",
-              .array(
-                change.fields.map { field in
-                  .object(
-                    JSONObject([
-                      ("field", .string(change.fieldName(field))),
-                      ("pointer", .string(field.pointer.description)),
-                      ("before", SummaryJSON.safe(field.before, field.pointer)),
-                      ("after", SummaryJSON.safe(field.after, field.pointer)),
-                    ]))
-                })
-            ),
+            ("object", change.ref.json), ("fields", SummaryJSON.fields(change)),
           ]))
       })
     object["forced"] = .bool(forced)
