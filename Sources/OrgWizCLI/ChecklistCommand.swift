@@ -45,6 +45,8 @@ struct ChecklistCommand: ContextCommand {
           ("done", .bool(entry.done)), ("checkable", .bool(entry.reason == nil)),
         ]
         if let reason = entry.reason { fields.append(("reason", .string(reason))) }
+        fields.append(("needed", .bool(entry.notNeeded == nil)))
+        if let why = entry.notNeeded { fields.append(("notNeededBecause", .string(why))) }
         fields += [
           ("adminConsole", .string(entry.console)), ("items", .strings(entry.items)),
           ("ticked", .array(entry.ticked.map(JSONValue.bool))),

@@ -30,8 +30,9 @@ public enum SetCompletion {
       guard let model = model(words: words, workingDirectory: workingDirectory) else { return [] }
       switch key {
       case "operator": values = model.admins.map(\.login)
-      case "server": values = model.servers.map(\.name) + [Okta.orgAuthorizationServer]
-      case "app": values = model.apps.filter(\.isOIDC).map(\.label) + ["none"]
+      case "server": values = model.choosableServers.map(\.name) + [Okta.orgAuthorizationServer]
+      case "app":
+        values = model.apps.filter { $0.interactionCodeRefusal == nil }.map(\.label) + ["none"]
       case "policy": values = model.servers.flatMap { $0.policies.map(\.name) }
       case "rule": values = model.servers.flatMap { $0.policies.flatMap { $0.rules.map(\.name) } }
       default: values = []

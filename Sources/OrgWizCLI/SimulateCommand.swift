@@ -55,7 +55,7 @@ struct SimulateCommand: ContextCommand {
       flag: "--app")
     let grant = try knownGrant(self.grant)
     let server: CustomServer? =
-      isOrgServer(self.server, model: model)
+      model.namesOrgAuthorizationServer(self.server)
       ? nil
       : try pick(
         Lookup.find(
@@ -135,18 +135,6 @@ struct SimulateCommand: ContextCommand {
           + evaluation.lines.map { "  \($0)\n" }.joined())
     }
     return outcome.isAllowed ? .success : .failure
-  }
-
-  /// Whether `--server` names the Org Authorization Server: `org-authorization-server`, or its
-  /// issuer URL (the model's, else `https://<org domain>`).
-  private func isOrgServer(_ text: String, model: OrgModel) -> Bool {
-    let given = text.trimmingWhitespace()
-    if given.lowercased() == Okta.orgAuthorizationServer { return true }
-    let issuer = model.orgAuthorizationServerIssuer ?? "https://\(model.org.domain)"
-    func bare(_ url: String) -> String {
-      url.hasSuffix("/") ? String(url.dropLast()).lowercased() : url.lowercased()
-    }
-    return bare(given) == bare(issuer)
   }
 
   /// The grant, when it is a `GrantType` value Okta knows; otherwise a usage error.

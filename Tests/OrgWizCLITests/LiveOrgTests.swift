@@ -147,6 +147,29 @@ import Testing
       secrets: [okta.token, Self.exampleSecret])
   }
 
+  // With the Org Authorization Server chosen, apply sends only the app's grant: no rule of any
+  // custom server is touched (cli.md `server`).
+  @Test func theOrgAuthorizationServerChangesOnlyTheAppInOkta() async throws {
+    let okta = try await FakeOkta.start(options: .init(interactionCode: true))
+    defer { okta.stop() }
+    let place = try Place(okta)
+    defer { place.directory.remove() }
+    #expect(try place.pull(["--embedded-widget", "on"]).status == 0)
+    let run = try place.orgwiz([
+      "run", "--no-input", "--operator", "ada@acme.example", "--set", "org-setting=keep",
+      "--set", "server=org-authorization-server", "--set", "app=Acme Mobile", "--set",
+      "app-grant=yes", "--summary", "change.md",
+    ])
+    #expect(run.status == 0, "\(run.stderr)")
+    let change = try #require(place.directory.read("change.md"))
+    #expect(change.contains("The Org Authorization Server was chosen in this run."))
+    let applied = try place.orgwiz(["apply", "--yes"])
+    #expect(applied.status == 0, "\(run.stderr)\n\(applied.stderr)")
+    let puts = try await okta.requests().filter { $0.method == "PUT" }
+    #expect(puts.map(\.path) == ["/api/v1/apps/0oa1mob"])
+    try await expectConforming(okta)
+  }
+
   @Test func aLiveChangeSinceThePullIsDriftAndNothingIsSent() async throws {
     let okta = try await FakeOkta.start(options: .init(interactionCode: true))
     defer { okta.stop() }

@@ -40,6 +40,43 @@ import Testing
       run.stderr.contains("Summary written: \(directory.path)/org.20261125T014500Z.summary.md"))
   }
 
+  @Test func aServiceAppGivenWithSetIsExit64WithTheReason() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    _ = try exampleCopy(directory)
+    let run = CLIRunner.run(
+      [
+        "run", "--no-input", "--operator", "ada@acme.example", "--set", "org-setting=enable",
+        "--set", "server=api", "--set", "app=Acme Reports (service)",
+      ], in: directory.path)
+    #expect(run.status == 64, "\(run.stderr)")
+    #expect(run.stderr.contains("\"Acme Reports (service)\" cannot be chosen: it is a service app"))
+    #expect(run.stderr.contains("only for native, single-page (browser) and web apps"))
+    #expect(directory.read("org.json").map { Array($0.utf8) } == (try Fixtures.exampleBytes()))
+  }
+
+  @Test func theOrgAuthorizationServerAsksNoPolicyAndChangesOnlyTheSettingAndTheApp() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    _ = try exampleCopy(directory)
+    let run = CLIRunner.run(
+      [
+        "run", "--no-input", "--yes", "--operator", "ada@acme.example", "--set",
+        "org-setting=enable", "--set", "server=https://acme.okta.com/", "--set", "app=0oa1mob",
+        "--set", "app-grant=yes", "--json",
+      ], in: directory.path)
+    #expect(run.status == 0, "\(run.stderr)")
+    let result = try JSONParser.parse(Array(run.stdout.utf8))
+    let pointers = (result["changes"]?.arrayValue ?? []).flatMap { $0["objects"]?.arrayValue ?? [] }
+      .compactMap { $0["object"]?["pointer"]?.stringValue }
+    #expect(pointers == ["/settings/embeddedWidgetSignInSupport", "/apps/0"], "\(run.stdout)")
+    let checklist = CLIRunner.run(
+      ["checklist", "--set", "server=org-authorization-server", "--set", "app=Acme Mobile"],
+      in: directory.path)
+    #expect(checklist.status == 0, "\(checklist.stderr)")
+    #expect(checklist.stdout.contains("Not needed: the Org Authorization Server has no access"))
+  }
+
   @Test func aSecondRunChangesNothingAndWritesOnlyASummary() throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }

@@ -40,7 +40,7 @@ public struct ObjectRef: Sendable, Equatable, Hashable {
   private var rawPhrase: String {
     switch kind {
     case .orgSetting: "org setting \(name)"
-    case .orgAuthorizationServer: "the Org Authorization Server (\(id))"
+    case .orgAuthorizationServer: "the Org Authorization Server"
     case .server: "custom authorization server \"\(name)\" (\(id))"
     case .policy: "policy \"\(name)\" (\(id)) on server \"\(serverName ?? "?")\""
     case .rule:
@@ -209,6 +209,13 @@ extension OrgModel {
       kind: .orgSetting, id: "embeddedWidgetSignInSupport",
       name: "Embedded widget sign-in support",
       pointer: JSONPointer.root / "settings" / "embeddedWidgetSignInSupport")
+  }
+
+  /// The Org Authorization Server as an object of the record.
+  public var orgServerRef: ObjectRef {
+    ObjectRef(
+      kind: .orgAuthorizationServer, id: Okta.orgAuthorizationServer,
+      name: "Org Authorization Server", pointer: JSONPointer.root / "orgAuthorizationServer")
   }
 
   public func ref(_ app: OrgApp) -> ObjectRef {

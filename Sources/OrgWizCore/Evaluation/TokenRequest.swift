@@ -32,12 +32,16 @@ public enum UnauthorizedReason: String, Sendable, Equatable {
   case orgSettingOff
   /// The grant is `interaction_code` and the org runs Classic Engine, which has no such grant.
   case classicEngine
+  /// The app's type (a service app) cannot use the Interaction Code grant.
+  case appTypeCannotUse
 
   var words: String {
     switch self {
     case .appLacksGrant: "the app does not list the grant"
     case .orgSettingOff: "the org's Embedded widget sign-in support setting is off"
     case .classicEngine: "the org runs Classic Engine, which has no Interaction Code grant"
+    case .appTypeCannotUse:
+      "the Interaction Code grant is only for native, single-page (browser) and web apps"
     }
   }
 }
@@ -282,6 +286,9 @@ public enum TokenEvaluator {
     }
     if interactionCode && !model.interactionCodeEnabled {
       return .unauthorizedClient(appGrantTypes: app.grantTypes, reason: .orgSettingOff)
+    }
+    if interactionCode && app.applicationType != nil && !app.canUseInteractionCode {
+      return .unauthorizedClient(appGrantTypes: app.grantTypes, reason: .appTypeCannotUse)
     }
     if !app.grantTypes.contains(grant) {
       return .unauthorizedClient(appGrantTypes: app.grantTypes, reason: .appLacksGrant)

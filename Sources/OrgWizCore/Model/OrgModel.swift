@@ -306,10 +306,30 @@ public struct OrgModel: Sendable, Equatable {
   }
 
   /// The custom servers a user may choose: every one except an entry that carries the Org
-  /// Authorization Server's issuer (a misplaced copy of it; `check` reports it).
+  /// Authorization Server's issuer (a misplaced copy of it; `check` reports it) or its answer
+  /// `org-authorization-server` as an id (no Okta id looks like that).
   public var choosableServers: [CustomServer] {
-    guard let issuer = orgAuthorizationServerIssuer else { return servers }
-    return servers.filter { $0.issuer != issuer }
+    let issuer = orgAuthorizationServerIssuer
+    return servers.filter {
+      $0.id != Okta.orgAuthorizationServer && (issuer == nil || $0.issuer != issuer)
+    }
+  }
+
+  /// The Org Authorization Server's issuer: the model's, else the org's URL (which is what
+  /// Okta uses).
+  public var orgAuthorizationServerIssuerOrOrgURL: String {
+    orgAuthorizationServerIssuer ?? "https://\(org.domain)"
+  }
+
+  /// Whether `text` names the Org Authorization Server: `org-authorization-server`, or its
+  /// issuer URL (with or without a trailing slash, in any case).
+  public func namesOrgAuthorizationServer(_ text: String) -> Bool {
+    let given = text.trimmingWhitespace()
+    if given.lowercased() == Okta.orgAuthorizationServer { return true }
+    func bare(_ url: String) -> String {
+      (url.hasSuffix("/") ? String(url.dropLast()) : url).lowercased()
+    }
+    return bare(given) == bare(orgAuthorizationServerIssuerOrOrgURL)
   }
 
   /// The server with this id.

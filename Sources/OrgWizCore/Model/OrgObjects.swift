@@ -138,6 +138,26 @@ public struct OrgApp: Sendable, Equatable {
     applicationType.map(Okta.interactionCodeApplicationTypes.contains) ?? false
   }
 
+  /// Why the app cannot take part in the Interaction Code grant, or nil when it can: it must be
+  /// an OpenID Connect app of type native, single-page (`browser`) or web (org-model.md
+  /// semantic 10). An OIDC app whose type the model does not record is given the benefit of the
+  /// doubt.
+  public var interactionCodeRefusal: String? {
+    guard isOIDC else {
+      return "it is a \(signOnMode ?? "non-OAuth") app, and only OpenID Connect apps take part in "
+        + "OAuth"
+    }
+    guard let applicationType, !canUseInteractionCode else { return nil }
+    let kind = applicationType == "service" ? "a service app" : "an app"
+    return "it is \(kind) (application_type \(applicationType)), and the Interaction Code grant "
+      + "is only for native, single-page (browser) and web apps"
+  }
+
+  /// The pointer of the app's client credentials (`credentials.oauthClient`).
+  public var clientCredentialsPointer: JSONPointer {
+    pointer / "credentials" / "oauthClient"
+  }
+
   public var isActive: Bool { status == Okta.active }
   public var isOIDC: Bool { signOnMode == Okta.openIDConnect }
   public var allowsInteractionCode: Bool { grantTypes.contains(Okta.interactionCode) }

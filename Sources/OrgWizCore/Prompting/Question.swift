@@ -31,6 +31,20 @@ public struct Choice: Sendable, Equatable {
   }
 }
 
+/// An object a question recognises but does not accept (a service app as the app that needs the
+/// Interaction Code grant): naming it is answered with the reason, never taken.
+public struct RefusedChoice: Sendable, Equatable {
+  /// The object as a choice would name it (value, label, aliases, other names).
+  public var choice: Choice
+  /// Why it cannot be chosen, completing "\"Acme Reports\" cannot be chosen: …".
+  public var reason: String
+
+  public init(_ choice: Choice, reason: String) {
+    self.choice = choice
+    self.reason = reason
+  }
+}
+
 /// A question the wizard asks, built by a step from the procedure document and the model.
 public struct Question: Sendable, Equatable {
   /// What kind of answer the question takes.
@@ -49,6 +63,9 @@ public struct Question: Sendable, Equatable {
   public var help: String
   public var kind: Kind
   public var choices: [Choice]
+  /// Objects that are recognised but refused with a reason; never listed, numbered or
+  /// completed.
+  public var refused: [RefusedChoice]
   /// The canonical value Enter accepts at a prompt.
   public var defaultValue: String?
   /// Whether the default is also taken when nobody can be asked.
@@ -58,13 +75,15 @@ public struct Question: Sendable, Equatable {
 
   public init(
     key: String, prompt: String, help: String, kind: Kind = .choice, choices: [Choice],
-    defaultValue: String? = nil, defaultAppliesWithoutPrompt: Bool = false, isSecret: Bool = false
+    refused: [RefusedChoice] = [], defaultValue: String? = nil,
+    defaultAppliesWithoutPrompt: Bool = false, isSecret: Bool = false
   ) {
     self.key = key
     self.prompt = prompt
     self.help = help
     self.kind = kind
     self.choices = choices
+    self.refused = refused
     self.defaultValue = defaultValue
     self.defaultAppliesWithoutPrompt = defaultAppliesWithoutPrompt
     self.isSecret = isSecret
@@ -116,11 +135,22 @@ public struct Question: Sendable, Equatable {
       if allowNumbers, let number = Int(trimmed), choices.indices.contains(number - 1) {
         return .success(choices[number - 1].value)
       }
+      // Refused objects are looked up with the choices, so a name that a refused object shares
+      // with a choice is ambiguous rather than silently the other one.
+      let candidates =
+        choices.map { RefusedChoice($0, reason: "") } + refused
       let found = Lookup.find(
-        trimmed, kind: "choice", in: choices, ids: { [$0.value] + $0.aliases },
-        names: { [$0.label] + $0.otherNames })
+        trimmed, kind: "choice", in: candidates,
+        ids: { [$0.choice.value] + $0.choice.aliases },
+        names: { [$0.choice.label] + $0.choice.otherNames })
       switch found {
-      case .success(let choice): return .success(choice.value)
+      case .success(let hit) where hit.reason.isEmpty: return .success(hit.choice.value)
+      case .success(let hit):
+        return .failure(
+          AnswerProblem(
+            key: key, given: trimmed,
+            reason: "\"\(Self.shown(hit.choice.label))\" cannot be chosen: \(hit.reason)",
+            question: self))
       case .failure(let failure):
         let reason: String
         switch failure {

@@ -28,6 +28,9 @@ public enum ChecklistRenderer {
     /// The model cannot show it; the reason completes "because …", e.g. "no operator is
     /// named (give --operator LOGIN)".
     case unknown(reason: String)
+    /// The step does not apply to the choices made (the Org Authorization Server has no policy
+    /// to open); the reason completes "Not needed: …".
+    case notNeeded(reason: String)
   }
 
   /// One step of the checklist, filled in.
@@ -43,11 +46,23 @@ public enum ChecklistRenderer {
     /// states something the model can show (`check:` in the document).
     public var ticked: [Bool]
 
-    /// Whether the model shows the step holds (false also when it cannot tell).
-    public var done: Bool { check == .known(holds: true) }
+    /// Whether the model shows the step holds, or the step is not needed (false also when the
+    /// model cannot tell).
+    public var done: Bool {
+      switch check {
+      case .known(let holds): holds
+      case .notNeeded: true
+      case .unknown: false
+      }
+    }
     /// Why the model cannot tell, or nil when it can.
     public var reason: String? {
       if case .unknown(let reason) = check { return reason }
+      return nil
+    }
+    /// Why the step is not needed with the choices made, or nil when it is.
+    public var notNeeded: String? {
+      if case .notNeeded(let reason) = check { return reason }
       return nil
     }
   }
@@ -64,6 +79,7 @@ public enum ChecklistRenderer {
         step.byHandChecked.indices.contains($0) && step.byHandChecked[$0]
       }
       let check = self.check(step, handler: handler, checked: checked, state: state)
+      // A step that is not needed ticks nothing: its boxes describe work nobody should do.
       let done = check == .known(holds: true)
       return Entry(
         number: index + 1, step: step, check: check,
@@ -77,6 +93,20 @@ public enum ChecklistRenderer {
   static func check(
     _ step: ProcedureStep, handler: any StepHandler, checked: [Bool], state: RunState
   ) -> Check {
+    // With the Org Authorization Server there is no server to open and no policy to change.
+    if state.usesOrgAuthorizationServer && state.model.interactionCodeEnabled {
+      switch step.kind {
+      case ChooseServerStep.descriptor.id:
+        return .notNeeded(
+          reason: "the Org Authorization Server is chosen; it is not among the servers listed "
+            + "under Security > API > Authorization Servers, and on Identity Engine it offers "
+            + "the grant as soon as the org setting is on")
+      case SelectPolicyRuleStep.descriptor.id:
+        return .notNeeded(
+          reason: "the Org Authorization Server has no access policies or rules to change")
+      default: break
+      }
+    }
     guard checked.contains(true) else {
       return .unknown(reason: "this step changes nothing the model records")
     }
@@ -92,7 +122,8 @@ public enum ChecklistRenderer {
     case AppGrantStep.descriptor.id where state.app == nil:
       return .unknown(
         reason: "no app is named (give --set app=…"
-          + (state.server == nil ? " with --set server=…)" : ")"))
+          + (state.server == nil && !state.usesOrgAuthorizationServer
+            ? " with --set server=…)" : ")"))
     default:
       return .known(holds: handler.isSatisfied(in: state))
     }
@@ -129,6 +160,8 @@ public enum ChecklistRenderer {
       switch entry.check {
       case .unknown(let reason):
         text += "\n\nNot ticked: cannot be checked from the model, because \(reason)."
+      case .notNeeded(let reason):
+        text += "\n\nNot needed: \(reason)."
       case .known(holds: true) where entry.ticked.contains(false):
         text += "\n\nThe model shows this step holds; the empty boxes cannot be checked from it."
       case .known:

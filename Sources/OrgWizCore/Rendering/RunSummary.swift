@@ -86,6 +86,8 @@ public struct RunSummary: Sendable, Equatable {
   public var operatorLogin: String?
   /// The custom server, app and rule the run chose (from its effects).
   public var chosenServer: ObjectRef?
+  /// Whether the run chose the Org Authorization Server (which has no policies).
+  public var usedOrgServer: Bool
   public var chosenApp: ObjectRef?
   public var chosenRule: ObjectRef?
   public var policies: [PolicyLine]
@@ -121,6 +123,7 @@ public struct RunSummary: Sendable, Equatable {
         return nil
       }.first
     chosenServer = effects.lazy.compactMap(\.object).last { $0.kind == .server }
+    usedOrgServer = Self.usesOrgServer(effects)
     chosenApp =
       effects.lazy.compactMap { effect -> ObjectRef? in
         if case .chosen(let ref) = effect, ref.kind == .app { return ref }
@@ -143,11 +146,18 @@ public struct RunSummary: Sendable, Equatable {
               grantTypes: rule.grantTypes)
           })
       } ?? []
-    if let app = chosenApp.flatMap({ model.app(id: $0.id) }), let server {
-      let request = TokenRequest(appID: app.id, serverID: server.id, grant: Okta.interactionCode)
-      let outcome = TokenEvaluator.evaluate(app: app, server: server, request: request, in: model)
+    if let app = chosenApp.flatMap({ model.app(id: $0.id) }), server != nil || usedOrgServer {
+      let serverRef = server.map(model.ref) ?? model.orgServerRef
+      let request = TokenRequest(
+        appID: app.id, serverID: serverRef.id, grant: Okta.interactionCode)
+      let outcome =
+        if let server {
+          TokenEvaluator.evaluate(app: app, server: server, request: request, in: model)
+        } else {
+          TokenEvaluator.explainOrgServer(app: app, request: request, in: model).outcome
+        }
       var simulation = Simulation(
-        appID: app.id, appLabel: app.label, serverID: server.id, serverName: server.name,
+        appID: app.id, appLabel: app.label, serverID: serverRef.id, serverName: serverRef.name,
         grant: Okta.interactionCode, allowed: outcome.isAllowed, error: outcome.errorCode,
         errorDescription: outcome.errorDescription, explanation: outcome.explanation)
       if case .allowed(let policy, let rule) = outcome {
@@ -179,6 +189,13 @@ public struct RunSummary: Sendable, Equatable {
     preexistingErrors = record.baseline.errors
     pulledFrom = PullRecord(model: record.initialModel.document)?.orgURL
     title = Self.title(record, effects: effects)
+  }
+
+  private static func usesOrgServer(_ effects: [Effect]) -> Bool {
+    effects.contains { effect in
+      if case .chosen(let ref) = effect { return ref.kind == .orgAuthorizationServer }
+      return false
+    }
   }
 
   /// Whether a rule appears in the effects only as one the setting's removal stripped.
@@ -248,7 +265,8 @@ public struct RunSummary: Sendable, Equatable {
     case (nil, let server?):
       return "Enable the Interaction Code grant on authorization server '\(server)' (\(domain))"
     case (let app?, nil):
-      return "Enable the Interaction Code grant for \(app.name) (\(domain))"
+      let org = usesOrgServer(effects) ? " on the Org Authorization Server" : ""
+      return "Enable the Interaction Code grant for \(app.name)\(org) (\(domain))"
     case (nil, nil):
       return "Enable Embedded widget sign-in support for the Interaction Code grant (\(domain))"
     }

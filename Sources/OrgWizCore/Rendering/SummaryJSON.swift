@@ -158,6 +158,14 @@ public enum SummaryJSON {
               })
           ),
         ]))
+    } else if summary.usedOrgServer {
+      object["server"] = .object(
+        JSONObject([
+          ("id", .string(Okta.orgAuthorizationServer)),
+          ("name", .string(model.orgServerRef.name)),
+          ("issuer", .string(model.orgAuthorizationServerIssuerOrOrgURL)),
+          ("policies", .array([])),
+        ]))
     } else {
       object["server"] = .null
     }

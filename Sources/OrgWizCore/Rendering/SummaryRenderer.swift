@@ -138,6 +138,13 @@ public enum SummaryRenderer {
           header: ["Priority", "Policy / rule", "Status", "Clients", "Grant types", "Note"],
           rows: rows),
       ]
+    } else if summary.usedOrgServer {
+      blocks.append(
+        .paragraph(
+          .plain(
+            "The Org Authorization Server was chosen in this run. It has no access policies or "
+              + "rules: on Identity Engine it offers interaction_code to every app that lists "
+              + "the grant, as soon as the org setting is on.")))
     } else {
       blocks.append(.paragraph(.plain("No custom authorization server was chosen in this run.")))
     }
@@ -249,7 +256,9 @@ public enum SummaryRenderer {
           ListItem([
             .text("Result: "), .strong("allowed"),
             .text(
-              ", by policy \(simulation.policyName ?? "") and rule \(simulation.ruleName ?? "")"),
+              simulation.policyName.map { policy in
+                ", by policy \(policy) and rule \(simulation.ruleName ?? "")"
+              } ?? ", by the Org Authorization Server (it has no policy or rule to match)"),
           ]))
       } else {
         items.append(

@@ -1,13 +1,15 @@
 import OrgWizJSON
 
-/// Chooses the custom authorization server the app uses; never the Org Authorization Server.
+/// Chooses the authorization server the app gets its tokens from: one of the org's custom
+/// servers, or the Org Authorization Server (which has no policies or rules to change).
 struct ChooseServerStep: StepHandler {
   static let descriptor = StepDescriptor(
-    id: "choose-server", title: "Choose the custom authorization server",
+    id: "choose-server", title: "Choose the authorization server",
     summary:
-      "Chooses one of the org's custom authorization servers. The Org Authorization Server is "
-      + "never a choice: on Identity Engine it offers interaction_code as soon as the setting "
-      + "is on.",
+      "Chooses one of the org's custom authorization servers, or the Org Authorization Server "
+      + "(org-authorization-server, or its issuer URL): on Identity Engine that one offers "
+      + "interaction_code as soon as the setting is on, so no policy or rule is asked for. An "
+      + "org with no custom server is offered only the Org Authorization Server.",
     questionKeys: ["server"])
 
   static let examples: [StepExample] = [
@@ -16,13 +18,34 @@ struct ChooseServerStep: StepHandler {
       edits: [OrgSettingStep.settingPointer: true], answers: ["server": "api"],
       expect: .noChange),
     StepExample(
+      "the Org Authorization Server is chosen by its issuer URL",
+      edits: [OrgSettingStep.settingPointer: true],
+      answers: ["server": "https://acme.okta.com/"], expect: .noChange),
+    StepExample(
       "with the setting off the grant is not available", answers: ["server": "api"],
       expect: .stops(.failure), assumeYes: false),
+    StepExample(
+      "a server the org does not have is refused",
+      edits: [OrgSettingStep.settingPointer: true], answers: ["server": "apii"],
+      expect: .stops(.usage)),
   ]
 
+  /// The `server` answer for the Org Authorization Server.
+  static let orgServer = Okta.orgAuthorizationServer
+
   func question(_ key: String, text: QuestionText, state: RunState) -> Question? {
-    let servers = state.model.choosableServers
+    let model = state.model
+    let servers = model.choosableServers
     let active = servers.filter(\.isActive)
+    let issuer = model.orgAuthorizationServerIssuerOrOrgURL
+    let bareIssuer = issuer.hasSuffix("/") ? String(issuer.dropLast()) : issuer
+    let orgChoice = Choice(
+      value: Self.orgServer, label: "Org Authorization Server",
+      detail: "\(Self.orgServer), issuer \(issuer); no access policies to change",
+      // Names match exactly, then ignoring case: the issuer URL is typed in any case.
+      otherNames: [Self.orgServer, bareIssuer, bareIssuer + "/"])
+    // With no custom server the Org Authorization Server is the only choice, and it is taken
+    // without asking when nobody can be asked.
     return Question(
       key: key, prompt: text.prompt, help: text.help,
       choices: servers.map { server in
@@ -30,8 +53,9 @@ struct ChooseServerStep: StepHandler {
           value: server.id, label: server.name,
           detail: [server.id, server.isActive ? nil : server.status].compactMap { $0 }.joined(
             separator: ", "))
-      },
-      defaultValue: active.count == 1 ? active[0].id : nil)
+      } + [orgChoice],
+      defaultValue: servers.isEmpty ? Self.orgServer : active.count == 1 ? active[0].id : nil,
+      defaultAppliesWithoutPrompt: servers.isEmpty)
   }
 
   func needsExplicitAnswer(
@@ -60,14 +84,20 @@ struct ChooseServerStep: StepHandler {
           + "off. Nothing was changed.",
         next: "Run again with org-setting=enable.")
     }
-    guard let server = state.server else {
+    if state.usesOrgAuthorizationServer {
       return StepReport(
         messages: [
-          "The model has no custom authorization server. On Identity Engine the Org "
-            + "Authorization Server offers interaction_code as soon as the setting is on; to use "
-            + "a custom server, create one in Security > API first."
+          "Using the Org Authorization Server (issuer "
+            + "\(state.model.orgAuthorizationServerIssuerOrOrgURL)). On Identity Engine it offers "
+            + "interaction_code as soon as the setting is on; it has no access policy or rule to "
+            + "change, so only the app is asked for next."
         ],
-        endsProcedure: true)
+        effects: [.chosen(state.model.orgServerRef)])
+    }
+    guard let server = state.server else {
+      throw StepStop(
+        .usage, "no authorization server was chosen",
+        next: "Give --set server=NAME, or server=org-authorization-server.")
     }
     var messages = ["Using custom authorization server \"\(server.name)\" (\(server.id))."]
     if !server.isActive {
@@ -80,10 +110,14 @@ struct ChooseServerStep: StepHandler {
   }
 
   func isSatisfied(in state: RunState) -> Bool {
-    state.model.interactionCodeEnabled && state.server != nil
+    state.model.interactionCodeEnabled
+      && (state.server != nil || state.usesOrgAuthorizationServer)
   }
 
   func placeholders(in state: RunState) -> [String: String] {
-    ["server": state.server.map { "\($0.name) (\($0.id))" } ?? "your custom authorization server"]
+    if state.usesOrgAuthorizationServer { return ["server": "the Org Authorization Server"] }
+    return [
+      "server": state.server.map { "\($0.name) (\($0.id))" } ?? "your custom authorization server"
+    ]
   }
 }

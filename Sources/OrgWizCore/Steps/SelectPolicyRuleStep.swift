@@ -1,13 +1,16 @@
 import OrgWizJSON
 
-/// Selects the access policy and rule that serve the app and adds `interaction_code` to the rule.
+/// Selects the access policy and rule that serve the app and adds `interaction_code` to the rule;
+/// with the Org Authorization Server only the app is asked for.
 struct SelectPolicyRuleStep: StepHandler {
   static let descriptor = StepDescriptor(
     id: "select-policy-rule", title: "Select the access policy and rule",
     summary:
       "Asks for the app that needs the grant, offers the policy and rule that would actually "
       + "serve it (an app-specific policy with a higher priority wins over \"Default Policy\"), "
-      + "and adds interaction_code to the rule, keeping its other grant types.",
+      + "and adds interaction_code to the rule, keeping its other grant types. Only native, "
+      + "single-page and web apps are accepted. With the Org Authorization Server only the app "
+      + "is asked for: it has no policy or rule.",
     questionKeys: ["app", "policy", "rule"])
 
   static let none = "none"
@@ -32,28 +35,31 @@ struct SelectPolicyRuleStep: StepHandler {
           ]
       ])),
     StepExample(
+      "a service app cannot use the grant and is refused",
+      edits: [OrgSettingStep.settingPointer: true],
+      answers: ["server": "aus1api", "app": "Acme Reports (service)"], expect: .stops(.usage)),
+    StepExample(
+      "a SAML app takes no part in OAuth and is refused",
+      edits: [OrgSettingStep.settingPointer: true],
+      answers: ["server": "aus1api", "app": "Workday"], expect: .stops(.usage)),
+    StepExample(
+      "with the Org Authorization Server no policy or rule is changed",
+      edits: [OrgSettingStep.settingPointer: true],
+      answers: ["server": "org-authorization-server", "app": "Acme Mobile"],
+      expect: .noChange),
+    StepExample(
       "an unknown policy name is refused",
       edits: [OrgSettingStep.settingPointer: true],
       answers: ["server": "aus1api", "app": "none", "policy": "Nope"], expect: .stops(.usage)),
   ]
 
   func question(_ key: String, text: QuestionText, state: RunState) -> Question? {
+    if key == "app" && (state.server != nil || state.usesOrgAuthorizationServer) {
+      return appQuestion(key, text: text, model: state.model)
+    }
+    // The Org Authorization Server has no policies or rules: neither is asked.
     guard let server = state.server else { return nil }
     switch key {
-    case "app":
-      let apps = state.model.apps.filter(\.isOIDC)
-      return Question(
-        key: key, prompt: text.prompt, help: text.help,
-        choices: apps.map { app in
-          Choice(
-            value: app.id, label: app.label,
-            detail: [
-              app.id, app.clientID == app.id ? nil : "client id \(app.clientID)",
-              app.applicationType,
-              app.isActive ? nil : app.status,
-            ].compactMap { $0 }.joined(separator: ", "),
-            aliases: [app.clientID], otherNames: app.name.map { [$0] } ?? [])
-        } + [Choice(value: Self.none, label: Self.none, detail: "no particular app")])
     case "policy":
       return Question(
         key: key, prompt: text.prompt, help: text.help,
@@ -81,6 +87,34 @@ struct SelectPolicyRuleStep: StepHandler {
     default:
       return nil
     }
+  }
+
+  /// The app question: the OpenID Connect apps that can use the grant, or none. Other apps
+  /// (a service app, a SAML app) are recognised by name and refused with the reason.
+  func appQuestion(_ key: String, text: QuestionText, model: OrgModel) -> Question {
+    func choice(_ app: OrgApp) -> Choice {
+      Choice(
+        value: app.id, label: app.label,
+        detail: [
+          app.id, app.clientID == app.id ? nil : "client id \(app.clientID)",
+          app.applicationType,
+          app.isActive ? nil : app.status,
+        ].compactMap { $0 }.joined(separator: ", "),
+        aliases: app.isOIDC ? [app.clientID] : [], otherNames: app.name.map { [$0] } ?? [])
+    }
+    var choices: [Choice] = []
+    var refused: [RefusedChoice] = []
+    for app in model.apps {
+      if let reason = app.interactionCodeRefusal {
+        refused.append(RefusedChoice(choice(app), reason: reason))
+      } else {
+        choices.append(choice(app))
+      }
+    }
+    return Question(
+      key: key, prompt: text.prompt, help: text.help,
+      choices: choices + [Choice(value: Self.none, label: Self.none, detail: "no particular app")],
+      refused: refused)
   }
 
   /// The policy offered first: the one that would serve the app, or for no app the first
@@ -128,6 +162,16 @@ struct SelectPolicyRuleStep: StepHandler {
   )
     throws(StepStop) -> StepReport
   {
+    if state.usesOrgAuthorizationServer {
+      // Nothing to change on the server: the app's own grant is the next step.
+      let app = state.app
+      return StepReport(
+        messages: [
+          "The Org Authorization Server has no access policy or rule to change"
+            + (app.map { "; \"\($0.label)\" needs only its own grant next." } ?? ".")
+        ],
+        effects: [app.map { .chosen(state.model.ref($0)) } ?? .noAppChosen])
+    }
     guard let server = state.server else { return StepReport() }
     guard let policy = state.policy, let rule = state.rule else {
       throw StepStop(
@@ -175,7 +219,9 @@ struct SelectPolicyRuleStep: StepHandler {
       ])
   }
 
-  func isSatisfied(in state: RunState) -> Bool { state.rule?.allowsInteractionCode ?? false }
+  func isSatisfied(in state: RunState) -> Bool {
+    state.usesOrgAuthorizationServer || (state.rule?.allowsInteractionCode ?? false)
+  }
 
   func placeholders(in state: RunState) -> [String: String] {
     let server = state.server

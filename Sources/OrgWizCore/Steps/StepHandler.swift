@@ -31,8 +31,12 @@ public struct RunState: Sendable, Equatable {
   public var operatorAdmin: Admin? {
     answers["operator"].flatMap { id in model.admins.first { $0.id == id } }
   }
-  /// The server named by the `server` answer.
+  /// The server named by the `server` answer; nil for the Org Authorization Server.
   public var server: CustomServer? { answers["server"].flatMap(model.server(id:)) }
+  /// Whether the `server` answer is the Org Authorization Server (which has no policies).
+  public var usesOrgAuthorizationServer: Bool {
+    answers["server"] == Okta.orgAuthorizationServer
+  }
   /// The app named by the `app` answer; nil for `none`.
   public var app: OrgApp? { answers["app"].flatMap(model.app(id:)) }
   /// The policy named by the `policy` answer.

@@ -83,6 +83,10 @@ enum ExampleOrg {
   static let mobileGrants = mobileApp / "settings" / "oauthClient" / "grant_types"
   /// Acme Web (0oa2web, client id 0oa2webclient).
   static let webApp = JSONPointer.root / "apps" / 1
+  static let webGrants = webApp / "settings" / "oauthClient" / "grant_types"
+  /// Acme Reports (service) (0oa3rpt), a service app.
+  static let reportsApp = JSONPointer.root / "apps" / 2
+  static let reportsGrants = reportsApp / "settings" / "oauthClient" / "grant_types"
   /// The server "api" (aus1api).
   static let apiServer = JSONPointer.root / "authorizationServers" / 0
   /// "Default Policy" (00p1def, priority 2, ALL_CLIENTS) of "api".

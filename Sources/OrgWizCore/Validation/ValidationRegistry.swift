@@ -11,6 +11,9 @@ public enum ValidationRegistry {
     KnownRolesRule(),
     PolicyClientsExistRule(),
     GrantUsableRule(),
+    GrantAppTypeRule(),
+    GrantClientAuthRule(),
+    GrantClientPKCERule(),
   ]
 
   /// Every rule's descriptor, in the order they run.

@@ -1,0 +1,41 @@
+import OrgWizJSON
+
+/// A web app with the grant authenticates as a confidential client.
+struct GrantClientAuthRule: ValidationRule {
+  static let descriptor = RuleDescriptor(
+    id: "grant-client-auth", severity: .warning,
+    title: "Web apps with the grant authenticate with a secret or a key",
+    rationale:
+      "A web app is a confidential client: in Okta's Interaction Code flow it sends its client "
+      + "secret (or a signed key assertion) with its requests to the interact and token "
+      + "endpoints (developer.okta.com, Interaction Code grant type). A web app whose "
+      + "token_endpoint_auth_method is none has no secret to send, so its settings contradict "
+      + "the flow it is being given.",
+    examples: [
+      .passes(
+        "Acme Web lists interaction_code and authenticates with client_secret_basic",
+        edits: [ExampleOrg.webGrants: ["authorization_code", "interaction_code"]]),
+      .passes(
+        "Acme Mobile, a native public client, lists interaction_code with no secret",
+        edits: [ExampleOrg.mobileGrants: ["authorization_code", "interaction_code"]]),
+      .fails(
+        "Acme Web lists interaction_code with token_endpoint_auth_method none",
+        edits: [
+          ExampleOrg.webGrants: ["authorization_code", "interaction_code"],
+          ExampleOrg.webApp / "credentials" / "oauthClient" / "token_endpoint_auth_method":
+            "none",
+        ],
+        at: ExampleOrg.webApp / "credentials" / "oauthClient" / "token_endpoint_auth_method"),
+    ])
+
+  func check(_ model: OrgModel) -> [Finding] {
+    model.appsUsingInteractionCode.compactMap { app in
+      guard app.applicationType == "web", app.isPublicClient else { return nil }
+      return finding(
+        app.clientCredentialsPointer / "token_endpoint_auth_method",
+        "web app \"\(app.label)\" lists interaction_code but its token_endpoint_auth_method is "
+          + "none; a web app sends its client secret in the Interaction Code flow, so set it to "
+          + "client_secret_basic, client_secret_post or private_key_jwt")
+    }
+  }
+}

@@ -1,0 +1,39 @@
+import OrgWizJSON
+
+/// A public client with the grant requires PKCE.
+struct GrantClientPKCERule: ValidationRule {
+  static let descriptor = RuleDescriptor(
+    id: "grant-client-pkce", severity: .warning,
+    title: "Public clients with the grant require PKCE",
+    rationale:
+      "Okta's Interaction Code flow always sends a PKCE code challenge when it starts and the code "
+      + "verifier when it redeems the code (developer.okta.com, Interaction Code grant type). A "
+      + "public client (token_endpoint_auth_method none: a native or single-page app) has no "
+      + "secret, so PKCE is all that ties the code to it; credentials.oauthClient.pkce_required "
+      + "false on such an app contradicts the flow it is being given.",
+    examples: [
+      .passes(
+        "Acme Mobile lists interaction_code and does not turn PKCE off",
+        edits: [ExampleOrg.mobileGrants: ["authorization_code", "interaction_code"]]),
+      .passes(
+        "Acme Mobile has pkce_required false but does not list interaction_code",
+        edits: [ExampleOrg.mobileApp / "credentials" / "oauthClient" / "pkce_required": false]),
+      .fails(
+        "Acme Mobile lists interaction_code with pkce_required false",
+        edits: [
+          ExampleOrg.mobileGrants: ["authorization_code", "interaction_code"],
+          ExampleOrg.mobileApp / "credentials" / "oauthClient" / "pkce_required": false,
+        ],
+        at: ExampleOrg.mobileApp / "credentials" / "oauthClient" / "pkce_required"),
+    ])
+
+  func check(_ model: OrgModel) -> [Finding] {
+    model.appsUsingInteractionCode.compactMap { app in
+      guard app.isPublicClient, app.pkceRequired == false else { return nil }
+      return finding(
+        app.clientCredentialsPointer / "pkce_required",
+        "app \"\(app.label)\" is a public client that lists interaction_code but has "
+          + "pkce_required false; the flow always uses PKCE, so set pkce_required to true")
+    }
+  }
+}
