@@ -101,6 +101,9 @@ import Testing
     #expect(markdown.contains("The Org Authorization Server was chosen in this run."))
     #expect(markdown.contains("by the Org Authorization Server (it has no policy or rule"))
     #expect(markdown.hasPrefix("# Enable the Interaction Code grant for Acme Mobile on the Org"))
+    // The Org Authorization Server has no place under Security > API: no step sends the admin
+    // there.
+    #expect(!markdown.contains("Security > API > Authorization Servers"), "\(markdown)")
   }
 
   @Test func theOrgAuthorizationServerIsNamedByItsIssuerURL() throws {

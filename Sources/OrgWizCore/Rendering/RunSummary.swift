@@ -171,11 +171,17 @@ public struct RunSummary: Sendable, Equatable {
       simulation = nil
     }
     let values = ChecklistRenderer.placeholders(procedure: record.procedure, state: state)
+    let orgServer = usedOrgServer
     performed = record.steps.map { step in
       let headline = step.report.effects.lazy.compactMap(\.headline).first
       return PerformedStep(
         number: step.number, id: step.step.id, title: step.step.title,
-        console: ChecklistRenderer.fill(step.step.console, values, escape: { $0 }),
+        // With the Org Authorization Server, the server and policy steps have no place in the
+        // Admin Console: it is not listed among the authorization servers.
+        console: orgServer
+          && [ChooseServerStep.descriptor.id, SelectPolicyRuleStep.descriptor.id].contains(
+            step.step.kind)
+          ? "" : ChecklistRenderer.fill(step.step.console, values, escape: { $0 }),
         heading: headline ?? step.step.title, effects: step.report.effects,
         answers: step.answers)
     }

@@ -84,7 +84,8 @@ struct GrantUsableRule: ValidationRule {
         : finding(
           app.grantTypesPointer,
           "app \"\(app.label)\" lists interaction_code but no rule of an active custom server "
-            + "serves it; it works only with the Org Authorization Server")
+            + "serves it; it works only with the Org Authorization Server (expected when that "
+            + "is the server the app uses)")
     }
   }
 }
