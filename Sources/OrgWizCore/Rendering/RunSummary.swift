@@ -295,7 +295,12 @@ public struct RunSummary: Sendable, Equatable {
         for app in after.apps where app.isOIDC && policy.applies(toClient: app.clientID) {
           if seen.insert(app.id).inserted {
             result.append(
-              (after.ref(app), "served by policy \"\(policy.name)\", whose rule changed"))
+              // Every app the policy applies to is listed, even one an earlier rule serves
+              // first: a risk list that errs on the side of naming too many.
+              (
+                after.ref(app),
+                "policy \"\(policy.name)\" applies to it, and its rule \"\(object.name)\" changed"
+              ))
           }
         }
       case .orgSetting:
