@@ -13,8 +13,9 @@ struct SimulateCommand: ContextCommand {
       holds the app or ALL_CLIENTS; its rules are tried by priority, and when none matches \
       evaluation moves on to the next policy. A denial lists each policy and rule tried, in \
       order, and why it did not apply or match. --server org-authorization-server (or its \
-      issuer URL) evaluates against the Org Authorization Server, which on Identity Engine \
-      needs only the org setting and the app's grant. Exit 0 when the request is allowed, 1 \
+      issuer URL) evaluates against the Org Authorization Server, which has no policies: the \
+      app's grant is enough (and for interaction_code the org setting), and it offers only \
+      OpenID Connect and okta.* scopes. Exit 0 when the request is allowed, 1 \
       when denied.
       """)
 
@@ -54,14 +55,17 @@ struct SimulateCommand: ContextCommand {
         self.app, kind: "app", in: model.apps, ids: { [$0.id, $0.clientID] }, name: \.label),
       flag: "--app")
     let grant = try knownGrant(self.grant)
-    let server: CustomServer? =
+    let orgServer =
       model.namesOrgAuthorizationServer(self.server)
+      || self.server.trimmingWhitespace().lowercased() == "org authorization server"
+    let server: CustomServer? =
+      orgServer
       ? nil
       : try pick(
         Lookup.find(
-          self.server, kind: "custom authorization server", in: model.servers, ids: { [$0.id] },
-          name: \.name),
-        flag: "--server")
+          self.server, kind: "custom authorization server", in: model.choosableServers,
+          ids: { [$0.id] }, name: \.name),
+        flag: "--server", orName: Okta.orgAuthorizationServer)
     guard app.isOIDC else {
       throw OrgWizFailure(
         .usage,
@@ -151,13 +155,14 @@ struct SimulateCommand: ContextCommand {
   }
 
   private func pick<Item>(
-    _ result: Result<Item, LookupFailure>, flag: String
+    _ result: Result<Item, LookupFailure>, flag: String, orName other: String? = nil
   ) throws(OrgWizFailure) -> Item {
     switch result {
     case .success(let item): return item
     case .failure(let failure):
       throw OrgWizFailure(
-        .usage, "\(flag): \(failure.message).", next: "Name one of those in \(flag).")
+        .usage, "\(flag): \(failure.message).",
+        next: "Name one of those in \(flag)" + (other.map { ", or \($0)." } ?? "."))
     }
   }
 }

@@ -143,7 +143,8 @@ import Testing
   }
 
   @Test func theChecklistMarksServerAndPolicyStepsNotNeededForTheOrgServer() throws {
-    let model = try Fixtures.exampleModel(edits: [Self.setting: true])
+    // The setting is still off: a checklist is usually printed before anything is done.
+    let model = try Fixtures.exampleModel()
     let state = try PreviewState.resolve(
       procedure: Fixtures.procedure(), model: model,
       answers: ["server": "org-authorization-server", "app": "Acme Mobile"])
@@ -158,6 +159,64 @@ import Testing
     let text = ChecklistRenderer.markdown(
       procedure: try Fixtures.procedure(), state: state, source: "org.json")
     #expect(text.contains("Not needed: the Org Authorization Server has no access policies"))
+    // No path or box sends the admin to a server page that does not exist.
+    #expect(!text.contains("Access Policies"), "\(text)")
+    #expect(!text.contains("pencil icon next to the Org"), "\(text)")
+    #expect(byKind["select-policy-rule"]?.console == "")
+  }
+
+  @Test func theWizardTitlesTheAppStepForWhatItDoesWithTheOrgServer() throws {
+    let prompter = ScriptedPrompter([
+      .answer("operator", "ada"), .answer("org-setting", "enable"),
+      .answer("server", "org-authorization-server"), .answer("app", "none"),
+    ])
+    let record = try engine(prompter).run(on: Fixtures.exampleModel())
+    #expect(prompter.transcript.contains("Step 4 of 5: Select the app"), "\(prompter.transcript)")
+    let summary = RunSummary(record: record, metadata: SummaryTests.metadata)
+    #expect(summary.performed.map(\.heading).contains("Select the app"))
+  }
+
+  // The Org Authorization Server issues OpenID Connect and okta.* scopes only, and only okta.*
+  // scopes with client_credentials (developer.okta.com, "Authorization servers").
+  @Test func oktaOrgServerRefusesCustomScopes() throws {
+    let model = try Fixtures.exampleModel(edits: [
+      Self.setting: true, Self.mobileGrants: ["authorization_code", "interaction_code"],
+    ])
+    let mobile = try #require(model.app(id: "0oa1mob"))
+    func outcome(_ app: OrgApp, _ grant: String, _ scopes: [String]) -> TokenOutcome {
+      TokenEvaluator.explainOrgServer(
+        app: app,
+        request: TokenRequest(
+          appID: app.id, serverID: "org-authorization-server", grant: grant, scopes: scopes),
+        in: model
+      ).outcome
+    }
+    #expect(outcome(mobile, "interaction_code", ["openid", "profile"]).isAllowed)
+    #expect(
+      outcome(mobile, "interaction_code", ["openid", "api:read"]).errorCode == "invalid_scope")
+    let reports = try #require(model.app(id: "0oa3rpt"))
+    #expect(outcome(reports, "client_credentials", ["okta.users.read"]).isAllowed)
+    #expect(outcome(reports, "client_credentials", ["api:read"]).errorCode == "invalid_scope")
+  }
+
+  @Test func aRefusedAppNamedByItsClientIDSaysWhichAppThatIs() throws {
+    let model = try Fixtures.exampleModel(edits: [
+      JSONPointer.root / "apps" / 2 / "credentials" / "oauthClient" / "client_id": "Acme Mobile"
+    ])
+    do {
+      _ = try engine(
+        given([
+          "operator": "ada@acme.example", "org-setting": "enable", "server": "api",
+          "app": "Acme Mobile",
+        ])
+      ).run(on: model)
+      Issue.record("the service app's client id was taken")
+    } catch let stop as StepStop {
+      #expect(
+        stop.message.contains(
+          "\"Acme Mobile\" names \"Acme Reports (service)\" (0oa3rpt), which cannot be chosen"),
+        "\(stop.message)")
+    }
   }
 
   // A service app asking for interaction_code is refused before any policy is tried.
@@ -174,9 +233,10 @@ import Testing
     #expect(evaluation.outcome.errorCode == "unauthorized_client")
     #expect(evaluation.outcome.explanation.contains("only for native, single-page"))
     // And check reports the app as an error.
-    let findings = ValidationRegistry.validate(model).errors.filter {
-      $0.ruleID == "grant-app-type"
-    }
+    let report = ValidationRegistry.validate(model)
+    let findings = report.errors.filter { $0.ruleID == "grant-app-type" }
     #expect(findings.map(\.pointer) == [Self.reportsGrants / 1])
+    // Not also "works only with the Org Authorization Server": it works nowhere.
+    #expect(!report.warnings.contains { $0.ruleID == "grant-usable" }, "\(report.warnings)")
   }
 }

@@ -189,8 +189,9 @@ public struct WizardEngine {
       snapshots[index] = (state, records.count)
       progress?(records.flatMap(\.answers), index)
       if showsHeading && !quiet {
+        let heading = handler.heading(of: step, in: state)
         prompter.beginStep(
-          number: index + 1, of: procedure.steps.count, title: step.title, prose: step.prose)
+          number: index + 1, of: procedure.steps.count, title: heading.title, prose: heading.prose)
       }
       showsHeading = true
       var given: [GivenAnswer] = []

@@ -113,13 +113,13 @@ public enum TokenOutcome: Sendable, Equatable {
       return "allowed by policy \"\(policy.name)\" (\(policy.id)), rule \"\(rule.name)\" "
         + "(\(rule.id))"
     case .allowedByOrgServer:
-      return "allowed by the Org Authorization Server (on Identity Engine it needs only the org "
-        + "setting and the app's grant; it has no policy or rule to match)"
+      return "allowed by the Org Authorization Server (it has no policy or rule to match: the "
+        + "app's grant is enough, and for interaction_code the org setting on Identity Engine)"
     case .unauthorizedClient(_, let reason):
       return "unauthorized_client: \(errorDescription ?? "") (\(reason.words))"
     case .invalidScope(let undefined):
-      return "invalid_scope: \(errorDescription ?? "") (the server defines no scope "
-        + "\(Phrase.list(undefined)))"
+      return "invalid_scope: \(errorDescription ?? "") (the server does not offer "
+        + "\(Phrase.list(undefined)) for this request)"
     case .accessDenied:
       return "access_denied: \(errorDescription ?? "") (System Log reason: no_matching_policy)"
     case .notActive(.app(let label, let status)):
@@ -266,12 +266,25 @@ public enum TokenEvaluator {
 
   /// Evaluates a request to the Org Authorization Server: on Identity Engine it offers the
   /// grant the app lists as soon as the org allows it; it has no policy or rule to match.
+  ///
+  /// It issues only the OpenID Connect scopes and Okta's own API scopes (`okta.*`), and for
+  /// `client_credentials` only `okta.*` scopes: any other requested scope (a custom scope, which
+  /// only a custom server can define) is `invalid_scope`.
   public static func explainOrgServer(
     app: OrgApp, request: TokenRequest, in model: OrgModel
   ) -> TokenEvaluation {
-    TokenEvaluation(
-      outcome: clientRefusal(app: app, grant: request.grant, in: model) ?? .allowedByOrgServer,
-      trace: [])
+    if let refusal = clientRefusal(app: app, grant: request.grant, in: model) {
+      return TokenEvaluation(outcome: refusal, trace: [])
+    }
+    let offered: (String) -> Bool =
+      request.grant == "client_credentials"
+      ? { $0.hasPrefix("okta.") }
+      : { $0.hasPrefix("okta.") || Okta.openIDConnectScopes.contains($0) }
+    let undefined = request.scopes.filter { !offered($0) }
+    if !undefined.isEmpty {
+      return TokenEvaluation(outcome: .invalidScope(undefined: undefined), trace: [])
+    }
+    return TokenEvaluation(outcome: .allowedByOrgServer, trace: [])
   }
 
   /// What refuses the client before any policy is tried: an app that is not active, a grant

@@ -40,6 +40,11 @@ public enum Okta {
 
   /// The `server` answer and `--server` value that name the Org Authorization Server.
   public static let orgAuthorizationServer = "org-authorization-server"
+  /// The OpenID Connect scopes every Okta authorization server offers, the Org Authorization
+  /// Server included (which offers no custom scopes).
+  public static let openIDConnectScopes: Set<String> = [
+    "openid", "profile", "email", "address", "phone", "offline_access", "device_sso", "groups",
+  ]
 
   /// Field names whose values are secrets and never appear in a summary or in `--json`.
   public static let secretFieldNames: Set<String> = [

@@ -148,9 +148,13 @@ public struct OrgApp: Sendable, Equatable {
         + "OAuth"
     }
     guard let applicationType, !canUseInteractionCode else { return nil }
-    let kind = applicationType == "service" ? "a service app" : "an app"
-    return "it is \(kind) (application_type \(applicationType)), and the Interaction Code grant "
-      + "is only for native, single-page (browser) and web apps"
+    let what =
+      applicationType == "service"
+      ? "it is a service app (application_type service)"
+      : "its application_type is \"\(VisibleText.short(applicationType, limit: 30))\" (Okta's "
+        + "values are lowercase: native, browser, web, service)"
+    return what
+      + ", and the Interaction Code grant is only for native, single-page (browser) and web apps"
   }
 
   /// The pointer of the app's client credentials (`credentials.oauthClient`).

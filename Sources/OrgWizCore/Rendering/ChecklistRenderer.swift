@@ -79,7 +79,11 @@ public enum ChecklistRenderer {
         step.byHandChecked.indices.contains($0) && step.byHandChecked[$0]
       }
       let check = self.check(step, handler: handler, checked: checked, state: state)
-      // A step that is not needed ticks nothing: its boxes describe work nobody should do.
+      if case .notNeeded = check {
+        // No path and no boxes: they would send the admin to a page that does not exist.
+        return Entry(
+          number: index + 1, step: step, check: check, console: "", items: [], ticked: [])
+      }
       let done = check == .known(holds: true)
       return Entry(
         number: index + 1, step: step, check: check,
@@ -94,7 +98,8 @@ public enum ChecklistRenderer {
     _ step: ProcedureStep, handler: any StepHandler, checked: [Bool], state: RunState
   ) -> Check {
     // With the Org Authorization Server there is no server to open and no policy to change.
-    if state.usesOrgAuthorizationServer && state.model.interactionCodeEnabled {
+    // (Whether the setting is on yet does not matter: a checklist is usually printed before.)
+    if state.usesOrgAuthorizationServer {
       switch step.kind {
       case ChooseServerStep.descriptor.id:
         return .notNeeded(
@@ -149,6 +154,11 @@ public enum ChecklistRenderer {
     if !procedure.introduction.isEmpty { parts.append(procedure.introduction) }
     for entry in entries(procedure: procedure, state: state, style: style) {
       var text = "## Step \(entry.number): \(entry.step.title)\n\n"
+      if let reason = entry.notNeeded {
+        // A step that does not apply keeps only its heading and why.
+        parts.append(text + "Not needed: \(reason).")
+        continue
+      }
       text +=
         style == .markdown
         ? "Admin Console: **\(entry.console)**\n" : "Admin Console: \(entry.console)\n"
@@ -160,8 +170,8 @@ public enum ChecklistRenderer {
       switch entry.check {
       case .unknown(let reason):
         text += "\n\nNot ticked: cannot be checked from the model, because \(reason)."
-      case .notNeeded(let reason):
-        text += "\n\nNot needed: \(reason)."
+      case .notNeeded:
+        break
       case .known(holds: true) where entry.ticked.contains(false):
         text += "\n\nThe model shows this step holds; the empty boxes cannot be checked from it."
       case .known:

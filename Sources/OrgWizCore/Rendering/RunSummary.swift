@@ -173,7 +173,9 @@ public struct RunSummary: Sendable, Equatable {
     let values = ChecklistRenderer.placeholders(procedure: record.procedure, state: state)
     let orgServer = usedOrgServer
     performed = record.steps.map { step in
-      let headline = step.report.effects.lazy.compactMap(\.headline).first
+      let headline =
+        step.report.effects.lazy.compactMap(\.headline).first
+        ?? StepRegistry.handler(for: step.step.kind)?.heading(of: step.step, in: state).title
       return PerformedStep(
         number: step.number, id: step.step.id, title: step.step.title,
         // With the Org Authorization Server, the server and policy steps have no place in the

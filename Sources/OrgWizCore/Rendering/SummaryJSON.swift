@@ -119,7 +119,9 @@ public enum SummaryJSON {
     object["embeddedWidgetSignInSupport"] = .bool(model.interactionCodeEnabled)
     object["orgAuthorizationServer"] = .object(
       JSONObject([
-        ("issuer", model.orgAuthorizationServerIssuer.map { .string($0) } ?? .null),
+        // The issuer used everywhere: the model's, else the org's URL (issuerRecorded false).
+        ("issuer", .string(model.orgAuthorizationServerIssuerOrOrgURL)),
+        ("issuerRecorded", .bool(model.orgAuthorizationServerIssuer != nil)),
         (
           "offersInteractionCode",
           .bool(model.interactionCodeEnabled && model.org.engine == .identityEngine)

@@ -87,7 +87,9 @@ public enum SummaryRenderer {
   private static func configurationSection(_ summary: RunSummary) -> [Block] {
     let model = summary.record.finalState.model
     let on = model.interactionCodeEnabled
-    let issuer = model.orgAuthorizationServerIssuer ?? "issuer not recorded"
+    let issuer =
+      model.orgAuthorizationServerIssuer
+      ?? "\(model.orgAuthorizationServerIssuerOrOrgURL), the org's URL: the model records no issuer"
     let offers = on && model.org.engine == .identityEngine
     let apps = model.appsUsingInteractionCode
     let servers = model.serversUsingInteractionCode

@@ -41,7 +41,7 @@ struct ChooseServerStep: StepHandler {
     let bareIssuer = issuer.hasSuffix("/") ? String(issuer.dropLast()) : issuer
     let orgChoice = Choice(
       value: Self.orgServer, label: "Org Authorization Server",
-      detail: "\(Self.orgServer), issuer \(issuer); no access policies to change",
+      detail: "issuer \(issuer)",
       // Names match exactly, then ignoring case: the issuer URL is typed in any case.
       otherNames: [Self.orgServer, bareIssuer, bareIssuer + "/"])
     // With no custom server the Org Authorization Server is the only choice, and it is taken
@@ -85,14 +85,20 @@ struct ChooseServerStep: StepHandler {
         next: "Run again with org-setting=enable.")
     }
     if state.usesOrgAuthorizationServer {
-      return StepReport(
-        messages: [
-          "Using the Org Authorization Server (issuer "
-            + "\(state.model.orgAuthorizationServerIssuerOrOrgURL)). On Identity Engine it offers "
-            + "interaction_code as soon as the setting is on; it has no access policy or rule to "
-            + "change, so only the app is asked for next."
-        ],
-        effects: [.chosen(state.model.orgServerRef)])
+      var messages = [
+        "Using the Org Authorization Server (issuer "
+          + "\(state.model.orgAuthorizationServerIssuerOrOrgURL)). On Identity Engine it offers "
+          + "interaction_code as soon as the setting is on; it has no access policy or rule to "
+          + "change, so only the app is asked for next."
+      ]
+      // A custom server that goes by the same name is never chosen by it: say how to.
+      for server in state.model.choosableServers
+      where [Self.orgServer, "org authorization server"].contains(server.name.lowercased()) {
+        messages.append(
+          "Note: custom server \"\(server.name)\" (\(server.id)) has the same name; to use it "
+            + "instead, give its id, server=\(server.id).")
+      }
+      return StepReport(messages: messages, effects: [.chosen(state.model.orgServerRef)])
     }
     guard let server = state.server else {
       throw StepStop(

@@ -219,6 +219,16 @@ struct SelectPolicyRuleStep: StepHandler {
       ])
   }
 
+  func heading(of step: ProcedureStep, in state: RunState) -> (title: String, prose: String) {
+    guard state.usesOrgAuthorizationServer else { return (step.title, step.prose) }
+    // The document's prose explains policy order, which the Org Authorization Server lacks.
+    return (
+      "Select the app",
+      "The Org Authorization Server has no access policies or rules, so only the app that needs "
+        + "the grant is chosen here; the next step adds the grant to it."
+    )
+  }
+
   func isSatisfied(in state: RunState) -> Bool {
     state.usesOrgAuthorizationServer || (state.rule?.allowsInteractionCode ?? false)
   }

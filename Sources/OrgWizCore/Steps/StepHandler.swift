@@ -156,6 +156,9 @@ public protocol StepHandler: Sendable {
   func isSatisfied(in state: RunState) -> Bool
   /// Values for the `{placeholders}` of the step's hand instructions.
   func placeholders(in state: RunState) -> [String: String]
+  /// The title and prose the wizard and the record show for the step in this state: the
+  /// document's, unless the choices made leave part of the step out.
+  func heading(of step: ProcedureStep, in state: RunState) -> (title: String, prose: String)
 }
 
 extension StepHandler {
@@ -167,4 +170,11 @@ extension StepHandler {
   { true }
   public func endsProcedure(knownAnswers: [String: String], model: OrgModel) -> Bool { false }
   public func placeholders(in state: RunState) -> [String: String] { [:] }
+  public func heading(
+    of step: ProcedureStep, in state: RunState
+  ) -> (
+    title: String, prose: String
+  ) {
+    (step.title, step.prose)
+  }
 }

@@ -35,7 +35,7 @@ struct GrantClientAuthRule: ValidationRule {
         app.clientCredentialsPointer / "token_endpoint_auth_method",
         "web app \"\(app.label)\" lists interaction_code but its token_endpoint_auth_method is "
           + "none; a web app sends its client secret in the Interaction Code flow, so set it to "
-          + "client_secret_basic, client_secret_post or private_key_jwt")
+          + "client_secret_basic, client_secret_post, client_secret_jwt or private_key_jwt")
     }
   }
 }

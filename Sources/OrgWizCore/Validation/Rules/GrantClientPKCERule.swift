@@ -9,8 +9,10 @@ struct GrantClientPKCERule: ValidationRule {
       "Okta's Interaction Code flow always sends a PKCE code challenge when it starts and the code "
       + "verifier when it redeems the code (developer.okta.com, Interaction Code grant type). A "
       + "public client (token_endpoint_auth_method none: a native or single-page app) has no "
-      + "secret, so PKCE is all that ties the code to it; credentials.oauthClient.pkce_required "
-      + "false on such an app contradicts the flow it is being given.",
+      + "secret, so PKCE is all that ties the code to it. Okta's Management API says so too: "
+      + "when token_endpoint_auth_method is none, pkce_required must be true, so Okta refuses to "
+      + "save such an app. A single-page (browser) app is always a public client, whether or "
+      + "not the model records its method.",
     examples: [
       .passes(
         "Acme Mobile lists interaction_code and does not turn PKCE off",
@@ -29,11 +31,15 @@ struct GrantClientPKCERule: ValidationRule {
 
   func check(_ model: OrgModel) -> [Finding] {
     model.appsUsingInteractionCode.compactMap { app in
-      guard app.isPublicClient, app.pkceRequired == false else { return nil }
+      let isPublic =
+        app.isPublicClient
+        || (app.applicationType == "browser" && app.tokenEndpointAuthMethod == nil)
+      guard isPublic, app.pkceRequired == false else { return nil }
       return finding(
         app.clientCredentialsPointer / "pkce_required",
         "app \"\(app.label)\" is a public client that lists interaction_code but has "
-          + "pkce_required false; the flow always uses PKCE, so set pkce_required to true")
+          + "pkce_required false, which Okta does not accept for a client with no secret; the "
+          + "flow always uses PKCE, so set pkce_required to true")
     }
   }
 }

@@ -66,7 +66,9 @@ struct GrantUsableRule: ValidationRule {
   func check(_ model: OrgModel) -> [Finding] {
     guard model.interactionCodeEnabled, !model.servers.isEmpty else { return [] }
     let activeServers = model.servers.filter { $0.isActive && $0.usesInteractionCode }
-    return model.appsUsingInteractionCode.compactMap { app in
+    // An app that cannot use the grant at all (a service app) is grant-app-type's finding.
+    return model.appsUsingInteractionCode.filter { $0.interactionCodeRefusal == nil }.compactMap {
+      app in
       guard app.isActive else {
         return finding(
           app.grantTypesPointer,

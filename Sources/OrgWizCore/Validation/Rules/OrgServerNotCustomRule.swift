@@ -15,17 +15,30 @@ struct OrgServerNotCustomRule: ValidationRule {
       .passes(
         "custom servers with issuers under the org URL (https://acme.okta.com/oauth2/aus1api)"),
       .fails(
+        "the server \"partners\" has the id org-authorization-server",
+        edits: [ExampleOrg.partnersServer / "id": "org-authorization-server"],
+        at: ExampleOrg.partnersServer / "id"),
+      .fails(
         "the server \"partners\" carries the Org Authorization Server's issuer",
         edits: [ExampleOrg.partnersServer / "issuer": "https://acme.okta.com"],
         at: ExampleOrg.partnersServer / "issuer"),
     ])
 
   func check(_ model: OrgModel) -> [Finding] {
-    guard let issuer = model.orgAuthorizationServerIssuer else { return [] }
-    return model.servers.filter { $0.issuer == issuer }.map { server in
+    // The answer `org-authorization-server` names the Org Authorization Server; a custom server
+    // with that id (no Okta id looks like it) could never be chosen.
+    let byID = model.servers.filter { $0.id == Okta.orgAuthorizationServer }.map { server in
       finding(
-        server.pointer / "issuer",
-        "custom server \"\(server.name)\" has the Org Authorization Server's issuer \(issuer)")
+        server.pointer / "id",
+        "custom server \"\(server.name)\" has the id \(Okta.orgAuthorizationServer), which names "
+          + "the Org Authorization Server; give it its Okta id (aus…)")
     }
+    guard let issuer = model.orgAuthorizationServerIssuer else { return byID }
+    return byID
+      + model.servers.filter { $0.issuer == issuer }.map { server in
+        finding(
+          server.pointer / "issuer",
+          "custom server \"\(server.name)\" has the Org Authorization Server's issuer \(issuer)")
+      }
   }
 }
