@@ -174,8 +174,37 @@ struct ApplyCommand: ContextCommand {
           applied.append((item, back))
           context.stderr.write("  \(found == after ? "✓" : "!") \(item.sentence)\n")
         } catch {
-          entry.outcome = .failed(Self.describe(error, adds: item.adds), requestID: nil)
-          failure = error
+          // Okta may have made a change whose answer was lost (a dropped connection, a 5xx
+          // after the write, or a resent request refused): read the object back before saying
+          // it is not in Okta.
+          let back = try? client.get(item.path).json
+          let found = back.map { ApplyPlan.grants(ofLive: $0, kind: item.object.kind) }
+          if let back, found == after {
+            entry.outcome = .applied(requestID: nil)
+            applied.append((item, back))
+            context.stderr.write(
+              "  ✓ \(item.sentence) (Okta's answer was lost; reading it back shows the change)\n")
+          } else {
+            let why = Self.describe(error, adds: item.adds)
+            switch found {
+            case nil where Self.answerMayBeLost(error):
+              // Okta may have made it, and cannot be asked.
+              entry.outcome = .unknown(
+                why + " It could not be read back either, so whether Okta made it is not known.")
+              context.stderr.write(
+                "  ? \(item.sentence): sent, but whether Okta made it is not known\n")
+            case let found? where found != before:
+              entry.outcome = .failed(
+                why + " Read back, it lists \(Self.list(found)): pull again before applying.",
+                requestID: nil)
+            case .some:
+              entry.outcome = .failed(
+                why + " Read back, it is as before: this change is not in Okta.", requestID: nil)
+            case nil:
+              entry.outcome = .failed(why, requestID: nil)
+            }
+            failure = error
+          }
         }
       }
       entries.append(entry)
@@ -248,6 +277,15 @@ struct ApplyCommand: ContextCommand {
   }
 
   /// Okta's refusal in words; a grant the org does not allow yet names the setting.
+  /// Whether Okta may have carried out a request whose answer did not arrive: the connection
+  /// failed, the answer was unreadable, or a 5xx came back. A 4xx is a refusal of the request.
+  static func answerMayBeLost(_ error: OktaError) -> Bool {
+    switch error {
+    case .unreachable, .serverError, .malformed: true
+    default: false
+    }
+  }
+
   static func describe(_ error: OktaError, adds: Bool) -> String {
     var text = error.message
     let lowered = text.lowercased()

@@ -13,17 +13,24 @@ import Foundation
 /// - `timeout` bounds every wait for the connection or for more data; the whole request is
 ///   bounded by ten times that.
 /// - No cookies, no cache, no credentials store.
+/// - A request with a body (a PUT, a token request) goes on a connection of its own: libcurl
+///   sends a request again when a kept-alive connection turns out to be closed, and
+///   FoundationNetworking then sends it without its body. A new connection is never resent.
 public struct URLSessionTransport: HTTPTransport {
   public static let defaultMaximumResponseBytes = 64 << 20
 
   private let owner: SessionOwner
+  private let maximumResponseBytes: Int
 
   public init(maximumResponseBytes: Int = URLSessionTransport.defaultMaximumResponseBytes) {
     owner = SessionOwner(maximumResponseBytes: maximumResponseBytes)
+    self.maximumResponseBytes = maximumResponseBytes
   }
 
   public func send(_ request: HTTPRequest, timeout: Double) throws(TransportError) -> HTTPResponse {
-    try owner.send(request, timeout: timeout)
+    guard request.body != nil else { return try owner.send(request, timeout: timeout) }
+    return try SessionOwner(maximumResponseBytes: maximumResponseBytes).send(
+      request, timeout: timeout)
   }
 }
 

@@ -516,9 +516,12 @@ public final class FakeOkta: @unchecked Sendable {
     case close
     /// Okta's 400 validation error.
     case validation
+    /// Carry the request out, then drop the connection without its answer.
+    case lost
   }
 
-  /// Adds a fault (`POST /__fake/faults`): the next `count` requests (-1: all) whose method
+  /// Adds a fault (`POST /__fake/faults`): after `skip` of them, the next `count` requests (-1:
+  /// all) whose method
   /// matches `method` and whose path `pathRegex` is found in get `status` (400 401 403 404 429
   /// 500 502 503 504), after `delaySeconds`. A 429 says the window resets in `resetSeconds`.
   /// Returns the stored fault (its `id` is in the log entries it answers).
@@ -526,9 +529,10 @@ public final class FakeOkta: @unchecked Sendable {
   public func fault(
     method: String? = nil, pathRegex: String? = nil, status: Int? = nil, count: Int = 1,
     resetSeconds: Int? = nil, delaySeconds: Double? = nil, kind: FaultKind? = nil,
-    errorSummary: String? = nil, errorCauses: [String]? = nil
+    errorSummary: String? = nil, errorCauses: [String]? = nil, skip: Int = 0
   ) async throws -> JSONValue {
     var spec: JSONObject = ["count": .number(JSONNumber(count))]
+    if skip > 0 { spec["skip"] = .number(JSONNumber(skip)) }
     if let method { spec["method"] = .string(method) }
     if let pathRegex { spec["path"] = .string(pathRegex) }
     if let status { spec["status"] = .number(JSONNumber(status)) }

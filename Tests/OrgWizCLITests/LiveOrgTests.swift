@@ -170,6 +170,47 @@ import Testing
     try await expectConforming(okta)
   }
 
+  // A PUT that Okta carried out but whose answer was lost is read back, not called "not in
+  // Okta": the model records it, and the next apply has nothing to send.
+  @Test func aWriteWhoseAnswerWasLostIsReadBackAndCounted() async throws {
+    let okta = try await FakeOkta.start(options: .init(interactionCode: true))
+    defer { okta.stop() }
+    let place = try Place(okta)
+    defer { place.directory.remove() }
+    #expect(try place.pull(["--embedded-widget", "on"]).status == 0)
+    #expect(try place.orgwiz(["run"] + Self.enable).status == 0)
+    try await okta.fault(method: "PUT", pathRegex: "/api/v1/apps/0oa1mob$", count: -1, kind: .lost)
+    let applied = try place.orgwiz(["apply", "--yes", "--json"])
+    #expect(applied.status == 0, "\(applied.stderr)")
+    #expect(applied.stderr.contains("Okta's answer was lost; reading it back shows the change"))
+    let result = try JSONParser.parse(Array(applied.stdout.utf8))
+    #expect(result["complete"] == true, "\(applied.stdout)")
+    try await okta.clearFaults()
+    let again = try place.orgwiz(["apply", "--yes"])
+    #expect(again.status == 0, "\(again.stderr)")
+    #expect(again.stderr.contains("Nothing to apply"), "\(again.stderr)")
+    try await expectConforming(okta)
+  }
+
+  // When the object cannot be read back either, apply says it does not know, and what to do.
+  @Test func aWriteThatCannotBeReadBackIsReportedAsUnknown() async throws {
+    let okta = try await FakeOkta.start(options: .init(interactionCode: true))
+    defer { okta.stop() }
+    let place = try Place(okta)
+    defer { place.directory.remove() }
+    #expect(try place.pull(["--embedded-widget", "on"]).status == 0)
+    #expect(try place.orgwiz(["run"] + Self.enable).status == 0)
+    // apply reads the app once before its PUT; every request after that loses its answer.
+    try await okta.fault(pathRegex: "/api/v1/apps/0oa1mob$", count: -1, kind: .lost, skip: 1)
+    let applied = try place.orgwiz(["apply", "--yes"])
+    #expect(applied.status == 69, "\(applied.stderr)")
+    #expect(applied.stderr.contains("whether Okta made it is not known"), "\(applied.stderr)")
+    #expect(applied.stderr.contains("Not known whether in Okta: app \"Acme Mobile\""))
+    #expect(applied.stderr.contains("orgwiz pull --force"))
+    #expect(!applied.stderr.contains("Not in Okta: app"), "it may be in Okta: \(applied.stderr)")
+    try await expectConforming(okta)
+  }
+
   @Test func aLiveChangeSinceThePullIsDriftAndNothingIsSent() async throws {
     let okta = try await FakeOkta.start(options: .init(interactionCode: true))
     defer { okta.stop() }

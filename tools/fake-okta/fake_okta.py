@@ -720,6 +720,9 @@ class Fake:
                     continue
                 if f.get("path") and not re.search(f["path"], path):
                     continue
+                if f.get("skip", 0) > 0:
+                    f["skip"] -= 1
+                    continue
                 if f["remaining"] > 0:
                     f["remaining"] -= 1
                 f["hits"] += 1
@@ -732,11 +735,11 @@ class Fake:
         status = spec.get("status")
         kind = spec.get("kind")
         if status is None and kind is None and not spec.get("delay"):
-            raise ValueError("a fault needs status, kind (close) or delay")
+            raise ValueError("a fault needs status, kind (close, validation, lost) or delay")
         if status is not None and int(status) not in (400, 401, 403, 404, 429, 500, 502, 503, 504):
             raise ValueError("status must be one of 400 401 403 404 429 500 502 503 504")
-        if kind not in (None, "close", "validation"):
-            raise ValueError("kind must be close or validation")
+        if kind not in (None, "close", "validation", "lost"):
+            raise ValueError("kind must be close, validation or lost")
         for k in ("method", "path"):
             if spec.get(k):
                 re.compile(spec[k])
@@ -745,6 +748,7 @@ class Fake:
             f = {"id": self.fault_seq, "method": spec.get("method"), "path": spec.get("path"),
                  "status": int(status) if status is not None else (400 if kind == "validation" else None),
                  "kind": kind, "remaining": int(spec.get("count", 1)), "hits": 0,
+                 "skip": int(spec.get("skip", 0)),
                  "delay": float(spec.get("delay", 0) or 0), "reset": int(spec.get("reset", 2)),
                  "errorSummary": spec.get("errorSummary"), "errorCauses": spec.get("errorCauses")}
             self.faults.append(f)
@@ -1349,7 +1353,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
             entry["violations"] += v
             raise OktaError(400, "; ".join(v), causes=v)
         with fake.state.lock:
-            return getattr(fake, handler_name)(ctx)
+            result = getattr(fake, handler_name)(ctx)
+        if fault and fault["kind"] == "lost":
+            # The request is carried out, and then its answer is lost with the connection.
+            entry["notes"].append("fault: carried out, then the connection dropped unanswered")
+            raise CloseConnection()
+        return result
 
     # -- the control API -------------------------------------------------------------------
     def control(self, method, path, query, raw):

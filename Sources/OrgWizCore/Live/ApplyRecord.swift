@@ -13,11 +13,14 @@ public struct ApplyRecord: Sendable, Equatable {
     case failed(String, requestID: String?)
     /// Not sent, because an earlier request failed.
     case notSent
+    /// Sent, but its answer was lost and the object could not be read back: Okta may or may
+    /// not have made it (the error, in words).
+    case unknown(String)
 
     public var isInOkta: Bool {
       switch self {
       case .applied, .unverified: true
-      case .failed, .notSent: false
+      case .failed, .notSent, .unknown: false
       }
     }
   }
@@ -103,11 +106,20 @@ public struct ApplyRecord: Sendable, Equatable {
       inOkta.isEmpty
       ? "Nothing was changed in Okta."
       : "Changed in Okta: " + inOkta.map(\.done).joined(separator: "; ") + "."
-    if !missing.isEmpty {
+    let unknown = missing.filter { if case .unknown = $0.outcome { true } else { false } }
+    let absent = missing.filter { if case .unknown = $0.outcome { false } else { true } }
+    if !unknown.isEmpty {
       text +=
-        " Not in Okta: " + missing.map(\.object.phrase).joined(separator: "; ")
-        + ". The model records only what was applied, so running orgwiz apply again sends "
-        + "only the rest."
+        " Not known whether in Okta: " + unknown.map(\.object.phrase).joined(separator: "; ")
+        + " (sent, but the answer was lost and it could not be read back). Pull again "
+        + "(orgwiz pull --force) to learn what Okta has before applying again."
+    }
+    if !absent.isEmpty {
+      text +=
+        " Not in Okta: " + absent.map(\.object.phrase).joined(separator: "; ")
+        + (unknown.isEmpty
+          ? ". The model records only what was applied, so running orgwiz apply again sends "
+            + "only the rest." : ".")
     }
     return text
   }
@@ -119,13 +131,14 @@ public struct ApplyRecord: Sendable, Equatable {
       "sent, but read back with grant types \(found.isEmpty ? "none" : Phrase.list(found))"
     case .failed(let why, _): "refused by Okta: \(why)"
     case .notSent: "not sent (an earlier request failed)"
+    case .unknown(let why): "not known: \(why)"
     }
   }
 
   private func requestID(_ outcome: Outcome) -> String? {
     switch outcome {
     case .applied(let id), .unverified(let id, _), .failed(_, let id): id
-    case .notSent: nil
+    case .notSent, .unknown: nil
     }
   }
 
@@ -201,6 +214,7 @@ public struct ApplyRecord: Sendable, Equatable {
     case .unverified: "unverified"
     case .failed: "failed"
     case .notSent: "not-sent"
+    case .unknown: "unknown"
     }
   }
 }
