@@ -71,6 +71,19 @@ import Testing
     #expect(violations.isEmpty, "requests that break Okta's spec: \(violations)")
   }
 
+  /// A fake org with the setting on, pulled, and the example change made to the model by a
+  /// run; `body` goes on from there, and every request must have kept to Okta's spec.
+  func afterTheExampleRun(_ body: (FakeOkta, Place) async throws -> Void) async throws {
+    let okta = try await FakeOkta.start(options: .init(interactionCode: true))
+    defer { okta.stop() }
+    let place = try Place(okta)
+    defer { place.directory.remove() }
+    #expect(try place.pull(["--embedded-widget", "on"]).status == 0)
+    #expect(try place.orgwiz(["run"] + Self.enable).status == 0)
+    try await body(okta, place)
+    try await expectConforming(okta)
+  }
+
   @Test func pullRunApplyThenUndoAndApplyBacksTheChangeOut() async throws {
     let okta = try await FakeOkta.start(options: .init(pageSize: 1))
     defer { okta.stop() }
@@ -173,78 +186,60 @@ import Testing
   // A PUT that Okta carried out but whose answer was lost is read back, not called "not in
   // Okta": the model records it, and the next apply has nothing to send.
   @Test func aWriteWhoseAnswerWasLostIsReadBackAndCounted() async throws {
-    let okta = try await FakeOkta.start(options: .init(interactionCode: true))
-    defer { okta.stop() }
-    let place = try Place(okta)
-    defer { place.directory.remove() }
-    #expect(try place.pull(["--embedded-widget", "on"]).status == 0)
-    #expect(try place.orgwiz(["run"] + Self.enable).status == 0)
-    try await okta.fault(method: "PUT", pathRegex: "/api/v1/apps/0oa1mob$", count: -1, kind: .lost)
-    let applied = try place.orgwiz(["apply", "--yes", "--json"])
-    #expect(applied.status == 0, "\(applied.stderr)")
-    #expect(applied.stderr.contains("Okta's answer was lost; reading it back shows the change"))
-    let result = try JSONParser.parse(Array(applied.stdout.utf8))
-    #expect(result["complete"] == true, "\(applied.stdout)")
-    try await okta.clearFaults()
-    let again = try place.orgwiz(["apply", "--yes"])
-    #expect(again.status == 0, "\(again.stderr)")
-    #expect(again.stderr.contains("Nothing to apply"), "\(again.stderr)")
-    try await expectConforming(okta)
+    try await afterTheExampleRun { okta, place in
+      try await okta.fault(
+        method: "PUT", pathRegex: "/api/v1/apps/0oa1mob$", count: -1, kind: .lost)
+      let applied = try place.orgwiz(["apply", "--yes", "--json"])
+      #expect(applied.status == 0, "\(applied.stderr)")
+      #expect(applied.stderr.contains("Okta's answer was lost; reading it back shows the change"))
+      let result = try JSONParser.parse(Array(applied.stdout.utf8))
+      #expect(result["complete"] == true, "\(applied.stdout)")
+      try await okta.clearFaults()
+      let again = try place.orgwiz(["apply", "--yes"])
+      #expect(again.status == 0, "\(again.stderr)")
+      #expect(again.stderr.contains("Nothing to apply"), "\(again.stderr)")
+    }
   }
 
   // When the object cannot be read back either, apply says it does not know, and what to do.
   @Test func aWriteThatCannotBeReadBackIsReportedAsUnknown() async throws {
-    let okta = try await FakeOkta.start(options: .init(interactionCode: true))
-    defer { okta.stop() }
-    let place = try Place(okta)
-    defer { place.directory.remove() }
-    #expect(try place.pull(["--embedded-widget", "on"]).status == 0)
-    #expect(try place.orgwiz(["run"] + Self.enable).status == 0)
-    // apply reads the app once before its PUT; every request after that loses its answer.
-    try await okta.fault(pathRegex: "/api/v1/apps/0oa1mob$", count: -1, kind: .lost, skip: 1)
-    let applied = try place.orgwiz(["apply", "--yes"])
-    #expect(applied.status == 69, "\(applied.stderr)")
-    #expect(applied.stderr.contains("whether Okta made it is not known"), "\(applied.stderr)")
-    #expect(applied.stderr.contains("Not known whether in Okta: app \"Acme Mobile\""))
-    #expect(applied.stderr.contains("orgwiz pull --force"))
-    #expect(!applied.stderr.contains("Not in Okta: app"), "it may be in Okta: \(applied.stderr)")
-    try await expectConforming(okta)
+    try await afterTheExampleRun { okta, place in
+      // apply reads the app once before its PUT; every request after that loses its answer.
+      try await okta.fault(pathRegex: "/api/v1/apps/0oa1mob$", count: -1, kind: .lost, skip: 1)
+      let applied = try place.orgwiz(["apply", "--yes"])
+      #expect(applied.status == 69, "\(applied.stderr)")
+      #expect(applied.stderr.contains("whether Okta made it is not known"), "\(applied.stderr)")
+      #expect(applied.stderr.contains("Not known whether in Okta: app \"Acme Mobile\""))
+      #expect(applied.stderr.contains("orgwiz pull --force"))
+      #expect(!applied.stderr.contains("Not in Okta: app"), "it may be in Okta: \(applied.stderr)")
+    }
   }
 
   @Test func aLiveChangeSinceThePullIsDriftAndNothingIsSent() async throws {
-    let okta = try await FakeOkta.start(options: .init(interactionCode: true))
-    defer { okta.stop() }
-    let place = try Place(okta)
-    defer { place.directory.remove() }
-    #expect(try place.pull(["--embedded-widget", "on"]).status == 0)
-    #expect(try place.orgwiz(["run"] + Self.enable).status == 0)
-    try await okta.drift(path: "/api/v1/apps/0oa1mob", set: ["label": "Acme Mobile (renamed)"])
-    let applied = try place.orgwiz(["apply", "--yes"])
-    #expect(applied.status == 1, "\(applied.stderr)")
-    #expect(applied.stderr.contains("changed in Okta since the model was pulled"))
-    #expect(applied.stderr.contains("0oa1mob"))
-    #expect(try await okta.requests().filter { $0.method == "PUT" }.isEmpty)
-    try await expectConforming(okta)
+    try await afterTheExampleRun { okta, place in
+      try await okta.drift(path: "/api/v1/apps/0oa1mob", set: ["label": "Acme Mobile (renamed)"])
+      let applied = try place.orgwiz(["apply", "--yes"])
+      #expect(applied.status == 1, "\(applied.stderr)")
+      #expect(applied.stderr.contains("changed in Okta since the model was pulled"))
+      #expect(applied.stderr.contains("0oa1mob"))
+      #expect(try await okta.requests().filter { $0.method == "PUT" }.isEmpty)
+    }
   }
 
   @Test func aPartialFailureSaysWhatIsInOktaAndTheNextApplySendsTheRest() async throws {
-    let okta = try await FakeOkta.start(options: .init(interactionCode: true))
-    defer { okta.stop() }
-    let place = try Place(okta)
-    defer { place.directory.remove() }
-    #expect(try place.pull(["--embedded-widget", "on"]).status == 0)
-    #expect(try place.orgwiz(["run"] + Self.enable).status == 0)
-    try await okta.fault(method: "PUT", pathRegex: "/api/v1/apps/", status: 400, kind: .validation)
-    let first = try place.orgwiz(["apply", "--yes"])
-    #expect(first.status == 1, "\(first.stderr)")
-    #expect(first.stderr.contains("Changed in Okta: interaction_code added to rule"))
-    #expect(first.stderr.contains("Not in Okta: app \"Acme Mobile\""))
-    try await okta.clearRequests()
-    let second = try place.orgwiz(["apply", "--yes"])
-    #expect(second.status == 0, "\(second.stderr)")
-    let puts = try await okta.requests().filter { $0.method == "PUT" }
-    #expect(puts.map(\.path) == ["/api/v1/apps/0oa1mob"], "only the rest is sent")
-    try await expectConforming(okta)
+    try await afterTheExampleRun { okta, place in
+      try await okta.fault(
+        method: "PUT", pathRegex: "/api/v1/apps/", status: 400, kind: .validation)
+      let first = try place.orgwiz(["apply", "--yes"])
+      #expect(first.status == 1, "\(first.stderr)")
+      #expect(first.stderr.contains("Changed in Okta: interaction_code added to rule"))
+      #expect(first.stderr.contains("Not in Okta: app \"Acme Mobile\""))
+      try await okta.clearRequests()
+      let second = try place.orgwiz(["apply", "--yes"])
+      #expect(second.status == 0, "\(second.stderr)")
+      let puts = try await okta.requests().filter { $0.method == "PUT" }
+      #expect(puts.map(\.path) == ["/api/v1/apps/0oa1mob"], "only the rest is sent")
+    }
   }
 
   @Test func theSettingIsStatedInferredOrRefusedWithoutATerminal() async throws {
