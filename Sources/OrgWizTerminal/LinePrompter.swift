@@ -215,7 +215,7 @@ public enum PromptText {
       for (index, choice) in question.choices.enumerated() {
         let marker = choice.value == question.defaultValue ? " (default)" : ""
         // A choice is one line: a line break in a name is shown, never obeyed.
-        let label = VisibleText.visibleOnOneLine(choice.label)
+        let label = VisibleText.visibleOnOneLine(VisibleText.name(choice.label))
         let detail =
           choice.detail.isEmpty ? "" : " (\(VisibleText.visibleOnOneLine(choice.detail)))"
         let plain = "  \(index + 1). \(label)\(detail)\(marker)"
@@ -238,7 +238,7 @@ public enum PromptText {
         question.defaultValue == "yes"
         ? " [Y/n]" : question.defaultValue == "no" ? " [y/N]" : " [y/n]"
     } else if let choice = question.defaultChoice {
-      line += " [\(VisibleText.visibleOnOneLine(choice.label))]"
+      line += " [\(VisibleText.visibleOnOneLine(VisibleText.name(choice.label)))]"
     }
     return line + ": "
   }

@@ -41,6 +41,26 @@ import Testing
     #expect((run.stdout + run.stderr).contains("^[[2J^[]0;pwned^G^@Mobile"))
   }
 
+  // A megabyte label (a planted model) is shown by its beginning and its length, never
+  // repeated whole through the wizard's lines and the record; the model keeps it exactly.
+  @Test func aMegabyteLabelIsShownShortAndKeptWhole() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let label = "Acme " + String(repeating: "x", count: 1_000_000)
+    try model(directory, label: label)
+    let run = CLIRunner.run(
+      ["run", "--no-input", "--yes", "--summary", "change.md"] + Self.answers, in: directory.path)
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(run.stderr.utf8.count < 20_000, "the wizard printed \(run.stderr.utf8.count) bytes")
+    let record = try #require(directory.read("change.md"))
+    #expect(record.utf8.count < 100_000, "the record is \(record.utf8.count) bytes")
+    #expect(record.contains("… (1000005 characters)"))
+    let written = try OrgModel.load(
+      Array(try #require(directory.read("org.json")).utf8), source: "org.json")
+    #expect(written.app(id: "0oa1mob")?.label == label)
+    #expect(written.app(id: "0oa1mob")?.allowsInteractionCode == true)
+  }
+
   @Test func simulateAndErrorsShowTheLabelVisibly() throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }

@@ -219,17 +219,18 @@ extension OrgModel {
   }
 
   public func ref(_ app: OrgApp) -> ObjectRef {
-    ObjectRef(kind: .app, id: app.id, name: app.label, pointer: app.pointer)
+    ObjectRef(kind: .app, id: app.id, name: VisibleText.name(app.label), pointer: app.pointer)
   }
 
   public func ref(_ server: CustomServer) -> ObjectRef {
-    ObjectRef(kind: .server, id: server.id, name: server.name, pointer: server.pointer)
+    ObjectRef(
+      kind: .server, id: server.id, name: VisibleText.name(server.name), pointer: server.pointer)
   }
 
   public func ref(_ policy: ServerPolicy, on server: CustomServer) -> ObjectRef {
     ObjectRef(
-      kind: .policy, id: policy.id, name: policy.name, pointer: policy.pointer,
-      serverID: server.id, serverName: server.name)
+      kind: .policy, id: policy.id, name: VisibleText.name(policy.name), pointer: policy.pointer,
+      serverID: server.id, serverName: VisibleText.name(server.name))
   }
 
   public func ref(
@@ -238,11 +239,13 @@ extension OrgModel {
     -> ObjectRef
   {
     ObjectRef(
-      kind: .rule, id: rule.id, name: rule.name, pointer: rule.pointer, policyID: policy.id,
-      policyName: policy.name, serverID: server.id, serverName: server.name)
+      kind: .rule, id: rule.id, name: VisibleText.name(rule.name), pointer: rule.pointer,
+      policyID: policy.id, policyName: VisibleText.name(policy.name), serverID: server.id,
+      serverName: VisibleText.name(server.name))
   }
 
   public func ref(_ admin: Admin) -> ObjectRef {
-    ObjectRef(kind: .admin, id: admin.id, name: admin.login, pointer: admin.pointer)
+    ObjectRef(
+      kind: .admin, id: admin.id, name: VisibleText.name(admin.login), pointer: admin.pointer)
   }
 }

@@ -212,7 +212,8 @@ public struct WizardEngine {
         switch try answer(question) {
         case .value(let value):
           state.answers[text.key] = value
-          let label = question.choices.first { $0.value == value }?.label ?? value
+          let label = VisibleText.name(
+            question.choices.first { $0.value == value }?.label ?? value)
           given.append(GivenAnswer(key: text.key, value: value, label: label))
           answeredPositions.append(position)
           position += 1

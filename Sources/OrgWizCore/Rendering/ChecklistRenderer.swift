@@ -194,7 +194,8 @@ public enum ChecklistRenderer {
       guard let handler = StepRegistry.handler(for: step.kind) else { continue }
       values.merge(handler.placeholders(in: state)) { first, _ in first }
     }
-    return values
+    // A name of megabytes is shown by its beginning, as everywhere else.
+    return values.mapValues { VisibleText.name($0) }
   }
 
   /// Replaces `{name}` placeholders with escaped values; unknown names stay as written.

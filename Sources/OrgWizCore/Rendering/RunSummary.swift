@@ -157,7 +157,8 @@ public struct RunSummary: Sendable, Equatable {
           TokenEvaluator.explainOrgServer(app: app, request: request, in: model).outcome
         }
       var simulation = Simulation(
-        appID: app.id, appLabel: app.label, serverID: serverRef.id, serverName: serverRef.name,
+        appID: app.id, appLabel: VisibleText.name(app.label), serverID: serverRef.id,
+        serverName: serverRef.name,
         grant: Okta.interactionCode, allowed: outcome.isAllowed, error: outcome.errorCode,
         errorDescription: outcome.errorDescription, explanation: outcome.explanation)
       if case .allowed(let policy, let rule) = outcome {

@@ -154,7 +154,9 @@ public enum SummaryRenderer {
     if apps.isEmpty {
       blocks.append(.paragraph(.plain("None.")))
     } else {
-      var items = apps.prefix(listLimit).map { ListItem(.plain("\($0.label) (\($0.id))")) }
+      var items = apps.prefix(listLimit).map {
+        ListItem(.plain("\(VisibleText.name($0.label)) (\($0.id))"))
+      }
       if apps.count > listLimit {
         items.append(ListItem(.plain("… and \(apps.count - listLimit) more")))
       }

@@ -60,6 +60,22 @@ public enum VisibleText {
     return value <= 0x9F || isInvisibleFormat(value)
   }
 
+  /// A name as the wizard's lines, the records and JSON show it: the name itself, or for one
+  /// longer than `limit` characters (a paste gone wrong, a planted model) its beginning and how
+  /// long it was, so a megabyte label is not repeated through every line and record. Lookups
+  /// always match the whole name; renderers still make what is shown visible and escaped.
+  public static func name(_ text: String, limit: Int = 200) -> String {
+    if text.utf8.count <= limit { return text }
+    var end = text.startIndex
+    var count = 0
+    while end < text.endIndex, count < limit {
+      text.formIndex(after: &end)
+      count += 1
+    }
+    if end == text.endIndex { return text }
+    return String(text[..<end]) + "… (\(text.count) characters)"
+  }
+
   /// A value as a message quotes it: visible, on one line, and a long one cut to its first
   /// `limit` characters followed by how long it was, e.g. `Acme…(20000000 characters)`.
   public static func short(_ text: String, limit: Int = 60) -> String {

@@ -33,7 +33,7 @@ struct AppGrantStep: StepHandler {
   func question(_ key: String, text: QuestionText, state: RunState) -> Question? {
     guard let app = state.app, !app.allowsInteractionCode else { return nil }
     // The prompt names the app it is about.
-    let prompt = text.prompt.replacing("{app}", with: "\"\(app.label)\"")
+    let prompt = text.prompt.replacing("{app}", with: "\"\(VisibleText.name(app.label))\"")
     return .yesNo(key: key, prompt: prompt, help: text.help, defaultYes: true)
   }
 
@@ -53,13 +53,13 @@ struct AppGrantStep: StepHandler {
     guard let app = state.app else { return StepReport() }
     if app.allowsInteractionCode {
       return StepReport(
-        messages: ["\"\(app.label)\" already allows interaction_code."],
+        messages: ["\"\(VisibleText.name(app.label))\" already allows interaction_code."],
         effects: [.grantAlreadyPresent(Okta.interactionCode, on: state.model.ref(app))])
     }
     guard state.answers["app-grant"] == "yes" else {
       return StepReport(
         messages: [
-          "\"\(app.label)\" was left without interaction_code, so its Interaction Code requests "
+          "\"\(VisibleText.name(app.label))\" was left without interaction_code, so its Interaction Code requests "
             + "will fail with unauthorized_client until the grant is added to the app."
         ],
         effects: [.grantDeclined(Okta.interactionCode, on: state.model.ref(app))])
@@ -69,7 +69,7 @@ struct AppGrantStep: StepHandler {
       grants, at: app.grantTypesPointer, owner: app.pointer, now: environment.now)
     return StepReport(
       messages: [
-        "Added interaction_code to \"\(app.label)\"; its grant types are now: "
+        "Added interaction_code to \"\(VisibleText.name(app.label))\"; its grant types are now: "
           + "\(Phrase.list(grants))."
       ],
       effects: [

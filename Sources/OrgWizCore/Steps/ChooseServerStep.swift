@@ -95,7 +95,7 @@ struct ChooseServerStep: StepHandler {
       for server in state.model.choosableServers
       where [Self.orgServer, "org authorization server"].contains(server.name.lowercased()) {
         messages.append(
-          "Note: custom server \"\(server.name)\" (\(server.id)) has the same name; to use it "
+          "Note: custom server \"\(VisibleText.name(server.name))\" (\(server.id)) has the same name; to use it "
             + "instead, give its id, server=\(server.id).")
       }
       return StepReport(messages: messages, effects: [.chosen(state.model.orgServerRef)])
@@ -105,7 +105,9 @@ struct ChooseServerStep: StepHandler {
         .usage, "no authorization server was chosen",
         next: "Give --set server=NAME, or server=org-authorization-server.")
     }
-    var messages = ["Using custom authorization server \"\(server.name)\" (\(server.id))."]
+    var messages = [
+      "Using custom authorization server \"\(VisibleText.name(server.name))\" (\(server.id))."
+    ]
     if !server.isActive {
       messages.append(
         "Warning: the server's status is \(server.status); Okta serves no tokens from it until "
@@ -123,7 +125,8 @@ struct ChooseServerStep: StepHandler {
   func placeholders(in state: RunState) -> [String: String] {
     if state.usesOrgAuthorizationServer { return ["server": "the Org Authorization Server"] }
     return [
-      "server": state.server.map { "\($0.name) (\($0.id))" } ?? "your custom authorization server"
+      "server": state.server.map { "\(VisibleText.name($0.name)) (\($0.id))" }
+        ?? "your custom authorization server"
     ]
   }
 }

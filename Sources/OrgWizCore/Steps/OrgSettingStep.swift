@@ -112,9 +112,9 @@ struct OrgSettingStep: StepHandler {
     let apps = state.model.appsListingInteractionCode
     let rules = state.model.allRules.filter { $0.rule.allowsInteractionCode }
     let items =
-      apps.map { "app \"\($0.label)\" (\($0.id))" }
+      apps.map { "app \"\(VisibleText.name($0.label))\" (\($0.id))" }
       + rules.map {
-        "rule \"\($0.rule.name)\" of policy \"\($0.policy.name)\", server \"\($0.server.name)\""
+        "rule \"\(VisibleText.name($0.rule.name))\" of policy \"\(VisibleText.name($0.policy.name))\", server \"\(VisibleText.name($0.server.name))\""
       }
     let confirmation = Confirmation(
       prompt:

@@ -168,27 +168,29 @@ struct SelectPolicyRuleStep: StepHandler {
       return StepReport(
         messages: [
           "The Org Authorization Server has no access policy or rule to change"
-            + (app.map { "; \"\($0.label)\" needs only its own grant next." } ?? ".")
+            + (app.map { "; \"\(VisibleText.name($0.label))\" needs only its own grant next." }
+              ?? ".")
         ],
         effects: [app.map { .chosen(state.model.ref($0)) } ?? .noAppChosen])
     }
     guard let server = state.server else { return StepReport() }
     guard let policy = state.policy, let rule = state.rule else {
       throw StepStop(
-        .usage, "no policy and rule of server \"\(server.name)\" could be chosen",
+        .usage, "no policy and rule of server \"\(VisibleText.name(server.name))\" could be chosen",
         next: "Give policy=ID and rule=ID with --set.")
     }
     var messages: [String] = []
     if let app = state.app, !policy.applies(toClient: app.clientID) {
       messages.append(
-        "Warning: policy \"\(policy.name)\" does not apply to \"\(app.label)\" (its client "
+        "Warning: policy \"\(VisibleText.name(policy.name))\" does not apply to \"\(VisibleText.name(app.label))\" (its client "
           + "condition does not include \(app.clientID)); the rule change will not serve it.")
     }
     if !policy.isActive || !rule.isActive {
       messages.append(
         "Warning: the policy or rule is not ACTIVE, so Okta skips it during evaluation.")
     }
-    let place = "rule \"\(rule.name)\" of policy \"\(policy.name)\" on server \"\(server.name)\""
+    let place =
+      "rule \"\(VisibleText.name(rule.name))\" of policy \"\(VisibleText.name(policy.name))\" on server \"\(VisibleText.name(server.name))\""
     let ruleRef = state.model.ref(rule, of: policy, on: server)
     let chosen: [Effect] =
       [state.app.map { .chosen(state.model.ref($0)) } ?? .noAppChosen]
@@ -209,8 +211,9 @@ struct SelectPolicyRuleStep: StepHandler {
       pair.rule.id != rule.id
     {
       messages.append(
-        "Note: requests from \"\(app.label)\" by users in no particular group are served by rule "
-          + "\"\(pair.rule.name)\" of policy \"\(pair.policy.name)\", not by this one.")
+        "Note: requests from \"\(VisibleText.name(app.label))\" by users in no particular group are served by rule "
+          + "\"\(VisibleText.name(pair.rule.name))\" of policy \"\(VisibleText.name(pair.policy.name))\", not by this one."
+      )
     }
     return StepReport(
       messages: messages,
