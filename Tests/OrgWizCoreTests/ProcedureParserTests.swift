@@ -127,6 +127,24 @@ import Testing
       (error as? AnswersError)?.message.contains("a.yaml:2: YAML aliases") ?? false
     }
   }
+
+  @Test func anAmpersandInAnAnswerIsRefusedWithTheWaysThatWork() throws {
+    let keys = ["operator", "app"]
+    #expect {
+      _ = try AnswersFile.parse(
+        "operator: ada\napp: Acme &Mobile\n", file: "a.yaml", validKeys: keys)
+    } throws: { error in
+      let message = (error as? AnswersError)?.message ?? ""
+      return message.contains("a.yaml:2:") && message.contains("write every line as KEY: \"VALUE\"")
+    }
+    // Each way the message names reads the answer as written.
+    let quoted = try AnswersFile.parse(
+      "operator: \"ada\"\napp: \"Acme &Mobile\"\n", file: "a.yaml", validKeys: keys)
+    #expect(quoted["app"] == "Acme &Mobile")
+    let json = try AnswersFile.parse(
+      #"{"operator": "ada", "app": "Acme &Mobile"}"#, file: "a.json", validKeys: keys)
+    #expect(json["app"] == "Acme &Mobile")
+  }
 }
 
 @Suite struct LineEndingTests {

@@ -52,14 +52,16 @@ public enum AnswersFile {
       if let line = YAMLGuard.firstAlias(in: text) {
         throw malformed(
           file,
-          "\(file):\(line): YAML aliases (*name) are not allowed in answers files; "
-            + "write the value out, or quote text that starts with '*'")
+          "\(file):\(line): YAML aliases (*name) are not allowed in answers files; if '*' is "
+            + "part of an answer, write every line as KEY: \"VALUE\" (as --record-answers "
+            + "does), write the file as JSON, or give that answer with --set")
       }
       if let line = YAMLGuard.firstAnchor(in: text) {
         throw malformed(
           file,
-          "\(file):\(line): YAML anchors (&name) are not allowed in answers files; "
-            + "write the value out, or quote text that starts with '&'")
+          "\(file):\(line): YAML anchors (&name) are not allowed in answers files; if '&' is "
+            + "part of an answer, write every line as KEY: \"VALUE\" (as --record-answers "
+            + "does), write the file as JSON, or give that answer with --set")
       }
       let node: Node?
       do {

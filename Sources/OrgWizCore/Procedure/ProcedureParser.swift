@@ -330,13 +330,14 @@ public enum ProcedureParser {
       throw ProcedureError(
         file: file, line: firstLine + line - 1,
         "\(what) uses a YAML alias (*name), which procedure documents do not allow; write the "
-          + "value out, or quote text that starts with '*'")
+          + "value out (a '*' that starts a value reads as one; reword it)")
     }
     if let line = YAMLGuard.firstAnchor(in: yaml) {
       throw ProcedureError(
         file: file, line: firstLine + line - 1,
         "\(what) uses a YAML anchor (&name), which procedure documents do not allow; write the "
-          + "value out, or quote text that starts with '&'")
+          + "value out ('&' before a letter, after a space or at the start of a value, reads as one: "
+          + "write 'and', or keep '&' inside a word, as in R&D)")
     }
     let node: Node?
     do {
