@@ -70,7 +70,7 @@ public enum OrgWizCLI {
     }
     do {
       if let runnable = command as? any ContextCommand {
-        return try runnable.execute(context).rawValue
+        return finish(try runnable.execute(context), context: context)
       }
       var other = command
       try other.run()
@@ -80,6 +80,18 @@ public enum OrgWizCLI {
     } catch {
       return report(parserError: error, context: context)
     }
+  }
+
+  /// The command's status, unless its output never arrived: a full disk or a closed pipe on
+  /// standard output is exit 73, said on standard error, instead of a silent success.
+  static func finish(_ status: ExitStatus, context: CommandContext) -> Int32 {
+    guard let failure = context.stdout.writeFailure else { return status.rawValue }
+    context.stderr.write(
+      "orgwiz: error: standard output could not be written (\(failure)), so this command's "
+        + "output is lost; what it did is done (a model or record written stays written).\n"
+        + "Send standard output where it can be written (a file on a disk with room), and run "
+        + "the command again.\n")
+    return status == .success ? ExitStatus.cannotCreate.rawValue : status.rawValue
   }
 
   /// The arguments with a subcommand named after options moved to the front, so that

@@ -1,4 +1,5 @@
 import OrgWizCore
+import Synchronization
 
 #if canImport(Glibc)
   import Glibc
@@ -14,6 +15,13 @@ import OrgWizCore
 /// type must do the same (``FileDescriptorSink`` and ``BufferSink`` do).
 public protocol TextSink: AnyObject {
   func write(_ text: String)
+  /// Why an earlier write did not arrive (a full disk), or nil. A reader that closed its end
+  /// of a pipe (`orgwiz rules | head -1`) is not a failure: it has read all it wanted.
+  var writeFailure: String? { get }
+}
+
+extension TextSink {
+  public var writeFailure: String? { nil }
 }
 
 /// What the sinks write: text with its control characters made visible (``VisibleText``),
@@ -41,14 +49,22 @@ extension String {
 /// A POSIX file descriptor as a sink (standard output or standard error).
 public final class FileDescriptorSink: TextSink, Sendable {
   public let descriptor: Int32
+  private let firstFailure = Mutex<String?>(nil)
 
   public init(descriptor: Int32) { self.descriptor = descriptor }
+
+  /// Why the first write that failed did not arrive, or nil when every one did.
+  public var writeFailure: String? { firstFailure.withLock { $0 } }
 
   public static let standardOutput = FileDescriptorSink(descriptor: 1)
   public static let standardError = FileDescriptorSink(descriptor: 2)
 
   /// Writes the text as the terminal should show it (``TerminalText/visible(_:)``).
-  public func write(_ text: String) { _ = writeAll(TerminalText.visible(text)) }
+  public func write(_ text: String) {
+    if let failure = writeAll(TerminalText.visible(text)), errno != EPIPE {
+      firstFailure.withLock { first in first = first ?? failure }
+    }
+  }
 
   /// Writes all of the text as it is, byte for byte: for a file's contents (a summary sent to
   /// standard output or a device), never for messages.

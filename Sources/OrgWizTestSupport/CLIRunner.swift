@@ -21,11 +21,14 @@ public enum CLIRunner {
   ///   - environment: extra environment variables.
   ///   - terminal: which streams count as terminals; by default all of them with a prompter,
   ///     none without.
+  ///   - stdout: where standard output goes; by default a buffer, returned in the result.
   public static func run(
     _ arguments: [String], in directory: String, prompter: (any Prompter)? = nil,
-    environment: [String: String] = [:], terminal: TerminalInfo? = nil
+    environment: [String: String] = [:], terminal: TerminalInfo? = nil,
+    stdout: (any TextSink)? = nil
   ) -> CLIRun {
-    let out = BufferSink()
+    let buffer = BufferSink()
+    let out: any TextSink = stdout ?? buffer
     let err = BufferSink()
     var env = ["ORGWIZ_CONTENT": Fixtures.contentDirectory]
     env.merge(environment) { $1 }
@@ -42,6 +45,6 @@ public enum CLIRunner {
       },
       now: { fixedDate })
     let status = OrgWizCLI.main(arguments: arguments, context: context)
-    return CLIRun(status: status, stdout: out.text, stderr: err.text)
+    return CLIRun(status: status, stdout: buffer.text, stderr: err.text)
   }
 }

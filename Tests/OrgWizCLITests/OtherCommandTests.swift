@@ -6,6 +6,31 @@ import OrgWizTestSupport
 import Testing
 
 @Suite struct OtherCommandTests {
+  // Output that never arrived (a full disk) is an error, not a silent success; a reader that
+  // stopped reading (a closed pipe, as with `| head`) is not.
+  @Test func outputThatCannotBeWrittenIsExit73AndAClosedPipeIsNot() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let full = open("/dev/full", O_WRONLY)
+    try #require(full >= 0)
+    defer { close(full) }
+    let lost = CLIRunner.run(
+      ["check", "--example", "--json"], in: directory.path,
+      stdout: FileDescriptorSink(descriptor: full))
+    #expect(lost.status == 73)
+    #expect(lost.stderr.contains("standard output could not be written (No space left on device)"))
+    // As orgwiz's own entry point does, so that the closed pipe is an EPIPE, not a signal.
+    signal(SIGPIPE, SIG_IGN)
+    var ends: [Int32] = [0, 0]
+    try #require(pipe(&ends) == 0)
+    close(ends[0])
+    defer { close(ends[1]) }
+    let closed = CLIRunner.run(
+      ["check", "--example"], in: directory.path, stdout: FileDescriptorSink(descriptor: ends[1]))
+    #expect(closed.status == 0, "\(closed.stderr)")
+    #expect(closed.stderr.isEmpty)
+  }
+
   @Test func checkPassesOnTheExampleAndFailsOnErrors() throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
