@@ -75,6 +75,29 @@ import Testing
     #expect(record.answers.first { $0.key == "app" }?.value == "0oa2web")
   }
 
+  // A label that ends in a tab is another app than the one without it: given in full, it names
+  // its own app, never the other one.
+  @Test func aNameEndingInATabIsNotTakenForTheNameWithoutIt() throws {
+    let model = try Fixtures.exampleModel(edits: [
+      JSONPointer.root / "apps" / 0 / "label": "Acme Mobile\t",
+      JSONPointer.root / "apps" / 1 / "label": "Acme Mobile",
+    ])
+    let record = try engine(
+      given([
+        "operator": "ada@acme.example", "org-setting": "enable", "server": "api",
+        "app": "Acme Mobile\t", "app-grant": "no",
+      ])
+    ).run(on: model)
+    #expect(record.answers.first { $0.key == "app" }?.value == "0oa1mob")
+    let plain = try engine(
+      given([
+        "operator": "ada@acme.example", "org-setting": "enable", "server": "api",
+        "app": "Acme Mobile", "app-grant": "no",
+      ])
+    ).run(on: model)
+    #expect(plain.answers.first { $0.key == "app" }?.value == "0oa2web")
+  }
+
   // developer.okta.com "Interaction Code grant type": on Identity Engine the Org Authorization
   // Server offers the grant once the org setting is on; it has no access policies.
   @Test func oktaOrgAuthorizationServerSkipsPolicyAndRule() throws {

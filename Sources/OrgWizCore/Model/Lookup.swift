@@ -63,6 +63,13 @@ public enum Lookup {
     _ query: String, kind: String, in items: [Item], ids: (Item) -> [String],
     names: (Item) -> [String]
   ) -> Result<Item, LookupFailure> {
+    // A name or id that itself ends in a space, tab or line break is matched as given first:
+    // trimming it would name another object ("Acme Mobile\t" is not "Acme Mobile").
+    if query != query.trimmingWhitespace() {
+      if let hit = items.first(where: { ids($0).contains(query) }) { return .success(hit) }
+      let exact = items.filter { names($0).contains(query) }
+      if exact.count == 1 { return .success(exact[0]) }
+    }
     let trimmed = query.trimmingWhitespace()
     if let hit = items.first(where: { ids($0).contains(trimmed) }) { return .success(hit) }
     // A name also matches as it is shown (a control character in caret notation, say), so

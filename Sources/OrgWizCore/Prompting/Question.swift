@@ -140,7 +140,7 @@ public struct Question: Sendable, Equatable {
       let candidates =
         choices.map { RefusedChoice($0, reason: "") } + refused
       let found = Lookup.find(
-        trimmed, kind: "choice", in: candidates,
+        text, kind: "choice", in: candidates,
         ids: { [$0.choice.value] + $0.choice.aliases },
         names: { [$0.choice.label] + $0.choice.otherNames })
       switch found {
