@@ -10,6 +10,31 @@ import Testing
 @Suite struct HostileTextTests {
   static let escapes = "\u{1B}[2J\u{1B}]0;pwned\u{07}"
 
+  // An Okta request id is copied from the record into a support case: it must read exactly as
+  // Okta sent it (an id starting "__" was shown as "\\_\\_"), and a hostile one must not
+  // break the table.
+  @Test func requestIDsAreCodeSpansThatKeepTheirCharacters() throws {
+    #expect(Markdown.codeSpan("__0XkJZpOm6LXAGNx7mnJxOC7Gw") == "`__0XkJZpOm6LXAGNx7mnJxOC7Gw`")
+    #expect(Markdown.codeSpan("a|b") == "`a\\|b`")
+    #expect(Markdown.codeSpan("x`y") == "``x`y``")
+    #expect(Markdown.codeSpan("`x") == "`` `x ``")
+    #expect(Markdown.codeSpan("a\nb") == "`a^Jb`")
+    let model = try Fixtures.exampleModel()
+    let app = try #require(model.app(id: "0oa1mob"))
+    let record = ApplyRecord(
+      orgURL: "https://acme.okta.com", modelPath: "org.json", identity: "ada", startedAt: "t0",
+      endedAt: "t1", toolVersion: "0",
+      entries: [
+        ApplyRecord.Entry(
+          object: model.ref(app), method: "PUT", path: "/api/v1/apps/0oa1mob",
+          before: ["a"], after: ["a", "b"], outcome: .applied(requestID: "__0Xk|J"))
+      ], needsSetting: false)
+    let markdown = RecordFormat.markdown.render(record.document)
+    let row = try #require(markdown.split(separator: "\n").first { $0.contains("PUT ") })
+    #expect(row.hasSuffix("| `__0Xk\\|J` |"), "\(row)")
+    #expect(RecordFormat.text.render(record.document).contains("__0Xk|J"))
+  }
+
   @Test func controlCharactersAreShownInCaretNotation() {
     #expect(VisibleText.visible(Self.escapes) == "^[[2J^[]0;pwned^G")
     #expect(VisibleText.visible("a\u{0}b\rc\u{7F}") == "a^@b^Mc^?")

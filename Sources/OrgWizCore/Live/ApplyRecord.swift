@@ -156,7 +156,7 @@ public struct ApplyRecord: Sendable, Equatable {
         .plain(entry.object.phrase), .plain("\(entry.method) \(entry.path)"),
         .plain(entry.before.isEmpty ? "(none)" : Phrase.list(entry.before)),
         .plain(entry.after.isEmpty ? "(none)" : Phrase.list(entry.after)),
-        .plain(outcomeText(entry.outcome)), .plain(requestID(entry.outcome) ?? ""),
+        .plain(outcomeText(entry.outcome)), [.code(requestID(entry.outcome) ?? "")],
       ]
     }
     var blocks: [Block] = [

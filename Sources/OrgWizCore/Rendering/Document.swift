@@ -14,6 +14,8 @@ public enum Block: Sendable, Equatable {
 public enum Inline: Sendable, Equatable {
   case text(String)
   case strong(String)
+  /// An identifier to be copied exactly (a request id): a code span in Markdown.
+  case code(String)
 }
 
 /// One item of a list, with detail lines shown indented under it.
@@ -93,6 +95,7 @@ enum MarkdownFormatter {
       switch run {
       case .text(let text): Markdown.escape(text)
       case .strong(let text): "**" + Markdown.escape(text) + "**"
+      case .code(let text): text.isEmpty ? "" : Markdown.codeSpan(text)
       }
     }.joined()
   }
@@ -134,6 +137,7 @@ enum TextFormatter {
       switch run {
       case .text(let text): VisibleText.visibleOnOneLine(text)
       case .strong(let text): VisibleText.visibleOnOneLine(text).uppercased()
+      case .code(let text): VisibleText.visibleOnOneLine(text)
       }
     }.joined()
   }

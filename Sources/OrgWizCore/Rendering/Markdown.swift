@@ -99,6 +99,22 @@ public enum Markdown {
     return "\(fence)\(language)\n\(code)\n\(fence)"
   }
 
+  /// A code span around `text`, so an identifier is copied as it is (`__0Xk…` is not turned into
+  /// `\_\_0Xk…`): shown on one line with control characters visible, `|` escaped for a table
+  /// cell, and fenced by one backtick more than the longest run inside.
+  public static func codeSpan(_ text: String) -> String {
+    let shown = VisibleText.visibleOnOneLine(text).replacingAll("|", with: "\\|")
+    var longest = 0
+    var run = 0
+    for character in shown {
+      run = character == "`" ? run + 1 : 0
+      longest = max(longest, run)
+    }
+    let fence = String(repeating: "`", count: longest + 1)
+    let padded = shown.hasPrefix("`") || shown.hasSuffix("`") ? " \(shown) " : shown
+    return fence + padded + fence
+  }
+
   /// A table with escaped cells.
   public static func table(_ header: [String], _ rows: [[String]]) -> String {
     var lines = ["| " + header.joined(separator: " | ") + " |"]
