@@ -20,6 +20,13 @@ struct OrgServerNotCustomRule: ValidationRule {
         at: ExampleOrg.partnersServer / "issuer"),
     ])
 
+  /// What the check reads (through the typed views); see ``ValidationRule/reads``.
+  static let reads: [ModelRead]? = [
+    "/orgAuthorizationServer/issuer",
+    "/authorizationServers/*/issuer",
+    "/authorizationServers/*/name",
+  ]
+
   func check(_ model: OrgModel) -> [Finding] {
     guard let issuer = model.orgAuthorizationServerIssuer else { return [] }
     return model.servers.filter { $0.issuer == issuer }.map { server in
