@@ -253,6 +253,46 @@ enum FileIO {
     }
   }
 
+  /// Reads a file back piece by piece and compares it with `expected`, without holding a
+  /// second copy of a large file. Returns where it differs in words, or nil when the file holds
+  /// exactly `expected`.
+  static func compare(
+    _ path: String, with expected: [UInt8], what: String
+  ) throws(OrgWizFailure) -> String? {
+    let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+    guard descriptor >= 0 else {
+      throw OrgWizFailure(
+        .cannotCreate,
+        "The \(what) \(path) cannot be read back: \(String(cString: strerror(errno))).",
+        next: "Check the disk; the original file is untouched.")
+    }
+    defer { close(descriptor) }
+    let chunk = 1 << 20
+    var buffer = [UInt8](repeating: 0, count: chunk)
+    var offset = 0
+    while true {
+      let count = buffer.withUnsafeMutableBytes { posixRead(descriptor, $0.baseAddress, chunk) }
+      if count < 0 {
+        if errno == EINTR { continue }
+        throw OrgWizFailure(
+          .cannotCreate,
+          "The \(what) \(path) cannot be read back: \(String(cString: strerror(errno))).",
+          next: "Check the disk; the original file is untouched.")
+      }
+      if count == 0 { break }
+      guard offset + count <= expected.count else { return "it is longer than meant" }
+      let same = buffer.withUnsafeBytes { read in
+        expected.withUnsafeBytes { meant in
+          guard let read = read.baseAddress, let meant = meant.baseAddress else { return false }
+          return memcmp(read, meant + offset, count) == 0
+        }
+      }
+      guard same else { return "byte \(offset) onwards" }
+      offset += count
+    }
+    return offset == expected.count ? nil : "it is \(offset) bytes, not \(expected.count)"
+  }
+
   /// Writes all of `bytes` to a new file, flushes it to disk and closes it.
   /// - Returns: why that failed, or nil.
   static func finish(_ descriptor: Int32, writing bytes: [UInt8]) -> String? {

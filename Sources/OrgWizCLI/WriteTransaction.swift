@@ -57,6 +57,14 @@ struct WriteTransaction {
     }
   }
 
+  /// Models parsed to verify a staged file, kept until the transaction goes away.
+  let kept = Kept()
+
+  final class Kept: Sendable {
+    private let models = Mutex<[OrgModel]>([])
+    func keep(_ model: OrgModel) { models.withLock { $0.append(model) } }
+  }
+
   init(model: String, environment: [String: String]) {
     self.model = model
     self.environment = environment
@@ -91,6 +99,15 @@ struct WriteTransaction {
   func stage(_ file: File) throws(OrgWizFailure) {
     let staged = stagingPath(for: file.destination)
     unlink(staged)
+    // A model's parse runs on another core while this one writes, flushes and reads it back.
+    let bytes = file.bytes
+    let destination = file.destination
+    let parsed =
+      file.verify
+      ? Background {
+        Result { () throws(ModelLoadError) in try OrgModel.load(bytes, source: destination) }
+      }
+      : nil
     if let original = file.linkFrom {
       let before = FileIO.Stamp(original)
       if link(original, staged) == 0 {
@@ -134,22 +151,30 @@ struct WriteTransaction {
         .cannotCreate, "Cannot write \(file.destination): \(failure).",
         next: "Free some space or fix the permissions; nothing was changed.")
     }
-    if file.verify { try verify(staged, destination: file.destination, expected: file.bytes) }
+    if let parsed {
+      try verify(staged, destination: file.destination, expected: file.bytes, parsed: parsed)
+    }
   }
 
-  /// Reads a staged model back: the bytes must be the ones meant, and they must parse as a
-  /// model again.
-  func verify(_ staged: String, destination: String, expected: [UInt8]) throws(OrgWizFailure) {
+  /// Reads a staged model back: the bytes on disk must be the ones meant, and they must parse
+  /// as a model again. The parse (`parsed`) ran beside the write, on the bytes meant; the
+  /// read-back finds exactly those bytes in the file, so it is the file's own parse. The
+  /// parsed model is kept until the transaction ends, so that freeing it costs nothing here.
+  private func verify(
+    _ staged: String, destination: String, expected: [UInt8],
+    parsed: Background<Result<OrgModel, ModelLoadError>>
+  ) throws(OrgWizFailure) {
     do throws(OrgWizFailure) {
-      let written = try FileIO.read(staged, what: "written model", hint: "")
-      guard written == expected else {
+      if let difference = try FileIO.compare(staged, with: expected, what: "written model") {
         throw OrgWizFailure(
-          .cannotCreate, "\(destination) could not be written faithfully (read back differs).",
+          .cannotCreate,
+          "\(destination) could not be written faithfully (read back differs: \(difference)).",
           next: "Check the disk; the original file is untouched.")
       }
-      do {
-        _ = try OrgModel.load(written, source: destination)
-      } catch {
+      switch parsed.value() {
+      case .success(let model):
+        kept.keep(model)
+      case .failure(let error):
         throw OrgWizFailure(
           .cannotCreate,
           "The model orgwiz was about to write does not read back: \(error.message)",
