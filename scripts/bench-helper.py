@@ -119,7 +119,9 @@ def prompt_session(binary, model, summary):
             break
         transcript += chunk
         pending += chunk
-        text = ESCAPE.sub(b"", pending).decode("utf-8", "replace")
+        # The question is at the end of what was shown; only the tail is looked at, so a long
+        # list of choices (20,000 apps) costs this reader no more than the terminal.
+        text = ESCAPE.sub(b"", pending[-4096:]).decode("utf-8", "replace")
         match = PROMPT.search(text)
         if not match:
             continue

@@ -88,30 +88,55 @@ enum FileIO {
     _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
     // Read straight into one array: a large model is not copied through Data. A file that
     // grows while it is read is read up to the limit, and refused past it.
-    var bytes = [UInt8](repeating: 0, count: Int(status.st_size))
+    // The first pass reads straight into uninitialized memory (a large model's size in zeros
+    // would be written once for nothing); only what read(2) filled is kept.
     var offset = 0
-    while true {
-      if offset == bytes.count {
-        guard offset < limit + 1 else {
-          throw OrgWizFailure(
-            .dataError,
-            "The \(what) \(path) grew past the \(limit >> 20) MiB orgwiz reads while it was "
-              + "read.",
-            next: "Check that this is the right file.")
+    var failure: Int32 = 0
+    var bytes = [UInt8](unsafeUninitializedCapacity: Int(status.st_size)) { buffer, initialized in
+      while offset < buffer.count {
+        let count = posixRead(
+          descriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
+        if count < 0 {
+          if errno == EINTR { continue }
+          failure = errno
+          break
         }
-        bytes.append(contentsOf: [UInt8](repeating: 0, count: min(65536, limit + 1 - offset)))
+        if count == 0 { break }
+        offset += count
       }
-      let count = bytes.withUnsafeMutableBytes { buffer in
-        posixRead(descriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
+      initialized = offset
+    }
+    if failure != 0 {
+      throw OrgWizFailure(
+        .noInput, "The \(what) \(path) cannot be read: \(String(cString: strerror(failure))).",
+        next: "Check the file, or name another one.")
+    }
+    // A file shorter than its size said is read; one as long may have grown since: read on,
+    // up to the limit.
+    if offset == bytes.count {
+      while true {
+        if offset == bytes.count {
+          guard offset < limit + 1 else {
+            throw OrgWizFailure(
+              .dataError,
+              "The \(what) \(path) grew past the \(limit >> 20) MiB orgwiz reads while it was "
+                + "read.",
+              next: "Check that this is the right file.")
+          }
+          bytes.append(contentsOf: [UInt8](repeating: 0, count: min(65536, limit + 1 - offset)))
+        }
+        let count = bytes.withUnsafeMutableBytes { buffer in
+          posixRead(descriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
+        }
+        if count < 0 {
+          if errno == EINTR { continue }
+          throw OrgWizFailure(
+            .noInput, "The \(what) \(path) cannot be read: \(String(cString: strerror(errno))).",
+            next: "Check the file, or name another one.")
+        }
+        if count == 0 { break }
+        offset += count
       }
-      if count < 0 {
-        if errno == EINTR { continue }
-        throw OrgWizFailure(
-          .noInput, "The \(what) \(path) cannot be read: \(String(cString: strerror(errno))).",
-          next: "Check the file, or name another one.")
-      }
-      if count == 0 { break }
-      offset += count
     }
     bytes.removeSubrange(offset...)
     return bytes
