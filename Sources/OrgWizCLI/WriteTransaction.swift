@@ -95,19 +95,49 @@ struct WriteTransaction {
   // MARK: Staging
 
   /// Writes a file to its staging name, flushed, with its permission bits and, when orgwiz
-  /// may, the owner of the file it replaces (or of the model).
+  /// may, the owner of the file it replaces (or of the model). A file to verify (the model) is
+  /// then read back, and must hold exactly the bytes meant, which must parse as a model again:
+  /// the parse runs on the bytes meant, beside the write, and the read-back shows the file
+  /// holds those very bytes, so it is the file's own parse. The parsed model is kept until the
+  /// transaction ends, so that freeing it is not on the way.
   func stage(_ file: File) throws(OrgWizFailure) {
+    guard file.verify else { return try write(file) }
+    // A model is written, flushed and read back on another core while this one parses it (on
+    // this thread, so that its allocations can reuse memory this thread freed before).
+    let staged = stagingPath(for: file.destination)
+    let written = Background {
+      Result { () throws(OrgWizFailure) in
+        try write(file)
+        if let difference = try FileIO.compare(staged, with: file.bytes, what: "written model") {
+          unlink(staged)
+          throw OrgWizFailure(
+            .cannotCreate,
+            "\(file.destination) could not be written faithfully (read back differs: "
+              + "\(difference)).",
+            next: "Check the disk; the original file is untouched.")
+        }
+      }
+    }
+    let parsed = Result { () throws(ModelLoadError) in
+      try OrgModel.load(file.bytes, source: file.destination)
+    }
+    try written.value().get()
+    switch parsed {
+    case .success(let model):
+      kept.keep(model)
+    case .failure(let error):
+      unlink(staged)
+      throw OrgWizFailure(
+        .cannotCreate,
+        "The model orgwiz was about to write does not read back: \(error.message)",
+        next: "Nothing was changed. Please report this with the model attached.")
+    }
+  }
+
+  /// Writes a file to its staging name and flushes it (a backup: a hard link to the model).
+  private func write(_ file: File) throws(OrgWizFailure) {
     let staged = stagingPath(for: file.destination)
     unlink(staged)
-    // A model's parse runs on another core while this one writes, flushes and reads it back.
-    let bytes = file.bytes
-    let destination = file.destination
-    let parsed =
-      file.verify
-      ? Background {
-        Result { () throws(ModelLoadError) in try OrgModel.load(bytes, source: destination) }
-      }
-      : nil
     if let original = file.linkFrom {
       let before = FileIO.Stamp(original)
       if link(original, staged) == 0 {
@@ -150,39 +180,6 @@ struct WriteTransaction {
       throw OrgWizFailure(
         .cannotCreate, "Cannot write \(file.destination): \(failure).",
         next: "Free some space or fix the permissions; nothing was changed.")
-    }
-    if let parsed {
-      try verify(staged, destination: file.destination, expected: file.bytes, parsed: parsed)
-    }
-  }
-
-  /// Reads a staged model back: the bytes on disk must be the ones meant, and they must parse
-  /// as a model again. The parse (`parsed`) ran beside the write, on the bytes meant; the
-  /// read-back finds exactly those bytes in the file, so it is the file's own parse. The
-  /// parsed model is kept until the transaction ends, so that freeing it costs nothing here.
-  private func verify(
-    _ staged: String, destination: String, expected: [UInt8],
-    parsed: Background<Result<OrgModel, ModelLoadError>>
-  ) throws(OrgWizFailure) {
-    do throws(OrgWizFailure) {
-      if let difference = try FileIO.compare(staged, with: expected, what: "written model") {
-        throw OrgWizFailure(
-          .cannotCreate,
-          "\(destination) could not be written faithfully (read back differs: \(difference)).",
-          next: "Check the disk; the original file is untouched.")
-      }
-      switch parsed.value() {
-      case .success(let model):
-        kept.keep(model)
-      case .failure(let error):
-        throw OrgWizFailure(
-          .cannotCreate,
-          "The model orgwiz was about to write does not read back: \(error.message)",
-          next: "Nothing was changed. Please report this with the model attached.")
-      }
-    } catch {
-      unlink(staged)
-      throw error
     }
   }
 
