@@ -1,7 +1,12 @@
 #!/usr/bin/env python3
 """Writes a large, valid org model for benchmarking orgwiz.
 
-Usage: gen-large-org.py OUT.json [--apps N] [--servers N] [--policies N] [--rules N] [--seed N]
+Usage: gen-large-org.py OUT.json [--scale F] [--apps N] [--servers N] [--policies N] [--rules N]
+                          [--seed N]
+
+--scale F multiplies the default numbers of apps and servers (20000 and 200) by F, so that
+--scale 0.1 writes a model of the same shape 10 times smaller (2000 apps, 20 servers, about
+8 MB); --apps and --servers, when given, win over it.
 
 The model has the shape of Content/examples/acme.org.json (formatVersion, org, settings, admins,
 groups, orgAuthorizationServer, authorizationServers[].policies[].rules[], apps[]) plus the
@@ -379,12 +384,21 @@ def make_server(ids, rng, number, name, policy_count, rule_count, apps, groups):
 def main(argv):
     parser = argparse.ArgumentParser(description="Write a large org model for benchmarks.")
     parser.add_argument("output", help="the JSON file to write")
-    parser.add_argument("--apps", type=int, default=20000)
-    parser.add_argument("--servers", type=int, default=200)
+    parser.add_argument("--scale", type=float, default=1.0,
+                        help="multiply the default apps and servers by this (0.1: 10x smaller)")
+    parser.add_argument("--apps", type=int, default=None, help="apps (default 20000 x scale)")
+    parser.add_argument("--servers", type=int, default=None,
+                        help="servers (default 200 x scale)")
     parser.add_argument("--policies", type=int, default=10, help="policies per server")
     parser.add_argument("--rules", type=int, default=5, help="rules per policy")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
+    if args.scale <= 0:
+        parser.error("--scale must be positive")
+    if args.apps is None:
+        args.apps = max(4, round(20000 * args.scale))
+    if args.servers is None:
+        args.servers = max(1, round(200 * args.scale))
     if args.apps < 4 or args.servers < 1 or args.policies < 1 or args.rules < 1:
         parser.error("need --apps >= 4 and at least one server, policy and rule")
 

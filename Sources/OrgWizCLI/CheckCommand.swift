@@ -53,6 +53,10 @@ struct CheckCommand: ContextCommand {
           + "\(report.warnings.count) warning\(report.warnings.count == 1 ? "" : "s") "
           + "(\(report.results.count) rules checked on \(source))\n")
     }
-    return report.hasErrors ? .failure : .success
+    let status: ExitStatus = report.hasErrors ? .failure : .success
+    // Everything is written; the live process exits here rather than spend a noticeable time
+    // freeing a large model (as run does).
+    context.exitAfterOutput?(status)
+    return status
   }
 }

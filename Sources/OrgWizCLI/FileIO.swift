@@ -88,30 +88,55 @@ enum FileIO {
     _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
     // Read straight into one array: a large model is not copied through Data. A file that
     // grows while it is read is read up to the limit, and refused past it.
-    var bytes = [UInt8](repeating: 0, count: Int(status.st_size))
+    // The first pass reads straight into uninitialized memory (a large model's size in zeros
+    // would be written once for nothing); only what read(2) filled is kept.
     var offset = 0
-    while true {
-      if offset == bytes.count {
-        guard offset < limit + 1 else {
-          throw OrgWizFailure(
-            .dataError,
-            "The \(what) \(path) grew past the \(limit >> 20) MiB orgwiz reads while it was "
-              + "read.",
-            next: "Check that this is the right file.")
+    var failure: Int32 = 0
+    var bytes = [UInt8](unsafeUninitializedCapacity: Int(status.st_size)) { buffer, initialized in
+      while offset < buffer.count {
+        let count = posixRead(
+          descriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
+        if count < 0 {
+          if errno == EINTR { continue }
+          failure = errno
+          break
         }
-        bytes.append(contentsOf: [UInt8](repeating: 0, count: min(65536, limit + 1 - offset)))
+        if count == 0 { break }
+        offset += count
       }
-      let count = bytes.withUnsafeMutableBytes { buffer in
-        posixRead(descriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
+      initialized = offset
+    }
+    if failure != 0 {
+      throw OrgWizFailure(
+        .noInput, "The \(what) \(path) cannot be read: \(String(cString: strerror(failure))).",
+        next: "Check the file, or name another one.")
+    }
+    // A file shorter than its size said is read; one as long may have grown since: read on,
+    // up to the limit.
+    if offset == bytes.count {
+      while true {
+        if offset == bytes.count {
+          guard offset < limit + 1 else {
+            throw OrgWizFailure(
+              .dataError,
+              "The \(what) \(path) grew past the \(limit >> 20) MiB orgwiz reads while it was "
+                + "read.",
+              next: "Check that this is the right file.")
+          }
+          bytes.append(contentsOf: [UInt8](repeating: 0, count: min(65536, limit + 1 - offset)))
+        }
+        let count = bytes.withUnsafeMutableBytes { buffer in
+          posixRead(descriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
+        }
+        if count < 0 {
+          if errno == EINTR { continue }
+          throw OrgWizFailure(
+            .noInput, "The \(what) \(path) cannot be read: \(String(cString: strerror(errno))).",
+            next: "Check the file, or name another one.")
+        }
+        if count == 0 { break }
+        offset += count
       }
-      if count < 0 {
-        if errno == EINTR { continue }
-        throw OrgWizFailure(
-          .noInput, "The \(what) \(path) cannot be read: \(String(cString: strerror(errno))).",
-          next: "Check the file, or name another one.")
-      }
-      if count == 0 { break }
-      offset += count
     }
     bytes.removeSubrange(offset...)
     return bytes
@@ -251,6 +276,46 @@ enum FileIO {
         "\(path) has \(status.st_nlink) hard links. orgwiz replaces the file, so its other names "
           + "keep the old version, and runs through them are not locked against this one.")
     }
+  }
+
+  /// Reads a file back piece by piece and compares it with `expected`, without holding a
+  /// second copy of a large file. Returns where it differs in words, or nil when the file holds
+  /// exactly `expected`.
+  static func compare(
+    _ path: String, with expected: [UInt8], what: String
+  ) throws(OrgWizFailure) -> String? {
+    let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+    guard descriptor >= 0 else {
+      throw OrgWizFailure(
+        .cannotCreate,
+        "The \(what) \(path) cannot be read back: \(String(cString: strerror(errno))).",
+        next: "Check the disk; the original file is untouched.")
+    }
+    defer { close(descriptor) }
+    let chunk = 1 << 20
+    var buffer = [UInt8](repeating: 0, count: chunk)
+    var offset = 0
+    while true {
+      let count = buffer.withUnsafeMutableBytes { posixRead(descriptor, $0.baseAddress, chunk) }
+      if count < 0 {
+        if errno == EINTR { continue }
+        throw OrgWizFailure(
+          .cannotCreate,
+          "The \(what) \(path) cannot be read back: \(String(cString: strerror(errno))).",
+          next: "Check the disk; the original file is untouched.")
+      }
+      if count == 0 { break }
+      guard offset + count <= expected.count else { return "it is longer than meant" }
+      let same = buffer.withUnsafeBytes { read in
+        expected.withUnsafeBytes { meant in
+          guard let read = read.baseAddress, let meant = meant.baseAddress else { return false }
+          return memcmp(read, meant + offset, count) == 0
+        }
+      }
+      guard same else { return "byte \(offset) onwards" }
+      offset += count
+    }
+    return offset == expected.count ? nil : "it is \(offset) bytes, not \(expected.count)"
   }
 
   /// Writes all of `bytes` to a new file, flushes it to disk and closes it.

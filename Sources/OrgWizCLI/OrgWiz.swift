@@ -62,6 +62,12 @@ public struct OrgWiz: ParsableCommand {
 /// the in-process tests both come through here.
 public enum OrgWizCLI {
   public static func main(arguments: [String], context: CommandContext) -> Int32 {
+    // `orgwiz --version` alone is answered before the argument parser builds every command's
+    // options (most of the time --version took), with the text the parser would print.
+    if arguments == ["--version"] {
+      context.stdout.write(orgwizVersion + "\n")
+      return 0
+    }
     let command: ParsableCommand
     do {
       command = try OrgWiz.parseAsRoot(subcommandFirst(arguments))

@@ -107,7 +107,10 @@ struct RunCommand: ContextCommand {
     defer { session?.close() }
     if dryRun { try FileIO.ensureRegularIfPresent(path, what: "org model") }
 
-    let loaded = try loadModel(context: context, contentDirectory: directory, person: person)
+    // The file (path, bytes, stamp) apart from the model parsed from it, so that the model can
+    // be freed once the run is rendered (see below).
+    let (loaded, startModel) = Self.split(
+      try loadModel(context: context, contentDirectory: directory, person: person))
     // Where the summary and recorded answers go is settled before any question, so that a
     // name that would land on the model or its backup is refused at once.
     let target = try SummaryTarget.resolve(
@@ -165,7 +168,7 @@ struct RunCommand: ContextCommand {
     let record: RunRecord
     do {
       do {
-        record = try engine.run(on: loaded.model)
+        record = try engine.run(on: startModel)
       } catch var missing as MissingAnswers {
         missing.reason = promptingOffReason(context)
         throw missing
@@ -183,19 +186,14 @@ struct RunCommand: ContextCommand {
       throw error
     }
 
+    _ = consume startModel
     let newBytes = record.changed ? record.finalState.model.encoded() : loaded.bytes
     let writesModel = !dryRun && (record.changed || loaded.originalBytes != loaded.bytes)
     let backupPath = writesModel && loaded.originalBytes != nil ? loaded.path + ".bak" : nil
-    // On the other core: the new model is written to its staging name, read back and
-    // parsed, while this one hashes it and renders the summary.
     let transaction =
       session?.transaction ?? WriteTransaction(model: loaded.path, environment: context.environment)
     let modelFile = WriteTransaction.File(
       role: "model", bytes: newBytes, destination: loaded.path, verify: true)
-    let stagedModel: Background<Result<Void, OrgWizFailure>>? =
-      writesModel
-      ? Background { Result { () throws(OrgWizFailure) in try transaction.stage(modelFile) } }
-      : nil
     let baseSHA256 = baseHash.value()
     let afterSHA256 = writesModel || record.changed ? SHA256.hex(newBytes) : baseSHA256
     let backupSHA256 = loaded.originalBytes.map { $0 == loaded.bytes ? baseSHA256 : SHA256.hex($0) }
@@ -228,6 +226,21 @@ struct RunCommand: ContextCommand {
     }
 
     let summaryPath = target.path
+    // The recorded answers and the --json result are made now, and then the run's record, with
+    // the models it holds (as read, and as written), is freed before the new model is parsed
+    // again to verify it: that parse reuses their memory instead of adding to it.
+    let answersFile = recordedAnswers(record, procedure: document, context: context)
+    let jsonResult =
+      options.json
+      ? JSONWriter.string(resultJSON(summary, summaryPath: summaryPath, modelWritten: writesModel))
+      : nil
+    _ = consume summary
+    _ = consume record
+    // Staged now, before the journaled commit (which waits for nothing more): the new model is
+    // written, flushed and read back on the other core while this thread parses it again
+    // (WriteTransaction.stage), in the memory the record just left.
+    let stagedModel: Result<Void, OrgWizFailure>? =
+      writesModel ? Result { () throws(OrgWizFailure) in try transaction.stage(modelFile) } : nil
     // Order of the moves into place: backup, undo record, model, summary, answers. The model
     // is never replaced before its backup exists, and a summary never claims a change that
     // was not made.
@@ -256,7 +269,6 @@ struct RunCommand: ContextCommand {
           role: "summary", bytes: Array(markdown.utf8), destination: summaryFile, mode: 0o644))
     }
     // The recorded answers go with the rest: a run that fails leaves none behind.
-    let answersFile = recordedAnswers(record, procedure: document, context: context)
     if let answersFile {
       files.append(
         WriteTransaction.File(
@@ -264,7 +276,7 @@ struct RunCommand: ContextCommand {
     }
     var stream: SummaryTarget.OpenStream?
     try session?.commit(
-      files, prestaged: stagedModel.map { staged in ["model": { staged.value() }] } ?? [:],
+      files, prestaged: stagedModel.map { staged in ["model": { staged }] } ?? [:],
       unchanged: { () throws(OrgWizFailure) in
         try ensureUnchangedOnDisk(loaded, links: transaction.links)
       },
@@ -301,9 +313,7 @@ struct RunCommand: ContextCommand {
     }
     if let streamFailure { throw streamFailure }
     context.stderr.write(target.writtenLine + "\n")
-    if options.json {
-      let json = JSONWriter.string(
-        resultJSON(summary, summaryPath: summaryPath, modelWritten: writesModel))
+    if let json = jsonResult {
       // The files are written; a result that cannot reach standard output is said, not lost.
       if let stdout = context.stdout as? FileDescriptorSink, let reason = stdout.writeAll(json) {
         let written =
@@ -322,6 +332,24 @@ struct RunCommand: ContextCommand {
     // time freeing a large model.
     context.exitAfterOutput?(.success)
     return .success
+  }
+
+  /// The model's file as the run read it, without the parsed model.
+  struct ModelFile {
+    var path: String
+    var originalBytes: [UInt8]?
+    var bytes: [UInt8]
+    var stamp: FileIO.Stamp?
+  }
+
+  /// Takes a loaded model apart into its file and its parsed model.
+  static func split(_ loaded: consuming LoadedModel) -> (ModelFile, OrgModel) {
+    (
+      ModelFile(
+        path: loaded.path, originalBytes: loaded.originalBytes, bytes: loaded.bytes,
+        stamp: loaded.stamp),
+      loaded.model
+    )
   }
 
   /// The answers to start from: an interrupted run's journal when it is resumed, then the
@@ -410,7 +438,7 @@ struct RunCommand: ContextCommand {
 
   /// Refuses to write when the model on disk is no longer the one the run read.
   private func ensureUnchangedOnDisk(
-    _ loaded: LoadedModel, links: WriteTransaction.Links
+    _ loaded: ModelFile, links: WriteTransaction.Links
   ) throws(OrgWizFailure) {
     // The same file, untouched since it was read (no write can leave its change time alone,
     // apart from the backup's own hard link, whose stamps were taken around it): no need to

@@ -57,6 +57,14 @@ struct WriteTransaction {
     }
   }
 
+  /// Models parsed to verify a staged file, kept until the transaction goes away.
+  let kept = Kept()
+
+  final class Kept: Sendable {
+    private let models = Mutex<[OrgModel]>([])
+    func keep(_ model: OrgModel) { models.withLock { $0.append(model) } }
+  }
+
   init(model: String, environment: [String: String]) {
     self.model = model
     self.environment = environment
@@ -87,8 +95,47 @@ struct WriteTransaction {
   // MARK: Staging
 
   /// Writes a file to its staging name, flushed, with its permission bits and, when orgwiz
-  /// may, the owner of the file it replaces (or of the model).
+  /// may, the owner of the file it replaces (or of the model). A file to verify (the model) is
+  /// then read back, and must hold exactly the bytes meant, which must parse as a model again:
+  /// the parse runs on the bytes meant, beside the write, and the read-back shows the file
+  /// holds those very bytes, so it is the file's own parse. The parsed model is kept until the
+  /// transaction ends, so that freeing it is not on the way.
   func stage(_ file: File) throws(OrgWizFailure) {
+    guard file.verify else { return try write(file) }
+    // A model is written, flushed and read back on another core while this one parses it (on
+    // this thread, so that its allocations can reuse memory this thread freed before).
+    let staged = stagingPath(for: file.destination)
+    let written = Background {
+      Result { () throws(OrgWizFailure) in
+        try write(file)
+        if let difference = try FileIO.compare(staged, with: file.bytes, what: "written model") {
+          unlink(staged)
+          throw OrgWizFailure(
+            .cannotCreate,
+            "\(file.destination) could not be written faithfully (read back differs: "
+              + "\(difference)).",
+            next: "Check the disk; the original file is untouched.")
+        }
+      }
+    }
+    let parsed = Result { () throws(ModelLoadError) in
+      try OrgModel.load(file.bytes, source: file.destination)
+    }
+    try written.value().get()
+    switch parsed {
+    case .success(let model):
+      kept.keep(model)
+    case .failure(let error):
+      unlink(staged)
+      throw OrgWizFailure(
+        .cannotCreate,
+        "The model orgwiz was about to write does not read back: \(error.message)",
+        next: "Nothing was changed. Please report this with the model attached.")
+    }
+  }
+
+  /// Writes a file to its staging name and flushes it (a backup: a hard link to the model).
+  private func write(_ file: File) throws(OrgWizFailure) {
     let staged = stagingPath(for: file.destination)
     unlink(staged)
     if let original = file.linkFrom {
@@ -133,31 +180,6 @@ struct WriteTransaction {
       throw OrgWizFailure(
         .cannotCreate, "Cannot write \(file.destination): \(failure).",
         next: "Free some space or fix the permissions; nothing was changed.")
-    }
-    if file.verify { try verify(staged, destination: file.destination, expected: file.bytes) }
-  }
-
-  /// Reads a staged model back: the bytes must be the ones meant, and they must parse as a
-  /// model again.
-  func verify(_ staged: String, destination: String, expected: [UInt8]) throws(OrgWizFailure) {
-    do throws(OrgWizFailure) {
-      let written = try FileIO.read(staged, what: "written model", hint: "")
-      guard written == expected else {
-        throw OrgWizFailure(
-          .cannotCreate, "\(destination) could not be written faithfully (read back differs).",
-          next: "Check the disk; the original file is untouched.")
-      }
-      do {
-        _ = try OrgModel.load(written, source: destination)
-      } catch {
-        throw OrgWizFailure(
-          .cannotCreate,
-          "The model orgwiz was about to write does not read back: \(error.message)",
-          next: "Nothing was changed. Please report this with the model attached.")
-      }
-    } catch {
-      unlink(staged)
-      throw error
     }
   }
 

@@ -108,6 +108,9 @@ private struct ScratchStack<Element>: ~Copyable {
 
 // MARK: - Parser
 
+/// Slots of the parser's key cache (a power of two).
+private let keyCacheSize = 512
+
 private struct Parser: ~Copyable {
   let bytes: UnsafePointer<UInt8>
   let count: Int
@@ -116,6 +119,8 @@ private struct Parser: ~Copyable {
   var values = ScratchStack<JSONValue>(capacity: 256)
   var members = ScratchStack<(key: String, value: JSONValue)>(capacity: 256)
   var scratch: [UInt8] = []
+  /// Object keys seen, by a hash of their bytes (see ``parseKey()``).
+  var keyCache = [String](repeating: "", count: keyCacheSize)
 
   init(bytes: UnsafePointer<UInt8>, count: Int) {
     self.bytes = bytes
@@ -310,7 +315,7 @@ private struct Parser: ~Copyable {
         throw error("expected a string key in double quotes", at: pos)
       }
       let keyOffset = pos
-      let key = try parseString()
+      let key = try parseKey()
       try checkDuplicate(key, from: start, keySet: &keySet, at: keyOffset)
       skipWhitespace()
       guard pos < count else {
@@ -436,6 +441,36 @@ private struct Parser: ~Copyable {
   // MARK: Strings
 
   /// Parses the string whose opening quote is at `pos`.
+  /// An object key. The same keys come back in every app, server, policy and rule of a model,
+  /// so a short plain-ASCII key (no escapes) is looked up first among the keys already made,
+  /// by a hash of its bytes: each distinct key becomes a `String` once and is shared, instead
+  /// of being made (and, when longer than 15 bytes, allocated) again for every object. Any
+  /// other key goes through ``parseString()``.
+  mutating func parseKey() throws(JSONParseError) -> String {
+    let start = pos + 1
+    let limit = Swift.min(count, start + 64)
+    var index = start
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    while index < limit {
+      let byte = bytes[index]
+      if byte == quote { break }
+      if byte == backslash || byte < 0x20 || byte >= 0x80 { return try parseString() }
+      hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
+      index &+= 1
+    }
+    guard index < limit else { return try parseString() }
+    let key = UnsafeBufferPointer(start: bytes + start, count: index - start)
+    let slot = Int(truncatingIfNeeded: hash ^ (hash >> 29)) & (keyCacheSize - 1)
+    pos = index + 1
+    let cached = keyCache[slot]
+    if cached.utf8.count == key.count && withUTF8Bytes(cached, { bytesEqual($0, key) }) {
+      return cached
+    }
+    let made = String(decoding: key, as: UTF8.self)
+    keyCache[slot] = made
+    return made
+  }
+
   mutating func parseString() throws(JSONParseError) -> String {
     let start = pos + 1
     var index = start

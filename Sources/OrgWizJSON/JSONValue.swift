@@ -193,3 +193,36 @@ extension JSONValue: ExpressibleByDictionaryLiteral {
     self = .object(JSONObject(elements.map { (key: $0.0, value: $0.1) }))
   }
 }
+
+// MARK: - Identity
+
+extension JSONValue {
+  /// Whether this value is known to be the very same value as `other` without looking inside:
+  /// two arrays or two objects that share their storage (a copy that was never changed since),
+  /// or two equal scalars. False means "not known", never "different": equal containers that
+  /// were built apart are not identical. Costs the same for a whole document as for a number,
+  /// so that code comparing a model with an edited copy of it can skip every part the edit
+  /// left alone.
+  public func isKnownIdentical(to other: JSONValue) -> Bool {
+    switch (self, other) {
+    case (.object(let left), .object(let right)):
+      return sameStorage(left.members, right.members)
+    case (.array(let left), .array(let right)):
+      return sameStorage(left, right)
+    case (.null, .null): return true
+    case (.bool(let left), .bool(let right)): return left == right
+    case (.number(let left), .number(let right)): return left == right
+    case (.string(let left), .string(let right)): return utf8Equal(left, right)
+    default: return false
+    }
+  }
+}
+
+/// Whether two arrays share one buffer (or are both empty).
+private func sameStorage<Element>(_ left: [Element], _ right: [Element]) -> Bool {
+  guard left.count == right.count else { return false }
+  if left.isEmpty { return true }
+  return left.withUnsafeBufferPointer { one in
+    right.withUnsafeBufferPointer { other in one.baseAddress == other.baseAddress }
+  }
+}

@@ -26,6 +26,31 @@ import Testing
     }
     """#
 
+  /// The parser shares object keys it has seen (a small cache by hash): many distinct keys,
+  /// keys that share a slot, long, escaped and non-ASCII keys, repeated across objects, must
+  /// all come back exactly, and a duplicate is still refused whichever way its key was read.
+  @Test func sharedObjectKeysComeBackExactly() throws {
+    var keys = (0..<3000).map { "key-\($0)-" + String(repeating: "x", count: $0 % 70) }
+    keys += ["", "é-non-ascii", "tab\there", String(repeating: "long", count: 40), "quote\"d"]
+    let objects = (0..<3).map { round in
+      JSONValue.object(
+        JSONObject(
+          keys.enumerated().map { (key: $0.element, value: .number(JSONNumber($0.offset + round))) }
+        ))
+    }
+    let document = JSONValue.array(objects)
+    let parsed = try JSONParser.parse(JSONWriter.write(document, style: .compact))
+    #expect(parsed == document)
+    for (object, expected) in zip(parsed.arrayValue ?? [], objects) {
+      #expect(object.objectValue?.count == keys.count)
+      for key in keys { #expect(object[key] == expected[key], "\(key)") }
+    }
+    #expect(throws: JSONParseError.self) { try JSONParser.parse(#"[{"key-7-":1},{"a":1,"a":2}]"#) }
+    #expect(throws: JSONParseError.self) {
+      try JSONParser.parse(#"[{"key-7-":1},{"key-7-":1,"key-\u0037-":2}]"#)
+    }
+  }
+
   @Test func fixtureSurvivesParseWriteParse() throws {
     let value = try JSONParser.parse(Self.fixture)
     for style in [JSONWriter.Style.pretty, .compact] {

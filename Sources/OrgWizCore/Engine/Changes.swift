@@ -83,6 +83,46 @@ public enum JSONDiff {
   }
 }
 
+extension JSONDiff {
+  /// Where `after` differs from `before`: the pointers of the values that changed, appeared or
+  /// went, below `base`. Parts the two still share (an edited copy's untouched apps, servers,
+  /// policies) are skipped without being looked into (`JSONValue.isKnownIdentical(to:)`), so
+  /// this costs what the edit changed, not the size of the model. Objects are compared member
+  /// by member; arrays of equal length element by element; an array whose length changed, or
+  /// a value whose type changed, is reported whole.
+  public static func changedPointers(
+    from before: JSONValue, to after: JSONValue, at base: JSONPointer = .root
+  ) -> [JSONPointer] {
+    var found: [JSONPointer] = []
+    collectChanges(from: before, to: after, at: base, into: &found)
+    return found
+  }
+
+  private static func collectChanges(
+    from before: JSONValue, to after: JSONValue, at base: JSONPointer,
+    into found: inout [JSONPointer]
+  ) {
+    if before.isKnownIdentical(to: after) { return }
+    switch (before, after) {
+    case (.object(let old), .object(let new)):
+      for (key, value) in new {
+        if let previous = old[key] {
+          collectChanges(from: previous, to: value, at: base / key, into: &found)
+        } else {
+          found.append(base / key)
+        }
+      }
+      for (key, _) in old where new[key] == nil { found.append(base / key) }
+    case (.array(let old), .array(let new)) where old.count == new.count:
+      for index in old.indices {
+        collectChanges(from: old[index], to: new[index], at: base / index, into: &found)
+      }
+    default:
+      found.append(base)
+    }
+  }
+}
+
 extension OrgModel {
   /// The object of the model at a pointer (an app, a rule, a policy, a server, the setting),
   /// or nil.

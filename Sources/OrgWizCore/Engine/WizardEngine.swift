@@ -297,8 +297,16 @@ public struct WizardEngine {
         StepRecord(
           number: index + 1, step: step, answers: given, report: report, changes: changes))
 
-      // A step that touched nothing leaves the last validation standing.
-      if !report.touched.isEmpty || latest == nil {
+      // Validation after every step, of what the step changed: the places that differ from
+      // the model before it (found by comparison, whatever the step's effects say), and the
+      // rules that read them. A step that changed nothing leaves the last validation standing.
+      if let standing = latest {
+        let changed = JSONDiff.changedPointers(
+          from: before.document, to: state.model.document)
+        if !changed.isEmpty {
+          latest = ValidationRegistry.validate(state.model, after: standing, changed: changed)
+        }
+      } else {
         latest = ValidationRegistry.validate(state.model)
       }
       let introduced = (latest?.errors ?? []).filter { !baselineErrors.contains(ErrorKey($0)) }

@@ -34,6 +34,15 @@ public struct OrgModel: Sendable, Equatable {
 
   /// Derives the typed views of a parsed document.
   public init(document: JSONValue, source: String = "model") throws(ModelLoadError) {
+    try self.init(document: document, source: source, reusing: nil)
+  }
+
+  /// Derives the typed views of `document`; a server or an app whose JSON is still the very
+  /// same value as in `previous` (see `JSONValue.isKnownIdentical(to:)`) keeps the view derived
+  /// from it then, at the same index, so an edit pays only for what it changed.
+  private init(
+    document: JSONValue, source: String, reusing previous: OrgModel?
+  ) throws(ModelLoadError) {
     var reader = ShapeReader()
     guard let root = document.objectValue else {
       reader.wrongType(.root, expected: "an object", found: document)
@@ -64,8 +73,17 @@ public struct OrgModel: Sendable, Equatable {
     } else {
       self.orgAuthorizationServerIssuer = nil
     }
-    self.servers = Self.readServers(root, &reader)
-    self.apps = Self.readApps(root, &reader)
+    self.servers =
+      Self.readReusing(
+        root, "authorizationServers", previous: previous, views: previous?.servers, &reader,
+        read: Self.readServer)
+      ?? reader.objects(root, "authorizationServers", at: .root).compactMap {
+        Self.readServer($0, at: $1, &reader)
+      }
+    self.apps =
+      Self.readReusing(
+        root, "apps", previous: previous, views: previous?.apps, &reader, read: Self.readApp)
+      ?? reader.objects(root, "apps", at: .root).compactMap { Self.readApp($0, at: $1, &reader) }
     if !reader.issues.isEmpty {
       throw ModelLoadError(source: source, reason: .shape(reader.issues))
     }
@@ -161,27 +179,50 @@ public struct OrgModel: Sendable, Equatable {
     return names
   }
 
-  private static func readServers(
-    _ root: JSONObject, _ reader: inout ShapeReader
-  )
-    -> [CustomServer]
-  {
-    reader.objects(root, "authorizationServers", at: .root).compactMap { object, pointer in
-      let what = "authorization server"
-      let id = reader.string(object, "id", at: pointer, required: true, what: what)
-      let name = reader.string(object, "name", at: pointer, required: true, what: what)
-      let status = reader.string(object, "status", at: pointer) ?? Okta.active
-      let issuer = reader.string(object, "issuer", at: pointer)
-      let audiences = reader.strings(object, "audiences", at: pointer) ?? []
-      let scopes = readScopes(object, at: pointer, &reader)
-      let policies = reader.objects(object, "policies", at: pointer).compactMap {
-        readPolicy($0, at: $1, &reader)
+  /// The views of the objects listed under `key`, reusing `views` (derived from `previous`)
+  /// for every element whose JSON is still the same value at the same index; nil when there is
+  /// nothing to reuse, and the caller reads the whole list.
+  private static func readReusing<View>(
+    _ root: JSONObject, _ key: String, previous: OrgModel?, views: [View]?,
+    _ reader: inout ShapeReader,
+    read: (JSONObject, JSONPointer, inout ShapeReader) -> View?
+  ) -> [View]? {
+    // Each element of a model that loaded has exactly one view, at its own index.
+    guard let previous, let views, let old = previous.document[key]?.arrayValue,
+      old.count == views.count, let new = root[key]?.arrayValue
+    else { return nil }
+    let base = JSONPointer.root / key
+    var result: [View] = []
+    result.reserveCapacity(new.count)
+    for (index, value) in new.enumerated() {
+      if index < old.count, value.isKnownIdentical(to: old[index]) {
+        result.append(views[index])
+      } else if let object = value.objectValue {
+        if let view = read(object, base / index, &reader) { result.append(view) }
+      } else {
+        reader.wrongType(base / index, expected: "an object", found: value)
       }
-      guard let id, let name else { return nil }
-      return CustomServer(
-        id: id, name: name, status: status, issuer: issuer, audiences: audiences,
-        policies: policies, pointer: pointer, scopes: scopes)
     }
+    return result
+  }
+
+  private static func readServer(
+    _ object: JSONObject, at pointer: JSONPointer, _ reader: inout ShapeReader
+  ) -> CustomServer? {
+    let what = "authorization server"
+    let id = reader.string(object, "id", at: pointer, required: true, what: what)
+    let name = reader.string(object, "name", at: pointer, required: true, what: what)
+    let status = reader.string(object, "status", at: pointer) ?? Okta.active
+    let issuer = reader.string(object, "issuer", at: pointer)
+    let audiences = reader.strings(object, "audiences", at: pointer) ?? []
+    let scopes = readScopes(object, at: pointer, &reader)
+    let policies = reader.objects(object, "policies", at: pointer).compactMap {
+      readPolicy($0, at: $1, &reader)
+    }
+    guard let id, let name else { return nil }
+    return CustomServer(
+      id: id, name: name, status: status, issuer: issuer, audiences: audiences,
+      policies: policies, pointer: pointer, scopes: scopes)
   }
 
   private static func readPolicy(
@@ -251,40 +292,40 @@ public struct OrgModel: Sendable, Equatable {
       groupsExclude: groupsExclude, usersExclude: usersExclude)
   }
 
-  private static func readApps(_ root: JSONObject, _ reader: inout ShapeReader) -> [OrgApp] {
-    reader.objects(root, "apps", at: .root).compactMap { object, pointer in
-      let what = "app"
-      let id = reader.string(object, "id", at: pointer, required: true, what: what)
-      let label = reader.string(object, "label", at: pointer, required: true, what: what)
-      let status = reader.string(object, "status", at: pointer) ?? Okta.active
-      let mode = reader.string(object, "signOnMode", at: pointer)
-      var clientID: String?
-      var authMethod: String?
-      var pkceRequired: Bool?
-      if let credentials = reader.object(object, "credentials", at: pointer),
-        let client = reader.object(credentials, "oauthClient", at: pointer / "credentials")
-      {
-        let credentialsPointer = pointer / "credentials" / "oauthClient"
-        clientID = reader.string(client, "client_id", at: credentialsPointer)
-        authMethod = reader.string(client, "token_endpoint_auth_method", at: credentialsPointer)
-        pkceRequired = reader.bool(client, "pkce_required", at: credentialsPointer)
-      }
-      var grants: [String] = []
-      var applicationType: String?
-      if let settings = reader.object(object, "settings", at: pointer),
-        let client = reader.object(settings, "oauthClient", at: pointer / "settings")
-      {
-        let clientPointer = pointer / "settings" / "oauthClient"
-        grants = reader.strings(client, "grant_types", at: clientPointer) ?? []
-        applicationType = reader.string(client, "application_type", at: clientPointer)
-      }
-      guard let id, let label else { return nil }
-      return OrgApp(
-        id: id, name: reader.string(object, "name", at: pointer), label: label, status: status,
-        signOnMode: mode, clientID: clientID ?? id, grantTypes: grants,
-        applicationType: applicationType, pointer: pointer, tokenEndpointAuthMethod: authMethod,
-        pkceRequired: pkceRequired)
+  private static func readApp(
+    _ object: JSONObject, at pointer: JSONPointer, _ reader: inout ShapeReader
+  ) -> OrgApp? {
+    let what = "app"
+    let id = reader.string(object, "id", at: pointer, required: true, what: what)
+    let label = reader.string(object, "label", at: pointer, required: true, what: what)
+    let status = reader.string(object, "status", at: pointer) ?? Okta.active
+    let mode = reader.string(object, "signOnMode", at: pointer)
+    var clientID: String?
+    var authMethod: String?
+    var pkceRequired: Bool?
+    if let credentials = reader.object(object, "credentials", at: pointer),
+      let client = reader.object(credentials, "oauthClient", at: pointer / "credentials")
+    {
+      let credentialsPointer = pointer / "credentials" / "oauthClient"
+      clientID = reader.string(client, "client_id", at: credentialsPointer)
+      authMethod = reader.string(client, "token_endpoint_auth_method", at: credentialsPointer)
+      pkceRequired = reader.bool(client, "pkce_required", at: credentialsPointer)
     }
+    var grants: [String] = []
+    var applicationType: String?
+    if let settings = reader.object(object, "settings", at: pointer),
+      let client = reader.object(settings, "oauthClient", at: pointer / "settings")
+    {
+      let clientPointer = pointer / "settings" / "oauthClient"
+      grants = reader.strings(client, "grant_types", at: clientPointer) ?? []
+      applicationType = reader.string(client, "application_type", at: clientPointer)
+    }
+    guard let id, let label else { return nil }
+    return OrgApp(
+      id: id, name: reader.string(object, "name", at: pointer), label: label, status: status,
+      signOnMode: mode, clientID: clientID ?? id, grantTypes: grants,
+      applicationType: applicationType, pointer: pointer, tokenEndpointAuthMethod: authMethod,
+      pkceRequired: pkceRequired)
   }
 
   // MARK: Editing
@@ -294,11 +335,11 @@ public struct OrgModel: Sendable, Equatable {
   /// Edits are made by the steps, which only write values of the right type, so deriving
   /// cannot fail; should it ever, the model is left as it was and the problem is returned.
   public mutating func edit(_ body: (inout JSONValue) -> Void) -> ModelLoadError? {
+    let previous = self
     var copy = document
-    document = .null
     body(&copy)
     do {
-      self = try OrgModel(document: copy, source: "edited model")
+      self = try OrgModel(document: copy, source: "edited model", reusing: previous)
       return nil
     } catch {
       return error

@@ -40,9 +40,20 @@ public protocol ValidationRule: Sendable {
   static var descriptor: RuleDescriptor { get }
   /// Collects every finding of the rule in the model.
   func check(_ model: OrgModel) -> [Finding]
+  /// Every place in the model the check reads, through the typed views or the document (an
+  /// app's `status` is `/apps/*/status`, its client id `/apps/*/credentials/oauthClient/client_id`
+  /// and `/apps/*/id`); findings' messages count too. After a step, the rule is run again only
+  /// when the step changed a place listed here (or something containing one, such as a whole
+  /// app), and otherwise keeps its findings. Nil, the default, means "not declared": the rule
+  /// is run again after every change. A rule that under-declares keeps stale findings, which
+  /// `IncrementalValidationTests` catches for the rules it knows.
+  static var reads: [ModelRead]? { get }
 }
 
 extension ValidationRule {
+  /// Not declared: the rule is run again after every change.
+  public static var reads: [ModelRead]? { nil }
+
   /// The rule in words, with its worked examples.
   public var descriptor: RuleDescriptor { Self.descriptor }
   /// Kebab-case id, shown with each finding.
@@ -69,9 +80,18 @@ public struct ValidationReport: Sendable, Equatable {
     public var severity: Finding.Severity
     public var findings: [Finding]
     public var passed: Bool { findings.isEmpty }
+
+    public init(id: String, title: String, severity: Finding.Severity, findings: [Finding]) {
+      self.id = id
+      self.title = title
+      self.severity = severity
+      self.findings = findings
+    }
   }
 
   public var results: [RuleResult]
+
+  public init(results: [RuleResult]) { self.results = results }
 
   public var findings: [Finding] { results.flatMap(\.findings) }
   public var errors: [Finding] { findings.filter { $0.severity == .error } }

@@ -36,6 +36,16 @@ struct EngineSupportsGrantRule: ValidationRule {
         at: ExampleOrg.mobileRuleGrants),
     ])
 
+  /// What the check reads (through the typed views); see ``ValidationRule/reads``.
+  static let reads: [ModelRead]? = [
+    "/org/engine",
+    "/settings/embeddedWidgetSignInSupport/interactionCode",
+    "/apps/*/settings/oauthClient/grant_types",
+    "/apps/*/label",
+    "/authorizationServers/*/policies/*/rules/*/conditions/grantTypes/include",
+    "/authorizationServers/*/policies/*/rules/*/name",
+  ]
+
   func check(_ model: OrgModel) -> [Finding] {
     guard model.org.engine == .classic else { return [] }
     var findings: [Finding] = []

@@ -29,6 +29,17 @@ struct GrantNeedsOrgSettingRule: ValidationRule {
         at: ExampleOrg.defaultRuleGrants),
     ])
 
+  /// What the check reads (through the typed views); see ``ValidationRule/reads``.
+  static let reads: [ModelRead]? = [
+    "/org/engine",
+    "/settings/embeddedWidgetSignInSupport/interactionCode",
+    "/apps/*/settings/oauthClient/grant_types",
+    "/apps/*/label",
+    "/authorizationServers/*/policies/*/rules/*/conditions/grantTypes/include",
+    "/authorizationServers/*/policies/*/rules/*/name",
+    "/authorizationServers/*/name",
+  ]
+
   func check(_ model: OrgModel) -> [Finding] {
     guard !model.interactionCodeEnabled, model.org.engine == .identityEngine else { return [] }
     var findings: [Finding] = []

@@ -25,6 +25,12 @@ struct KnownGrantTypesRule: ValidationRule {
         at: ExampleOrg.mobileRuleGrants / 1),
     ])
 
+  /// What the check reads (through the typed views); see ``ValidationRule/reads``.
+  static let reads: [ModelRead]? = [
+    "/apps/*/settings/oauthClient/grant_types",
+    "/authorizationServers/*/policies/*/rules/*/conditions/grantTypes/include",
+  ]
+
   func check(_ model: OrgModel) -> [Finding] {
     let known = Set(Okta.grantTypes)
     var findings: [Finding] = []

@@ -18,6 +18,11 @@ struct KnownRolesRule: ValidationRule {
         at: ExampleOrg.admin(1) / "roles" / 0),
     ])
 
+  /// What the check reads (through the typed views); see ``ValidationRule/reads``.
+  static let reads: [ModelRead]? = [
+    "/admins/*/roles"
+  ]
+
   func check(_ model: OrgModel) -> [Finding] {
     let known = Set(Okta.roleTypes)
     return model.admins.flatMap { admin in

@@ -24,6 +24,13 @@ struct OrgServerNotCustomRule: ValidationRule {
         at: ExampleOrg.partnersServer / "issuer"),
     ])
 
+  /// What the check reads (through the typed views); see ``ValidationRule/reads``.
+  static let reads: [ModelRead]? = [
+    "/orgAuthorizationServer/issuer",
+    "/authorizationServers/*/issuer",
+    "/authorizationServers/*/name",
+  ]
+
   func check(_ model: OrgModel) -> [Finding] {
     // The answer `org-authorization-server` names the Org Authorization Server; a custom server
     // with that id (no Okta id looks like it) could never be chosen.

@@ -23,6 +23,15 @@ struct PolicyClientsExistRule: ValidationRule {
         at: ExampleOrg.mobilePolicyClients / 1),
     ])
 
+  /// What the check reads (through the typed views); see ``ValidationRule/reads``.
+  static let reads: [ModelRead]? = [
+    "/authorizationServers/*/policies/*/conditions/clients/include",
+    "/authorizationServers/*/policies/*/name",
+    "/apps/*/id",
+    "/apps/*/label",
+    "/apps/*/credentials/oauthClient/client_id",
+  ]
+
   func check(_ model: OrgModel) -> [Finding] {
     let named = model.servers.contains { server in
       server.policies.contains { $0.clients.contains { $0 != Okta.allClients } }

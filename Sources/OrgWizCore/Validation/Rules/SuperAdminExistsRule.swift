@@ -20,6 +20,11 @@ struct SuperAdminExistsRule: ValidationRule {
         edits: [ExampleOrg.admin(0) / "roles": ["ORG_ADMIN"]], at: .root / "admins"),
     ])
 
+  /// What the check reads (through the typed views); see ``ValidationRule/reads``.
+  static let reads: [ModelRead]? = [
+    "/admins/*/roles"
+  ]
+
   func check(_ model: OrgModel) -> [Finding] {
     model.superAdmins.isEmpty
       ? [finding(.root / "admins", "no admin holds SUPER_ADMIN")] : []

@@ -21,6 +21,15 @@ struct UniqueIDsRule: ValidationRule {
         at: ExampleOrg.defaultPolicy / "rules" / 0 / "id"),
     ])
 
+  /// What the check reads (through the typed views); see ``ValidationRule/reads``.
+  static let reads: [ModelRead]? = [
+    "/admins/*/id",
+    "/authorizationServers/*/id",
+    "/authorizationServers/*/policies/*/id",
+    "/authorizationServers/*/policies/*/rules/*/id",
+    "/apps/*/id",
+  ]
+
   func check(_ model: OrgModel) -> [Finding] {
     var seen: [String: JSONPointer] = [:]
     seen.reserveCapacity(

@@ -24,6 +24,14 @@ struct UniquePrioritiesRule: ValidationRule {
         at: ExampleOrg.mobilePolicy / "rules" / 1 / "priority"),
     ])
 
+  /// What the check reads (through the typed views); see ``ValidationRule/reads``.
+  static let reads: [ModelRead]? = [
+    "/authorizationServers/*/policies/*/priority",
+    "/authorizationServers/*/policies/*/name",
+    "/authorizationServers/*/policies/*/rules/*/priority",
+    "/authorizationServers/*/policies/*/rules/*/name",
+  ]
+
   func check(_ model: OrgModel) -> [Finding] {
     var findings: [Finding] = []
     for server in model.servers {

@@ -1,0 +1,34 @@
+import OrgWizJSON
+
+/// A place in the model that a validation rule reads: a JSON pointer in which a `*` token
+/// stands for any one token (any array index or member name), as in
+/// `/apps/*/settings/oauthClient/grant_types`.
+///
+/// A rule that lists every place its check reads (``ValidationRule/reads``) is run again after
+/// a step only when the step changed one of them; a rule that lists none is always run again.
+public struct ModelRead: Sendable, Hashable, CustomStringConvertible, ExpressibleByStringLiteral {
+  /// The tokens; nil is `*`.
+  public let tokens: [String?]
+
+  /// `text` must be a JSON pointer (`/apps/*/id`); `*` tokens match any token.
+  public init(stringLiteral text: String) {
+    guard let pointer = JSONPointer(parsing: text) else {
+      preconditionFailure("not a JSON pointer: \(text)")
+    }
+    tokens = pointer.tokens.map { $0 == "*" ? nil : $0 }
+  }
+
+  public var description: String {
+    tokens.isEmpty ? "" : "/" + tokens.map { $0 ?? "*" }.joined(separator: "/")
+  }
+
+  /// Whether a change at `pointer` can change what is read here: the two agree token by token
+  /// as far as the shorter one goes, so the change is at the place read, inside it, or around
+  /// it (a whole app, or the whole `apps` list, replaced).
+  public func isAffected(by pointer: JSONPointer) -> Bool {
+    for (token, changed) in zip(tokens, pointer.tokens) {
+      if let token, token != changed { return false }
+    }
+    return true
+  }
+}
