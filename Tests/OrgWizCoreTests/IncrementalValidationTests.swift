@@ -141,7 +141,7 @@ import Testing
     let grantList = JSONValue.array(
       Self.grants.filter { _ in random.below(2) == 0 }.map { .string($0) })
     let text = JSONValue.string(one(["Label A", "Label B", "Portal", "Zoë"]))
-    switch random.below(24) {
+    switch random.below(29) {
     case 0:
       document.set(
         .bool(random.below(2) == 0),
@@ -200,6 +200,31 @@ import Testing
       }
     case 20: if let app { document.set(text, at: app / "x-unread-note") }
     case 21: document.set(text, at: .root / "orgAuthorizationServer" / "issuer")
+    case 24:
+      if let app {
+        document.set(
+          .string(one(["native", "browser", "web", "service", "NATIVE"])),
+          at: app / "settings" / "oauthClient" / "application_type")
+      }
+    case 25:
+      if let app {
+        document.set(
+          .string(one(["none", "client_secret_basic", "private_key_jwt"])),
+          at: app / "credentials" / "oauthClient" / "token_endpoint_auth_method")
+      }
+    case 26:
+      if let app {
+        document.set(
+          .bool(random.below(2) == 0), at: app / "credentials" / "oauthClient" / "pkce_required")
+      }
+    case 27:
+      if let app {
+        document.set(.string(one(["OPENID_CONNECT", "SAML_2_0"])), at: app / "signOnMode")
+      }
+    case 28:
+      if let server {
+        document.set(.string(one(["org-authorization-server", "ausGen"])), at: server / "id")
+      }
     case 22:
       let target = random.below(2) == 0 ? rule : policy
       if let target { document.set(.string(one(["ACTIVE", "INACTIVE"])), at: target / "status") }

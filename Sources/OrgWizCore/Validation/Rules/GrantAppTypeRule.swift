@@ -21,6 +21,12 @@ struct GrantAppTypeRule: ValidationRule {
         at: ExampleOrg.reportsGrants / 1),
     ])
 
+  /// What the check reads (through the typed views); see ``ValidationRule/reads``.
+  static let reads: [ModelRead]? = [
+    "/apps/*/settings/oauthClient/grant_types", "/apps/*/settings/oauthClient/application_type",
+    "/apps/*/signOnMode", "/apps/*/label",
+  ]
+
   func check(_ model: OrgModel) -> [Finding] {
     model.appsListingInteractionCode.compactMap { app in
       guard app.isOIDC, let type = app.applicationType, !app.canUseInteractionCode,

@@ -28,6 +28,13 @@ struct GrantClientAuthRule: ValidationRule {
         at: ExampleOrg.webApp / "credentials" / "oauthClient" / "token_endpoint_auth_method"),
     ])
 
+  /// What the check reads (through the typed views); see ``ValidationRule/reads``.
+  static let reads: [ModelRead]? = [
+    "/apps/*/settings/oauthClient/grant_types", "/apps/*/settings/oauthClient/application_type",
+    "/apps/*/credentials/oauthClient/token_endpoint_auth_method", "/apps/*/signOnMode",
+    "/apps/*/label",
+  ]
+
   func check(_ model: OrgModel) -> [Finding] {
     model.appsUsingInteractionCode.compactMap { app in
       guard app.applicationType == "web", app.isPublicClient else { return nil }

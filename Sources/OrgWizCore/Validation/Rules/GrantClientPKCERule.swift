@@ -29,6 +29,13 @@ struct GrantClientPKCERule: ValidationRule {
         at: ExampleOrg.mobileApp / "credentials" / "oauthClient" / "pkce_required"),
     ])
 
+  /// What the check reads (through the typed views); see ``ValidationRule/reads``.
+  static let reads: [ModelRead]? = [
+    "/apps/*/settings/oauthClient/grant_types", "/apps/*/settings/oauthClient/application_type",
+    "/apps/*/credentials/oauthClient/token_endpoint_auth_method",
+    "/apps/*/credentials/oauthClient/pkce_required", "/apps/*/signOnMode", "/apps/*/label",
+  ]
+
   func check(_ model: OrgModel) -> [Finding] {
     model.appsUsingInteractionCode.compactMap { app in
       let isPublic =

@@ -29,6 +29,7 @@ struct OrgServerNotCustomRule: ValidationRule {
     "/orgAuthorizationServer/issuer",
     "/authorizationServers/*/issuer",
     "/authorizationServers/*/name",
+    "/authorizationServers/*/id",
   ]
 
   func check(_ model: OrgModel) -> [Finding] {
