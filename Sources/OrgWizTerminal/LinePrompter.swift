@@ -209,10 +209,17 @@ public final class LinePrompter: Prompter {
 /// Prompt texts shared by the plain and readline prompters.
 public enum PromptText {
   /// The question, its numbered choices, and how to answer.
+  /// At most this many choices are listed; a longer list (an org's 20,000 apps) shows its
+  /// first ones, the default, and how to name the rest.
+  public static let listedChoices = 25
+
   public static func question(_ question: Question, style: Style, width: Int) -> String {
     var text = style.bold(TextWrapper.wrap(question.prompt, width: width)) + "\n"
     if question.kind == .choice {
-      for (index, choice) in question.choices.enumerated() {
+      let all = question.choices.count
+      let shown = all <= listedChoices ? Array(question.choices.indices) : shortList(question)
+      for index in shown {
+        let choice = question.choices[index]
         let marker = choice.value == question.defaultValue ? " (default)" : ""
         // A choice is one line: a line break in a name is shown, never obeyed.
         let label = VisibleText.visibleOnOneLine(VisibleText.name(choice.label))
@@ -226,8 +233,26 @@ public enum PromptText {
           ? "  \(index + 1). \(label)\(style.dim(detail))\(marker)\n"
           : TextWrapper.wrap(plain, width: width) + "\n"
       }
+      if shown.count < all {
+        text +=
+          TextWrapper.wrap(
+            "  … and \(all - shown.count) more (\(all) in all): type a name, an id or its "
+              + "beginning; Tab completes it.", width: width) + "\n"
+      }
     }
     return text
+  }
+
+  /// The choices a long list shows: the first ones, then the default and the last (such as
+  /// `none`) if they are not among them.
+  static func shortList(_ question: Question) -> [Int] {
+    var shown = Array(question.choices.indices.prefix(listedChoices - 5))
+    let extra = [
+      question.choices.firstIndex { $0.value == question.defaultValue },
+      question.choices.indices.last,
+    ]
+    for index in extra.compactMap({ $0 }) where !shown.contains(index) { shown.append(index) }
+    return shown
   }
 
   /// The input line: key, default in brackets.

@@ -101,6 +101,28 @@ final class Lines: LineReader {
     #expect(!styled.contains("\u{1B}[2m"), "no styling inside wrapped text")
   }
 
+  // An org's 20,000 apps are not printed one per line at every prompt: the first ones, the
+  // default and the last (none) are, with how to name the rest, and every one still answers.
+  @Test func aLongChoiceListShowsItsBeginningTheDefaultAndTheLast() throws {
+    let choices = (1...2_000).map { Choice(value: "0oa\($0)", label: "App \($0)") }
+    let long = Question(
+      key: "app", prompt: "Which app?", help: "",
+      choices: choices + [Choice(value: "none", label: "none")], defaultValue: "0oa1500")
+    let text = PromptText.question(long, style: Style(enabled: false), width: 80)
+    let lines = text.split(separator: "\n").map(String.init)
+    #expect(lines.count < 30, "\(lines.count) lines")
+    #expect(text.contains("  1. App 1\n"))
+    #expect(text.contains("  1500. App 1500 (default)\n"))
+    #expect(text.contains("  2001. none\n"))
+    #expect(text.contains("… and 1979 more (2001 in all)"))
+    #expect(try long.resolve("1999", allowNumbers: true).get() == "0oa1999")
+    #expect(try long.resolve("App 1777", allowNumbers: true).get() == "0oa1777")
+    // A short list is shown whole.
+    #expect(
+      PromptText.question(question, style: Style(enabled: false), width: 80).contains("2. partners")
+    )
+  }
+
   @Test func destructiveConfirmationNeedsYesInFull() throws {
     let confirmation = Confirmation(
       prompt: "Turn it off?", items: ["app A"], isDestructive: true, defaultYes: false)
