@@ -12,8 +12,13 @@ public struct LineRequest: Sendable, Equatable {
   public var prompt: String
   /// The question key; history is kept per key.
   public var key: String
+  /// The choices Tab completes to (their labels, values and other names), made into texts
+  /// only when asked: an org's 20,000 apps are not turned into 60,000 strings per prompt.
+  public var choices: [Choice]
+  /// Other texts Tab completes to (`?`, `back`, `yes`).
+  public var extraCompletions: [String]
   /// What Tab completes to.
-  public var completions: [String]
+  public var completions: [String] { choices.flatMap(\.completions) + extraCompletions }
   /// Whether the answer may go into history (never for secrets).
   public var keepsHistory: Bool
   /// Whether anything typed before the prompt appeared is thrown away first, so that keys
@@ -21,12 +26,13 @@ public struct LineRequest: Sendable, Equatable {
   public var discardsTypeahead: Bool
 
   public init(
-    prompt: String, key: String, completions: [String] = [], keepsHistory: Bool = true,
-    discardsTypeahead: Bool = false
+    prompt: String, key: String, choices: [Choice] = [], completions: [String] = [],
+    keepsHistory: Bool = true, discardsTypeahead: Bool = false
   ) {
     self.prompt = prompt
     self.key = key
-    self.completions = completions
+    self.choices = choices
+    self.extraCompletions = completions
     self.keepsHistory = keepsHistory
     self.discardsTypeahead = discardsTypeahead
   }
@@ -102,7 +108,7 @@ public final class LinePrompter: Prompter {
     output.write("\n" + PromptText.question(question, style: style, width: width))
     let request = LineRequest(
       prompt: PromptText.inputLine(question), key: question.key,
-      completions: question.choices.flatMap(\.completions) + ["?", "back"],
+      choices: question.choices, completions: ["?", "back"],
       keepsHistory: !question.isSecret)
     while true {
       guard let line = input.readLine(request) else {

@@ -11,9 +11,19 @@ import Synchronization
 /// What Tab completes to at the current prompt. Readline calls back through C function
 /// pointers that cannot capture context, so the choices live here, behind a lock.
 private struct CompletionState {
-  var choices: [String] = []
+  /// The current question's request; its candidates are made at the first Tab.
+  var request: LineRequest?
+  var candidates: [String]?
   var matches: [String] = []
   var next = 0
+
+  /// The candidates, shown visibly as the sinks would (made once per prompt).
+  mutating func choices() -> [String] {
+    if let candidates { return candidates }
+    let made = (request?.completions ?? []).map(VisibleText.visibleOnOneLine)
+    candidates = made
+    return made
+  }
 }
 
 private let completionState = Mutex(CompletionState())
@@ -27,7 +37,7 @@ private func completeChoice(
   let typed = text.map { String(cString: $0) } ?? ""
   let folded = typed.lowercased()
   completionState.withLock { state in
-    state.matches = state.choices.filter { $0.lowercased().hasPrefix(folded) }
+    state.matches = state.choices().filter { $0.lowercased().hasPrefix(folded) }
     state.next = 0
   }
   return rl_completion_matches(text, nextMatch)
@@ -101,7 +111,8 @@ public final class ReadlineLineReader: LineReader {
     // Readline shows the prompt and lists the candidates itself, so they are made visible here
     // as the sinks would; a candidate is inserted as shown, and answers match it in that form.
     completionState.withLock {
-      $0.choices = request.completions.map(VisibleText.visibleOnOneLine)
+      $0.request = request
+      $0.candidates = nil
     }
     clear_history()
     for entry in histories[request.key, default: []] { add_history(entry) }
