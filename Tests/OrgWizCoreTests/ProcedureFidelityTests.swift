@@ -129,6 +129,21 @@ import Testing
     #expect(!markdown.contains("Security > API > Authorization Servers"), "\(markdown)")
   }
 
+  // A policy or rule given for a run that does not use one is said to be unused.
+  @Test func aPolicyGivenForTheOrgServerIsSaidToBeUnused() throws {
+    let output = ScriptedPrompter([])
+    let prompter = AnswersFilePrompter(
+      answers: [
+        "operator": "ada@acme.example", "org-setting": "enable",
+        "server": "org-authorization-server", "app": "none", "policy": "Default Policy",
+      ], fallback: output)
+    _ = try engine(prompter).run(on: Fixtures.exampleModel())
+    #expect(
+      output.transcript.contains {
+        $0.contains("Note: policy=Default Policy is not used") && $0.contains("does not ask")
+      }, "\(output.transcript)")
+  }
+
   @Test func theOrgAuthorizationServerIsNamedByItsIssuerURL() throws {
     for text in ["https://acme.okta.com", "https://acme.okta.com/", "HTTPS://ACME.OKTA.COM"] {
       let record = try engine(

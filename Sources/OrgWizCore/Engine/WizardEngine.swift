@@ -206,6 +206,13 @@ public struct WizardEngine {
         }
         guard let question = handler.question(text.key, text: text, state: state) else {
           state.answers[text.key] = nil
+          // An answer given for a question these choices leave out is said to be unused, so
+          // nobody believes a policy was changed on the Org Authorization Server.
+          if let unused = prompter.givenAnswer(text.key), !quiet {
+            prompter.inform(
+              "Note: \(text.key)=\(VisibleText.short(unused)) is not used: with the answers above, "
+                + "this step does not ask for \(text.key).")
+          }
           position += 1
           continue
         }

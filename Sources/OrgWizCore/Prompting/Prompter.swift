@@ -57,6 +57,8 @@ public protocol Prompter: AnyObject {
   /// Forgets answers given ahead (by `--set`, an answers file or a resumed run) for these keys:
   /// the user went back to their step to answer again.
   func forgetGivenAnswers(_ keys: [String])
+  /// The answer given ahead for `key` (by `--set` or an answers file), if one is in force.
+  func givenAnswer(_ key: String) -> String?
 }
 
 /// The answer to the final review.
@@ -69,6 +71,7 @@ public enum ReviewReply: Sendable, Equatable {
 
 extension Prompter {
   public func forgetGivenAnswers(_ keys: [String]) {}
+  public func givenAnswer(_ key: String) -> String? { nil }
 
   /// A prompter that cannot go back answers the review as a confirmation.
   public func review(_ confirmation: Confirmation) throws(PromptInterrupted) -> ReviewReply? {
@@ -128,4 +131,6 @@ public final class AnswersFilePrompter: Prompter {
     for key in keys { answers[key] = nil }
     fallback?.forgetGivenAnswers(keys)
   }
+
+  public func givenAnswer(_ key: String) -> String? { answers[key] }
 }
