@@ -69,7 +69,10 @@ public struct CommandContext {
           width: { TerminalInfo.measuredWidth(of: descriptor) ?? startWidth })
       },
       executablePath: Self.executablePathOfProcess(),
-      exitAfterOutput: { status in exit(status.rawValue) })
+      exitAfterOutput: { status in
+        exit(
+          OrgWizCLI.finish(status, stdout: FileDescriptorSink.standardOutput, stderr: stderr))
+      })
   }
 
   private static func executablePathOfProcess() -> String? {

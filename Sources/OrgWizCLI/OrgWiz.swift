@@ -76,7 +76,7 @@ public enum OrgWizCLI {
     }
     do {
       if let runnable = command as? any ContextCommand {
-        return finish(try runnable.execute(context), context: context)
+        return finish(try runnable.execute(context), stdout: context.stdout, stderr: context.stderr)
       }
       var other = command
       try other.run()
@@ -90,9 +90,12 @@ public enum OrgWizCLI {
 
   /// The command's status, unless its output never arrived: a full disk or a closed pipe on
   /// standard output is exit 73, said on standard error, instead of a silent success.
-  static func finish(_ status: ExitStatus, context: CommandContext) -> Int32 {
-    guard let failure = context.stdout.writeFailure else { return status.rawValue }
-    context.stderr.write(
+  /// (The live process's early exit after output, `exitAfterOutput`, comes through here too.)
+  static func finish(
+    _ status: ExitStatus, stdout: any TextSink, stderr: any TextSink
+  ) -> Int32 {
+    guard let failure = stdout.writeFailure else { return status.rawValue }
+    stderr.write(
       "orgwiz: error: standard output could not be written (\(failure)), so this command's "
         + "output is lost; what it did is done (a model or record written stays written).\n"
         + "Send standard output where it can be written (a file on a disk with room), and run "

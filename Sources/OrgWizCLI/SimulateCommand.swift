@@ -55,11 +55,8 @@ struct SimulateCommand: ContextCommand {
         self.app, kind: "app", in: model.apps, ids: { [$0.id, $0.clientID] }, name: \.label),
       flag: "--app")
     let grant = try knownGrant(self.grant)
-    let orgServer =
-      model.namesOrgAuthorizationServer(self.server)
-      || self.server.trimmingWhitespace().lowercased() == "org authorization server"
     let server: CustomServer? =
-      orgServer
+      model.namesOrgAuthorizationServer(self.server)
       ? nil
       : try pick(
         Lookup.find(

@@ -373,21 +373,16 @@ import Testing
   }
 
   @Test func aForbiddenWriteNamesWhatIsNeededAndChangesNothing() async throws {
-    let okta = try await FakeOkta.start(options: .init(interactionCode: true))
-    defer { okta.stop() }
-    let place = try Place(okta)
-    defer { place.directory.remove() }
-    #expect(try place.pull(["--embedded-widget", "on"]).status == 0)
-    #expect(try place.orgwiz(["run"] + Self.enable).status == 0)
-    try await okta.fault(method: "PUT", pathRegex: "/rules/", status: 403)
-    let applied = try place.orgwiz(["apply", "--yes"])
-    #expect(applied.status == 77, "\(applied.stderr)")
-    #expect(applied.stderr.contains("okta.authorizationServers.manage"), "\(applied.stderr)")
-    #expect(applied.stderr.contains("Nothing was changed in Okta"))
-    // Nothing was applied, so the model's pull record is as it was: the next apply sends all.
-    let text = try #require(place.directory.read("org.json"))
-    let model = try OrgModel.load(Array(text.utf8), source: "org.json")
-    #expect(ApplyPlan.make(model)?.items.count == 2)
-    try await expectConforming(okta)
+    try await afterTheExampleRun { okta, place in
+      try await okta.fault(method: "PUT", pathRegex: "/rules/", status: 403)
+      let applied = try place.orgwiz(["apply", "--yes"])
+      #expect(applied.status == 77, "\(applied.stderr)")
+      #expect(applied.stderr.contains("okta.authorizationServers.manage"), "\(applied.stderr)")
+      #expect(applied.stderr.contains("Nothing was changed in Okta"))
+      // Nothing was applied, so the model's pull record is as it was: the next apply sends all.
+      let text = try #require(place.directory.read("org.json"))
+      let model = try OrgModel.load(Array(text.utf8), source: "org.json")
+      #expect(ApplyPlan.make(model)?.items.count == 2)
+    }
   }
 }

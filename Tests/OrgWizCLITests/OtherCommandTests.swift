@@ -31,6 +31,28 @@ import Testing
     #expect(closed.stderr.isEmpty)
   }
 
+  // The built binary, which ends check and run early once their output is written, says the
+  // same about a full disk.
+  @Test func theBinaryAlsoSaysItsOutputWasLost() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: try #require(EndToEndTests.binary))
+    process.arguments = ["check", "--example", "--json"]
+    process.currentDirectoryURL = URL(fileURLWithPath: directory.path)
+    let errors = Pipe()
+    process.standardInput = FileHandle.nullDevice
+    let full = FileHandle(forWritingAtPath: "/dev/full")
+    try #require(full != nil)
+    process.standardOutput = full
+    process.standardError = errors
+    try process.run()
+    let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 73, "\(said)")
+    #expect(said.contains("standard output could not be written"))
+  }
+
   @Test func checkPassesOnTheExampleAndFailsOnErrors() throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }

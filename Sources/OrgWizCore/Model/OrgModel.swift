@@ -362,11 +362,13 @@ public struct OrgModel: Sendable, Equatable {
     orgAuthorizationServerIssuer ?? "https://\(org.domain)"
   }
 
-  /// Whether `text` names the Org Authorization Server: `org-authorization-server`, or its
-  /// issuer URL (with or without a trailing slash, in any case).
+  /// Whether `text` names the Org Authorization Server: `org-authorization-server`, its name,
+  /// or its issuer URL (with or without a trailing slash, in any case).
   public func namesOrgAuthorizationServer(_ text: String) -> Bool {
     let given = text.trimmingWhitespace()
-    if given.lowercased() == Okta.orgAuthorizationServer { return true }
+    if [Okta.orgAuthorizationServer, "org authorization server"].contains(given.lowercased()) {
+      return true
+    }
     func bare(_ url: String) -> String {
       (url.hasSuffix("/") ? String(url.dropLast()) : url).lowercased()
     }

@@ -130,8 +130,12 @@ public struct OrgApp: Sendable, Equatable {
   public var pkceRequired: Bool? = nil
 
   /// Whether the app is a public client: it authenticates with no secret or key
-  /// (`token_endpoint_auth_method` `none`).
-  public var isPublicClient: Bool { tokenEndpointAuthMethod == "none" }
+  /// (`token_endpoint_auth_method` `none`), as a single-page (`browser`) app always does even
+  /// when the model records no method.
+  public var isPublicClient: Bool {
+    tokenEndpointAuthMethod == "none"
+      || (applicationType == "browser" && tokenEndpointAuthMethod == nil)
+  }
   /// Whether the app's `application_type` is one that may use the Interaction Code grant:
   /// native, single-page (`browser`) or web.
   public var canUseInteractionCode: Bool {

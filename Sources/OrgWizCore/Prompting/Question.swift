@@ -147,16 +147,14 @@ public struct Question: Sendable, Equatable {
       case .success(let hit) where hit.reason.isEmpty: return .success(hit.choice.value)
       case .success(let hit):
         // Named by an id or alias rather than its label: say which object that is.
+        let label = "\"\(Self.shown(hit.choice.label))\""
         let named =
           hit.choice.label.lowercased() == trimmed.lowercased()
-          ? ""
-          : "\"\(Self.shown(trimmed))\" names \"\(Self.shown(hit.choice.label))\" (\(Self.shown(hit.choice.value))), which "
+          ? label
+          : "\"\(Self.shown(trimmed))\" names \(label) (\(Self.shown(hit.choice.value))), which"
         return .failure(
           AnswerProblem(
-            key: key, given: trimmed,
-            reason: named.isEmpty
-              ? "\"\(Self.shown(hit.choice.label))\" cannot be chosen: \(hit.reason)"
-              : named + "cannot be chosen: \(hit.reason)",
+            key: key, given: trimmed, reason: "\(named) cannot be chosen: \(hit.reason)",
             question: self))
       case .failure(let failure):
         let reason: String

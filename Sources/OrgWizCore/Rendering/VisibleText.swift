@@ -66,6 +66,7 @@ public enum VisibleText {
   /// always match the whole name; renderers still make what is shown visible and escaped.
   public static func name(_ text: String, limit: Int = 200) -> String {
     if text.utf8.count <= limit { return text }
+    // Counting a 20 MB value would take as long as showing it; stop once it is too long.
     var end = text.startIndex
     var count = 0
     while end < text.endIndex, count < limit {
@@ -79,15 +80,7 @@ public enum VisibleText {
   /// A value as a message quotes it: visible, on one line, and a long one cut to its first
   /// `limit` characters followed by how long it was, e.g. `Acme…(20000000 characters)`.
   public static func short(_ text: String, limit: Int = 60) -> String {
-    // Counting a 20 MB value would take as long as showing it; stop once it is too long.
-    var end = text.startIndex
-    var count = 0
-    while end < text.endIndex, count < limit {
-      text.formIndex(after: &end)
-      count += 1
-    }
-    if end == text.endIndex { return visibleOnOneLine(text) }
-    return visibleOnOneLine(String(text[..<end])) + "… (\(text.count) characters)"
+    visibleOnOneLine(name(text, limit: limit))
   }
 
   private static func isInvisibleFormat(_ value: UInt32) -> Bool {

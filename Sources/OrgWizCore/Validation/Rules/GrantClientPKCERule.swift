@@ -38,10 +38,7 @@ struct GrantClientPKCERule: ValidationRule {
 
   func check(_ model: OrgModel) -> [Finding] {
     model.appsUsingInteractionCode.compactMap { app in
-      let isPublic =
-        app.isPublicClient
-        || (app.applicationType == "browser" && app.tokenEndpointAuthMethod == nil)
-      guard isPublic, app.pkceRequired == false else { return nil }
+      guard app.isPublicClient, app.pkceRequired == false else { return nil }
       return finding(
         app.clientCredentialsPointer / "pkce_required",
         "app \"\(app.label)\" is a public client that lists interaction_code but has "
