@@ -8,8 +8,7 @@ import OrgWizCore
 #endif
 
 /// `read(2)`, named apart from `FileIO.read`.
-private func posixRead(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int
-{
+func posixRead(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
   #if canImport(Glibc)
     Glibc.read(descriptor, buffer, count)
   #else
@@ -112,8 +111,35 @@ enum FileIO {
         next: "Check the file, or name another one.")
     }
     // A file shorter than its size said is read; one as long may have grown since: read on,
-    // up to the limit.
+    // up to the limit. Whether there is more is asked into a small buffer of its own, so that
+    // a file of exactly its size (the usual case) is held in an array of exactly that size
+    // rather than one grown to twice it.
     if offset == bytes.count {
+      var probe = [UInt8](repeating: 0, count: 65536)
+      var more = 0
+      while true {
+        more = probe.withUnsafeMutableBytes { posixRead(descriptor, $0.baseAddress, $0.count) }
+        if more < 0 && errno == EINTR { continue }
+        break
+      }
+      if more < 0 {
+        throw OrgWizFailure(
+          .noInput, "The \(what) \(path) cannot be read: \(String(cString: strerror(errno))).",
+          next: "Check the file, or name another one.")
+      }
+      if more > 0 {
+        guard offset + more <= limit else {
+          throw OrgWizFailure(
+            .dataError,
+            "The \(what) \(path) grew past the \(limit >> 20) MiB orgwiz reads while it was "
+              + "read.",
+            next: "Check that this is the right file.")
+        }
+        bytes.append(contentsOf: probe[..<more])
+        offset += more
+      }
+    }
+    if offset == bytes.count, offset > Int(status.st_size) {
       while true {
         if offset == bytes.count {
           guard offset < limit + 1 else {
@@ -337,6 +363,69 @@ enum FileIO {
     if failure == nil && fsync(descriptor) != 0 { failure = String(cString: strerror(errno)) }
     if close(descriptor) != 0 && failure == nil { failure = String(cString: strerror(errno)) }
     return failure
+  }
+
+  /// Writes all of `bytes` at the descriptor's position; the reason when it cannot.
+  static func writeAll(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) -> String? {
+    var offset = 0
+    while offset < bytes.count {
+      let written = write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+      if written < 0 {
+        if errno == EINTR { continue }
+        return String(cString: strerror(errno))
+      }
+      offset += written
+    }
+    return nil
+  }
+
+  /// Flushes and closes a descriptor written with ``writeAll(_:_:)``; the reason when it cannot.
+  static func finish(_ descriptor: Int32, after failure: String?) -> String? {
+    var failure = failure
+    if failure == nil && fsync(descriptor) != 0 { failure = String(cString: strerror(errno)) }
+    if close(descriptor) != 0 && failure == nil { failure = String(cString: strerror(errno)) }
+    return failure
+  }
+
+  /// Reads the regular file at `path` piece by piece, handing each piece to `body` (a large
+  /// model is hashed or copied without being held). Returns false when there is no file.
+  static func readPieces(
+    _ path: String, what: String, _ body: (UnsafeRawBufferPointer) throws(OrgWizFailure) -> Void
+  ) throws(OrgWizFailure) -> Bool {
+    let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
+    if descriptor < 0 && errno == ENOENT { return false }
+    var status = stat()
+    guard descriptor >= 0, fstat(descriptor, &status) == 0,
+      status.st_mode & S_IFMT == S_IFREG
+    else {
+      let reason = descriptor < 0 ? String(cString: strerror(errno)) : "not a regular file"
+      if descriptor >= 0 { close(descriptor) }
+      throw OrgWizFailure(
+        .noInput, "The \(what) \(path) cannot be read: \(reason).",
+        next: "Check the file and run orgwiz again.")
+    }
+    defer { close(descriptor) }
+    _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
+    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+    defer { buffer.deallocate() }
+    while true {
+      let count = posixRead(descriptor, buffer.baseAddress, buffer.count)
+      if count < 0 {
+        if errno == EINTR { continue }
+        throw OrgWizFailure(
+          .noInput, "The \(what) \(path) cannot be read: \(String(cString: strerror(errno))).",
+          next: "Check the file and run orgwiz again.")
+      }
+      if count == 0 { return true }
+      try body(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
+    }
+  }
+
+  /// The SHA-256 of the file at `path`, read in pieces; nil when there is no file.
+  static func sha256(of path: String, what: String) throws(OrgWizFailure) -> String? {
+    var hasher = StreamingSHA256()
+    guard try readPieces(path, what: what, { hasher.update($0) }) else { return nil }
+    return hasher.hex()
   }
 
   /// Flushes a directory so renames in it survive a crash.

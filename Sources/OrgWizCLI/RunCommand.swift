@@ -109,7 +109,7 @@ struct RunCommand: ContextCommand {
 
     // The file (path, bytes, stamp) apart from the model parsed from it, so that the model can
     // be freed once the run is rendered (see below).
-    let (loaded, startModel) = Self.split(
+    let (loaded, startModel, startBytes) = Self.split(
       try loadModel(context: context, contentDirectory: directory, person: person))
     // Where the summary and recorded answers go is settled before any question, so that a
     // name that would land on the model or its backup is refused at once.
@@ -122,9 +122,10 @@ struct RunCommand: ContextCommand {
     try Self.refuseOverlaps(
       summary: target.filePath, answers: recordAnswers.map(context.canonicalFile),
       model: loaded.path)
-    let loadedBytes = loaded.bytes
-    // The fingerprint of the model as read, computed beside the questions.
-    let baseHash = Background { SHA256.hex(loadedBytes) }
+    // The fingerprint of the model as read, computed beside the questions; the bytes are not
+    // kept after it (a large model would be held twice over while the new one is written).
+    let baseHash = Background { [startBytes] in SHA256.hex(startBytes) }
+    _ = consume startBytes
     var resumeAt = 0
     if !dryRun {
       (answers, resumeAt) = try resumedAnswers(
@@ -140,7 +141,7 @@ struct RunCommand: ContextCommand {
       engine.review = { record in
         guard record.changed else { return .accept }
         return try review(
-          record, path: loaded.path, creates: loaded.originalBytes == nil, with: person)
+          record, path: loaded.path, creates: !loaded.existed, with: person)
       }
     }
     // Answers a person gives are journaled as the run goes, so an interrupted run can resume;
@@ -187,16 +188,34 @@ struct RunCommand: ContextCommand {
     }
 
     _ = consume startModel
-    let newBytes = record.changed ? record.finalState.model.encoded() : loaded.bytes
-    let writesModel = !dryRun && (record.changed || loaded.originalBytes != loaded.bytes)
-    let backupPath = writesModel && loaded.originalBytes != nil ? loaded.path + ".bak" : nil
+    let writesModel = !dryRun && (record.changed || loaded.startBytes != nil)
+    let backupPath = writesModel && loaded.existed ? loaded.path + ".bak" : nil
     let transaction =
       session?.transaction ?? WriteTransaction(model: loaded.path, environment: context.environment)
-    let modelFile = WriteTransaction.File(
-      role: "model", bytes: newBytes, destination: loaded.path, verify: true)
     let baseSHA256 = baseHash.value()
-    let afterSHA256 = writesModel || record.changed ? SHA256.hex(newBytes) : baseSHA256
-    let backupSHA256 = loaded.originalBytes.map { $0 == loaded.bytes ? baseSHA256 : SHA256.hex($0) }
+    // The file as it was read: what its backup holds.
+    let backupSHA256 = loaded.existed ? loaded.fileDigest ?? baseSHA256 : nil
+    // The new model is staged now, before the records that name its fingerprint are made: a
+    // changed model is written straight from its document and read back against it (no copy
+    // of its text is held), then the journaled commit below moves it into place with the rest.
+    var modelFile = WriteTransaction.File(
+      role: "model", bytes: [], destination: loaded.path, verify: true)
+    let afterSHA256: String
+    if record.changed {
+      let document = record.finalState.model.document
+      if writesModel {
+        modelFile.document = document
+        afterSHA256 = try transaction.stage(document: modelFile)
+      } else {
+        afterSHA256 = SHA256.hex(of: document)
+      }
+    } else if writesModel, let bytes = loaded.startBytes {
+      modelFile.bytes = bytes
+      afterSHA256 = SHA256.hex(bytes)
+      try transaction.stage(modelFile)
+    } else {
+      afterSHA256 = baseSHA256
+    }
     let metadata = RunMetadata(
       modelPath: loaded.path, modelSHA256Before: baseSHA256, modelSHA256After: afterSHA256,
       backupPath: backupPath, backupSHA256: backupSHA256,
@@ -204,7 +223,7 @@ struct RunCommand: ContextCommand {
         ? "orgwiz undo --org \(SummaryRenderer.shellQuote(loaded.path))" : nil,
       startedAt: Timestamps(date: started).iso, endedAt: Timestamps(date: context.now()).iso,
       toolVersion: orgwizVersion, dryRun: dryRun,
-      createdModel: writesModel && loaded.originalBytes == nil)
+      createdModel: writesModel && !loaded.existed)
     let summary = RunSummary(record: record, metadata: metadata)
     let markdown = SummaryRenderer.render(summary, as: summaryFormat)
 
@@ -226,29 +245,22 @@ struct RunCommand: ContextCommand {
     }
 
     let summaryPath = target.path
-    // The recorded answers and the --json result are made now, and then the run's record, with
-    // the models it holds (as read, and as written), is freed before the new model is parsed
-    // again to verify it: that parse reuses their memory instead of adding to it.
     let answersFile = recordedAnswers(record, procedure: document, context: context)
     let jsonResult =
       options.json
       ? JSONWriter.string(resultJSON(summary, summaryPath: summaryPath, modelWritten: writesModel))
       : nil
-    _ = consume summary
-    _ = consume record
-    // Staged now, before the journaled commit (which waits for nothing more): the new model is
-    // written, flushed and read back on the other core while this thread parses it again
-    // (WriteTransaction.stage), in the memory the record just left.
-    let stagedModel: Result<Void, OrgWizFailure>? =
-      writesModel ? Result { () throws(OrgWizFailure) in try transaction.stage(modelFile) } : nil
     // Order of the moves into place: backup, undo record, model, summary, answers. The model
     // is never replaced before its backup exists, and a summary never claims a change that
     // was not made.
     var files: [WriteTransaction.File] = []
-    if let backupPath, let original = loaded.originalBytes {
+    if let backupPath, let backupSHA256 {
+      // A hard link to the model as read; a copy checked against its fingerprint where a link
+      // cannot be made.
       files.append(
         WriteTransaction.File(
-          role: "backup", bytes: original, destination: backupPath, linkFrom: loaded.path))
+          role: "backup", bytes: [], destination: backupPath, linkFrom: loaded.path,
+          copyDigest: backupSHA256))
     }
     if writesModel {
       // The undo record: the backup's fingerprint, or for a model this run creates, that there
@@ -276,9 +288,9 @@ struct RunCommand: ContextCommand {
     }
     var stream: SummaryTarget.OpenStream?
     try session?.commit(
-      files, prestaged: stagedModel.map { staged in ["model": { staged }] } ?? [:],
+      files, prestaged: writesModel ? ["model": { .success(()) }] : [:],
       unchanged: { () throws(OrgWizFailure) in
-        try ensureUnchangedOnDisk(loaded, links: transaction.links)
+        try ensureUnchangedOnDisk(loaded, digest: backupSHA256, links: transaction.links)
       },
       lastly: { () throws(OrgWizFailure) in
         // A stream for the summary must open before anything is replaced, so that a failure
@@ -334,21 +346,29 @@ struct RunCommand: ContextCommand {
     return .success
   }
 
-  /// The model's file as the run read it, without the parsed model.
+  /// The model's file as the run read it, without the parsed model or its bytes.
   struct ModelFile {
     var path: String
-    var originalBytes: [UInt8]?
-    var bytes: [UInt8]
+    /// Whether a model file was there when the run read it (not so for a new example copy).
+    var existed: Bool
+    /// The bytes the run starts from when the file does not hold them (the bundled example,
+    /// new or put over an existing file): they are written even when the run changes nothing.
+    /// Nil when they are the file's own bytes, which are not kept.
+    var startBytes: [UInt8]?
+    /// The SHA-256 of the file as read, when its bytes are not the start bytes.
+    var fileDigest: String?
     var stamp: FileIO.Stamp?
   }
 
-  /// Takes a loaded model apart into its file and its parsed model.
-  static func split(_ loaded: consuming LoadedModel) -> (ModelFile, OrgModel) {
-    (
+  /// Takes a loaded model apart into its file, its parsed model and the bytes it starts from.
+  static func split(_ loaded: consuming LoadedModel) -> (ModelFile, OrgModel, [UInt8]) {
+    let fromFile = loaded.originalBytes == loaded.bytes
+    return (
       ModelFile(
-        path: loaded.path, originalBytes: loaded.originalBytes, bytes: loaded.bytes,
-        stamp: loaded.stamp),
-      loaded.model
+        path: loaded.path, existed: loaded.originalBytes != nil,
+        startBytes: fromFile ? nil : loaded.bytes,
+        fileDigest: fromFile ? nil : loaded.originalBytes.map(SHA256.hex), stamp: loaded.stamp),
+      loaded.model, loaded.bytes
     )
   }
 
@@ -437,8 +457,9 @@ struct RunCommand: ContextCommand {
   }
 
   /// Refuses to write when the model on disk is no longer the one the run read.
+  /// - Parameter digest: the SHA-256 of the file as read; nil when there was none.
   private func ensureUnchangedOnDisk(
-    _ loaded: ModelFile, links: WriteTransaction.Links
+    _ loaded: ModelFile, digest: String?, links: WriteTransaction.Links
   ) throws(OrgWizFailure) {
     // The same file, untouched since it was read (no write can leave its change time alone,
     // apart from the backup's own hard link, whose stamps were taken around it): no need to
@@ -448,9 +469,8 @@ struct RunCommand: ContextCommand {
       reference = linked.after
     }
     if let reference, reference.isFine, FileIO.Stamp(loaded.path) == reference { return }
-    let exists = FileManager.default.fileExists(atPath: loaded.path)
-    let current = exists ? try FileIO.read(loaded.path, what: "org model", hint: "") : nil
-    guard current == loaded.originalBytes else {
+    let current = try FileIO.sha256(of: loaded.path, what: "org model")
+    guard current == digest else {
       throw OrgWizFailure(
         .failure,
         "\(loaded.path) was changed by another program while this run was going on. Nothing "

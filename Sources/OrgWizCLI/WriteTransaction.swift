@@ -36,6 +36,13 @@ struct WriteTransaction {
     var linkFrom: String? = nil
     /// Read the staged file back, compare it and parse it as a model before it goes in place.
     var verify = false
+    /// The model to write instead of `bytes`, as its document: written as the writer makes it
+    /// and verified against the document itself (see ``stage(document:)``), so that a large
+    /// model is never held as text too.
+    var document: JSONValue? = nil
+    /// For a backup with no `bytes`: when the hard link cannot be made, the file is copied
+    /// from `linkFrom`, and the copy must have this SHA-256 (the model as the run read it).
+    var copyDigest: String? = nil
   }
 
   /// The model, by its absolute path.
@@ -134,17 +141,121 @@ struct WriteTransaction {
     }
   }
 
+  /// Stages a model given as its document: the text goes to the staging file piece by piece
+  /// as the writer makes it, is flushed, and is then read back piece by piece and parsed
+  /// against the document, value by value (``JSONVerifier``), while what is read is hashed.
+  /// So the file is shown to hold a text that parses to exactly the model meant, and the
+  /// very bytes written, without a second copy of the text or a second tree in memory.
+  /// Returns the SHA-256 of the file.
+  func stage(document file: File) throws(OrgWizFailure) -> String {
+    guard let document = file.document else {
+      preconditionFailure("stage(document:) needs a file with a document")
+    }
+    let staged = stagingPath(for: file.destination)
+    var written = StreamingSHA256()
+    try write(file) { descriptor in
+      var failure: String?
+      JSONWriter.write(document) { piece in
+        guard failure == nil else { return }
+        let bytes = UnsafeRawBufferPointer(piece)
+        written.update(bytes)
+        failure = FileIO.writeAll(descriptor, bytes)
+      }
+      return FileIO.finish(descriptor, after: failure)
+    }
+    let unfaithful = { (reason: String) in
+      OrgWizFailure(
+        .cannotCreate, "\(file.destination) could not be written faithfully (\(reason)).",
+        next: "Check the disk; the original file is untouched.")
+    }
+    let descriptor = open(staged, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+    guard descriptor >= 0 else {
+      let reason = String(cString: strerror(errno))
+      unlink(staged)
+      throw unfaithful("it cannot be read back: \(reason)")
+    }
+    defer { close(descriptor) }
+    var read = StreamingSHA256()
+    var readError: Int32 = 0
+    do {
+      try JSONVerifier.verify(document) { buffer in
+        while true {
+          let count = posixRead(descriptor, buffer.baseAddress, buffer.count)
+          if count < 0 && errno == EINTR { continue }
+          if count < 0 { readError = errno }
+          if count > 0 { read.update(UnsafeRawBufferPointer(rebasing: buffer[..<count])) }
+          return count
+        }
+      }
+    } catch {
+      unlink(staged)
+      throw unfaithful(
+        readError != 0
+          ? "it cannot be read back: \(String(cString: strerror(readError)))"
+          : "read back, it is not the model meant: \(error)")
+    }
+    let digest = written.hex()
+    guard read.hex() == digest else {
+      unlink(staged)
+      throw unfaithful("read back, it holds other bytes than were written")
+    }
+    return digest
+  }
+
   /// Writes a file to its staging name and flushes it (a backup: a hard link to the model).
   private func write(_ file: File) throws(OrgWizFailure) {
     let staged = stagingPath(for: file.destination)
     unlink(staged)
     if let original = file.linkFrom {
       let before = FileIO.Stamp(original)
-      if link(original, staged) == 0 {
+      // A test makes the link fail, to exercise the copy below.
+      let linkable = (try? FaultPoint.hit("link-backup", environment: environment)) != nil
+      if linkable, link(original, staged) == 0 {
         links.record(original, before: before, after: FileIO.Stamp(original))
         return
       }
+      if let expected = file.copyDigest, file.bytes.isEmpty {
+        return try copy(original, as: file, expecting: expected)
+      }
     }
+    try write(file) { FileIO.finish($0, writing: file.bytes) }
+  }
+
+  /// Copies the model to a backup's staging name when it cannot be hard-linked; the copy must
+  /// be the model as the run read it.
+  private func copy(
+    _ original: String, as file: File, expecting digest: String
+  )
+    throws(OrgWizFailure)
+  {
+    var hasher = StreamingSHA256()
+    try write(file) { (descriptor) throws(OrgWizFailure) in
+      var failure: String?
+      let found = try FileIO.readPieces(original, what: "org model") { piece in
+        guard failure == nil else { return }
+        hasher.update(piece)
+        failure = FileIO.writeAll(descriptor, piece)
+      }
+      if !found { failure = "\(original) is gone" }
+      return FileIO.finish(descriptor, after: failure)
+    }
+    guard hasher.hex() == digest else {
+      unlink(stagingPath(for: file.destination))
+      throw OrgWizFailure(
+        .failure,
+        "\(original) was changed by another program while this run was going on. Nothing was "
+          + "written, so those changes are kept.",
+        next: "Run orgwiz again on the file as it is now.")
+    }
+  }
+
+  /// Creates a file's staging name with its permission bits and owner, and has `body` write
+  /// and close it (returning why it failed, if it did); a failure removes the staged file.
+  private func write(
+    _ file: File, body: (Int32) throws(OrgWizFailure) -> String?
+  ) throws(OrgWizFailure) {
+    let staged = stagingPath(for: file.destination)
+    unlink(staged)
     // Permission bits and owner come from the file this one stands for: a backup's from the
     // model it copies (it holds the same secrets), others' from the file they replace. A new
     // file gets its own mode (else the model's) and the model's owner.
@@ -173,7 +284,12 @@ struct WriteTransaction {
       failure = String(cString: strerror(errno))
       close(descriptor)
     } else {
-      failure = FileIO.finish(descriptor, writing: file.bytes)
+      do {
+        failure = try body(descriptor)
+      } catch {
+        unlink(staged)
+        throw error
+      }
     }
     if let failure {
       unlink(staged)

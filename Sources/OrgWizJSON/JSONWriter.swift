@@ -42,6 +42,22 @@ public enum JSONWriter {
     return fallback ?? result
   }
 
+  /// Writes `value` exactly as ``write(_:style:)`` does, but hands the output to `sink` in
+  /// order, in pieces of about `chunkSize` bytes, instead of holding the whole document: a large
+  /// model is written to a file without a second copy of it in memory. Each piece is valid only
+  /// during the call.
+  public static func write(
+    _ value: JSONValue, style: Style = .pretty, chunkSize: Int = 1 << 20,
+    to sink: (UnsafeBufferPointer<UInt8>) -> Void
+  ) {
+    withoutActuallyEscaping(sink) { sink in
+      var writer = Writer(pretty: style == .pretty, initialCapacity: chunkSize)
+      writer.output.sink = sink
+      writer.writeDocument(value)
+      writer.output.flush()
+    }
+  }
+
   /// ``write(_:style:)`` as a `String`.
   public static func string(_ value: JSONValue, style: Style = .pretty) -> String {
     let pretty = style == .pretty
@@ -83,6 +99,9 @@ private struct OutputBuffer: ~Copyable {
   /// Whether `base` is memory lent by the caller (not owned, never deallocated here).
   var isExternal: Bool
 
+  /// Where a full buffer goes instead of growing (a streamed write); nil keeps everything.
+  var sink: ((UnsafeBufferPointer<UInt8>) -> Void)?
+
   init(capacity: Int) {
     self.capacity = Swift.max(capacity, 64)
     self.base = UnsafeMutablePointer<UInt8>.allocate(capacity: self.capacity)
@@ -114,6 +133,10 @@ private struct OutputBuffer: ~Copyable {
 
   @inline(never)
   mutating func grow(_ extra: Int) {
+    if sink != nil {
+      flush()
+      if capacity >= extra { return }
+    }
     var newCapacity = capacity * 2
     while newCapacity - count < extra { newCapacity *= 2 }
     let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
@@ -158,6 +181,13 @@ private struct OutputBuffer: ~Copyable {
     base[count] = 0x0A
     (base + (count &+ 1)).update(repeating: 0x20, count: spaces)
     count &+= spaces &+ 1
+  }
+
+  /// Hands what the buffer holds to the sink and empties it.
+  mutating func flush() {
+    guard let sink, count > 0 else { return }
+    sink(UnsafeBufferPointer(start: base, count: count))
+    count = 0
   }
 
   func makeArray() -> [UInt8] {

@@ -293,6 +293,32 @@ struct BinaryRun {
     #expect(directory.listing() == ["org.json"])
   }
 
+  /// Where the backup cannot be a hard link (another file system's rules, a link count at its
+  /// limit), it is a copy of the model as read, checked against the fingerprint the record
+  /// gives it, and undo brings that back.
+  @Test func aBackupThatCannotBeLinkedIsACheckedCopy() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let before = try exampleModel(in: directory)
+    var original = stat()
+    #expect(stat(directory.file("org.json"), &original) == 0)
+    let run = try BinaryRun(
+      Self.answers, in: directory.path, environment: ["ORGWIZ_TEST_FAULT": "link-backup:fail"]
+    ).finish()
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(bytes(directory, "org.json.bak") == before)
+    #expect(bytes(directory, "org.json") != before)
+    var backup = stat()
+    #expect(stat(directory.file("org.json.bak"), &backup) == 0)
+    // A link would be the model's old file itself.
+    #expect(backup.st_ino != original.st_ino, "the backup is a copy, not a link")
+    let record = directory.read("change.md") ?? ""
+    #expect(record.contains(SHA256.hex(before)), "the record names the backup's fingerprint")
+    let undo = try BinaryRun(["undo", "--yes", "--org", "org.json"], in: directory.path).finish()
+    #expect(undo.status == 0, "\(undo.stderr)")
+    #expect(bytes(directory, "org.json") == before)
+  }
+
   @Test func anInterruptDuringTheWriteIsHeldUntilItIsComplete() throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
