@@ -42,13 +42,11 @@ enum FileIO {
   /// The permission bits of a new file whose intended mode is `mode`, under the umask.
   static func newFileMode(_ mode: mode_t) -> mode_t { mode & ~umask & 0o7777 }
 
-  /// Reads a whole regular file (or the regular file a link leads to), of at most `limit`
-  /// bytes. A FIFO, a device, a socket or a directory is refused without being opened for
-  /// reading in a way that could wait, and nothing past the limit is read.
-  /// - Parameter what: what the file is, for messages ("model", "answers file").
-  static func read(
-    _ path: String, what: String, hint: String, limit: Int = modelSizeLimit
-  ) throws(OrgWizFailure) -> [UInt8] {
+  /// Opens a regular file (or the regular file a link leads to) of at most `limit` bytes for
+  /// reading, with the checks ``read(_:what:hint:limit:)`` describes; the caller closes it.
+  private static func openForReading(
+    _ path: String, what: String, hint: String, limit: Int
+  ) throws(OrgWizFailure) -> (descriptor: Int32, status: stat) {
     var linkStatus = stat()
     guard lstat(path, &linkStatus) == 0 else {
       throw OrgWizFailure(.noInput, "The \(what) \(path) does not exist.", next: hint)
@@ -69,8 +67,8 @@ enum FileIO {
         .noInput, "The \(what) \(path) cannot be read: \(reason).",
         next: "Check its permissions, or name another file.")
     }
-    defer { close(descriptor) }
     guard status.st_mode & S_IFMT == S_IFREG else {
+      close(descriptor)
       throw OrgWizFailure(
         .noInput,
         "The \(what) \(path) is \(kind(of: status)), not a regular file; orgwiz reads only "
@@ -78,6 +76,7 @@ enum FileIO {
         next: "Name a regular file, or copy the content into one first.")
     }
     guard Int(status.st_size) <= limit else {
+      close(descriptor)
       throw OrgWizFailure(
         .dataError,
         "The \(what) \(path) is \(status.st_size) bytes, more than the \(limit >> 20) MiB orgwiz "
@@ -85,6 +84,18 @@ enum FileIO {
         next: "Check that this is the right file.")
     }
     _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
+    return (descriptor, status)
+  }
+
+  /// Reads a whole regular file (or the regular file a link leads to), of at most `limit`
+  /// bytes. A FIFO, a device, a socket or a directory is refused without being opened for
+  /// reading in a way that could wait, and nothing past the limit is read.
+  /// - Parameter what: what the file is, for messages ("model", "answers file").
+  static func read(
+    _ path: String, what: String, hint: String, limit: Int = modelSizeLimit
+  ) throws(OrgWizFailure) -> [UInt8] {
+    let (descriptor, status) = try openForReading(path, what: what, hint: hint, limit: limit)
+    defer { close(descriptor) }
     // Read straight into one array: a large model is not copied through Data. A file that
     // grows while it is read is read up to the limit, and refused past it.
     // The first pass reads straight into uninitialized memory (a large model's size in zeros
@@ -166,6 +177,80 @@ enum FileIO {
     }
     bytes.removeSubrange(offset...)
     return bytes
+  }
+
+  /// A file read into memory that can be given back to the system a page at a time, once a
+  /// parse is past it: a large model is then never held as text and as a tree at once.
+  final class ReleasableBytes {
+    private let base: UnsafeMutableRawPointer
+    private let mapped: Int
+    /// How many bytes were read.
+    let count: Int
+    /// The SHA-256 of the bytes, hashed as they were read.
+    let digest: String
+    private var released = 0
+
+    fileprivate init(base: UnsafeMutableRawPointer, mapped: Int, count: Int, digest: String) {
+      self.base = base
+      self.mapped = mapped
+      self.count = count
+      self.digest = digest
+    }
+
+    deinit { munmap(base, mapped) }
+
+    /// The bytes; those before an offset given to ``release(before:)`` read as zeros.
+    var buffer: UnsafeBufferPointer<UInt8> {
+      UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: count)
+    }
+
+    /// Gives back the whole pages before `offset`.
+    func release(before offset: Int) {
+      let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+      let end = min(offset, count) / page * page
+      guard end > released else { return }
+      _ = madvise(base + released, end - released, Int32(MADV_DONTNEED))
+      released = end
+    }
+  }
+
+  /// Reads a regular file as ``read(_:what:hint:limit:)`` does (the same checks and refusals),
+  /// into memory that can be given back while it is parsed, hashing it as it is read. Nil when
+  /// the file is empty or not the size it said (it is growing): read it the ordinary way then.
+  static func readReleasable(
+    _ path: String, what: String, hint: String, limit: Int = modelSizeLimit
+  ) throws(OrgWizFailure) -> ReleasableBytes? {
+    let (descriptor, status) = try openForReading(path, what: what, hint: hint, limit: limit)
+    defer { close(descriptor) }
+    let size = Int(status.st_size)
+    guard size > 0 else { return nil }
+    guard
+      let base = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+      base != MAP_FAILED
+    else { return nil }
+    var hasher = StreamingSHA256()
+    var offset = 0
+    while offset < size {
+      let count = posixRead(descriptor, base + offset, min(1 << 20, size - offset))
+      if count < 0 {
+        if errno == EINTR { continue }
+        let reason = String(cString: strerror(errno))
+        munmap(base, size)
+        throw OrgWizFailure(
+          .noInput, "The \(what) \(path) cannot be read: \(reason).",
+          next: "Check the file, or name another one.")
+      }
+      if count == 0 { break }
+      hasher.update(UnsafeRawBufferPointer(start: base + offset, count: count))
+      offset += count
+    }
+    // A file that is not the size it said is read the ordinary way.
+    var probe: UInt8 = 0
+    guard offset == size, posixRead(descriptor, &probe, 1) == 0 else {
+      munmap(base, size)
+      return nil
+    }
+    return ReleasableBytes(base: base, mapped: size, count: size, digest: hasher.hex())
   }
 
   /// Refuses a path that exists but is not a regular file (or a link to one): a FIFO, a
@@ -367,9 +452,10 @@ enum FileIO {
 
   /// Writes all of `bytes` at the descriptor's position; the reason when it cannot.
   static func writeAll(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) -> String? {
+    guard let base = bytes.baseAddress else { return nil }
     var offset = 0
     while offset < bytes.count {
-      let written = write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+      let written = write(descriptor, base + offset, bytes.count - offset)
       if written < 0 {
         if errno == EINTR { continue }
         return String(cString: strerror(errno))

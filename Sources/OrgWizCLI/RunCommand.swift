@@ -107,10 +107,11 @@ struct RunCommand: ContextCommand {
     defer { session?.close() }
     if dryRun { try FileIO.ensureRegularIfPresent(path, what: "org model") }
 
-    // The file (path, bytes, stamp) apart from the model parsed from it, so that the model can
-    // be freed once the run is rendered (see below).
-    let (loaded, startModel, startBytes) = Self.split(
-      try loadModel(context: context, contentDirectory: directory, person: person))
+    // The file apart from the model parsed from it and the fingerprint of the bytes it starts
+    // from (hashed as they were read, or beside the questions), so that the model can be freed
+    // once the run is rendered, and its bytes are not kept.
+    let (loaded, startModel, baseHash) = try loadModel(
+      context: context, contentDirectory: directory, person: person)
     // Where the summary and recorded answers go is settled before any question, so that a
     // name that would land on the model or its backup is refused at once.
     let target = try SummaryTarget.resolve(
@@ -122,10 +123,6 @@ struct RunCommand: ContextCommand {
     try Self.refuseOverlaps(
       summary: target.filePath, answers: recordAnswers.map(context.canonicalFile),
       model: loaded.path)
-    // The fingerprint of the model as read, computed beside the questions; the bytes are not
-    // kept after it (a large model would be held twice over while the new one is written).
-    let baseHash = Background { [startBytes] in SHA256.hex(startBytes) }
-    _ = consume startBytes
     var resumeAt = 0
     if !dryRun {
       (answers, resumeAt) = try resumedAnswers(
@@ -360,15 +357,19 @@ struct RunCommand: ContextCommand {
     var stamp: FileIO.Stamp?
   }
 
-  /// Takes a loaded model apart into its file, its parsed model and the bytes it starts from.
-  static func split(_ loaded: consuming LoadedModel) -> (ModelFile, OrgModel, [UInt8]) {
+  /// Takes a loaded model apart into its file, its parsed model and the fingerprint of the
+  /// bytes it starts from, hashed beside the questions (the bytes are not kept after that).
+  static func split(
+    _ loaded: consuming LoadedModel
+  ) -> (ModelFile, OrgModel, Background<String>) {
     let fromFile = loaded.originalBytes == loaded.bytes
+    let bytes = loaded.bytes
     return (
       ModelFile(
         path: loaded.path, existed: loaded.originalBytes != nil,
         startBytes: fromFile ? nil : loaded.bytes,
         fileDigest: fromFile ? nil : loaded.originalBytes.map(SHA256.hex), stamp: loaded.stamp),
-      loaded.model, loaded.bytes
+      loaded.model, Background { SHA256.hex(bytes) }
     )
   }
 
@@ -494,7 +495,7 @@ struct RunCommand: ContextCommand {
 
   private func loadModel(
     context: CommandContext, contentDirectory: String, person: (any Prompter)?
-  ) throws -> LoadedModel {
+  ) throws -> (ModelFile, OrgModel, Background<String>) {
     let path = context.modelPath(options.org)
     let exists = FileManager.default.fileExists(atPath: path)
     if options.example {
@@ -508,7 +509,8 @@ struct RunCommand: ContextCommand {
       let existing =
         exists && !dryRun
         ? try FileIO.read(path, what: "org model", hint: "") : nil
-      return LoadedModel(path: path, originalBytes: existing, bytes: bytes, model: model)
+      return Self.split(
+        LoadedModel(path: path, originalBytes: existing, bytes: bytes, model: model))
     }
     if !exists {
       let offer = Confirmation(
@@ -532,13 +534,33 @@ struct RunCommand: ContextCommand {
         )
       }
       let (bytes, model) = try ModelLoader.example(contentDirectory: contentDirectory)
-      return LoadedModel(path: path, originalBytes: nil, bytes: bytes, model: model)
+      return Self.split(LoadedModel(path: path, originalBytes: nil, bytes: bytes, model: model))
     }
-    let (bytes, stamp) = try FileIO.readStamped(
-      path, what: "org model", hint: "Name the model with --org FILE.")
-    return LoadedModel(
-      path: path, originalBytes: bytes, bytes: bytes,
-      model: try OrgModel.load(bytes, source: options.org), stamp: stamp)
+    // The file is read into memory that the parse gives back as it goes, and hashed as it is
+    // read: a large model is never held as text and as a tree at once. A file that does not
+    // parse is read again the ordinary way, for an error with its exact line and column.
+    let hint = "Name the model with --org FILE."
+    let before = FileIO.Stamp(path)
+    if let file = try FileIO.readReleasable(path, what: "org model", hint: hint) {
+      let after = FileIO.Stamp(path)
+      let margin = 1 << 16
+      if let model = try? OrgModel.load(
+        file.buffer, source: options.org, releasing: { file.release(before: $0 - margin) })
+      {
+        let digest = file.digest
+        return (
+          ModelFile(
+            path: path, existed: true, startBytes: nil, fileDigest: nil,
+            stamp: before != nil && before == after ? after : nil),
+          model, Background { digest }
+        )
+      }
+    }
+    let (bytes, stamp) = try FileIO.readStamped(path, what: "org model", hint: hint)
+    return Self.split(
+      LoadedModel(
+        path: path, originalBytes: bytes, bytes: bytes,
+        model: try OrgModel.load(bytes, source: options.org), stamp: stamp))
   }
 
   /// The result `run --json` prints: the summary's content, where the summary went (null for

@@ -26,12 +26,31 @@ public enum JSONParser {
     return try result.get()
   }
 
-  static func parseResult(_ buffer: UnsafeBufferPointer<UInt8>) -> Result<JSONValue, JSONParseError>
-  {
+  /// Parses a complete JSON document in `buffer`, telling `release` now and then how far it
+  /// has got: the bytes before that offset are never read again (a caller holding a large
+  /// file may give their memory back). After a failure the error's line and column are
+  /// those of the bytes as they then are: a caller that released any should parse the text
+  /// again to report it.
+  public static func parse(
+    _ buffer: UnsafeBufferPointer<UInt8>, releasing release: (Int) -> Void
+  ) throws(JSONParseError) -> JSONValue {
+    let result = withoutActuallyEscaping(release) { release in
+      parseResult(buffer, release: release)
+    }
+    return try result.get()
+  }
+
+  static func parseResult(
+    _ buffer: UnsafeBufferPointer<UInt8>, release: ((Int) -> Void)? = nil
+  ) -> Result<JSONValue, JSONParseError> {
     guard let base = buffer.baseAddress, buffer.count > 0 else {
       return .failure(JSONParseError(message: "the file is empty", line: 1, column: 1, offset: 0))
     }
     var parser = Parser(bytes: base, count: buffer.count)
+    if let release {
+      parser.release = release
+      parser.nextRelease = Parser.releaseInterval
+    }
     do {
       return .success(try parser.parseDocument())
     } catch {
@@ -121,6 +140,22 @@ private struct Parser: ~Copyable {
   var scratch: [UInt8] = []
   /// Object keys seen, by a hash of their bytes (see ``parseKey()``).
   var keyCache = [String](repeating: "", count: keyCacheSize)
+  /// Told how far the parse has got, every ``releaseInterval`` bytes or so.
+  var release: ((Int) -> Void)?
+  var nextRelease = Int.max
+  static let releaseInterval = 1 << 20
+
+  /// Tells `release` how far the parse has got, once it is ``releaseInterval`` further.
+  @inline(__always)
+  mutating func reportProgress() {
+    if pos >= nextRelease { releaseConsumed() }
+  }
+
+  @inline(never)
+  mutating func releaseConsumed() {
+    release?(pos)
+    nextRelease = pos &+ Parser.releaseInterval
+  }
 
   init(bytes: UnsafePointer<UInt8>, count: Int) {
     self.bytes = bytes
@@ -266,6 +301,7 @@ private struct Parser: ~Copyable {
     while true {
       let element = try parseValue()
       values.push(element)
+      reportProgress()
       skipWhitespace()
       guard pos < count else {
         throw error("unexpected end of input, expected ',' or ']'", at: pos)
@@ -328,6 +364,7 @@ private struct Parser: ~Copyable {
       skipWhitespace()
       let value = try parseValue()
       members.push((key: key, value: value))
+      reportProgress()
       skipWhitespace()
       guard pos < count else {
         throw error("unexpected end of input, expected ',' or '}'", at: pos)

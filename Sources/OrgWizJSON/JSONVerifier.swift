@@ -53,6 +53,8 @@ private let backslash = UInt8(ascii: "\\")
 
 private struct Reader {
   let buffer: UnsafeMutableRawBufferPointer
+  /// The same memory, as bytes.
+  let bytes: UnsafeMutableBufferPointer<UInt8>
   let read: (UnsafeMutableRawBufferPointer) -> Int
   /// The unread bytes are `buffer[position..<end]`; `passed` bytes came before the buffer.
   var position = 0
@@ -65,6 +67,7 @@ private struct Reader {
 
   init(capacity: Int, read: @escaping (UnsafeMutableRawBufferPointer) -> Int) {
     buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(capacity, 16), alignment: 16)
+    bytes = buffer.bindMemory(to: UInt8.self)
     self.read = read
   }
 
@@ -340,9 +343,7 @@ private struct Reader {
       if run > 0 {
         guard matched &+ run <= expected.count,
           bytesEqual(
-            UnsafeBufferPointer(
-              start: buffer.baseAddress!.assumingMemoryBound(to: UInt8.self) + position,
-              count: run),
+            UnsafeBufferPointer(rebasing: bytes[position..<stop]),
             UnsafeBufferPointer(rebasing: expected[matched..<matched &+ run]))
         else { return .failure(differs) }
         matched &+= run
@@ -401,7 +402,11 @@ private struct Reader {
       } else if (0xDC00..<0xE000).contains(value) {
         throw mismatch("a lone surrogate escape in a string")
       }
-      for unit in String(Character(Unicode.Scalar(value)!)).utf8 { scalar.append(unit) }
+      // Surrogates were handled above, so every value here is a scalar.
+      guard let decoded = Unicode.Scalar(value) else {
+        throw mismatch("an invalid \\u escape in a string")
+      }
+      for unit in String(Character(decoded)).utf8 { scalar.append(unit) }
     default:
       throw mismatch("an invalid escape \"\\\(Character(Unicode.Scalar(byte)))\" in a string")
     }

@@ -293,6 +293,60 @@ struct BinaryRun {
     #expect(directory.listing() == ["org.json"])
   }
 
+  /// A model of several MiB, whose text the parse gives back to the system as it goes: the run
+  /// makes its change and keeps everything else, the backup holds the file as read, and a
+  /// mistake near its end is still reported at its own line.
+  @Test func aLargeModelIsReadWrittenAndReportedAsASmallOneIs() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    guard case .object(var root) = try JSONParser.parse(try Fixtures.exampleBytes()) else {
+      Issue.record("the example is not an object")
+      return
+    }
+    let padding: [JSONValue] = (0..<30_000).map { index in
+      .object(
+        JSONObject([
+          ("id", .string("00gpad\(index)")),
+          (
+            "profile",
+            .object(
+              JSONObject([
+                ("description", .string("Padding group \(index) of a large model")),
+                ("name", .string("Pad \(index)")),
+              ]))
+          ),
+        ]))
+    }
+    root["groups"] = .array((root["groups"]?.arrayValue ?? []) + padding)
+    let large = JSONWriter.write(.object(root))
+    #expect(large.count > 4 << 20)
+    try Data(large).write(to: URL(fileURLWithPath: directory.file("org.json")))
+    let run = try BinaryRun(Self.answers, in: directory.path).finish()
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(bytes(directory, "org.json.bak") == large)
+    let written = try JSONParser.parse(try #require(bytes(directory, "org.json")))
+    #expect(written["groups"] == root["groups"])
+    let mobile = written["apps"]?.arrayValue?.first { $0["label"] == .string("Acme Mobile") }
+    let grants = mobile?["settings"]?["oauthClient"]?["grant_types"]?.arrayValue ?? []
+    #expect(grants.contains(.string("interaction_code")))
+
+    // A control character in the last group's name, some 5 MiB in.
+    var broken = large
+    let needle = Array("Pad 29999".utf8)
+    let offset = try #require(
+      (0...(broken.count - needle.count)).reversed().first {
+        broken[$0..<($0 + needle.count)].elementsEqual(needle)
+      })
+    broken[offset + 3] = 0x01
+    let line = broken[..<offset].filter { $0 == 0x0A }.count + 1
+    try Data(broken).write(to: URL(fileURLWithPath: directory.file("broken.json")))
+    let failed = try BinaryRun(
+      Self.answers + ["--org", "broken.json"], in: directory.path
+    ).finish()
+    #expect(failed.status == 65, "\(failed.stderr)")
+    #expect(failed.stderr.contains("broken.json:\(line):"), "\(failed.stderr)")
+  }
+
   /// Where the backup cannot be a hard link (another file system's rules, a link count at its
   /// limit), it is a copy of the model as read, checked against the fingerprint the record
   /// gives it, and undo brings that back.

@@ -10,7 +10,7 @@ func pieces(_ bytes: [UInt8], sizes: [Int] = [1 << 20]) -> (UnsafeMutableRawBuff
     turn += 1
     guard size > 0 else { return 0 }
     bytes.withUnsafeBytes { source in
-      buffer.baseAddress!.copyMemory(from: source.baseAddress! + offset, byteCount: size)
+      buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[offset..<offset + size]))
     }
     offset += size
     return size

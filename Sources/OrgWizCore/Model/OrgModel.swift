@@ -32,6 +32,21 @@ public struct OrgModel: Sendable, Equatable {
     return try OrgModel(document: document, source: source)
   }
 
+  /// Reads a model from bytes that the parse may give back as it goes (see
+  /// `JSONParser.parse(_:releasing:)`); a failure's position is that of the bytes as they then
+  /// are, so a caller that released any reads the file again to report it.
+  public static func load(
+    _ bytes: UnsafeBufferPointer<UInt8>, source: String, releasing release: (Int) -> Void
+  ) throws(ModelLoadError) -> OrgModel {
+    let document: JSONValue
+    do {
+      document = try JSONParser.parse(bytes, releasing: release)
+    } catch {
+      throw ModelLoadError(source: source, reason: .malformedJSON(error))
+    }
+    return try OrgModel(document: document, source: source)
+  }
+
   /// Derives the typed views of a parsed document.
   public init(document: JSONValue, source: String = "model") throws(ModelLoadError) {
     try self.init(document: document, source: source, reusing: nil)
