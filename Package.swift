@@ -39,12 +39,14 @@ let package = Package(
     ),
     // Terminal prompters and terminal facts (isatty, width, colour).
     .target(name: "OrgWizTerminal", dependencies: ["OrgWizCore", "CReadline"]),
+    // libcurl, loaded at run time with dlopen (no link to it, no headers of it needed).
+    .target(name: "CCurl"),
     // The Okta Management API client: transport, credentials, the service app's signed client
     // assertion (RS256 through swift-crypto), paging, rate limits and retries.
     .target(
       name: "OrgWizOkta",
       dependencies: [
-        "OrgWizCore", "OrgWizJSON", .product(name: "Yams", package: "Yams"),
+        "CCurl", "OrgWizCore", "OrgWizJSON", .product(name: "Yams", package: "Yams"),
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "_CryptoExtras", package: "swift-crypto"),
       ]
