@@ -286,7 +286,8 @@ struct CurlLibrary: @unchecked Sendable {
       if let pointer = ccurl_open(name, &error, error.count) {
         return .success(CurlLibrary(pointer: pointer))
       }
-      reasons.append(String(cString: error))
+      reasons.append(
+        String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
     }
     return .failure(
       .unavailable(
@@ -298,6 +299,12 @@ struct CurlLibrary: @unchecked Sendable {
 
   /// curl_version(), such as "libcurl/7.88.1 OpenSSL/3.0.11 zlib/1.2.13 ...".
   var version: String { String(cString: ccurl_version(pointer)) }
+
+  /// The id libcurl's own table gives an option (`CURLOPT_` left off), -1 when it has no table
+  /// (before 7.73) or no such option.
+  func optionID(_ name: String) -> Int32 {
+    ccurl_option_id(pointer, name)
+  }
 
   func describe(_ code: Int32) -> String {
     ccurl_easy_strerror(pointer, code).map { String(cString: $0) } ?? "libcurl error \(code)"
@@ -483,7 +490,7 @@ private final class HandlePool: @unchecked Sendable {
 
 /// What one transfer has received; touched only by the thread that runs it (libcurl calls the
 /// callbacks from inside curl_easy_perform).
-private final class TransferState {
+final class TransferState {
   let limit: Int
   /// False for a HEAD, whose Content-Length describes a body that is not sent.
   let hasBody: Bool
