@@ -11,6 +11,15 @@ import PackageDescription
   let readlinePkgConfig: String? = "readline"
 #endif
 
+// -static-stdlib for the executable alone: the modules are compiled against the shared
+// runtime (the tests link them so), whose Foundation names only -lFoundation for the linker, so
+// the libraries that the static Foundation needs besides are named here (Swift 6's
+// swift-foundation: its ICU, CoreFoundation and two C helpers).
+let staticStdlibFlags = [
+  "-static-stdlib", "-lCoreFoundation", "-l_FoundationICU", "-l_FoundationCShims",
+  "-l_FoundationCollections", "-lstdc++",
+]
+
 let package = Package(
   name: "orgwiz",
   platforms: [.macOS(.v14)],
@@ -39,12 +48,14 @@ let package = Package(
     ),
     // Terminal prompters and terminal facts (isatty, width, colour).
     .target(name: "OrgWizTerminal", dependencies: ["OrgWizCore", "CReadline"]),
+    // libcurl, loaded at run time with dlopen (no link to it, no headers of it needed).
+    .target(name: "CCurl"),
     // The Okta Management API client: transport, credentials, the service app's signed client
     // assertion (RS256 through swift-crypto), paging, rate limits and retries.
     .target(
       name: "OrgWizOkta",
       dependencies: [
-        "OrgWizCore", "OrgWizJSON", .product(name: "Yams", package: "Yams"),
+        "CCurl", "OrgWizCore", "OrgWizJSON", .product(name: "Yams", package: "Yams"),
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "_CryptoExtras", package: "swift-crypto"),
       ]
@@ -58,8 +69,14 @@ let package = Package(
         .product(name: "Crypto", package: "swift-crypto"),
       ]
     ),
-    // The one-file executable.
-    .executableTarget(name: "orgwiz", dependencies: ["OrgWizCLI"]),
+    // The one-file executable. On Linux the Swift runtime and Foundation are linked into it
+    // (-static-stdlib): resolving their symbols across a dozen shared libraries was most of the
+    // time `orgwiz --version` took. Debug builds get it too, so the CLI tests run the binary as
+    // it ships. libcurl is loaded only when a command sends a request (CCurl).
+    .executableTarget(
+      name: "orgwiz", dependencies: ["OrgWizCLI"],
+      linkerSettings: [.unsafeFlags(staticStdlibFlags, .when(platforms: [.linux]))]
+    ),
     // Helpers used only by tests: scripted prompter, fixtures, snapshots, temp dirs.
     .target(
       name: "OrgWizTestSupport",

@@ -18,8 +18,9 @@ public struct CommandContext {
   public var executablePath: String?
   /// Ends the process once a command's output is complete (live runs only).
   public var exitAfterOutput: ((ExitStatus) -> Never)?
-  /// How HTTP requests reach the org (`pull`, `apply`): URLSession, behind a small protocol.
-  public var transport: () -> any HTTPTransport = { URLSessionTransport() }
+  /// How HTTP requests reach the org (`pull`, `apply`): libcurl, loaded on the first request,
+  /// behind a small protocol.
+  public var transport: () -> any HTTPTransport = { CurlTransport() }
 
   public init(
     stdout: any TextSink, stderr: any TextSink, environment: [String: String],

@@ -57,6 +57,8 @@ public enum TransportError: Error, Sendable, Equatable {
   case timedOut
   /// The response body was larger than the transport accepts.
   case tooLarge
+  /// This machine cannot send requests at all (libcurl is missing): not worth retrying.
+  case unavailable(String)
 }
 
 /// Sends one request and waits for its response. Implementations block the calling thread.

@@ -295,6 +295,8 @@ public final class OktaClient: @unchecked Sendable {
             "the response to \(label) is larger than orgwiz reads (64 MiB)")
         case .tls(let detail):
           throw .unreachable(host: org.description, reason: "TLS failed (\(detail))")
+        case .unavailable(let detail):
+          throw .unreachable(host: org.description, reason: detail)
         case .timedOut:
           reason = "no answer to \(label) within \(Int(timeout)) s"
         case .unreachable(let detail):

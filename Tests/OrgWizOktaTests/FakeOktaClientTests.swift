@@ -4,7 +4,7 @@ import Testing
 
 @testable import OrgWizOkta
 
-/// OktaClient with URLSessionTransport against tools/fake-okta on 127.0.0.1 (one fake per test).
+/// OktaClient with CurlTransport against tools/fake-okta on 127.0.0.1 (one fake per test).
 @Suite struct FakeOktaClientTests {
   static let token = "00fakeTOKENfor-orgwiz_tests42"
 
@@ -13,7 +13,7 @@ import Testing
     sleep: RecordingSleep = RecordingSleep(), progress: (@Sendable (String) -> Void)? = nil
   ) -> OktaClient {
     OktaClient(
-      org: fake.org, credential: .apiToken(token), scopes: [], transport: URLSessionTransport(),
+      org: fake.org, credential: .apiToken(token), scopes: [], transport: CurlTransport(),
       progress: progress, retryBudget: retryBudget, sleep: sleep.function,
       userAgent: "orgwiz/0.1.0-test")
   }
@@ -135,7 +135,7 @@ import Testing
       org: fake.org,
       credential: .serviceApp(
         clientID: "0oa9svcapp", privateKeyPEM: key.privatePEM, keyID: "kid-test"),
-      scopes: ["okta.orgs.read"], transport: URLSessionTransport(), sleep: RecordingSleep().function
+      scopes: ["okta.orgs.read"], transport: CurlTransport(), sleep: RecordingSleep().function
     )
     #expect(okta.identity == "0oa9svcapp")
     _ = try okta.get("/api/v1/org")
@@ -173,7 +173,7 @@ import Testing
       org: fake.org,
       credential: .serviceApp(
         clientID: "0oa9svcapp", privateKeyPEM: key.privatePEM, keyID: "kid-test"),
-      scopes: OktaScopes.pull, transport: URLSessionTransport())
+      scopes: OktaScopes.pull, transport: CurlTransport())
     do {
       _ = try greedy.get("/api/v1/org")
       Issue.record("ungranted scopes were accepted")
@@ -188,7 +188,7 @@ import Testing
     let impostor = OktaClient(
       org: fake.org,
       credential: .serviceApp(clientID: "0oa9svcapp", privateKeyPEM: other.privatePEM, keyID: nil),
-      scopes: ["okta.orgs.read"], transport: URLSessionTransport())
+      scopes: ["okta.orgs.read"], transport: CurlTransport())
     do {
       _ = try impostor.get("/api/v1/org")
       Issue.record("a wrong key was accepted")
@@ -207,7 +207,7 @@ import Testing
     let okta = OktaClient(
       org: fake.org,
       credential: .serviceApp(clientID: "0oa9svcapp", privateKeyPEM: key.privatePEM, keyID: nil),
-      scopes: ["okta.orgs.read"], transport: URLSessionTransport())
+      scopes: ["okta.orgs.read"], transport: CurlTransport())
     _ = try okta.get("/api/v1/org")
     try fake.addFault(["path": "^/api/v1/org$", "status": 401])
     _ = try okta.get("/api/v1/org")
@@ -281,7 +281,7 @@ import Testing
   @Test func aResponseOverTheSizeBoundIsRefused() throws {
     let fake = try FakeOktaServer(["--token", Self.token])
     defer { fake.stop() }
-    let small = URLSessionTransport(maximumResponseBytes: 200)
+    let small = CurlTransport(maximumResponseBytes: 200)
     let request = HTTPRequest(
       method: "GET", url: fake.org.url.appendingPathComponent("api/v1/apps"),
       headers: ["Authorization": "SSWS \(Self.token)"])
@@ -304,7 +304,7 @@ import Testing
     let org = fake.org
     fake.stop()
     let okta = OktaClient(
-      org: org, credential: .apiToken(Self.token), scopes: [], transport: URLSessionTransport(),
+      org: org, credential: .apiToken(Self.token), scopes: [], transport: CurlTransport(),
       retryBudget: 1, sleep: RecordingSleep().function)
     do {
       _ = try okta.get("/api/v1/org")

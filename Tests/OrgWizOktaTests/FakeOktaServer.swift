@@ -145,7 +145,7 @@ final class FakeOktaServer: @unchecked Sendable {
       request.body = JSONWriter.write(body, style: .compact)
       request.headers["Content-Type"] = "application/json"
     }
-    let response = try URLSessionTransport().send(request, timeout: 10)
+    let response = try CurlTransport().send(request, timeout: 10)
     guard (200..<300).contains(response.status) else {
       throw FakeOktaUnavailable(
         description: "fake-okta \(method) \(path): HTTP \(response.status) "

@@ -735,11 +735,20 @@ class Fake:
         status = spec.get("status")
         kind = spec.get("kind")
         if status is None and kind is None and not spec.get("delay"):
-            raise ValueError("a fault needs status, kind (close, validation, lost) or delay")
-        if status is not None and int(status) not in (400, 401, 403, 404, 429, 500, 502, 503, 504):
+            raise ValueError("a fault needs status, kind (close, validation, lost, redirect, chunked) or delay")
+        if kind not in (None, "close", "validation", "lost", "redirect", "chunked"):
+            raise ValueError("kind must be close, validation, lost, redirect or chunked")
+        if kind == "redirect":
+            status = 302 if status is None else status
+            if int(status) not in (301, 302, 303, 307, 308):
+                raise ValueError("a redirect's status must be one of 301 302 303 307 308")
+            if not isinstance(spec.get("location"), str) or not spec["location"]:
+                raise ValueError("a redirect needs a location (an absolute or relative URL)")
+        elif kind == "chunked":
+            if status is not None or not isinstance(spec.get("bytes"), int) or spec["bytes"] < 2:
+                raise ValueError("a chunked fault needs bytes (at least 2) and no status")
+        elif status is not None and int(status) not in (400, 401, 403, 404, 429, 500, 502, 503, 504):
             raise ValueError("status must be one of 400 401 403 404 429 500 502 503 504")
-        if kind not in (None, "close", "validation", "lost"):
-            raise ValueError("kind must be close, validation or lost")
         for k in ("method", "path"):
             if spec.get(k):
                 re.compile(spec[k])
@@ -750,7 +759,8 @@ class Fake:
                  "kind": kind, "remaining": int(spec.get("count", 1)), "hits": 0,
                  "skip": int(spec.get("skip", 0)),
                  "delay": float(spec.get("delay", 0) or 0), "reset": int(spec.get("reset", 2)),
-                 "errorSummary": spec.get("errorSummary"), "errorCauses": spec.get("errorCauses")}
+                 "errorSummary": spec.get("errorSummary"), "errorCauses": spec.get("errorCauses"),
+                 "location": spec.get("location"), "bytes": spec.get("bytes")}
             self.faults.append(f)
             return f
 
@@ -1233,6 +1243,23 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(data)
 
+    def send_chunked(self, size, headers):
+        """A 200 whose body (a JSON string of `size` bytes) comes in chunks, without a length."""
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Transfer-Encoding", "chunked")
+        for k, v in headers:
+            self.send_header(k, v)
+        self.end_headers()
+        body = b'"' + b"x" * (size - 2) + b'"'
+        try:
+            for start in range(0, len(body), 65536):
+                piece = body[start:start + 65536]
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+            self.wfile.write(b"0\r\n\r\n")
+        except OSError:  # the client stopped reading (a size bound)
+            self.close_connection = True
+
     def handle_any(self, method):
         fake = self.fake
         fake.last_activity = time.time()
@@ -1247,7 +1274,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         rid = request_id()
         entry = {"method": method, "path": path, "query": query, "headers": masked_headers(self.headers),
                  "body": logged_body(raw, headers.get("content-type", "")), "requestId": rid,
-                 "violations": [], "notes": [], "fault": None}
+                 "violations": [], "notes": [], "fault": None, "clientPort": self.client_address[1]}
         out_headers = [("X-Okta-Request-Id", rid)]
         status, body = 500, None
         try:
@@ -1258,6 +1285,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
             out_headers += list(e.headers.items())
         except OAuthFailure as e:
             status, body = e.status, {"error": e.error, "error_description": e.description}
+        except ChunkedBody as e:
+            entry["status"] = 200
+            entry["durationMs"] = int((time.time() - started) * 1000)
+            fake_record(fake, entry)
+            return self.send_chunked(e.size, out_headers)
         except CloseConnection:
             entry["status"] = None
             entry["durationMs"] = int((time.time() - started) * 1000)
@@ -1297,6 +1329,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 remaining = 0
         out_headers += [("X-Rate-Limit-Limit", str(limit)), ("X-Rate-Limit-Remaining", str(remaining)),
                         ("X-Rate-Limit-Reset", str(reset))]
+        if fault and fault["kind"] == "redirect":
+            return fault["status"], None, [("Location", fault["location"])]
+        if fault and fault["kind"] == "chunked":
+            raise ChunkedBody(fault["bytes"])
         if fault and fault["status"]:
             s = fault["status"]
             if s == 400:
@@ -1409,6 +1445,12 @@ class CloseConnection(Exception):
     pass
 
 
+class ChunkedBody(Exception):
+    def __init__(self, size):
+        super().__init__(size)
+        self.size = size
+
+
 def masked_headers(headers):
     out = {}
     for k, v in headers.items():
@@ -1505,6 +1547,36 @@ class Server(http.server.ThreadingHTTPServer):
     request_queue_size = 64
 
 
+def self_signed_context():
+    """A TLS context with a new self-signed certificate for 127.0.0.1 (no CA knows it)."""
+    import datetime
+    import ipaddress
+    import ssl
+    import tempfile
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(minutes=5))
+            .not_valid_after(now + datetime.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+            .sign(key, hashes.SHA256()))
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    with tempfile.TemporaryDirectory() as directory:
+        cert_path, key_path = os.path.join(directory, "cert.pem"), os.path.join(directory, "key.pem")
+        with open(cert_path, "wb") as f:
+            f.write(cert.public_bytes(serialization.Encoding.PEM))
+        with open(key_path, "wb") as f:
+            f.write(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                      serialization.NoEncryption()))
+        context.load_cert_chain(cert_path, key_path)
+    return context
+
+
 def parse_args(argv):
     ap = argparse.ArgumentParser(prog="fake_okta.py", description="A fake Okta Management API on 127.0.0.1 for orgwiz's tests.")
     ap.add_argument("--model", required=True, help="orgwiz model file (org-model.md) holding the org's objects")
@@ -1527,6 +1599,8 @@ def parse_args(argv):
     ap.add_argument("--rate-limit", type=int, default=600, help="requests per minute per bucket before a real 429 (0: never; default 600)")
     ap.add_argument("--max-seconds", type=float, default=3600, help="hard stop after this many seconds (default 3600)")
     ap.add_argument("--idle-seconds", type=float, default=1800, help="stop after this long without a request (default 1800)")
+    ap.add_argument("--tls-self-signed", action="store_true",
+                    help="serve https with a certificate made at start and signed by nobody (clients must refuse it)")
     ap.add_argument("--verbose", action="store_true", help="log each request on stderr")
     return ap.parse_args(argv)
 
@@ -1549,6 +1623,9 @@ def main(argv=None):
     server = Server(("127.0.0.1", opts.port), Handler)
     opts.port = server.server_address[1]
     opts.base_url = "http://127.0.0.1:%d" % opts.port
+    if opts.tls_self_signed:
+        server.socket = self_signed_context().wrap_socket(server.socket, server_side=True)
+        opts.base_url = "https://127.0.0.1:%d" % opts.port
     fake = Fake(opts, model, checker, oauth_checker)
     for tok, uid in fake.sswstokens.items():
         if uid and uid not in fake.state.users:

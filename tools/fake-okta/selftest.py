@@ -510,6 +510,18 @@ def main():
     except (urllib.error.URLError, ConnectionError, OSError) as e:
         ok(True, "a close fault drops the connection")
     ok(call("GET", "/api/v1/groups/00g1eng", auth=SSWS).status == 200, "faults end after count")
+    seq = last_seq()
+    fault(path="^/api/v1/groups/", kind="redirect", status=307, location="/api/v1/org")
+    r = call("GET", "/api/v1/groups/00g1eng", auth=SSWS, validate=False)  # urllib follows it
+    redirected = fake_log(seq)
+    ok(r.status == 200 and [(e["path"], e["status"]) for e in redirected] == [("/api/v1/groups/00g1eng", 307), ("/api/v1/org", 200)],
+       "a redirect fault answers with its status and Location", [(e["path"], e["status"]) for e in redirected])
+    fault(path="^/api/v1/groups/", kind="chunked", bytes=200000)
+    r = call("GET", "/api/v1/groups/00g1eng", auth=SSWS, validate=False)
+    ok(r.status == 200 and len(r.raw) == 200000 and r.header("Content-Length") is None
+       and (r.header("Transfer-Encoding") or "").lower() == "chunked",
+       "a chunked fault sends that many bytes without a Content-Length", (r.status, len(r.raw), r.header("Content-Length")))
+    ok(call("POST", "/__fake/faults", {"kind": "redirect"}).status == 400, "a redirect fault needs a location")
 
     # -- drift ------------------------------------------------------------------------------------------------------
     before = call("GET", "/api/v1/apps/0oa1mob", auth=SSWS).json
