@@ -57,18 +57,42 @@ enum ModelLoader {
   }
 
   /// Reads the model named by `--org`, or the example for read-only commands with `--example`.
-  static func readOnly(_ options: ModelOptions, context: CommandContext) throws -> LoadedModel {
+  static func readOnly(
+    _ options: ModelOptions, context: CommandContext
+  ) throws -> (path: String, model: OrgModel) {
     let path = context.modelPath(options.org)
     if options.example {
       let content = try ContentLocator.directory(option: options.content, context: context)
-      let (bytes, model) = try example(contentDirectory: content)
-      return LoadedModel(path: path, originalBytes: nil, bytes: bytes, model: model)
+      return (path, try example(contentDirectory: content).model)
     }
-    let bytes = try FileIO.read(
-      path, what: "org model", hint: "Name the model with --org FILE, or use --example.")
-    return LoadedModel(
-      path: path, originalBytes: bytes, bytes: bytes,
-      model: try OrgModel.load(bytes, source: options.org))
+    let hint = "Name the model with --org FILE, or use --example."
+    if let lean = try loadReleasing(path, source: options.org, hint: hint) {
+      return (path, lean.model)
+    }
+    let bytes = try FileIO.read(path, what: "org model", hint: hint)
+    return (path, try OrgModel.load(bytes, source: options.org))
+  }
+
+  /// Reads and parses a model file without holding its text beside the parsed model: the file
+  /// is read into memory that the parse gives back as it goes, and hashed as it is read. Nil
+  /// when the file does not parse (or is empty, or growing): the caller reads it again the
+  /// ordinary way, for the error with its exact line and column. Refusals of the file itself
+  /// (missing, a FIFO, too large) are thrown as by `FileIO.read`.
+  static func loadReleasing(
+    _ path: String, source: String, hint: String
+  ) throws(OrgWizFailure) -> (model: OrgModel, digest: String, stamp: FileIO.Stamp?)? {
+    let before = FileIO.Stamp(path)
+    guard let file = try FileIO.readReleasable(path, what: "org model", hint: hint) else {
+      return nil
+    }
+    let after = FileIO.Stamp(path)
+    // The parse reads only ahead of where it has got; a margin behind it is kept all the same.
+    let margin = 1 << 16
+    guard
+      let model = try? OrgModel.load(
+        file.buffer, source: source, releasing: { file.release(before: $0 - margin) })
+    else { return nil }
+    return (model, file.digest, before != nil && before == after ? after : nil)
   }
 }
 

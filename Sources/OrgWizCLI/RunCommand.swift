@@ -540,21 +540,12 @@ struct RunCommand: ContextCommand {
     // read: a large model is never held as text and as a tree at once. A file that does not
     // parse is read again the ordinary way, for an error with its exact line and column.
     let hint = "Name the model with --org FILE."
-    let before = FileIO.Stamp(path)
-    if let file = try FileIO.readReleasable(path, what: "org model", hint: hint) {
-      let after = FileIO.Stamp(path)
-      let margin = 1 << 16
-      if let model = try? OrgModel.load(
-        file.buffer, source: options.org, releasing: { file.release(before: $0 - margin) })
-      {
-        let digest = file.digest
-        return (
-          ModelFile(
-            path: path, existed: true, startBytes: nil, fileDigest: nil,
-            stamp: before != nil && before == after ? after : nil),
-          model, Background { digest }
-        )
-      }
+    if let lean = try ModelLoader.loadReleasing(path, source: options.org, hint: hint) {
+      return (
+        ModelFile(
+          path: path, existed: true, startBytes: nil, fileDigest: nil, stamp: lean.stamp),
+        lean.model, Background { lean.digest }
+      )
     }
     let (bytes, stamp) = try FileIO.readStamped(path, what: "org model", hint: hint)
     return Self.split(

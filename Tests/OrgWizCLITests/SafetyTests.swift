@@ -345,6 +345,12 @@ struct BinaryRun {
     ).finish()
     #expect(failed.status == 65, "\(failed.stderr)")
     #expect(failed.stderr.contains("broken.json:\(line):"), "\(failed.stderr)")
+    #expect(line > 100_000, "the mistake is far beyond the first MiB, which the parse gave back")
+    let check = try BinaryRun(["check", "--org", "broken.json"], in: directory.path).finish()
+    #expect(check.status == 65, "\(check.stderr)")
+    #expect(check.stderr.contains("broken.json:\(line):"), "\(check.stderr)")
+    let good = try BinaryRun(["check", "--org", "org.json"], in: directory.path).finish()
+    #expect(good.status == 0, "\(good.stderr)")
   }
 
   /// Where the backup cannot be a hard link (another file system's rules, a link count at its
