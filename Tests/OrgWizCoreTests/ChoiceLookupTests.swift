@@ -157,6 +157,103 @@ import Testing
   }
 
   /// A large org whose apps vary in everything the app question reads.
+  static func largeModel(apps count: Int) throws -> OrgModel {
+    var random = Seeded(state: UInt64(count))
+    let types: [String?] = ["native", "browser", "web", "service", "Web", nil]
+    let apps: [JSONValue] = (0..<count).map { index in
+      let id = "0oa\(index)app"
+      let oidc = index % 9 != 0
+      var members: [(String, JSONValue)] = [
+        ("id", .string(id)),
+        // Repeated labels make some names ambiguous; some are not ASCII.
+        (
+          "label",
+          .string(
+            index % 50 == 0
+              ? "Shared Label" : index % 7 == 0 ? "Café \(index)" : "App \(index) Portal")
+        ),
+        ("status", .string(index % 5 == 0 ? "INACTIVE" : "ACTIVE")),
+        ("signOnMode", .string(oidc ? "OPENID_CONNECT" : "SAML_2_0")),
+      ]
+      if index % 3 != 0 { members.append(("name", .string("oidc_client"))) }
+      if oidc {
+        let client = index % 4 == 0 ? id : "0oc\(index)client"
+        members.append(
+          (
+            "credentials",
+            .object(
+              JSONObject([("oauthClient", .object(JSONObject([("client_id", .string(client))])))]))
+          ))
+        var oauth: [(String, JSONValue)] = [
+          ("grant_types", .array([.string("authorization_code")]))
+        ]
+        if let type = random.pick(types) {
+          oauth.append(("application_type", .string(type)))
+        }
+        members.append(
+          ("settings", .object(JSONObject([("oauthClient", .object(JSONObject(oauth)))]))))
+      }
+      return .object(JSONObject(members))
+    }
+    var document = try Fixtures.exampleModel().document
+    document.set(.array(apps), at: .root / "apps")
+    // The second policy names clients: some apps', one nobody has, and one two apps share.
+    document.set(
+      .array([.string("0oc1client"), .string("0oc2client"), .string("nobody"), .string("0oa8app")]),
+      at: .root / "authorizationServers" / 0 / "policies" / 1 / "conditions" / "clients"
+        / "include")
+    document.set(
+      .string("0oa8app"), at: .root / "apps" / 16 / "credentials" / "oauthClient" / "client_id")
+    return try OrgModel(document: document)
+  }
+
+  static func text(_ key: String) -> QuestionText {
+    QuestionText(key: key, prompt: "Which \(key)?", help: "Help for \(key).")
+  }
+
+  @Test func theAppQuestionOfALargeOrgIsTheOneMadeBefore() throws {
+    let model = try Self.largeModel(apps: 600)
+    let step = SelectPolicyRuleStep()
+    let question = step.appQuestion("app", text: Self.text("app"), model: model)
+    #expect(question == Reference.appQuestion("app", text: Self.text("app"), model: model))
+    #expect(question.choices.count > 300 && question.refused.count > 100)
+
+    // Every choice answers by number and by each id no other object has; by its label or the
+    // label's beginning when no other choice has that label.
+    let all = question.choices + question.refused.map(\.choice)
+    let ids = Dictionary(grouping: all.flatMap { [$0.value] + $0.aliases }, by: { $0 })
+    let labels = Dictionary(grouping: all.map { $0.label.lowercased() }, by: { $0 })
+    var prefixes = 0
+    for (index, choice) in question.choices.enumerated() {
+      #expect(try question.resolve("\(index + 1)", allowNumbers: true).get() == choice.value)
+      for id in [choice.value] + choice.aliases where ids[id]?.count == 1 {
+        #expect(try question.resolve(id, allowNumbers: false).get() == choice.value)
+      }
+      guard labels[choice.label.lowercased()]?.count == 1 else { continue }
+      #expect(try question.resolve(choice.label, allowNumbers: false).get() == choice.value)
+      #expect(
+        try question.resolve(choice.label.uppercased(), allowNumbers: false).get() == choice.value)
+      if choice.label.hasSuffix(" Portal") {
+        // "App 12 Port" begins only "App 12 Portal".
+        let beginning = String(choice.label.dropLast(2)).lowercased()
+        #expect(try question.resolve(beginning, allowNumbers: true).get() == choice.value)
+        #expect(question.resolve(beginning, allowNumbers: false).isFailure)
+        prefixes += 1
+      }
+    }
+    #expect(prefixes > 150)
+    #expect(try question.resolve("none", allowNumbers: false).get() == "none")
+    // A refused app is named and refused, by id or label.
+    let service = try #require(model.apps.first { $0.applicationType == "service" && $0.isOIDC })
+    guard case .failure(let problem) = question.resolve(service.id, allowNumbers: true) else {
+      Issue.record("a service app was accepted")
+      return
+    }
+    #expect(problem.reason.contains("service app"), "\(problem.reason)")
+    // An ambiguous label and an ambiguous beginning say so.
+    #expect(question.resolve("shared label", allowNumbers: true).isFailure)
+    #expect(question.resolve("App 1", allowNumbers: true).isFailure)
+  }
 }
 
 /// The code the faster lookups and question replaced, as it was: the oracle of these tests.
@@ -258,5 +355,48 @@ private enum Reference {
       }
       return (names + logins).contains { $0.lowercased().hasPrefix(folded) }
     }
+  }
+
+  static func appQuestion(_ key: String, text: QuestionText, model: OrgModel) -> Question {
+    func choice(_ app: OrgApp) -> Choice {
+      Choice(
+        value: app.id, label: app.label,
+        detail: [
+          app.id, app.clientID == app.id ? nil : "client id \(app.clientID)",
+          app.applicationType,
+          app.isActive ? nil : app.status,
+        ].compactMap { $0 }.joined(separator: ", "),
+        aliases: app.isOIDC ? [app.clientID] : [], otherNames: app.name.map { [$0] } ?? [])
+    }
+    var choices: [Choice] = []
+    var refused: [RefusedChoice] = []
+    for app in model.apps {
+      if let reason = interactionCodeRefusal(app) {
+        refused.append(RefusedChoice(choice(app), reason: reason))
+      } else {
+        choices.append(choice(app))
+      }
+    }
+    return Question(
+      key: key, prompt: text.prompt, help: text.help,
+      choices: choices + [Choice(value: "none", label: "none", detail: "no particular app")],
+      refused: refused)
+  }
+
+  static func interactionCodeRefusal(_ app: OrgApp) -> String? {
+    guard app.isOIDC else {
+      return "it is a \(app.signOnMode ?? "non-OAuth") app, and only OpenID Connect apps take "
+        + "part in OAuth"
+    }
+    guard let applicationType = app.applicationType, !app.canUseInteractionCode else {
+      return nil
+    }
+    let what =
+      applicationType == "service"
+      ? "it is a service app (application_type service)"
+      : "its application_type is \"\(VisibleText.short(applicationType, limit: 30))\" (Okta's "
+        + "values are lowercase: native, browser, web, service)"
+    return what
+      + ", and the Interaction Code grant is only for native, single-page (browser) and web apps"
   }
 }

@@ -92,29 +92,60 @@ struct SelectPolicyRuleStep: StepHandler {
   /// The app question: the OpenID Connect apps that can use the grant, or none. Other apps
   /// (a service app, a SAML app) are recognised by name and refused with the reason.
   func appQuestion(_ key: String, text: QuestionText, model: OrgModel) -> Question {
-    func choice(_ app: OrgApp) -> Choice {
-      Choice(
-        value: app.id, label: app.label,
-        detail: [
-          app.id, app.clientID == app.id ? nil : "client id \(app.clientID)",
-          app.applicationType,
-          app.isActive ? nil : app.status,
-        ].compactMap { $0 }.joined(separator: ", "),
-        aliases: app.isOIDC ? [app.clientID] : [], otherNames: app.name.map { [$0] } ?? [])
-    }
     var choices: [Choice] = []
     var refused: [RefusedChoice] = []
+    choices.reserveCapacity(model.apps.count + 1)
+    // An org's 20,000 apps are each made into a choice while the user waits for the question,
+    // so each is made directly (see `detail(of:)`).
     for app in model.apps {
       if let reason = app.interactionCodeRefusal {
-        refused.append(RefusedChoice(choice(app), reason: reason))
+        refused.append(RefusedChoice(Self.choice(app), reason: reason))
       } else {
-        choices.append(choice(app))
+        choices.append(Self.choice(app))
       }
     }
+    choices.append(Choice(value: Self.none, label: Self.none, detail: "no particular app"))
     return Question(
-      key: key, prompt: text.prompt, help: text.help,
-      choices: choices + [Choice(value: Self.none, label: Self.none, detail: "no particular app")],
-      refused: refused)
+      key: key, prompt: text.prompt, help: text.help, choices: choices, refused: refused)
+  }
+
+  /// An app as a choice: its label, with its details after it; its client id and catalog
+  /// name answer for it too.
+  static func choice(_ app: OrgApp) -> Choice {
+    Choice(
+      value: app.id, label: app.label, detail: detail(of: app),
+      aliases: app.isOIDC ? [app.clientID] : [], otherNames: app.name.map { [$0] } ?? [])
+  }
+
+  /// An app's id, its client id when that differs, its application type and its status when
+  /// not active, joined by ", " (`0oa1, client id 0oa9, web, INACTIVE`); made at its size at
+  /// once, since it is made for each of an org's 20,000 apps.
+  static func detail(of app: OrgApp) -> String {
+    let separator = ", "
+    let clientPrefix = ", client id "
+    let showsClient = app.clientID != app.id
+    var count = app.id.utf8.count
+    if showsClient { count += clientPrefix.utf8.count + app.clientID.utf8.count }
+    if let type = app.applicationType { count += separator.utf8.count + type.utf8.count }
+    if !app.isActive { count += separator.utf8.count + app.status.utf8.count }
+    return String(unsafeUninitializedCapacity: count) { buffer in
+      var end = 0
+      func put(_ text: String) { end = buffer[end...].initialize(fromContentsOf: text.utf8) }
+      put(app.id)
+      if showsClient {
+        put(clientPrefix)
+        put(app.clientID)
+      }
+      if let type = app.applicationType {
+        put(separator)
+        put(type)
+      }
+      if !app.isActive {
+        put(separator)
+        put(app.status)
+      }
+      return end
+    }
   }
 
   /// The policy offered first: the one that would serve the app, or for no app the first
