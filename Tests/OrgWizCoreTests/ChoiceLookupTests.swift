@@ -254,6 +254,24 @@ import Testing
     #expect(question.resolve("shared label", allowNumbers: true).isFailure)
     #expect(question.resolve("App 1", allowNumbers: true).isFailure)
   }
+
+  @Test func thePolicyQuestionNamesClientsByTheFirstAppWithTheirId() throws {
+    let model = try Self.largeModel(apps: 2_000)
+    var state = RunState(model: model, answers: ["server": model.servers[0].id, "app": "none"])
+    let step = SelectPolicyRuleStep()
+    let question = try #require(step.question("policy", text: Self.text("policy"), state: state))
+    let server = model.servers[0]
+    #expect(
+      question.choices.map(\.detail)
+        == server.policiesInOrder.map { Reference.describe($0, state: state) })
+    let detail = try #require(question.choices.first { $0.detail.contains("clients:") }?.detail)
+    #expect(detail.contains("App 1 Portal") && detail.contains("nobody"), "\(detail)")
+    #expect(detail.contains("App 8 Portal") && !detail.contains("App 16 Portal"), "\(detail)")
+    // A server whose policies are all for all clients looks no app up.
+    state.answers["server"] = model.servers[1].id
+    let other = try #require(step.question("policy", text: Self.text("policy"), state: state))
+    #expect(other.choices.allSatisfy { $0.detail.contains("all clients") })
+  }
 }
 
 /// The code the faster lookups and question replaced, as it was: the oracle of these tests.
@@ -398,5 +416,18 @@ private enum Reference {
         + "values are lowercase: native, browser, web, service)"
     return what
       + ", and the Interaction Code grant is only for native, single-page (browser) and web apps"
+  }
+
+  static func describe(_ policy: ServerPolicy, state: RunState) -> String {
+    let clients =
+      policy.appliesToAllClients
+      ? "all clients"
+      : "clients: "
+        + Phrase.list(
+          policy.clients.map { client in
+            state.model.apps.first { $0.clientID == client }?.label ?? client
+          })
+    return "\(policy.id), priority \(policy.priority), \(clients)"
+      + (policy.isActive ? "" : ", \(policy.status)")
   }
 }

@@ -61,12 +61,12 @@ struct SelectPolicyRuleStep: StepHandler {
     guard let server = state.server else { return nil }
     switch key {
     case "policy":
+      let policies = server.policiesInOrder
+      let labels = clientLabels(policies, model: state.model)
       return Question(
         key: key, prompt: text.prompt, help: text.help,
-        choices: server.policiesInOrder.map { policy in
-          Choice(
-            value: policy.id, label: policy.name,
-            detail: describe(policy, state: state))
+        choices: policies.map { policy in
+          Choice(value: policy.id, label: policy.name, detail: describe(policy, labels: labels))
         },
         defaultValue: defaultPolicy(server: server, app: state.app)?.id,
         defaultAppliesWithoutPrompt: true)
@@ -169,17 +169,32 @@ struct SelectPolicyRuleStep: StepHandler {
     return policy.activeRulesInOrder.first ?? policy.rulesInOrder.first
   }
 
-  private func describe(_ policy: ServerPolicy, state: RunState) -> String {
+  /// A policy's priority and the clients it applies to, each named by the label of the first
+  /// app with that client id (`labels`, from ``clientLabels(_:model:)``) or by the id itself.
+  private func describe(_ policy: ServerPolicy, labels: [String: String]) -> String {
     let clients =
       policy.appliesToAllClients
       ? "all clients"
-      : "clients: "
-        + Phrase.list(
-          policy.clients.map { client in
-            state.model.apps.first { $0.clientID == client }?.label ?? client
-          })
+      : "clients: " + Phrase.list(policy.clients.map { labels[$0] ?? $0 })
     return "\(policy.id), priority \(policy.priority), \(clients)"
       + (policy.isActive ? "" : ", \(policy.status)")
+  }
+
+  /// The label of the first app with each client id that one of these policies lists (a
+  /// policy for all clients lists none): the apps are gone through once, not once a client.
+  private func clientLabels(_ policies: [ServerPolicy], model: OrgModel) -> [String: String] {
+    var wanted: Set<String> = []
+    for policy in policies where !policy.appliesToAllClients { wanted.formUnion(policy.clients) }
+    var labels: [String: String] = [:]
+    guard !wanted.isEmpty else { return labels }
+    model.apps.withUnsafeBufferPointer { apps in
+      for index in apps.indices where wanted.contains(apps[index].clientID) {
+        guard labels[apps[index].clientID] == nil else { continue }
+        labels[apps[index].clientID] = apps[index].label
+        if labels.count == wanted.count { break }
+      }
+    }
+    return labels
   }
 
   func needsExplicitAnswer(
