@@ -1,4 +1,5 @@
 import CReadline
+import Dispatch
 import OrgWizCore
 import Synchronization
 
@@ -37,7 +38,7 @@ private func completeChoice(
   let typed = text.map { String(cString: $0) } ?? ""
   let folded = typed.lowercased()
   completionState.withLock { state in
-    state.matches = state.choices().filter { $0.lowercased().hasPrefix(folded) }
+    state.matches = state.choices().filter { $0.lowercasedHasPrefix(folded) }
     state.next = 0
   }
   return rl_completion_matches(text, nextMatch)
@@ -110,10 +111,17 @@ public final class ReadlineLineReader: LineReader {
     if request.discardsTypeahead { discardTypeahead() }
     // Readline shows the prompt and lists the candidates itself, so they are made visible here
     // as the sinks would; a candidate is inserted as shown, and answers match it in that form.
-    completionState.withLock {
-      $0.request = request
-      $0.candidates = nil
+    let previous = completionState.withLock { state in
+      defer {
+        state.request = request
+        state.candidates = nil
+      }
+      return (state.request, state.candidates)
     }
+    // The previous question's choices (an org's 20,000 apps) and Tab candidates are freed on
+    // another core, while this prompt is shown: freeing them here would hold it up for
+    // milliseconds. This reader held the last reference to them.
+    DispatchQueue.global(qos: .utility).async { withExtendedLifetime(previous) {} }
     clear_history()
     for entry in histories[request.key, default: []] { add_history(entry) }
     guard
