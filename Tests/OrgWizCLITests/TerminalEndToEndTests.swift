@@ -413,6 +413,42 @@ final class TerminalSession: Sendable {
     #expect(directory.read("org.json.journal")?.contains("\"0oa2345gen\"") == true)
   }
 
+  // The journal of an answer is written while the next question is shown. With each write
+  // made to take a second, Ctrl-C at the next prompt still finds the answer kept, and the
+  // answer given there is read only once it is on disk.
+  @Test func theNextPromptWaitsForTheJournalBeforeItTakesKeysOrCtrlC() throws {
+    for reader in ["", "TERM=dumb "] {
+      let directory = try TemporaryDirectory()
+      defer { directory.remove() }
+      try Data(Fixtures.exampleBytes()).write(to: URL(fileURLWithPath: directory.file("org.json")))
+      let slowly = "\(reader)ORGWIZ_TEST_FAULT=journal:pause=1 \(Self.binary) --no-color"
+      let interrupted = try TerminalSession(slowly, in: directory.path)
+      #expect(interrupted.waitFor("operator: "))
+      interrupted.type("ada@acme.example\r")
+      #expect(interrupted.waitFor("org-setting [enable]: "))
+      interrupted.type("\u{03}")
+      #expect(interrupted.finish() == 130, "\(reader)\(interrupted.transcript)")
+      #expect(interrupted.transcript.contains("kept in"), "\(reader)\(interrupted.transcript)")
+      let journal = directory.read("org.json.journal") ?? ""
+      #expect(journal.contains("\"00u1ada\""), "\(reader)\(journal)")
+
+      unlink(directory.file("org.json.journal"))
+      let typed = try TerminalSession(slowly, in: directory.path)
+      #expect(typed.waitFor("operator: "))
+      typed.type("ada@acme.example\r")
+      #expect(typed.waitFor("org-setting [enable]: "))
+      let shown = Date()
+      typed.type("\r")
+      #expect(typed.waitFor("server: "), "\(reader)\(typed.transcript)")
+      // The prompt came about a second before its journal was written; its answer waited.
+      #expect(Date().timeIntervalSince(shown) > 0.5, "\(reader)the answer was read early")
+      #expect(directory.read("org.json.journal")?.contains("\"00u1ada\"") == true)
+      typed.type("\u{04}")
+      #expect(typed.finish() == 130, "\(reader)\(typed.transcript)")
+      #expect(directory.read("org.json.journal")?.contains("\"enable\"") == true)
+    }
+  }
+
   @Test func aDumbTerminalReadsPlainLinesAndCtrlCStillEndsCleanly() throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
