@@ -59,10 +59,42 @@ static inline void orgwiz_set_interrupt_message(const char *text) {
   }
 }
 
+// Whether Ctrl-C is held for a moment (a prompt waits for the journal of the last answer to be
+// on disk), and whether one came meanwhile.
+static inline volatile sig_atomic_t *orgwiz_interrupt_held(void) {
+  static volatile sig_atomic_t held;
+  return &held;
+}
+
+static inline volatile sig_atomic_t *orgwiz_interrupt_came(void) {
+  static volatile sig_atomic_t came;
+  return &came;
+}
+
+// Holds Ctrl-C: the handler below only notes one until orgwiz_release_interrupt.
+static inline void orgwiz_hold_interrupt(void) {
+  *orgwiz_interrupt_came() = 0;
+  *orgwiz_interrupt_held() = 1;
+}
+
+// Lets Ctrl-C through again; one that came while it was held is raised now (readline, while it
+// reads a line, takes it and hands it on to the handler below once it has tidied up).
+static inline void orgwiz_release_interrupt(void) {
+  *orgwiz_interrupt_held() = 0;
+  if (*orgwiz_interrupt_came()) {
+    *orgwiz_interrupt_came() = 0;
+    raise(SIGINT);
+  }
+}
+
 // Ctrl-C at a prompt: put the terminal back as it was, remove the lock file, say so in one
 // line, and exit 130. Only async-signal-safe calls (tcsetattr, unlink, write, _exit).
 static void orgwiz_interrupt_handler(int signal_number) {
   (void)signal_number;
+  if (*orgwiz_interrupt_held()) {
+    *orgwiz_interrupt_came() = 1;
+    return;
+  }
   const char *message = orgwiz_interrupt_message();
   struct orgwiz_saved_terminal *terminal = orgwiz_saved_terminal();
   if (terminal->saved) {
@@ -113,6 +145,11 @@ static inline void orgwiz_rl_configure(const char *name, FILE *output) {
 
 static inline void orgwiz_rl_set_completion(rl_completion_func_t *function) {
   rl_attempted_completion_function = function;
+}
+
+// What readline calls once the prompt is shown, before it reads the first key.
+static inline void orgwiz_rl_set_pre_input_hook(rl_hook_func_t *function) {
+  rl_pre_input_hook = function;
 }
 
 // Called at the start of every completion: readline resets these before each attempt.

@@ -142,30 +142,38 @@ struct RunCommand: ContextCommand {
       }
     }
     // Answers a person gives are journaled as the run goes, so an interrupted run can resume;
-    // answers that all come from flags or a file need no journal to be given again.
-    if !dryRun, person != nil {
-      let width = context.terminal.width
+    // answers that all come from flags or a file need no journal to be given again. Each
+    // version is written beside the next question, and on disk before that one's answer is
+    // read (see JournalWriter).
+    let journal =
+      !dryRun && person != nil
+      ? JournalWriter(model: path, environment: context.environment, width: context.terminal.width)
+      : nil
+    if let journal {
       engine.progress = { given, index in
         // Nothing to resume before the first answer: no journal, and Ctrl-C says no more.
         guard !given.isEmpty else {
-          RunJournal.remove(model: path)
-          InterruptCleanup.setInterruptNote(nil, width: width)
+          journal.remove()
           return
         }
         let atReview = index >= document.steps.count
-        RunJournal(
-          procedure: document.id, procedureSHA256: document.sha256,
-          baseSHA256: baseHash.value(),
-          answers: given, stepNumber: index + 1,
-          stepTitle: atReview ? RunJournal.reviewTitle : document.steps[index].title,
-          updatedAt: Timestamps(date: Date()).iso
-        ).write(model: path)
-        InterruptCleanup.setInterruptNote(Self.keptNote(model: path), width: width)
+        journal.write(
+          RunJournal(
+            procedure: document.id, procedureSHA256: document.sha256,
+            baseSHA256: baseHash.value(),
+            answers: given, stepNumber: index + 1,
+            stepTitle: atReview ? RunJournal.reviewTitle : document.steps[index].title,
+            updatedAt: Timestamps(date: Date()).iso))
       }
+      InputBarrier.set { journal.drain() }
     }
+    defer { InputBarrier.set(nil) }
     let record: RunRecord
     do {
       do {
+        // However the questions end, the journal is complete before anything reads, removes or
+        // outlives it.
+        defer { journal?.drain() }
         record = try engine.run(on: startModel)
       } catch var missing as MissingAnswers {
         missing.reason = promptingOffReason(context)

@@ -1,10 +1,12 @@
+import Dispatch
 import Foundation
 import OrgWizCore
 import OrgWizJSON
+import OrgWizTerminal
 
 /// The answers of a run in progress, kept beside the model (`<model>.journal`) so that a run
 /// that was interrupted (Ctrl-C, a closed terminal, a kill) can be resumed by the next one.
-struct RunJournal: Equatable {
+struct RunJournal: Equatable, Sendable {
   var procedure: String
   var procedureSHA256: String
   /// The SHA-256 of the model the answers were given against.
@@ -69,6 +71,51 @@ struct RunJournal: Equatable {
   }
 
   static func remove(model: String) { unlink(path(for: model)) }
+}
+
+/// Writes a run's journal on another thread, one version after the other, so that an answer's
+/// Enter brings the next question without waiting for the disk (two `fsync`s a version, 1 to 3
+/// ms each on an idle disk and far more on a busy one).
+///
+/// Nothing is lost by it: the versions are written in the order given, each in full (written,
+/// flushed, renamed into place, its directory flushed) before the next is begun, and the run
+/// waits for all of them (``drain()``) before any prompt reads its answer (``InputBarrier``,
+/// with Ctrl-C held until then) and before it goes on once the questions are over. So the
+/// journal of an answer is on disk before the next answer is taken, as when it was written in
+/// place.
+final class JournalWriter: Sendable {
+  let model: String
+  let environment: [String: String]
+  /// The width the interrupt note is wrapped to.
+  let width: Int
+  private let queue = DispatchQueue(label: "orgwiz.run-journal")
+
+  init(model: String, environment: [String: String], width: Int) {
+    self.model = model
+    self.environment = environment
+    self.width = width
+  }
+
+  /// Writes this version of the journal after the ones given before it; Ctrl-C at a prompt
+  /// then says where the answers are kept.
+  func write(_ journal: RunJournal) {
+    queue.async { [self] in
+      try? FaultPoint.hit("journal", environment: environment)
+      journal.write(model: model)
+      InterruptCleanup.setInterruptNote(RunCommand.keptNote(model: model), width: width)
+    }
+  }
+
+  /// Removes the journal after the versions given before (nothing to resume yet).
+  func remove() {
+    queue.async { [self] in
+      RunJournal.remove(model: model)
+      InterruptCleanup.setInterruptNote(nil, width: width)
+    }
+  }
+
+  /// Waits until everything given so far is done.
+  func drain() { queue.sync {} }
 }
 
 /// What `orgwiz undo` needs to know about the last run that wrote the model

@@ -58,9 +58,15 @@ public final class PlainLineReader: LineReader {
 
   public func readLine(_ request: LineRequest) -> String? {
     if request.discardsTypeahead { discardTypeahead() }
-    output.write(request.prompt)
-    // Ctrl-C while waiting ends the run the same way as at a readline prompt.
-    return InterruptCleanup.whileReading { Swift.readLine(strippingNewline: true) }
+    // Ctrl-C while waiting ends the run the same way as at a readline prompt; the line is read
+    // once what the prompt must see finished (``InputBarrier``) is done.
+    return InterruptCleanup.whileReading {
+      InputBarrier.holdingTermination {
+        output.write(request.prompt)
+        InputBarrier.waitAndLetInterruptsThrough()
+      }
+      return Swift.readLine(strippingNewline: true)
+    }
   }
 }
 

@@ -1,4 +1,5 @@
 import CReadline
+import Dispatch
 import OrgWizCore
 import Synchronization
 
@@ -37,7 +38,7 @@ private func completeChoice(
   let typed = text.map { String(cString: $0) } ?? ""
   let folded = typed.lowercased()
   completionState.withLock { state in
-    state.matches = state.choices().filter { $0.lowercased().hasPrefix(folded) }
+    state.matches = state.choices().filter { $0.lowercasedHasPrefix(folded) }
     state.next = 0
   }
   return rl_completion_matches(text, nextMatch)
@@ -56,6 +57,58 @@ private func nextMatch(
   }
 }
 
+/// Readline's hook once it has shown the prompt, before it reads a key: the prompt waits here
+/// for its barrier (the journal of the last answer), while readline holds the signals it
+/// catches (Ctrl-C, SIGTERM, SIGHUP) and acts on them only after.
+private func beforeInput() -> Int32 {
+  InputBarrier.waitAndLetInterruptsThrough()
+  return 0
+}
+
+/// What must be finished before a prompt reads its answer: the run's journal of the answers
+/// given so far, which is written on another thread while the next question is made and shown
+/// (see `JournalWriter`).
+///
+/// A prompt is shown first and waits here before it reads a key. Meanwhile Ctrl-C, SIGTERM
+/// and a closed terminal (SIGHUP) are held: the Ctrl-C handler only notes an interrupt from
+/// the moment it is put in place, readline holds the signals it catches while the hook runs,
+/// and the plain reader blocks SIGTERM and SIGHUP; an interrupt that came then takes effect
+/// once the work is done. So no answer is read, and no interrupt at a prompt ends the run,
+/// before it. (libdispatch's threads block these signals, so they reach this thread.)
+public enum InputBarrier {
+  private static let work = Mutex<(@Sendable () -> Void)?>(nil)
+
+  /// Sets what a prompt waits for before it reads its answer; nil: nothing.
+  public static func set(_ work: (@Sendable () -> Void)?) {
+    self.work.withLock { $0 = work }
+  }
+
+  /// Whether a prompt has something to wait for.
+  static var isSet: Bool { work.withLock { $0 != nil } }
+
+  /// Waits for the work, then lets a held Ctrl-C through.
+  static func waitAndLetInterruptsThrough() {
+    let work = self.work.withLock { $0 }
+    work?()
+    orgwiz_release_interrupt()
+  }
+
+  /// Runs `body` (showing a prompt and waiting for the barrier) with SIGTERM and SIGHUP
+  /// blocked when there is something to wait for; for the plain reader, which has no readline
+  /// to hold them.
+  static func holdingTermination<Value>(_ body: () -> Value) -> Value {
+    guard isSet else { return body() }
+    var set = sigset_t()
+    sigemptyset(&set)
+    sigaddset(&set, SIGTERM)
+    sigaddset(&set, SIGHUP)
+    var previous = sigset_t()
+    sigprocmask(SIG_BLOCK, &set, &previous)
+    defer { sigprocmask(SIG_SETMASK, &previous, nil) }
+    return body()
+  }
+}
+
 /// What Ctrl-C at a prompt does: restore the terminal, remove the lock file, say that nothing
 /// was written, exit 130.
 ///
@@ -64,8 +117,13 @@ private func nextMatch(
 public enum InterruptCleanup {
   /// Runs `body` (a blocking read of one line) with the Ctrl-C handler in place.
   public static func whileReading<Value>(_ body: () -> Value) -> Value {
+    // Until the prompt has waited for its barrier, the handler only notes a Ctrl-C.
+    if InputBarrier.isSet { orgwiz_hold_interrupt() }
     orgwiz_install_interrupt_handler()
-    defer { orgwiz_remove_interrupt_handler() }
+    defer {
+      orgwiz_release_interrupt()
+      orgwiz_remove_interrupt_handler()
+    }
     return body()
   }
 
@@ -103,6 +161,7 @@ public final class ReadlineLineReader: LineReader {
     }
     orgwiz_rl_configure("orgwiz", fdopen(output, "w"))
     orgwiz_rl_set_completion(completeChoice)
+    orgwiz_rl_set_pre_input_hook(beforeInput)
     using_history()
   }
 
@@ -110,12 +169,20 @@ public final class ReadlineLineReader: LineReader {
     if request.discardsTypeahead { discardTypeahead() }
     // Readline shows the prompt and lists the candidates itself, so they are made visible here
     // as the sinks would; a candidate is inserted as shown, and answers match it in that form.
-    completionState.withLock {
-      $0.request = request
-      $0.candidates = nil
+    let previous = completionState.withLock { state in
+      defer {
+        state.request = request
+        state.candidates = nil
+      }
+      return (state.request, state.candidates)
     }
+    // The previous question's choices (an org's 20,000 apps) and Tab candidates are freed on
+    // another core, while this prompt is shown: freeing them here would hold it up for
+    // milliseconds. This reader held the last reference to them.
+    DispatchQueue.global(qos: .utility).async { withExtendedLifetime(previous) {} }
     clear_history()
     for entry in histories[request.key, default: []] { add_history(entry) }
+    // `beforeInput` waits for the barrier once readline has shown the prompt.
     guard
       let raw = InterruptCleanup.whileReading({ readline(TerminalText.visible(request.prompt)) })
     else {

@@ -1,5 +1,6 @@
 import Foundation
 import OrgWizCore
+import OrgWizJSON
 import OrgWizTestSupport
 import Synchronization
 import Testing
@@ -341,6 +342,111 @@ final class TerminalSession: Sendable {
     #expect(third.waitFor("operator: "))
     third.type("\u{04}")
     #expect(third.finish() == 130)
+  }
+
+  /// The example org with 3,000 more OpenID Connect web apps, "App 1 Portal" to "App 3000
+  /// Portal" (ids 0oa1gen…, client ids 0oc1gen…).
+  static func largeOrg() throws -> Data {
+    var document = try JSONParser.parse(Fixtures.exampleBytes())
+    var apps = document["apps"]?.arrayValue ?? []
+    for number in 1...3_000 {
+      apps.append(
+        .object(
+          JSONObject([
+            ("id", .string("0oa\(number)gen")), ("label", .string("App \(number) Portal")),
+            ("name", .string("oidc_client")), ("status", .string("ACTIVE")),
+            ("signOnMode", .string("OPENID_CONNECT")),
+            (
+              "credentials",
+              .object(
+                JSONObject([
+                  ("oauthClient", .object(JSONObject([("client_id", .string("0oc\(number)gen"))])))
+                ]))
+            ),
+            (
+              "settings",
+              .object(
+                JSONObject([
+                  (
+                    "oauthClient",
+                    .object(
+                      JSONObject([
+                        ("application_type", .string("web")),
+                        ("grant_types", .array([.string("authorization_code")])),
+                      ]))
+                  )
+                ]))
+            ),
+          ])))
+    }
+    document.set(.array(apps), at: .root / "apps")
+    return Data(JSONWriter.write(document, style: .pretty))
+  }
+
+  // With thousands of apps the app question lists the first ones and the last, Tab completes
+  // a beginning to the one app it names, the answer is taken, and it is in the journal by the
+  // time the next question is asked.
+  @Test func aLargeOrgsAppQuestionCompletesAndJournalsTheAnswer() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    try Self.largeOrg().write(to: URL(fileURLWithPath: directory.file("org.json")))
+    let terminal = try TerminalSession("\(Self.binary) --no-color", in: directory.path)
+    answerUpToTheServerQuestion(terminal)
+    terminal.type("api\r")
+    #expect(terminal.waitFor("app: "))
+    #expect(terminal.transcript.contains("  1. Acme Mobile"))
+    #expect(terminal.transcript.contains("  3003. none (no particular app)"), "the last choice")
+    #expect(terminal.transcript.contains("more (3003 in all)"))
+    #expect(!terminal.transcript.contains("App 2345 Portal"))
+    terminal.type("app 2345 p\t")
+    #expect(terminal.waitFor("App 2345 Portal"), "\(terminal.transcript.suffix(400))")
+    terminal.type("\r")
+    #expect(terminal.waitFor("policy [Default Policy]: "), "\(terminal.transcript.suffix(600))")
+    let journal = try #require(directory.read("org.json.journal"))
+    #expect(journal.contains("\"0oa2345gen\""), "\(journal)")
+    #expect(journal.contains("App 2345 Portal"))
+    // Tab on the next question offers that question's choices, not the apps.
+    terminal.type("Mob\t")
+    #expect(terminal.waitFor("Mobile Apps"))
+    terminal.type("\u{04}\u{15}\u{04}")
+    #expect(terminal.finish() == 130, "\(terminal.transcript.suffix(600))")
+    #expect(directory.read("org.json.journal")?.contains("\"0oa2345gen\"") == true)
+  }
+
+  // The journal of an answer is written while the next question is shown. With each write
+  // made to take a second, Ctrl-C at the next prompt still finds the answer kept, and the
+  // answer given there is read only once it is on disk.
+  @Test func theNextPromptWaitsForTheJournalBeforeItTakesKeysOrCtrlC() throws {
+    for reader in ["", "TERM=dumb "] {
+      let directory = try TemporaryDirectory()
+      defer { directory.remove() }
+      try Data(Fixtures.exampleBytes()).write(to: URL(fileURLWithPath: directory.file("org.json")))
+      let slowly = "\(reader)ORGWIZ_TEST_FAULT=journal:pause=1 \(Self.binary) --no-color"
+      let interrupted = try TerminalSession(slowly, in: directory.path)
+      #expect(interrupted.waitFor("operator: "))
+      interrupted.type("ada@acme.example\r")
+      #expect(interrupted.waitFor("org-setting [enable]: "))
+      interrupted.type("\u{03}")
+      #expect(interrupted.finish() == 130, "\(reader)\(interrupted.transcript)")
+      #expect(interrupted.transcript.contains("kept in"), "\(reader)\(interrupted.transcript)")
+      let journal = directory.read("org.json.journal") ?? ""
+      #expect(journal.contains("\"00u1ada\""), "\(reader)\(journal)")
+
+      unlink(directory.file("org.json.journal"))
+      let typed = try TerminalSession(slowly, in: directory.path)
+      #expect(typed.waitFor("operator: "))
+      typed.type("ada@acme.example\r")
+      #expect(typed.waitFor("org-setting [enable]: "))
+      let shown = Date()
+      typed.type("\r")
+      #expect(typed.waitFor("server: "), "\(reader)\(typed.transcript)")
+      // The prompt came about a second before its journal was written; its answer waited.
+      #expect(Date().timeIntervalSince(shown) > 0.5, "\(reader)the answer was read early")
+      #expect(directory.read("org.json.journal")?.contains("\"00u1ada\"") == true)
+      typed.type("\u{04}")
+      #expect(typed.finish() == 130, "\(reader)\(typed.transcript)")
+      #expect(directory.read("org.json.journal")?.contains("\"enable\"") == true)
+    }
   }
 
   @Test func aDumbTerminalReadsPlainLinesAndCtrlCStillEndsCleanly() throws {

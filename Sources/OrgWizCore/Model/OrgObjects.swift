@@ -152,14 +152,17 @@ public struct OrgApp: Sendable, Equatable {
         + "OAuth"
     }
     guard let applicationType, !canUseInteractionCode else { return nil }
-    let what =
-      applicationType == "service"
-      ? "it is a service app (application_type service)"
-      : "its application_type is \"\(VisibleText.short(applicationType, limit: 30))\" (Okta's "
-        + "values are lowercase: native, browser, web, service)"
-    return what
-      + ", and the Interaction Code grant is only for native, single-page (browser) and web apps"
+    // A large org may have thousands of service apps: their one reason is made once.
+    if applicationType == "service" { return Self.serviceAppRefusal }
+    return "its application_type is \"\(VisibleText.short(applicationType, limit: 30))\" (Okta's "
+      + "values are lowercase: native, browser, web, service)" + Self.interactionCodeAppTypes
   }
+
+  private static let interactionCodeAppTypes =
+    ", and the Interaction Code grant is only for native, single-page (browser) and web apps"
+  private static let serviceAppRefusal =
+    "it is a service app (application_type service), and the Interaction Code grant is only for "
+    + "native, single-page (browser) and web apps"
 
   /// The pointer of the app's client credentials (`credentials.oauthClient`).
   public var clientCredentialsPointer: JSONPointer {

@@ -136,16 +136,33 @@ public struct Question: Sendable, Equatable {
         return .success(choices[number - 1].value)
       }
       // Refused objects are looked up with the choices, so a name that a refused object shares
-      // with a choice is ambiguous rather than silently the other one.
-      let candidates =
-        choices.map { RefusedChoice($0, reason: "") } + refused
+      // with a choice is ambiguous rather than silently the other one. They are looked up by
+      // position (the choices, then the refused objects), so that neither list is copied.
+      let count = choices.count
       let found = Lookup.find(
-        text, kind: "choice", in: candidates,
-        ids: { [$0.choice.value] + $0.choice.aliases },
-        names: { [$0.choice.label] + $0.choice.otherNames })
+        text, kind: "choice", in: 0..<(count + refused.count),
+        anyID: { index, test in
+          index < count
+            ? test(choices[index].value) || choices[index].aliases.contains(where: test)
+            : test(refused[index - count].choice.value)
+              || refused[index - count].choice.aliases.contains(where: test)
+        },
+        anyName: { index, test in
+          index < count
+            ? test(choices[index].label) || choices[index].otherNames.contains(where: test)
+            : test(refused[index - count].choice.label)
+              || refused[index - count].choice.otherNames.contains(where: test)
+        },
+        candidate: { index in
+          let choice = index < count ? choices[index] : refused[index - count].choice
+          return LookupFailure.Candidate(id: choice.value, name: choice.label)
+        }, listsCandidates: false)
       switch found {
-      case .success(let hit) where hit.reason.isEmpty: return .success(hit.choice.value)
-      case .success(let hit):
+      case .success(let index) where index < choices.count: return .success(choices[index].value)
+      case .success(let index) where refused[index - choices.count].reason.isEmpty:
+        return .success(refused[index - choices.count].choice.value)
+      case .success(let index):
+        let hit = refused[index - choices.count]
         // Named by an id or alias rather than its label: say which object that is.
         let label = "\"\(Self.shown(hit.choice.label))\""
         let named =
@@ -185,12 +202,15 @@ public struct Question: Sendable, Equatable {
   /// beginning of a login's part before the `@`.
   func prefixMatches(_ text: String) -> [Choice] {
     let folded = text.lowercased()
+    func loginStarts(_ text: String) -> Bool {
+      // Only a text with an `@` byte can hold an `@` character.
+      guard text.utf8.contains(UInt8(ascii: "@")), text.contains("@") else { return false }
+      return String(text.prefix { $0 != "@" }).lowercasedHasPrefix(folded)
+    }
     return choices.filter { choice in
-      let names = [choice.label] + choice.otherNames
-      let logins = ([choice.label] + choice.aliases).filter { $0.contains("@") }.map {
-        String($0.prefix { $0 != "@" })
-      }
-      return (names + logins).contains { $0.lowercased().hasPrefix(folded) }
+      choice.label.lowercasedHasPrefix(folded)
+        || choice.otherNames.contains { $0.lowercasedHasPrefix(folded) }
+        || loginStarts(choice.label) || choice.aliases.contains(where: loginStarts)
     }
   }
 

@@ -61,12 +61,12 @@ struct SelectPolicyRuleStep: StepHandler {
     guard let server = state.server else { return nil }
     switch key {
     case "policy":
+      let policies = server.policiesInOrder
+      let labels = clientLabels(policies, model: state.model)
       return Question(
         key: key, prompt: text.prompt, help: text.help,
-        choices: server.policiesInOrder.map { policy in
-          Choice(
-            value: policy.id, label: policy.name,
-            detail: describe(policy, state: state))
+        choices: policies.map { policy in
+          Choice(value: policy.id, label: policy.name, detail: describe(policy, labels: labels))
         },
         defaultValue: defaultPolicy(server: server, app: state.app)?.id,
         defaultAppliesWithoutPrompt: true)
@@ -92,29 +92,60 @@ struct SelectPolicyRuleStep: StepHandler {
   /// The app question: the OpenID Connect apps that can use the grant, or none. Other apps
   /// (a service app, a SAML app) are recognised by name and refused with the reason.
   func appQuestion(_ key: String, text: QuestionText, model: OrgModel) -> Question {
-    func choice(_ app: OrgApp) -> Choice {
-      Choice(
-        value: app.id, label: app.label,
-        detail: [
-          app.id, app.clientID == app.id ? nil : "client id \(app.clientID)",
-          app.applicationType,
-          app.isActive ? nil : app.status,
-        ].compactMap { $0 }.joined(separator: ", "),
-        aliases: app.isOIDC ? [app.clientID] : [], otherNames: app.name.map { [$0] } ?? [])
-    }
     var choices: [Choice] = []
     var refused: [RefusedChoice] = []
+    choices.reserveCapacity(model.apps.count + 1)
+    // An org's 20,000 apps are each made into a choice while the user waits for the question,
+    // so each is made directly (see `detail(of:)`).
     for app in model.apps {
       if let reason = app.interactionCodeRefusal {
-        refused.append(RefusedChoice(choice(app), reason: reason))
+        refused.append(RefusedChoice(Self.choice(app), reason: reason))
       } else {
-        choices.append(choice(app))
+        choices.append(Self.choice(app))
       }
     }
+    choices.append(Choice(value: Self.none, label: Self.none, detail: "no particular app"))
     return Question(
-      key: key, prompt: text.prompt, help: text.help,
-      choices: choices + [Choice(value: Self.none, label: Self.none, detail: "no particular app")],
-      refused: refused)
+      key: key, prompt: text.prompt, help: text.help, choices: choices, refused: refused)
+  }
+
+  /// An app as a choice: its label, with its details after it; its client id and catalog
+  /// name answer for it too.
+  static func choice(_ app: OrgApp) -> Choice {
+    Choice(
+      value: app.id, label: app.label, detail: detail(of: app),
+      aliases: app.isOIDC ? [app.clientID] : [], otherNames: app.name.map { [$0] } ?? [])
+  }
+
+  /// An app's id, its client id when that differs, its application type and its status when
+  /// not active, joined by ", " (`0oa1, client id 0oa9, web, INACTIVE`); made at its size at
+  /// once, since it is made for each of an org's 20,000 apps.
+  static func detail(of app: OrgApp) -> String {
+    let separator = ", "
+    let clientPrefix = ", client id "
+    let showsClient = app.clientID != app.id
+    var count = app.id.utf8.count
+    if showsClient { count += clientPrefix.utf8.count + app.clientID.utf8.count }
+    if let type = app.applicationType { count += separator.utf8.count + type.utf8.count }
+    if !app.isActive { count += separator.utf8.count + app.status.utf8.count }
+    return String(unsafeUninitializedCapacity: count) { buffer in
+      var end = 0
+      func put(_ text: String) { end = buffer[end...].initialize(fromContentsOf: text.utf8) }
+      put(app.id)
+      if showsClient {
+        put(clientPrefix)
+        put(app.clientID)
+      }
+      if let type = app.applicationType {
+        put(separator)
+        put(type)
+      }
+      if !app.isActive {
+        put(separator)
+        put(app.status)
+      }
+      return end
+    }
   }
 
   /// The policy offered first: the one that would serve the app, or for no app the first
@@ -138,17 +169,32 @@ struct SelectPolicyRuleStep: StepHandler {
     return policy.activeRulesInOrder.first ?? policy.rulesInOrder.first
   }
 
-  private func describe(_ policy: ServerPolicy, state: RunState) -> String {
+  /// A policy's priority and the clients it applies to, each named by the label of the first
+  /// app with that client id (`labels`, from ``clientLabels(_:model:)``) or by the id itself.
+  private func describe(_ policy: ServerPolicy, labels: [String: String]) -> String {
     let clients =
       policy.appliesToAllClients
       ? "all clients"
-      : "clients: "
-        + Phrase.list(
-          policy.clients.map { client in
-            state.model.apps.first { $0.clientID == client }?.label ?? client
-          })
+      : "clients: " + Phrase.list(policy.clients.map { labels[$0] ?? $0 })
     return "\(policy.id), priority \(policy.priority), \(clients)"
       + (policy.isActive ? "" : ", \(policy.status)")
+  }
+
+  /// The label of the first app with each client id that one of these policies lists (a
+  /// policy for all clients lists none): the apps are gone through once, not once a client.
+  private func clientLabels(_ policies: [ServerPolicy], model: OrgModel) -> [String: String] {
+    var wanted: Set<String> = []
+    for policy in policies where !policy.appliesToAllClients { wanted.formUnion(policy.clients) }
+    var labels: [String: String] = [:]
+    guard !wanted.isEmpty else { return labels }
+    model.apps.withUnsafeBufferPointer { apps in
+      for index in apps.indices where wanted.contains(apps[index].clientID) {
+        guard labels[apps[index].clientID] == nil else { continue }
+        labels[apps[index].clientID] = apps[index].label
+        if labels.count == wanted.count { break }
+      }
+    }
+    return labels
   }
 
   func needsExplicitAnswer(
