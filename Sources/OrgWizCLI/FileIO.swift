@@ -432,22 +432,7 @@ enum FileIO {
   /// Writes all of `bytes` to a new file, flushes it to disk and closes it.
   /// - Returns: why that failed, or nil.
   static func finish(_ descriptor: Int32, writing bytes: [UInt8]) -> String? {
-    var failure: String?
-    var offset = 0
-    while failure == nil && offset < bytes.count {
-      let written = bytes.withUnsafeBytes { buffer in
-        write(descriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
-      }
-      if written < 0 {
-        if errno == EINTR { continue }
-        failure = String(cString: strerror(errno))
-      } else {
-        offset += written
-      }
-    }
-    if failure == nil && fsync(descriptor) != 0 { failure = String(cString: strerror(errno)) }
-    if close(descriptor) != 0 && failure == nil { failure = String(cString: strerror(errno)) }
-    return failure
+    finish(descriptor, after: bytes.withUnsafeBytes { writeAll(descriptor, $0) })
   }
 
   /// Writes all of `bytes` at the descriptor's position; the reason when it cannot.

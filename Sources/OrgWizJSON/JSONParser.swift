@@ -563,17 +563,12 @@ private struct Parser: ~Copyable {
       if byte == backslash {
         guard index + 1 < count else { break }
         let escaped = bytes[index + 1]
-        switch escaped {
-        case quote, backslash, UInt8(ascii: "/"): scratch.append(escaped)
-        case UInt8(ascii: "b"): scratch.append(0x08)
-        case UInt8(ascii: "f"): scratch.append(0x0C)
-        case UInt8(ascii: "n"): scratch.append(0x0A)
-        case UInt8(ascii: "r"): scratch.append(0x0D)
-        case UInt8(ascii: "t"): scratch.append(0x09)
-        case UInt8(ascii: "u"):
+        if let unescaped = unescapedByte(escaped) {
+          scratch.append(unescaped)
+        } else if escaped == UInt8(ascii: "u") {
           index = try decodeUnicodeEscape(at: index)
           continue
-        default:
+        } else {
           throw invalidEscapeError(escaped, at: index)
         }
         index += 2
@@ -621,7 +616,7 @@ private struct Parser: ~Copyable {
     } else if unit >= 0xDC00 && unit <= 0xDFFF {
       throw error("lone surrogate \\u\(hex4Lower(unit)) in string", at: offset)
     }
-    appendUTF8(scalarValue)
+    appendUTF8(scalarValue, to: &scratch)
     return next
   }
 
@@ -641,25 +636,6 @@ private struct Parser: ~Copyable {
       value = value << 4 | UInt32(digit)
     }
     return value
-  }
-
-  mutating func appendUTF8(_ scalar: UInt32) {
-    switch scalar {
-    case 0..<0x80:
-      scratch.append(UInt8(scalar))
-    case 0x80..<0x800:
-      scratch.append(UInt8(0xC0 | (scalar >> 6)))
-      scratch.append(UInt8(0x80 | (scalar & 0x3F)))
-    case 0x800..<0x10000:
-      scratch.append(UInt8(0xE0 | (scalar >> 12)))
-      scratch.append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
-      scratch.append(UInt8(0x80 | (scalar & 0x3F)))
-    default:
-      scratch.append(UInt8(0xF0 | (scalar >> 18)))
-      scratch.append(UInt8(0x80 | ((scalar >> 12) & 0x3F)))
-      scratch.append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
-      scratch.append(UInt8(0x80 | (scalar & 0x3F)))
-    }
   }
 
   /// If a well-formed UTF-8 sequence (RFC 3629: no overlongs, no surrogates, ≤ U+10FFFF) starts

@@ -381,35 +381,27 @@ private struct Reader {
   /// Decodes the escape after a backslash into UTF-8.
   mutating func escape(into scalar: inout [UInt8]) throws(JSONVerifier.Mismatch) {
     guard let byte = next() else { throw mismatch("the text ends inside a string") }
-    switch byte {
-    case quote, backslash, UInt8(ascii: "/"): scalar.append(byte)
-    case UInt8(ascii: "b"): scalar.append(0x08)
-    case UInt8(ascii: "f"): scalar.append(0x0C)
-    case UInt8(ascii: "n"): scalar.append(0x0A)
-    case UInt8(ascii: "r"): scalar.append(0x0D)
-    case UInt8(ascii: "t"): scalar.append(0x09)
-    case UInt8(ascii: "u"):
-      var value = try hex4()
-      if (0xD800..<0xDC00).contains(value) {
-        guard next() == backslash, next() == UInt8(ascii: "u") else {
-          throw mismatch("a lone surrogate escape in a string")
-        }
-        let low = try hex4()
-        guard (0xDC00..<0xE000).contains(low) else {
-          throw mismatch("a lone surrogate escape in a string")
-        }
-        value = 0x10000 + ((value - 0xD800) << 10) + (low - 0xDC00)
-      } else if (0xDC00..<0xE000).contains(value) {
-        throw mismatch("a lone surrogate escape in a string")
-      }
-      // Surrogates were handled above, so every value here is a scalar.
-      guard let decoded = Unicode.Scalar(value) else {
-        throw mismatch("an invalid \\u escape in a string")
-      }
-      for unit in String(Character(decoded)).utf8 { scalar.append(unit) }
-    default:
+    if let unescaped = unescapedByte(byte) {
+      scalar.append(unescaped)
+      return
+    }
+    guard byte == UInt8(ascii: "u") else {
       throw mismatch("an invalid escape \"\\\(Character(Unicode.Scalar(byte)))\" in a string")
     }
+    var value = try hex4()
+    if (0xD800..<0xDC00).contains(value) {
+      guard next() == backslash, next() == UInt8(ascii: "u") else {
+        throw mismatch("a lone surrogate escape in a string")
+      }
+      let low = try hex4()
+      guard (0xDC00..<0xE000).contains(low) else {
+        throw mismatch("a lone surrogate escape in a string")
+      }
+      value = 0x10000 + ((value - 0xD800) << 10) + (low - 0xDC00)
+    } else if (0xDC00..<0xE000).contains(value) {
+      throw mismatch("a lone surrogate escape in a string")
+    }
+    appendUTF8(value, to: &scalar)
   }
 
   mutating func hex4() throws(JSONVerifier.Mismatch) -> UInt32 {

@@ -105,3 +105,38 @@ func hex4Lower(_ value: UInt32) -> String {
   let text = String(value, radix: 16, uppercase: false)
   return text.count >= 4 ? text : String(repeating: "0", count: 4 - text.count) + text
 }
+
+/// The byte a one-character JSON escape stands for (`\"`, `\\`, `\/`, `\b`, `\f`, `\n`, `\r`,
+/// `\t`), or nil for any other byte after a backslash (`u` included).
+@inline(__always)
+func unescapedByte(_ escaped: UInt8) -> UInt8? {
+  switch escaped {
+  case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): escaped
+  case UInt8(ascii: "b"): 0x08
+  case UInt8(ascii: "f"): 0x0C
+  case UInt8(ascii: "n"): 0x0A
+  case UInt8(ascii: "r"): 0x0D
+  case UInt8(ascii: "t"): 0x09
+  default: nil
+  }
+}
+
+/// Appends the UTF-8 encoding of the scalar value `scalar` (not a surrogate, at most U+10FFFF).
+func appendUTF8(_ scalar: UInt32, to bytes: inout [UInt8]) {
+  switch scalar {
+  case 0..<0x80:
+    bytes.append(UInt8(scalar))
+  case 0x80..<0x800:
+    bytes.append(UInt8(0xC0 | (scalar >> 6)))
+    bytes.append(UInt8(0x80 | (scalar & 0x3F)))
+  case 0x800..<0x10000:
+    bytes.append(UInt8(0xE0 | (scalar >> 12)))
+    bytes.append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
+    bytes.append(UInt8(0x80 | (scalar & 0x3F)))
+  default:
+    bytes.append(UInt8(0xF0 | (scalar >> 18)))
+    bytes.append(UInt8(0x80 | ((scalar >> 12) & 0x3F)))
+    bytes.append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
+    bytes.append(UInt8(0x80 | (scalar & 0x3F)))
+  }
+}

@@ -8,22 +8,8 @@ import Testing
 /// lowercasing every choice; these tests hold the faster code to the results of the code it
 /// replaced (kept below as `Reference`), on generated choices, answers and apps.
 @Suite struct ChoiceLookupTests {
-  /// A small deterministic generator (SplitMix64), so that every run checks the same cases.
-  struct Seeded: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var value = state
-      value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-      return value ^ (value >> 31)
-    }
-
-    /// One of `values`, which must not be empty.
-    mutating func pick<Value>(_ values: [Value]) -> Value {
-      values[Int.random(in: values.indices, using: &self)]
-    }
-  }
+  /// The core tests' seeded generator, so that every run checks the same cases.
+  typealias Seeded = SplitMix
 
   /// Pieces that lowercase, compare or show in surprising ways: a Kelvin sign lowercases to
   /// "k", U+037E is canonically ";", CR LF is one character, "e" + U+0301 is "é".

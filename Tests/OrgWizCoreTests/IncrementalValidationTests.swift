@@ -242,6 +242,8 @@ import Testing
 struct SplitMix: RandomNumberGenerator {
   private var state: UInt64
   init(seed: UInt64) { state = seed &* 0x9E37_79B9_7F4A_7C15 &+ 1 }
+  /// Starts from `state` itself, not from a seed.
+  init(state: UInt64) { self.state = state }
   mutating func next() -> UInt64 {
     state &+= 0x9E37_79B9_7F4A_7C15
     var value = state
@@ -251,6 +253,10 @@ struct SplitMix: RandomNumberGenerator {
   }
   /// A number in 0..<bound.
   mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(max(bound, 1))) }
+  /// One of `values`, which must not be empty.
+  mutating func pick<Value>(_ values: [Value]) -> Value {
+    values[Int.random(in: values.indices, using: &self)]
+  }
 }
 
 /// Reads app labels but declares only app ids: the kind of mistake the agreement test exists
