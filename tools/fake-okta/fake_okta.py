@@ -729,15 +729,40 @@ class Fake:
                 return dict(f)
         return None
 
+    @staticmethod
+    def _check_tamper(spec):
+        """A tamper fault carries the request out and then changes the answer's body: `set` (dotted
+        keys to values), `unset` (dotted keys), `replace` (the whole body), or `from` (the body of a
+        GET of another path, as this principal would get it)."""
+        if spec.get("status") is not None:
+            raise ValueError("a tamper fault changes a served answer; it takes no status")
+        given = [k for k in ("set", "unset", "replace", "from") if k in spec]
+        if not given:
+            raise ValueError("a tamper fault needs set, unset, replace or from")
+        if "set" in spec and not isinstance(spec["set"], dict):
+            raise ValueError("tamper set is an object of dotted keys to values")
+        if "unset" in spec and not (isinstance(spec["unset"], list)
+                                    and all(isinstance(k, str) for k in spec["unset"])):
+            raise ValueError("tamper unset is a list of dotted keys")
+        if "from" in spec and not (isinstance(spec["from"], str) and spec["from"].startswith("/")):
+            raise ValueError("tamper from is a path on the fake, such as /api/v1/apps/0oa2")
+
     def add_fault(self, spec):
         if not isinstance(spec, dict):
             raise ValueError("a fault is a JSON object")
         status = spec.get("status")
         kind = spec.get("kind")
         if status is None and kind is None and not spec.get("delay"):
-            raise ValueError("a fault needs status, kind (close, validation, lost, redirect, chunked) or delay")
-        if kind not in (None, "close", "validation", "lost", "redirect", "chunked"):
-            raise ValueError("kind must be close, validation, lost, redirect or chunked")
+            raise ValueError("a fault needs status, kind (close, validation, lost, redirect, chunked, "
+                             "tamper, echo) or delay")
+        if kind not in (None, "close", "validation", "lost", "redirect", "chunked", "tamper", "echo"):
+            raise ValueError("kind must be close, validation, lost, redirect, chunked, tamper or echo")
+        if kind == "tamper":
+            self._check_tamper(spec)
+        if kind == "echo":
+            status = 400 if status is None else status
+            if not isinstance(spec.get("errorSummary"), str) or "{" not in spec["errorSummary"]:
+                raise ValueError("an echo fault needs an errorSummary with {credential} or {assertion}")
         if kind == "redirect":
             status = 302 if status is None else status
             if int(status) not in (301, 302, 303, 307, 308):
@@ -760,7 +785,8 @@ class Fake:
                  "skip": int(spec.get("skip", 0)),
                  "delay": float(spec.get("delay", 0) or 0), "reset": int(spec.get("reset", 2)),
                  "errorSummary": spec.get("errorSummary"), "errorCauses": spec.get("errorCauses"),
-                 "location": spec.get("location"), "bytes": spec.get("bytes")}
+                 "location": spec.get("location"), "bytes": spec.get("bytes"),
+                 "tamper": {k: spec.get(k) for k in ("set", "unset", "replace", "from") if k in spec}}
             self.faults.append(f)
             return f
 
@@ -1333,6 +1359,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return fault["status"], None, [("Location", fault["location"])]
         if fault and fault["kind"] == "chunked":
             raise ChunkedBody(fault["bytes"])
+        if fault and fault["kind"] == "echo":
+            raise OktaError(fault["status"], summary=echoed(fault["errorSummary"], headers, raw),
+                            causes=[echoed(c, headers, raw) for c in (fault.get("errorCauses") or [])])
         if fault and fault["status"]:
             s = fault["status"]
             if s == 400:
@@ -1390,11 +1419,34 @@ class Handler(http.server.BaseHTTPRequestHandler):
             raise OktaError(400, "; ".join(v), causes=v)
         with fake.state.lock:
             result = getattr(fake, handler_name)(ctx)
+        if fault and fault["kind"] == "tamper":
+            entry["notes"].append("fault: the answer's body was tampered with")
+            result = self.tampered(result, fault["tamper"], ctx)
         if fault and fault["kind"] == "lost":
             # The request is carried out, and then its answer is lost with the connection.
             entry["notes"].append("fault: carried out, then the connection dropped unanswered")
             raise CloseConnection()
         return result
+
+    def tampered(self, result, tamper, ctx):
+        """The handler's answer with its body changed as a tamper fault says."""
+        status, body, extra = result
+        if "from" in tamper:
+            fake = self.fake
+            route, template, params = fake.router.find("GET", tamper["from"])
+            if route is None:
+                raise OktaError(404, "Resource not found: %s (tamper from)" % tamper["from"])
+            other = dict(ctx, method="GET", path=tamper["from"], params=params, query={}, json=None, raw=b"")
+            with fake.state.lock:
+                _, body, _ = getattr(fake, route[2])(other)
+        if "replace" in tamper:
+            body = copy.deepcopy(tamper["replace"])
+        body = copy.deepcopy(body)
+        for key, value in (tamper.get("set") or {}).items():
+            dotted_set(body, key, copy.deepcopy(value))
+        for key in tamper.get("unset") or []:
+            dotted_unset(body, key)
+        return status, body, extra
 
     # -- the control API -------------------------------------------------------------------
     def control(self, method, path, query, raw):
@@ -1439,6 +1491,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
         except (ValueError, KeyError, TypeError, re.error) as e:
             return self.send(400, {"error": str(e)})
         return self.send(404, {"error": "no control endpoint %s %s" % (method, path)})
+
+
+def echoed(template, headers, raw):
+    """An error text that repeats what the client sent, as a careless proxy or error page can:
+    `{credential}` is the Authorization header's credential, `{assertion}` a token request's
+    client_assertion."""
+    credential = (headers.get("authorization") or "").strip().partition(" ")[2].strip()
+    form = urllib.parse.parse_qs(raw.decode("utf-8", "replace")) if raw else {}
+    assertion = (form.get("client_assertion") or [""])[0]
+    return str(template).replace("{credential}", credential).replace("{assertion}", assertion)
 
 
 class CloseConnection(Exception):

@@ -522,6 +522,26 @@ def main():
        and (r.header("Transfer-Encoding") or "").lower() == "chunked",
        "a chunked fault sends that many bytes without a Content-Length", (r.status, len(r.raw), r.header("Content-Length")))
     ok(call("POST", "/__fake/faults", {"kind": "redirect"}).status == 400, "a redirect fault needs a location")
+    # tamper: the request is served, then its answer's body is changed (a lying server)
+    fault(method="GET", path="^/api/v1/apps/0oa1mob$", kind="tamper", **{"from": "/api/v1/apps/0oa2web"})
+    r = call("GET", "/api/v1/apps/0oa1mob", auth=SSWS, validate=False)
+    ok(r.status == 200 and r.json["id"] == "0oa2web", "a tamper fault with from answers another object", r.raw[:200])
+    fault(method="GET", path="^/api/v1/apps/0oa1mob$", kind="tamper", set={"id": "0oaOTHER1", "label": "Renamed"},
+          unset=["settings.oauthClient.grant_types"])
+    r = call("GET", "/api/v1/apps/0oa1mob", auth=SSWS, validate=False)
+    ok(r.status == 200 and r.json["id"] == "0oaOTHER1" and r.json["label"] == "Renamed"
+       and "grant_types" not in r.json["settings"]["oauthClient"], "a tamper fault sets and unsets members", r.raw[:200])
+    fault(method="GET", path="^/api/v1/apps/0oa1mob$", kind="tamper", replace=[{"id": "0oa1mob"}, {"id": "0oa1mob"}])
+    r = call("GET", "/api/v1/apps/0oa1mob", auth=SSWS, validate=False)
+    ok(r.status == 200 and r.json == [{"id": "0oa1mob"}, {"id": "0oa1mob"}], "a tamper fault replaces the body", r.raw[:200])
+    ok(call("POST", "/__fake/faults", {"kind": "tamper"}).status == 400, "a tamper fault needs a change")
+    # echo: an error text that repeats the credential the client sent
+    fault(method="GET", path="^/api/v1/org$", kind="echo", status=401, errorSummary="Invalid token: {credential}")
+    r = call("GET", "/api/v1/org", auth=SSWS)
+    ok(r.status == 401 and r.json["errorSummary"] == "Invalid token: " + SSWS.split()[1],
+       "an echo fault repeats the credential in its error text", r.raw[:200])
+    ok(call("POST", "/__fake/faults", {"kind": "echo", "errorSummary": "plain"}).status == 400,
+       "an echo fault needs a placeholder")
 
     # -- drift ------------------------------------------------------------------------------------------------------
     before = call("GET", "/api/v1/apps/0oa1mob", auth=SSWS).json
