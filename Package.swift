@@ -50,12 +50,16 @@ let package = Package(
     .target(name: "OrgWizTerminal", dependencies: ["OrgWizCore", "CReadline"]),
     // libcurl, loaded at run time with dlopen (no link to it, no headers of it needed).
     .target(name: "CCurl"),
+    // prctl (variadic in C, so not callable from Swift): a process that holds a secret is made
+    // not dumpable.
+    .target(name: "CProcess"),
     // The Okta Management API client: transport, credentials, the service app's signed client
     // assertion (RS256 through swift-crypto), paging, rate limits and retries.
     .target(
       name: "OrgWizOkta",
       dependencies: [
-        "CCurl", "OrgWizCore", "OrgWizJSON", .product(name: "Yams", package: "Yams"),
+        "CCurl", "CProcess", "OrgWizCore", "OrgWizJSON",
+        .product(name: "Yams", package: "Yams"),
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "_CryptoExtras", package: "swift-crypto"),
       ]

@@ -79,6 +79,9 @@ struct ApplyCommand: ContextCommand {
         .usage, "\(path) was not pulled from an Okta org, so there is no org to apply it to.",
         next: "Pull the org first (orgwiz pull), run the wizard on that model, then apply.")
     }
+    guard plan.invalidIDs.isEmpty else {
+      throw ApplyError.invalidIDs(model: path, plan.invalidIDs)
+    }
     for object in plan.missing {
       context.note(
         "\(object.kind.rawValue) \(object.id) was pulled but is no longer in the model; it is "
@@ -109,10 +112,24 @@ struct ApplyCommand: ContextCommand {
     var drifted: [String] = []
     for item in plan.items {
       let object = try client.get(item.path).json
+      // The answer must be the object asked for: a body is built from it next.
+      if let problem = ApplyPlan.identityProblem(
+        object, for: item, clientID: ApplyPlan.clientID(of: item, in: model))
+      {
+        throw ApplyError.wrongObject(item.ref.phrase, request: "GET \(item.path)", problem)
+      }
       if object["lastUpdated"]?.stringValue != item.object.lastUpdated {
         drifted.append(
-          "\(item.ref.phrase): lastUpdated \(object["lastUpdated"]?.stringValue ?? "missing") in "
+          "\(item.ref.phrase): lastUpdated \(Self.shown(object["lastUpdated"])) in "
             + "Okta, \(item.object.lastUpdated ?? "missing") when pulled")
+      } else {
+        let changed = ApplyPlan.differences(live: object, for: item, in: model)
+        if !changed.isEmpty {
+          drifted.append(
+            "\(item.ref.phrase): Okta's answer differs from the pulled copy in "
+              + changed.prefix(5).joined(separator: ", ")
+              + " although its lastUpdated is the same")
+        }
       }
       current.append((item, object))
     }
@@ -156,7 +173,7 @@ struct ApplyCommand: ContextCommand {
     // Send one at a time; read each back; stop at the first failure.
     var entries: [ApplyRecord.Entry] = []
     var applied: [(item: ApplyPlan.Item, live: JSONValue)] = []
-    var failure: OktaError?
+    var failure: (any Error)?
     for ((item, object), (body, after)) in zip(current, bodies) {
       let before = ApplyPlan.grants(ofLive: object, kind: item.object.kind)
       var entry = ApplyRecord.Entry(
@@ -166,6 +183,21 @@ struct ApplyCommand: ContextCommand {
         do {
           let sent = try client.put(item.path, body: body)
           let back = try client.get(item.path).json
+          if let problem = ApplyPlan.identityProblem(
+            back, for: item, clientID: ApplyPlan.clientID(of: item, in: model))
+          {
+            // Sent, but what came back is not the object: nothing is believed of it, and
+            // nothing more is sent.
+            let wrong = ApplyError.wrongObject(
+              item.ref.phrase, request: "GET \(item.path)", problem)
+            entry.outcome = .unknown(
+              "Sent (request id \(sent.requestID ?? "none")), but reading it back: "
+                + "\(problem). Whether Okta made the change is not known.")
+            context.stderr.write("  ? \(item.sentence): sent, but its read-back is not it\n")
+            failure = wrong
+            entries.append(entry)
+            continue
+          }
           let found = ApplyPlan.grants(ofLive: back, kind: item.object.kind)
           entry.outcome =
             found == after
@@ -177,7 +209,11 @@ struct ApplyCommand: ContextCommand {
           // Okta may have made a change whose answer was lost (a dropped connection, a 5xx
           // after the write, or a resent request refused): read the object back before saying
           // it is not in Okta.
-          let back = try? client.get(item.path).json
+          let back = (try? client.get(item.path).json).flatMap { answer in
+            ApplyPlan.identityProblem(
+              answer, for: item, clientID: ApplyPlan.clientID(of: item, in: model)) == nil
+              ? answer : nil
+          }
           let found = back.map { ApplyPlan.grants(ofLive: $0, kind: item.object.kind) }
           if let back, found == after {
             entry.outcome = .applied(requestID: nil)
@@ -217,7 +253,9 @@ struct ApplyCommand: ContextCommand {
       startedAt: Timestamps(date: started).iso, endedAt: Timestamps(date: context.now()).iso,
       toolVersion: orgwizVersion, entries: entries, needsSetting: needsSetting)
     var document = model.document
-    _ = document.set(ApplyPlan.record(plan.record, applied: applied).json, at: PullRecord.pointer)
+    _ = document.set(
+      HeldSecrets.scrubber.scrub(ApplyPlan.record(plan.record, applied: applied).json).value,
+      at: PullRecord.pointer)
     let newBytes = try OrgModel.load(JSONWriter.write(document), source: path).encoded()
     let recordPath = Self.recordPath(model: path, date: started, format: summaryFormat)
     var files = [
@@ -272,6 +310,12 @@ struct ApplyCommand: ContextCommand {
     return scopes
   }
 
+  /// A value from Okta for a message: a string escaped and clipped, else its type.
+  static func shown(_ value: JSONValue?) -> String {
+    guard let value else { return "missing" }
+    return value.stringValue.map(OktaID.shown) ?? value.typeName
+  }
+
   static func list(_ grants: [String]) -> String {
     grants.isEmpty ? "(none)" : grants.joined(separator: ", ")
   }
@@ -314,6 +358,10 @@ enum ApplyError: UserFacingError, Equatable {
   case drift([String])
   /// No terminal and no `--yes`.
   case needsYes
+  /// The model holds ids that are not Okta ids (65).
+  case invalidIDs(model: String, [InvalidOktaID])
+  /// A read answered another object than the one asked for (1).
+  case wrongObject(String, request: String, String)
   case declined
 
   var exitStatus: ExitStatus {
@@ -321,6 +369,8 @@ enum ApplyError: UserFacingError, Equatable {
     case .drift: .failure
     case .needsYes: .usage
     case .declined: .declined
+    case .invalidIDs: .dataError
+    case .wrongObject: .failure
     }
   }
 
@@ -331,6 +381,12 @@ enum ApplyError: UserFacingError, Equatable {
         + "model was pulled: " + objects.joined(separator: "; ") + "."
     case .needsYes: "Apply sends changes to Okta, and nobody can be asked here. Nothing was sent."
     case .declined: "Apply was declined. Nothing was sent."
+    case .invalidIDs(let model, let ids):
+      "\(model): " + ids.prefix(5).map(\.sentence).joined(separator: "; ")
+        + ". Such an id could steer a request to another object, so nothing was read or sent."
+    case .wrongObject(let object, let request, let problem):
+      "\(request) for \(object) did not answer that object: \(problem). orgwiz builds no "
+        + "request from it and sends nothing more."
     }
   }
 
@@ -342,6 +398,12 @@ enum ApplyError: UserFacingError, Equatable {
       "Review the plan with orgwiz apply --dry-run, then pass --yes (which also confirms that "
         + "Embedded widget sign-in support is on)."
     case .declined: "Run orgwiz apply again when you are ready."
+    case .invalidIDs:
+      "Pull the org again into a new model (orgwiz pull --org NEW.json), run the wizard on it, "
+        + "and apply that; ids are never edited by hand."
+    case .wrongObject:
+      "Something between orgwiz and Okta (a proxy, or a wrong --okta-url) is answering for "
+        + "Okta. Check the org URL and proxy settings, then pull again (orgwiz pull --force)."
     }
   }
 }

@@ -76,6 +76,14 @@ struct ExportCommand: ContextCommand {
           + "for.",
         next: "Pull the org first (orgwiz pull), run the wizard on that model, then export.")
     }
+    guard plan.invalidIDs.isEmpty else {
+      throw OrgWizFailure(
+        .dataError,
+        "\(path): " + plan.invalidIDs.prefix(5).map(\.sentence).joined(separator: "; ")
+          + ". Such an id could steer a request to another object, so nothing was exported.",
+        next: "Pull the org again into a new model (orgwiz pull --org NEW.json), run the wizard "
+          + "on it, and export that; ids are never edited by hand.")
+    }
     for object in plan.missing {
       context.note(
         "\(object.kind.rawValue) \(object.id) was pulled but is no longer in the model; it is "

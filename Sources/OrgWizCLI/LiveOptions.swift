@@ -16,7 +16,7 @@ struct LiveOptions: ParsableArguments {
   @Option(
     name: .customLong("token-file"),
     help: ArgumentHelp(
-      "A file holding an API token (after $OKTA_CLIENT_TOKEN, $OKTA_API_TOKEN and okta.yaml).",
+      "A file holding an API token (before $OKTA_CLIENT_TOKEN, $OKTA_API_TOKEN and okta.yaml).",
       valueName: "file"))
   var tokenFile: String?
 
@@ -64,7 +64,12 @@ struct LiveOptions: ParsableArguments {
     let found = try CredentialSource.resolve(
       environment: context.environment, home: Self.home(context),
       tokenFile: tokenFile.map(context.absolute), clientID: clientID,
-      privateKeyFile: privateKey.map(context.absolute), keyID: keyID)
+      privateKeyFile: privateKey.map(context.absolute), keyID: keyID,
+      warn: { context.stderr.write("Warning: \($0)\n") })
+    if let found {
+      // From here on it is scrubbed from all output and files, and no core dump is made.
+      HeldSecrets.hold(found.0)
+    }
     guard let found else {
       throw OrgWizFailure(
         .usage, "No Okta credential was found.",

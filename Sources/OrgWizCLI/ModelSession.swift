@@ -1,5 +1,6 @@
 import Foundation
 import OrgWizCore
+import OrgWizOkta
 import OrgWizTerminal
 
 /// Everything a command that writes the model does around its own work, in one place and in
@@ -62,6 +63,14 @@ final class ModelSession {
     lastly: () throws(OrgWizFailure) -> Void = {}
   ) throws(OrgWizFailure) {
     let writesModel = files.contains { $0.role == "model" }
+    // Records, undo records and other text files never carry a secret the process holds (the
+    // model is scrubbed as a document by the command that makes it).
+    let scrubber = HeldSecrets.scrubber
+    var files = files
+    for index in files.indices
+    where !files[index].verify && files[index].document == nil && files[index].linkFrom == nil {
+      files[index].bytes = scrubber.scrub(bytes: files[index].bytes)
+    }
     let (_, interrupted) = try SignalDeferral.holding { () throws(OrgWizFailure) in
       try transaction.commit(
         files, prestaged: prestaged,

@@ -62,6 +62,10 @@ public struct OrgWiz: ParsableCommand {
 /// the in-process tests both come through here.
 public enum OrgWizCLI {
   public static func main(arguments: [String], context: CommandContext) -> Int32 {
+    // Whatever a command prints passes through the scrubber of the secrets it holds.
+    var context = context
+    context.stdout = ScrubbingSink(context.stdout)
+    context.stderr = ScrubbingSink(context.stderr)
     // `orgwiz --version` alone is answered before the argument parser builds every command's
     // options (most of the time --version took), with the text the parser would print.
     if arguments == ["--version"] {

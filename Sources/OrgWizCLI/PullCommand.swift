@@ -113,9 +113,16 @@ struct PullCommand: ContextCommand {
         next: "Look at Settings > Account > Embedded widget sign-in support in the Admin "
           + "Console and pass --embedded-widget on or off.")
     }
-    let document = try PullAssembler.model(
-      pulled, setting: setting, source: settingSource,
-      pulledAt: Timestamps(date: started).isoMilliseconds, toolVersion: orgwizVersion)
+    let (document, echoed) = HeldSecrets.scrubber.scrub(
+      try PullAssembler.model(
+        pulled, setting: setting, source: settingSource,
+        pulledAt: Timestamps(date: started).isoMilliseconds, toolVersion: orgwizVersion))
+    if echoed > 0 {
+      context.note(
+        "Okta's answers held the credential orgwiz sent, in \(Phrase.count(echoed, "place")); "
+          + "each is \(SecretScrubber.mark) in the model. Something between orgwiz and Okta "
+          + "echoes requests back: check the proxy and the org URL.", style: style)
+    }
     let model = try OrgModel.load(JSONWriter.write(document), source: path)
     let bytes = model.encoded()
 
@@ -179,31 +186,44 @@ struct PullCommand: ContextCommand {
     let org = try client.get("/api/v1/org").json
     let serverList = try client.getAll("/api/v1/authorizationServers", query: [("limit", "200")])
     let servers = try Self.concurrentMap(serverList) { server -> PulledOrg.Server? in
-      guard let id = server["id"]?.stringValue else { return nil }
-      let base = "/api/v1/authorizationServers/\(Self.segment(id))"
+      guard server["id"] != nil else { return nil }
+      let id = try Self.checkedID(
+        server, what: "authorization server", request: "GET /api/v1/authorizationServers")
+      let base = "/api/v1/authorizationServers/\(id)"
       var policies: [(policy: JSONValue, rules: [JSONValue])] = []
       for policy in try client.getAll("\(base)/policies") {
-        guard let policyID = policy["id"]?.stringValue else { continue }
-        let rules = try client.getAll("\(base)/policies/\(Self.segment(policyID))/rules")
+        guard policy["id"] != nil else { continue }
+        let policyID = try Self.checkedID(policy, what: "policy", request: "GET \(base)/policies")
+        let rulesPath = "\(base)/policies/\(policyID)/rules"
+        let rules = try client.getAll(rulesPath)
+        for rule in rules {
+          _ = try Self.checkedID(rule, what: "rule", request: "GET \(rulesPath)")
+        }
         policies.append((policy, rules))
       }
       let scopes = try client.getAll("\(base)/scopes")
       return PulledOrg.Server(server: server, policies: policies, scopes: scopes)
     }.compactMap { $0 }
     let apps = try client.getAll("/api/v1/apps", query: [("limit", "200")])
+    for app in apps { _ = try Self.checkedID(app, what: "app", request: "GET /api/v1/apps") }
     var seen: Set<String> = []
     let assignees = try client.getAll("/api/v1/iam/assignees/users").filter { assignee in
       assignee["id"]?.stringValue.map { seen.insert($0).inserted } ?? false
     }
     let admins = try Self.concurrentMap(assignees) {
       assignee -> (user: JSONValue, roles: [JSONValue]) in
-      let id = Self.segment(assignee["id"]?.stringValue ?? "")
-      return (
-        try client.get("/api/v1/users/\(id)").json, try client.getAll("/api/v1/users/\(id)/roles")
-      )
+      let id = try Self.checkedID(
+        assignee, what: "admin", request: "GET /api/v1/iam/assignees/users")
+      let user = try Self.theObject(client.get("/api/v1/users/\(id)").json, id: id, what: "user")
+      return (user, try client.getAll("/api/v1/users/\(id)/roles"))
     }
     let groups = try Self.concurrentMap(PullAssembler.groupIDs(in: servers)) { id in
-      try client.get("/api/v1/groups/\(Self.segment(id))").json
+      guard OktaID.isValid(id) else {
+        throw OktaError.malformed(
+          "a rule or policy names the group id \(OktaID.shown(id)), which is not an Okta id "
+            + "(letters and digits only), so orgwiz does not read it")
+      }
+      return try Self.theObject(client.get("/api/v1/groups/\(id)").json, id: id, what: "group")
     }
     return PulledOrg(
       orgURL: orgURL.description, domain: orgURL.host, wellKnown: wellKnown, org: org,
@@ -229,9 +249,32 @@ struct PullCommand: ContextCommand {
     return try results.values().map { try $0.get() }
   }
 
-  /// An id as one path segment (an id from a response never adds a path of its own).
-  static func segment(_ id: String) -> String {
-    id.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? id
+  /// The id of an object in a response, checked against Okta's id grammar before it is put in
+  /// a path or the model: an id such as `../users/00u1` could steer a later request.
+  static func checkedID(
+    _ object: JSONValue, what: String, request: String
+  ) throws(OktaError) -> String {
+    let id = object["id"]?.stringValue ?? ""
+    guard OktaID.isValid(id) else {
+      throw .malformed(
+        "\(request) answered a\(what.first.map { "aeiou".contains($0) } == true ? "n" : "") "
+          + "\(what) whose id \(OktaID.shown(id)) is not an Okta id (letters and digits only)")
+    }
+    return id
+  }
+
+  /// A read of one object must answer that object.
+  static func theObject(
+    _ answer: JSONValue, id: String, what: String
+  ) throws(OktaError)
+    -> JSONValue
+  {
+    guard answer["id"]?.stringValue == id else {
+      let found = answer["id"]?.stringValue.map(OktaID.shown) ?? answer.typeName
+      throw .malformed(
+        "GET of the \(what) \(id) answered \(found) instead of that \(what)")
+    }
+    return answer
   }
 
 }

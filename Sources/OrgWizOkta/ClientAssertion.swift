@@ -11,6 +11,20 @@ enum ClientAssertion {
 
   /// The RSA private key in `pem` (PKCS#1 or PKCS#8, 2048 bits or more). Errors never show it.
   static func signingKey(_ pem: String) throws(OktaError) -> _RSA.Signing.PrivateKey {
+    // A key protected by a passphrase (PKCS#8 "ENCRYPTED PRIVATE KEY", or OpenSSL's legacy
+    // "Proc-Type: 4,ENCRYPTED" header) is well formed, but orgwiz cannot use it unattended.
+    if pem.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----")
+      || pem.contains("Proc-Type: 4,ENCRYPTED")
+    {
+      throw .credentials(
+        "The service app's private key is encrypted with a passphrase, which orgwiz does not "
+          + "ask for; its text is not shown here.",
+        next:
+          "Decrypt a copy that only you can read (openssl pkey -in KEY -out plain.pem; chmod 600 "
+          + "plain.pem) and pass that with --private-key, or keep the key in a secret manager "
+          + "that hands orgwiz the PEM text in OKTA_CLIENT_PRIVATEKEY.",
+        status: .dataError)
+    }
     do {
       return try _RSA.Signing.PrivateKey(pemRepresentation: pem)
     } catch {

@@ -35,49 +35,88 @@ public enum CredentialSource {
 
   /// The credential and where it came from (no secret in it), or nil when none is configured.
   ///
-  /// Explicit `--client-id`/`--private-key` flags choose the service app. Otherwise an API token
-  /// is looked for: `OKTA_CLIENT_TOKEN` or `OKTA_API_TOKEN`, then `okta.client.token` in
-  /// `~/.okta/okta.yaml`, then `tokenFile`. Then a service app from `OKTA_CLIENT_CLIENTID` and
-  /// `OKTA_CLIENT_PRIVATEKEY` (a PEM file, or the PEM text itself), with `OKTA_CLIENT_KID`.
+  /// What is named on the command line wins, then the environment, then the config file, as in
+  /// `gh` and `terraform`:
+  /// 1. `--token-file`, or `--client-id`/`--private-key` (a service app; naming both kinds is a
+  ///    usage error);
+  /// 2. `OKTA_CLIENT_TOKEN` or `OKTA_API_TOKEN`; then a service app from
+  ///    `OKTA_CLIENT_CLIENTID` and `OKTA_CLIENT_PRIVATEKEY` (a PEM file, or the PEM text);
+  /// 3. `okta.client.token` in `~/.okta/okta.yaml`.
+  ///
+  /// `warn` is told of a secret file that other users can read, and of `okta.yaml` settings
+  /// orgwiz does not use.
   public static func resolve(
     environment: [String: String], home: String, tokenFile: String?, clientID: String?,
-    privateKeyFile: String?, keyID: String?
+    privateKeyFile: String?, keyID: String?, warn: (String) -> Void = { _ in }
   ) throws(OktaError) -> (Credential, description: String)? {
     let kid = nonEmpty(keyID) ?? nonEmpty(environment["OKTA_CLIENT_KID"])
-    if nonEmpty(clientID) != nil || nonEmpty(privateKeyFile) != nil {
+    let serviceAppFlags = nonEmpty(clientID) != nil || nonEmpty(privateKeyFile) != nil
+    if let tokenFile = nonEmpty(tokenFile) {
+      guard !serviceAppFlags else {
+        throw .credentials(
+          "Both --token-file and a service app (--client-id, --private-key) were given.",
+          next: "Give one credential: an API token file, or the service app's client id and key.",
+          status: .usage)
+      }
+      return try fromTokenFile(tokenFile, warn: warn)
+    }
+    if serviceAppFlags {
       return try serviceApp(
         clientID: nonEmpty(clientID) ?? nonEmpty(environment["OKTA_CLIENT_CLIENTID"]),
         keyFile: nonEmpty(privateKeyFile),
         keyVariable: nonEmpty(environment["OKTA_CLIENT_PRIVATEKEY"]),
-        keyID: kid)
+        keyID: kid, warn: warn)
     }
     for name in ["OKTA_CLIENT_TOKEN", "OKTA_API_TOKEN"] {
       if let token = nonEmpty(environment[name]) {
         return (.apiToken(try checkedToken(token, from: name)), name)
       }
     }
-    if let config = try OktaConfigFile.read(home: home), let token = nonEmpty(config.token) {
-      return (
-        .apiToken(try checkedToken(token, from: OktaConfigFile.displayPath)),
-        OktaConfigFile.displayPath
-      )
-    }
-    if let tokenFile = nonEmpty(tokenFile) {
-      let text = try readSecretFile(tokenFile, what: "The token file", flag: "--token-file")
-      let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
-      guard !token.isEmpty else {
-        throw .credentials(
-          "The token file \(OktaError.quote(tokenFile)) (--token-file) is empty.",
-          next: "Put the API token on the file's first line.", status: .dataError)
-      }
-      return (.apiToken(try checkedToken(token, from: "--token-file")), "--token-file \(tokenFile)")
-    }
     let envClient = nonEmpty(environment["OKTA_CLIENT_CLIENTID"])
     let envKey = nonEmpty(environment["OKTA_CLIENT_PRIVATEKEY"])
     if envClient != nil || envKey != nil {
-      return try serviceApp(clientID: envClient, keyFile: nil, keyVariable: envKey, keyID: kid)
+      return try serviceApp(
+        clientID: envClient, keyFile: nil, keyVariable: envKey, keyID: kid, warn: warn)
+    }
+    if let config = try OktaConfigFile.read(home: home) {
+      config.unused.forEach { warn(OktaConfigFile.unusedWarning($0)) }
+      if let token = nonEmpty(config.token) {
+        warnIfReadable(config.path, shownAs: OktaConfigFile.displayPath, warn: warn)
+        return (
+          .apiToken(try checkedToken(token, from: OktaConfigFile.displayPath)),
+          OktaConfigFile.displayPath
+        )
+      }
     }
     return nil
+  }
+
+  private static func fromTokenFile(
+    _ tokenFile: String, warn: (String) -> Void
+  ) throws(OktaError) -> (Credential, description: String) {
+    let text = try readSecretFile(tokenFile, what: "The token file", flag: "--token-file")
+    let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
+    guard !token.isEmpty else {
+      throw .credentials(
+        "The token file \(OktaError.quote(tokenFile)) (--token-file) is empty.",
+        next: "Put the API token on the file's first line.", status: .dataError)
+    }
+    warnIfReadable(expand(tokenFile), shownAs: tokenFile, warn: warn)
+    return (.apiToken(try checkedToken(token, from: "--token-file")), "--token-file \(tokenFile)")
+  }
+
+  /// Warns when a file that holds a secret can be read by users other than its owner.
+  static func warnIfReadable(_ path: String, shownAs: String, warn: (String) -> Void) {
+    var info = stat()
+    guard stat(path, &info) == 0, info.st_mode & 0o044 != 0 else { return }
+    let mode = String(info.st_mode & 0o777, radix: 8)
+    warn(
+      "\(OktaError.quote(shownAs)) holds a secret and other users can read it (mode \(mode)); "
+        + "orgwiz used it anyway. Run chmod 600 \(OktaError.quote(shownAs)).")
+  }
+
+  static func expand(_ path: String) -> String {
+    path.hasPrefix("~/") ? NSHomeDirectory() + path.dropFirst(1) : path
   }
 
   /// The org URL: `--okta-url`, else `OKTA_CLIENT_ORGURL`, else `okta.client.orgUrl` in
@@ -93,7 +132,8 @@ public enum CredentialSource {
   }
 
   private static func serviceApp(
-    clientID: String?, keyFile: String?, keyVariable: String?, keyID: String?
+    clientID: String?, keyFile: String?, keyVariable: String?, keyID: String?,
+    warn: (String) -> Void
   ) throws(OktaError) -> (Credential, description: String) {
     guard let clientID else {
       throw .credentials(
@@ -112,12 +152,14 @@ public enum CredentialSource {
     let pem: String
     if let keyFile {
       pem = try readSecretFile(keyFile, what: "The private key file", flag: "--private-key")
+      warnIfReadable(expand(keyFile), shownAs: keyFile, warn: warn)
     } else if let keyVariable {
       if keyVariable.contains("-----BEGIN") {
         pem = keyVariable
       } else {
         pem = try readSecretFile(
           keyVariable, what: "The private key file", flag: "OKTA_CLIENT_PRIVATEKEY")
+        warnIfReadable(expand(keyVariable), shownAs: keyVariable, warn: warn)
       }
     } else {
       throw .credentials(
@@ -163,8 +205,7 @@ public enum CredentialSource {
   )
     throws(OktaError) -> String
   {
-    let expanded = path.hasPrefix("~/") ? NSHomeDirectory() + path.dropFirst(1) : path
-    switch BoundedFile.read(expanded, limit: maximumFileBytes) {
+    switch BoundedFile.read(expand(path), limit: maximumFileBytes) {
     case .contents(let bytes):
       guard let text = String(validating: bytes, as: UTF8.self) else {
         throw .credentials(
@@ -202,8 +243,32 @@ public enum CredentialSource {
 /// `~/.okta/okta.yaml`, the Okta SDKs' and okta-cli's configuration file.
 struct OktaConfigFile {
   static let displayPath = "~/.okta/okta.yaml"
+  var path = ""
   var orgURL: String?
   var token: String?
+  /// Settings under `okta.client` that orgwiz does not use (`proxy`, `clientId`, ...).
+  var unused: [String] = []
+
+  /// The `okta.client` settings orgwiz reads.
+  static let used: Set<String> = ["orgUrl", "token"]
+
+  static func unusedWarning(_ key: String) -> String {
+    let why: String
+    switch key {
+    case "proxy":
+      why =
+        "orgwiz reaches Okta through libcurl, which takes its proxy from https_proxy (and "
+        + "NO_PROXY): set those instead"
+    case "authorizationMode", "clientId", "privateKey", "scopes", "kid":
+      why =
+        "orgwiz takes a service app from --client-id and --private-key (or OKTA_CLIENT_CLIENTID "
+        + "and OKTA_CLIENT_PRIVATEKEY), not from this file"
+    default:
+      why = "orgwiz reads only okta.client.orgUrl and okta.client.token there"
+    }
+    return "\(displayPath) sets okta.client.\(EscapedText.clip(key, 60)), which orgwiz does not "
+      + "use: \(why)."
+  }
 
   /// nil when the file does not exist.
   static func read(home: String) throws(OktaError) -> OktaConfigFile? {
@@ -236,10 +301,13 @@ struct OktaConfigFile {
     } catch {
       throw problem("is not valid YAML", status: .dataError)
     }
-    guard let node else { return OktaConfigFile() }
-    guard let client = node["okta"]?["client"] else { return OktaConfigFile() }
+    guard let node else { return OktaConfigFile(path: path) }
+    guard let client = node["okta"]?["client"] else { return OktaConfigFile(path: path) }
+    let keys = client.mapping?.keys.compactMap { $0.scalar?.string } ?? []
     return OktaConfigFile(
-      orgURL: client["orgUrl"]?.scalar?.string, token: client["token"]?.scalar?.string)
+      path: path, orgURL: client["orgUrl"]?.scalar?.string,
+      token: client["token"]?.scalar?.string,
+      unused: keys.filter { !used.contains($0) }.sorted())
   }
 
   private static func problem(_ what: String, status: ExitStatus) -> OktaError {

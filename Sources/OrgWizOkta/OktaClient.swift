@@ -162,6 +162,19 @@ public final class OktaClient: @unchecked Sendable {
 
   private func resolve(_ pathOrURL: String, query: [(String, String)]) throws(OktaError) -> URL {
     if pathOrURL.hasPrefix("/") {
+      // Paths are built from checked ids; one with a dot segment, an escape or a backslash
+      // could still name another object than the one shown, and is never sent.
+      let segments = pathOrURL.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+      guard
+        !segments.contains(where: {
+          $0 == "." || $0 == ".." || $0.isEmpty || $0.contains("%") || $0.contains("\\")
+            || $0.contains("?") || $0.contains("#")
+        })
+      else {
+        throw .malformed(
+          "orgwiz refused to send a request to the path \(EscapedText.clip(pathOrURL, 200)), "
+            + "which does not name one object plainly")
+      }
       guard let url = org.url(path: pathOrURL, query: query) else {
         throw .malformed("the path \(EscapedText.clip(pathOrURL, 200)) is not a URL path")
       }
@@ -234,6 +247,7 @@ public final class OktaClient: @unchecked Sendable {
         "POST /oauth2/v1/token answered a \(EscapedText.clip(type, 40)) token, not a Bearer "
           + "token (a service app that requires DPoP is not supported)")
     }
+    HeldSecrets.hold(token)
     let lifetime = Double(response.json["expires_in"]?.intValue ?? 3600)
     return (token, now() + max(30, lifetime - 60))
   }
@@ -268,6 +282,7 @@ public final class OktaClient: @unchecked Sendable {
         let assertion = try ClientAssertion.make(
           clientID: clientID, privateKeyPEM: pem, keyID: keyID, audience: url.absoluteString,
           issuedAt: Int(now()), jti: UUID().uuidString)
+        HeldSecrets.hold(assertion)
         let form = [
           ("grant_type", "client_credentials"), ("scope", scopes.joined(separator: " ")),
           (

@@ -7,6 +7,11 @@ import Testing
 @Suite struct EndToEndTests {
   /// The executable beside the test bundle in the build directory.
   static var binary: String? {
+    // Another build of orgwiz to run the same tests against (an older one, to see a test fail
+    // before its fix).
+    if let other = ProcessInfo.processInfo.environment["ORGWIZ_TEST_BINARY"], !other.isEmpty {
+      return other
+    }
     var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
     for _ in 0..<4 {
       let candidate = directory.appendingPathComponent("orgwiz").path

@@ -30,6 +30,8 @@ public struct ExportPlan: Sendable {
   public var entries: [Entry]
   /// Objects of the record that are no longer in the model.
   public var missing: [PullRecord.Object]
+  /// Ids of the record that are not Okta ids: an export with any is refused whole.
+  public var invalidIDs: [InvalidOktaID]
 
   /// Whether the plan adds the grant anywhere (the org setting must then be on first).
   public var addsGrant: Bool { entries.contains { $0.item.adds } }
@@ -49,7 +51,8 @@ public struct ExportPlan: Sendable {
       let (body, grants) = ApplyPlan.body(for: item, live: live)
       entries.append(Entry(item: item, live: live, body: body, grants: grants))
     }
-    return ExportPlan(record: plan.record, entries: entries, missing: missing)
+    return ExportPlan(
+      record: plan.record, entries: entries, missing: missing, invalidIDs: plan.invalidIDs)
   }
 }
 

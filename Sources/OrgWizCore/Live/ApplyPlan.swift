@@ -12,9 +12,9 @@ public struct ApplyPlan: Sendable, Equatable {
     public var adds: Bool
     public var grant: String
 
-    /// `PUT <path>`.
+    /// `PUT <path>`: the object's path, built from checked ids.
     public var method: String { "PUT" }
-    public var path: String { object.path }
+    public var path: String
     /// What the change does, in words.
     public var sentence: String {
       "\(adds ? "Add" : "Remove") \(grant) \(adds ? "to" : "from") \(ref.phrase)"
@@ -25,6 +25,9 @@ public struct ApplyPlan: Sendable, Equatable {
   public var items: [Item]
   /// Objects of the record that are no longer in the model (left alone, and said).
   public var missing: [PullRecord.Object]
+  /// Ids of the record that are not Okta ids: a plan with any is refused whole, before anything
+  /// is read or sent, since such an id could steer a request to another object.
+  public var invalidIDs: [InvalidOktaID]
 
   /// Whether the plan adds the grant anywhere (the org setting must then be on in Okta).
   public var addsGrant: Bool { items.contains(where: \.adds) }
@@ -35,8 +38,14 @@ public struct ApplyPlan: Sendable, Equatable {
     guard let record = PullRecord(model: model.document) else { return nil }
     var items: [Item] = []
     var missing: [PullRecord.Object] = []
+    var invalid: [InvalidOktaID] = []
     let grant = Okta.interactionCode
-    for object in record.objects {
+    for (index, object) in record.objects.enumerated() {
+      let problems = object.invalidIDs(at: index)
+      guard problems.isEmpty, let path = object.path else {
+        invalid += problems
+        continue
+      }
       let current: (ref: ObjectRef, grants: [String])?
       switch object.kind {
       case .app:
@@ -56,10 +65,11 @@ public struct ApplyPlan: Sendable, Equatable {
       let had = object.grantTypes.contains(grant)
       let has = current.grants.contains(grant)
       if had != has {
-        items.append(Item(object: object, ref: current.ref, adds: has, grant: grant))
+        items.append(
+          Item(object: object, ref: current.ref, adds: has, grant: grant, path: path))
       }
     }
-    return ApplyPlan(record: record, items: items, missing: missing)
+    return ApplyPlan(record: record, items: items, missing: missing, invalidIDs: invalid)
   }
 
   /// The live object's grant types.
@@ -141,5 +151,79 @@ public struct ApplyPlan: Sendable, Equatable {
       updated.objects[index].lastUpdated = live["lastUpdated"]?.stringValue
     }
     return updated
+  }
+}
+
+// MARK: - What came back is what was asked for
+
+extension ApplyPlan {
+  /// Why an answer to a read of `item`'s object is not that object, or nil when it is: it must
+  /// be one JSON object with the item's id and, for an app, the client id the model holds
+  /// (`clientID`, when the model records one). A server or proxy that answers another object,
+  /// a renumbered one, an empty one or a list must never have a body built from its answer.
+  public static func identityProblem(
+    _ answer: JSONValue, for item: Item, clientID: String?
+  ) -> String? {
+    guard answer.objectValue != nil else {
+      return "Okta answered \(answer.typeName) instead of the \(item.object.kind.rawValue)"
+    }
+    guard let id = answer["id"]?.stringValue else {
+      return "Okta answered an object without an id"
+    }
+    guard id == item.object.id else {
+      return "Okta answered the object with id \(OktaID.shown(id)) instead"
+    }
+    if item.object.kind == .app, let clientID {
+      let found = answer["credentials"]?["oauthClient"]?["client_id"]?.stringValue
+      guard found == clientID else {
+        return "Okta answered an app with the client id \(found.map(OktaID.shown) ?? "(none)") "
+          + "instead of \(OktaID.shown(clientID))"
+      }
+    }
+    return nil
+  }
+
+  /// The model's client id for an app item (nil for a rule, or an app without one).
+  public static func clientID(of item: Item, in model: OrgModel) -> String? {
+    guard item.object.kind == .app else { return nil }
+    return model.document[item.ref.pointer]?["credentials"]?["oauthClient"]?["client_id"]?
+      .stringValue
+  }
+
+  /// The members in which the body built from Okta's answer differs from the body built from
+  /// the model's pulled copy (with the record's grant types), as JSON pointers; empty when
+  /// they agree. With an unchanged `lastUpdated` they must agree: a difference means the
+  /// answer is not the object that was pulled, and nothing is built from it.
+  public static func differences(
+    live: JSONValue, for item: Item, in model: OrgModel
+  ) -> [String] {
+    guard var pulled = model.document[item.ref.pointer], pulled.objectValue != nil else {
+      return []
+    }
+    _ = pulled.set(.strings(item.object.grantTypes), at: grantsPointer(item.object.kind))
+    let fromLive = body(for: item, live: live).body
+    let fromModel = body(for: item, live: pulled).body
+    var found: [String] = []
+    collectDifferences(fromLive, fromModel, at: .root, into: &found)
+    return found
+  }
+
+  private static func collectDifferences(
+    _ left: JSONValue, _ right: JSONValue, at pointer: JSONPointer, into found: inout [String]
+  ) {
+    guard found.count < 10 else { return }
+    switch (left, right) {
+    case (.object(let a), .object(let b)):
+      let keys = a.keys + b.keys.filter { a[$0] == nil }
+      for key in keys {
+        switch (a[key], b[key]) {
+        case (let x?, let y?): collectDifferences(x, y, at: pointer / key, into: &found)
+        default: found.append((pointer / key).description)
+        }
+      }
+    default:
+      // JSON equality: numbers by value, objects in any member order.
+      if left != right { found.append(pointer.description.isEmpty ? "/" : pointer.description) }
+    }
   }
 }

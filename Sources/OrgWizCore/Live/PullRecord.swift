@@ -41,12 +41,35 @@ public struct PullRecord: Sendable, Equatable {
       self.grantTypes = grantTypes
     }
 
-    /// The object's Management API path.
-    public var path: String {
+    /// The object's Management API path, built from its checked ids; nil when one of them is
+    /// not an Okta id (see ``invalidIDs(at:)``).
+    public var path: String? {
       switch kind {
-      case .app: "/api/v1/apps/\(id)"
+      case .app: OktaID.path([.literal("/api/v1/apps"), .id(id)])
       case .rule:
-        "/api/v1/authorizationServers/\(serverID ?? "")/policies/\(policyID ?? "")/rules/\(id)"
+        OktaID.path([
+          .literal("/api/v1/authorizationServers"), .id(serverID ?? ""), .literal("/policies"),
+          .id(policyID ?? ""), .literal("/rules"), .id(id),
+        ])
+      }
+    }
+
+    /// The ids of this object (the `index`th of the record) that are not Okta ids, each with
+    /// its JSON pointer in the model.
+    public func invalidIDs(at index: Int) -> [InvalidOktaID] {
+      let base = PullRecord.pointer / "objects" / String(index)
+      var ids: [(member: String, what: String, id: String)] = [
+        (
+          "id", kind == .app ? "app" : "rule", id
+        )
+      ]
+      if kind == .rule {
+        ids.append(("authServerId", "authorization server", serverID ?? ""))
+        ids.append(("policyId", "policy", policyID ?? ""))
+      }
+      return ids.filter { !OktaID.isValid($0.id) }.map { entry in
+        InvalidOktaID(
+          place: (base / entry.member).description, what: entry.what, id: entry.id)
       }
     }
 

@@ -1,0 +1,279 @@
+import Foundation
+import OrgWizCore
+import OrgWizJSON
+import OrgWizTestSupport
+import Testing
+
+/// `pull`, `apply` and `export` against a hostile Okta (or a proxy in between) and hostile
+/// model files, through the built binary: a Super Admin's token is never steered to another
+/// object, and never printed or written. Each test here was an attack that worked before its
+/// fix (issue 19).
+@Suite(.serialized) struct HostileOktaTests {
+  typealias Place = LiveOrgTests.Place
+
+  /// A fake org with the setting on, pulled, and the example change made by a run.
+  func afterTheExampleRun(_ body: (FakeOkta, Place) async throws -> Void) async throws {
+    try await LiveOrgTests().afterTheExampleRun(body)
+  }
+
+  /// The requests `apply` may send for the model in `place`: each path with the body built
+  /// from the pulled copy of its object (what `export --requests` writes).
+  func allowedRequests(_ place: Place) throws -> [String: JSONValue] {
+    let text = try #require(place.directory.read("org.json"))
+    let model = try OrgModel.load(Array(text.utf8), source: "org.json")
+    let plan = try #require(ExportPlan.make(model))
+    return Dictionary(uniqueKeysWithValues: plan.entries.map { ($0.item.path, $0.body) })
+  }
+
+  /// Every PUT the fake received went to an object of the plan, with exactly the planned body.
+  func expectOnlyPlannedWrites(
+    _ okta: FakeOkta, allowed: [String: JSONValue]
+  ) async throws -> [FakeOkta.LoggedRequest] {
+    let puts = try await okta.requests().filter { $0.method != "GET" }
+    for put in puts {
+      let expected = allowed[put.path]
+      #expect(expected != nil, "a write to \(put.path), which the review did not show")
+      if let expected {
+        #expect(put.body == expected, "the body sent to \(put.path) is not the planned one")
+      }
+    }
+    return puts
+  }
+
+  // MARK: - Ids
+
+  /// Writes the example's model with the app's id (in the model and in the pull record)
+  /// replaced by `id`.
+  func plant(appID id: String, in place: Place) throws {
+    var model = try place.model()
+    let apps = try #require(model["apps"]?.arrayValue)
+    let index = try #require(apps.firstIndex { $0["id"] == "0oa1mob" })
+    _ = model.set(.string(id), at: JSONPointer.root / "apps" / String(index) / "id")
+    let objects = try #require(model[JSONPointer.root / "pull" / "objects"]?.arrayValue)
+    for (position, object) in objects.enumerated() where object["id"] == "0oa1mob" {
+      _ = model.set(
+        .string(id), at: JSONPointer.root / "pull" / "objects" / String(position) / "id")
+    }
+    _ = try place.directory.write("org.json", JSONWriter.string(model))
+  }
+
+  @Test func anIDThatIsNotOktasIsRefusedBeforeAnyRequest() async throws {
+    try await afterTheExampleRun { okta, place in
+      let admin = "00u1ada"
+      let original = try #require(place.directory.read("org.json"))
+      for (number, planted) in [
+        "../users/\(admin)", "0oa1mob/../../users/\(admin)", "%2e%2e", "a b",
+      ].enumerated() {
+        _ = try place.directory.write("org.json", original)
+        try plant(appID: planted, in: place)
+        try await okta.clearRequests()
+        let applied = try place.orgwiz(["apply", "--yes"])
+        #expect(applied.status == 65, "\(planted): \(applied.stderr)")
+        #expect(applied.stderr.contains("/pull/objects/"), "no JSON pointer: \(applied.stderr)")
+        #expect(applied.stderr.contains("is not an Okta id"), "\(applied.stderr)")
+        #expect(try await okta.requests().isEmpty, "\(planted): apply sent a request")
+        let exported = try place.orgwiz(["export", "--requests", "out-\(number)"])
+        #expect(exported.status == 65, "\(planted): \(exported.stderr)")
+        #expect(place.directory.read("out-\(number)/send.sh") == nil)
+        let terraform = try place.orgwiz(["export", "--terraform", "tf"])
+        #expect(terraform.status == 65, "\(planted): \(terraform.stderr)")
+      }
+    }
+  }
+
+  @Test func aPulledIDThatIsNotOktasStopsThePull() async throws {
+    let okta = try await FakeOkta.start()
+    defer { okta.stop() }
+    let place = try Place(okta)
+    defer { place.directory.remove() }
+    try await okta.tamper(
+      pathRegex: "^/api/v1/apps$",
+      .replace([["id": "../users/00u1", "signOnMode": "OPENID_CONNECT", "label": "x"]]))
+    let pulled = try place.pull()
+    #expect(pulled.status == 69, "\(pulled.stderr)")
+    #expect(pulled.stderr.contains("GET /api/v1/apps"), "\(pulled.stderr)")
+    #expect(pulled.stderr.contains("\"../users/00u1\" is not an Okta id"), "\(pulled.stderr)")
+    #expect(place.directory.read("org.json") == nil, "a refused pull wrote a model")
+  }
+
+  // MARK: - Objects
+
+  /// Every way a read of the app can answer something else than the app.
+  static let lies: [(String, FakeOkta.Tamper)] = [
+    ("swap", .from("/api/v1/apps/0oa2web")),
+    ("rename", .set(["label": "Acme Mobile (forged)"])),
+    ("re-id", .set(["id": "0oa2web"])),
+    ("another client", .set(["credentials.oauthClient.client_id": "0oaFORGED1"])),
+    ("drop", .replace([:])),
+    ("duplicate", .replace([["id": "0oa1mob"], ["id": "0oa1mob"]])),
+    ("not an object", .replace("0oa1mob")),
+  ]
+
+  @Test(arguments: Self.lies.indices)
+  func aLyingReadBeforeTheWritesGetsNothingSent(_ index: Int) async throws {
+    let (name, lie) = Self.lies[index]
+    try await afterTheExampleRun { okta, place in
+      try await okta.tamper(pathRegex: "^/api/v1/apps/0oa1mob$", lie)
+      try await okta.clearRequests()
+      let applied = try place.orgwiz(["apply", "--yes"])
+      #expect(applied.status == 1, "\(name): \(applied.stderr)")
+      let puts = try await okta.requests().filter { $0.method == "PUT" }
+      #expect(puts.isEmpty, "\(name): apply wrote \(puts) from a lying answer")
+      #expect(applied.stderr.contains("0oa1mob"), "\(name): \(applied.stderr)")
+    }
+  }
+
+  @Test func aLyingRuleReadGetsNothingSent() async throws {
+    try await afterTheExampleRun { okta, place in
+      try await okta.tamper(
+        pathRegex: "/rules/0pr2mob$",
+        .from("/api/v1/authorizationServers/aus1api/policies/00p1def/rules/0pr1def"))
+      let applied = try place.orgwiz(["apply", "--yes"])
+      #expect(applied.status == 1, "\(applied.stderr)")
+      #expect(try await okta.requests().filter { $0.method == "PUT" }.isEmpty)
+    }
+  }
+
+  @Test func aLyingReadBackStopsApplyAndNothingElseIsWritten() async throws {
+    try await afterTheExampleRun { okta, place in
+      let allowed = try allowedRequests(place)
+      // The rule's read-back answers another rule: the rule was sent, the app must not be.
+      try await okta.tamper(
+        pathRegex: "/rules/0pr2mob$",
+        .from("/api/v1/authorizationServers/aus1api/policies/00p1def/rules/0pr1def"), skip: 1)
+      let applied = try place.orgwiz(["apply", "--yes"])
+      #expect(applied.status == 1, "\(applied.stderr)")
+      let puts = try await expectOnlyPlannedWrites(okta, allowed: allowed)
+      #expect(
+        puts.map(\.path) == ["/api/v1/authorizationServers/aus1api/policies/00p2mob/rules/0pr2mob"])
+      #expect(applied.stderr.contains("Not known whether in Okta"), "\(applied.stderr)")
+    }
+  }
+
+  @Test func anHonestServerGetsExactlyThePlannedBodies() async throws {
+    try await afterTheExampleRun { okta, place in
+      let allowed = try allowedRequests(place)
+      let applied = try place.orgwiz(["apply", "--yes"])
+      #expect(applied.status == 0, "\(applied.stderr)")
+      let puts = try await expectOnlyPlannedWrites(okta, allowed: allowed)
+      #expect(Set(puts.map(\.path)) == Set(allowed.keys))
+    }
+  }
+
+  // MARK: - Secrets
+
+  @Test func anEchoedTokenIsNeitherPrintedNorWritten() async throws {
+    let okta = try await FakeOkta.start(options: .init(interactionCode: true))
+    defer { okta.stop() }
+    let place = try Place(okta)
+    defer { place.directory.remove() }
+    try await okta.echo(
+      pathRegex: "^/api/v1/org$", status: 401, errorSummary: "Invalid token: {credential}")
+    let refused = try place.pull(["--embedded-widget", "on"])
+    #expect(refused.status == 77, "\(refused.stderr)")
+    #expect(refused.stderr.contains("Invalid token: [redacted]"), "\(refused.stderr)")
+
+    // A server that puts the token into an object: the model holds the mark instead.
+    try await okta.tamper(pathRegex: "^/api/v1/org$", .set(["companyName": .string(okta.token)]))
+    let pulled = try place.pull(["--embedded-widget", "on"])
+    #expect(pulled.status == 0, "\(pulled.stderr)")
+    #expect(pulled.stderr.contains("held the credential orgwiz sent"), "\(pulled.stderr)")
+
+    let run = try place.orgwiz(["run"] + LiveOrgTests.enable)
+    #expect(run.status == 0, "\(run.stderr)")
+    try await okta.echo(
+      method: "PUT", pathRegex: "^/api/v1/apps/", errorSummary: "Bad request from {credential}")
+    let applied = try place.orgwiz(["apply", "--yes", "--json"])
+    #expect(applied.status == 1, "\(applied.stderr)")
+    let records = try FileManager.default.contentsOfDirectory(atPath: place.directory.path)
+      .filter { $0.hasSuffix(".apply.md") }
+    #expect(records.count == 1)
+    let record = try #require(records.first.flatMap { place.directory.read($0) })
+    #expect(record.contains("Bad request from [redacted]"), "\(record)")
+    place.expectNoSecrets(in: [refused, pulled, run, applied], secrets: [okta.token])
+  }
+
+  @Test func aProcessHoldingATokenDumpsNoCore() async throws {
+    let okta = try await FakeOkta.start()
+    defer { okta.stop() }
+    let place = try Place(okta)
+    defer { place.directory.remove() }
+    try await okta.fault(pathRegex: "^/api/v1/org$", delaySeconds: 5)
+    let binary = try #require(EndToEndTests.binary)
+    // The shell lifts the core limit as an admin's shell may; orgwiz, holding the token,
+    // must drop it again and be undumpable, so the crash below leaves no core file.
+    let script = """
+      ulimit -c unlimited
+      '\(binary)' pull --okta-url '\(okta.url)' --embedded-widget off &
+      pid=$!
+      sleep 2
+      grep 'Max core file size' /proc/$pid/limits
+      kill -SEGV $pid
+      wait $pid
+      echo "exit $?"
+      """
+    let crashed = try BoundedRun.run(
+      "/bin/sh", ["-c", script], in: place.directory.path, environment: place.environment,
+      seconds: 30)
+    #expect(crashed.stdout.contains("exit 139"), "\(crashed.stdout)\(crashed.stderr)")
+    let limits = crashed.stdout.split(separator: "\n").first { $0.contains("Max core") } ?? ""
+    #expect(
+      limits.split(separator: " ", omittingEmptySubsequences: true).dropFirst(4).prefix(2)
+        == ["0", "0"], "core limit: \(limits)")
+    let files = try FileManager.default.contentsOfDirectory(atPath: place.directory.path)
+    #expect(!files.contains { $0.hasPrefix("core") }, "a core file was written: \(files)")
+  }
+
+  // MARK: - Credentials
+
+  @Test func theTokenFileNamedOnTheCommandLineBeatsTheEnvironment() async throws {
+    let okta = try await FakeOkta.start()
+    defer { okta.stop() }
+    var place = try Place(okta)
+    defer { place.directory.remove() }
+    place.environment["OKTA_API_TOKEN"] = "wrong-token-from-the-environment"
+    _ = try place.directory.write("token", okta.token + "\n")
+    chmod(place.directory.file("token"), 0o600)
+    let pulled = try place.pull(["--embedded-widget", "off", "--token-file", "token"])
+    #expect(pulled.status == 0, "\(pulled.stderr)")
+    #expect(!pulled.stderr.contains("Warning"), "\(pulled.stderr)")
+  }
+
+  @Test func aSecretOthersCanReadIsUsedWithAWarning() async throws {
+    let okta = try await FakeOkta.start()
+    defer { okta.stop() }
+    var place = try Place(okta)
+    defer { place.directory.remove() }
+    place.environment["OKTA_API_TOKEN"] = ""
+    try FileManager.default.createDirectory(
+      atPath: place.directory.file(".okta"), withIntermediateDirectories: true)
+    _ = try place.directory.write(
+      ".okta/okta.yaml",
+      "okta:\n  client:\n    orgUrl: \(okta.url)\n    token: \(okta.token)\n"
+        + "    proxy:\n      host: proxy.example\n      port: 3128\n")
+    chmod(place.directory.file(".okta/okta.yaml"), 0o644)
+    let pulled = try place.orgwiz(["pull", "--embedded-widget", "off"])
+    #expect(pulled.status == 0, "\(pulled.stderr)")
+    #expect(pulled.stderr.contains("other users can read it (mode 644)"), "\(pulled.stderr)")
+    #expect(pulled.stderr.contains("chmod 600"), "\(pulled.stderr)")
+    #expect(pulled.stderr.contains("okta.client.proxy, which orgwiz does not use"))
+    #expect(pulled.stderr.contains("https_proxy"), "\(pulled.stderr)")
+  }
+
+  @Test func anEncryptedPrivateKeyIsNamedAsSuch() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    _ = try directory.write(
+      "key.pem",
+      "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIFHDBOBgkqhkiG9w0BBQ0wQTApBgkqhkiG9w0BBQwwHAQI\n"
+        + "-----END ENCRYPTED PRIVATE KEY-----\n")
+    chmod(directory.file("key.pem"), 0o600)
+    let pulled = try BoundedRun.orgwiz(
+      [
+        "pull", "--okta-url", "http://127.0.0.1:9", "--client-id", "0oaSERVICE1",
+        "--private-key", "key.pem", "--embedded-widget", "off",
+      ], in: directory.path, environment: ["HOME": directory.path])
+    #expect(pulled.status == 65, "\(pulled.stderr)")
+    #expect(pulled.stderr.contains("encrypted with a passphrase"), "\(pulled.stderr)")
+  }
+}
