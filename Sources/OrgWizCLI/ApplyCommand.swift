@@ -71,10 +71,10 @@ struct ApplyCommand: ContextCommand {
         model: path, lockTimeout: lockTimeout, startedAt: started, context: context, style: style)
     defer { session?.close() }
     if dryRun { try FileIO.ensureRegularIfPresent(path, what: "org model") }
-    let (bytes, stamp) = try FileIO.readStamped(
+    var (bytes, stamp) = try FileIO.readStamped(
       path, what: "org model", hint: "Pull one first: orgwiz pull --org FILE.")
-    let model = try OrgModel.load(bytes, source: org)
-    guard let plan = ApplyPlan.make(model) else {
+    var model = try OrgModel.load(bytes, source: org)
+    guard var plan = ApplyPlan.make(model) else {
       throw OrgWizFailure(
         .usage, "\(path) was not pulled from an Okta org, so there is no org to apply it to.",
         next: "Pull the org first (orgwiz pull), run the wizard on that model, then apply.")
@@ -82,12 +82,20 @@ struct ApplyCommand: ContextCommand {
     guard plan.invalidIDs.isEmpty else {
       throw ApplyError.invalidIDs(model: path, plan.invalidIDs)
     }
+    // An apply cut short after it may have changed Okta is settled before anything else.
+    let unfinished = try ApplyJournalFile.read(model: path)
+    if unfinished != nil, dryRun {
+      context.note(
+        "an earlier apply was cut short (\(ApplyJournalFile.path(for: path)) is there); the "
+          + "plan below may hold changes it already made. Run orgwiz apply without --dry-run "
+          + "to settle it first.", style: style)
+    }
     for object in plan.missing {
       context.note(
         "\(object.kind.rawValue) \(object.id) was pulled but is no longer in the model; it is "
           + "left as it is in Okta.", style: style)
     }
-    guard !plan.items.isEmpty else {
+    guard !plan.items.isEmpty || (unfinished != nil && !dryRun) else {
       context.stderr.write("Nothing to apply: the model has no change since it was pulled.\n")
       return .success
     }
@@ -102,10 +110,26 @@ struct ApplyCommand: ContextCommand {
     }
     let (credential, source) = try live.credential(context)
     let client = live.client(
-      context, org: orgURL, credential: credential, scopes: Self.scopes(for: plan))
+      context, org: orgURL, credential: credential,
+      scopes: Self.scopes(for: plan, journal: unfinished))
     // Who the change is made as, for the review and the record: a token acts as its admin.
     if case .apiToken = credential { _ = try? client.get("/api/v1/users/me") }
     let who = client.identity.map { "\($0) (\(source))" } ?? source
+
+    if let unfinished, let session, !dryRun {
+      try Self.settle(
+        unfinished, model: model, plan: plan, client: client, session: session,
+        context: context)
+      (bytes, stamp) = try FileIO.readStamped(path, what: "org model", hint: "")
+      model = try OrgModel.load(bytes, source: org)
+      // The settled model keeps its pull record, so it still has a plan.
+      plan = ApplyPlan.make(model) ?? plan
+      guard !plan.items.isEmpty else {
+        context.stderr.write(
+          "Nothing more to apply: the model has no other change since it was pulled.\n")
+        return .success
+      }
+    }
 
     // Read every object again: drift refuses the whole plan before anything is sent.
     var current: [(item: ApplyPlan.Item, object: JSONValue)] = []
@@ -170,18 +194,51 @@ struct ApplyCommand: ContextCommand {
       guard try person.confirm(confirmation) == true else { throw ApplyError.declined }
     }
 
+    // What is about to be sent is on disk before the first request, and each request's fate
+    // after it: a crash part-way leaves a journal the next apply or pull settles.
+    var journal = ApplyJournal(
+      orgURL: orgURL.description, identity: who, startedAt: Timestamps(date: started).iso,
+      toolVersion: orgwizVersion, needsSetting: needsSetting,
+      requests: zip(current, bodies).map { entry, body in
+        ApplyJournal.Request(
+          object: entry.item.ref, kind: entry.item.object.kind, path: entry.item.path,
+          before: ApplyPlan.grants(ofLive: entry.object, kind: entry.item.object.kind),
+          after: body.grants)
+      })
+    try ApplyJournalFile.write(journal, model: path)
+
     // Send one at a time; read each back; stop at the first failure.
     var entries: [ApplyRecord.Entry] = []
     var applied: [(item: ApplyPlan.Item, live: JSONValue)] = []
     var failure: (any Error)?
-    for ((item, object), (body, after)) in zip(current, bodies) {
+    for (index, ((item, object), (body, after))) in zip(current, bodies).enumerated() {
       let before = ApplyPlan.grants(ofLive: object, kind: item.object.kind)
       var entry = ApplyRecord.Entry(
         object: item.ref, method: item.method, path: item.path, before: before, after: after,
         outcome: .notSent)
+      defer {
+        if entry.outcome != .notSent {
+          journal.requests[index].state = .done
+          journal.requests[index].outcome = entry.outcome.isInOkta ? "in Okta" : "not in Okta"
+          try? ApplyJournalFile.write(journal, model: path)
+        }
+      }
       if failure == nil {
+        journal.requests[index].state = .sending
+        do {
+          try ApplyJournalFile.write(journal, model: path)
+        } catch {
+          // Nothing is sent that the journal does not know of.
+          journal.requests[index].state = .planned
+          failure = error
+          entries.append(entry)
+          continue
+        }
         do {
           let sent = try client.put(item.path, body: body)
+          journal.requests[index].requestID = sent.requestID
+          // A test stops the process here: sent, and the journal not yet told.
+          try? FaultPoint.hit("apply-sent", environment: context.environment)
           let back = try client.get(item.path).json
           if let problem = ApplyPlan.identityProblem(
             back, for: item, clientID: ApplyPlan.clientID(of: item, in: model))
@@ -286,6 +343,7 @@ struct ApplyCommand: ContextCommand {
             next: "Pull again (orgwiz pull --force) to bring the model up to date.")
         }
       })
+    ApplyJournalFile.remove(model: path)
     context.stderr.write("Apply record written: \(recordPath)\n")
     context.stderr.write(record.status + "\n")
     if json { context.stdout.write(JSONWriter.string(record.json)) }
@@ -298,16 +356,54 @@ struct ApplyCommand: ContextCommand {
     return .success
   }
 
-  /// The scopes a plan needs: read and manage for the kinds of objects it changes.
-  static func scopes(for plan: ApplyPlan) -> [String] {
+  /// The scopes a plan needs: read and manage for the kinds of objects it changes (and read
+  /// for those an interrupted apply's journal names).
+  static func scopes(for plan: ApplyPlan, journal: ApplyJournal? = nil) -> [String] {
+    let kinds = Set(plan.items.map(\.object.kind) + (journal?.requests.map(\.kind) ?? []))
     var scopes: [String] = []
-    if plan.items.contains(where: { $0.object.kind == .rule }) {
+    if kinds.contains(.rule) {
       scopes += ["okta.authorizationServers.read", "okta.authorizationServers.manage"]
     }
-    if plan.items.contains(where: { $0.object.kind == .app }) {
+    if kinds.contains(.app) {
       scopes += ["okta.apps.read", "okta.apps.manage"]
     }
     return scopes
+  }
+
+  /// Settles an interrupted apply (``ApplyJournalFile``): reads its objects back, writes its
+  /// record and the model's pull record as Okta now has them, and removes the journal.
+  static func settle(
+    _ journal: ApplyJournal, model: OrgModel, plan: ApplyPlan, client: OktaClient,
+    session: ModelSession, context: CommandContext
+  ) throws {
+    let path = session.path
+    guard journal.orgURL == plan.record.orgURL || journal.orgURL == client.org.description
+    else {
+      throw OrgWizFailure(
+        .usage,
+        "\(ApplyJournalFile.path(for: path)) is the journal of an apply to \(journal.orgURL), "
+          + "not to \(client.org).",
+        next: "Pull \(journal.orgURL) again (orgwiz pull --force) to learn what it has, then "
+          + "move the journal away.")
+    }
+    let (record, found) = try ApplyJournalFile.settle(
+      journal, model: path, knownPaths: Set(plan.record.objects.compactMap(\.path)),
+      client: client, context: context)
+    var document = model.document
+    _ = document.set(
+      HeldSecrets.scrubber.scrub(ApplyJournalFile.record(plan.record, updatedWith: found).json)
+        .value, at: PullRecord.pointer)
+    let newBytes = try OrgModel.load(JSONWriter.write(document), source: path).encoded()
+    let recordPath = recordPath(model: path, date: context.now(), format: .markdown)
+    try session.commit(
+      [
+        WriteTransaction.File(role: "model", bytes: newBytes, destination: path, verify: true),
+        WriteTransaction.File(
+          role: "summary", bytes: Array(RecordFormat.markdown.render(record.document).utf8),
+          destination: recordPath, mode: 0o644),
+      ], unchanged: {})
+    ApplyJournalFile.remove(model: path)
+    context.stderr.write("Apply record of the interrupted apply written: \(recordPath)\n")
   }
 
   /// A value from Okta for a message: a string escaped and clipped, else its type.

@@ -81,6 +81,8 @@ struct PullCommand: ContextCommand {
       model: path, lockTimeout: lockTimeout, startedAt: started, context: context, style: style)
     defer { session.close() }
     let client = live.client(context, org: orgURL, credential: credential, scopes: OktaScopes.pull)
+    // An apply cut short on this model is settled first: what it did is read back and recorded.
+    try ApplyJournalFile.settleBeforePull(model: path, client: client, context: context)
     context.stderr.write("Reading \(orgURL) with \(source)…\n")
     let pulled = try read(client, orgURL: orgURL)
 

@@ -160,6 +160,70 @@ import Testing
     }
   }
 
+  // MARK: - A crash mid-apply
+
+  @Test func anApplyKilledAfterItsFirstWriteIsSettledByTheNextApply() async throws {
+    try await afterTheExampleRun { okta, place in
+      let killed = try place.orgwiz(["apply", "--yes"], extra: ["ORGWIZ_TEST_FAULT": "apply-sent"])
+      #expect(killed.status != 0, "\(killed.stderr)")
+      let rulePath = "/api/v1/authorizationServers/aus1api/policies/00p2mob/rules/0pr2mob"
+      var puts = try await okta.requests().filter { $0.method == "PUT" }
+      #expect(puts.map(\.path) == [rulePath], "the rule was sent before the kill")
+      #expect(place.directory.read("org.json.apply.journal") != nil, "no journal was left")
+
+      let settled = try place.orgwiz(["apply", "--yes"])
+      #expect(settled.status == 0, "\(settled.stderr)")
+      #expect(settled.stderr.contains("was cut short"), "\(settled.stderr)")
+      puts = try await okta.requests().filter { $0.method == "PUT" }
+      #expect(
+        puts.map(\.path) == [rulePath, "/api/v1/apps/0oa1mob"],
+        "the rule was sent again, or the app not at all: \(puts)")
+      #expect(place.directory.read("org.json.apply.journal") == nil)
+      let records = try FileManager.default.contentsOfDirectory(atPath: place.directory.path)
+        .filter { $0.hasSuffix(".apply.md") }.sorted()
+      #expect(records.count == 2, "\(records)")
+      let interrupted = records.compactMap { place.directory.read($0) }
+        .first { $0.contains("cut short") }
+      #expect(interrupted?.contains("interaction_code added to rule") == true, "\(records)")
+      let again = try place.orgwiz(["apply", "--yes"])
+      #expect(again.stderr.contains("Nothing to apply"), "\(again.stderr)")
+    }
+  }
+
+  @Test func anApplyKilledAfterItsFirstWriteIsSettledByAPull() async throws {
+    try await afterTheExampleRun { okta, place in
+      let killed = try place.orgwiz(["apply", "--yes"], extra: ["ORGWIZ_TEST_FAULT": "apply-sent"])
+      #expect(killed.status != 0, "\(killed.stderr)")
+      let pulled = try place.pull(["--embedded-widget", "on", "--force"])
+      #expect(pulled.status == 0, "\(pulled.stderr)")
+      #expect(pulled.stderr.contains("was cut short"), "\(pulled.stderr)")
+      #expect(place.directory.read("org.json.apply.journal") == nil)
+      let records = try FileManager.default.contentsOfDirectory(atPath: place.directory.path)
+        .filter { $0.hasSuffix(".apply.md") }
+      let record = try #require(records.first.flatMap { place.directory.read($0) })
+      #expect(record.contains("interaction_code added to rule"), "\(record)")
+      #expect(record.contains("not sent (the apply was cut short before it)"), "\(record)")
+    }
+  }
+
+  @Test func aPlantedJournalSteersNoRequest() async throws {
+    try await afterTheExampleRun { okta, place in
+      let planted = """
+        {"format": 1, "orgUrl": "\(okta.url)", "as": "x", "startedAt": "", "toolVersion": "",
+         "needsSetting": false, "requests": [{"object": {"type": "app", "id": "0oa1mob",
+         "name": "x", "pointer": "/apps/0"}, "kind": "app", "path": "/api/v1/users/00u1ada",
+         "before": [], "after": [], "state": "sending", "requestId": null, "outcome": null}]}
+        """
+      _ = try place.directory.write("org.json.apply.journal", planted)
+      try await okta.clearRequests()
+      let applied = try place.orgwiz(["apply", "--yes"])
+      #expect(applied.status == 65, "\(applied.stderr)")
+      let requests = try await okta.requests()
+      #expect(!requests.contains { $0.path.hasPrefix("/api/v1/users/00u1ada") }, "\(requests)")
+      #expect(!requests.contains { $0.method == "PUT" }, "\(requests)")
+    }
+  }
+
   // MARK: - Secrets
 
   @Test func anEchoedTokenIsNeitherPrintedNorWritten() async throws {

@@ -117,7 +117,9 @@ struct TempDir {
     return nil
   }
 
-  @Test func environmentThenOktaYAMLThenTokenFile() throws {
+  // The contract's order: what is named on the command line, then the environment, then the
+  // config file (as in gh and terraform).
+  @Test func tokenFileThenEnvironmentThenOktaYAML() throws {
     let home = try TempDir()
     defer { home.remove() }
     _ = try home.write(
@@ -125,20 +127,29 @@ struct TempDir {
       "okta:\n  client:\n    orgUrl: https://acme.okta.com\n    token: yamlTOKEN\n")
     let file = try home.write("token.txt", "  fileTOKEN\n")
     let both = ["OKTA_CLIENT_TOKEN": "clientTOKEN", "OKTA_API_TOKEN": "apiTOKEN"]
-    let first = try resolve(both, home: home.path, tokenFile: file)
-    #expect(token(first) == "clientTOKEN" && first?.1 == "OKTA_CLIENT_TOKEN")
-    let api = try resolve(["OKTA_API_TOKEN": "apiTOKEN"], home: home.path, tokenFile: file)
-    #expect(token(api) == "apiTOKEN" && api?.1 == "OKTA_API_TOKEN")
-    let yaml = try resolve(none, home: home.path, tokenFile: file)
-    #expect(token(yaml) == "yamlTOKEN" && yaml?.1 == "~/.okta/okta.yaml")
-    let fromFile = try resolve(none, tokenFile: file)
+    let fromFile = try resolve(both, home: home.path, tokenFile: file)
     #expect(token(fromFile) == "fileTOKEN" && fromFile?.1 == "--token-file \(file)")
+    let first = try resolve(both, home: home.path)
+    #expect(token(first) == "clientTOKEN" && first?.1 == "OKTA_CLIENT_TOKEN")
+    let api = try resolve(["OKTA_API_TOKEN": "apiTOKEN"], home: home.path)
+    #expect(token(api) == "apiTOKEN" && api?.1 == "OKTA_API_TOKEN")
+    let yaml = try resolve(none, home: home.path)
+    #expect(token(yaml) == "yamlTOKEN" && yaml?.1 == "~/.okta/okta.yaml")
     #expect(try resolve(none) == nil)
     for result in [first, api, yaml, fromFile] {
       let description = result?.1 ?? ""
       for secret in ["clientTOKEN", "apiTOKEN", "yamlTOKEN", "fileTOKEN"] {
         #expect(!description.contains(secret))
       }
+    }
+  }
+
+  @Test func aTokenFileAndAServiceAppTogetherAreAUsageError() throws {
+    let home = try TempDir()
+    defer { home.remove() }
+    let file = try home.write("token.txt", "fileTOKEN\n")
+    #expect(throws: OktaError.self) {
+      try resolve(none, home: home.path, tokenFile: file, clientID: "0oaSERVICE1")
     }
   }
 

@@ -79,6 +79,18 @@ public struct ObjectRef: Sendable, Equatable, Hashable {
     if let serverName { object["serverName"] = .string(serverName) }
     return .object(object)
   }
+
+  /// The reference ``json`` wrote, or nil for anything else.
+  public init?(json: JSONValue) {
+    guard let kind = json["type"]?.stringValue.flatMap(Kind.init(rawValue:)),
+      let id = json["id"]?.stringValue, let name = json["name"]?.stringValue,
+      let pointer = json["pointer"]?.stringValue.flatMap(JSONPointer.init(parsing:))
+    else { return nil }
+    self.init(
+      kind: kind, id: id, name: name, pointer: pointer,
+      policyID: json["policyID"]?.stringValue, policyName: json["policyName"]?.stringValue,
+      serverID: json["serverID"]?.stringValue, serverName: json["serverName"]?.stringValue)
+  }
 }
 
 /// What one step did, as a value: every rendering of a run (the wizard's lines, the review,

@@ -65,11 +65,15 @@ public struct ApplyRecord: Sendable, Equatable {
   public var entries: [Entry]
   /// Whether the plan adds the grant (so the org setting must be on in Okta).
   public var needsSetting: Bool
+  /// Whether the apply was cut short and this record was made later, by reading each object
+  /// it may have sent back from Okta.
+  public var interrupted: Bool
 
   public init(
     orgURL: String, modelPath: String, identity: String, startedAt: String, endedAt: String,
-    toolVersion: String, entries: [Entry], needsSetting: Bool
+    toolVersion: String, entries: [Entry], needsSetting: Bool, interrupted: Bool = false
   ) {
+    self.interrupted = interrupted
     self.orgURL = orgURL
     self.modelPath = modelPath
     self.identity = identity
@@ -103,6 +107,11 @@ public struct ApplyRecord: Sendable, Equatable {
     let inOkta = entries.filter(\.outcome.isInOkta)
     let missing = entries.filter { !$0.outcome.isInOkta }
     var text =
+      interrupted
+      ? "This apply was cut short (the process was stopped or crashed) after it may have sent "
+        + "a request; a later orgwiz command read each such object back from Okta, and this "
+        + "record says what that showed. " : ""
+    text +=
       inOkta.isEmpty
       ? "Nothing was changed in Okta."
       : "Changed in Okta: " + inOkta.map(\.done).joined(separator: "; ") + "."
@@ -130,7 +139,9 @@ public struct ApplyRecord: Sendable, Equatable {
     case .unverified(_, let found):
       "sent, but read back with grant types \(found.isEmpty ? "none" : Phrase.list(found))"
     case .failed(let why, _): "refused by Okta: \(why)"
-    case .notSent: "not sent (an earlier request failed)"
+    case .notSent:
+      interrupted
+        ? "not sent (the apply was cut short before it)" : "not sent (an earlier request failed)"
     case .unknown(let why): "not known: \(why)"
     }
   }
@@ -188,6 +199,7 @@ public struct ApplyRecord: Sendable, Equatable {
         ("orgUrl", .string(orgURL)), ("as", .string(identity)),
         ("modelPath", .string(modelPath)), ("startedAt", .string(startedAt)),
         ("endedAt", .string(endedAt)), ("toolVersion", .string(toolVersion)),
+        ("interrupted", .bool(interrupted)),
         (
           "requests",
           .array(
