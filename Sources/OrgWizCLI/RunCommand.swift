@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import OrgWizCore
 import OrgWizJSON
+import OrgWizOkta
 import OrgWizTerminal
 
 /// `orgwiz run`: the guided wizard.
@@ -332,7 +333,9 @@ struct RunCommand: ContextCommand {
     context.stderr.write(target.writtenLine + "\n")
     if let json = jsonResult {
       // The files are written; a result that cannot reach standard output is said, not lost.
-      if let stdout = context.stdout as? FileDescriptorSink, let reason = stdout.writeAll(json) {
+      if let stdout = ScrubbingSink.descriptorSink(context.stdout),
+        let reason = stdout.writeAll(HeldSecrets.scrub(json))
+      {
         let written =
           (writesModel ? "The model was written (\(loaded.path))" : "The model needed no change")
           + (summaryPath.map { " and the summary to \($0)" } ?? "") + "."
@@ -340,7 +343,7 @@ struct RunCommand: ContextCommand {
           .cannotCreate,
           "The --json result could not be written to standard output: \(reason). " + written,
           next: "Nothing needs to be run again; the summary holds the same result.")
-      } else if !(context.stdout is FileDescriptorSink) {
+      } else if ScrubbingSink.descriptorSink(context.stdout) == nil {
         context.stdout.write(json)
       }
     }

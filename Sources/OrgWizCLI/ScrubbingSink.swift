@@ -15,4 +15,10 @@ final class ScrubbingSink: TextSink {
   }
 
   var writeFailure: String? { inner.writeFailure }
+
+  /// The file descriptor sink behind `sink` (scrubbing or not), for a write whose failure must
+  /// be told apart; the caller scrubs what it writes.
+  static func descriptorSink(_ sink: any TextSink) -> FileDescriptorSink? {
+    ((sink as? ScrubbingSink)?.inner ?? sink) as? FileDescriptorSink
+  }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import OrgWizCore
+import OrgWizOkta
 import OrgWizTerminal
 
 #if canImport(Glibc)
@@ -119,11 +120,11 @@ enum SummaryTarget: Equatable {
     func write(_ markdown: String, context: CommandContext) -> String? {
       defer { release() }
       if case .standardOutput = target {
-        guard let sink = context.stdout as? FileDescriptorSink else {
+        guard let sink = ScrubbingSink.descriptorSink(context.stdout) else {
           context.stdout.write(markdown)
           return nil
         }
-        return sink.writeAll(markdown)
+        return sink.writeAll(HeldSecrets.scrub(markdown))
       }
       return FileDescriptorSink(descriptor: descriptor).writeAll(markdown)
     }

@@ -11,9 +11,24 @@ import Testing
 @Suite(.serialized) struct HostileOktaTests {
   typealias Place = LiveOrgTests.Place
 
-  /// A fake org with the setting on, pulled, and the example change made by a run.
+  /// A fake org with the setting on, pulled, and the example change made by a run; afterwards
+  /// no file the commands wrote, nothing they printed and nothing in the fake's own log holds
+  /// the token or the client secret the fake serves.
   func afterTheExampleRun(_ body: (FakeOkta, Place) async throws -> Void) async throws {
-    try await LiveOrgTests().afterTheExampleRun(body)
+    try await LiveOrgTests().afterTheExampleRun { okta, place in
+      try await body(okta, place)
+      expectNoSecrets(place)
+    }
+  }
+
+  /// Every file of the place (but those the test itself put a secret in), every run's output
+  /// and the fake's log, searched for the secrets.
+  func expectNoSecrets(_ place: Place, except: Set<String> = []) {
+    let secrets = [place.okta.token, LiveOrgTests.exampleSecret]
+    place.expectNoSecrets(in: place.runs.all, secrets: secrets, except: except)
+    #expect(!place.runs.all.isEmpty)
+    let log = place.okta.log()
+    #expect(!log.contains(place.okta.token), "the fake's log holds the token")
   }
 
   /// The requests `apply` may send for the model in `place`: each path with the body built
@@ -94,6 +109,7 @@ import Testing
     #expect(pulled.stderr.contains("GET /api/v1/apps"), "\(pulled.stderr)")
     #expect(pulled.stderr.contains("\"../users/00u1\" is not an Okta id"), "\(pulled.stderr)")
     #expect(place.directory.read("org.json") == nil, "a refused pull wrote a model")
+    expectNoSecrets(place)
   }
 
   // MARK: - Objects
@@ -254,7 +270,7 @@ import Testing
     #expect(records.count == 1)
     let record = try #require(records.first.flatMap { place.directory.read($0) })
     #expect(record.contains("Bad request from [redacted]"), "\(record)")
-    place.expectNoSecrets(in: [refused, pulled, run, applied], secrets: [okta.token])
+    expectNoSecrets(place)
   }
 
   @Test func aProcessHoldingATokenDumpsNoCore() async throws {
@@ -301,6 +317,7 @@ import Testing
     let pulled = try place.pull(["--embedded-widget", "off", "--token-file", "token"])
     #expect(pulled.status == 0, "\(pulled.stderr)")
     #expect(!pulled.stderr.contains("Warning"), "\(pulled.stderr)")
+    expectNoSecrets(place, except: ["token"])
   }
 
   @Test func aSecretOthersCanReadIsUsedWithAWarning() async throws {
@@ -322,6 +339,7 @@ import Testing
     #expect(pulled.stderr.contains("chmod 600"), "\(pulled.stderr)")
     #expect(pulled.stderr.contains("okta.client.proxy, which orgwiz does not use"))
     #expect(pulled.stderr.contains("https_proxy"), "\(pulled.stderr)")
+    expectNoSecrets(place, except: [".okta/okta.yaml"])
   }
 
   @Test func anEncryptedPrivateKeyIsNamedAsSuch() throws {

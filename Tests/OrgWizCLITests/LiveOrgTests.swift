@@ -21,6 +21,15 @@ import Testing
     let directory: TemporaryDirectory
     let okta: FakeOkta
     var environment: [String: String]
+    /// Every run of orgwiz in this place, for the search for secrets.
+    let runs = RunLog()
+
+    final class RunLog: @unchecked Sendable {
+      private let lock = NSLock()
+      private var kept: [BoundedRun] = []
+      func append(_ run: BoundedRun) { lock.withLock { kept.append(run) } }
+      var all: [BoundedRun] { lock.withLock { kept } }
+    }
 
     init(_ okta: FakeOkta) throws {
       self.okta = okta
@@ -33,9 +42,11 @@ import Testing
     }
 
     func orgwiz(_ arguments: [String], extra: [String: String] = [:]) throws -> BoundedRun {
-      try BoundedRun.orgwiz(
+      let run = try BoundedRun.orgwiz(
         arguments, in: directory.path, environment: environment.merging(extra) { $1 },
         seconds: 60)
+      runs.append(run)
+      return run
     }
 
     func pull(_ extra: [String] = ["--embedded-widget", "off"]) throws -> BoundedRun {
@@ -43,9 +54,9 @@ import Testing
     }
 
     /// Every file the commands wrote, and what they printed, must be free of the secrets.
-    func expectNoSecrets(in runs: [BoundedRun], secrets: [String]) {
+    func expectNoSecrets(in runs: [BoundedRun], secrets: [String], except: Set<String> = []) {
       let names = (try? FileManager.default.subpathsOfDirectory(atPath: directory.path)) ?? []
-      for name in names {
+      for name in names where !except.contains(name) {
         guard let data = FileManager.default.contents(atPath: directory.file(name)) else {
           continue
         }
