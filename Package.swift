@@ -71,7 +71,11 @@ let package = Package(
         "OrgWizCore", "OrgWizJSON", "OrgWizTerminal", "OrgWizOkta",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Crypto", package: "swift-crypto"),
-      ]
+      ],
+      // The fault points the crash and concurrency tests steer with ORGWIZ_TEST_FAULT
+      // (FaultPoint): compiled into debug builds, which the tests run, and out of release
+      // builds, so a shipped binary has no code that reads the variable (scripts/check-release).
+      swiftSettings: [.define("ORGWIZ_FAULT_HOOKS", .when(configuration: .debug))]
     ),
     // The one-file executable. On Linux the Swift runtime and Foundation are linked into it
     // (-static-stdlib): resolving their symbols across a dozen shared libraries was most of the

@@ -23,7 +23,10 @@ struct ExportCommand: ContextCommand {
       them, and send.sh, which sends them with curl, reading the token from $OKTA_API_TOKEN.
 
       Both write a README.md that starts with the step no API can do: Settings > Account > \
-      Embedded widget sign-in support. A non-empty DIR is not written to without --force.
+      Embedded widget sign-in support. A non-empty DIR is not written to without --force. DIR \
+      is created when it does not exist; a symbolic link, or a directory of another user that \
+      others can write to, is refused. Every file is written inside the directory opened as DIR, \
+      never through a link.
 
       \(OrgWiz.exitCodeHelp)
       """)
@@ -99,13 +102,16 @@ struct ExportCommand: ContextCommand {
       terraformFormat
       ? TerraformExport.files(plan, modelName: modelName, version: orgwizVersion)
       : RequestExport.files(plan, modelName: modelName, version: orgwizVersion)
-    let target = context.absolute(directory)
-    try Self.prepare(target, shownAs: directory, names: files.map(\.name), force: force)
+    // DIR is opened once, without following a link, and every file is created relative to
+    // it: a DIR swapped for a link (or another directory) from here on cannot take a write.
+    let target = try ExportDirectory.open(context.absolute(directory), shownAs: directory)
+    try Self.prepare(target, names: files.map(\.name), force: force)
+    try FaultPoint.hit("export-directory", environment: context.environment)
     for file in files {
-      try FileIO.writeAtomically(
-        Array(file.text.utf8), to: (target as NSString).appendingPathComponent(file.name),
-        mode: file.executable ? 0o755 : 0o644)
+      try target.write(
+        Array(file.text.utf8), name: file.name, mode: file.executable ? 0o755 : 0o644)
     }
+    try target.finish()
     let count = plan.entries.count
     context.stderr.write(
       "Exported \(count) request\(count == 1 ? "" : "s") "
@@ -126,51 +132,15 @@ struct ExportCommand: ContextCommand {
     return .success
   }
 
-  /// Makes sure the files can go into `directory`: creates it when absent (its parent must
-  /// exist); refuses a symbolic link, anything but a directory, a non-empty directory without
-  /// `--force`, and (with it) an entry of one of the names that is a directory. Nothing is
-  /// written when it refuses.
+  /// Makes sure the files can go into the opened directory (``ExportDirectory/open(_:shownAs:)``
+  /// has refused a link, anything but a directory and another user's directory that others can
+  /// write to): refuses a non-empty directory without `--force`, and (with it) an entry of one
+  /// of the names that is a directory. Nothing is written when it refuses.
   static func prepare(
-    _ directory: String, shownAs shown: String, names: [String], force: Bool
+    _ directory: ExportDirectory, names: [String], force: Bool
   ) throws(OrgWizFailure) {
-    var status = stat()
-    if lstat(directory, &status) != 0 {
-      guard errno == ENOENT else {
-        throw OrgWizFailure(
-          .cannotCreate, "Cannot use \(shown): \(String(cString: strerror(errno))).",
-          next: "Check the path and its permissions.")
-      }
-      let parent = (directory as NSString).deletingLastPathComponent
-      var parentStatus = stat()
-      guard stat(parent.isEmpty ? "/" : parent, &parentStatus) == 0,
-        parentStatus.st_mode & S_IFMT == S_IFDIR
-      else {
-        throw OrgWizFailure(
-          .cannotCreate, "Cannot create \(shown): its parent directory \(parent) does not exist.",
-          next: "Create \(parent) first, or name a directory in an existing one.")
-      }
-      // 0777 under the umask, as mkdir(1) makes it.
-      guard mkdir(directory, 0o777) == 0 else {
-        throw OrgWizFailure(
-          .cannotCreate, "Cannot create \(shown): \(String(cString: strerror(errno))).",
-          next: "Check that \(parent) is writable.")
-      }
-      return
-    }
-    switch status.st_mode & S_IFMT {
-    case S_IFDIR: break
-    case S_IFLNK:
-      throw OrgWizFailure(
-        .cannotCreate,
-        "\(shown) is a symbolic link; orgwiz export writes only into a real directory, so that "
-          + "the files cannot be sent elsewhere.",
-        next: "Name the directory the link points to, or a new directory.")
-    default:
-      throw OrgWizFailure(
-        .cannotCreate, "\(shown) is \(FileIO.kind(of: status)), not a directory.",
-        next: "Name a directory (it is created when it does not exist).")
-    }
-    let entries = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+    let shown = directory.shown
+    let entries = directory.entries()
     if !entries.isEmpty && !force {
       throw OrgWizFailure(
         .usage,
@@ -178,14 +148,11 @@ struct ExportCommand: ContextCommand {
           + "orgwiz export does not write into it without --force. Nothing was written.",
         next: "Name a new or empty directory, or pass --force to replace files of the same names.")
     }
-    for name in names {
-      var entry = stat()
-      let file = (directory as NSString).appendingPathComponent(name)
-      if lstat(file, &entry) == 0, entry.st_mode & S_IFMT == S_IFDIR {
-        throw OrgWizFailure(
-          .cannotCreate, "\(file) is a directory, so the export's \(name) cannot replace it.",
-          next: "Move it away, or export into another directory. Nothing was written.")
-      }
+    for name in names where directory.holdsDirectory(name) {
+      let file = (shown as NSString).appendingPathComponent(name)
+      throw OrgWizFailure(
+        .cannotCreate, "\(file) is a directory, so the export's \(name) cannot replace it.",
+        next: "Move it away, or export into another directory. Nothing was written.")
     }
   }
 }

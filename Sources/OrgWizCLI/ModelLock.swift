@@ -265,22 +265,30 @@ enum LockError: UserFacingError, Equatable {
 /// `ORGWIZ_TEST_FAULT=<point>` kills the process there with SIGKILL (as `kill -9` would);
 /// `ORGWIZ_TEST_FAULT=<point>:pause=<seconds>` sleeps there instead. The crash and concurrency
 /// tests use them; nothing else sets the variable.
+///
+/// Only debug builds (which the tests run) have them: `ORGWIZ_FAULT_HOOKS` is defined for the
+/// debug configuration alone (Package.swift), so in a release build `hit` is empty and nothing
+/// reads the variable; `scripts/check-release` proves that on the release binary.
 enum FaultPoint {
   /// `ORGWIZ_TEST_FAULT=<point>` kills the process with SIGKILL at that point,
   /// `<point>:pause=<seconds>` pauses there, and `<point>:fail` makes the write fail there as a
-  /// full disk would.
+  /// full disk would. Does nothing in a release build.
   static func hit(_ point: String, environment: [String: String]) throws(OrgWizFailure) {
-    guard let setting = environment["ORGWIZ_TEST_FAULT"], !setting.isEmpty else { return }
-    let parts = setting.split(separator: ":", maxSplits: 1).map(String.init)
-    guard parts.first == point else { return }
-    if parts.count == 2, parts[1].hasPrefix("pause="), let seconds = Double(parts[1].dropFirst(6)) {
-      usleep(useconds_t(seconds * 1_000_000))
-    } else if parts.count == 2, parts[1] == "fail" {
-      throw OrgWizFailure(
-        .cannotCreate, "Cannot write: a failure was simulated at \(point) (ORGWIZ_TEST_FAULT).",
-        next: "Unset ORGWIZ_TEST_FAULT; it is for orgwiz's own tests.")
-    } else {
-      kill(getpid(), SIGKILL)
-    }
+    #if ORGWIZ_FAULT_HOOKS
+      guard let setting = environment["ORGWIZ_TEST_FAULT"], !setting.isEmpty else { return }
+      let parts = setting.split(separator: ":", maxSplits: 1).map(String.init)
+      guard parts.first == point else { return }
+      if parts.count == 2, parts[1].hasPrefix("pause="),
+        let seconds = Double(parts[1].dropFirst(6))
+      {
+        usleep(useconds_t(seconds * 1_000_000))
+      } else if parts.count == 2, parts[1] == "fail" {
+        throw OrgWizFailure(
+          .cannotCreate, "Cannot write: a failure was simulated at \(point) (ORGWIZ_TEST_FAULT).",
+          next: "Unset ORGWIZ_TEST_FAULT; it is for orgwiz's own tests.")
+      } else {
+        kill(getpid(), SIGKILL)
+      }
+    #endif
   }
 }

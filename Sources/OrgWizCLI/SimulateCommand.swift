@@ -66,7 +66,8 @@ struct SimulateCommand: ContextCommand {
     guard app.isOIDC else {
       throw OrgWizFailure(
         .usage,
-        "--app: \"\(app.label)\" (\(app.id)) signs on with \(app.signOnMode ?? "no sign-on mode"); "
+        "--app: \"\(VisibleText.short(app.label))\" (\(VisibleText.short(app.id))) signs on with "
+          + "\(VisibleText.short(app.signOnMode ?? "no sign-on mode")); "
           + "only OPENID_CONNECT apps request tokens from an authorization server.",
         next: "Name an OpenID Connect app in --app.")
     }
@@ -84,8 +85,8 @@ struct SimulateCommand: ContextCommand {
         // taken as given.
         let trimmed = group.trimmingWhitespace()
         context.stderr.write(
-          "Note: no group in the model is called or has the id \"\(trimmed)\"; taking it as a "
-            + "group id.\n")
+          "Note: no group in the model is called or has the id \"\(VisibleText.short(trimmed))\"; "
+            + "taking it as a group id.\n")
         groupIDs.append(trimmed)
       }
     }
@@ -99,7 +100,9 @@ struct SimulateCommand: ContextCommand {
         TokenEvaluator.explainOrgServer(app: app, request: request, in: model)
       }
     let outcome = evaluation.outcome
-    let serverName = server.map { "server \"\($0.name)\"" } ?? "the Org Authorization Server"
+    let serverName =
+      server.map { "server \"\(VisibleText.short($0.name, limit: 200))\"" }
+      ?? "the Org Authorization Server"
     if options.json {
       var object = JSONObject()
       object["app"] = .string(app.id)
@@ -130,10 +133,12 @@ struct SimulateCommand: ContextCommand {
       object["tried"] = .array(evaluation.trace.map(\.json))
       context.stdout.write(JSONWriter.string(.object(object)))
     } else {
+      // Every line as one line: a name (or any text of the model) with a line break or a
+      // control character is shown (^J, ^[), so it cannot print a line of its own.
       context.stdout.write(
-        "\(outcome.isAllowed ? "allowed" : "denied"): \(grant) from \"\(app.label)\" to "
-          + "\(serverName)\n"
-          + evaluation.lines.map { "  \($0)\n" }.joined())
+        "\(outcome.isAllowed ? "allowed" : "denied"): \(grant) from "
+          + "\"\(VisibleText.short(app.label, limit: 200))\" to \(serverName)\n"
+          + evaluation.lines.map { "  \(VisibleText.visibleOnOneLine($0))\n" }.joined())
     }
     return outcome.isAllowed ? .success : .failure
   }

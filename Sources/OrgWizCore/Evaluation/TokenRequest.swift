@@ -110,7 +110,8 @@ public enum TokenOutcome: Sendable, Equatable {
   public var explanation: String {
     switch self {
     case .allowed(let policy, let rule):
-      return "allowed by policy \"\(policy.name)\" (\(policy.id)), rule \"\(rule.name)\" "
+      return "allowed by policy \"\(VisibleText.name(policy.name))\" (\(policy.id)), rule "
+        + "\"\(VisibleText.name(rule.name))\" "
         + "(\(rule.id))"
     case .allowedByOrgServer:
       return "allowed by the Org Authorization Server (it has no policy or rule to match: the "
@@ -123,9 +124,11 @@ public enum TokenOutcome: Sendable, Equatable {
     case .accessDenied:
       return "access_denied: \(errorDescription ?? "") (System Log reason: no_matching_policy)"
     case .notActive(.app(let label, let status)):
-      return "denied: app \"\(label)\" is \(status); an app that is not ACTIVE is served nothing"
+      return "denied: app \"\(VisibleText.name(label))\" is \(VisibleText.name(status)); an app "
+        + "that is not ACTIVE is served nothing"
     case .notActive(.server(let name, let status)):
-      return "denied: server \"\(name)\" is \(status); a server that is not ACTIVE serves nothing"
+      return "denied: server \"\(VisibleText.name(name))\" is \(VisibleText.name(status)); a "
+        + "server that is not ACTIVE serves nothing"
     }
   }
 }
@@ -164,9 +167,9 @@ public struct EvaluationStep: Sendable, Equatable {
   public var line: String {
     let head =
       if let ruleID, let ruleName {
-        "  rule \"\(ruleName)\" (\(ruleID), priority \(rulePriority ?? 0))"
+        "  rule \"\(VisibleText.name(ruleName))\" (\(ruleID), priority \(rulePriority ?? 0))"
       } else {
-        "policy \"\(policyName)\" (\(policyID), priority \(policyPriority))"
+        "policy \"\(VisibleText.name(policyName))\" (\(policyID), priority \(policyPriority))"
       }
     let verdict = passed ? (isRule ? "matches" : "applies") : details.joined(separator: "; ")
     return "\(head): \(verdict)"
