@@ -83,7 +83,8 @@ struct ApplyCommand: ContextCommand {
       throw ApplyError.invalidIDs(model: path, plan.invalidIDs)
     }
     // An apply cut short after it may have changed Okta is settled before anything else.
-    let unfinished = try ApplyJournalFile.read(model: path)
+    let unfinished = try ApplyJournalFile.read(
+      model: path, note: { context.note($0, style: style) })
     if unfinished != nil, dryRun {
       context.note(
         "an earlier apply was cut short (\(ApplyJournalFile.path(for: path)) is there); the "

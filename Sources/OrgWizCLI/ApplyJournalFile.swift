@@ -30,10 +30,26 @@ enum ApplyJournalFile {
     unlink(path(for: model))
   }
 
-  /// The journal an interrupted apply left, or nil when there is none.
-  static func read(model: String) throws(OrgWizFailure) -> ApplyJournal? {
+  /// The journal an interrupted apply left, or nil when there is none, or when it is not one
+  /// this user's apply could have written (another user's file, one others may write, a link,
+  /// a FIFO): that one is left alone, and `note` says why.
+  static func read(
+    model: String, note: (String) -> Void
+  ) throws(OrgWizFailure) -> ApplyJournal? {
     let file = path(for: model)
-    guard FileManager.default.fileExists(atPath: file) else { return nil }
+    var status = stat()
+    guard lstat(file, &status) == 0 else { return nil }
+    let refusal: String? =
+      status.st_mode & S_IFMT != S_IFREG
+      ? "it is \(FileIO.kind(of: status)), not a regular file"
+      : status.st_uid != geteuid()
+        ? "it belongs to \(FileIO.userName(status.st_uid)), not to you"
+        : status.st_mode & 0o022 != 0 || status.st_nlink != 1
+          ? "others could have written it (mode or extra links)" : nil
+    if let refusal {
+      note("\(file) was left alone: \(refusal), so no apply of yours wrote it.")
+      return nil
+    }
     let bytes = try FileIO.read(
       file, what: "unfinished apply's journal", hint: "", limit: maximumBytes)
     guard let value = try? JSONParser.parse(bytes), let journal = ApplyJournal(json: value) else {
@@ -107,7 +123,8 @@ enum ApplyJournalFile {
   static func settleBeforePull(
     model: String, client: OktaClient, context: CommandContext
   ) throws {
-    guard let journal = try read(model: model) else { return }
+    guard let journal = try read(model: model, note: { context.stderr.write("Note: \($0)\n") })
+    else { return }
     guard journal.orgURL == client.org.description else {
       throw OrgWizFailure(
         .usage,

@@ -240,6 +240,20 @@ import Testing
     }
   }
 
+  @Test func anotherUsersJournalIsLeftAlone() async throws {
+    try await afterTheExampleRun { okta, place in
+      let file = place.directory.file("org.json.apply.journal")
+      _ = try place.directory.write(
+        "org.json.apply.journal",
+        "{\"format\": 1, \"orgUrl\": \"\(okta.url)\", \"requests\": []}")
+      #expect(chown(file, 65534, 65534) == 0)
+      let applied = try place.orgwiz(["apply", "--yes"])
+      #expect(applied.status == 0, "\(applied.stderr)")
+      #expect(applied.stderr.contains("was left alone: it belongs to"), "\(applied.stderr)")
+      #expect(!applied.stderr.contains("cut short"), "\(applied.stderr)")
+    }
+  }
+
   // MARK: - Secrets
 
   @Test func anEchoedTokenIsNeitherPrintedNorWritten() async throws {
