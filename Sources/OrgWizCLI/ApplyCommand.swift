@@ -64,6 +64,7 @@ struct ApplyCommand: ContextCommand {
     let style = context.style(noColor: noColor)
     let started = context.now()
     let path = context.modelPath(org)
+    let timeout = try live.overallTimeout(default: 600)
     let session =
       dryRun
       ? nil
@@ -99,7 +100,8 @@ struct ApplyCommand: ContextCommand {
     }
     let (credential, source) = try live.credential(context)
     let client = live.client(
-      context, org: orgURL, credential: credential, scopes: Self.scopes(for: plan))
+      context, org: orgURL, credential: credential, scopes: Self.scopes(for: plan),
+      timeout: timeout)
     // Who the change is made as, for the review and the record: a token acts as its admin.
     if case .apiToken = credential { _ = try? client.get("/api/v1/users/me") }
     let who = client.identity.map { "\($0) (\(source))" } ?? source
@@ -282,6 +284,7 @@ struct ApplyCommand: ContextCommand {
   static func answerMayBeLost(_ error: OktaError) -> Bool {
     switch error {
     case .unreachable, .serverError, .malformed: true
+    case .deadline(_, _, _, let inFlight): inFlight
     default: false
     }
   }
