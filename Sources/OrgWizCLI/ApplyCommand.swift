@@ -284,7 +284,8 @@ struct ApplyCommand: ContextCommand {
   static func answerMayBeLost(_ error: OktaError) -> Bool {
     switch error {
     case .unreachable, .serverError, .malformed: true
-    case .deadline(_, _, _, let inFlight): inFlight
+    // The deadline stopped the PUT on its way, or the read-back after the PUT was answered.
+    case .deadline(let request, _, _, let inFlight): inFlight || request.hasPrefix("GET ")
     default: false
     }
   }

@@ -307,7 +307,12 @@ import Testing
     #expect(puts.map(\.path) == [paths[0]], "only the first request was sent")
     let records = try FileManager.default.contentsOfDirectory(atPath: place.directory.path)
       .filter { $0.contains("apply") && $0.hasSuffix(".md") }
-    #expect(!records.isEmpty, "an apply record is written: \(records)")
+    #expect(records.count == 1, "an apply record is written: \(records)")
+    // The first was sent and answered, but not read back: not known, never "failed"; the
+    // second was not sent.
+    let record = try #require(records.first.flatMap { place.directory.read($0) })
+    #expect(record.contains("not known"), "\(record)")
+    #expect(record.contains("not sent"), "\(record)")
   }
 
   // MARK: - Every total is bounded
