@@ -64,6 +64,7 @@ struct ApplyCommand: ContextCommand {
     let style = context.style(noColor: noColor)
     let started = context.now()
     let path = context.modelPath(org)
+    let timeout = try live.overallTimeout(default: 600)
     let session =
       dryRun
       ? nil
@@ -112,7 +113,7 @@ struct ApplyCommand: ContextCommand {
     let (credential, source) = try live.credential(context)
     let client = live.client(
       context, org: orgURL, credential: credential,
-      scopes: Self.scopes(for: plan, journal: unfinished))
+      scopes: Self.scopes(for: plan, journal: unfinished), timeout: timeout)
     // Who the change is made as, for the review and the record: a token acts as its admin.
     if case .apiToken = credential { _ = try? client.get("/api/v1/users/me") }
     let who = client.identity.map { "\($0) (\(source))" } ?? source
@@ -423,6 +424,8 @@ struct ApplyCommand: ContextCommand {
   static func answerMayBeLost(_ error: OktaError) -> Bool {
     switch error {
     case .unreachable, .serverError, .malformed: true
+    // The deadline stopped the PUT on its way, or the read-back after the PUT was answered.
+    case .deadline(let request, _, _, let inFlight): inFlight || request.hasPrefix("GET ")
     default: false
     }
   }

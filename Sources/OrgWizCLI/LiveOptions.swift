@@ -40,6 +40,13 @@ struct LiveOptions: ParsableArguments {
       "The key's id (kid), if the app has several (also $OKTA_CLIENT_KID).", valueName: "kid"))
   var keyID: String?
 
+  @Option(
+    name: .customLong("timeout"),
+    help: ArgumentHelp(
+      "Stop after this many seconds talking to Okta, every wait and request included "
+        + "(default 3600 for pull, 600 for apply).", valueName: "seconds"))
+  var timeout: String?
+
   /// The user's home directory, for `~/.okta/okta.yaml`.
   static func home(_ context: CommandContext) -> String {
     context.environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
@@ -80,15 +87,77 @@ struct LiveOptions: ParsableArguments {
     return found
   }
 
-  /// A client for the org with the scopes a command needs.
+  /// A client for the org with the scopes a command needs, whose overall deadline (`timeout`
+  /// seconds, from ``overallTimeout(default:)``) starts now.
   func client(
-    _ context: CommandContext, org: OrgURL, credential: Credential, scopes: [String]
+    _ context: CommandContext, org: OrgURL, credential: Credential, scopes: [String],
+    timeout: Double
   ) -> OktaClient {
     let progress: ((String) -> Void)? =
       context.terminal.stderrIsTerminal ? { line in context.stderr.write(line + "\n") } : nil
-    let retry = Double(context.environment["ORGWIZ_RETRY_SECONDS"] ?? "") ?? 60
-    return OktaClient(
+    // Waits over 2 s are announced at a terminal or not (a background thread may say that an
+    // answer is slow, so writes go through one lock).
+    let stderr = LockedSink(context.stderr)
+    let retry = Self.seconds(context.environment["ORGWIZ_RETRY_SECONDS"]) ?? 60
+    let client = OktaClient(
       org: org, credential: credential, scopes: scopes, transport: context.transport(),
-      progress: progress, retryBudget: retry, userAgent: "orgwiz/\(orgwizVersion)")
+      progress: progress, notice: { line in stderr.write(line + "\n") },
+      retryBudget: min(retry, 3600), userAgent: "orgwiz/\(orgwizVersion)")
+    // What the model loader accepts bounds what a pull may read; the knobs below only ever
+    // shorten bounds (the tests use them), so a release build may keep them.
+    client.maximumTotalBytes = FileIO.modelSizeLimit
+    if let bytes = Self.seconds(context.environment["ORGWIZ_MAX_READ_BYTES"]), bytes >= 1 {
+      client.maximumTotalBytes = min(FileIO.modelSizeLimit, Int(min(bytes, 1e15)))
+    }
+    if let pages = Self.seconds(context.environment["ORGWIZ_MAX_PAGES"]), pages >= 1 {
+      client.maximumPages = min(client.maximumPages, Int(min(pages, 1e9)))
+    }
+    if let wait = Self.seconds(context.environment["ORGWIZ_WAIT_SECONDS"]), wait > 0 {
+      client.timeout = min(client.timeout, wait)
+      client.maximumRequestSeconds = min(client.maximumRequestSeconds, wait * 4)
+    }
+    client.startDeadline(seconds: timeout)
+    return client
+  }
+
+  /// A non-negative finite number from the environment, else nil.
+  private static func seconds(_ text: String?) -> Double? {
+    guard let text, let value = Double(text), value.isFinite, value >= 0 else { return nil }
+    return value
+  }
+}
+
+// MARK: - The overall deadline
+
+extension LiveOptions {
+  /// The longest `--timeout` accepted: a week.
+  static let maximumTimeout: Double = 604_800
+
+  /// `--timeout` in seconds, else `seconds`: a positive number of at most a week (64 else).
+  func overallTimeout(default seconds: Double) throws -> Double {
+    guard let timeout else { return seconds }
+    let trimmed = timeout.trimmingCharacters(in: .whitespaces)
+    guard let value = Double(trimmed), value.isFinite, value > 0, value <= Self.maximumTimeout
+    else {
+      throw OrgWizFailure(
+        .usage,
+        "--timeout must be a number of seconds above 0 and at most \(Int(Self.maximumTimeout)) "
+          + "(a week), not '\(timeout.prefix(40))'.",
+        next: "Give the most seconds the command may spend talking to Okta, for example "
+          + "--timeout \(Int(seconds)) (the default).")
+    }
+    return value
+  }
+}
+
+/// A sink shared with a background thread: one write at a time.
+private final class LockedSink: @unchecked Sendable {
+  private let lock = NSLock()
+  private let sink: any TextSink
+
+  init(_ sink: any TextSink) { self.sink = sink }
+
+  func write(_ text: String) {
+    lock.withLock { sink.write(text) }
   }
 }

@@ -58,6 +58,7 @@ struct PullCommand: ContextCommand {
     let style = context.style(noColor: noColor)
     let started = context.now()
     let path = context.modelPath(org)
+    let timeout = try live.overallTimeout(default: 3600)
     let stated: Bool?
     switch embeddedWidget?.lowercased() {
     case nil: stated = nil
@@ -80,7 +81,8 @@ struct PullCommand: ContextCommand {
     let session = try ModelSession.open(
       model: path, lockTimeout: lockTimeout, startedAt: started, context: context, style: style)
     defer { session.close() }
-    let client = live.client(context, org: orgURL, credential: credential, scopes: OktaScopes.pull)
+    let client = live.client(
+      context, org: orgURL, credential: credential, scopes: OktaScopes.pull, timeout: timeout)
     // An apply cut short on this model is settled first: what it did is read back and recorded.
     try ApplyJournalFile.settleBeforePull(model: path, client: client, context: context)
     context.stderr.write("Reading \(orgURL) with \(source)…\n")

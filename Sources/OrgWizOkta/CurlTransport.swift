@@ -18,9 +18,12 @@ import Foundation
 ///   as its `Content-Length` says so, or cut off once that much has arrived, and reported as
 ///   ``TransportError/tooLarge``, so a hostile server cannot exhaust memory. The bound is on the
 ///   decoded body (gzip and the like are accepted and decoded by libcurl).
-/// - `timeout` bounds the connection and every wait for more data (less than 1 byte a second
-///   for that long ends the request); the whole request, redirects included, is bounded by ten
-///   times that.
+/// - `timeout` bounds the connection and every stretch of slow data (less than
+///   ``minimumBytesPerSecond`` for that long ends the request); the whole request, redirects
+///   included, is bounded by the request's `timeLimit`, else ten times `timeout`. A request cut
+///   off before its status line is ``TransportError/timedOut``; one cut off after it is
+///   ``TransportError/tooSlow(bytes:seconds:)``, with how much had come in how long. Any
+///   timeout, however large, negative or not a number, is first brought within 0.1 s to a day.
 /// - No cookies, no cache, no `.netrc`; only `http` and `https`; TLS certificates and host names
 ///   are verified (libcurl's defaults, never turned off). libcurl's proxy variables (`https_proxy`,
 ///   `HTTPS_PROXY`, `http_proxy`, `ALL_PROXY`, `NO_PROXY`) are honoured.
@@ -39,6 +42,15 @@ public struct CurlTransport: HTTPTransport {
   public static let defaultMaximumResponseBytes = 64 << 20
   /// The most redirects (to the same origin) one request follows.
   public static let maximumRedirects = 10
+  /// An answer slower than this for `timeout` seconds on end is cut off (a body trickled a few
+  /// bytes a second would otherwise hold a request for as long as the server likes).
+  public static let minimumBytesPerSecond = 512
+
+  /// `seconds` within 0.1 s to a day; not a number: `fallback`.
+  static func bounded(_ seconds: Double, fallback: Double) -> Double {
+    guard !seconds.isNaN else { return fallback }
+    return min(86_400, max(0.1, seconds))
+  }
 
   /// Where libcurl is looked for, in this order.
   static let defaultLibraryNames: [String] = {
@@ -68,8 +80,9 @@ public struct CurlTransport: HTTPTransport {
 
   public func send(_ request: HTTPRequest, timeout: Double) throws(TransportError) -> HTTPResponse {
     let library = try (libraryNames.map(CurlLibrary.load) ?? CurlLibrary.shared).get()
-    let timeout = max(0.1, timeout)
-    let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(timeout * 10 * 1e9)
+    let timeout = Self.bounded(timeout, fallback: 30)
+    let whole = Self.bounded(request.timeLimit ?? timeout * 10, fallback: timeout * 10)
+    let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(whole * 1e9)
     var current = request
     var redirects = 0
     while true {
@@ -161,7 +174,7 @@ public struct CurlTransport: HTTPTransport {
     try options.set(.netrc, 0)
     try options.restrictProtocols()
     try options.set(.connectTimeoutMilliseconds, Int(timeout * 1000))
-    try options.set(.lowSpeedLimit, 1)
+    try options.set(.lowSpeedLimit, Self.minimumBytesPerSecond)
     try options.set(.lowSpeedTime, max(1, Int(timeout.rounded(.up))))
     try options.set(.timeoutMilliseconds, remainingMilliseconds)
     try options.set(.acceptEncoding, "")
@@ -219,6 +232,10 @@ public struct CurlTransport: HTTPTransport {
     // The callbacks reach `state` through an unretained pointer: keep it alive until done.
     let code = withExtendedLifetime(state) { ccurl_easy_perform(library.pointer, handle.pointer) }
     if state.tooLarge { throw .tooLarge }
+    if code == 28 && state.status > 0 {  // OPERATION_TIMEDOUT after the answer began
+      let elapsed = Double(DispatchTime.now().uptimeNanoseconds - now) / 1e9
+      throw .tooSlow(bytes: state.body.count, seconds: elapsed)
+    }
     if code != 0 {
       var osErrno = 0
       _ = ccurl_getinfo_long(library.pointer, handle.pointer, CurlInfo.osErrno, &osErrno)

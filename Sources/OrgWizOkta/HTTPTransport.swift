@@ -6,12 +6,19 @@ public struct HTTPRequest: Sendable {
   public var url: URL
   public var headers: [String: String]
   public var body: [UInt8]?
+  /// The longest the whole request may take, redirects included, in seconds; nil: the
+  /// transport's own bound (ten times its `timeout`).
+  public var timeLimit: Double?
 
-  public init(method: String, url: URL, headers: [String: String] = [:], body: [UInt8]? = nil) {
+  public init(
+    method: String, url: URL, headers: [String: String] = [:], body: [UInt8]? = nil,
+    timeLimit: Double? = nil
+  ) {
     self.method = method
     self.url = url
     self.headers = headers
     self.body = body
+    self.timeLimit = timeLimit
   }
 
   /// The headers with `Authorization` reduced to its scheme, for anything that logs a request.
@@ -53,8 +60,11 @@ public enum TransportError: Error, Sendable, Equatable {
   case unreachable(String)
   /// The TLS handshake or the server's certificate failed.
   case tls(String)
-  /// No answer in time.
+  /// No answer in time: not even the status line arrived.
   case timedOut
+  /// The answer began but came too slowly, and was cut off: `bytes` of its body had arrived
+  /// after `seconds`.
+  case tooSlow(bytes: Int, seconds: Double)
   /// The response body was larger than the transport accepts.
   case tooLarge
   /// This machine cannot send requests at all (libcurl is missing): not worth retrying.

@@ -24,25 +24,46 @@ public struct OktaResponse: Sendable {
 /// - Every response's `X-Rate-Limit-*` headers are read; when a bucket has under a tenth of its
 ///   limit left, the next call to it waits until the reset (measured against the response's
 ///   `Date`, at most ``maximumPacingWait`` seconds).
-/// - `429` waits until `X-Rate-Limit-Reset` and retries; network errors and `5xx` are retried with
-///   exponential backoff and jitter. All waits and failed attempts of one call share
-///   `retryBudget` seconds; then the call fails (69, or 75 for `429`). Other `4xx` are never
-///   retried.
+/// - `429` waits until `Retry-After` or `X-Rate-Limit-Reset` and retries; network errors, answers
+///   that come too slowly and `5xx` are retried with exponential backoff and jitter. All waits
+///   and failed attempts of one call share `retryBudget` seconds; then the call fails (69, or 75
+///   for `429`). Other `4xx` are never retried.
+/// - Nothing read is trusted to be sane: every number of a header gives a defined answer
+///   (malformed: ignored; huge: bounded), no single wait is longer than ``maximumSingleWait``
+///   (a longer one fails the call at once with 75 and when the limit resets), every wait over
+///   ``announcedWait`` seconds is announced through `notice` (why, and until when), and so is
+///   an answer still awaited after that long. A deadline (``startDeadline(seconds:)``) bounds
+///   every later wait and request together; ``maximumPages`` bounds each list and
+///   ``maximumTotalBytes`` all the answers read.
 /// - A service app's access token is fetched on first use and fetched again once on a `401`.
 public final class OktaClient: @unchecked Sendable {
   public let org: OrgURL
   public let scopes: [String]
-  /// The longest wait for a connection or for more of a response, in seconds.
+  /// The longest wait for a connection, or for a response going slower than the transport's
+  /// least speed, in seconds.
   public var timeout: Double = 30
-  /// The most pages `getAll` follows.
-  public var maximumPages = 10_000
-  /// The longest single pause taken to stay under a rate limit, in seconds.
+  /// The longest one request may take, its whole answer included, in seconds.
+  public var maximumRequestSeconds: Double = 120
+  /// The most pages `getAll` follows for one list (200 objects a page: 200,000 objects).
+  public var maximumPages = 1_000
+  /// The most bytes of 2xx answers read in all; past it a call fails (69) before parsing.
+  public var maximumTotalBytes = Int.max
+  /// The longest pause taken to stay under a rate limit while requests are left, in seconds.
   public var maximumPacingWait: Double = 60
+  /// The longest single wait (rate limit, retry): 5 minutes. A longer one is not made.
+  public static let maximumSingleWait: Double = 300
+  /// Waits longer than this, in seconds, are announced (terminal or not).
+  public static let announcedWait: Double = 2
   public let userAgent: String
 
   private let credential: Credential
   private let transport: any HTTPTransport
   private let progress: ((String) -> Void)?
+  private let notice: (@Sendable (String) -> Void)?
+  private var totalBytes = 0
+  /// The overall deadline: when it ends (``clock``) and how long it was.
+  private var deadline: (end: Double, seconds: Double)?
+  private let clock: () -> Double = { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
   private let retryBudget: Double
   private let sleep: (Double) -> Void
   private let lock = NSRecursiveLock()
@@ -54,7 +75,8 @@ public final class OktaClient: @unchecked Sendable {
 
   public init(
     org: OrgURL, credential: Credential, scopes: [String], transport: any HTTPTransport,
-    progress: ((String) -> Void)? = nil, retryBudget: Double = 60,
+    progress: ((String) -> Void)? = nil, notice: (@Sendable (String) -> Void)? = nil,
+    retryBudget: Double = 60,
     sleep: @escaping (Double) -> Void = { Thread.sleep(forTimeInterval: $0) },
     userAgent: String = "orgwiz"
   ) {
@@ -63,7 +85,8 @@ public final class OktaClient: @unchecked Sendable {
     self.scopes = scopes
     self.transport = transport
     self.progress = progress
-    self.retryBudget = retryBudget
+    self.notice = notice
+    self.retryBudget = retryBudget.isNaN ? 60 : min(max(0, retryBudget), 86_400)
     self.sleep = sleep
     self.userAgent = userAgent
     self.now = { Date().timeIntervalSince1970 }
@@ -71,6 +94,20 @@ public final class OktaClient: @unchecked Sendable {
       knownIdentity = clientID
     }
   }
+
+  /// Starts the overall deadline: every later wait and request must end within `seconds` from
+  /// now; a call that would pass it fails with ``OktaError/deadline(request:seconds:reason:inFlight:)``.
+  public func startDeadline(seconds: Double) {
+    let bounded = seconds.isNaN ? 3600 : min(max(0, seconds), 31_536_000)
+    lock.withLock { deadline = (clock() + bounded, bounded) }
+  }
+
+  /// Seconds left before the deadline, nil without one.
+  private func remainingTime() -> Double? {
+    lock.withLock { deadline }.map { $0.end - clock() }
+  }
+
+  private var deadlineSeconds: Double { lock.withLock { deadline?.seconds ?? 0 } }
 
   /// How many HTTP requests were sent (retries and token requests included).
   public var requestCount: Int { lock.withLock { count } }
@@ -142,7 +179,9 @@ public final class OktaClient: @unchecked Sendable {
       }
       url = nextURL
     }
-    throw .malformed("GET \(path) has more than \(maximumPages) pages")
+    throw .beyondBounds(
+      "GET \(path) kept sending pages: \(maximumPages) of them (\(items.count) objects), and "
+        + "still a link to another. A list of an Okta org that a model can hold has fewer")
   }
 
   /// `PUT` a JSON body (written compact) to a path on the org.
@@ -248,8 +287,9 @@ public final class OktaClient: @unchecked Sendable {
           + "token (a service app that requires DPoP is not supported)")
     }
     HeldSecrets.hold(token)
+    // Any expires_in (huge, negative, not an integer) gives a lifetime of 30 s to a day.
     let lifetime = Double(response.json["expires_in"]?.intValue ?? 3600)
-    return (token, now() + max(30, lifetime - 60))
+    return (token, now() + min(86_400, max(30, lifetime - 60)))
   }
 
   private enum Kind {
@@ -267,8 +307,15 @@ public final class OktaClient: @unchecked Sendable {
     var attempt = 0
     while true {
       attempt += 1
-      pace(bucket)
+      try pace(bucket, label: label)
+      let remaining = remainingTime()
+      if let remaining, remaining <= 0 {
+        throw .deadline(
+          request: label, seconds: deadlineSeconds, reason: "\(label) was not sent",
+          inFlight: false)
+      }
       var request = HTTPRequest(method: method, url: url)
+      request.timeLimit = min(maximumRequestSeconds, remaining ?? .infinity)
       request.headers["Accept"] = "application/json"
       request.headers["User-Agent"] = userAgent
       if let authorization { request.headers["Authorization"] = authorization }
@@ -299,10 +346,20 @@ public final class OktaClient: @unchecked Sendable {
       lock.withLock { count += 1 }
       let started = DispatchTime.now().uptimeNanoseconds
       let response: HTTPResponse
+      let watch = watchdog(label, giveUpIn: request.timeLimit ?? maximumRequestSeconds)
       do {
-        response = try transport.send(request, timeout: timeout)
+        response = try transport.send(request, timeout: min(timeout, remaining ?? .infinity))
+        watch?.cancel()
       } catch {
-        spent += Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        watch?.cancel()
+        let took = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        spent += took
+        if let left = remainingTime(), left <= 0.05 {
+          throw .deadline(
+            request: label, seconds: deadlineSeconds,
+            reason: "\(label) had not been answered after \(OktaError.duration(took))",
+            inFlight: method != "GET")
+        }
         let reason: String
         switch error {
         case .tooLarge:
@@ -313,7 +370,11 @@ public final class OktaClient: @unchecked Sendable {
         case .unavailable(let detail):
           throw .unreachable(host: org.description, reason: detail)
         case .timedOut:
-          reason = "no answer to \(label) within \(Int(timeout)) s"
+          reason = "no answer to \(label) within \(OktaError.duration(took))"
+        case .tooSlow(let bytes, let seconds):
+          reason =
+            "the answer to \(label) came too slowly: \(bytes) bytes in "
+            + OktaError.duration(seconds)
         case .unreachable(let detail):
           reason = detail
         }
@@ -322,10 +383,20 @@ public final class OktaClient: @unchecked Sendable {
           throw .unreachable(
             host: org.description, reason: "\(reason), through \(attempt) attempts")
         }
-        progress?("Okta did not answer \(label) (\(reason)); retrying in \(Self.seconds(delay))")
-        sleep(delay)
+        try wait(delay, label: label, why: "Okta did not answer \(label) (\(reason)); retrying")
         spent += delay
         continue
+      }
+      if (200..<300).contains(response.status) {
+        let total = lock.withLock {
+          totalBytes += response.body.count
+          return totalBytes
+        }
+        if total > maximumTotalBytes {
+          throw .beyondBounds(
+            "the answers read, up to \(label), passed \(Self.size(maximumTotalBytes)), the most "
+              + "orgwiz reads (the largest model it loads)")
+        }
       }
       let reading = RateLimitReading(headers: response.headers)
       if let reading {
@@ -341,25 +412,24 @@ public final class OktaClient: @unchecked Sendable {
         return OktaResponse(
           status: response.status, json: json, requestID: requestID, headers: response.headers)
       case 429:
-        var delay = retryAfter(response.headers) ?? reading?.secondsToReset(localNow: now()) ?? 0
-        delay = max(1, delay.rounded(.up))
-        guard spent + delay <= retryBudget else {
-          throw .rateLimited(request: label, resetIn: delay)
+        let delay = Self.rateLimitDelay(response.headers, reading: reading, localNow: now())
+        guard delay <= Self.maximumSingleWait, spent + delay <= retryBudget else {
+          throw .rateLimited(request: label, resetIn: delay, resetAt: now() + delay)
         }
-        progress?("Okta's rate limit was reached on \(label); waiting \(Self.seconds(delay))")
-        sleep(delay)
+        try wait(delay, label: label, why: "Okta's rate limit was reached on \(label) (HTTP 429)")
         spent += delay
         lock.withLock { buckets[bucket] = nil }
         continue
       case 500...599:
-        let delay = retryAfter(response.headers).map { max($0, 0.1) } ?? backoff(attempt)
-        guard spent + delay <= retryBudget else {
+        let delay =
+          Self.retryAfter(response.headers, localNow: now()).map { max($0, 0.1) }
+          ?? backoff(attempt)
+        guard delay <= Self.maximumSingleWait, spent + delay <= retryBudget else {
           throw .serverError(
             status: response.status, request: label, body: json.flatMap(OktaErrorBody.init))
         }
-        progress?(
-          "Okta answered HTTP \(response.status) to \(label); retrying in \(Self.seconds(delay))")
-        sleep(delay)
+        try wait(
+          delay, label: label, why: "Okta answered HTTP \(response.status) to \(label); retrying")
         spent += delay
         continue
       default:
@@ -458,19 +528,70 @@ public final class OktaClient: @unchecked Sendable {
     }
   }
 
-  /// Waits for the bucket's reset when it has almost no requests left.
-  private func pace(_ bucket: String) {
+  /// Waits for the bucket's reset when it has almost no requests left: while some are left,
+  /// only for a reset within ``maximumPacingWait``; with none left, for a reset within
+  /// ``maximumSingleWait``, and a later one fails the call at once (75).
+  private func pace(_ bucket: String, label: String) throws(OktaError) {
     guard let (reading, receivedAt) = lock.withLock({ buckets[bucket] }), reading.isLow else {
       return
     }
     let elapsed = now() - receivedAt
-    let wait = min(maximumPacingWait, reading.secondsToReset(localNow: receivedAt) - elapsed)
+    let wait = reading.secondsToReset(localNow: receivedAt) - elapsed
     lock.withLock { buckets[bucket] = nil }
     guard wait > 0 else { return }
-    progress?(
-      "Okta's rate limit has \(reading.remaining) of \(reading.limit) requests left; pausing "
-        + "\(Self.seconds(wait)) until it resets")
-    sleep(wait)
+    if reading.remaining > 0 {
+      guard wait <= maximumPacingWait else { return }
+    } else if wait > Self.maximumSingleWait {
+      throw .rateLimited(request: label, resetIn: wait, resetAt: now() + wait)
+    }
+    try self.wait(
+      wait.rounded(.up), label: label,
+      why: "Okta's rate limit has \(reading.remaining) of \(reading.limit) requests left; "
+        + "pausing before \(label)")
+  }
+
+  /// Sleeps `seconds`, announced (why, and until when) when longer than ``announcedWait``;
+  /// a wait that would pass the deadline is not begun.
+  private func wait(_ seconds: Double, label: String, why: String) throws(OktaError) {
+    if let left = remainingTime(), seconds >= left {
+      throw .deadline(
+        request: label, seconds: deadlineSeconds,
+        reason: "\(why) would have meant waiting \(OktaError.duration(seconds)), past it",
+        inFlight: false)
+    }
+    let line =
+      "\(why): waiting \(OktaError.duration(seconds)), until "
+      + "\(OktaError.clockTime(now() + seconds))."
+    if seconds > Self.announcedWait, let notice {
+      notice(line)
+    } else {
+      progress?(line)
+    }
+    sleep(seconds)
+  }
+
+  /// After ``announcedWait`` seconds without the whole answer, says so (terminal or not).
+  private func watchdog(_ label: String, giveUpIn seconds: Double) -> DispatchWorkItem? {
+    guard let notice else { return nil }
+    let until = OktaError.clockTime(now() + seconds)
+    let item = DispatchWorkItem {
+      notice(
+        "Still waiting for Okta's answer to \(label) after \(Int(Self.announcedWait)) s; "
+          + "orgwiz gives up at \(until) if it has not all come.")
+    }
+    DispatchQueue.global().asyncAfter(deadline: .now() + Self.announcedWait, execute: item)
+    return item
+  }
+
+  /// The wait a 429 asks for: `Retry-After`, else until `X-Rate-Limit-Reset`, at least 1 s and
+  /// whole seconds; a value no clock could reach becomes ``OktaError/unreachableWait``.
+  static func rateLimitDelay(
+    _ headers: [String: String], reading: RateLimitReading?, localNow: Double
+  ) -> Double {
+    let delay =
+      retryAfter(headers, localNow: localNow) ?? reading?.secondsToReset(localNow: localNow)
+    guard let delay, !delay.isNaN else { return 1 }
+    return min(OktaError.unreachableWait, max(1, delay.rounded(.up)))
   }
 
   /// Exponential backoff from 0.5 s, at most 10 s, with half of it random.
@@ -479,12 +600,20 @@ public final class OktaClient: @unchecked Sendable {
     return base / 2 + Double.random(in: 0...(base / 2))
   }
 
-  private func retryAfter(_ headers: [String: String]) -> Double? {
-    guard let text = headers["retry-after"],
-      let seconds = Double(text.trimmingCharacters(in: .whitespaces)),
-      seconds >= 0
-    else { return nil }
-    return seconds
+  /// `Retry-After` in seconds from now: delay-seconds, or an HTTP-date measured against the
+  /// response's `Date` (else `localNow`). Negative, not a number or unreadable: nil; larger than
+  /// any clock could wait (infinity included): ``OktaError/unreachableWait``.
+  static func retryAfter(_ headers: [String: String], localNow: Double) -> Double? {
+    guard let raw = headers["retry-after"] else { return nil }
+    let text = raw.trimmingCharacters(in: .whitespaces)
+    if let date = HTTPDate.epochSeconds(text) {
+      let reference = headers["date"].flatMap(HTTPDate.epochSeconds).map(Double.init) ?? localNow
+      return min(OktaError.unreachableWait, max(0, Double(date) - reference))
+    }
+    // A repeated header arrives joined with ", "; the last value is the newest.
+    let last = text.split(separator: ",").last.map { $0.trimmingCharacters(in: .whitespaces) }
+    guard let last, let seconds = Double(last), !seconds.isNaN, seconds >= 0 else { return nil }
+    return min(OktaError.unreachableWait, seconds)
   }
 
   private func parse(_ body: [UInt8]) -> JSONValue? {
@@ -509,7 +638,9 @@ public final class OktaClient: @unchecked Sendable {
     return scope.map { EscapedText.clip($0, 100) }
   }
 
-  static func seconds(_ value: Double) -> String {
-    value < 10 ? String(format: "%.1f s", value) : "\(Int(value.rounded())) s"
+  /// "32 MiB", "1 GiB".
+  static func size(_ bytes: Int) -> String {
+    bytes >= 1 << 30 && bytes % (1 << 30) == 0 ? "\(bytes >> 30) GiB" : "\(bytes >> 20) MiB"
   }
+
 }

@@ -1,3 +1,4 @@
+import Foundation
 import OrgWizCore
 import OrgWizJSON
 
@@ -76,8 +77,15 @@ public enum OktaError: UserFacingError, Equatable {
   case unreachable(host: String, reason: String)
   /// Okta kept answering 5xx (69).
   case serverError(status: Int, request: String, body: OktaErrorBody?)
-  /// Still 429 after the retries (75). `resetIn`: seconds until the limit resets, when known.
-  case rateLimited(request: String, resetIn: Double?)
+  /// Still 429 after the retries, or a limit that resets later than orgwiz waits at once (75).
+  /// `resetIn`: seconds until the limit resets and `resetAt` when (epoch seconds), if known.
+  case rateLimited(request: String, resetIn: Double?, resetAt: Double?)
+  /// The overall deadline (`--timeout`, `seconds` long) has passed (69). `reason`: what was
+  /// going on; `inFlight`: a request was on its way, so Okta may have carried it out.
+  case deadline(request: String, seconds: Double, reason: String, inFlight: Bool)
+  /// Okta sent more than orgwiz accepts in all: pages without end, or more bytes than the
+  /// largest model (69).
+  case beyondBounds(String)
   /// 401: Okta refused the credentials (77).
   case unauthorized(request: String, body: OktaErrorBody?, credential: String)
   /// 403: the credentials lack a scope or an admin role (77).
@@ -93,7 +101,7 @@ public enum OktaError: UserFacingError, Equatable {
     switch self {
     case .insecureURL, .badURL: .usage
     case .credentials(_, _, let status): status
-    case .unreachable, .serverError, .malformed: .unavailable
+    case .unreachable, .serverError, .malformed, .deadline, .beyondBounds: .unavailable
     case .rateLimited: .locked
     case .unauthorized, .forbidden, .tokenRequestFailed: .noPermission
     case .rejected: .failure
@@ -116,10 +124,30 @@ public enum OktaError: UserFacingError, Equatable {
     case .serverError(let status, let request, let body):
       return "Okta kept answering HTTP \(status) to \(request), through every retry."
         + Self.okta(body)
-    case .rateLimited(let request, let resetIn):
-      let reset = resetIn.map { " The limit resets in about \(Int($0.rounded(.up))) s." } ?? ""
-      return "Okta still rate limits \(request) (HTTP 429, E0000047) after waiting and retrying."
-        + reset
+    case .rateLimited(let request, let resetIn, let resetAt):
+      guard let resetIn else {
+        return "Okta still rate limits \(request) (HTTP 429, E0000047) after waiting and retrying."
+      }
+      let when = resetAt.map { "at \(Self.clockTime($0, date: true)), " } ?? ""
+      if resetIn >= Self.unreachableWait {
+        return "Okta's rate limit stops \(request), and the reset it names (more than "
+          + "\(Self.duration(Self.unreachableWait)) away) is no time orgwiz can wait for."
+      }
+      if resetIn > OktaClient.maximumSingleWait {
+        return "Okta's rate limit stops \(request) until it resets \(when)in "
+          + "\(Self.duration(resetIn)): orgwiz does not wait longer than 5 minutes at once."
+      }
+      return "Okta still rate limits \(request) (HTTP 429, E0000047) after waiting and retrying. "
+        + "The limit resets \(when)in about \(Self.duration(resetIn))."
+    case .deadline(_, let seconds, let reason, let inFlight):
+      let sent =
+        inFlight
+        ? " Okta may or may not have carried out that request; nothing was sent after it."
+        : " Nothing more was sent."
+      return "orgwiz stopped at its overall deadline (--timeout \(Self.duration(seconds))): "
+        + "\(reason).\(sent)"
+    case .beyondBounds(let what):
+      return "orgwiz stopped reading from Okta: \(what)."
     case .unauthorized(let request, let body, let credential):
       return "Okta refused the credentials (\(credential)) on \(request): HTTP 401."
         + Self.okta(body)
@@ -155,9 +183,17 @@ public enum OktaError: UserFacingError, Equatable {
       return
         "This is on Okta's side; check status.okta.com and run the command again later. If it "
         + "persists, give Okta Support the errorId."
+    case .deadline:
+      return
+        "If Okta is only slow or busy, run the command again with a larger --timeout SECONDS; "
+        + "else check the org URL, this machine's network and status.okta.com."
+    case .beyondBounds:
+      return
+        "Nothing was written. An Okta org's lists end; check that --okta-url is the org itself "
+        + "(not a proxy or another server), and report it to orgwiz's maintainers if it is."
     case .rateLimited:
       return
-        "Other tools share this org's rate limits. Wait a minute and run the command again, or "
+        "Other tools share this org's rate limits. Run the command again after the reset, or "
         + "raise the API rate limit for this client in the Admin Console (Security > API > "
         + "Tokens, or the service app's Rate limits tab)."
     case .unauthorized(_, _, let credential):
@@ -196,6 +232,32 @@ public enum OktaError: UserFacingError, Equatable {
     guard let body else { return "" }
     let summary = body.summary
     return summary.isEmpty ? "" : " Okta said: \(summary)."
+  }
+
+  /// A wait so long (over 31 years) that it stands for "never"; longer ones are cut to it.
+  public static let unreachableWait: Double = 1e9
+
+  /// `seconds` for a message, whatever its size: "2.5 s", "3600 s", "1e+300 s".
+  public static func duration(_ seconds: Double) -> String {
+    guard seconds.isFinite else { return seconds.isNaN ? "an unknown time" : "forever" }
+    if abs(seconds) < 10 { return String(format: "%.1f s", seconds) }
+    if abs(seconds) < 1e15 { return String(format: "%.0f s", seconds.rounded()) }
+    return String(format: "%.3g s", seconds)
+  }
+
+  /// Epoch seconds as a UTC time, "14:03:27 UTC", with the date before it when `date` is set
+  /// or the time is not today; times past year 9999 (or before 1970) are clamped to it.
+  public static func clockTime(_ epoch: Double, date: Bool = false) -> String {
+    let clamped = epoch.isNaN ? 0 : min(253_402_300_799, max(0, epoch))
+    var seconds = time_t(clamped)
+    var parts = tm()
+    gmtime_r(&seconds, &parts)
+    let today = time_t(Date().timeIntervalSince1970) / 86_400 == seconds / 86_400
+    let clock = String(format: "%02d:%02d:%02d UTC", parts.tm_hour, parts.tm_min, parts.tm_sec)
+    guard date || !today else { return clock }
+    return String(
+      format: "%04d-%02d-%02d ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
+      Int(parts.tm_mday)) + clock
   }
 
   static func quote(_ text: String) -> String {

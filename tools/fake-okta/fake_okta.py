@@ -750,6 +750,9 @@ class Fake:
     def add_fault(self, spec):
         if not isinstance(spec, dict):
             raise ValueError("a fault is a JSON object")
+        headers, own = self.check_hostile_fault(spec)  # headers, trickle, endless: see below
+        if own:
+            return self.store_hostile_fault(spec, headers)
         status = spec.get("status")
         kind = spec.get("kind")
         if status is None and kind is None and not spec.get("delay"):
@@ -787,6 +790,61 @@ class Fake:
                  "errorSummary": spec.get("errorSummary"), "errorCauses": spec.get("errorCauses"),
                  "location": spec.get("location"), "bytes": spec.get("bytes"),
                  "tamper": {k: spec.get(k) for k in ("set", "unset", "replace", "from") if k in spec}}
+            f["headers"] = headers
+            self.faults.append(f)
+            return f
+
+    # -- hostile faults: headers, trickle, endless ------------------------------------------
+    # A fault's `headers` member sets or overrides response headers (any fault); `trickle`
+    # sends a body slowly; `endless` pages forever. See README "Hostile faults".
+    MAX_TRICKLE_SECONDS = 600
+    MAX_ENDLESS_BYTES = 64 << 20
+
+    def check_hostile_fault(self, spec):
+        """-> (headers or None, whether this block stores the fault itself)."""
+        headers = spec.get("headers")
+        if headers is not None:
+            if not isinstance(headers, dict) or not headers:
+                raise ValueError("headers must be a non-empty object of header names to strings")
+            for k, v in headers.items():
+                if not re.fullmatch(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+", k):
+                    raise ValueError("header name %r is not an HTTP token" % k)
+                if not isinstance(v, str) or "\r" in v or "\n" in v:
+                    raise ValueError("header %s: the value must be a string without CR or LF" % k)
+                try:
+                    v.encode("latin-1")
+                except UnicodeEncodeError:
+                    raise ValueError("header %s: the value must be Latin-1 text" % k)
+        kind = spec.get("kind")
+        if kind == "trickle":
+            size, rate = spec.get("bytes"), spec.get("rate")
+            if spec.get("status") is not None or not isinstance(size, int) or size < 2:
+                raise ValueError("a trickle fault needs bytes (at least 2) and no status")
+            if not isinstance(rate, (int, float)) or isinstance(rate, bool) or rate <= 0:
+                raise ValueError("a trickle fault needs rate, bytes a second (more than 0)")
+            if size / rate > self.MAX_TRICKLE_SECONDS:
+                raise ValueError("a trickle fault may last at most %d s (bytes / rate)" % self.MAX_TRICKLE_SECONDS)
+            return headers, True
+        if kind == "endless":
+            size = spec.get("bytes")
+            if spec.get("status") is not None or not isinstance(size, int) or not 2 <= size <= self.MAX_ENDLESS_BYTES:
+                raise ValueError("an endless fault needs bytes (2 to %d) and no status" % self.MAX_ENDLESS_BYTES)
+            return headers, True
+        if headers is not None and spec.get("status") is None and kind is None and not spec.get("delay"):
+            return headers, True  # only headers: the request is served normally, with them
+        return headers, False
+
+    def store_hostile_fault(self, spec, headers):
+        for k in ("method", "path"):
+            if spec.get(k):
+                re.compile(spec[k])
+        with self.log_lock:
+            self.fault_seq += 1
+            f = {"id": self.fault_seq, "method": spec.get("method"), "path": spec.get("path"),
+                 "status": None, "kind": spec.get("kind"), "remaining": int(spec.get("count", 1)),
+                 "hits": 0, "skip": int(spec.get("skip", 0)), "delay": float(spec.get("delay", 0) or 0),
+                 "reset": 2, "errorSummary": None, "errorCauses": None, "location": None,
+                 "bytes": spec.get("bytes"), "rate": spec.get("rate"), "headers": headers}
             self.faults.append(f)
             return f
 
@@ -1286,7 +1344,57 @@ class Handler(http.server.BaseHTTPRequestHandler):
         except OSError:  # the client stopped reading (a size bound)
             self.close_connection = True
 
+    # -- hostile faults: header overrides and slow or endless bodies -----------------------
+    header_overrides = None
+
+    def send_header(self, keyword, value):
+        o = self.header_overrides
+        if o and keyword.lower() in {k.lower() for k in o}:
+            return  # replaced by the fault's value in end_headers
+        super().send_header(keyword, value)
+
+    def end_headers(self):
+        o, self.header_overrides = self.header_overrides, None
+        for k, v in (o or {}).items():
+            super().send_header(k, v)
+        if o and "content-length" in {k.lower() for k in o}:
+            self.close_connection = True  # a forged length leaves the connection unusable
+        super().end_headers()
+
+    def send_hostile(self, e, headers):
+        """`trickle`: a JSON string of `bytes` bytes at `rate` bytes a second. `endless`: a list
+        page of about `bytes` bytes with a fresh rel="next" link. Both bounded in time."""
+        f = e.fault
+        if f["kind"] == "endless":
+            cursor = "%d-%s" % (f["hits"], secrets.token_hex(4))
+            link = "<http://%s%s?limit=200&after=%s>; rel=\"next\"" % (e.host, e.path, cursor)
+            return self.send(200, endless_page(f["bytes"], cursor), list(headers) + [("Link", link)])
+        size, rate = f["bytes"], float(f["rate"])
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(size))
+        for k, v in headers:
+            self.send_header(k, v)
+        self.end_headers()
+        body = b'"' + b"x" * (size - 2) + b'"'
+        piece = max(1, int(rate / 10))
+        interval = piece / rate
+        stop = time.time() + min(size / rate + 5, self.fake.MAX_TRICKLE_SECONDS + 5)
+        sent = 0
+        try:
+            while sent < size and time.time() < stop:
+                self.wfile.write(body[sent:sent + piece])
+                self.wfile.flush()
+                sent += piece
+                if sent < size:
+                    time.sleep(interval)
+        except OSError:  # the client gave up
+            pass
+        if sent < size:
+            self.close_connection = True
+
     def handle_any(self, method):
+        self.header_overrides = None
         fake = self.fake
         fake.last_activity = time.time()
         started = time.time()
@@ -1316,6 +1424,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
             entry["durationMs"] = int((time.time() - started) * 1000)
             fake_record(fake, entry)
             return self.send_chunked(e.size, out_headers)
+        except HostileBody as e:
+            entry["status"] = 200
+            entry["durationMs"] = int((time.time() - started) * 1000)
+            fake_record(fake, entry)
+            return self.send_hostile(e, out_headers)
         except CloseConnection:
             entry["status"] = None
             entry["durationMs"] = int((time.time() - started) * 1000)
@@ -1355,6 +1468,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 remaining = 0
         out_headers += [("X-Rate-Limit-Limit", str(limit)), ("X-Rate-Limit-Remaining", str(remaining)),
                         ("X-Rate-Limit-Reset", str(reset))]
+        if fault and fault.get("headers"):
+            self.header_overrides = fault["headers"]
+        if fault and fault["kind"] in ("trickle", "endless"):
+            raise HostileBody(fault, self.headers.get("Host") or "127.0.0.1", path)
         if fault and fault["kind"] == "redirect":
             return fault["status"], None, [("Location", fault["location"])]
         if fault and fault["kind"] == "chunked":
@@ -1505,6 +1622,29 @@ def echoed(template, headers, raw):
 
 class CloseConnection(Exception):
     pass
+
+
+class HostileBody(Exception):
+    """A trickle or endless fault's body, served by Handler.send_hostile."""
+    def __init__(self, fault, host, path):
+        super().__init__(fault["kind"])
+        self.fault, self.host, self.path = fault, host, path
+
+
+def endless_page(size, cursor):
+    """A JSON list of app-like objects, about `size` bytes long (at least `[]`)."""
+    if size < 200:
+        return b"[]"
+    items, used, n = [], 2, 0
+    while used < size:
+        room = min(4096, size - used) - 120
+        item = {"id": "0oaendless%s%d" % (cursor.replace("-", ""), n), "name": "oidc_client",
+                "label": "endless", "signOnMode": "OPENID_CONNECT", "pad": "x" * max(0, room)}
+        text = json.dumps(item)
+        items.append(text)
+        used += len(text) + 1
+        n += 1
+    return ("[" + ",".join(items) + "]").encode()
 
 
 class ChunkedBody(Exception):

@@ -543,6 +543,8 @@ def main():
     ok(call("POST", "/__fake/faults", {"kind": "echo", "errorSummary": "plain"}).status == 400,
        "an echo fault needs a placeholder")
 
+    hostile_faults(fault, SSWS)
+
     # -- drift ------------------------------------------------------------------------------------------------------
     before = call("GET", "/api/v1/apps/0oa1mob", auth=SSWS).json
     r = call("POST", "/__fake/drift", {"path": "/api/v1/apps/0oa1mob", "set": {"label": "Drifted", "settings.oauthClient.grant_types": ["authorization_code"]}})
@@ -587,6 +589,62 @@ def main():
 
     ok(checked > 50, "responses validated against the spec", checked)
     print("validated %d responses against the spec" % checked)
+
+
+def raw_get(path, auth, timeout=15):
+    """GET through http.client: (status, headers as a list, body, seconds), without the checks
+    of call(), since hostile faults send what Okta never would."""
+    import http.client
+    host, port = urllib.parse.urlsplit(BASE).netloc.split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=timeout)
+    started = time.time()
+    try:
+        conn.request("GET", path, headers={"Authorization": auth, "Accept": "application/json"})
+        r = conn.getresponse()
+        return r.status, r.getheaders(), r.read(), time.time() - started
+    finally:
+        conn.close()
+
+
+def hostile_faults(fault, auth):
+    """The faults of a hostile server: forged headers, a slow body, endless pages."""
+    # headers: set and override response headers, on any fault or on their own
+    fault(path="^/api/v1/org$", status=429, headers={"Retry-After": "1e300", "X-Rate-Limit-Reset": "-7",
+                                                       "X-Rate-Limit-Limit": "NaN"})
+    status, headers, _, _ = raw_get("/api/v1/org", auth)
+    h = {k.lower(): v for k, v in headers}
+    ok(status == 429 and h.get("retry-after") == "1e300" and h.get("x-rate-limit-reset") == "-7"
+       and h.get("x-rate-limit-limit") == "NaN" and h.get("x-rate-limit-remaining") == "0",
+       "a fault's headers override the response's", headers)
+    ok([k.lower() for k, _ in headers].count("x-rate-limit-reset") == 1, "an overridden header is sent once", headers)
+    fault(path="^/api/v1/org$", headers={"X-Rate-Limit-Remaining": "0", "Date": "Thu, 01 Jan 1970 00:00:00 GMT"})
+    status, headers, body, _ = raw_get("/api/v1/org", auth)
+    h = {k.lower(): v for k, v in headers}
+    ok(status == 200 and json.loads(body).get("id") and h.get("x-rate-limit-remaining") == "0"
+       and h.get("date") == "Thu, 01 Jan 1970 00:00:00 GMT", "a headers-only fault serves the request normally", headers)
+    for bad in ({"headers": {}}, {"headers": {"Bad Name": "x"}}, {"headers": {"X-A": "a\r\nX-B: b"}},
+                {"headers": {"X-A": 5}}, {"kind": "trickle", "bytes": 100}, {"kind": "trickle", "bytes": 100, "rate": 0},
+                {"kind": "trickle", "bytes": 10000, "rate": 1}, {"kind": "endless"}, {"kind": "endless", "bytes": 100, "status": 200},
+                {"kind": "endless", "bytes": (64 << 20) + 1}):
+        ok(call("POST", "/__fake/faults", bad).status == 400, "a hostile fault is validated: %s" % bad)
+    # trickle: a JSON body at `rate` bytes a second
+    fault(path="^/api/v1/groups/", kind="trickle", bytes=40, rate=40)
+    status, headers, body, took = raw_get("/api/v1/groups/00g1eng", auth)
+    ok(status == 200 and body == b'"' + b"x" * 38 + b'"' and 0.8 <= took <= 3,
+       "a trickle fault sends its body at its rate", (status, len(body), took))
+    # endless: a page of about `bytes` bytes and a fresh next link, every time
+    fault(path="^/api/v1/apps$", kind="endless", bytes=20000, count=3)
+    cursors = []
+    for _ in range(3):
+        status, headers, body, _ = raw_get("/api/v1/apps?limit=200", auth)
+        links = [v for k, v in headers if k.lower() == "link" and 'rel="next"' in v]
+        page = json.loads(body)
+        ok(status == 200 and isinstance(page, list) and page and 19000 <= len(body) <= 21000 and len(links) == 1,
+           "an endless fault sends a page of about its bytes with a next link", (status, len(body), links))
+        cursors += links
+    ok(len(set(cursors)) == 3, "each endless page has a fresh cursor", cursors)
+    status, _, body, _ = raw_get("/api/v1/apps?limit=200", auth)
+    ok(status == 200 and all(a.get("label") != "endless" for a in json.loads(body)), "an endless fault ends after count")
 
 
 if __name__ == "__main__":
