@@ -47,16 +47,8 @@ public struct ApplyJournal: Sendable, Equatable {
     /// Whether `path` is the path of `object`, built from its checked ids (a journal is a file
     /// like any other: one that names some other path is not believed).
     public var pathIsTheObjects: Bool {
-      let expected: String?
-      switch kind {
-      case .app: expected = OktaID.path([.literal("/api/v1/apps"), .id(object.id)])
-      case .rule:
-        expected = OktaID.path([
-          .literal("/api/v1/authorizationServers"), .id(object.serverID ?? ""),
-          .literal("/policies"), .id(object.policyID ?? ""), .literal("/rules"), .id(object.id),
-        ])
-      }
-      return expected == path
+      PullRecord.Object.path(
+        kind: kind, id: object.id, serverID: object.serverID, policyID: object.policyID) == path
     }
 
     var json: JSONValue {

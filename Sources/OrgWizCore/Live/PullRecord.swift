@@ -44,6 +44,14 @@ public struct PullRecord: Sendable, Equatable {
     /// The object's Management API path, built from its checked ids; nil when one of them is
     /// not an Okta id (see ``invalidIDs(at:)``).
     public var path: String? {
+      Self.path(kind: kind, id: id, serverID: serverID, policyID: policyID)
+    }
+
+    /// The Management API path of an app or rule, from its checked ids; nil when one is not an
+    /// Okta id.
+    public static func path(
+      kind: Kind, id: String, serverID: String?, policyID: String?
+    ) -> String? {
       switch kind {
       case .app: OktaID.path([.literal("/api/v1/apps"), .id(id)])
       case .rule:
