@@ -3,6 +3,7 @@ import Foundation
 import OrgWizCore
 import OrgWizJSON
 import OrgWizOkta
+import OrgWizTerminal
 
 /// `orgwiz verify`: proves against the live org, without signing anyone in, that the app can
 /// start the Interaction Code flow on the server.
@@ -96,7 +97,7 @@ struct VerifyCommand: ContextCommand {
       "Asking \(orgURL) whether \(target.appPhrase) can start the Interaction Code flow on "
         + "\(target.serverPhrase) (nobody signs in)…\n")
     let result = try verifier.run(target, org: orgURL)
-    Self.show(result, json: json, context: context)
+    Self.show(result, json: json, to: context.stdout)
     return result.works ? .success : .failure
   }
 
@@ -141,11 +142,11 @@ struct VerifyCommand: ContextCommand {
   }
 
   /// The result on stdout: JSON, or its lines.
-  static func show(_ result: VerifyResult, json: Bool, context: CommandContext) {
+  static func show(_ result: VerifyResult, json: Bool, to sink: any TextSink) {
     if json {
-      context.stdout.write(JSONWriter.string(result.json))
+      sink.write(JSONWriter.string(result.json))
     } else {
-      context.stdout.write(
+      sink.write(
         result.lines.map { VisibleText.visibleOnOneLine($0) + "\n" }.joined())
     }
   }
