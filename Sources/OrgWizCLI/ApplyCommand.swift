@@ -22,6 +22,10 @@ struct ApplyCommand: ContextCommand {
       The org setting Embedded widget sign-in support has no API: when the plan adds the \
       grant, confirm that it is on (Settings > Account); --yes counts as that confirmation.
 
+      After a change that adds the grant to an app, apply offers at a terminal to run orgwiz \
+      verify on it (--verify runs it without asking, --no-verify skips it); its result goes \
+      into the apply record.
+
       A service app needs okta.authorizationServers.manage and okta.apps.manage (and their \
       .read scopes); an API token needs an admin role that may change them.
 
@@ -44,6 +48,11 @@ struct ApplyCommand: ContextCommand {
 
   @Flag(name: .customLong("no-input"), help: "Never prompt (also ORGWIZ_NO_INPUT=1).")
   var noInput = false
+
+  @Flag(
+    inversion: .prefixedNo,
+    help: "After adding the grant to an app, run orgwiz verify on it without asking (or skip it).")
+  var verify: Bool? = nil
 
   @Flag(name: .customLong("no-color"), help: "No colour.")
   var noColor = false
@@ -306,11 +315,15 @@ struct ApplyCommand: ContextCommand {
     }
 
     // The model keeps what Okta now has: the pull record of every object that was applied.
-    let record = ApplyRecord(
+    var record = ApplyRecord(
       orgURL: orgURL.description, modelPath: path,
       identity: who,
       startedAt: Timestamps(date: started).iso, endedAt: Timestamps(date: context.now()).iso,
       toolVersion: orgwizVersion, entries: entries, needsSetting: needsSetting)
+    if failure == nil {
+      (record.verification, record.verificationNote) = verifyAfterApply(
+        entries, model: model, path: path, org: orgURL, context: context, style: style)
+    }
     var document = model.document
     _ = document.set(
       HeldSecrets.scrubber.scrub(ApplyPlan.record(plan.record, applied: applied).json).value,
@@ -356,6 +369,49 @@ struct ApplyCommand: ContextCommand {
           + "(Settings > Account).", style: style)
     }
     return .success
+  }
+
+  /// `orgwiz verify` on the app this apply gave the grant to: asked at a terminal, run with
+  /// `--verify`, skipped with `--no-verify` or without a terminal. A probe that cannot be made
+  /// (no secret, Okta unreachable) is noted in the record; the apply itself stands.
+  func verifyAfterApply(
+    _ entries: [ApplyRecord.Entry], model: OrgModel, path: String, org: OrgURL,
+    context: CommandContext, style: Style
+  ) -> (VerifyResult?, String?) {
+    guard verify != false,
+      let app = entries.first(where: { entry in
+        entry.object.kind == .app && entry.outcome.isInOkta
+          && entry.after.contains(Okta.interactionCode)
+          && !entry.before.contains(Okta.interactionCode)
+      })?.object
+    else { return (nil, nil) }
+    let server =
+      UndoRecord.read(model: path)?.server
+      ?? entries.first { $0.object.kind == .rule }?.object.serverID ?? Okta.orgAuthorizationServer
+    let command =
+      "orgwiz verify --org \(SummaryRenderer.shellQuote(path)) --app \(app.id) --server \(server)"
+    if verify == nil {
+      guard context.canPrompt(noInput: noInput) else { return (nil, nil) }
+      let question = Confirmation(
+        prompt: "Check now that \(app.phrase) can start the Interaction Code flow (\(command); "
+          + "nobody signs in)?", isDestructive: false, defaultYes: true)
+      // The requests are sent: however this question ends, the record is written.
+      let answer = try? context.makeInteractivePrompter(style).confirm(question)
+      guard answer == true else { return (nil, nil) }
+    }
+    let verifier = Verifier(model: model, modelPath: path, context: context, noInput: noInput)
+    do {
+      let target = try verifier.target(app: app.id, server: server, redirectURI: nil)
+      let result = try verifier.run(target, org: org)
+      VerifyCommand.show(result, json: false, to: context.stderr)
+      return (result, nil)
+    } catch {
+      let words =
+        (error as? any UserFacingError).map { "\($0.message) \($0.nextStep)" } ?? "\(error)"
+      let note = "Not verified: \(words) Then run \(command)."
+      context.stderr.write(note + "\n")
+      return (nil, note)
+    }
   }
 
   /// The scopes a plan needs: read and manage for the kinds of objects it changes (and read

@@ -21,6 +21,11 @@ public struct CommandContext {
   /// How HTTP requests reach the org (`pull`, `apply`): libcurl, loaded on the first request,
   /// behind a small protocol.
   public var transport: () -> any HTTPTransport = { CurlTransport() }
+  /// Reads a secret (a confidential app's client secret for `verify`) at the terminal, echo
+  /// off, after the prompt; nil at end of input.
+  public var readSecret: (String) -> String? = { prompt in
+    SecretInput.readLine(prompt: prompt, output: FileDescriptorSink.standardError)
+  }
 
   public init(
     stdout: any TextSink, stderr: any TextSink, environment: [String: String],

@@ -41,7 +41,7 @@ public struct OrgWiz: ParsableCommand {
     version: orgwizVersion,
     subcommands: [
       RunCommand.self, CheckCommand.self, SimulateCommand.self, ChecklistCommand.self,
-      UndoCommand.self, PullCommand.self, ApplyCommand.self, ExportCommand.self,
+      UndoCommand.self, PullCommand.self, ApplyCommand.self, VerifyCommand.self, ExportCommand.self,
       ProceduresCommand.self, RulesCommand.self,
     ],
     defaultSubcommand: RunCommand.self)

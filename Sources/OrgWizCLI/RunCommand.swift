@@ -272,8 +272,12 @@ struct RunCommand: ContextCommand {
       // The undo record: the backup's fingerprint, or for a model this run creates, that there
       // was none (undo then sets the created file aside).
       if let undoBackup = backupPath != nil ? backupSHA256 : UndoRecord.created {
+        let chosen = { (key: String) in
+          record.answers.last { $0.key == key && $0.value != "none" }?.value
+        }
         let undo = UndoRecord(
-          backupSHA256: undoBackup, afterSHA256: afterSHA256, writtenAt: metadata.endedAt)
+          backupSHA256: undoBackup, afterSHA256: afterSHA256, writtenAt: metadata.endedAt,
+          app: chosen("app"), server: chosen("server"))
         files.append(
           WriteTransaction.File(
             role: "undo", bytes: undo.bytes, destination: UndoRecord.path(for: loaded.path),

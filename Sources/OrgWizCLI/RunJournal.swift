@@ -120,10 +120,17 @@ final class JournalWriter: Sendable {
 
 /// What `orgwiz undo` needs to know about the last run that wrote the model
 /// (`<model>.undo.journal`).
+///
+/// It also keeps the app and server that run chose (their ids, or `org-authorization-server`),
+/// the defaults of `orgwiz verify`: nothing else that persists knows them.
 struct UndoRecord: Equatable {
   var backupSHA256: String
   var afterSHA256: String
   var writtenAt: String
+  /// The app the run chose (its id), when it chose one.
+  var app: String? = nil
+  /// The server the run chose (an id, or `org-authorization-server`).
+  var server: String? = nil
 
   static func path(for model: String) -> String { model + ".undo.journal" }
 
@@ -139,6 +146,8 @@ struct UndoRecord: Equatable {
         JSONObject([
           ("backupSHA256", .string(backupSHA256)), ("afterSHA256", .string(afterSHA256)),
           ("writtenAt", .string(writtenAt)),
+          ("app", app.map { .string($0) } ?? .null),
+          ("server", server.map { .string($0) } ?? .null),
         ])))
   }
 
@@ -149,6 +158,7 @@ struct UndoRecord: Equatable {
     else { return nil }
     return UndoRecord(
       backupSHA256: backup, afterSHA256: after,
-      writtenAt: value["writtenAt"]?.stringValue ?? "")
+      writtenAt: value["writtenAt"]?.stringValue ?? "", app: value["app"]?.stringValue,
+      server: value["server"]?.stringValue)
   }
 }

@@ -232,6 +232,24 @@ public enum CredentialSource {
     }
   }
 
+  /// A confidential app's client secret from `--client-secret-file` (its first line, trimmed),
+  /// with a warning when others can read the file.
+  public static func clientSecret(
+    file: String, warn: (String) -> Void
+  ) throws(OktaError) -> String {
+    let text = try readSecretFile(
+      file, what: "The client secret file", flag: "--client-secret-file")
+    let secret = text.trimmingCharacters(in: .whitespacesAndNewlines)
+    guard !secret.isEmpty, !secret.contains(where: \.isNewline) else {
+      throw .credentials(
+        "The client secret file \(OktaError.quote(file)) (--client-secret-file) is empty or holds "
+          + "more than one line.",
+        next: "Put the app's client secret, and nothing else, in the file.", status: .dataError)
+    }
+    warnIfReadable(expand(file), shownAs: file, warn: warn)
+    return secret
+  }
+
   private static func nonEmpty(_ text: String?) -> String? {
     guard let text, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
       return nil

@@ -67,6 +67,8 @@ public final class OktaClient: @unchecked Sendable {
   private let retryBudget: Double
   private let sleep: (Double) -> Void
   private let lock = NSRecursiveLock()
+  /// Whether this client is for the app's own endpoints only (``probe(org:transport:progress:retryBudget:userAgent:)``).
+  private var probeOnly = false
   private var count = 0
   private var accessToken: (token: String, expires: Double)?
   private var knownIdentity: String?
@@ -197,6 +199,45 @@ public final class OktaClient: @unchecked Sendable {
       "GET", url, body: nil, authorization: nil, kind: .api, label: "GET \(url.path)")
   }
 
+  // MARK: - The app's own endpoints (orgwiz verify)
+
+  /// A client for the app's own endpoints only (`/v1/interact`, `/idp/idx/introspect`): it holds
+  /// no Management credential, and a Management call through it is refused before it is sent.
+  public static func probe(
+    org: OrgURL, transport: any HTTPTransport, progress: ((String) -> Void)? = nil,
+    retryBudget: Double = 60, userAgent: String = "orgwiz"
+  ) -> OktaClient {
+    let client = OktaClient(
+      org: org, credential: .apiToken(""), scopes: [], transport: transport, progress: progress,
+      retryBudget: retryBudget, userAgent: userAgent)
+    client.probeOnly = true
+    return client
+  }
+
+  /// `POST` a form to a path on the org without any Authorization header. A `4xx` is answered,
+  /// not thrown: the caller reads OAuth's `error` from it. Redirects are not followed.
+  public func postForm(_ path: String, form: [(String, String)]) throws(OktaError) -> OktaResponse {
+    let url = try resolve(path, query: [])
+    let body = form.map { OrgURL.formEncode($0.0) + "=" + OrgURL.formEncode($0.1) }
+      .joined(separator: "&")
+    return try send(
+      "POST", url, body: Array(body.utf8), authorization: nil,
+      kind: .probe(contentType: "application/x-www-form-urlencoded", accept: "application/json"),
+      label: "POST \(url.path)")
+  }
+
+  /// `POST` a JSON body with the given `Content-Type` and `Accept` (Okta's
+  /// `application/ion+json; okta-version=1.0.0`) without any Authorization header; a `4xx` is
+  /// answered, not thrown.
+  public func postJSON(
+    _ path: String, body: JSONValue, contentType: String
+  ) throws(OktaError) -> OktaResponse {
+    let url = try resolve(path, query: [])
+    return try send(
+      "POST", url, body: JSONWriter.write(body, style: .compact), authorization: nil,
+      kind: .probe(contentType: contentType, accept: contentType), label: "POST \(url.path)")
+  }
+
   // MARK: - Internals
 
   private func resolve(_ pathOrURL: String, query: [(String, String)]) throws(OktaError) -> URL {
@@ -253,6 +294,9 @@ public final class OktaClient: @unchecked Sendable {
   }
 
   private func authorization() throws(OktaError) -> String {
+    guard !probeOnly else {
+      throw .malformed("orgwiz verify sends no Management API request and holds no credential")
+    }
     switch credential {
     case .apiToken(let token):
       return "SSWS \(token)"
@@ -294,6 +338,8 @@ public final class OktaClient: @unchecked Sendable {
 
   private enum Kind {
     case api
+    /// An unauthenticated request to the app's own endpoints; its `4xx` answers are returned.
+    case probe(contentType: String, accept: String)
     case token(clientID: String, pem: String, keyID: String?)
   }
 
@@ -325,6 +371,10 @@ public final class OktaClient: @unchecked Sendable {
           request.body = body
           request.headers["Content-Type"] = "application/json"
         }
+      case .probe(let contentType, let accept):
+        request.body = body
+        request.headers["Content-Type"] = contentType
+        request.headers["Accept"] = accept
       case .token(let clientID, let pem, let keyID):
         let assertion = try ClientAssertion.make(
           clientID: clientID, privateKeyPEM: pem, keyID: keyID, audience: url.absoluteString,
@@ -433,6 +483,10 @@ public final class OktaClient: @unchecked Sendable {
         spent += delay
         continue
       default:
+        if case .probe = kind, (400..<500).contains(response.status), let json {
+          return OktaResponse(
+            status: response.status, json: json, requestID: requestID, headers: response.headers)
+        }
         throw failure(response, json: json, method: method, url: url, kind: kind, label: label)
       }
     }

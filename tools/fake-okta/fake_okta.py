@@ -298,6 +298,7 @@ class State:
         self.interaction_code = bool(settings.get("interactionCode", False))
         if self.opts.interaction_code is not None:
             self.interaction_code = self.opts.interaction_code == "on"
+        self.no_matching_policy_at = self.opts.no_matching_policy_at
         self.servers, self.policies, self.rules, self.scopes = {}, {}, {}, {}
         for s in model.get("authorizationServers") or []:
             s = copy.deepcopy(s)
@@ -564,7 +565,8 @@ class State:
             servers.append(s)
         return {
             "org": dict(self.org_model, engine=self.engine),
-            "settings": {"embeddedWidgetSignInSupport": {"interactionCode": self.interaction_code}},
+            "settings": {"embeddedWidgetSignInSupport": {"interactionCode": self.interaction_code},
+                         "noMatchingPolicyAt": self.no_matching_policy_at},
             "authorizationServers": servers,
             "apps": [copy.deepcopy(a) for a in self.apps.values()],
             "users": [copy.deepcopy(u) for u in self.users.values()],
@@ -599,6 +601,223 @@ class OAuthFailure(Exception):
 
 
 # ---------------------------------------------------------------------------------------------
+# The Interaction Code probe: POST {issuer}/v1/interact and POST /idp/idx/introspect.
+#
+# Every error text below is verbatim from ../shared/reference/okta-oauth-errors.md (Okta's
+# oauth2-error-codes.json), keyed by the catalogue's `internal` name: (status, error,
+# error_description). `[en]` is the catalogue's placeholder for the value Okta fills in.
+# selftest.py checks each row against that file.
+
+OAUTH_ERRORS = {
+    "oie_not_enabled_for_interact": (400, "access_denied",
+        "The requested feature (Interaction Code flow) isn't enabled in this environment. Ensure that you have Okta "
+        "Identity Engine enabled and the Interaction Code flow enabled for this application and authorization server."),
+    "user_not_assigned": (400, "access_denied", "User is not assigned to the client application."),
+    "no_matching_policy": (401, "access_denied",
+        "Policy evaluation failed for this request, please check the policy configurations."),
+    "unauthorized_client": (400, "unauthorized_client",
+        "The client is not authorized to use the provided grant type. Configured grant types: [en]."),
+    "invalid_redirect_uri": (400, "invalid_redirect_uri",
+        "The 'redirect_uri' parameter must be a Login redirect URI in the client app settings."),
+    "missing_redirect_uri": (400, "missing_redirect_uri", "redirect_uri is missing."),
+    "pkce_challenge_required": (400, "invalid_request",
+        "PKCE code challenge is required to use the interaction code flow."),
+    "pkce_invalid_challenge": (400, "invalid_request", "PKCE code challenge contains illegal characters."),
+    "pkce_missing_challenge": (400, "invalid_request", "PKCE code challenge is required by the application."),
+    "pkce_unsupported_code_challenge_method": (400, "invalid_request",
+        "PKCE code challenge method is not supported. Valid values: [en]"),
+    "missing_client_credentials": (401, "invalid_client", "No client credentials found."),
+    "invalid_client_id": (401, "invalid_client", "Invalid value for 'client_id' parameter."),
+    "multiple_client_credentials": (401, "invalid_request",
+        "Cannot supply multiple client credentials. Use one of the following: credentials in the Authorization "
+        "header, credentials in the post body, or a client_assertion in the post body."),
+    "client_credentials_in_query": (400, "invalid_request",
+        "Client credentials cannot be supplied via query parameters."),
+    "invalid_authorization_server": (400, "invalid_request", "The authorization server id is invalid."),
+    "missing_scopes": (400, "invalid_scope", "No scopes were requested."),
+    "openid_scope_required": (400, "invalid_scope",
+        "Requests for ID tokens or access tokens with OpenID scopes require the 'openid' scope."),
+    "invalid_interaction_code": (400, "invalid_grant", "The interaction code is invalid or has expired."),
+}
+
+# The form fields okta-auth-js's interact() sends (lib/idx/interact.ts), and a confidential
+# client's authentication. These endpoints are not in the Management spec: checked by hand.
+INTERACT_FIELDS = {"client_id", "scope", "redirect_uri", "code_challenge", "code_challenge_method", "state",
+                   "client_secret", "client_assertion", "client_assertion_type", "nonce", "login_hint",
+                   "activation_token", "recovery_token", "acr_values", "max_age"}
+ION = "application/ion+json; okta-version=1.0.0"
+PKCE_CHALLENGE = re.compile(r"^[A-Za-z0-9_-]{43,128}$")
+
+
+def oauth_failure(internal, fill=None):
+    status, error, description = OAUTH_ERRORS[internal]
+    if fill is not None:
+        description = description.replace("[en]", "[%s]" % fill)
+    return OAuthFailure(status, error, description)
+
+
+class ProbeMixin:
+    """The app's own endpoints that `orgwiz verify` probes. They take no Management credential:
+    an `SSWS` or `Bearer` Authorization header sent to them is a violation."""
+
+    def management_credential_check(self, ctx, entry):
+        h = (ctx["headers"].get("authorization") or "").strip()
+        scheme = h.partition(" ")[0]
+        if scheme.lower() in ("ssws", "bearer"):
+            entry["violations"].append("%s %s: a Management API credential (%s) was sent to an endpoint of the app "
+                                       "itself, which takes none" % (ctx["method"], ctx["path"], scheme))
+
+    def _interact_form(self, ctx, entry):
+        ctype = ctx["headers"].get("content-type") or ""
+        if not ctype.startswith("application/x-www-form-urlencoded"):
+            entry["violations"].append("body: Content-Type %r is not application/x-www-form-urlencoded" % ctype)
+        for field in ("client_secret", "client_assertion"):
+            if field in ctx["query"]:
+                entry["violations"].append("query: %s in the query string" % field)
+                raise oauth_failure("client_credentials_in_query")
+        pairs = urllib.parse.parse_qsl((ctx["raw"] or b"").decode("utf-8", "replace"), keep_blank_values=True)
+        form = {}
+        for k, v in pairs:
+            if k in form:
+                entry["violations"].append("body: the field %s is given twice" % k)
+            if k not in INTERACT_FIELDS:
+                entry["violations"].append("body: %s is not a field of /v1/interact" % k)
+            form[k] = v
+        return form
+
+    def _client_app(self, client_id):
+        for a in self.state.apps.values():
+            oc = (a.get("credentials") or {}).get("oauthClient") or {}
+            if a.get("signOnMode") == "OPENID_CONNECT" and client_id and oc.get("client_id") == client_id:
+                return a
+        return None
+
+    def _client_secret(self, ctx, form):
+        basic = None
+        h = (ctx["headers"].get("authorization") or "").strip()
+        if h.partition(" ")[0].lower() == "basic":
+            try:
+                basic = base64.b64decode(h.partition(" ")[2]).decode().partition(":")[2]
+            except Exception:
+                basic = ""
+        given = [s for s in (basic, form.get("client_secret")) if s is not None]
+        if len(given) > 1 or (given and form.get("client_assertion")):
+            raise oauth_failure("multiple_client_credentials")
+        return given[0] if given else None
+
+    def rule_for_interaction_code(self, sid, app):
+        """The rule Okta would pick for this app's interaction_code request with scope openid:
+        policies by priority whose clients include the app (or ALL_CLIENTS), then their rules by
+        priority, both ACTIVE, as the wizard's simulate evaluates them. None: no_matching_policy."""
+        ids = {app["id"], ((app.get("credentials") or {}).get("oauthClient") or {}).get("client_id")}
+        order = lambda o: (o.get("priority", 0), o.get("id", ""))
+        for pid, p in sorted(self.state.policies.get(sid, {}).items(), key=lambda kv: order(kv[1])):
+            clients = ((p.get("conditions") or {}).get("clients") or {}).get("include") or []
+            if p.get("status", "ACTIVE") != "ACTIVE" or not ("ALL_CLIENTS" in clients or ids & set(clients)):
+                continue
+            for r in sorted(self.state.rules.get((sid, pid), {}).values(), key=order):
+                cond = r.get("conditions") or {}
+                grants = (cond.get("grantTypes") or {}).get("include") or []
+                scopes = (cond.get("scopes") or {}).get("include") or []
+                if r.get("status", "ACTIVE") == "ACTIVE" and "interaction_code" in grants and \
+                        ("*" in scopes or "openid" in scopes):
+                    return (pid, r["id"])
+        return None
+
+    def interact(self, ctx, entry):
+        form = self._interact_form(ctx, entry)
+        sid = ctx["params"].get("authServerId")
+        if sid is not None:
+            server = self.state.servers.get(sid)
+            if server is None or server.get("status") != "ACTIVE":
+                raise oauth_failure("invalid_authorization_server")
+        app = self._client_app(form.get("client_id"))
+        if app is None or app.get("status") != "ACTIVE":
+            raise oauth_failure("invalid_client_id")
+        if self.state.engine == "classic" or not self.state.interaction_code:
+            raise oauth_failure("oie_not_enabled_for_interact")
+        oc = app["credentials"]["oauthClient"]
+        secret = self._client_secret(ctx, form)
+        if oc.get("token_endpoint_auth_method") in SECRET_AUTH_METHODS:
+            # The catalogue has no text of its own for a wrong secret: Okta's invalid_client
+            # with the text of a missing one stands for both.
+            if secret is None or not secrets.compare_digest(secret, oc.get("client_secret") or ""):
+                raise oauth_failure("missing_client_credentials")
+        settings = (app.get("settings") or {}).get("oauthClient") or {}
+        grants = settings.get("grant_types") or []
+        if "interaction_code" not in grants:
+            raise oauth_failure("unauthorized_client", ", ".join(grants))
+        if not form.get("redirect_uri"):
+            raise oauth_failure("missing_redirect_uri")
+        if form["redirect_uri"] not in (settings.get("redirect_uris") or []):
+            raise oauth_failure("invalid_redirect_uri")
+        if not form.get("code_challenge"):
+            raise oauth_failure("pkce_challenge_required")
+        if form.get("code_challenge_method") != "S256":
+            raise oauth_failure("pkce_unsupported_code_challenge_method", "S256")
+        if not PKCE_CHALLENGE.match(form["code_challenge"]):
+            raise oauth_failure("pkce_invalid_challenge")
+        scopes = (form.get("scope") or "").split()
+        if not scopes:
+            raise oauth_failure("missing_scopes")
+        if "openid" not in scopes:
+            raise oauth_failure("openid_scope_required")
+        if not form.get("state"):
+            entry["notes"].append("no state was sent")
+        policy_ok = True
+        if sid is not None:
+            picked = self.rule_for_interaction_code(sid, app)
+            policy_ok = picked is not None
+            if picked:
+                entry["notes"].append("the rule that lets this app use interaction_code: %s/%s" % picked)
+            elif self.state.no_matching_policy_at == "interact":
+                raise oauth_failure("no_matching_policy")
+        handle = secrets.token_urlsafe(24)
+        self.handles[handle] = {"app": app["id"], "server": sid, "policyOk": policy_ok,
+                                "expires": time.time() + 600}
+        self.probes.append({"handle": handle, "state": form.get("state"), "codeChallenge": form["code_challenge"],
+                            "clientId": form.get("client_id"), "server": sid,
+                            "clientSecretSent": secret is not None})
+        return 200, {"interaction_handle": handle}, []
+
+    def introspect(self, ctx, entry):
+        for header in ("content-type", "accept"):
+            value = (ctx["headers"].get(header) or "").replace(" ", "")
+            if value != ION.replace(" ", ""):
+                entry["violations"].append("header %s is %r, not %r" % (header, ctx["headers"].get(header), ION))
+        try:
+            body = json.loads(ctx["raw"] or b"null")
+        except ValueError:
+            body = None
+        if not isinstance(body, dict) or set(body) != {"interactionHandle"} or \
+                not isinstance(body["interactionHandle"], str):
+            entry["violations"].append('body: not {"interactionHandle": "..."}')
+            raise oauth_failure("invalid_interaction_code")
+        probe = self.handles.get(body["interactionHandle"])
+        if probe is None or probe["expires"] < time.time():
+            raise oauth_failure("invalid_interaction_code")
+        ion = [("Content-Type", ION)]
+        if not probe["policyOk"]:
+            _, _, text = OAUTH_ERRORS["no_matching_policy"]
+            return 401, {"version": "1.0.0", "messages": {"type": "array", "value": [
+                {"message": text, "i18n": {"key": "idx.error.code.no_matching_policy"}, "class": "ERROR"}]}}, ion
+        app = self.state.apps[probe["app"]]
+        state_handle = "02" + secrets.token_urlsafe(30)
+        self.probes[-1]["stateHandle"] = state_handle
+        return 200, {
+            "version": "1.0.0", "stateHandle": state_handle, "intent": "LOGIN",
+            "expiresAt": dt.datetime.fromtimestamp(probe["expires"], dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+            "remediation": {"type": "array", "value": [{
+                "rel": ["create-form"], "name": "identify", "href": self.opts.base_url + "/idp/idx/identify",
+                "method": "POST", "produces": ION, "accepts": "application/json; okta-version=1.0.0",
+                "value": [{"name": "identifier", "label": "Username"},
+                          {"name": "stateHandle", "required": True, "value": state_handle, "visible": False,
+                           "mutable": False}]}]},
+            "app": {"type": "object", "value": {"name": app.get("name"), "label": app.get("label"), "id": app["id"]}},
+        }, ion
+
+
+# ---------------------------------------------------------------------------------------------
 # Routes: (method, spec path template, handler name, rate-limit bucket)
 
 ROUTES = [
@@ -620,6 +839,9 @@ ROUTES = [
     ("GET", "/api/v1/users/{userId}/roles", "list_roles", "general"),
     ("GET", "/api/v1/groups/{groupId}", "get_group", "general"),
     ("POST", "/oauth2/v1/token", "token", "token"),
+    ("POST", "/oauth2/v1/interact", "interact", "token"),
+    ("POST", "/oauth2/{authServerId}/v1/interact", "interact", "token"),
+    ("POST", "/idp/idx/introspect", "introspect", "token"),
 ]
 
 
@@ -652,7 +874,7 @@ class Router:
 # ---------------------------------------------------------------------------------------------
 # The server
 
-class Fake:
+class Fake(ProbeMixin):
     def __init__(self, opts, model, checker, oauth_checker):
         self.opts = opts
         self.initial_model = copy.deepcopy(model)
@@ -666,6 +888,8 @@ class Fake:
         self.faults = []
         self.fault_seq = 0
         self.access_tokens = {}
+        self.handles = {}
+        self.probes = []
         self.jtis = set()
         self.buckets = {}
         self.last_activity = time.time()
@@ -689,6 +913,8 @@ class Fake:
             self.faults = []
             self.buckets = {}
             self.jtis = set()
+            self.handles = {}
+            self.probes = []
 
     def default_user(self):
         for uid, roles in self.state.roles.items():
@@ -758,8 +984,12 @@ class Fake:
         if status is None and kind is None and not spec.get("delay"):
             raise ValueError("a fault needs status, kind (close, validation, lost, redirect, chunked, "
                              "tamper, echo) or delay")
-        if kind not in (None, "close", "validation", "lost", "redirect", "chunked", "tamper", "echo"):
-            raise ValueError("kind must be close, validation, lost, redirect, chunked, tamper or echo")
+        if kind not in (None, "close", "validation", "lost", "redirect", "chunked", "tamper", "echo", "oauth"):
+            raise ValueError("kind must be close, validation, lost, redirect, chunked, tamper, echo or oauth")
+        if kind == "oauth":
+            if spec.get("internal") not in OAUTH_ERRORS or status is not None:
+                raise ValueError("an oauth fault names an internal error of the catalogue (one of %s) and no status"
+                                 % ", ".join(sorted(OAUTH_ERRORS)))
         if kind == "tamper":
             self._check_tamper(spec)
         if kind == "echo":
@@ -789,6 +1019,7 @@ class Fake:
                  "delay": float(spec.get("delay", 0) or 0), "reset": int(spec.get("reset", 2)),
                  "errorSummary": spec.get("errorSummary"), "errorCauses": spec.get("errorCauses"),
                  "location": spec.get("location"), "bytes": spec.get("bytes"),
+                 "internal": spec.get("internal"), "fill": spec.get("fill"),
                  "tamper": {k: spec.get(k) for k in ("set", "unset", "replace", "from") if k in spec}}
             f["headers"] = headers
             self.faults.append(f)
@@ -1411,9 +1642,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
                  "violations": [], "notes": [], "fault": None, "clientPort": self.client_address[1]}
         out_headers = [("X-Okta-Request-Id", rid)]
         status, body = 500, None
+        content_type = "application/json"
         try:
             status, body, extra = self.dispatch(method, path, query, headers, raw, entry, out_headers)
-            out_headers += extra
+            content_type = dict(extra).get("Content-Type", content_type)
+            out_headers += [(k, v) for k, v in extra if k != "Content-Type"]
         except OktaError as e:
             status, body = e.status, e.body()
             out_headers += list(e.headers.items())
@@ -1449,7 +1682,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         entry["requestIdReturned"] = rid
         entry["durationMs"] = int((time.time() - started) * 1000)
         fake_record(fake, entry)
-        self.send(status, body, out_headers)
+        self.send(status, body, out_headers, content_type)
 
     def dispatch(self, method, path, query, headers, raw, entry, out_headers):
         fake = self.fake
@@ -1479,6 +1712,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if fault and fault["kind"] == "echo":
             raise OktaError(fault["status"], summary=echoed(fault["errorSummary"], headers, raw),
                             causes=[echoed(c, headers, raw) for c in (fault.get("errorCauses") or [])])
+        if fault and fault["kind"] == "oauth":
+            raise oauth_failure(fault["internal"], fault.get("fill"))
         if fault and fault["status"]:
             s = fault["status"]
             if s == 400:
@@ -1501,6 +1736,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         entry["operation"] = template
         ctx = {"method": method, "path": path, "query": query, "headers": headers, "raw": raw, "params": params,
                "principal": {}, "json": None}
+        if handler_name in ("interact", "introspect"):
+            fake.management_credential_check(ctx, entry)
+            with fake.state.lock:
+                return getattr(fake, handler_name)(ctx, entry)
         if handler_name == "token":
             if fake.oauth_checker is not None:
                 v = fake.oauth_checker.check_request(method, path, query, headers, raw, headers.get("content-type"))
@@ -1602,6 +1841,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if path == "/__fake/reset" and method == "POST":
                 fake.reset(data.get("model") if isinstance(data, dict) else None)
                 return self.send(200, {"ok": True})
+            if path == "/__fake/probes" and method == "GET":
+                with fake.state.lock:
+                    return self.send(200, fake.probes)
             if path == "/__fake/health" and method == "GET":
                 return self.send(200, {"ok": True, "port": fake.opts.port, "uptime": round(time.time() - fake.started, 3),
                                        "startupSeconds": fake.opts.startup_seconds})
@@ -1670,12 +1912,18 @@ def logged_body(raw, content_type):
     text = raw.decode("utf-8", "replace")
     if "json" in content_type:
         try:
-            return json.loads(text)
+            body = json.loads(text)
         except ValueError:
             return text
+        if isinstance(body, dict):
+            for secret in ("interactionHandle", "stateHandle"):
+                if secret in body:
+                    body[secret] = "<redacted>"
+        return body
     if "x-www-form-urlencoded" in content_type:
         form = {k: v[0] for k, v in urllib.parse.parse_qs(text, keep_blank_values=True).items()}
-        for secret in ("client_assertion", "client_secret", "password", "refresh_token", "assertion"):
+        for secret in ("client_assertion", "client_secret", "password", "refresh_token", "assertion", "state",
+                       "code_verifier", "interaction_handle", "interaction_code"):
             if secret in form:
                 if secret == "client_assertion":
                     try:
@@ -1713,7 +1961,12 @@ def drift(fake, data):
                 st.interaction_code = bool(sets["interactionCode"])
             if "engine" in sets:
                 st.engine = sets["engine"]
-            return {"interactionCode": st.interaction_code, "engine": st.engine}
+            if "noMatchingPolicyAt" in sets:
+                if sets["noMatchingPolicyAt"] not in ("interact", "introspect"):
+                    raise ValueError("noMatchingPolicyAt is interact or introspect")
+                st.no_matching_policy_at = sets["noMatchingPolicyAt"]
+            return {"interactionCode": st.interaction_code, "engine": st.engine,
+                    "noMatchingPolicyAt": st.no_matching_policy_at}
         route, template, params = fake.router.find("GET", path)
         obj = None
         if template == "/api/v1/apps/{appId}":
@@ -1796,6 +2049,9 @@ def parse_args(argv):
     ap.add_argument("--org-url", help="an extra URL the client may use for this org (accepted as a client assertion's audience)")
     ap.add_argument("--interaction-code", choices=["on", "off"], help="the org's Embedded widget sign-in support setting "
                                                                       "(default: the model's settings.embeddedWidgetSignInSupport.interactionCode)")
+    ap.add_argument("--no-matching-policy-at", choices=["interact", "introspect"], default="interact",
+                    help="where a probe that no access policy rule lets use interaction_code is refused: at "
+                         "/v1/interact (no_matching_policy) or as an introspect message (default interact)")
     ap.add_argument("--hide-secret-on-get", dest="secret_on_get", action="store_false",
                     help="leave client_secret out of GET responses (it is still returned by PUT)")
     ap.add_argument("--rate-limit", type=int, default=600, help="requests per minute per bucket before a real 429 (0: never; default 600)")

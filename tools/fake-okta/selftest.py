@@ -205,6 +205,117 @@ def strip_rule(rule):
     return rule
 
 
+REFERENCE_CANDIDATES = [os.path.join(REPO, "..", "shared", "reference", "okta-oauth-errors.md"),
+                        "/work/shared/reference/okta-oauth-errors.md"]
+CHALLENGE = base64.urlsafe_b64encode(secrets.token_bytes(32)).rstrip(b"=").decode()
+ION = "application/ion+json; okta-version=1.0.0"
+
+
+def interact(client_id, server=None, redirect="com.acme.mobile:/callback", auth=None, **over):
+    form = {"client_id": client_id, "scope": "openid", "redirect_uri": redirect, "code_challenge": CHALLENGE,
+            "code_challenge_method": "S256", "state": "st-" + secrets.token_hex(8)}
+    form.update(over)
+    form = {k: v for k, v in form.items() if v is not None}
+    path = "/oauth2/%s/v1/interact" % server if server else "/oauth2/v1/interact"
+    return call("POST", path, urllib.parse.urlencode(form), auth=auth, validate=False)
+
+
+def introspect(handle):
+    req = urllib.request.Request(BASE + "/idp/idx/introspect", method="POST",
+                                 data=json.dumps({"interactionHandle": handle}).encode(),
+                                 headers={"Content-Type": ION, "Accept": ION})
+    try:
+        with urllib.request.urlopen(req, timeout=15) as r:
+            return Resp(r.status, r.headers, r.read())
+    except urllib.error.HTTPError as e:
+        return Resp(e.code, e.headers, e.read())
+
+
+def oauth_error(resp, internal, what, fill=None):
+    status, error, description = fake_okta.OAUTH_ERRORS[internal]
+    if fill is not None:
+        description = description.replace("[en]", "[%s]" % fill)
+    ok(resp.status == status and resp.json == {"error": error, "error_description": description}, what,
+       (resp.status, resp.raw[:300]))
+
+
+def probe_selftest(model):
+    reference = next((p for p in REFERENCE_CANDIDATES if os.path.exists(p)), None)
+    if reference:
+        text = open(reference).read()
+        for internal, (status, error, description) in fake_okta.OAUTH_ERRORS.items():
+            row = "| %d | `%s` | `%s` | %s |" % (status, error, internal, description)
+            ok(row in text, "the text of %s is verbatim from okta-oauth-errors.md" % internal)
+    call("POST", "/__fake/reset", {"model": model})
+    oauth_error(interact("0oa1mob"), "oie_not_enabled_for_interact", "interact: the org setting off")
+    call("POST", "/__fake/drift", {"path": "settings", "set": {"interactionCode": True}})
+    oauth_error(interact("0oa1mob"), "unauthorized_client", "interact: the app lacks the grant",
+                "authorization_code, refresh_token")
+    call("POST", "/__fake/drift", {"path": "/api/v1/apps/0oa1mob", "set": {
+        "settings.oauthClient.grant_types": ["authorization_code", "refresh_token", "interaction_code"]}})
+    r = interact("0oa1mob")
+    handle = (r.json or {}).get("interaction_handle")
+    ok(r.status == 200 and handle, "interact on the Org Authorization Server answers an interaction handle", r.raw)
+    i = introspect(handle)
+    ok(i.status == 200 and i.json["remediation"]["value"][0]["name"] == "identify"
+       and i.header("Content-Type") == ION, "introspect offers identify", i.raw[:300])
+    oauth_error(introspect("not-a-handle"), "invalid_interaction_code", "introspect: an unknown handle")
+    oauth_error(interact("0oa1mob", "aus1api"), "no_matching_policy", "interact: no rule lets the app use the grant")
+    call("POST", "/__fake/drift", {"path": "settings", "set": {"noMatchingPolicyAt": "introspect"}})
+    r = interact("0oa1mob", "aus1api")
+    ok(r.status == 200, "with noMatchingPolicyAt introspect, interact answers a handle", r.raw)
+    i = introspect(r.json["interaction_handle"])
+    ok(i.status == 401 and i.json["messages"]["value"][0]["i18n"]["key"] == "idx.error.code.no_matching_policy"
+       and i.json["messages"]["value"][0]["message"] == fake_okta.OAUTH_ERRORS["no_matching_policy"][2],
+       "introspect answers the no_matching_policy message", i.raw[:300])
+    call("POST", "/__fake/drift", {"path": "settings", "set": {"noMatchingPolicyAt": "interact"}})
+    call("POST", "/__fake/drift", {"path": "/api/v1/authorizationServers/aus1api/policies/00p2mob/rules/0pr2mob",
+                                   "set": {"conditions.grantTypes.include": ["authorization_code", "interaction_code"]}})
+    r = interact("0oa1mob", "aus1api")
+    ok(r.status == 200 and introspect(r.json["interaction_handle"]).status == 200,
+       "a rule that allows the grant lets the app start the flow", r.raw)
+    oauth_error(interact("0oa1mob", redirect="https://evil.example/cb"), "invalid_redirect_uri", "interact: another redirect URI")
+    oauth_error(interact("0oa1mob", redirect=None), "missing_redirect_uri", "interact: no redirect URI")
+    oauth_error(interact("0oa1mob", code_challenge=None), "pkce_challenge_required", "interact: no PKCE challenge")
+    oauth_error(interact("0oa1mob", code_challenge_method="plain"), "pkce_unsupported_code_challenge_method",
+                "interact: a PKCE method other than S256", "S256")
+    oauth_error(interact("0oa1mob", scope="profile"), "openid_scope_required", "interact: no openid scope")
+    oauth_error(interact("0oa1mob", "ausNope"), "invalid_authorization_server", "interact: an unknown server")
+    call("POST", "/__fake/drift", {"path": "/api/v1/authorizationServers/aus1api", "set": {"status": "INACTIVE"}})
+    oauth_error(interact("0oa1mob", "aus1api"), "invalid_authorization_server", "interact: an inactive server")
+    oauth_error(interact("0oaNope"), "invalid_client_id", "interact: an unknown client id")
+    # The confidential web app: its secret, in the body or as Basic.
+    call("POST", "/__fake/drift", {"path": "/api/v1/apps/0oa2web", "set": {
+        "settings.oauthClient.grant_types": ["authorization_code", "interaction_code"]}})
+    web = dict(redirect="https://www.acme.example/callback")
+    oauth_error(interact("0oa2webclient", **web), "missing_client_credentials", "interact: a web app without its secret")
+    oauth_error(interact("0oa2webclient", client_secret="wrong", **web), "missing_client_credentials",
+                "interact: a web app with a wrong secret")
+    ok(interact("0oa2webclient", client_secret="s3cr3t-never-printed", **web).status == 200,
+       "interact: a web app with its secret")
+    basic = "Basic " + base64.b64encode(b"0oa2webclient:s3cr3t-never-printed").decode()
+    ok(interact("0oa2webclient", auth=basic, **web).status == 200, "interact: a web app with its secret as Basic")
+    seq = last_seq()
+    interact("0oa1mob", auth="SSWS " + TOKEN)
+    interact("0oa1mob", auth="Bearer eyJsomething")
+    flagged = [e for e in fake_log(seq) if e["path"] == "/oauth2/v1/interact"]
+    ok(len(flagged) == 2 and all(any("Management API credential" in v for v in e["violations"]) for e in flagged),
+       "a Management credential sent to /v1/interact is a violation", flagged)
+    call("POST", "/__fake/drift", {"path": "/api/v1/apps/0oa1mob", "set": {"status": "INACTIVE"}})
+    oauth_error(interact("0oa1mob"), "invalid_client_id", "interact: an inactive app")
+    call("POST", "/__fake/faults", {"path": "/v1/interact$", "kind": "oauth", "internal": "pkce_invalid_challenge"})
+    oauth_error(interact("0oa2webclient", client_secret="s3cr3t-never-printed", **web), "pkce_invalid_challenge",
+                "an oauth fault answers a catalogue error")
+    r = call("POST", "/oauth2/v1/interact", "client_id=0oa1mob&bogus=1&client_id=x", validate=False)
+    ok(any("bogus" in v for v in fake_log(last_seq() - 1)[-1]["violations"]), "an unknown form field is a violation")
+    text = json.dumps(fake_log())
+    probes = call("GET", "/__fake/probes").json
+    ok(probes and all(p["handle"] not in text and p["state"] not in text for p in probes)
+       and "s3cr3t-never-printed\"" not in json.dumps([e for e in fake_log() if "interact" in e["path"]]),
+       "the log holds no handle, state or client secret of a probe; /__fake/probes does")
+    call("POST", "/__fake/reset", {"model": model})
+
+
 def main():
     global proc, BASE, spec, oauth_spec
     signal.signal(signal.SIGALRM, bail)
@@ -578,6 +689,9 @@ def main():
     ok(r.json["label"] == "Acme Mobile", "reset restores the model")
     ok(len(fake_log()) == 1, "reset clears the request log")
     okta_error(call("PUT", rp, body2, auth=SSWS), 400, "E0000001", "reset restores the org setting (off)")
+
+    # -- the Interaction Code probe: /v1/interact and /idp/idx/introspect -----------------------------------------
+    probe_selftest(model)
 
     # -- a classic org: pipeline v1 ------------------------------------------------------------------------------
     classic = json.loads(json.dumps(model))

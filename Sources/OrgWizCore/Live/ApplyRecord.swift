@@ -68,6 +68,10 @@ public struct ApplyRecord: Sendable, Equatable {
   /// Whether the apply was cut short and this record was made later, by reading each object
   /// it may have sent back from Okta.
   public var interrupted: Bool
+  /// The check `apply --verify` made once the grant was in Okta (`orgwiz verify`), if any.
+  public var verification: VerifyResult? = nil
+  /// Why that check was not made or did not finish, when it was asked for.
+  public var verificationNote: String? = nil
 
   public init(
     orgURL: String, modelPath: String, identity: String, startedAt: String, endedAt: String,
@@ -189,6 +193,7 @@ public struct ApplyRecord: Sendable, Equatable {
                 ? Self.settingStep
                 : "None: this apply adds no grant, so the org setting does not matter for it."))
         ], ordered: false))
+    blocks += verificationBlocks
     return blocks
   }
 
@@ -217,7 +222,24 @@ public struct ApplyRecord: Sendable, Equatable {
             })
         ),
         ("manualSteps", .strings(needsSetting ? [Self.settingStep] : [])),
+        ("verification", verificationJSON),
       ]))
+  }
+
+  /// The Verification section: the probe's result, or why there is none.
+  private var verificationBlocks: [Block] {
+    if let verification {
+      return [.heading(level: 2, "Verification (orgwiz verify)")] + verification.document
+    }
+    guard let verificationNote else { return [] }
+    return [
+      .heading(level: 2, "Verification (orgwiz verify)"), .paragraph(.plain(verificationNote)),
+    ]
+  }
+
+  private var verificationJSON: JSONValue {
+    if let verification { return verification.json }
+    return verificationNote.map { .object(JSONObject([("note", .string($0))])) } ?? .null
   }
 
   private func resultName(_ outcome: Outcome) -> String {

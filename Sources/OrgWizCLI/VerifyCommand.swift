@@ -1,0 +1,153 @@
+import ArgumentParser
+import Foundation
+import OrgWizCore
+import OrgWizJSON
+import OrgWizOkta
+import OrgWizTerminal
+
+/// `orgwiz verify`: proves against the live org, without signing anyone in, that the app can
+/// start the Interaction Code flow on the server.
+struct VerifyCommand: ContextCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "verify",
+    abstract: "Ask the live org whether the app can start the Interaction Code flow (nobody "
+      + "signs in).",
+    discussion: """
+      Sends the app's own POST {issuer}/v1/interact (scope openid, a registered redirect URI, \
+      a fresh PKCE S256 challenge and a random state) and, when Okta answers an interaction \
+      handle, POST {org}/idp/idx/introspect, and reads whether Okta offers a sign-in. No \
+      Management API token is needed or sent. --app and --server default to the app and \
+      server of the last run on this model.
+
+      A confidential web app authenticates as itself: --client-secret-file FILE, else \
+      $ORGWIZ_CLIENT_SECRET, else the secret is asked with echo off at a terminal. The \
+      secret, the state, the PKCE verifier and the interaction handle are never printed or \
+      written.
+
+      Exit 0 when Okta lets the app start the flow; 1 when it does not, with the reason \
+      (org-setting-off, app-lacks-grant, no-matching-policy, redirect-uri, pkce-required, \
+      client-auth, invalid-client, invalid-server, other) and its fix.
+
+      \(OrgWiz.exitCodeHelp)
+      """)
+
+  @Option(name: .long, help: ArgumentHelp("The org model file.", valueName: "file"))
+  var org: String = "org.json"
+
+  @Option(
+    name: .customLong("okta-url"),
+    help: ArgumentHelp(
+      "The org; else $OKTA_CLIENT_ORGURL, okta.yaml, or the URL the model was pulled from.",
+      valueName: "url"))
+  var oktaURL: String?
+
+  @Option(
+    help: ArgumentHelp(
+      "The app: label, id or client id (default: the last run's).", valueName: "app"))
+  var app: String?
+
+  @Option(
+    help: ArgumentHelp(
+      "The server: name, id or org-authorization-server (default: the last run's).",
+      valueName: "server"))
+  var server: String?
+
+  @Option(
+    name: .customLong("redirect-uri"),
+    help: ArgumentHelp(
+      "A sign-in redirect URI of the app (default: its first).", valueName: "uri"))
+  var redirectURI: String?
+
+  @Option(
+    name: .customLong("client-secret-file"),
+    help: ArgumentHelp(
+      "A file holding a confidential app's client secret (else $ORGWIZ_CLIENT_SECRET).",
+      valueName: "file"))
+  var clientSecretFile: String?
+
+  @Option(
+    help: ArgumentHelp("Stop after this many seconds (default 600).", valueName: "seconds"))
+  var timeout: Double = 600
+
+  @Flag(name: .long, help: "Print the result as JSON on stdout.")
+  var json = false
+
+  @Flag(name: .customLong("no-input"), help: "Never prompt (also ORGWIZ_NO_INPUT=1).")
+  var noInput = false
+
+  @Flag(name: .customLong("no-color"), help: "No colour.")
+  var noColor = false
+
+  func execute(_ context: CommandContext) throws -> ExitStatus {
+    guard timeout > 0, timeout.isFinite else {
+      throw OrgWizFailure(
+        .usage, "--timeout must be a positive number of seconds.", next: "Pass e.g. --timeout 60.")
+    }
+    let path = context.modelPath(org)
+    let (bytes, _) = try FileIO.readStamped(
+      path, what: "org model", hint: "Pull one first: orgwiz pull --org FILE.")
+    let model = try OrgModel.load(bytes, source: org)
+    let (appName, serverName) = try Self.choice(app: app, server: server, model: path)
+    let verifier = Verifier(
+      model: model, modelPath: path, context: context, secretFile: clientSecretFile,
+      noInput: noInput, timeout: timeout)
+    let target = try verifier.target(app: appName, server: serverName, redirectURI: redirectURI)
+    let orgURL = try Self.orgURL(oktaURL, model: model, path: path, context: context)
+    context.stderr.write(
+      "Asking \(orgURL) whether \(target.appPhrase) can start the Interaction Code flow on "
+        + "\(target.serverPhrase) (nobody signs in)…\n")
+    let result = try verifier.run(target, org: orgURL)
+    Self.show(result, json: json, to: context.stdout)
+    return result.works ? .success : .failure
+  }
+
+  /// `--app` and `--server`, else the last run's (its undo record).
+  static func choice(
+    app: String?, server: String?, model: String
+  ) throws(OrgWizFailure) -> (app: String, server: String) {
+    let last = UndoRecord.read(model: model)
+    guard let app = app ?? last?.app, let server = server ?? last?.server else {
+      let missing = [app == nil ? "--app" : nil, server == nil ? "--server" : nil]
+        .compactMap { $0 }.joined(separator: " and ")
+      throw OrgWizFailure(
+        .usage,
+        "No run on \(model) chose an app and a server to verify, and \(missing) "
+          + "\(missing.contains(" and ") ? "were" : "was") not given.",
+        next: "Pass --app APP and --server SERVER (a name or id, or org-authorization-server).")
+    }
+    return (app, server)
+  }
+
+  /// `--okta-url`, the environment or okta.yaml, else the org the model was pulled from; a
+  /// pulled model is verified only against its own org.
+  static func orgURL(
+    _ option: String?, model: OrgModel, path: String, context: CommandContext
+  ) throws -> OrgURL {
+    let pulled = PullRecord(model: model.document)?.orgURL
+    let named = CredentialSource.orgURL(
+      option: option, environment: context.environment, home: LiveOptions.home(context))
+    guard let text = named ?? pulled else {
+      throw OrgWizFailure(
+        .usage, "\(path) was not pulled from an Okta org, and no org was named.",
+        next: "Pass --okta-url https://YOUR-ORG.okta.com, or pull the org first (orgwiz pull).")
+    }
+    let org = try OrgURL.parse(text)
+    if let pulled, let from = try? OrgURL.parse(pulled), from != org {
+      throw OrgWizFailure(
+        .usage,
+        "\(path) was pulled from \(from), not from \(org); its apps and servers are that org's.",
+        next: "Leave out --okta-url (and OKTA_CLIENT_ORGURL), or pull \(org) into another model.")
+    }
+    return org
+  }
+
+  /// The result on stdout: JSON, or its lines.
+  static func show(_ result: VerifyResult, json: Bool, to sink: any TextSink) {
+    if json {
+      sink.write(JSONWriter.string(result.json))
+    } else {
+      sink.write(
+        result.lines.map { VisibleText.visibleOnOneLine($0) + "\n" }.joined())
+    }
+  }
+}
