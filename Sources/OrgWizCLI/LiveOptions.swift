@@ -151,7 +151,7 @@ extension LiveOptions {
 }
 
 /// A sink shared with a background thread: one write at a time.
-private final class LockedSink: @unchecked Sendable {
+final class LockedSink: @unchecked Sendable {
   private let lock = NSLock()
   private let sink: any TextSink
 

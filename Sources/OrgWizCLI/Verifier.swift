@@ -190,10 +190,15 @@ struct Verifier {
     let progress: ((String) -> Void)? =
       context.terminal.stderrIsTerminal ? { line in context.stderr.write(line + "\n") } : nil
     let retry = Double(context.environment["ORGWIZ_RETRY_SECONDS"] ?? "") ?? 60
+    // The same bounds as pull and apply: waits over 2 s announced, reads bounded, one deadline.
+    let stderr = LockedSink(context.stderr)
     let client = OktaClient.probe(
       org: org, transport: context.transport(), progress: progress,
+      notice: { line in stderr.write(line + "\n") },
       retryBudget: min(retry, timeout / 2), userAgent: "orgwiz/\(orgwizVersion)")
     client.timeout = max(1, min(client.timeout, timeout / 4))
+    client.maximumTotalBytes = FileIO.modelSizeLimit
+    client.startDeadline(seconds: timeout)
     return client
   }
 

@@ -79,9 +79,13 @@ struct VerifyCommand: ContextCommand {
   var noColor = false
 
   func execute(_ context: CommandContext) throws -> ExitStatus {
-    guard timeout > 0, timeout.isFinite else {
+    guard timeout > 0, timeout.isFinite, timeout <= LiveOptions.maximumTimeout else {
       throw OrgWizFailure(
-        .usage, "--timeout must be a positive number of seconds.", next: "Pass e.g. --timeout 60.")
+        .usage,
+        "--timeout must be a number of seconds above 0 and at most "
+          + "\(Int(LiveOptions.maximumTimeout)) (a week).",
+        next: "Give the most seconds verify may spend talking to Okta, for example --timeout 600 "
+          + "(the default).")
     }
     let path = context.modelPath(org)
     let (bytes, _) = try FileIO.readStamped(

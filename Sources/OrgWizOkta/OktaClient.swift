@@ -205,11 +205,12 @@ public final class OktaClient: @unchecked Sendable {
   /// no Management credential, and a Management call through it is refused before it is sent.
   public static func probe(
     org: OrgURL, transport: any HTTPTransport, progress: ((String) -> Void)? = nil,
-    retryBudget: Double = 60, userAgent: String = "orgwiz"
+    notice: (@Sendable (String) -> Void)? = nil, retryBudget: Double = 60,
+    userAgent: String = "orgwiz"
   ) -> OktaClient {
     let client = OktaClient(
       org: org, credential: .apiToken(""), scopes: [], transport: transport, progress: progress,
-      retryBudget: retryBudget, userAgent: userAgent)
+      notice: notice, retryBudget: retryBudget, userAgent: userAgent)
     client.probeOnly = true
     return client
   }
