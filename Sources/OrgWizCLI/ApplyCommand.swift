@@ -110,15 +110,8 @@ struct ApplyCommand: ContextCommand {
       context.stderr.write("Nothing to apply: the model has no change since it was pulled.\n")
       return .success
     }
-    let orgURL = try live.orgURL(context, fallback: plan.record.orgURL)
-    if let pulledFrom = try? OrgURL.parse(plan.record.orgURL), pulledFrom != orgURL {
-      throw OrgWizFailure(
-        .usage,
-        "\(path) was pulled from \(pulledFrom), not from \(orgURL); orgwiz applies a model only "
-          + "to the org it came from.",
-        next: "Leave out --okta-url (and OKTA_CLIENT_ORGURL), or pull \(orgURL) into another model."
-      )
-    }
+    let orgURL = try LiveOptions.orgOfModel(
+      named: live.oktaURL, pulledFrom: plan.record.orgURL, model: path, context: context)
     let (credential, source) = try live.credential(context)
     let client = live.client(
       context, org: orgURL, credential: credential,
@@ -273,6 +266,10 @@ struct ApplyCommand: ContextCommand {
             : .unverified(requestID: sent.requestID, found: found)
           applied.append((item, back))
           context.stderr.write("  \(found == after ? "✓" : "!") \(item.sentence)\n")
+          if found != after {
+            // Okta took the request but the object is not as planned: nothing more is sent.
+            failure = ApplyError.notAsPlanned(item.ref.phrase, found: found)
+          }
         } catch {
           // Okta may have made a change whose answer was lost (a dropped connection, a 5xx
           // after the write, or a resent request refused): read the object back before saying
@@ -518,6 +515,8 @@ enum ApplyError: UserFacingError, Equatable {
   case invalidIDs(model: String, [InvalidOktaID])
   /// A read answered another object than the one asked for (1).
   case wrongObject(String, request: String, String)
+  /// A request was taken, but the object read back is not as planned (1).
+  case notAsPlanned(String, found: [String])
   case declined
 
   var exitStatus: ExitStatus {
@@ -526,7 +525,7 @@ enum ApplyError: UserFacingError, Equatable {
     case .needsYes: .usage
     case .declined: .declined
     case .invalidIDs: .dataError
-    case .wrongObject: .failure
+    case .wrongObject, .notAsPlanned: .failure
     }
   }
 
@@ -539,10 +538,14 @@ enum ApplyError: UserFacingError, Equatable {
     case .declined: "Apply was declined. Nothing was sent."
     case .invalidIDs(let model, let ids):
       "\(model): " + ids.prefix(5).map(\.sentence).joined(separator: "; ")
-        + ". Such an id could steer a request to another object, so nothing was read or sent."
+        + ". orgwiz puts only Okta ids into a request, each object once, so nothing was read or sent."
     case .wrongObject(let object, let request, let problem):
       "\(request) for \(object) did not answer that object: \(problem). orgwiz builds no "
         + "request from it and sends nothing more."
+    case .notAsPlanned(let object, let found):
+      "Okta took the request for \(object), but read back it lists "
+        + (found.isEmpty ? "no grant type" : found.joined(separator: ", "))
+        + ", not what was planned; nothing more was sent."
     }
   }
 
@@ -557,6 +560,8 @@ enum ApplyError: UserFacingError, Equatable {
     case .invalidIDs:
       "Pull the org again into a new model (orgwiz pull --org NEW.json), run the wizard on it, "
         + "and apply that; ids are never edited by hand."
+    case .notAsPlanned:
+      "Pull again (orgwiz pull --force) to see what Okta has, then run the wizard again."
     case .wrongObject:
       "Something between orgwiz and Okta (a proxy, or a wrong --okta-url) is answering for "
         + "Okta. Check the org URL and proxy settings, then pull again (orgwiz pull --force)."

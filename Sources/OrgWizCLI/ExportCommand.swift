@@ -83,7 +83,7 @@ struct ExportCommand: ContextCommand {
       throw OrgWizFailure(
         .dataError,
         "\(path): " + plan.invalidIDs.prefix(5).map(\.sentence).joined(separator: "; ")
-          + ". Such an id could steer a request to another object, so nothing was exported.",
+          + ". orgwiz puts only Okta ids into a request, each object once, so nothing was exported.",
         next: "Pull the org again into a new model (orgwiz pull --org NEW.json), run the wizard "
           + "on it, and export that; ids are never edited by hand.")
     }

@@ -70,6 +70,19 @@ final class ExportDirectory {
         throw cannotUse(shown, errno)
       }
       defer { close(parentDescriptor) }
+      // In a parent others may write to without the sticky bit, they could rename DIR away and
+      // put their own in its place once export is done.
+      var parentStatus = stat()
+      if fstat(parentDescriptor, &parentStatus) == 0, parentStatus.st_mode & 0o002 != 0,
+        parentStatus.st_mode & S_ISVTX == 0
+      {
+        throw OrgWizFailure(
+          .cannotCreate,
+          "Any user can write to \(parent) and it is not sticky, so \(shown) could be replaced by "
+            + "another user's directory after export; nothing was written.",
+          next: "Export into a directory under one only you can change (for example under your "
+            + "home directory).")
+      }
       descriptor = openat(parentDescriptor, name, flags)
       if descriptor < 0 && errno == ENOENT {
         if mkdirat(parentDescriptor, name, 0o755) == 0 {
@@ -103,15 +116,19 @@ final class ExportDirectory {
           next: "Check who can write to \(parent), then export into a directory only you can "
             + "change.")
       }
-      if status.st_mode & 0o022 != 0 {
-        throw OrgWizFailure(
-          .cannotCreate,
-          "\(shown) belongs to \(FileIO.userName(status.st_uid)) and others can write to it "
-            + "(mode \(String(status.st_mode & 0o7777, radix: 8))), so the exported files "
-            + "(send.sh among them) could be replaced after orgwiz writes them; nothing was "
-            + "written.",
-          next: "Name a directory of your own (it is created when it does not exist).")
-      }
+      // Its owner can replace any file in it (send.sh among them) once orgwiz has written it.
+      throw OrgWizFailure(
+        .cannotCreate,
+        "\(shown) belongs to \(FileIO.userName(status.st_uid)), who could replace the exported "
+          + "files (send.sh among them) after orgwiz writes them; nothing was written.",
+        next: "Name a directory of your own (it is created when it does not exist).")
+    }
+    if status.st_mode & 0o022 != 0 && status.st_mode & S_ISVTX == 0 {
+      throw OrgWizFailure(
+        .cannotCreate,
+        "Other users can write to \(shown) (mode \(String(status.st_mode & 0o7777, radix: 8))), "
+          + "so they could replace the exported files (send.sh among them); nothing was written.",
+        next: "chmod go-w \(shown), or name a directory only you can change.")
     }
     return directory
   }

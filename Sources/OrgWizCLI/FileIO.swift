@@ -301,6 +301,16 @@ enum FileIO {
       next: "Check where it came from; remove it if it is not yours.")
   }
 
+  /// Why a file (followed through links) is not the user's own private-to-write file ("belongs
+  /// to nobody (uid 65534)", "may be written by other users"), or nil when it is.
+  static func notOwnOrShared(_ path: String) -> String? {
+    var status = stat()
+    guard stat(path, &status) == 0 else { return nil }
+    if status.st_uid != geteuid() { return "belongs to \(userName(status.st_uid))" }
+    if status.st_mode & 0o022 != 0 { return "may be written by other users" }
+    return nil
+  }
+
   /// What kind of file a status describes, for messages ("a FIFO", "a character device").
   static func kind(of status: stat) -> String {
     switch status.st_mode & S_IFMT {

@@ -52,18 +52,65 @@ struct LiveOptions: ParsableArguments {
     context.environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
   }
 
-  /// The org URL from the flag, the environment or `okta.yaml`, else `fallback`.
-  func orgURL(_ context: CommandContext, fallback: String? = nil) throws -> OrgURL {
-    let text =
-      CredentialSource.orgURL(
-        option: oktaURL, environment: context.environment, home: Self.home(context)) ?? fallback
-    guard let text else {
+  /// The org URL from the flag, the environment or `okta.yaml`.
+  func orgURL(_ context: CommandContext) throws -> OrgURL {
+    guard
+      let text = try CredentialSource.orgURL(
+        option: oktaURL, environment: context.environment, home: Self.home(context))
+    else {
       throw OrgWizFailure(
         .usage, "No Okta org was named.",
         next: "Pass --okta-url https://YOUR-ORG.okta.com, or set OKTA_CLIENT_ORGURL, or "
           + "okta.client.orgUrl in ~/.okta/okta.yaml.")
     }
     return try OrgURL.parse(text)
+  }
+
+  /// The org a pulled model is sent to (`apply`, `verify`): the one the user names (the flag,
+  /// the environment, `okta.yaml`), which must be the org the model was pulled from, else that
+  /// org, but only when the model is the user's own. A model another user owns, or one others
+  /// may write, cannot choose where the user's credentials go.
+  static func orgOfModel(
+    named option: String?, pulledFrom pulled: String?, model path: String,
+    context: CommandContext
+  ) throws -> OrgURL {
+    let from = try pulled.map { text in
+      do {
+        return try OrgURL.parse(text)
+      } catch {
+        throw OrgWizFailure(
+          .dataError,
+          "\(path): /pull/orgUrl (\(OktaID.shown(text))) is not an Okta org URL.",
+          next: "Pull the org again into a new model (orgwiz pull --org NEW.json).")
+      }
+    }
+    if let named = try CredentialSource.orgURL(
+      option: option, environment: context.environment, home: home(context))
+    {
+      let org = try OrgURL.parse(named)
+      if let from, from != org {
+        throw OrgWizFailure(
+          .usage,
+          "\(path) was pulled from \(from), not from \(org); orgwiz sends a model only to the "
+            + "org it came from.",
+          next: "Leave out --okta-url (and OKTA_CLIENT_ORGURL), or pull \(org) into another "
+            + "model.")
+      }
+      return org
+    }
+    guard let from else {
+      throw OrgWizFailure(
+        .usage, "\(path) was not pulled from an Okta org, and no org was named.",
+        next: "Pass --okta-url https://YOUR-ORG.okta.com, or pull the org first (orgwiz pull).")
+    }
+    if let stranger = FileIO.notOwnOrShared(path) {
+      throw OrgWizFailure(
+        .usage,
+        "\(path) \(stranger), and it names the org \(from): orgwiz sends credentials only to "
+          + "an org you name, or one your own model names.",
+        next: "If \(from) is your org, pass --okta-url \(from) (or OKTA_CLIENT_ORGURL).")
+    }
+    return from
   }
 
   /// The credential and where it came from.

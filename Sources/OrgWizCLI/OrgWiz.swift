@@ -1,5 +1,6 @@
 import ArgumentParser
 import OrgWizCore
+import OrgWizOkta
 import OrgWizTerminal
 
 /// The version `orgwiz --version` prints and the change record names.
@@ -62,6 +63,9 @@ public struct OrgWiz: ParsableCommand {
 /// the in-process tests both come through here.
 public enum OrgWizCLI {
   public static func main(arguments: [String], context: CommandContext) -> Int32 {
+    // A credential in the environment is in this process's memory from its first instruction:
+    // no core dump from here on, and never printed, whatever the command.
+    holdSecrets(of: context.environment)
     // Whatever a command prints passes through the scrubber of the secrets it holds.
     var context = context
     context.stdout = ScrubbingSink(context.stdout)
@@ -89,6 +93,21 @@ public enum OrgWizCLI {
       return report(error, context: context, noColor: arguments.contains("--no-color"))
     } catch {
       return report(parserError: error, context: context)
+    }
+  }
+
+  /// The variables that may carry a secret (a private key variable only when it holds the PEM
+  /// text, not a path).
+  static func holdSecrets(of environment: [String: String]) {
+    for name in ["OKTA_API_TOKEN", "OKTA_CLIENT_TOKEN", "ORGWIZ_CLIENT_SECRET"] {
+      if let value = environment[name]?.trimmingCharacters(in: .whitespacesAndNewlines),
+        !value.isEmpty
+      {
+        HeldSecrets.hold(value)
+      }
+    }
+    if let key = environment["OKTA_CLIENT_PRIVATEKEY"], key.contains("-----BEGIN") {
+      HeldSecrets.hold(key)
     }
   }
 

@@ -190,13 +190,11 @@ struct PullCommand: ContextCommand {
     let org = try client.get("/api/v1/org").json
     let serverList = try client.getAll("/api/v1/authorizationServers", query: [("limit", "200")])
     let servers = try Self.concurrentMap(serverList) { server -> PulledOrg.Server? in
-      guard server["id"] != nil else { return nil }
       let id = try Self.checkedID(
         server, what: "authorization server", request: "GET /api/v1/authorizationServers")
       let base = "/api/v1/authorizationServers/\(id)"
       var policies: [(policy: JSONValue, rules: [JSONValue])] = []
       for policy in try client.getAll("\(base)/policies") {
-        guard policy["id"] != nil else { continue }
         let policyID = try Self.checkedID(policy, what: "policy", request: "GET \(base)/policies")
         let rulesPath = "\(base)/policies/\(policyID)/rules"
         let rules = try client.getAll(rulesPath)

@@ -127,22 +127,9 @@ struct VerifyCommand: ContextCommand {
   static func orgURL(
     _ option: String?, model: OrgModel, path: String, context: CommandContext
   ) throws -> OrgURL {
-    let pulled = PullRecord(model: model.document)?.orgURL
-    let named = CredentialSource.orgURL(
-      option: option, environment: context.environment, home: LiveOptions.home(context))
-    guard let text = named ?? pulled else {
-      throw OrgWizFailure(
-        .usage, "\(path) was not pulled from an Okta org, and no org was named.",
-        next: "Pass --okta-url https://YOUR-ORG.okta.com, or pull the org first (orgwiz pull).")
-    }
-    let org = try OrgURL.parse(text)
-    if let pulled, let from = try? OrgURL.parse(pulled), from != org {
-      throw OrgWizFailure(
-        .usage,
-        "\(path) was pulled from \(from), not from \(org); its apps and servers are that org's.",
-        next: "Leave out --okta-url (and OKTA_CLIENT_ORGURL), or pull \(org) into another model.")
-    }
-    return org
+    try LiveOptions.orgOfModel(
+      named: option, pulledFrom: PullRecord(model: model.document)?.orgURL, model: path,
+      context: context)
   }
 
   /// The result on stdout: JSON, or its lines.

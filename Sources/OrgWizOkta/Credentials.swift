@@ -120,15 +120,14 @@ public enum CredentialSource {
   }
 
   /// The org URL: `--okta-url`, else `OKTA_CLIENT_ORGURL`, else `okta.client.orgUrl` in
-  /// `~/.okta/okta.yaml` (ignored when that file cannot be read). Not parsed; see ``OrgURL``.
+  /// `~/.okta/okta.yaml` (an okta.yaml that cannot be read is an error that names it, never
+  /// taken as absent). Not parsed; see ``OrgURL``.
   public static func orgURL(
     option: String?, environment: [String: String], home: String
-  )
-    -> String?
-  {
+  ) throws(OktaError) -> String? {
     if let option = nonEmpty(option) { return option }
     if let variable = nonEmpty(environment["OKTA_CLIENT_ORGURL"]) { return variable }
-    return nonEmpty((try? OktaConfigFile.read(home: home))??.orgURL)
+    return nonEmpty(try OktaConfigFile.read(home: home)?.orgURL)
   }
 
   private static func serviceApp(

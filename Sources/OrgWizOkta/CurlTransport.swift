@@ -11,9 +11,10 @@ import Foundation
 /// so that orgwiz links neither libcurl nor FoundationNetworking and starts fast. One blocking
 /// request per call; calls may come from several threads at once.
 ///
-/// - Redirects are followed by the transport itself, only to the same scheme, host and port and
-///   at most ``maximumRedirects`` times; any other redirect is handed back as the 3xx response
-///   itself, so credentials never travel to another host.
+/// - Redirects of a read (GET, HEAD) are followed by the transport itself, only to the same
+///   scheme, host and port and at most ``maximumRedirects`` times; any other redirect, and any
+///   redirect of a write or a POST, is handed back as the 3xx response itself, so credentials
+///   never travel to another host and a write never lands on another object.
 /// - A response body larger than `maximumResponseBytes` (64 MiB by default) is refused as soon
 ///   as its `Content-Length` says so, or cut off once that much has arrived, and reported as
 ///   ``TransportError/tooLarge``, so a hostile server cannot exhaust memory. The bound is on the
@@ -88,8 +89,12 @@ public struct CurlTransport: HTTPTransport {
     while true {
       let (response, location) = try transfer(
         current, library: library, timeout: timeout, deadline: deadline)
+      // Only a read follows a redirect (within the origin): a write that is redirected is
+      // handed back as the 3xx itself, so that no answer can aim a PUT, and the token with it,
+      // at another object than the one the review showed.
       guard Self.redirectStatuses.contains(response.status), let location,
-        let target = URL(string: location), Self.sameOrigin(request.url, target)
+        let target = URL(string: location), Self.sameOrigin(request.url, target),
+        Self.followsRedirects(request.method)
       else {
         return response
       }
@@ -105,6 +110,11 @@ public struct CurlTransport: HTTPTransport {
   // MARK: - Redirects
 
   static let redirectStatuses: Set<Int> = [301, 302, 303, 307, 308]
+
+  /// Whether a request of this method follows a redirect at all: only reads do.
+  static func followsRedirects(_ method: String) -> Bool {
+    ["GET", "HEAD"].contains(method.uppercased())
+  }
 
   /// The same scheme, host and port, and no user name or password in the target.
   static func sameOrigin(_ origin: URL, _ target: URL) -> Bool {

@@ -131,7 +131,9 @@ public final class OktaClient: @unchecked Sendable {
     if url.path == "/api/v1/users/me", case .apiToken = credential,
       let login = response.json["profile"]?["login"]?.stringValue
     {
-      lock.withLock { knownIdentity = login }
+      // Shown in the review and the record: one line, control characters made harmless.
+      let shown = EscapedText.clip(login, 200)
+      lock.withLock { knownIdentity = shown }
     }
     return response
   }
@@ -511,7 +513,7 @@ public final class OktaClient: @unchecked Sendable {
       let location = response.headers["location"].map { " to \(EscapedText.clip($0, 200))" } ?? ""
       return .malformed(
         "\(label) was answered with a redirect (HTTP \(response.status))\(location), which "
-          + "orgwiz does not follow off the org")
+          + "orgwiz follows only for a read within the org (never for a write, never off the org)")
     case 401:
       let source: String
       switch credential {

@@ -58,6 +58,8 @@ public struct OktaErrorBody: Sendable, Equatable {
   }
 
   static func clip(_ text: String, _ limit: Int) -> String {
+    // A secret is removed before the text is cut, so that no cut leaves a piece of it.
+    let text = HeldSecrets.scrub(text)
     let cleaned = String(
       String.UnicodeScalarView(
         text.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : $0 }))

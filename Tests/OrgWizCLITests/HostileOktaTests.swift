@@ -176,6 +176,172 @@ import Testing
     }
   }
 
+  // MARK: - Found by the audit of the fix
+
+  @Test func aRedirectedWriteLandsNowhereElse() async throws {
+    try await afterTheExampleRun { okta, place in
+      let allowed = try allowedRequests(place)
+      try await okta.control(
+        "POST", "/__fake/faults",
+        body: [
+          "method": "PUT", "path": "/rules/0pr2mob$", "kind": "redirect", "status": 308,
+          "location": "/api/v1/authorizationServers/aus2prt/policies/00p3prt/rules/0pr4prt",
+        ])
+      let applied = try place.orgwiz(["apply", "--yes"])
+      #expect(applied.status != 0, "\(applied.stderr)")
+      let puts = try await expectOnlyPlannedWrites(okta, allowed: allowed)
+      #expect(puts.count == 1, "\(puts)")
+      #expect(!applied.stderr.contains("Changed in Okta"), "\(applied.stderr)")
+
+      try await okta.clearRequests()
+      try await okta.control(
+        "POST", "/__fake/faults",
+        body: [
+          "method": "PUT", "path": "/apps/0oa1mob$", "kind": "redirect", "status": 307,
+          "location": "/api/v1/users/00u1ada",
+        ])
+      let again = try place.orgwiz(["apply", "--yes"])
+      #expect(again.status != 0, "\(again.stderr)")
+      _ = try await expectOnlyPlannedWrites(okta, allowed: allowed)
+    }
+  }
+
+  @Test func aModelOfAnotherUserCannotChooseWhereTheTokenGoes() async throws {
+    try await afterTheExampleRun { okta, place in
+      let model = place.directory.file("org.json")
+      #expect(chown(model, 65534, 65534) == 0)
+      try await okta.clearRequests()
+      let refused = try place.orgwiz(["apply", "--dry-run"])
+      #expect(refused.status == 64, "\(refused.stderr)")
+      #expect(refused.stderr.contains("belongs to nobody"), "\(refused.stderr)")
+      #expect(refused.stderr.contains("--okta-url \(okta.url)"), "\(refused.stderr)")
+      #expect(try await okta.requests().isEmpty, "the token went to the model's org")
+      let named = try place.orgwiz(["apply", "--dry-run", "--okta-url", okta.url])
+      #expect(named.status == 0, "\(named.stderr)")
+      #expect(chown(model, 0, 0) == 0)
+
+      var document = try place.model()
+      _ = document.set("not a url", at: JSONPointer.root / "pull" / "orgUrl")
+      _ = try place.directory.write("org.json", JSONWriter.string(document))
+      let unparsable = try place.orgwiz(["apply", "--dry-run", "--okta-url", okta.url])
+      #expect(unparsable.status == 65, "\(unparsable.stderr)")
+      #expect(unparsable.stderr.contains("/pull/orgUrl"), "\(unparsable.stderr)")
+    }
+  }
+
+  @Test func exportRefusesADirectoryItsOwnerCouldRewrite() async throws {
+    try await afterTheExampleRun { okta, place in
+      let out = place.directory.file("theirs")
+      try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: false)
+      chmod(out, 0o755)
+      #expect(chown(out, 65534, 65534) == 0)
+      let exported = try place.orgwiz(["export", "--requests", "theirs"])
+      #expect(exported.status == 73, "\(exported.stderr)")
+      #expect(exported.stderr.contains("belongs to nobody"), "\(exported.stderr)")
+      #expect(try FileManager.default.contentsOfDirectory(atPath: out).isEmpty)
+    }
+  }
+
+  @Test func aSecretCutOffInAMessageLeavesNoPieceOfIt() async throws {
+    try await afterTheExampleRun { okta, place in
+      // Okta's error texts are cut at 500 characters: the token starts just before the cut.
+      try await okta.echo(
+        method: "PUT", pathRegex: "^/api/v1/apps/",
+        errorSummary: String(repeating: "A", count: 490) + "{credential}")
+      let applied = try place.orgwiz(["apply", "--yes", "--json"])
+      #expect(applied.status == 1, "\(applied.stderr)")
+      let piece = String(okta.token.prefix(SecretScrubber.minimumLength))
+      place.expectNoSecrets(in: place.runs.all, secrets: [piece])
+    }
+  }
+
+  @Test func aTokenInTheEnvironmentMakesNoCoreEvenBeforeItIsUsed() async throws {
+    try await afterTheExampleRun { okta, place in
+      // The first apply holds the model's lock while Okta is slow; the second waits for it,
+      // before it has read its credentials.
+      try await okta.fault(pathRegex: "^/api/v1/users/me$", delaySeconds: 6)
+      let binary = try #require(EndToEndTests.binary)
+      let script = """
+        '\(binary)' apply --yes >/dev/null 2>&1 &
+        sleep 1
+        ulimit -c unlimited
+        '\(binary)' apply --yes --lock-timeout 20 >/dev/null 2>&1 &
+        pid=$!
+        sleep 1.5
+        grep 'Max core file size' /proc/$pid/limits
+        kill -SEGV $pid
+        wait $pid
+        echo "exit $?"
+        wait
+        """
+      let crashed = try BoundedRun.run(
+        "/bin/sh", ["-c", script], in: place.directory.path, environment: place.environment,
+        seconds: 40)
+      #expect(crashed.stdout.contains("exit 139"), "\(crashed.stdout)\(crashed.stderr)")
+      let limits = crashed.stdout.split(separator: "\n").first { $0.contains("Max core") } ?? ""
+      #expect(
+        limits.split(separator: " ", omittingEmptySubsequences: true).dropFirst(4).prefix(2)
+          == ["0", "0"], "core limit: \(limits)")
+      let files = try FileManager.default.contentsOfDirectory(atPath: place.directory.path)
+      #expect(!files.contains { $0.hasPrefix("core") }, "a core file was written: \(files)")
+    }
+  }
+
+  @Test func aNameFromOktaCannotForgeALineOfTheReview() async throws {
+    try await afterTheExampleRun { okta, place in
+      try await okta.tamper(
+        pathRegex: "^/api/v1/users/me$",
+        .set(["profile.login": "evil@x\nApply: 0 requests to nowhere"]))
+      let applied = try place.orgwiz(["apply", "--dry-run"])
+      #expect(applied.status == 0, "\(applied.stderr)")
+      let lines = applied.stderr.split(separator: "\n")
+      #expect(!lines.contains { $0.hasPrefix("Apply: 0 requests") }, "\(applied.stderr)")
+    }
+  }
+
+  @Test func sendShTakesOnlyARealLoopbackHostForHTTP() async throws {
+    try await afterTheExampleRun { okta, place in
+      let exported = try place.orgwiz(["export", "--requests", "out"])
+      #expect(exported.status == 0, "\(exported.stderr)")
+      let script = place.directory.file("out/send.sh")
+      for org in [
+        "http://127.evil.example", "http://127.0.0.1@evil.example",
+        "http://localhost:80@evil.example", "http://[::1]@evil.example", "http://localhost.evil",
+        "http://127.0.0.1/../x", "https://acme.okta.com/path", "acme.okta.com?x",
+      ] {
+        let run = try BoundedRun.run(
+          "/bin/sh", [script, org], in: place.directory.path, environment: ["OKTA_API_TOKEN": ""])
+        #expect(run.status == 64, "\(org): \(run.stderr)")
+        #expect(!run.stderr.contains("set OKTA_API_TOKEN"), "\(org) was accepted: \(run.stderr)")
+      }
+      for org in ["http://127.0.0.1:8080", "http://localhost", "http://[::1]:9", "acme.okta.com"] {
+        let run = try BoundedRun.run(
+          "/bin/sh", [script, org], in: place.directory.path, environment: ["OKTA_API_TOKEN": ""])
+        #expect(run.stderr.contains("set OKTA_API_TOKEN"), "\(org) was refused: \(run.stderr)")
+      }
+    }
+  }
+
+  @Test func aServerWithoutAnIDAndAnObjectTwiceAreRefused() async throws {
+    try await afterTheExampleRun { okta, place in
+      var document = try place.model()
+      let objects = try #require(document[JSONPointer.root / "pull" / "objects"]?.arrayValue)
+      _ = document.set(.array(objects + [objects[0]]), at: JSONPointer.root / "pull" / "objects")
+      _ = try place.directory.write("org.json", JSONWriter.string(document))
+      try await okta.clearRequests()
+      let applied = try place.orgwiz(["apply", "--yes"])
+      #expect(applied.status == 65, "\(applied.stderr)")
+      #expect(applied.stderr.contains("already holds"), "\(applied.stderr)")
+      #expect(try await okta.requests().isEmpty)
+
+      try await okta.tamper(
+        pathRegex: "^/api/v1/authorizationServers$", .replace([["name": "no id"]]))
+      let pulled = try place.pull(["--embedded-widget", "on", "--force"])
+      #expect(pulled.status == 69, "\(pulled.stderr)")
+      #expect(pulled.stderr.contains("GET /api/v1/authorizationServers"), "\(pulled.stderr)")
+    }
+  }
+
   // MARK: - A crash mid-apply
 
   @Test func anApplyKilledAfterItsFirstWriteIsSettledByTheNextApply() async throws {
@@ -283,7 +449,8 @@ import Testing
       .filter { $0.hasSuffix(".apply.md") }
     #expect(records.count == 1)
     let record = try #require(records.first.flatMap { place.directory.read($0) })
-    #expect(record.contains("Bad request from [redacted]"), "\(record)")
+    // (Markdown escapes the brackets of the mark.)
+    #expect(record.contains("Bad request from \\[redacted\\]"), "\(record)")
     expectNoSecrets(place)
   }
 

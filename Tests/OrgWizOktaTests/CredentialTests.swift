@@ -159,15 +159,17 @@ struct TempDir {
     _ = try home.write(".okta/okta.yaml", "okta:\n  client:\n    orgUrl: https://yaml.okta.com\n")
     let environment = ["OKTA_CLIENT_ORGURL": "https://env.okta.com"]
     #expect(
-      CredentialSource.orgURL(option: "flag.okta.com", environment: environment, home: home.path)
+      try CredentialSource.orgURL(
+        option: "flag.okta.com", environment: environment, home: home.path)
         == "flag.okta.com")
     #expect(
-      CredentialSource.orgURL(option: nil, environment: environment, home: home.path)
+      try CredentialSource.orgURL(option: nil, environment: environment, home: home.path)
         == "https://env.okta.com")
     #expect(
-      CredentialSource.orgURL(option: nil, environment: none, home: home.path)
+      try CredentialSource.orgURL(option: nil, environment: none, home: home.path)
         == "https://yaml.okta.com")
-    #expect(CredentialSource.orgURL(option: nil, environment: none, home: "/nonexistent") == nil)
+    #expect(
+      try CredentialSource.orgURL(option: nil, environment: none, home: "/nonexistent") == nil)
   }
 
   @Test func hostileOktaYAMLIsRefusedQuickly() throws {

@@ -143,36 +143,23 @@ import Testing
     #expect(try log(fake, after: before).count == CurlTransport.maximumRedirects + 1)
   }
 
-  @Test func a307KeepsThePutAndItsBodyAndA303MakesItAGet() throws {
+  // A write is never redirected, not even within the org: an answer could otherwise aim the PUT
+  // (and the token) at another object than the one the review showed.
+  @Test(arguments: [301, 302, 303, 307, 308])
+  func aWriteIsNeverRedirected(_ status: Int) throws {
     let fake = try FakeOktaServer(["--token", Self.token])
     defer { fake.stop() }
     let transport = CurlTransport()
-    var rule = try writableRule(fake)
-    rule["name"] = "Redirected rule"
+    let rule = try writableRule(fake)
     let before = try fake.requests().count
     try fake.addFault([
-      "method": "PUT", "path": "/rules/", "kind": "redirect", "status": 307,
-      "location": .string(Self.rulePath),
+      "method": "PUT", "path": "/rules/", "kind": "redirect", "status": .number(JSONNumber(status)),
+      "location": "/api/v1/authorizationServers/aus2prt/policies/00p3prt/rules/0pr4prt",
     ])
-    let kept = try transport.send(try put(fake, Self.rulePath, .object(rule)), timeout: 10)
-    #expect(kept.status == 200)
-    #expect(try JSONParser.parse(kept.body)["name"] == "Redirected rule")
-    var sent = try log(fake, after: before)
-    #expect(sent.map { $0["method"]?.stringValue } == ["PUT", "PUT"])
-    #expect(sent.map { $0["status"]?.intValue } == [307, 200])
-    #expect(sent.allSatisfy { $0["body"] == .object(rule) })
-
-    let middle = try fake.requests().count
-    try fake.addFault([
-      "method": "PUT", "path": "/rules/", "kind": "redirect", "status": 303,
-      "location": .string(Self.rulePath),
-    ])
-    let seeOther = try transport.send(try put(fake, Self.rulePath, .object(rule)), timeout: 10)
-    let seeOtherBody = try JSONParser.parse(seeOther.body)
-    #expect(seeOther.status == 200 && seeOtherBody["id"] == "0pr1def")
-    sent = try log(fake, after: middle)
-    #expect(sent.map { $0["method"]?.stringValue } == ["PUT", "GET"])
-    #expect(sent.last?["body"] == .null && sent.last?["headers"]?["Content-Type"] == nil)
+    let answer = try transport.send(try put(fake, Self.rulePath, .object(rule)), timeout: 10)
+    #expect(answer.status == status)
+    let sent = try log(fake, after: before)
+    #expect(sent.map { $0["path"]?.stringValue } == [Self.rulePath], "followed: \(sent)")
     #expect(try fake.violations().isEmpty)
   }
 

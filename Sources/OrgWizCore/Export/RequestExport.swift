@@ -63,14 +63,48 @@ public enum RequestExport {
         exit 64
       fi
       org="${org%/}"
+      # Only scheme://host[:port]: no user part (http://127.0.0.1@elsewhere goes elsewhere), no
+      # path, query or spaces.
       case "$org" in
-        https://*) ;;
-        http://127.*|http://localhost|http://localhost:*|http://\\[::1\\]*) ;;
-        *://*)
-          echo "send.sh: $org is not https://; only loopback hosts may use http://" >&2
+        *[!A-Za-z0-9.:/\\[\\]-]*)
+          echo "send.sh: $org is not an org URL (https://host, without a user, path or query)" >&2
           exit 64
           ;;
-        *) org="https://$org" ;;
+      esac
+      case "$org" in *://*) ;; *) org="https://$org" ;; esac
+      case "${org#*://}" in
+        */* | '')
+          echo "send.sh: $org is not an org URL (https://host, without a path)" >&2
+          exit 64
+          ;;
+      esac
+      # A loopback host exactly: 127.a.b.c, localhost or [::1], each with an optional :port.
+      loopback() {
+        case "$1" in
+          '[::1]' | '[::1]:'*) port="${1#\\[::1\\]}" ;;
+          localhost | localhost:*) port="${1#localhost}" ;;
+          127.*)
+            address="${1%%:*}"
+            case "$address" in *[!0-9.]* | *..* | *.) return 1 ;; esac
+            port="${1#"$address"}"
+            ;;
+          *) return 1 ;;
+        esac
+        case "$port" in '') return 0 ;; : | :*[!0-9]*) return 1 ;; :*) return 0 ;; esac
+        return 1
+      }
+      case "$org" in
+        https://*) ;;
+        http://*)
+          if ! loopback "${org#http://}"; then
+            echo "send.sh: $org is not https://; only loopback hosts may use http://" >&2
+            exit 64
+          fi
+          ;;
+        *)
+          echo "send.sh: $org is not https://" >&2
+          exit 64
+          ;;
       esac
       if [ -z "${OKTA_API_TOKEN:-}" ]; then
         echo "send.sh: set OKTA_API_TOKEN to an API token (it is read from the environment only)" >&2

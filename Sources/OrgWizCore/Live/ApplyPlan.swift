@@ -40,10 +40,20 @@ public struct ApplyPlan: Sendable, Equatable {
     var missing: [PullRecord.Object] = []
     var invalid: [InvalidOktaID] = []
     let grant = Okta.interactionCode
+    var seen: Set<String> = []
     for (index, object) in record.objects.enumerated() {
       let problems = object.invalidIDs(at: index)
       guard problems.isEmpty, let path = object.path else {
         invalid += problems
+        continue
+      }
+      // One object twice would be sent twice.
+      guard seen.insert(path).inserted else {
+        invalid.append(
+          InvalidOktaID(
+            place: (PullRecord.pointer / "objects" / String(index) / "id").description,
+            what: object.kind.rawValue, id: object.id,
+            problem: "names an object the pull record already holds"))
         continue
       }
       let current: (ref: ObjectRef, grants: [String])?

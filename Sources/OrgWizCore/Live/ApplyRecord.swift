@@ -94,10 +94,14 @@ public struct ApplyRecord: Sendable, Equatable {
     + "can be given interaction_code. No public API can read or change it, so it is checked "
     + "and turned on by hand in the Admin Console."
 
-  public var complete: Bool { entries.allSatisfy(\.outcome.isInOkta) }
+  /// Every request applied and read back as planned.
+  public var complete: Bool {
+    entries.allSatisfy { if case .applied = $0.outcome { true } else { false } }
+  }
 
   public var title: String {
-    let count = Phrase.count(entries.filter(\.outcome.isInOkta).count, "change")
+    let count = Phrase.count(
+      entries.filter { if case .applied = $0.outcome { true } else { false } }.count, "change")
     if complete { return "Applied \(count) to \(orgURL)" }
     if !entries.contains(where: \.outcome.isInOkta) {
       return
@@ -108,7 +112,10 @@ public struct ApplyRecord: Sendable, Equatable {
 
   /// What is now in Okta, in one paragraph.
   public var status: String {
-    let inOkta = entries.filter(\.outcome.isInOkta)
+    let inOkta = entries.filter { if case .applied = $0.outcome { true } else { false } }
+    let unverified = entries.filter {
+      if case .unverified = $0.outcome { true } else { false }
+    }
     let missing = entries.filter { !$0.outcome.isInOkta }
     var text =
       interrupted
@@ -119,6 +126,18 @@ public struct ApplyRecord: Sendable, Equatable {
       inOkta.isEmpty
       ? "Nothing was changed in Okta."
       : "Changed in Okta: " + inOkta.map(\.done).joined(separator: "; ") + "."
+    if !unverified.isEmpty {
+      text +=
+        " Sent, but read back not as planned: "
+        + unverified.map { entry in
+          if case .unverified(_, let found) = entry.outcome {
+            "\(entry.object.phrase) (it lists \(found.isEmpty ? "no grant type" : Phrase.list(found)))"
+          } else {
+            entry.object.phrase
+          }
+        }.joined(separator: "; ")
+        + ". Pull again (orgwiz pull --force) to see what Okta has before anything else."
+    }
     let unknown = missing.filter { if case .unknown = $0.outcome { true } else { false } }
     let absent = missing.filter { if case .unknown = $0.outcome { false } else { true } }
     if !unknown.isEmpty {

@@ -61,15 +61,21 @@ public struct InvalidOktaID: Sendable, Equatable {
   /// What the id names (`app`, `rule`, `authorization server`, ...).
   public var what: String
   public var id: String
+  /// What is wrong with it.
+  public var problem: String
 
-  public init(place: String, what: String, id: String) {
+  public init(
+    place: String, what: String, id: String,
+    problem: String = "is not an Okta id (letters and digits only)"
+  ) {
     self.place = place
     self.what = what
     self.id = id
+    self.problem = problem
   }
 
   /// One line for a message.
   public var sentence: String {
-    "the \(what) id \(OktaID.shown(id)) at \(place) is not an Okta id (letters and digits only)"
+    "the \(what) id \(OktaID.shown(id)) at \(place) \(problem)"
   }
 }

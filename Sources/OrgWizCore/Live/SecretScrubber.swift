@@ -37,19 +37,55 @@ public struct SecretScrubber: Sendable, Equatable {
     forms.sort { $0.utf8.count > $1.utf8.count }
   }
 
-  /// The text with every form of every secret replaced by ``mark``.
+  /// The text with every form of every secret replaced by ``mark``, and the beginning of a
+  /// secret that was cut off (text clipped for a message ends in `…`) too.
   public func scrub(_ text: String) -> String {
     guard !forms.isEmpty else { return text }
     var result = text
     for form in forms where result.contains(form) {
       result = result.replacingAll(form, with: Self.mark)
     }
-    return result
+    return result.contains(Self.ellipsis) ? scrubCutOff(result) : result
   }
 
-  /// Whether the text holds any form of a secret.
+  /// Whether the text holds any form of a secret (or the cut-off beginning of one).
   public func finds(_ text: String) -> Bool {
     forms.contains { text.contains($0) }
+      || (text.contains(Self.ellipsis) && scrubCutOff(text) != text)
+  }
+
+  static let ellipsis = "…"
+
+  /// Every `…` preceded by the beginning of a secret (at least ``minimumLength`` bytes of
+  /// it): the text was cut in the middle of the secret, so what is left of it goes too.
+  private func scrubCutOff(_ text: String) -> String {
+    var result = ""
+    var rest = Substring(text)
+    while let range = rest.range(of: Self.ellipsis) {
+      var before = Array(rest[..<range.lowerBound].utf8)
+      for form in forms {
+        let length = Self.cutOffLength(of: Array(form.utf8), endingAt: before)
+        if length > 0 {
+          before.removeLast(length)
+          before += Array(Self.mark.utf8)
+        }
+      }
+      result += String(decoding: before, as: UTF8.self) + Self.ellipsis
+      rest = rest[range.upperBound...]
+    }
+    return result + rest
+  }
+
+  /// The longest proper beginning of `secret`, at least ``minimumLength`` bytes, that `text`
+  /// ends with; 0 when none.
+  private static func cutOffLength(of secret: [UInt8], endingAt text: [UInt8]) -> Int {
+    let longest = min(secret.count - 1, text.count)
+    guard longest >= minimumLength else { return 0 }
+    for length in stride(from: longest, through: minimumLength, by: -1)
+    where text[(text.count - length)...].elementsEqual(secret[..<length]) {
+      return length
+    }
+    return 0
   }
 
   /// Bytes (UTF-8 text) with every secret replaced; the same bytes when none is there.

@@ -51,7 +51,10 @@ struct VerifyPermissionsStep: StepHandler {
       throw StepStop(.usage, "no operator was chosen", next: "Give --operator LOGIN.")
     }
     guard admin.isSuperAdmin else {
-      let contacts = state.model.superAdmins.map(\.displayLabel)
+      // Names from the model (pulled from Okta) are shown, never obeyed: one line each.
+      let contacts = state.model.superAdmins.map {
+        VisibleText.visibleOnOneLine(VisibleText.name($0.displayLabel))
+      }
       let next =
         contacts.isEmpty
         ? "No admin in the model holds SUPER_ADMIN; ask your Okta org's owner to assign it."
