@@ -163,6 +163,31 @@ import Testing
     }
   }
 
+  // At a terminal the secret is asked for with echo off: what is typed never shows, and the
+  // probe authenticates with it.
+  @Test func aSecretTypedAtATerminalIsNotShown() async throws {
+    try await pulled { okta, place in
+      try await okta.drift(
+        path: "/api/v1/apps/0oa2web",
+        set: [
+          "settings.oauthClient.grant_types": .strings(["authorization_code", "interaction_code"])
+        ]
+      )
+      let variables = place.environment.map { "\($0.key)='\($0.value)'" }.sorted()
+        .joined(separator: " ")
+      let terminal = try TerminalSession(
+        "env \(variables) '\(TerminalEndToEndTests.binary)' verify --app 'Acme Web' "
+          + "--server org-authorization-server",
+        in: place.directory.path)
+      #expect(terminal.waitFor("(not shown as you type): "), "\(terminal.transcript)")
+      terminal.type(LiveOrgTests.exampleSecret + "\r")
+      #expect(terminal.finish() == 0, "\(terminal.transcript)")
+      #expect(!terminal.transcript.contains(LiveOrgTests.exampleSecret), "the secret was echoed")
+      let probes = try await okta.control("GET", "/__fake/probes").arrayValue ?? []
+      #expect(probes.contains { $0["clientSecretSent"] == true })
+    }
+  }
+
   // --app and --server default to the last run's choice (kept in the undo record); apply
   // --verify runs the probe after adding the grant and records it; verify works afterwards.
   @Test func defaultsFromTheLastRunAndApplyVerify() async throws {
