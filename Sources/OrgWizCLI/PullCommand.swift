@@ -94,10 +94,6 @@ struct PullCommand: ContextCommand {
       (setting, settingSource) = (stated, .flag)
     } else if PullAssembler.inferredSetting(pulled) {
       (setting, settingSource) = (true, .inferred)
-      context.note(
-        "Embedded widget sign-in support was inferred as on: an app or rule already lists "
-          + "interaction_code, which Okta allows only while it is on. Pass --embedded-widget to "
-          + "state it.", style: style)
     } else if context.canPrompt(noInput: noInput) {
       let person = context.makeInteractivePrompter(style)
       let question = Confirmation(
@@ -117,10 +113,26 @@ struct PullCommand: ContextCommand {
         next: "Look at Settings > Account > Embedded widget sign-in support in the Admin "
           + "Console and pass --embedded-widget on or off.")
     }
-    let (document, echoed) = HeldSecrets.scrubber.scrub(
+    var (document, echoed) = HeldSecrets.scrubber.scrub(
       try PullAssembler.model(
         pulled, setting: setting, source: settingSource,
         pulledAt: Timestamps(date: started).isoMilliseconds, toolVersion: orgwizVersion))
+    // An inference is checked with Okta where a probe can answer.
+    if settingSource == .inferred,
+      let probed = Self.probeSetting(
+        try OrgModel.load(JSONWriter.write(document), source: path), path: path, org: orgURL,
+        context: context, style: style)
+    {
+      (document, echoed) = HeldSecrets.scrubber.scrub(
+        try PullAssembler.model(
+          pulled, setting: probed, source: .probe,
+          pulledAt: Timestamps(date: started).isoMilliseconds, toolVersion: orgwizVersion))
+    } else if settingSource == .inferred {
+      context.note(
+        "Embedded widget sign-in support was inferred as on: an app or rule already lists "
+          + "interaction_code, which Okta allows only while it is on. Pass --embedded-widget to "
+          + "state it.", style: style)
+    }
     if echoed > 0 {
       context.note(
         "Okta's answers held the credential orgwiz sent, in \(Phrase.count(echoed, "place")); "
@@ -174,8 +186,10 @@ struct PullCommand: ContextCommand {
     context.stderr.write(
       style.green("Pulled ") + counts.joined(separator: ", ") + " from \(orgURL) (\(requests)) "
         + "into \(path)\(kept).\n")
+    let recorded = PullRecord(model: model.document)
     context.stderr.write(
-      "Embedded widget sign-in support: \(setting ? "on" : "off") (\(settingSource.rawValue)).\n")
+      "Embedded widget sign-in support: \((recorded?.setting ?? setting) ? "on" : "off") "
+        + "(\((recorded?.settingSource ?? settingSource).rawValue)).\n")
     context.stderr.write(
       "Next: orgwiz --org \(SummaryRenderer.shellQuote(path)) to plan the change, then orgwiz "
         + "apply.\n")
@@ -230,6 +244,55 @@ struct PullCommand: ContextCommand {
     return PulledOrg(
       orgURL: orgURL.description, domain: orgURL.host, wellKnown: wellKnown, org: org,
       servers: servers, apps: apps, admins: admins, groups: groups)
+  }
+
+  /// The org setting as Okta itself shows it, or nil when no probe can tell: a public, active
+  /// OpenID Connect app that lists `interaction_code` and has a redirect URI asks to start the
+  /// flow on the Org Authorization Server (as `orgwiz verify` does; nobody signs in). An
+  /// interaction handle proves the setting on; Okta's `oie_not_enabled_for_interact` shows it
+  /// off; any other answer (or none) leaves the inference as it was.
+  static func probeSetting(
+    _ model: OrgModel, path: String, org: OrgURL, context: CommandContext, style: Style
+  ) -> Bool? {
+    let verifier = Verifier(
+      model: model, modelPath: path, context: context, secretFile: nil, noInput: true,
+      timeout: 60)
+    let candidates = model.apps.filter {
+      $0.isActive && $0.isOIDC && $0.allowsInteractionCode && $0.isPublicClient
+    }
+    for app in candidates {
+      guard
+        let target = try? verifier.target(
+          app: app.id, server: Okta.orgAuthorizationServer, redirectURI: nil)
+      else { continue }
+      let result: VerifyResult
+      do {
+        result = try verifier.run(target, org: org)
+      } catch {
+        context.note(
+          "Asking Okta whether \(target.appPhrase) may start the Interaction Code flow failed "
+            + "(\((error as? any UserFacingError)?.message ?? "\(error)")); the setting stays "
+            + "inferred.", style: style)
+        return nil
+      }
+      if result.answers.first?.status == 200 {
+        context.note(
+          "Okta let \(target.appPhrase) start the Interaction Code flow on the Org "
+            + "Authorization Server, so Embedded widget sign-in support is on (learned by a "
+            + "probe; nobody signed in).", style: style)
+        return true
+      }
+      if result.reason == .orgSettingOff {
+        context.note(
+          "Okta refused to let \(target.appPhrase) start the Interaction Code flow: the feature "
+            + "is not enabled for the org (oie_not_enabled_for_interact), so Embedded widget "
+            + "sign-in support is off although the app lists the grant (learned by a probe).",
+          style: style)
+        return false
+      }
+      return nil
+    }
+    return nil
   }
 
   /// How many reads run at once.

@@ -163,6 +163,41 @@ import Testing
     }
   }
 
+  // When only an inference could say the setting is on (an app lists the grant), pull asks Okta
+  // with the probe: a handle proves it on, oie_not_enabled_for_interact shows it off.
+  @Test func pullLearnsTheSettingByAProbeWhereAnAppListsTheGrant() async throws {
+    let okta = try await FakeOkta.start(options: .init(interactionCode: true))
+    defer { okta.stop() }
+    let place = try Place(okta)
+    defer { place.directory.remove() }
+    try await okta.drift(
+      path: "/api/v1/apps/0oa1mob",
+      set: [
+        "settings.oauthClient.grant_types": .strings([
+          "authorization_code", "refresh_token", "interaction_code",
+        ])
+      ])
+    let on = try place.pull([])
+    #expect(on.status == 0, "\(on.stderr)")
+    #expect(on.stderr.contains("learned by a probe"), "\(on.stderr)")
+    let source = JSONPointer.root / "pull" / "embeddedWidgetSignInSupport"
+    #expect(try place.model()[source / "source"] == "probe")
+    #expect(try place.model()[source / "value"] == true)
+
+    // Turned off in the Admin Console after the app got the grant: the probe shows it.
+    try await okta.driftSettings(interactionCode: false)
+    let off = try place.pull(["--force"])
+    #expect(off.status == 0, "\(off.stderr)")
+    #expect(off.stderr.contains("oie_not_enabled_for_interact"), "\(off.stderr)")
+    #expect(try place.model()[source / "value"] == false)
+    #expect(try place.model()[source / "source"] == "probe")
+    let requests = try await okta.requests().filter { $0.path.hasSuffix("/v1/interact") }
+    #expect(requests.count == 2)
+    #expect(requests.allSatisfy { $0.headers["Authorization"] == nil })
+    let violations = try await okta.violations()
+    #expect(violations.isEmpty, "\(violations)")
+  }
+
   // At a terminal the secret is asked for with echo off: what is typed never shows, and the
   // probe authenticates with it.
   @Test func aSecretTypedAtATerminalIsNotShown() async throws {

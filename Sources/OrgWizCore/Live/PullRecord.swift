@@ -14,6 +14,9 @@ public struct PullRecord: Sendable, Equatable {
     case inferred
     /// Answered at a terminal.
     case asked
+    /// Learned by asking Okta itself whether a public app that lists `interaction_code` may
+    /// start the flow on the Org Authorization Server (`orgwiz verify`'s probe).
+    case probe
   }
 
   /// One object as Okta had it when it was pulled (or last applied).
