@@ -106,8 +106,15 @@ struct ApplyCommand: ContextCommand {
         "\(object.kind.rawValue) \(object.id) was pulled but is no longer in the model; it is "
           + "left as it is in Okta.", style: style)
     }
+    // After a backout the model has the setting off while Okta (as pulled) has it on: the one
+    // step left is by hand, and it is said every time until the org is pulled again.
+    let settingToTurnOff = !model.interactionCodeEnabled && plan.record.setting
     guard !plan.items.isEmpty || (unfinished != nil && !dryRun) else {
-      context.stderr.write("Nothing to apply: the model has no change since it was pulled.\n")
+      context.stderr.write(
+        "Nothing to apply: the model has no grant change since it was pulled.\n")
+      if settingToTurnOff {
+        context.stderr.write("By hand (no API can do it): \(ApplyRecord.settingOffStep)\n")
+      }
       return .success
     }
     let orgURL = try LiveOptions.orgOfModel(
@@ -168,22 +175,40 @@ struct ApplyCommand: ContextCommand {
     // The review: each object, its request, and its grant types before → after.
     let bodies = current.map { entry in ApplyPlan.body(for: entry.item, live: entry.object) }
     var lines: [String] = []
+    let planned = Set(plan.items.filter { $0.object.kind == .app }.map(\.object.id))
     for ((item, object), (_, after)) in zip(current, bodies) {
       let before = ApplyPlan.grants(ofLive: object, kind: item.object.kind)
       lines.append(item.ref.phrase)
       lines.append("    \(item.method) \(item.path)")
       lines.append("    grant types: \(Self.list(before)) → \(Self.list(after))")
+      // A shared rule is named before it is written.
+      if item.object.kind == .rule,
+        let shared = SharedRule.line(
+          SharedRule.otherApps(
+            serverID: item.object.serverID, policyID: item.object.policyID, except: planned,
+            in: model))
+      {
+        lines.append(shared)
+      }
     }
     let needsSetting = plan.addsGrant
     if needsSetting {
       lines.append("By hand first (no API can do it): \(ApplyRecord.settingStep)")
     }
-    let prompt =
-      "Apply: \(Phrase.count(plan.items.count, "request")) to \(orgURL), as \(who)"
-      + (needsSetting ? ", with Embedded widget sign-in support on in the Admin Console" : "")
-      + ". Send them?"
-    context.stderr.write(prompt + "\n")
+    if settingToTurnOff {
+      lines.append("By hand, last (no API can do it): \(ApplyRecord.settingOffStep)")
+    }
+    let change = summaryFormat == .markdown ? ChangeRecordLink.read(model: path) : nil
+    let plannedBy = change.flatMap { ChangeRecord.row("Operator", in: $0.text) }
+    context.stderr.write(
+      "Apply: \(Phrase.count(plan.items.count, "request")) to \(orgURL), with the credentials "
+        + "of \(who)" + (plannedBy.map { "; planned by \($0)" } ?? "") + ".\n")
     for line in lines { context.stderr.write("  \(line)\n") }
+    if let plannedBy, Self.twoPeople(plannedBy: plannedBy, identity: who) {
+      context.note(
+        "the change was planned by \(plannedBy), and is sent with the credentials of \(who): the "
+          + "change record names both.", style: style)
+    }
     if dryRun {
       context.stderr.write("Dry run: nothing was sent, and the model was not changed.\n")
       return .success
@@ -191,10 +216,20 @@ struct ApplyCommand: ContextCommand {
     if !yes {
       guard context.canPrompt(noInput: noInput) else { throw ApplyError.needsYes }
       let person = context.makeInteractivePrompter(style)
+      // One question per prompt: the setting first (no API can tell), then the requests.
+      if needsSetting {
+        let setting = Confirmation(
+          prompt: "Is Embedded widget sign-in support on in the Admin Console (Settings > "
+            + "Account)?", isDestructive: false, defaultYes: false,
+          help: "yes: you checked that it is on, and the requests are asked about next. no: "
+            + "nothing is sent; turn it on first (Okta refuses interaction_code while it is "
+            + "off), then run orgwiz apply again.")
+        guard try person.confirm(setting) == true else { throw ApplyError.settingNotOn }
+      }
       let confirmation = Confirmation(
-        prompt: needsSetting
-          ? "Is Embedded widget sign-in support on, and should these requests be sent?"
-          : "Send these requests?", isDestructive: false, defaultYes: false)
+        prompt: "Send these requests?", isDestructive: false, defaultYes: false,
+        help: "yes sends the requests above to Okta one at a time, each read back, and records "
+          + "what reached Okta; no sends nothing and writes nothing.")
       guard try person.confirm(confirmation) == true else { throw ApplyError.declined }
     }
 
@@ -304,6 +339,10 @@ struct ApplyCommand: ContextCommand {
             case nil:
               entry.outcome = .failed(why, requestID: nil)
             }
+            // The terminal gets the same words as the record.
+            if case .failed(let words, _) = entry.outcome {
+              context.stderr.write("  ✗ \(item.sentence): \(words)\n")
+            }
             failure = error
           }
         }
@@ -317,6 +356,8 @@ struct ApplyCommand: ContextCommand {
       identity: who,
       startedAt: Timestamps(date: started).iso, endedAt: Timestamps(date: context.now()).iso,
       toolVersion: orgwizVersion, entries: entries, needsSetting: needsSetting)
+    record.settingToTurnOff = settingToTurnOff
+    record.plannedBy = plannedBy
     if failure == nil {
       (record.verification, record.verificationNote) = verifyAfterApply(
         entries, model: model, path: path, org: orgURL, context: context, style: style)
@@ -326,12 +367,23 @@ struct ApplyCommand: ContextCommand {
       HeldSecrets.scrubber.scrub(ApplyPlan.record(plan.record, applied: applied).json).value,
       at: PullRecord.pointer)
     let newBytes = try OrgModel.load(JSONWriter.write(document), source: path).encoded()
-    let recordPath = Self.recordPath(model: path, date: started, format: summaryFormat)
+    // One change, one record: the run's change record gets this apply's section; only a
+    // model with none (not planned by run, or its record elsewhere) gets a record of its own.
+    let recordPath =
+      change?.path ?? Self.recordPath(model: path, date: started, format: summaryFormat)
     var files = [
       WriteTransaction.File(role: "model", bytes: newBytes, destination: path, verify: true),
-      WriteTransaction.File(
-        role: "summary", bytes: Array(summaryFormat.render(record.document).utf8),
-        destination: recordPath, mode: 0o644),
+      change.map { change in
+        ChangeRecordLink.file(
+          change, stage: ChangeRecord.stage(after: record),
+          section: record.changeRecordSection
+            + (record.verification.map {
+              ChangeRecord.verifiedSection($0, at: Timestamps(date: context.now()).iso)
+            } ?? []))
+      }
+        ?? WriteTransaction.File(
+          role: "summary", bytes: Array(summaryFormat.render(record.document).utf8),
+          destination: recordPath, mode: 0o644),
     ]
     // The undo record keeps pointing at the run's backup; only the model's fingerprint moves
     // (apply changed its pull record, not its objects).
@@ -356,7 +408,8 @@ struct ApplyCommand: ContextCommand {
         }
       })
     ApplyJournalFile.remove(model: path)
-    context.stderr.write("Apply record written: \(recordPath)\n")
+    context.stderr.write(
+      change != nil ? "Change record: \(recordPath)\n" : "Apply record written: \(recordPath)\n")
     context.stderr.write(record.status + "\n")
     if json { context.stdout.write(JSONWriter.string(record.json)) }
     if let failure { throw failure }
@@ -449,16 +502,21 @@ struct ApplyCommand: ContextCommand {
       HeldSecrets.scrubber.scrub(ApplyJournalFile.record(plan.record, updatedWith: found).json)
         .value, at: PullRecord.pointer)
     let newBytes = try OrgModel.load(JSONWriter.write(document), source: path).encoded()
-    let recordPath = recordPath(model: path, date: context.now(), format: .markdown)
+    let (recordFile, recordPath) = ApplyJournalFile.recordFile(
+      record, model: path, context: context)
     try session.commit(
       [
         WriteTransaction.File(role: "model", bytes: newBytes, destination: path, verify: true),
-        WriteTransaction.File(
-          role: "summary", bytes: Array(RecordFormat.markdown.render(record.document).utf8),
-          destination: recordPath, mode: 0o644),
+        recordFile,
       ], unchanged: {})
     ApplyJournalFile.remove(model: path)
     context.stderr.write("Apply record of the interrupted apply written: \(recordPath)\n")
+  }
+
+  /// Whether the operator who planned the change is not the identity whose credentials apply it.
+  static func twoPeople(plannedBy: String, identity: String) -> Bool {
+    let login = plannedBy.split(separator: " ").first.map(String.init) ?? plannedBy
+    return !login.isEmpty && !identity.contains(login)
   }
 
   /// A value from Okta for a message: a string escaped and clipped, else its type.
@@ -517,13 +575,15 @@ enum ApplyError: UserFacingError, Equatable {
   case wrongObject(String, request: String, String)
   /// A request was taken, but the object read back is not as planned (1).
   case notAsPlanned(String, found: [String])
+  /// The operator said the org setting is not on (2).
+  case settingNotOn
   case declined
 
   var exitStatus: ExitStatus {
     switch self {
     case .drift: .failure
     case .needsYes: .usage
-    case .declined: .declined
+    case .declined, .settingNotOn: .declined
     case .invalidIDs: .dataError
     case .wrongObject, .notAsPlanned: .failure
     }
@@ -536,6 +596,9 @@ enum ApplyError: UserFacingError, Equatable {
         + "model was pulled: " + objects.joined(separator: "; ") + "."
     case .needsYes: "Apply sends changes to Okta, and nobody can be asked here. Nothing was sent."
     case .declined: "Apply was declined. Nothing was sent."
+    case .settingNotOn:
+      "Embedded widget sign-in support is not on, and Okta refuses interaction_code while it is "
+        + "off. Nothing was sent."
     case .invalidIDs(let model, let ids):
       "\(model): " + ids.prefix(5).map(\.sentence).joined(separator: "; ")
         + ". orgwiz puts only Okta ids into a request, each object once, so nothing was read or sent."
@@ -557,6 +620,9 @@ enum ApplyError: UserFacingError, Equatable {
       "Review the plan with orgwiz apply --dry-run, then pass --yes (which also confirms that "
         + "Embedded widget sign-in support is on)."
     case .declined: "Run orgwiz apply again when you are ready."
+    case .settingNotOn:
+      "Turn it on in the Admin Console (Settings > Account > Embedded widget sign-in support), "
+        + "then run orgwiz apply again."
     case .invalidIDs:
       "Pull the org again into a new model (orgwiz pull --org NEW.json), run the wizard on it, "
         + "and apply that; ids are never edited by hand."

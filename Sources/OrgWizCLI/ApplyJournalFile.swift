@@ -118,6 +118,22 @@ enum ApplyJournalFile {
     return updated
   }
 
+  /// Where the interrupted apply's record goes: the run's change record, as a section, when the
+  /// model has one; else a record of its own beside the model.
+  static func recordFile(
+    _ record: ApplyRecord, model: String, context: CommandContext
+  ) -> (file: WriteTransaction.File, path: String) {
+    if let change = ChangeRecordLink.read(model: model) {
+      let file = ChangeRecordLink.file(
+        change, stage: record.stage, section: record.changeRecordSection)
+      return (file, change.path)
+    }
+    let path = ApplyCommand.recordPath(model: model, date: context.now(), format: .markdown)
+    let bytes = HeldSecrets.scrubber.scrub(
+      bytes: Array(RecordFormat.markdown.render(record.document).utf8))
+    return (WriteTransaction.File(role: "summary", bytes: bytes, destination: path), path)
+  }
+
   /// Settles an interrupted apply before a pull replaces the model: its record is written
   /// beside the model, then the journal is removed.
   static func settleBeforePull(
@@ -135,11 +151,8 @@ enum ApplyJournalFile {
     }
     let (record, _) = try settle(
       journal, model: model, knownPaths: nil, client: client, context: context)
-    let recordPath = ApplyCommand.recordPath(
-      model: model, date: context.now(), format: .markdown)
-    try FileIO.writeAtomically(
-      HeldSecrets.scrubber.scrub(bytes: Array(RecordFormat.markdown.render(record.document).utf8)),
-      to: recordPath, mode: 0o644)
+    let (file, recordPath) = recordFile(record, model: model, context: context)
+    try FileIO.writeAtomically(file.bytes, to: recordPath, mode: 0o644)
     remove(model: model)
     context.stderr.write("Apply record of the interrupted apply written: \(recordPath)\n")
   }

@@ -86,7 +86,12 @@ struct PullCommand: ContextCommand {
     // An apply cut short on this model is settled first: what it did is read back and recorded.
     try ApplyJournalFile.settleBeforePull(model: path, client: client, context: context)
     context.stderr.write("Reading \(orgURL) with \(source)…\n")
-    let pulled = try read(client, orgURL: orgURL)
+    var pulled = try read(client, orgURL: orgURL)
+    // Whose credentials read the org: the wizard's operator defaults to that admin.
+    if case .apiToken = credential { _ = try? client.get("/api/v1/users/me") }
+    pulled.readBy = client.identity.map { login in
+      if case .serviceApp = credential { "service app \(login)" } else { login }
+    }
 
     let setting: Bool
     let settingSource: PullRecord.SettingSource
@@ -99,7 +104,7 @@ struct PullCommand: ContextCommand {
       let question = Confirmation(
         prompt: "No API can read the org setting Embedded widget sign-in support. Is it on in the "
           + "Admin Console (Settings > Account > Embedded widget sign-in support)?",
-        isDestructive: false, defaultYes: false)
+        isDestructive: false, defaultYes: false, help: Self.settingHelp)
       guard let answer = try person.confirm(question) else {
         throw OrgWizFailure(
           .usage, "The org setting was not answered.", next: "Pass --embedded-widget on|off.")
@@ -294,6 +299,13 @@ struct PullCommand: ContextCommand {
     }
     return nil
   }
+
+  /// What the setting question's answers do (`?`).
+  static let settingHelp =
+    "yes records the setting as on; no records it as off, and a plan made on the model then "
+    + "includes turning it on by hand. Either way the model is written. Not sure? Look at "
+    + "Settings > Account in the Admin Console, or press Ctrl-C and pull again with "
+    + "--embedded-widget on or off."
 
   /// How many reads run at once.
   static let workers = 4

@@ -289,6 +289,13 @@ struct RunCommand: ContextCommand {
       files.append(
         WriteTransaction.File(
           role: "summary", bytes: Array(markdown.utf8), destination: summaryFile, mode: 0o644))
+      // A pulled model's change record is the one apply, verify and the backout add to.
+      if writesModel, summary.pulledFrom != nil, summaryFormat == .markdown {
+        files.append(
+          WriteTransaction.File(
+            role: "change", bytes: ChangeRecordLink.bytes(record: summaryFile),
+            destination: ChangeRecordLink.path(for: loaded.path), mode: 0o644))
+      }
     }
     // The recorded answers go with the rest: a run that fails leaves none behind.
     if let answersFile {
@@ -627,7 +634,9 @@ struct RunCommand: ContextCommand {
       prompt: "Review: these changes will be written to \(path)"
         + (creates ? " (a new file). " : " (the current file is kept as \(path).bak). ")
         + "Okta itself is not changed. Write them?",
-      items: ObjectChange.reviewLines(record.changes), isDestructive: false, defaultYes: true)
+      items: ObjectChange.reviewLines(record.changes)
+        + SharedRule.reviewLines(record).flatMap { $0.split(separator: "\n").map(String.init) },
+      isDestructive: false, defaultYes: true)
     switch try person.review(confirmation) ?? .accept {
     case .accept: return .accept
     case .back: return .back

@@ -98,12 +98,16 @@ struct UndoCommand: ContextCommand {
         ? ["the whole model (the current file is missing or unreadable)"] : lines,
       context: context, style: style)
     let currentDigest = current.map(SHA256.hex) ?? "none"
-    let summary = UndoSummary(
+    var summary = UndoSummary(
       modelPath: path, orgDomain: backupModel.org.domain,
       action: .restored(backupPath: backupPath, backupSHA256: SHA256.hex(backup)),
       modelSHA256Before: currentDigest, modelSHA256After: SHA256.hex(restored), changes: changes,
       runWrittenAt: record?.writtenAt, startedAt: Timestamps(date: started).iso,
       toolVersion: orgwizVersion, forced: force)
+    if let pulled = PullRecord(model: backupModel.document) {
+      summary.pulledFrom = pulled.orgURL
+      summary.settingToTurnOff = !backupModel.interactionCodeEnabled && pulled.setting
+    }
     let recordPath = Self.recordPath(model: path, date: started, format: summaryFormat)
     let recordBytes = Array(summaryFormat.render(summary.document).utf8)
     try session.commit(
@@ -127,6 +131,14 @@ struct UndoCommand: ContextCommand {
     unlink(UndoRecord.path(for: path))
     context.stderr.write(style.green("Restored ") + "\(path) from \(backupPath).\n")
     context.stderr.write("Backout record written: \(recordPath)\n")
+    if summary.pulledFrom != nil {
+      // The backout is not in Okta until apply sends it.
+      context.stderr.write(
+        "Next: orgwiz apply --org \(SummaryRenderer.shellQuote(path)) sends the restored grant "
+          + "types to Okta"
+          + (summary.settingToTurnOff
+            ? "; then turn Embedded widget sign-in support off by hand, last.\n" : ".\n"))
+    }
     if json { context.stdout.write(JSONWriter.string(summary.json)) }
     return .success
   }

@@ -102,7 +102,30 @@ struct VerifyCommand: ContextCommand {
         + "\(target.serverPhrase) (nobody signs in)…\n")
     let result = try verifier.run(target, org: orgURL)
     Self.show(result, json: json, to: context.stdout)
+    try Self.record(result, model: path, context: context)
     return result.works ? .success : .failure
+  }
+
+  /// Adds `## Verified in Okta` to the change record of the last run on a pulled model, under
+  /// the model's lock, and says where it is.
+  static func record(_ result: VerifyResult, model: String, context: CommandContext) throws {
+    guard let change = ChangeRecordLink.read(model: model) else { return }
+    let style = context.style(noColor: false)
+    let session = try ModelSession.open(
+      model: model, lockTimeout: 10, startedAt: context.now(), context: context, style: style)
+    defer { session.close() }
+    // Read again under the lock: another command may have added to it meanwhile.
+    guard let current = ChangeRecordLink.read(model: model), current.path == change.path else {
+      return
+    }
+    try session.commit(
+      [
+        ChangeRecordLink.file(
+          current, stage: ChangeRecord.stage(afterVerifying: result.works, in: current.text),
+          section: ChangeRecord.verifiedSection(
+            result, at: Timestamps(date: context.now()).iso))
+      ], unchanged: {})
+    context.stderr.write("Change record: \(current.path)\n")
   }
 
   /// `--app` and `--server`, else the last run's (its undo record).

@@ -500,6 +500,7 @@ struct WriteTransaction {
     case "model": .some(model)
     case "backup": .some(model + ".bak")
     case "undo": .some(UndoRecord.path(for: model))
+    case "change": .some(ChangeRecordLink.path(for: model))
     case "summary", "answers": .some(nil)
     default: nil
     }

@@ -182,11 +182,12 @@ public final class LinePrompter: Prompter {
       let answer = line.trimmingWhitespace().lowercased()
       if answer == "?" {
         let help =
-          confirmation.isDestructive
-          ? "Typing yes in full makes the change described above. Anything else stops here, "
-            + "and nothing is written."
-          : "yes goes ahead as described above; no stops here, and nothing is written."
-            + (offersBack ? " back returns to the last step to answer it again." : "")
+          confirmation.help
+          ?? (confirmation.isDestructive
+            ? "Typing yes in full makes the change described above. Anything else stops here, "
+              + "and nothing is written."
+            : "yes goes ahead as described above; no stops here, and nothing is written."
+              + (offersBack ? " back returns to the last step to answer it again." : ""))
         output.write(TextWrapper.wrap(help, width: width) + "\n")
         continue
       }

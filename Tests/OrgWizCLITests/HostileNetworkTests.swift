@@ -305,12 +305,11 @@ import Testing
     #expect(run.stderr.contains("--timeout"), "\(run.summary)")
     let puts = try await okta.requests().filter { $0.method == "PUT" }
     #expect(puts.map(\.path) == [paths[0]], "only the first request was sent")
-    let records = try FileManager.default.contentsOfDirectory(atPath: place.directory.path)
-      .filter { $0.contains("apply") && $0.hasSuffix(".md") }
+    let records = place.applyRecords()
     #expect(records.count == 1, "an apply record is written: \(records)")
     // The first was sent and answered, but not read back: not known, never "failed"; the
     // second was not sent.
-    let record = try #require(records.first.flatMap { place.directory.read($0) })
+    let record = try #require(records.first)
     #expect(record.contains("not known"), "\(record)")
     #expect(record.contains("not sent"), "\(record)")
   }

@@ -361,11 +361,9 @@ import Testing
         puts.map(\.path) == [rulePath, "/api/v1/apps/0oa1mob"],
         "the rule was sent again, or the app not at all: \(puts)")
       #expect(place.directory.read("org.json.apply.journal") == nil)
-      let records = try FileManager.default.contentsOfDirectory(atPath: place.directory.path)
-        .filter { $0.hasSuffix(".apply.md") }.sorted()
+      let records = place.applyRecords()
       #expect(records.count == 2, "\(records)")
-      let interrupted = records.compactMap { place.directory.read($0) }
-        .first { $0.contains("cut short") }
+      let interrupted = records.first { $0.contains("cut short") }
       #expect(interrupted?.contains("interaction_code added to rule") == true, "\(records)")
       let again = try place.orgwiz(["apply", "--yes"])
       #expect(again.stderr.contains("Nothing to apply"), "\(again.stderr)")
@@ -380,9 +378,7 @@ import Testing
       #expect(pulled.status == 0, "\(pulled.stderr)")
       #expect(pulled.stderr.contains("was cut short"), "\(pulled.stderr)")
       #expect(place.directory.read("org.json.apply.journal") == nil)
-      let records = try FileManager.default.contentsOfDirectory(atPath: place.directory.path)
-        .filter { $0.hasSuffix(".apply.md") }
-      let record = try #require(records.first.flatMap { place.directory.read($0) })
+      let record = try #require(place.applyRecords().first)
       #expect(record.contains("interaction_code added to rule"), "\(record)")
       #expect(record.contains("not sent (the apply was cut short before it)"), "\(record)")
     }
@@ -445,10 +441,9 @@ import Testing
       method: "PUT", pathRegex: "^/api/v1/apps/", errorSummary: "Bad request from {credential}")
     let applied = try place.orgwiz(["apply", "--yes", "--json"])
     #expect(applied.status == 1, "\(applied.stderr)")
-    let records = try FileManager.default.contentsOfDirectory(atPath: place.directory.path)
-      .filter { $0.hasSuffix(".apply.md") }
+    let records = place.applyRecords()
     #expect(records.count == 1)
-    let record = try #require(records.first.flatMap { place.directory.read($0) })
+    let record = try #require(records.first)
     // (Markdown escapes the brackets of the mark.)
     #expect(record.contains("Bad request from \\[redacted\\]"), "\(record)")
     expectNoSecrets(place)

@@ -182,3 +182,51 @@ extension ObjectChange {
     }
   }
 }
+
+/// The apps a changed rule also serves, named before it is written (`summary.md`, "A shared
+/// rule is named before it is written").
+public enum SharedRule {
+  /// The most apps named; past it, their count.
+  public static let nameLimit = 10
+
+  /// The OpenID Connect apps, other than `except` (app ids), whose sign-in goes through the
+  /// rule's policy (the policy applies to them).
+  public static func otherApps(
+    serverID: String?, policyID: String?, except: Set<String>, in model: OrgModel
+  ) -> [OrgApp] {
+    guard let server = model.server(id: serverID ?? ""),
+      let policy = server.policies.first(where: { $0.id == policyID })
+    else { return [] }
+    return model.apps.filter { app in
+      app.isOIDC && !except.contains(app.id) && policy.applies(toClient: app.clientID)
+    }
+  }
+
+  /// One line for a review: "    also serves: A (0oa…), B (0oa…)", or nil when it serves no
+  /// other app.
+  public static func line(_ apps: [OrgApp]) -> String? {
+    guard !apps.isEmpty else { return nil }
+    let named = apps.prefix(nameLimit).map { "\(VisibleText.short($0.label)) (\($0.id))" }
+    let more = apps.count > nameLimit ? ", and \(apps.count - nameLimit) more" : ""
+    return "    this rule also serves \(Phrase.count(apps.count, "other app")): "
+      + named.joined(separator: ", ") + more
+  }
+
+  /// The review lines of a run: for each rule it changed, the other apps it serves.
+  public static func reviewLines(_ record: RunRecord) -> [String] {
+    let model = record.finalState.model
+    let changedApps = Set(record.changes.filter { $0.ref.kind == .app }.map(\.ref.id))
+    let chosenApps = Set(
+      record.effects.compactMap { effect -> String? in
+        if case .chosen(let ref) = effect, ref.kind == .app { return ref.id }
+        return nil
+      })
+    return record.changes.filter { $0.ref.kind == .rule }.compactMap { change in
+      line(
+        otherApps(
+          serverID: change.ref.serverID, policyID: change.ref.policyID,
+          except: changedApps.union(chosenApps), in: model)
+      ).map { "\(change.object):" + "\n" + $0 }
+    }
+  }
+}

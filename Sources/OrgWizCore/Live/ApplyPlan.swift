@@ -151,6 +151,11 @@ public struct ApplyPlan: Sendable, Equatable {
     _ record: PullRecord, applied: [(item: Item, live: JSONValue)]
   ) -> PullRecord {
     var updated = record
+    // Okta took the grant, which it allows only while the setting is on: so it is on now.
+    if applied.contains(where: { $0.item.adds }) && !updated.setting {
+      updated.setting = true
+      updated.settingSource = .applied
+    }
     for (item, live) in applied {
       guard
         let index = updated.objects.firstIndex(where: {

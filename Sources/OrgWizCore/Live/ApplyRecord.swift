@@ -72,6 +72,83 @@ public struct ApplyRecord: Sendable, Equatable {
   public var verification: VerifyResult? = nil
   /// Why that check was not made or did not finish, when it was asked for.
   public var verificationNote: String? = nil
+  /// Whether the model has the org setting off while Okta (as pulled) has it on: after a
+  /// backout, turning it off by hand is the last manual step.
+  public var settingToTurnOff = false
+  /// Who planned the change (the run's operator, as its change record names them), when known.
+  public var plannedBy: String? = nil
+
+  /// The manual steps no API can do, in words ("None" only when the org is left as the model
+  /// says).
+  public var manualSteps: [String] {
+    var steps: [String] = []
+    if needsSetting { steps.append(Self.settingStep) }
+    if settingToTurnOff { steps.append(Self.settingOffStep) }
+    return steps
+  }
+
+  /// The backout's manual step.
+  public static let settingOffStep =
+    "Settings > Account > Embedded widget sign-in support: clear the checkbox to turn it off "
+    + "again, last, once no app or rule lists interaction_code (no API can change it; the model "
+    + "has it off, Okta still has it on)."
+
+  /// Whether the plan removed the grant everywhere (a backout).
+  public var isBackout: Bool {
+    !entries.isEmpty && entries.allSatisfy { entry in entry.after.count < entry.before.count }
+  }
+
+  /// Where the change now is, for the change record.
+  public var stage: ChangeRecord.Stage {
+    let applied = entries.filter { if case .applied = $0.outcome { true } else { false } }
+    if applied.count == entries.count { return isBackout ? .backedOut : .applied }
+    if applied.isEmpty { return isBackout ? .partlyBackedOut : .notApplied }
+    return isBackout ? .partlyBackedOut : .partlyApplied
+  }
+
+  /// Whether the operator who planned the change and the identity that applied it differ.
+  public var twoPeople: Bool {
+    guard let plannedBy, !plannedBy.isEmpty else { return false }
+    let login = plannedBy.split(separator: " ").first.map(String.init) ?? plannedBy
+    return !identity.contains(login)
+  }
+
+  /// The section this apply adds to the run's change record (`## Applied in Okta`, or
+  /// `## Backed out` for a backout).
+  public var changeRecordSection: [Block] {
+    let heading = isBackout ? "Backed out" : "Applied in Okta"
+    var rows: [[[Inline]]] = [
+      [.plain("Org"), .plain(orgURL)],
+      [.plain("With the credentials of"), .plain(identity)],
+    ]
+    if let plannedBy {
+      rows.append([
+        .plain("Planned by"),
+        .plain(
+          plannedBy
+            + (twoPeople ? " (another person than the one whose credentials applied it)" : "")),
+      ])
+    }
+    rows += [
+      [.plain("Started (UTC)"), .plain(startedAt)], [.plain("Ended (UTC)"), .plain(endedAt)],
+      [.plain("Tool version"), .plain("orgwiz \(toolVersion)")],
+    ]
+    let steps = manualSteps
+    return [
+      .heading(level: 2, heading), .paragraph(.plain(status)),
+      .table(header: ["Field", "Value"], rows: rows),
+      .table(
+        header: [
+          "Object", "Request", "Grant types before", "After", "Result", "X-Okta-Request-Id",
+        ],
+        rows: requestRows),
+      .paragraph(.plain("Manual steps (no API can do them):")),
+      .list(
+        (steps.isEmpty
+          ? ["None: the org setting is as the model says."] : steps).map { ListItem(.plain($0)) },
+        ordered: false),
+    ]
+  }
 
   public init(
     orgURL: String, modelPath: String, identity: String, startedAt: String, endedAt: String,
@@ -176,6 +253,18 @@ public struct ApplyRecord: Sendable, Equatable {
     }
   }
 
+  /// A row per request: object, request, grant types before and after, result, request id.
+  private var requestRows: [[[Inline]]] {
+    entries.map { entry in
+      [
+        .plain(entry.object.phrase), .plain("\(entry.method) \(entry.path)"),
+        .plain(entry.before.isEmpty ? "(none)" : Phrase.list(entry.before)),
+        .plain(entry.after.isEmpty ? "(none)" : Phrase.list(entry.after)),
+        .plain(outcomeText(entry.outcome)), [.code(requestID(entry.outcome) ?? "")],
+      ]
+    }
+  }
+
   public var document: [Block] {
     let rows: [[[Inline]]] = [
       [.plain("Org"), .plain(orgURL)],
@@ -185,14 +274,7 @@ public struct ApplyRecord: Sendable, Equatable {
       [.plain("Ended (UTC)"), .plain(endedAt)],
       [.plain("Tool version"), .plain("orgwiz \(toolVersion)")],
     ]
-    let requests: [[[Inline]]] = entries.map { entry in
-      [
-        .plain(entry.object.phrase), .plain("\(entry.method) \(entry.path)"),
-        .plain(entry.before.isEmpty ? "(none)" : Phrase.list(entry.before)),
-        .plain(entry.after.isEmpty ? "(none)" : Phrase.list(entry.after)),
-        .plain(outcomeText(entry.outcome)), [.code(requestID(entry.outcome) ?? "")],
-      ]
-    }
+    let requests = requestRows
     var blocks: [Block] = [
       .heading(level: 1, title), .heading(level: 2, "Summary"), .paragraph(.plain(status)),
       .table(header: ["Field", "Value"], rows: rows), .heading(level: 2, "Requests"),
@@ -205,13 +287,8 @@ public struct ApplyRecord: Sendable, Equatable {
     ]
     blocks.append(
       .list(
-        [
-          ListItem(
-            .plain(
-              needsSetting
-                ? Self.settingStep
-                : "None: this apply adds no grant, so the org setting does not matter for it."))
-        ], ordered: false))
+        (manualSteps.isEmpty ? ["None: the org setting is as the model says."] : manualSteps)
+          .map { ListItem(.plain($0)) }, ordered: false))
     blocks += verificationBlocks
     return blocks
   }
@@ -240,7 +317,8 @@ public struct ApplyRecord: Sendable, Equatable {
                 ]))
             })
         ),
-        ("manualSteps", .strings(needsSetting ? [Self.settingStep] : [])),
+        ("manualSteps", .strings(manualSteps)),
+        ("plannedBy", plannedBy.map { .string($0) } ?? .null),
         ("verification", verificationJSON),
       ]))
   }

@@ -31,6 +31,8 @@ public struct PulledOrg: Sendable {
   public var admins: [(user: JSONValue, roles: [JSONValue])]
   /// `GET /api/v1/groups/{id}` for each group a rule names.
   public var groups: [JSONValue]
+  /// Whose credentials read the org: the API token's owner (login), or `service app <id>`.
+  public var readBy: String? = nil
 
   public init(
     orgURL: String, domain: String, wellKnown: JSONValue, org: JSONValue, servers: [Server],
@@ -174,7 +176,7 @@ public enum PullAssembler {
     }
     let pull = PullRecord(
       orgURL: pulled.orgURL, pulledAt: pulledAt, toolVersion: toolVersion, setting: setting,
-      settingSource: source, objects: record)
+      settingSource: source, objects: record, readBy: pulled.readBy)
     return .object(
       JSONObject([
         ("formatVersion", 1),

@@ -17,6 +17,8 @@ public struct PullRecord: Sendable, Equatable {
     /// Learned by asking Okta itself whether a public app that lists `interaction_code` may
     /// start the flow on the Org Authorization Server (`orgwiz verify`'s probe).
     case probe
+    /// Learned by `apply`: Okta took `interaction_code`, which it allows only while it is on.
+    case applied
   }
 
   /// One object as Okta had it when it was pulled (or last applied).
@@ -112,11 +114,15 @@ public struct PullRecord: Sendable, Equatable {
   public var setting: Bool
   public var settingSource: SettingSource
   public var objects: [Object]
+  /// Whose credentials read the org (the API token's owner's login, or `service app <id>`):
+  /// the wizard's operator question defaults to that admin.
+  public var readBy: String?
 
   public init(
     orgURL: String, pulledAt: String, toolVersion: String, setting: Bool,
-    settingSource: SettingSource, objects: [Object]
+    settingSource: SettingSource, objects: [Object], readBy: String? = nil
   ) {
+    self.readBy = readBy
     self.orgURL = orgURL
     self.pulledAt = pulledAt
     self.toolVersion = toolVersion
@@ -139,6 +145,7 @@ public struct PullRecord: Sendable, Equatable {
             JSONObject([("value", .bool(setting)), ("source", .string(settingSource.rawValue))]))
         ),
         ("objects", .array(objects.map(\.json))),
+        ("readBy", readBy.map { .string($0) } ?? .null),
       ]))
   }
 
@@ -155,5 +162,6 @@ public struct PullRecord: Sendable, Equatable {
       value["embeddedWidgetSignInSupport"]?["source"]?.stringValue.flatMap(
         SettingSource.init(rawValue:)) ?? .flag
     objects = value["objects"]?.arrayValue?.compactMap(Object.init) ?? []
+    readBy = value["readBy"]?.stringValue
   }
 }

@@ -18,12 +18,19 @@ public struct Confirmation: Sendable, Equatable {
   /// Destructive confirmations are never assumed without a terminal unless `--yes` is given.
   public var isDestructive: Bool
   public var defaultYes: Bool
+  /// What `?` shows: what yes and no really do, when the general words ("no stops here, and
+  /// nothing is written") would not be true.
+  public var help: String?
 
-  public init(prompt: String, items: [String] = [], isDestructive: Bool, defaultYes: Bool) {
+  public init(
+    prompt: String, items: [String] = [], isDestructive: Bool, defaultYes: Bool,
+    help: String? = nil
+  ) {
     self.prompt = prompt
     self.items = items
     self.isDestructive = isDestructive
     self.defaultYes = defaultYes
+    self.help = help
   }
 }
 

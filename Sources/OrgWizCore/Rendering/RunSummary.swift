@@ -105,6 +105,11 @@ public struct RunSummary: Sendable, Equatable {
   /// The org the model was pulled from (`orgwiz pull`), if it was.
   public var pulledFrom: String?
 
+  /// Whether the run turned the org setting on (or off): a step no API can make.
+  public var changedSetting: Bool {
+    record.effects.contains { if case .settingChanged = $0 { true } else { false } }
+  }
+
   public static func == (lhs: RunSummary, rhs: RunSummary) -> Bool {
     lhs.record == rhs.record && lhs.metadata == rhs.metadata && lhs.title == rhs.title
   }

@@ -37,9 +37,14 @@ public enum SummaryRenderer {
       ? "The change is in the model file \(meta.modelPath), which this run created. "
       : "The change is in the model file \(meta.modelPath). "
     if let org = summary.pulledFrom {
+      let setting =
+        summary.changedSetting
+        ? " The org setting is turned on by hand first (no API can change it)." : ""
       return file + "Okta itself is not changed yet: orgwiz apply --org "
-        + SummaryRenderer.shellQuote(meta.modelPath) + " sends it to \(org) after a review "
-        + "(or an admin makes it by hand with the implementation steps below)."
+        + SummaryRenderer.shellQuote(meta.modelPath) + " sends the grant changes to \(org) "
+        + "after a review (or an admin makes them by hand with the implementation steps "
+        + "below)." + setting + " What reaches Okta, its verification and any backout are "
+        + "added to this record."
     }
     return file + "Okta itself is not changed yet: an admin makes the same change in the Admin "
       + "Console with the implementation steps below."
@@ -221,18 +226,29 @@ public enum SummaryRenderer {
 
   private static func verificationSection(_ summary: RunSummary) -> [Block] {
     let validation = summary.record.validation
+    // Rules that pass are one line; the table lists only the rules with findings.
+    let failing = validation.results.filter { !$0.passed }
+    let count = validation.results.count
     var blocks: [Block] = [
       .heading(level: 2, "Verification"),
-      .paragraph(.plain("Validation rules run on the resulting model:")),
-      .table(
-        header: ["Rule", "Checks", "Severity", "Result"],
-        rows: validation.results.map { result in
-          [
-            result.id, result.title, result.severity.rawValue,
-            result.passed ? "pass" : "fail (\(result.findings.count))",
-          ].map(Inline.plain)
-        }),
+      .paragraph(
+        .plain(
+          "Validation rules run on the resulting model: \(count), "
+            + (failing.isEmpty
+              ? "all pass (\(validation.results.map(\.id).joined(separator: ", ")))."
+              : "\(count - failing.count) pass; these have findings:"))),
     ]
+    if !failing.isEmpty {
+      blocks.append(
+        .table(
+          header: ["Rule", "Checks", "Severity", "Result"],
+          rows: failing.map { result in
+            [
+              result.id, result.title, result.severity.rawValue,
+              "fail (\(result.findings.count))",
+            ].map(Inline.plain)
+          }))
+    }
     let findings = validation.findings
     if !findings.isEmpty {
       var items = findings.prefix(listLimit).map { finding in
@@ -354,21 +370,34 @@ public enum SummaryRenderer {
     blocks.append(.list(items, ordered: false))
     blocks += code
     if summary.pulledFrom != nil && !meta.dryRun {
+      let model = SummaryRenderer.shellQuote(meta.modelPath)
+      var steps = [
+        ListItem(.plain("orgwiz undo --org \(model): puts the model back as it was.")),
+        ListItem(
+          .plain(
+            "orgwiz apply --org \(model): sends the restored grant types to Okta, and adds "
+              + "\"Backed out\" to this record.")),
+      ]
+      if summary.changedSetting {
+        steps.append(
+          ListItem(
+            .plain(
+              "By hand, last: Settings > Account > Embedded widget sign-in support: clear the "
+                + "checkbox to turn it off again (no API can; Okta lets no app or rule keep the "
+                + "grant while it is off, so after the grants are removed).")))
+      }
+      blocks += [
+        .paragraph(.plain("Once the change is in Okta, back it out with orgwiz:")),
+        .list(steps, ordered: true),
+        .paragraph(.plain("Or by hand in the Admin Console, in this order:")),
+      ]
+    } else {
       blocks.append(
         .paragraph(
           .plain(
-            "Once the change was applied with orgwiz apply, back it out of Okta with orgwiz "
-              + "undo, then orgwiz apply (which sends the restored grant types)"
-              + (summary.record.effects.contains {
-                if case .settingChanged = $0 { true } else { false }
-              }
-                ? "; the setting stays a step by hand." : "."))))
+            "Once the change is in Okta, undo it in the Admin Console in this order (Okta lets "
+              + "no app or rule have the grant while the setting is off):")))
     }
-    blocks.append(
-      .paragraph(
-        .plain(
-          "Once the change is in Okta, undo it in the Admin Console in this order (Okta lets "
-            + "no app or rule have the grant while the setting is off):")))
     let steps = summary.backout.map { step in
       ListItem(.plain("\(step.console): \(step.action) (\(step.object.phrase))"))
     }
@@ -449,6 +478,13 @@ public enum SummaryRenderer {
                   ? "; and \(summary.affectedApps.count - listLimit) more" : ""))
         )),
     ]
+    if summary.pulledFrom != nil && summary.record.changed && !summary.metadata.dryRun {
+      // The line later commands update (ChangeRecord): where the change is now.
+      items.append(
+        ListItem(
+          .plain(
+            String(ChangeRecord.whereLine.dropFirst(2)) + ChangeRecord.Stage.modelOnly.rawValue)))
+    }
     if !errors.isEmpty {
       items.append(
         ListItem(

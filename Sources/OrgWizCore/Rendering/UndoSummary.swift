@@ -22,6 +22,11 @@ public struct UndoSummary: Sendable, Equatable {
   public var startedAt: String
   public var toolVersion: String
   public var forced: Bool
+  /// The org the model was pulled from, when it was: the backout reaches Okta through
+  /// `orgwiz apply`.
+  public var pulledFrom: String? = nil
+  /// Whether the restored model has the org setting off while Okta (as pulled) has it on.
+  public var settingToTurnOff = false
 
   public init(
     modelPath: String, orgDomain: String, action: Action, modelSHA256Before: String,
@@ -55,6 +60,15 @@ public struct UndoSummary: Sendable, Equatable {
       case .setAside(let name):
         "The model file \(modelPath), which the run created, was set aside as \(name)."
       }
+    if let pulledFrom {
+      return done
+        + " Okta itself is not changed by this: orgwiz apply --org "
+        + SummaryRenderer.shellQuote(modelPath) + " sends the restored grant types to "
+        + "\(pulledFrom) after a review, and adds \"Backed out\" to the run's change record"
+        + (settingToTurnOff
+          ? "; then, last and by hand, turn Embedded widget sign-in support off again "
+            + "(Settings > Account), which no API can." : ".")
+    }
     return done
       + " Okta itself is not changed by this: if the run's change was already made in Okta, "
       + "undo it there with the Admin Console steps of the run's change record (its Backout "

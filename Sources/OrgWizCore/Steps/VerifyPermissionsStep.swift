@@ -39,6 +39,10 @@ struct VerifyPermissionsStep: StepHandler {
           detail: ([admin.id] + [admin.displayName].compactMap { $0 } + [Phrase.list(admin.roles)])
             .joined(separator: ", "),
           aliases: [admin.login], otherNames: admin.displayName.map { [$0] } ?? [])
+      },
+      // A pulled model: the admin whose token read the org (pull records whose it was).
+      defaultValue: PullRecord(model: state.model.document)?.readBy.flatMap { login in
+        state.model.admins.first { $0.login == login }?.id
       })
   }
 
