@@ -115,6 +115,46 @@ import Testing
     #expect(try records(place, suffix: ".apply.md").isEmpty)
   }
 
+  /// The environment of a place as `env` arguments, for a command run in a terminal.
+  func env(_ place: Place) -> String {
+    "env " + place.environment.map { "\($0.key)='\($0.value)'" }.sorted().joined(separator: " ")
+  }
+
+  // Each `?` says what the answer really does, and the answer does it: the pull's setting
+  // question writes the model either way; apply asks the setting and the send apart.
+  @Test func eachHelpSaysWhatItsAnswerDoes() async throws {
+    let okta = try await FakeOkta.start(options: .init(interactionCode: true))
+    defer { okta.stop() }
+    let place = try Place(okta)
+    defer { place.directory.remove() }
+    let binary = TerminalEndToEndTests.binary
+    let pull = try TerminalSession(
+      "stty cols 400; \(env(place)) '\(binary)' pull --okta-url '\(okta.url)'", in: place.directory.path)
+    #expect(pull.waitFor("[y/N] "), "\(pull.transcript)")
+    pull.type("?\r")
+    #expect(pull.waitFor("no records it as off"), "\(pull.transcript)")
+    #expect(pull.transcript.contains("Either way the model is written"))
+    pull.type("n\r")
+    #expect(pull.finish() == 0, "\(pull.transcript)")
+    let source = JSONPointer.root / "pull" / "embeddedWidgetSignInSupport"
+    #expect(try place.model()[source / "value"] == false, "no wrote the setting as off")
+    #expect(try place.model()[source / "source"] == "asked")
+
+    #expect(try place.orgwiz(["run"] + LiveOrgTests.enable).status == 0)
+    let apply = try TerminalSession(
+      "stty cols 400; \(env(place)) '\(binary)' apply --no-verify", in: place.directory.path)
+    #expect(apply.waitFor("(Settings > Account)?"), "\(apply.transcript)")
+    apply.type("?\r")
+    #expect(apply.waitFor("no: nothing is sent"), "\(apply.transcript)")
+    apply.type("y\r")
+    #expect(apply.waitFor("Send these requests?"), "\(apply.transcript)")
+    apply.type("?\r")
+    #expect(apply.waitFor("no sends nothing and writes nothing"), "\(apply.transcript)")
+    apply.type("n\r")
+    #expect(apply.finish() == 2, "\(apply.transcript)")
+    #expect(try await okta.requests().filter { $0.method == "PUT" }.isEmpty)
+  }
+
   @Test func aSharedRuleIsNamedAtTheReview() async throws {
     let okta = try await FakeOkta.start(options: .init(interactionCode: true))
     defer { okta.stop() }
