@@ -304,6 +304,10 @@ struct ApplyCommand: ContextCommand {
             case nil:
               entry.outcome = .failed(why, requestID: nil)
             }
+            // The terminal says why, with the setting hint of okta-api.md apply step 4.
+            if case .failed(let text, _) = entry.outcome {
+              context.stderr.write("  ✗ \(item.sentence): \(text)\n")
+            }
             failure = error
           }
         }
