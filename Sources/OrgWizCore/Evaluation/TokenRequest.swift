@@ -72,8 +72,6 @@ public enum TokenOutcome: Sendable, Equatable {
   /// `client_credentials` on the Org Authorization Server from an app that is not a service
   /// app (a web app may list the grant, but only a custom server serves it).
   case clientCredentialsNeedsServiceApp(applicationType: String)
-  /// The user is not assigned the app, neither directly nor through a group.
-  case userNotAssigned
 
   public var isAllowed: Bool {
     switch self {
@@ -88,7 +86,7 @@ public enum TokenOutcome: Sendable, Equatable {
     case .allowed, .allowedByOrgServer: nil
     case .unauthorizedClient: "unauthorized_client"
     case .invalidScope, .openIDWithClientCredentials: "invalid_scope"
-    case .accessDenied, .userNotAssigned: "access_denied"
+    case .accessDenied: "access_denied"
     case .notActive(.app), .clientCredentialsNeedsServiceApp: "invalid_client"
     case .notActive(.server): "invalid_request"
     }
@@ -107,7 +105,6 @@ public enum TokenOutcome: Sendable, Equatable {
     case .notActive(.server): "invalid_authorization_server"
     case .openIDWithClientCredentials: "openid_not_allowed_client_creds"
     case .clientCredentialsNeedsServiceApp: "invalid_application_type_client_credentials"
-    case .userNotAssigned: "user_not_assigned"
     }
   }
 
@@ -139,9 +136,6 @@ public enum TokenOutcome: Sendable, Equatable {
       // invalid_application_type_client_credentials
       "Only clients with 'application_type' of 'service' may use the client_credentials "
         + "'grant_type' with the Org Authorization Server."
-    case .userNotAssigned:
-      // user_not_assigned
-      "User is not assigned to the client application."
     }
   }
 
@@ -174,9 +168,6 @@ public enum TokenOutcome: Sendable, Equatable {
     case .clientCredentialsNeedsServiceApp(let type):
       return "invalid_client: \(errorDescription ?? "") (the app is a "
         + "\(VisibleText.name(type)) app; use a custom authorization server or a service app)"
-    case .userNotAssigned:
-      return "access_denied: \(errorDescription ?? "") (assign the user, or a group of "
-        + "theirs, to the app: Applications > Applications > the app > Assignments)"
     }
   }
 }
