@@ -339,7 +339,8 @@ struct ApplyCommand: ContextCommand {
             case nil:
               entry.outcome = .failed(why, requestID: nil)
             }
-            // The terminal gets the same words as the record.
+            // The terminal gets the same words as the record (with the setting hint of
+            // okta-api.md apply step 4).
             if case .failed(let words, _) = entry.outcome {
               context.stderr.write("  ✗ \(item.sentence): \(words)\n")
             }

@@ -114,6 +114,8 @@ struct SimulateCommand: ContextCommand {
       object["allowed"] = .bool(outcome.isAllowed)
       object["error"] = outcome.errorCode.map { .string($0) } ?? .null
       object["errorDescription"] = outcome.errorDescription.map { .string($0) } ?? .null
+      // The case's name in Okta's error catalogue (shared/reference/okta-oauth-errors.md).
+      object["oktaInternal"] = outcome.oktaInternal.map { .string($0) } ?? .null
       if case .allowed(let policy, let rule) = outcome {
         object["policy"] = .object(
           JSONObject([("id", .string(policy.id)), ("name", .string(policy.name))]))

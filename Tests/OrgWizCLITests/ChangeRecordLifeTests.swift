@@ -129,7 +129,8 @@ import Testing
     defer { place.directory.remove() }
     let binary = TerminalEndToEndTests.binary
     let pull = try TerminalSession(
-      "stty cols 400; \(env(place)) '\(binary)' pull --okta-url '\(okta.url)'", in: place.directory.path)
+      "stty cols 400; \(env(place)) '\(binary)' pull --okta-url '\(okta.url)'",
+      in: place.directory.path)
     #expect(pull.waitFor("[y/N] "), "\(pull.transcript)")
     pull.type("?\r")
     #expect(pull.waitFor("no records it as off"), "\(pull.transcript)")

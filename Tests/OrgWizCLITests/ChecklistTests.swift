@@ -72,5 +72,11 @@ import Testing
           + "Interaction Code checkbox there"))
     #expect(run.stdout.contains("Acme Mobile > General > General Settings > Edit > Grant type"))
     #expect(run.stdout.contains("Grant type section"))
+    // The app's Interaction Code checkbox is under Advanced in the Grant type section too
+    // (okta/okta-developer-docs, docs/guides/oie-embedded-common-org-setup/main/index.md,
+    // "Create an application": click Advanced in the Grant type section). Issue 22, point 6.
+    #expect(
+      run.stdout.contains(
+        "in the Grant type section, expand Advanced and select the Interaction Code checkbox"))
   }
 }

@@ -397,7 +397,12 @@ import Testing
     #expect(try place.orgwiz(["run"] + Self.enable).status == 0)
     let applied = try place.orgwiz(["apply", "--yes"])
     #expect(applied.status == 1, "\(applied.stderr)")
-    #expect(applied.stderr.contains("Turn on Embedded widget sign-in support"), "\(applied.stderr)")
+    // The fake's error names the grant only; the hint is orgwiz's (okta-api.md, apply step 4),
+    // on the line of the object Okta refused (issue 22, point 7).
+    let refused = applied.stderr.split(separator: "\n").first { $0.contains("✗") } ?? ""
+    #expect(
+      refused.contains("Turn on Embedded widget sign-in support (Settings > Account) first"),
+      "\(applied.stderr)")
     #expect(applied.stderr.contains("Nothing was changed in Okta"))
     let record = try #require(place.changeRecord())
     #expect(record.split(separator: "\n").first?.hasSuffix("(not applied)") == true)

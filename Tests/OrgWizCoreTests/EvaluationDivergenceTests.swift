@@ -95,6 +95,72 @@ import Testing
     #expect(evaluation.outcome.explanation.contains("serves nothing"))
   }
 
+  // Okta's catalogue (shared/reference/okta-oauth-errors.md, release 2026.08.1): an inactive
+  // app is invalid_client_id, an inactive server invalid_authorization_server (issue 22, 4).
+  @Test func oktaInactiveAppAndServerAnswerWithTheCataloguesWords() throws {
+    let app = try explain(
+      try Fixtures.exampleModel(edits: [JSONPointer.root / "apps" / 0 / "status": "INACTIVE"]),
+      grant: "authorization_code"
+    ).outcome
+    #expect(app.errorCode == "invalid_client")
+    #expect(app.errorDescription == "Invalid value for 'client_id' parameter.")
+    #expect(app.oktaInternal == "invalid_client_id")
+    let server = try explain(
+      try Fixtures.exampleModel(edits: [Self.api / "status": "INACTIVE"]),
+      grant: "authorization_code"
+    ).outcome
+    #expect(server.errorCode == "invalid_request")
+    #expect(server.errorDescription == "The authorization server id is invalid.")
+    #expect(server.oktaInternal == "invalid_authorization_server")
+  }
+
+  // openid_not_allowed_client_creds: "Cannot request 'openid' scopes using client
+  // credentials.", on a custom server and on the Org Authorization Server.
+  @Test func oktaRefusesOpenIDWithClientCredentials() throws {
+    let model = try Fixtures.exampleModel(edits: [
+      Self.defaultRule / "conditions" / "scopes" / "include": ["*"]
+    ])
+    let custom = try explain(
+      model, app: "0oa3rpt", grant: "client_credentials", scopes: ["openid", "reports"])
+    #expect(custom.outcome == .openIDWithClientCredentials)
+    #expect(custom.outcome.errorCode == "invalid_scope")
+    #expect(
+      custom.outcome.errorDescription == "Cannot request 'openid' scopes using client credentials.")
+    #expect(try explain(model, app: "0oa3rpt", grant: "client_credentials").outcome.isAllowed)
+    let service = try #require(model.app(id: "0oa3rpt"))
+    let org = TokenEvaluator.explainOrgServer(
+      app: service,
+      request: TokenRequest(
+        appID: service.id, serverID: Okta.orgAuthorizationServer, grant: "client_credentials",
+        scopes: ["openid", "okta.users.read"]),
+      in: model)
+    #expect(org.outcome == .openIDWithClientCredentials)
+  }
+
+  // invalid_application_type_client_credentials: only a service app may use
+  // client_credentials with the Org Authorization Server.
+  @Test func oktaRefusesAWebAppClientCredentialsOnTheOrgServer() throws {
+    let model = try Fixtures.exampleModel(edits: [
+      JSONPointer.root / "apps" / 1 / "settings" / "oauthClient" / "grant_types": [
+        "authorization_code", "client_credentials",
+      ]
+    ])
+    let web = try #require(model.app(id: "0oa2web"))
+    let outcome = TokenEvaluator.explainOrgServer(
+      app: web,
+      request: TokenRequest(
+        appID: web.id, serverID: Okta.orgAuthorizationServer, grant: "client_credentials",
+        scopes: ["okta.users.read"]),
+      in: model
+    ).outcome
+    #expect(outcome == .clientCredentialsNeedsServiceApp(applicationType: "web"))
+    #expect(outcome.errorCode == "invalid_client")
+    #expect(
+      outcome.errorDescription
+        == "Only clients with 'application_type' of 'service' may use the client_credentials "
+        + "'grant_type' with the Org Authorization Server.")
+  }
+
   // Okta's token endpoint error for a grant the client lacks: "The client is not authorized to
   // use the provided grant type. Configured grant types: [...]" (org-model.md semantics 8).
   @Test func oktaUnauthorizedClientNamesConfiguredGrantTypes() throws {

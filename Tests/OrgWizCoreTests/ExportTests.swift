@@ -162,7 +162,7 @@ struct ExportTests {
     for file in files { _ = try directory.write(file.name, file.text) }
     let versions = files[0].text
     #expect(versions.contains("source  = \"okta/okta\""))
-    #expect(versions.contains("version = \"~> 6.0\""))
+    #expect(versions.contains("version = \"~> 6.12\""))
     #expect(versions.contains("required_version = \">= 1.5\""))
 
     let parsed = try HCLCheck.parse(directory.path)

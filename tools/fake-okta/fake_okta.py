@@ -1222,8 +1222,9 @@ class Fake(ProbeMixin):
         if self.state.engine == "classic":
             raise OktaError(400, where, causes=["%s: The 'interaction_code' grant type is only available on Identity Engine orgs." % where])
         if not self.state.interaction_code:
-            raise OktaError(400, where, causes=["%s: 'interaction_code' is not enabled for this org. Turn on Embedded widget sign-in "
-                                                "support (Settings > Account) first." % where])
+            # Okta does not publish this text; the fake names the grant and stops there (the
+            # hint to turn the setting on is orgwiz's to give, okta-api.md apply step 4).
+            raise OktaError(400, where, causes=["%s: 'interaction_code' is not enabled for this org." % where])
 
     def put_rule(self, ctx):
         p = ctx["params"]

@@ -523,7 +523,9 @@ def main():
     body2["conditions"]["grantTypes"]["include"].append("interaction_code")
     r = call("PUT", rp, body2, auth=SSWS)
     okta_error(r, 400, "E0000001", "interaction_code with the org setting off")
-    ok("Embedded widget" in json.dumps(r.json), "the error names the org setting", r.raw[:400])
+    # The cause names the grant; the hint to turn the setting on is the client's to give.
+    ok("'interaction_code' is not enabled" in json.dumps(r.json) and "Embedded widget" not in json.dumps(r.json),
+       "the error names the grant, not an invented hint", r.raw[:400])
     call("POST", "/__fake/drift", {"path": "settings", "set": {"interactionCode": True}})
     r = call("PUT", rp, body2, auth=SSWS)
     ok(r.status == 200 and "interaction_code" in r.json["conditions"]["grantTypes"]["include"], "interaction_code once the setting is on", r.raw[:300])

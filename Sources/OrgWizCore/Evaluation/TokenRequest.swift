@@ -67,6 +67,11 @@ public enum TokenOutcome: Sendable, Equatable {
   case accessDenied
   /// The app or the server is not `ACTIVE`, so nothing is served.
   case notActive(InactiveObject)
+  /// `client_credentials` with the `openid` scope: Okta refuses it on any server.
+  case openIDWithClientCredentials
+  /// `client_credentials` on the Org Authorization Server from an app that is not a service
+  /// app (a web app may list the grant, but only a custom server serves it).
+  case clientCredentialsNeedsServiceApp(applicationType: String)
 
   public var isAllowed: Bool {
     switch self {
@@ -80,29 +85,57 @@ public enum TokenOutcome: Sendable, Equatable {
     switch self {
     case .allowed, .allowedByOrgServer: nil
     case .unauthorizedClient: "unauthorized_client"
-    case .invalidScope: "invalid_scope"
+    case .invalidScope, .openIDWithClientCredentials: "invalid_scope"
     case .accessDenied: "access_denied"
-    case .notActive(.app): "invalid_client"
-    case .notActive(.server): "not_found"
+    case .notActive(.app), .clientCredentialsNeedsServiceApp: "invalid_client"
+    case .notActive(.server): "invalid_request"
     }
   }
 
-  /// Okta's error description, or nil when allowed.
+  /// The case's name in Okta's error catalogue (okta-developer-docs,
+  /// `data/oauth2-error-codes.json`, release 2026.08.1; `shared/reference/okta-oauth-errors.md`),
+  /// or nil when allowed.
+  public var oktaInternal: String? {
+    switch self {
+    case .allowed, .allowedByOrgServer: nil
+    case .unauthorizedClient: "unauthorized_client"
+    case .invalidScope: "no_matching_scope"
+    case .accessDenied: "no_matching_policy"
+    case .notActive(.app): "invalid_client_id"
+    case .notActive(.server): "invalid_authorization_server"
+    case .openIDWithClientCredentials: "openid_not_allowed_client_creds"
+    case .clientCredentialsNeedsServiceApp: "invalid_application_type_client_credentials"
+    }
+  }
+
+  /// Okta's error description, verbatim from its catalogue (the internal code beside each), or
+  /// nil when allowed.
   public var errorDescription: String? {
     switch self {
     case .allowed, .allowedByOrgServer: nil
     case .unauthorizedClient(let grants, _):
-      // Okta's answer names the app's grant types.
+      // unauthorized_client: Okta fills in the app's grant types.
       "The client is not authorized to use the provided grant type. Configured grant types: "
         + "[\(grants.joined(separator: ", "))]."
     case .invalidScope:
+      // no_matching_scope
       "One or more scopes are not configured for the authorization server resource."
     case .accessDenied:
+      // no_matching_policy
       "Policy evaluation failed for this request, please check the policy configurations."
-    case .notActive(.app(_, let status)):
-      "The client is \(status), not ACTIVE; Okta issues no tokens to it."
-    case .notActive(.server(_, let status)):
-      "The authorization server is \(status), not ACTIVE; it serves no requests."
+    case .notActive(.app):
+      // invalid_client_id: an inactive app is answered as an unknown client.
+      "Invalid value for 'client_id' parameter."
+    case .notActive(.server):
+      // invalid_authorization_server
+      "The authorization server id is invalid."
+    case .openIDWithClientCredentials:
+      // openid_not_allowed_client_creds
+      "Cannot request 'openid' scopes using client credentials."
+    case .clientCredentialsNeedsServiceApp:
+      // invalid_application_type_client_credentials
+      "Only clients with 'application_type' of 'service' may use the client_credentials "
+        + "'grant_type' with the Org Authorization Server."
     }
   }
 
@@ -124,11 +157,17 @@ public enum TokenOutcome: Sendable, Equatable {
     case .accessDenied:
       return "access_denied: \(errorDescription ?? "") (System Log reason: no_matching_policy)"
     case .notActive(.app(let label, let status)):
-      return "denied: app \"\(VisibleText.name(label))\" is \(VisibleText.name(status)); an app "
-        + "that is not ACTIVE is served nothing"
+      return "invalid_client: \(errorDescription ?? "") (app \"\(VisibleText.name(label))\" is "
+        + "\(VisibleText.name(status)); an app that is not ACTIVE is served nothing)"
     case .notActive(.server(let name, let status)):
-      return "denied: server \"\(VisibleText.name(name))\" is \(VisibleText.name(status)); a "
-        + "server that is not ACTIVE serves nothing"
+      return "invalid_request: \(errorDescription ?? "") (server \"\(VisibleText.name(name))\" "
+        + "is \(VisibleText.name(status)); a server that is not ACTIVE serves nothing)"
+    case .openIDWithClientCredentials:
+      return "invalid_scope: \(errorDescription ?? "") (client_credentials gets no ID token: "
+        + "request the API scopes only)"
+    case .clientCredentialsNeedsServiceApp(let type):
+      return "invalid_client: \(errorDescription ?? "") (the app is a "
+        + "\(VisibleText.name(type)) app; use a custom authorization server or a service app)"
     }
   }
 }
@@ -251,6 +290,9 @@ public enum TokenEvaluator {
     if let refusal = clientRefusal(app: app, grant: request.grant, in: model) {
       return TokenEvaluation(outcome: refusal, trace: [])
     }
+    if let refusal = requestRefusal(request) {
+      return TokenEvaluation(outcome: refusal, trace: [])
+    }
     if !server.isActive {
       return TokenEvaluation(
         outcome: .notActive(.server(name: server.name, status: server.status)), trace: [])
@@ -279,6 +321,13 @@ public enum TokenEvaluator {
     if let refusal = clientRefusal(app: app, grant: request.grant, in: model) {
       return TokenEvaluation(outcome: refusal, trace: [])
     }
+    if request.grant == "client_credentials", let type = app.applicationType, type != "service" {
+      return TokenEvaluation(
+        outcome: .clientCredentialsNeedsServiceApp(applicationType: type), trace: [])
+    }
+    if let refusal = requestRefusal(request) {
+      return TokenEvaluation(outcome: refusal, trace: [])
+    }
     let offered: (String) -> Bool =
       request.grant == "client_credentials"
       ? { $0.hasPrefix("okta.") }
@@ -288,6 +337,15 @@ public enum TokenEvaluator {
       return TokenEvaluation(outcome: .invalidScope(undefined: undefined), trace: [])
     }
     return TokenEvaluation(outcome: .allowedByOrgServer, trace: [])
+  }
+
+  /// What Okta refuses in the request itself, on any server: `client_credentials` with the
+  /// `openid` scope (catalogue: openid_not_allowed_client_creds).
+  static func requestRefusal(_ request: TokenRequest) -> TokenOutcome? {
+    if request.grant == "client_credentials" && request.scopes.contains("openid") {
+      return .openIDWithClientCredentials
+    }
+    return nil
   }
 
   /// What refuses the client before any policy is tried: an app that is not active, a grant

@@ -71,25 +71,79 @@ public enum ExportReadme {
       terraform plan
       ```
 
-      **Read the plan before you apply it.** It must import \(resources.count) \
-      object\(resources.count == 1 ? "" : "s") and change only the grant types \
-      (`grant_type_whitelist` of a rule, `grant_types` of an app), nothing else:
+      **Read the plan before you apply it.** Its last line must be \
+      `Plan: \(resources.count) to import, 0 to add, \(resources.count) to change, 0 to destroy.`, \
+      and these are the only lines it may show:
 
       """
     for resource in resources {
-      text += "- `\(resource.address)`, imported from `\(line(resource.importID))`\n"
+      text += "- `# \(resource.address) will be imported` (from `\(line(resource.importID))`), "
+      if resource.type == "okta_app_oauth" {
+        text +=
+          "updated in-place with `grant_types` changed as above, "
+          + "`+ omit_secret = true` (the provider never reads it back on import)"
+        if resource.attributes.contains(where: {
+          if case .attribute("app_links_json", _) = $0 { return true }
+          return false
+        }) {
+          text += " and `+ app_links_json` (the app's links as pulled; the provider sends them "
+          text += "but does not read them back)"
+        }
+        text += "\n"
+      } else {
+        text += "updated in-place with `grant_type_whitelist` changed as above\n"
+      }
     }
     text += """
 
-      If the plan shows any other change (a name, a status, a priority, groups, users, \
-      scopes, token lifetimes, an inline hook, redirect URIs, `authentication_policy`, \
-      `hide_ios`/`hide_web`), stop: the object changed in Okta since the pull, or the provider \
-      reads a field differently. Pull again (`orgwiz pull --force`), run the wizard again and \
-      export again, or make the `.tf` match Okta, before you apply. Then:
+      Stop, and do not apply, if the plan shows anything else, in particular:
+
+      - `must be replaced`, `forces replacement`, `will be destroyed`, or any `to add` or \
+      `to destroy` other than 0: Terraform would delete the object and make a new one (a new \
+      client id, a new secret, lost assignments);
+      - a change to a name, `status`, `priority`, `type`, groups, users, scopes, token \
+      lifetimes, an inline hook, redirect URIs, `token_endpoint_auth_method`, \
+      `authentication_policy`, `hide_ios`/`hide_web` or anything else written in `main.tf`: \
+      the object changed in Okta since the pull, or the provider reads a field differently;
+      - an error that an address is already managed, or a resource that already exists: your \
+      configuration already manages the object; use the section below instead of these files.
+
+      Pull again (`orgwiz pull --force`), run the wizard again and export again, or make the \
+      `.tf` match Okta, before you apply. Everything the provider manages that `main.tf` does \
+      not write (for an app its groups claim, `app_settings_json`, the logo, secrets, and any \
+      setting the pulled object left out) is listed in the resource's \
+      `lifecycle { ignore_changes }`, so Terraform keeps what Okta has for it. Then:
 
       ```sh
       terraform apply
       ```
+
+      After the first successful `terraform apply`, the objects are in Terraform's state: \
+      **delete `imports.tf`** (HashiCorp documents that import blocks may be removed once \
+      imported). Kept, it would import again into any new state, and it clashes with a \
+      configuration that already manages the objects.
+
+      ## If your configuration already manages these objects
+
+      Do not use `imports.tf` or `main.tf`: they would declare the objects a second time. \
+      Find each resource in your configuration by its import id (`terraform state list`, then \
+      `terraform state show ADDRESS` shows `id`), change the one attribute below to the new \
+      value, and run `terraform plan`; it must show that one change per object and nothing \
+      else.
+
+      | object | resource type | import id | attribute | new value |
+      |---|---|---|---|---|
+
+      """
+    for (resource, entry) in zip(resources, plan.entries) {
+      let attribute = resource.type == "okta_app_oauth" ? "grant_types" : "grant_type_whitelist"
+      let value = "[" + entry.grants.map { HCL.quoted($0) }.joined(separator: ", ") + "]"
+      text +=
+        "| \(line(entry.item.sentence).replacingAll("|", with: "/")) | `\(resource.type)` "
+        + "| `\(line(resource.importID))` | `\(attribute)` "
+        + "| `\(line(value).replacingAll("|", with: "/"))` |\n"
+    }
+    text += """
 
       ## Adopting these objects: what to know
 

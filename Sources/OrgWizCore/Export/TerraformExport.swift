@@ -4,8 +4,10 @@ import OrgWizJSON
 /// adopted with `import {}` blocks. Every resource carries the attributes of the object as it
 /// was pulled that the provider manages, so that `terraform plan` shows only the grant change.
 public enum TerraformExport {
-  /// The provider version constraint.
-  public static let providerConstraint = "~> 6.0"
+  /// The provider version constraint: the release whose schema the attribute lists below were
+  /// read from (terraform-provider-okta v6.12.0); `ignore_changes` may only name attributes the
+  /// provider has, and `network` and the others came late in 6.x.
+  public static let providerConstraint = "~> 6.12"
   /// The oldest Terraform with `import {}` blocks.
   public static let terraformConstraint = ">= 1.5"
 
@@ -141,6 +143,7 @@ public enum TerraformExport {
     items += number(
       "refresh_token_window_minutes", live, "actions", "token", "refreshTokenWindowMinutes")
     items += string("inline_hook_id", live, "actions", "token", "inlineHook", "id")
+    items += lifecycle(items, settable: ruleSettable)
     return Resource(
       type: "okta_auth_server_policy_rule", name: name,
       importID: "\(object.serverID ?? "")/\(object.policyID ?? "")/\(object.id)",
@@ -209,6 +212,14 @@ public enum TerraformExport {
     items += bool("accessibility_self_service", live, "accessibility", "selfService")
     items += string("accessibility_error_redirect_url", live, "accessibility", "errorRedirectUrl")
     items += string("accessibility_login_redirect_url", live, "accessibility", "loginRedirectUrl")
+    items += string("client_id", live, "credentials", "oauthClient", "client_id")
+    items += string(
+      "backchannel_custom_authenticator_id", live, "settings", "oauthClient",
+      "backchannel_custom_authenticator_id")
+    if let links = value(live, "visibility", "appLinks"), links.objectValue != nil {
+      items.append(
+        .attribute("app_links_json", .string(JSONWriter.string(links, style: .compact))))
+    }
     items += string("user_name_template", live, "credentials", "userNameTemplate", "template")
     items += string("user_name_template_type", live, "credentials", "userNameTemplate", "type")
     items += string(
@@ -226,9 +237,77 @@ public enum TerraformExport {
       }
       items.append(.block("jwks", [], block))
     }
+    if let network = value(live, "settings", "oauthClient", "network"),
+      let connection = network["connection"]?.stringValue
+    {
+      var block: [HCL.Item] = [.attribute("connection", .string(connection))]
+      block += strings("include", network, "include")
+      block += strings("exclude", network, "exclude")
+      items.append(.block("network", [], block))
+    }
+    items += lifecycle(items, settable: appSettable)
     return Resource(
       type: "okta_app_oauth", name: name, importID: entry.item.object.id, attributes: items,
       notes: notes)
+  }
+
+  // MARK: - What is not written
+
+  /// The attributes of `okta_auth_server_policy_rule` a configuration may set, as
+  /// terraform-provider-okta v6.12.0 declares them (`resource_okta_auth_server_policy_rule.go`,
+  /// `resourceAuthServerPolicyRule`; `system` is the provider's alone).
+  static let ruleSettable = [
+    "type", "name", "auth_server_id", "policy_id", "status", "priority", "grant_type_whitelist",
+    "scope_whitelist", "access_token_lifetime_minutes", "refresh_token_lifetime_minutes",
+    "refresh_token_window_minutes", "inline_hook_id", "user_whitelist", "user_blacklist",
+    "group_whitelist", "group_blacklist",
+  ]
+
+  /// The attributes of `okta_app_oauth` a configuration may set, as terraform-provider-okta
+  /// v6.12.0 declares them (`resource_okta_app_oauth.go`, `resourceAppOAuth` with `app.go`'s
+  /// `baseAppSchema` and `baseAppSwaSchema`). Left out: what the provider alone decides
+  /// (`name`, `sign_on_mode`, `logo_url`, `client_secret`) and the write-only
+  /// `client_basic_secret_wo`, which is never in state.
+  static let appSettable = [
+    "label", "status", "logo", "admin_note", "enduser_note", "app_links_json",
+    "accessibility_login_redirect_url", "accessibility_self_service",
+    "accessibility_error_redirect_url", "user_name_template", "user_name_template_suffix",
+    "user_name_template_type", "user_name_template_push_status", "type", "client_id",
+    "omit_secret", "client_basic_secret", "client_basic_secret_wo_version",
+    "token_endpoint_auth_method", "auto_key_rotation", "client_uri", "logo_uri", "login_uri",
+    "login_mode", "login_scopes", "pkce_required", "redirect_uris", "wildcard_redirect",
+    "post_logout_redirect_uris", "participate_slo", "frontchannel_logout_uri",
+    "frontchannel_logout_session_required", "response_types", "grant_types", "tos_uri",
+    "policy_uri", "consent_method", "issuer_mode", "refresh_token_rotation",
+    "refresh_token_leeway", "auto_submit_toolbar", "hide_ios", "hide_web", "profile", "jwks",
+    "implicit_assignment", "groups_claim", "app_settings_json", "authentication_policy",
+    "jwks_uri", "backchannel_custom_authenticator_id", "preconfigured_app",
+    "skip_authentication_policy", "network",
+  ]
+
+  /// `lifecycle { ignore_changes }` for every settable attribute not written: what Okta has
+  /// for it stays as it is. That covers what the model cannot hold (`groups_claim`, read by
+  /// the provider from an API outside the published one, which a configuration without it
+  /// would post empty: `flattenGroupsClaim` / `setAppOauthGroupsClaim`; `app_settings_json`;
+  /// `logo`, a local file), secrets orgwiz never writes, `skip_authentication_policy` (import
+  /// never sets it), and any field the pulled object leaves out, whose provider default
+  /// would otherwise be sent (`consent_method`, `issuer_mode`, `wildcard_redirect`,
+  /// `refresh_token_rotation`, ...).
+  static func lifecycle(_ items: [HCL.Item], settable: [String]) -> [HCL.Item] {
+    var written: Set<String> = []
+    for item in items {
+      switch item {
+      case .attribute(let name, _), .block(let name, _, _): written.insert(name)
+      case .comment, .blank: break
+      }
+    }
+    let ignored = settable.filter { !written.contains($0) }
+    guard !ignored.isEmpty else { return [] }
+    return [
+      .block(
+        "lifecycle", [],
+        [.attribute("ignore_changes", .list(ignored.map(HCL.Value.expression)))])
+    ]
   }
 
   /// The app's authentication policy: the last segment of `_links.accessPolicy.href`.
