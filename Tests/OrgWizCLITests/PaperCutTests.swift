@@ -112,6 +112,7 @@ import Testing
     let ignore = try String(contentsOf: root.appendingPathComponent(".gitignore"), encoding: .utf8)
     for name in [
       "/org.json.undo.journal", "/org.json.lock", "/org.json.journal", "/org.json.write.journal",
+      "/org.json.apply.journal", "/org.json.change",
     ] {
       #expect(ignore.split(separator: "\n").contains(Substring(name)), "\(name)")
     }
