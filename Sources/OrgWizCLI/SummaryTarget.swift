@@ -89,11 +89,12 @@ enum SummaryTarget: Equatable {
     return nil
   }
 
-  /// "Summary written: …" for the end of a run.
+  /// "Change record: …" for the end of a run (the words every command that writes or adds to
+  /// the record uses).
   var writtenLine: String {
     switch self {
-    case .file(let path), .stream(let path): "Summary written: \(path)"
-    case .standardOutput: "Summary written to standard output."
+    case .file(let path), .stream(let path): "Change record: \(path)"
+    case .standardOutput: "Change record written to standard output."
     }
   }
 

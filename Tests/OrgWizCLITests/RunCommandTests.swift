@@ -37,7 +37,7 @@ import Testing
     #expect(summary.contains("Backup of the model before this run: \(path).bak"))
     #expect(summary.contains(SHA256.hex(try Fixtures.exampleBytes())))
     #expect(
-      run.stderr.contains("Summary written: \(directory.path)/org.20261125T014500Z.summary.md"))
+      run.stderr.contains("Change record: \(directory.path)/org.20261125T014500Z.summary.md"))
   }
 
   @Test func aServiceAppGivenWithSetIsExit64WithTheReason() throws {
@@ -462,7 +462,7 @@ import Testing
       ["run", "--no-input", "--summary", "-"] + Self.fullAnswers, in: directory.path)
     #expect(toStdout.status == 0)
     #expect(toStdout.stdout.hasPrefix("# "))
-    #expect(toStdout.stderr.contains("Summary written to standard output."))
+    #expect(toStdout.stderr.contains("Change record written to standard output."))
   }
 
   @Test(arguments: [

@@ -486,9 +486,9 @@ struct BinaryRun {
     #expect(second.status == 0, "\(second.stderr)")
     // CLIRunner's clock stands still, so both runs start in the same second.
     #expect(
-      first.stderr.contains("Summary written: \(directory.path)/org.20261125T014500Z.summary.md"))
+      first.stderr.contains("Change record: \(directory.path)/org.20261125T014500Z.summary.md"))
     #expect(
-      second.stderr.contains("Summary written: \(directory.path)/org.20261125T014500Z-2.summary.md")
+      second.stderr.contains("Change record: \(directory.path)/org.20261125T014500Z-2.summary.md")
     )
     #expect(directory.read("org.20261125T014500Z.summary.md")?.contains("| false | true |") == true)
   }
