@@ -15,16 +15,17 @@ struct ApplyCommand: ContextCommand {
       The plan is what the wizard changed since the pull: interaction_code added to or removed \
       from a rule or an app. Each object is read again first; if it changed in Okta since the \
       pull, nothing is sent (pull again, then run again). Each request is built from the live \
-      object with only that grant changed, sent, and read back. An apply record is written \
-      beside the model (--json prints it on stdout), and the model's pull record is updated \
-      for what was applied, so a second apply finds nothing to send.
+      object with only that grant changed, sent, and read back. What reached Okta is added to \
+      the run's change record (Applied in Okta, or Backed out); a model with no change record \
+      gets an apply record of its own beside it (--json prints it on stdout). The model's \
+      pull record is updated for what was applied, so a second apply finds nothing to send.
 
       The org setting Embedded widget sign-in support has no API: when the plan adds the \
       grant, confirm that it is on (Settings > Account); --yes counts as that confirmation.
 
       After a change that adds the grant to an app, apply offers at a terminal to run orgwiz \
       verify on it (--verify runs it without asking, --no-verify skips it); its result goes \
-      into the apply record.
+      into the change record (Verified in Okta).
 
       A service app needs okta.authorizationServers.manage and okta.apps.manage (and their \
       .read scopes); an API token needs an admin role that may change them.
@@ -380,7 +381,7 @@ struct ApplyCommand: ContextCommand {
           section: record.changeRecordSection
             + (record.verification.map {
               ChangeRecord.verifiedSection($0, at: Timestamps(date: context.now()).iso)
-            } ?? []))
+            } ?? record.verificationNote.map { ChangeRecord.notVerifiedSection($0) } ?? []))
       }
         ?? WriteTransaction.File(
           role: "summary", bytes: Array(summaryFormat.render(record.document).utf8),
@@ -413,11 +414,33 @@ struct ApplyCommand: ContextCommand {
       change != nil ? "Change record: \(recordPath)\n" : "Apply record written: \(recordPath)\n")
     context.stderr.write(record.status + "\n")
     if json { context.stdout.write(JSONWriter.string(record.json)) }
-    if let failure { throw failure }
+    if let failure {
+      // Okta's refusal of the grant while the setting is off: the next step is that setting.
+      if let okta = failure as? OktaError, case .rejected = okta,
+        entries.contains(where: { entry in
+          if case .failed(let words, _) = entry.outcome {
+            words.contains("Turn on Embedded widget sign-in support")
+          } else {
+            false
+          }
+        })
+      {
+        throw OrgWizFailure(
+          okta.exitStatus, okta.message,
+          next: "Turn on Embedded widget sign-in support (Settings > Account) first: Okta "
+            + "allows interaction_code only while it is on. Then run orgwiz apply again.")
+      }
+      throw failure
+    }
     if needsSetting {
       context.note(
         "the org setting is not part of the API: keep Embedded widget sign-in support on "
           + "(Settings > Account).", style: style)
+      if record.verification == nil {
+        context.stderr.write(
+          "Next: orgwiz verify --org \(SummaryRenderer.shellQuote(path)) asks Okta whether the "
+            + "app can use the grant now.\n")
+      }
     }
     return .success
   }
@@ -445,10 +468,17 @@ struct ApplyCommand: ContextCommand {
       guard context.canPrompt(noInput: noInput) else { return (nil, nil) }
       let question = Confirmation(
         prompt: "Check now that \(app.phrase) can start the Interaction Code flow (\(command); "
-          + "nobody signs in)?", isDestructive: false, defaultYes: true)
+          + "nobody signs in)?", isDestructive: false, defaultYes: true,
+        help: "yes asks Okta now and adds its answer to the record; no skips the check (the "
+          + "change is already sent, and the record says it was not verified): run \(command) "
+          + "later.")
       // The requests are sent: however this question ends, the record is written.
       let answer = try? context.makeInteractivePrompter(style).confirm(question)
-      guard answer == true else { return (nil, nil) }
+      guard answer == true else {
+        return (
+          nil, "Not verified: the check was skipped at the prompt. Run \(command) to ask Okta."
+        )
+      }
     }
     let verifier = Verifier(model: model, modelPath: path, context: context, noInput: noInput)
     do {
@@ -457,9 +487,11 @@ struct ApplyCommand: ContextCommand {
       VerifyCommand.show(result, json: false, to: context.stderr)
       return (result, nil)
     } catch {
-      let words =
-        (error as? any UserFacingError).map { "\($0.message) \($0.nextStep)" } ?? "\(error)"
-      let note = "Not verified: \(words) Then run \(command)."
+      // verify's own flags (such as --client-secret-file) belong to the command named here.
+      let words = (error as? any UserFacingError).map(\.message) ?? "\(error)"
+      let note =
+        "Not verified: \(words) Run \(command) (with --client-secret-file FILE or "
+        + "ORGWIZ_CLIENT_SECRET for a confidential app) to ask Okta."
       context.stderr.write(note + "\n")
       return (nil, note)
     }

@@ -107,6 +107,7 @@ struct UndoCommand: ContextCommand {
     if let pulled = PullRecord(model: backupModel.document) {
       summary.pulledFrom = pulled.orgURL
       summary.settingToTurnOff = !backupModel.interactionCodeEnabled && pulled.setting
+      summary.changeRecord = ChangeRecordLink.read(model: path)?.path
     }
     let recordPath = Self.recordPath(model: path, date: started, format: summaryFormat)
     let recordBytes = Array(summaryFormat.render(summary.document).utf8)
@@ -138,6 +139,9 @@ struct UndoCommand: ContextCommand {
           + "types to Okta"
           + (summary.settingToTurnOff
             ? "; then turn Embedded widget sign-in support off by hand, last.\n" : ".\n"))
+      if let change = summary.changeRecord {
+        context.stderr.write("Change record: \(change) (apply adds the backout to it)\n")
+      }
     }
     if json { context.stdout.write(JSONWriter.string(summary.json)) }
     return .success

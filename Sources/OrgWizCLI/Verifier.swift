@@ -75,11 +75,20 @@ struct Verifier {
     {
       secret = variable.trimmingWhitespace()
     } else if context.canPrompt(noInput: noInput) {
-      let prompt = "Client secret of \(target.appPhrase) (not shown as you type): "
-      guard let typed = context.readSecret(prompt), !typed.trimmingWhitespace().isEmpty else {
+      let prompt = "Client secret of \(target.appPhrase) (not shown as you type; ? for help): "
+      var typed = context.readSecret(prompt)?.trimmingWhitespace()
+      // A lone ? asks what to type; it is never sent as the secret.
+      for _ in 0..<3 where typed == "?" {
+        context.stderr.write(
+          "Type the app's client secret (Applications > Applications > the app > General > "
+            + "Client Credentials); it is sent only to Okta's /v1/interact and never shown or "
+            + "kept. An empty answer stops.\n")
+        typed = context.readSecret(prompt)?.trimmingWhitespace()
+      }
+      guard let typed, !typed.isEmpty, typed != "?" else {
         throw Self.needsSecret(target, typed: true)
       }
-      secret = typed.trimmingWhitespace()
+      secret = typed
     } else {
       throw Self.needsSecret(target, typed: false)
     }

@@ -90,8 +90,9 @@ public struct ApplyRecord: Sendable, Equatable {
   /// The backout's manual step.
   public static let settingOffStep =
     "Settings > Account > Embedded widget sign-in support: clear the checkbox to turn it off "
-    + "again, last, once no app or rule lists interaction_code (no API can change it; the model "
-    + "has it off, Okta still has it on)."
+    + "again, last, once no app or rule lists interaction_code (no API can change it or read "
+    + "it: the model has it off, and Okta had it on when orgwiz last learned it, unless it was "
+    + "turned off by hand since)."
 
   /// Whether the plan removed the grant everywhere (a backout).
   public var isBackout: Bool {
@@ -235,10 +236,10 @@ public struct ApplyRecord: Sendable, Equatable {
 
   private func outcomeText(_ outcome: Outcome) -> String {
     switch outcome {
-    case .applied: "applied and verified"
+    case .applied: "applied (read back)"
     case .unverified(_, let found):
       "sent, but read back with grant types \(found.isEmpty ? "none" : Phrase.list(found))"
-    case .failed(let why, _): "refused by Okta: \(why)"
+    case .failed(let why, _): "not made: \(why)"
     case .notSent:
       interrupted
         ? "not sent (the apply was cut short before it)" : "not sent (an earlier request failed)"

@@ -103,6 +103,8 @@ public enum ProbeMapping {
   static let noMatchingPolicy = "Policy evaluation failed for this request"
   /// `invalid_client_id`.
   static let invalidClientID = "Invalid value for 'client_id' parameter."
+  /// `missing_client_credentials`: Okta expects the app to authenticate (a confidential app).
+  static let missingClientCredentials = "No client credentials found."
   /// `invalid_authorization_server`.
   static let invalidServer = "The authorization server id is invalid."
   /// `illegal_redirect_uri`, `illegal_redirect_uri_enhanced` (and `invalid_redirect_uri`).
@@ -134,6 +136,7 @@ public enum ProbeMapping {
     case "invalid_request" where text.hasPrefix(pkce): return .pkceRequired
     case "invalid_grant" where text.hasPrefix(pkce): return .pkceRequired
     case "invalid_client" where text == invalidClientID: return .invalidClient
+    case "invalid_client" where text == missingClientCredentials: return .clientAuth
     case "invalid_client": return confidential ? .clientAuth : .invalidClient
     default:
       // A custom server Okta does not know can answer 404 before any OAuth checks.
@@ -226,6 +229,11 @@ public struct VerifyResult: Sendable, Equatable {
     let app = VisibleText.short(target.appLabel, limit: 120)
     let model = SummaryRenderer.shellQuote(modelPath)
     let appSettings = "Applications > Applications > \(app) > General > General Settings"
+    let clientCredentials = "Applications > Applications > \(app) > General > Client Credentials"
+    // Planned with the wizard, sent with apply: the same two commands the run's record names.
+    let planAndApply =
+      "orgwiz apply --org \(model) sends the change if a run already planned it; else plan it "
+      + "with the wizard (orgwiz --org \(model)), then orgwiz apply --org \(model)"
     let server = VisibleText.short(target.serverName, limit: 120)
     let serverArgument = target.serverID ?? Okta.orgAuthorizationServer
     switch reason {
@@ -237,16 +245,15 @@ public struct VerifyResult: Sendable, Equatable {
         orgwiz: nil)
     case .appLacksGrant:
       return VerifyFix(
-        adminConsole: "\(appSettings) > Edit: tick Interaction Code under Grant type, then Save.",
-        orgwiz: "orgwiz run --org \(model) --set app=\(target.appID) --set app-grant=yes, then "
-          + "orgwiz apply --org \(model)")
+        adminConsole: "\(appSettings) > Edit > Grant type > Advanced: tick Interaction Code, "
+          + "then Save.",
+        orgwiz: planAndApply)
     case .noMatchingPolicy:
       return VerifyFix(
-        adminConsole: "Security > API > Authorization Servers > \(server) > Access Policies: "
-          + "in the policy that applies to \(app), edit its rule and tick Interaction Code "
-          + "under grant types.",
-        orgwiz: "orgwiz run --org \(model) --set server=\(serverArgument) --set "
-          + "app=\(target.appID), then orgwiz apply --org \(model)")
+        adminConsole: "Security > API > Authorization Servers > \(server) > Access Policies > "
+          + "the policy that applies to \(app) > its rule > Edit > IF Grant type is > "
+          + "Advanced: tick Interaction Code, then Update rule.",
+        orgwiz: planAndApply + " (server \(serverArgument))")
     case .redirectURI:
       return VerifyFix(
         adminConsole: "\(appSettings) > Login > Sign-in redirect URIs: add the URI, or pass "
@@ -254,14 +261,16 @@ public struct VerifyResult: Sendable, Equatable {
         orgwiz: nil)
     case .pkceRequired:
       return VerifyFix(
-        adminConsole: "\(appSettings) > Client Credentials: check Proof Key for Code Exchange "
-          + "(PKCE); and check any proxy between orgwiz and Okta.",
+        adminConsole: "orgwiz sends a PKCE (S256) challenge with every probe, so a proxy between "
+          + "orgwiz and Okta may have changed the request; check it, and \(clientCredentials) "
+          + "for how the app is set to use PKCE.",
         orgwiz: nil)
     case .clientAuth:
       return VerifyFix(
-        adminConsole: "\(appSettings) > Client Credentials: copy the current client secret "
-          + "(or generate one), and give it with --client-secret-file FILE or "
-          + "ORGWIZ_CLIENT_SECRET.",
+        adminConsole: "\(clientCredentials): copy the current client secret (or generate one), "
+          + "and give it to orgwiz verify with --client-secret-file FILE or "
+          + "ORGWIZ_CLIENT_SECRET. If the model says the app is a public client, Okta treats it "
+          + "as confidential now: pull again (orgwiz pull --force).",
         orgwiz: nil)
     case .invalidClient:
       return VerifyFix(

@@ -53,10 +53,39 @@ public enum ChangeRecord {
         lines[index] = whereRow + Markdown.escape(stage.rawValue) + " |"
       } else if line.hasPrefix(whereLine) {
         lines[index] = whereLine + Markdown.escape(stage.rawValue)
+      } else if line.hasPrefix(plannedParagraph) || line.hasPrefix(nowParagraph) {
+        lines[index] = Markdown.escape(now(stage))
+      }
+    }
+    var section = section.trimmingTrailingNewlines()
+    let heading = section.split(separator: "\n").first.map(String.init) ?? ""
+    let sections = lines.indices.filter { lines[$0].hasPrefix("## ") }
+    if heading == "## Verified in Okta", let last = sections.last,
+      lines[last].hasPrefix(heading)
+    {
+      // Verified again with nothing in between: the newer answer replaces the older one.
+      lines.removeSubrange(last...)
+    } else {
+      // A later attempt of the same kind is numbered, so that the newest is plain to see.
+      let earlier = sections.filter { lines[$0].hasPrefix(heading) }.count
+      if earlier > 0 {
+        section = heading + " (\(earlier + 1))" + section.dropFirst(heading.count)
       }
     }
     while lines.last == "" { lines.removeLast() }
-    return lines.joined(separator: "\n") + "\n\n" + section.trimmingTrailingNewlines() + "\n"
+    return lines.joined(separator: "\n") + "\n\n" + section + "\n"
+  }
+
+  /// The first words of the Summary's paragraph of where the change is, as `run` writes it and
+  /// as this replaces it.
+  static let plannedParagraph = "The change is in the model file "
+  static let nowParagraph = "Where the change is now: "
+
+  /// The Summary's paragraph once the change left the model.
+  static func now(_ stage: Stage) -> String {
+    nowParagraph + stage.rawValue + ". The sections at the end of this record (Applied in "
+      + "Okta, Verified in Okta, Backed out) say what reached Okta, when, and with whose "
+      + "credentials; the sections before them are the plan as the run made it."
   }
 
   /// The value of a row of the Summary table (`| Operator | ada@acme.example (00u1ada) |`), as
@@ -118,6 +147,11 @@ extension ChangeRecord {
     let stage = record.stage
     guard stage == .applied, let verification = record.verification else { return stage }
     return verification.reason == .ok ? .verified : .notVerified
+  }
+
+  /// The section of a check `apply` was asked to make and did not (why, and the command).
+  public static func notVerifiedSection(_ note: String) -> [Block] {
+    [.heading(level: 2, "Verified in Okta"), .paragraph(.plain(note))]
   }
 
   /// The section `orgwiz verify` (or `apply --verify`) adds: when, and Okta's answer.

@@ -43,8 +43,9 @@ public enum SummaryRenderer {
       return file + "Okta itself is not changed yet: orgwiz apply --org "
         + SummaryRenderer.shellQuote(meta.modelPath) + " sends the grant changes to \(org) "
         + "after a review (or an admin makes them by hand with the implementation steps "
-        + "below)." + setting + " What reaches Okta, its verification and any backout are "
-        + "added to this record."
+        + "below)." + setting + " Then orgwiz verify --org "
+        + SummaryRenderer.shellQuote(meta.modelPath) + " asks Okta whether the app can use the "
+        + "grant. What reaches Okta, its verification and any backout are added to this record."
     }
     return file + "Okta itself is not changed yet: an admin makes the same change in the Admin "
       + "Console with the implementation steps below."

@@ -27,6 +27,8 @@ public struct UndoSummary: Sendable, Equatable {
   public var pulledFrom: String? = nil
   /// Whether the restored model has the org setting off while Okta (as pulled) has it on.
   public var settingToTurnOff = false
+  /// The run's change record, which the backout's apply adds to.
+  public var changeRecord: String? = nil
 
   public init(
     modelPath: String, orgDomain: String, action: Action, modelSHA256Before: String,
@@ -65,6 +67,7 @@ public struct UndoSummary: Sendable, Equatable {
         + " Okta itself is not changed by this: orgwiz apply --org "
         + SummaryRenderer.shellQuote(modelPath) + " sends the restored grant types to "
         + "\(pulledFrom) after a review, and adds \"Backed out\" to the run's change record"
+        + (changeRecord.map { " (\($0))" } ?? "")
         + (settingToTurnOff
           ? "; then, last and by hand, turn Embedded widget sign-in support off again "
             + "(Settings > Account), which no API can." : ".")
