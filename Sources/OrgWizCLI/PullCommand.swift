@@ -13,7 +13,7 @@ struct PullCommand: ContextCommand {
     discussion: """
       Reads the org, its custom authorization servers with their policies, rules and scopes, \
       its OpenID Connect apps, the groups assigned the apps that can use the Interaction Code \
-      grant, its admins and their roles, and the groups the rules name, and \
+      grant, its Trusted Origins, its admins and their roles, and the groups the rules name, and \
       writes them to --org in the model's shapes, with a record of where and when they were \
       pulled. Secrets (client secrets, keys, tokens) are never written.
 
@@ -22,7 +22,8 @@ struct PullCommand: ContextCommand {
       lists interaction_code, else asked at a terminal.
 
       A service app needs the scopes okta.orgs.read okta.authorizationServers.read \
-      okta.apps.read okta.roles.read okta.users.read okta.groups.read; an API token needs an \
+      okta.apps.read okta.roles.read okta.users.read okta.groups.read \
+      okta.trustedOrigins.read; an API token needs an \
       admin role that can read them (Read-Only Administrator is enough).
 
       \(OrgWiz.exitCodeHelp)
@@ -273,11 +274,18 @@ struct PullCommand: ContextCommand {
       }
       return (id, listed)
     }
+    // The Trusted Origins: a single-page app that embeds the Sign-In Widget needs its origin
+    // trusted for CORS (check's spa-trusted-origin). One paged list, 200 a page.
+    let origins = try client.getAll("/api/v1/trustedOrigins", query: [("limit", "200")])
+    for origin in origins {
+      _ = try Self.checkedID(origin, what: "trusted origin", request: "GET /api/v1/trustedOrigins")
+    }
     var pulled = PulledOrg(
       orgURL: orgURL.description, domain: orgURL.host, wellKnown: wellKnown, org: org,
       servers: servers, apps: apps, admins: admins, groups: groups)
     pulled.appGroupAssignments = assignments
     pulled.assignmentAppsSkipped = skipped
+    pulled.trustedOrigins = origins
     return pulled
   }
 

@@ -385,12 +385,14 @@ public struct OrgModel: Sendable, Equatable {
       pkceRequired = reader.bool(client, "pkce_required", at: credentialsPointer)
     }
     var grants: [String] = []
+    var redirects: [String] = []
     var applicationType: String?
     if let settings = reader.object(object, "settings", at: pointer),
       let client = reader.object(settings, "oauthClient", at: pointer / "settings")
     {
       let clientPointer = pointer / "settings" / "oauthClient"
       grants = reader.strings(client, "grant_types", at: clientPointer) ?? []
+      redirects = reader.strings(client, "redirect_uris", at: clientPointer) ?? []
       applicationType = reader.string(client, "application_type", at: clientPointer)
     }
     guard let id, let label else { return nil }
@@ -398,7 +400,7 @@ public struct OrgModel: Sendable, Equatable {
       id: id, name: reader.string(object, "name", at: pointer), label: label, status: status,
       signOnMode: mode, clientID: clientID ?? id, grantTypes: grants,
       applicationType: applicationType, pointer: pointer, tokenEndpointAuthMethod: authMethod,
-      pkceRequired: pkceRequired)
+      pkceRequired: pkceRequired, redirectURIs: redirects)
   }
 
   // MARK: Editing

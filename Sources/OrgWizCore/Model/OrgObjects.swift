@@ -128,6 +128,8 @@ public struct OrgApp: Sendable, Equatable {
   public var tokenEndpointAuthMethod: String? = nil
   /// `credentials.oauthClient.pkce_required`, when given.
   public var pkceRequired: Bool? = nil
+  /// `settings.oauthClient.redirect_uris`.
+  public var redirectURIs: [String] = []
 
   /// Whether the app is a public client: it authenticates with no secret or key
   /// (`token_endpoint_auth_method` `none`), as a single-page (`browser`) app always does even
@@ -203,6 +205,16 @@ public struct AppGroupAssignments: Sendable, Equatable {
 /// A Trusted Origin (`GET /api/v1/trustedOrigins`): a web origin Okta lets call its APIs from a
 /// browser (`CORS`), redirect to after sign-in (`REDIRECT`), or embed Okta (`IFRAME_EMBED`).
 public struct TrustedOrigin: Sendable, Equatable {
+  /// The origin of a URL as a browser sends it (`scheme://host[:port]`, lowercased), or nil
+  /// for a URL without `://` (a native app's custom scheme).
+  public static func origin(of url: String) -> String? {
+    guard let range = url.range(of: "://") else { return nil }
+    let rest = url[range.upperBound...]
+    let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+    guard !authority.isEmpty else { return nil }
+    return (url[..<range.upperBound] + authority).lowercased()
+  }
+
   public var id: String
   public var name: String?
   public var origin: String
