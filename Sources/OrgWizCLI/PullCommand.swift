@@ -12,7 +12,8 @@ struct PullCommand: ContextCommand {
     abstract: "Build the org model from the live org through the Okta Management API (reads only).",
     discussion: """
       Reads the org, its custom authorization servers with their policies, rules and scopes, \
-      its OpenID Connect apps, its admins and their roles, and the groups the rules name, and \
+      its OpenID Connect apps, the groups assigned the apps that can use the Interaction Code \
+      grant, its Trusted Origins, its admins and their roles, and the groups the rules name, and \
       writes them to --org in the model's shapes, with a record of where and when they were \
       pulled. Secrets (client secrets, keys, tokens) are never written.
 
@@ -21,7 +22,8 @@ struct PullCommand: ContextCommand {
       lists interaction_code, else asked at a terminal.
 
       A service app needs the scopes okta.orgs.read okta.authorizationServers.read \
-      okta.apps.read okta.roles.read okta.users.read okta.groups.read; an API token needs an \
+      okta.apps.read okta.roles.read okta.users.read okta.groups.read \
+      okta.trustedOrigins.read; an API token needs an \
       admin role that can read them (Read-Only Administrator is enough).
 
       \(OrgWiz.exitCodeHelp)
@@ -87,6 +89,13 @@ struct PullCommand: ContextCommand {
     try ApplyJournalFile.settleBeforePull(model: path, client: client, context: context)
     context.stderr.write("Reading \(orgURL) with \(source)…\n")
     var pulled = try read(client, orgURL: orgURL)
+    if pulled.assignmentAppsSkipped > 0 {
+      context.note(
+        "Read the group assignments of the first \(PullAssembler.assignmentAppLimit) apps that "
+          + "can use the Interaction Code grant only; the other "
+          + "\(Phrase.count(pulled.assignmentAppsSkipped, "app")) have none in the model, so "
+          + "simulate does not check who is assigned them.", style: style)
+    }
     // Whose credentials read the org: the wizard's operator defaults to that admin.
     if case .apiToken = credential { _ = try? client.get("/api/v1/users/me") }
     pulled.readBy = client.identity.map { login in
@@ -246,9 +255,38 @@ struct PullCommand: ContextCommand {
       }
       return try Self.theObject(client.get("/api/v1/groups/\(id)").json, id: id, what: "group")
     }
-    return PulledOrg(
+    // Who may sign in: the groups assigned each app a run can touch (bounded; see
+    // PullAssembler.appsForAssignments). The app ids were checked above; each assignment's id
+    // (a group id) is checked before it enters the model.
+    let (assignable, skipped) = PullAssembler.appsForAssignments(apps)
+    let assignments = try Self.concurrentMap(assignable) {
+      id -> (appID: String, assignments: [JSONValue]) in
+      guard OktaID.isValid(id) else {
+        throw OktaError.malformed(
+          "GET /api/v1/apps answered an app whose id \(OktaID.shown(id)) is not an Okta id")
+      }
+      let path = "/api/v1/apps/\(id)/groups"
+      // expand=group embeds each group, so the Everyone group (type BUILT_IN) is known as such
+      // without a read per group.
+      let listed = try client.getAll(path, query: [("limit", "200"), ("expand", "group")])
+      for assignment in listed {
+        _ = try Self.checkedID(assignment, what: "group assignment", request: "GET \(path)")
+      }
+      return (id, listed)
+    }
+    // The Trusted Origins: a single-page app that embeds the Sign-In Widget needs its origin
+    // trusted for CORS (check's spa-trusted-origin). One paged list, 200 a page.
+    let origins = try client.getAll("/api/v1/trustedOrigins", query: [("limit", "200")])
+    for origin in origins {
+      _ = try Self.checkedID(origin, what: "trusted origin", request: "GET /api/v1/trustedOrigins")
+    }
+    var pulled = PulledOrg(
       orgURL: orgURL.description, domain: orgURL.host, wellKnown: wellKnown, org: org,
       servers: servers, apps: apps, admins: admins, groups: groups)
+    pulled.appGroupAssignments = assignments
+    pulled.assignmentAppsSkipped = skipped
+    pulled.trustedOrigins = origins
+    return pulled
   }
 
   /// The org setting as Okta itself shows it, or nil when no probe can tell: a public, active

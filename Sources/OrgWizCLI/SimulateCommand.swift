@@ -15,8 +15,11 @@ struct SimulateCommand: ContextCommand {
       order, and why it did not apply or match. --server org-authorization-server (or its \
       issuer URL) evaluates against the Org Authorization Server, which has no policies: the \
       app's grant is enough (and for interaction_code the org setting), and it offers only \
-      OpenID Connect and okta.* scopes. Exit 0 when the request is allowed, 1 \
-      when denied.
+      OpenID Connect and okta.* scopes. With --user or --group, a user in none of the groups \
+      assigned the app is denied as Okta denies them (access_denied, "User is not assigned to \
+      the client application."), when the model holds the app's group assignments (orgwiz pull \
+      reads them); when it does not, the output says assignment was not checked. Exit 0 when \
+      the request is allowed, 1 when denied.
       """)
 
   @OptionGroup var options: ModelOptions
@@ -132,6 +135,9 @@ struct SimulateCommand: ContextCommand {
         object["undefinedScopes"] = .strings(undefined)
       }
       object["explanation"] = .string(outcome.explanation)
+      // Whether the user is assigned the app: assigned, not-assigned, not-checked (the model
+      // holds no group assignments for the app), or null when no --user or --group was given.
+      object["assignment"] = evaluation.assignment.map { .string($0.result) } ?? .null
       object["tried"] = .array(evaluation.trace.map(\.json))
       context.stdout.write(JSONWriter.string(.object(object)))
     } else {

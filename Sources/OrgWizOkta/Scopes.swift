@@ -4,7 +4,7 @@ public enum OktaScopes {
   /// What `orgwiz pull` requests for a service app.
   public static let pull = [
     "okta.orgs.read", "okta.authorizationServers.read", "okta.apps.read", "okta.roles.read",
-    "okta.users.read", "okta.groups.read",
+    "okta.users.read", "okta.groups.read", "okta.trustedOrigins.read",
   ]
   /// What `orgwiz apply` requests for a service app (reads again, then writes).
   public static let apply = [
@@ -27,6 +27,7 @@ public enum OktaScopes {
         ? "okta.roles.\(suffix)" : "okta.users.\(suffix)"
     case "groups": return "okta.groups.\(suffix)"
     case "org": return "okta.orgs.\(suffix)"
+    case "trustedOrigins": return "okta.trustedOrigins.\(suffix)"
     default: return nil
     }
   }

@@ -328,10 +328,42 @@ class State:
         self.groups = {}
         for g in model.get("groups") or []:
             self.groups[g["id"]] = self._group(copy.deepcopy(g))
+        # appGroupAssignments: {appId: [ApplicationGroupAssignment]}. A group embedded in an
+        # assignment (as `expand=group` sends it, e.g. the BUILT_IN Everyone group) joins the
+        # org's groups.
+        self.app_groups = {}
+        for aid, assigned in (model.get("appGroupAssignments") or {}).items():
+            self.app_groups[aid] = []
+            for i, x in enumerate(assigned or []):
+                x = copy.deepcopy(x)
+                embedded = (x.pop("_embedded", None) or {}).get("group")
+                if embedded and embedded.get("id") and embedded["id"] not in self.groups:
+                    self.groups[embedded["id"]] = self._group(copy.deepcopy(embedded))
+                self.app_groups[aid].append(self._assignment(aid, x, i))
+        self.trusted_origins = [self._trusted_origin(copy.deepcopy(t)) for t in model.get("trustedOrigins") or []]
         for gid in sorted(self._referenced_groups()):
             if gid not in self.groups:
                 self.groups[gid] = self._group({"id": gid, "profile": {"name": gid}})
         del base
+
+    def _assignment(self, aid, x, i):
+        x.setdefault("priority", i)
+        x.setdefault("lastUpdated", DEFAULT_TIME)
+        x.setdefault("profile", {})
+        gid = x["id"]
+        x["_links"] = {"app": self.link("/api/v1/apps/" + aid),
+                       "self": self.link("/api/v1/apps/%s/groups/%s" % (aid, gid)),
+                       "group": self.link("/api/v1/groups/" + gid)}
+        return x
+
+    def _trusted_origin(self, t):
+        self._stamp(t)
+        t.setdefault("status", "ACTIVE")
+        t.setdefault("scopes", [])
+        t.setdefault("name", t.get("origin", t["id"]))
+        p = "/api/v1/trustedOrigins/" + t["id"]
+        t["_links"] = dict({"self": self.link(p, "GET", "PUT", "DELETE")}, **self._lifecycle_links(p, t["status"]))
+        return t
 
     def _referenced_groups(self):
         out = set()
@@ -572,6 +604,8 @@ class State:
             "users": [copy.deepcopy(u) for u in self.users.values()],
             "roles": copy.deepcopy(self.roles),
             "groups": [copy.deepcopy(g) for g in self.groups.values()],
+            "appGroupAssignments": copy.deepcopy(self.app_groups),
+            "trustedOrigins": copy.deepcopy(self.trusted_origins),
         }
 
 
@@ -834,6 +868,8 @@ ROUTES = [
     ("GET", "/api/v1/apps", "list_apps", "apps"),
     ("GET", "/api/v1/apps/{appId}", "get_app", "apps"),
     ("PUT", "/api/v1/apps/{appId}", "put_app", "apps"),
+    ("GET", "/api/v1/apps/{appId}/groups", "list_app_groups", "apps"),
+    ("GET", "/api/v1/trustedOrigins", "list_trusted_origins", "general"),
     ("GET", "/api/v1/iam/assignees/users", "list_assignees", "general"),
     ("GET", "/api/v1/users/{id}", "get_user", "users"),
     ("GET", "/api/v1/users/{userId}/roles", "list_roles", "general"),
@@ -1401,6 +1437,34 @@ class Fake(ProbeMixin):
         if uid not in self.state.users:
             raise OktaError(404, "Resource not found: %s (User)" % uid)
         return 200, copy.deepcopy(self.state.roles.get(uid, [])), []
+
+    def list_app_groups(self, ctx):
+        q = ctx["query"]
+        aid = ctx["params"]["appId"]
+        self._app(aid)
+        items = self.state.app_groups.get(aid, [])
+        if "q" in q:
+            term = q["q"][0].lower()
+            items = [x for x in items if (self.state.groups.get(x["id"], {}).get("profile") or {}).get("name", "").lower().startswith(term)]
+        objs, nxt = self.page([(x["id"], x) for x in items], q, 20)
+        out = copy.deepcopy(objs)
+        if q.get("expand", [None])[0] == "group":
+            for x in out:
+                g = self.state.groups.get(x["id"]) or self.state._group({"id": x["id"], "profile": {"name": x["id"]}})
+                x["_embedded"] = {"group": copy.deepcopy(g)}
+        return 200, out, self.link_headers(ctx["path"], q, nxt)
+
+    def list_trusted_origins(self, ctx):
+        q = ctx["query"]
+        items = self.state.trusted_origins
+        if "filter" in q:
+            raise OktaError(400, summary="Invalid search criteria.", code="E0000031",
+                            causes=["filter: the fake does not evaluate trusted origin filters"])
+        if "q" in q:
+            term = q["q"][0].lower()
+            items = [t for t in items if t.get("name", "").lower().startswith(term) or t.get("origin", "").lower().startswith(term)]
+        objs, nxt = self.page([(t["id"], t) for t in items], q, 20)
+        return 200, copy.deepcopy(objs), self.link_headers(ctx["path"], q, nxt)
 
     def get_group(self, ctx):
         gid = ctx["params"]["groupId"]

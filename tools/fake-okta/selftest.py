@@ -695,6 +695,45 @@ def main():
     # -- the Interaction Code probe: /v1/interact and /idp/idx/introspect -----------------------------------------
     probe_selftest(model)
 
+    # -- app group assignments and trusted origins, from the model --------------------------------------------------
+    assigned = json.loads(json.dumps(model))
+    everyone = {"id": "00g0all", "type": "BUILT_IN", "profile": {"name": "Everyone"}}
+    assigned["appGroupAssignments"] = {
+        "0oa1mob": [{"id": "00g1eng"}, {"id": "00g2mob", "priority": 5}],
+        "0oa2web": [{"id": "00g0all", "_embedded": {"group": everyone}}],
+    }
+    assigned["trustedOrigins"] = [
+        {"id": "tos1spa", "name": "SPA", "origin": "https://spa.acme.example", "scopes": [{"type": "CORS"}, {"type": "REDIRECT"}]},
+        {"id": "tos2old", "name": "Old", "origin": "https://old.acme.example", "status": "INACTIVE", "scopes": [{"type": "REDIRECT"}]},
+    ]
+    call("POST", "/__fake/reset", {"model": assigned})
+
+    def every_page(url):  # the fake runs with --page-size 1
+        items = []
+        while url and len(items) < 10:
+            r = call("GET", url, auth=SSWS)
+            ok(r.status == 200, "GET %s" % url, r.raw[:200])
+            items += r.json or []
+            url = next((l.split(">")[0].lstrip("<") for l in r.links() if 'rel="next"' in l), None)
+        return items
+    got = every_page("/api/v1/apps/0oa1mob/groups")
+    ok([x["id"] for x in got] == ["00g1eng", "00g2mob"] and got[1]["priority"] == 5
+       and got[0]["_links"]["group"]["href"].endswith("/api/v1/groups/00g1eng") and "_embedded" not in got[0],
+       "app group assignments from the model, paged", got)
+    r = call("GET", "/api/v1/apps/0oa2web/groups?expand=group&limit=20", auth=SSWS)
+    ok(r.status == 200 and r.json[0]["_embedded"]["group"]["type"] == "BUILT_IN", "expand=group embeds the group", r.raw[:400])
+    r = call("GET", "/api/v1/apps/0oa3rpt/groups", auth=SSWS)
+    ok(r.status == 200 and r.json == [], "an app without assignments in the model has none", r.raw[:200])
+    okta_error(call("GET", "/api/v1/apps/0oaNOPE1/groups", auth=SSWS), 404, "E0000007", "groups of an unknown app")
+    got = every_page("/api/v1/trustedOrigins?limit=200")
+    ok([(t["id"], t["status"], [x["type"] for x in t["scopes"]]) for t in got]
+       == [("tos1spa", "ACTIVE", ["CORS", "REDIRECT"]), ("tos2old", "INACTIVE", ["REDIRECT"])]
+       and "deactivate" in got[0]["_links"] and "activate" in got[1]["_links"],
+       "trusted origins from the model, paged", got)
+    call("POST", "/__fake/reset", {"model": model})
+    r = call("GET", "/api/v1/trustedOrigins", auth=SSWS)
+    ok(r.status == 200 and r.json == [], "a model without trusted origins has none", r.raw[:200])
+
     # -- a classic org: pipeline v1 ------------------------------------------------------------------------------
     classic = json.loads(json.dumps(model))
     classic["org"]["engine"] = "classic"

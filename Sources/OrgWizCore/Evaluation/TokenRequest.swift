@@ -72,6 +72,9 @@ public enum TokenOutcome: Sendable, Equatable {
   /// `client_credentials` on the Org Authorization Server from an app that is not a service
   /// app (a web app may list the grant, but only a custom server serves it).
   case clientCredentialsNeedsServiceApp(applicationType: String)
+  /// The user is in none of the groups assigned the app (the model holds the app's group
+  /// assignments, as `pull` reads them from `GET /api/v1/apps/{appId}/groups`).
+  case userNotAssigned(assignedGroups: [String])
 
   public var isAllowed: Bool {
     switch self {
@@ -86,7 +89,7 @@ public enum TokenOutcome: Sendable, Equatable {
     case .allowed, .allowedByOrgServer: nil
     case .unauthorizedClient: "unauthorized_client"
     case .invalidScope, .openIDWithClientCredentials: "invalid_scope"
-    case .accessDenied: "access_denied"
+    case .accessDenied, .userNotAssigned: "access_denied"
     case .notActive(.app), .clientCredentialsNeedsServiceApp: "invalid_client"
     case .notActive(.server): "invalid_request"
     }
@@ -105,6 +108,7 @@ public enum TokenOutcome: Sendable, Equatable {
     case .notActive(.server): "invalid_authorization_server"
     case .openIDWithClientCredentials: "openid_not_allowed_client_creds"
     case .clientCredentialsNeedsServiceApp: "invalid_application_type_client_credentials"
+    case .userNotAssigned: "user_not_assigned"
     }
   }
 
@@ -136,6 +140,9 @@ public enum TokenOutcome: Sendable, Equatable {
       // invalid_application_type_client_credentials
       "Only clients with 'application_type' of 'service' may use the client_credentials "
         + "'grant_type' with the Org Authorization Server."
+    case .userNotAssigned:
+      // user_not_assigned
+      "User is not assigned to the client application."
     }
   }
 
@@ -168,6 +175,16 @@ public enum TokenOutcome: Sendable, Equatable {
     case .clientCredentialsNeedsServiceApp(let type):
       return "invalid_client: \(errorDescription ?? "") (the app is a "
         + "\(VisibleText.name(type)) app; use a custom authorization server or a service app)"
+    case .userNotAssigned(let assigned):
+      let groups =
+        assigned.isEmpty
+        ? "no group is assigned the app"
+        : "the app's groups are "
+          + Phrase.list(assigned)
+      return "access_denied: \(errorDescription ?? "") (the user is in none of the groups "
+        + "assigned the app: \(groups); assign the user, or a group of theirs, in Applications > "
+        + "Applications > the app > Assignments. The model holds group assignments only: a user "
+        + "assigned the app directly is let in)"
     }
   }
 }
@@ -231,18 +248,56 @@ public struct EvaluationStep: Sendable, Equatable {
   }
 }
 
+/// What evaluation made of whether the user is assigned the app (Okta refuses a user who is
+/// not: `access_denied`, user_not_assigned).
+public enum AssignmentCheck: Sendable, Equatable {
+  /// The user is assigned the app through these groups.
+  case assigned(throughGroups: [String])
+  /// The user is in none of the app's assigned groups.
+  case notAssigned(assignedGroups: [String])
+  /// The model holds no group assignments for the app (an older model, or a pull that did not
+  /// read them), so nothing is claimed.
+  case notChecked
+
+  /// `assigned`, `not-assigned` or `not-checked`, as `simulate --json` says it.
+  public var result: String {
+    switch self {
+    case .assigned: "assigned"
+    case .notAssigned: "not-assigned"
+    case .notChecked: "not-checked"
+    }
+  }
+
+  /// One line for people; nil for a user who is not assigned (the outcome says it).
+  public var line: String? {
+    switch self {
+    case .assigned(let groups):
+      "assigned the app through group \(Phrase.list(groups)) (the model's group assignments)"
+    case .notAssigned: nil
+    case .notChecked:
+      "app assignment not checked: the model holds no group assignments for this app (orgwiz "
+        + "pull reads them); Okta refuses a user who is not assigned the app (access_denied)"
+    }
+  }
+}
+
 /// An outcome with the policies and rules tried on the way, in order.
 public struct TokenEvaluation: Sendable, Equatable {
   public var outcome: TokenOutcome
   /// Every policy and rule tried, in order (empty when the request was decided before
-  /// policies: an inactive app or server, unauthorized_client, invalid_scope, or the Org
-  /// Authorization Server).
+  /// policies: an inactive app or server, unauthorized_client, invalid_scope, a user not
+  /// assigned the app, or the Org Authorization Server).
   public var trace: [EvaluationStep]
+  /// Whether the user is assigned the app; nil when the request names no user or group, or
+  /// was decided before assignment.
+  public var assignment: AssignmentCheck? = nil
 
-  /// The outcome, then for a denial each policy and rule tried and why it did not serve.
+  /// The outcome, then for a denial each policy and rule tried and why it did not serve, then
+  /// what is known of the user's assignment.
   public var lines: [String] {
-    guard !outcome.isAllowed, !trace.isEmpty else { return [outcome.explanation] }
-    return [outcome.explanation, "tried, in order:"] + trace.map { "  " + $0.line }
+    let note = assignment?.line.map { [$0] } ?? []
+    guard !outcome.isAllowed, !trace.isEmpty else { return [outcome.explanation] + note }
+    return [outcome.explanation, "tried, in order:"] + trace.map { "  " + $0.line } + note
   }
 }
 
@@ -303,10 +358,33 @@ public enum TokenEvaluator {
         return TokenEvaluation(outcome: .invalidScope(undefined: undefined), trace: [])
       }
     }
+    let assignment = assignmentCheck(app: app, people: people, in: model)
+    if case .notAssigned(let assigned) = assignment {
+      return TokenEvaluation(
+        outcome: .userNotAssigned(assignedGroups: assigned), trace: [], assignment: assignment)
+    }
     let (pair, trace) = walk(
       app: app, server: server, grant: request.grant, scopes: request.scopes, people: people)
-    guard let pair else { return TokenEvaluation(outcome: .accessDenied, trace: trace) }
-    return TokenEvaluation(outcome: .allowed(policy: pair.policy, rule: pair.rule), trace: trace)
+    guard let pair else {
+      return TokenEvaluation(outcome: .accessDenied, trace: trace, assignment: assignment)
+    }
+    return TokenEvaluation(
+      outcome: .allowed(policy: pair.policy, rule: pair.rule), trace: trace,
+      assignment: assignment)
+  }
+
+  /// Whether the request's user is assigned the app, by the model's group assignments of the
+  /// app; nil when the request names no user and no group (nobody to ask about), or for the
+  /// probes `check` uses. A user named only by id is taken to be in the groups given (none).
+  static func assignmentCheck(
+    app: OrgApp, people: PeopleProbe, in model: OrgModel
+  ) -> AssignmentCheck? {
+    guard case .user(let groups, let id) = people, id != nil || !groups.isEmpty else {
+      return nil
+    }
+    guard let held = model.appGroupAssignments[app.id] else { return .notChecked }
+    if let through = held.assigns(groups: groups) { return .assigned(throughGroups: through) }
+    return .notAssigned(assignedGroups: held.groupIDs)
   }
 
   /// Evaluates a request to the Org Authorization Server: on Identity Engine it offers the
@@ -336,7 +414,13 @@ public enum TokenEvaluator {
     if !undefined.isEmpty {
       return TokenEvaluation(outcome: .invalidScope(undefined: undefined), trace: [])
     }
-    return TokenEvaluation(outcome: .allowedByOrgServer, trace: [])
+    let assignment = assignmentCheck(
+      app: app, people: .user(groups: request.groups, id: request.userID), in: model)
+    if case .notAssigned(let assigned) = assignment {
+      return TokenEvaluation(
+        outcome: .userNotAssigned(assignedGroups: assigned), trace: [], assignment: assignment)
+    }
+    return TokenEvaluation(outcome: .allowedByOrgServer, trace: [], assignment: assignment)
   }
 
   /// What Okta refuses in the request itself, on any server: `client_credentials` with the

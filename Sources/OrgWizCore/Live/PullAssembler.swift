@@ -33,6 +33,13 @@ public struct PulledOrg: Sendable {
   public var groups: [JSONValue]
   /// Whose credentials read the org: the API token's owner (login), or `service app <id>`.
   public var readBy: String? = nil
+  /// `GET /api/v1/apps/{appId}/groups` for each app whose assignments were read (see
+  /// ``PullAssembler/appsForAssignments(_:)``), in the apps' order; nil when none were read.
+  public var appGroupAssignments: [(appID: String, assignments: [JSONValue])]? = nil
+  /// `GET /api/v1/trustedOrigins`; nil when they were not read.
+  public var trustedOrigins: [JSONValue]? = nil
+  /// How many apps' assignments were left unread (beyond ``PullAssembler/assignmentAppLimit``).
+  public var assignmentAppsSkipped = 0
 
   public init(
     orgURL: String, domain: String, wellKnown: JSONValue, org: JSONValue, servers: [Server],
@@ -83,6 +90,26 @@ public enum PullAssembler {
     }
     return ids
   }
+
+  /// The ids of the apps whose group assignments pull reads (`GET /api/v1/apps/{appId}/groups`,
+  /// one paged list each): the OpenID Connect apps a run can touch, that is those that list
+  /// `interaction_code` or whose `application_type` can use it (native, browser, web). Service
+  /// apps and apps of other sign-on modes never take the grant, so their assignments are not
+  /// read. At most ``assignmentAppLimit`` apps, in the org's order: see there.
+  public static func appsForAssignments(_ apps: [JSONValue]) -> (ids: [String], skipped: Int) {
+    let eligible = apps.filter(isOIDC).filter { app in
+      grants(ofApp: app).contains(Okta.interactionCode)
+        || app["settings"]?["oauthClient"]?["application_type"]?.stringValue.map(
+          Okta.interactionCodeApplicationTypes.contains) == true
+    }.compactMap { $0["id"]?.stringValue }
+    return (Array(eligible.prefix(assignmentAppLimit)), max(0, eligible.count - assignmentAppLimit))
+  }
+
+  /// How many apps' assignments one pull reads. Each app costs at least one request in Okta's
+  /// apps rate-limit bucket, which `pull` shares with the app list and `apply`; a large org with
+  /// thousands of web apps would otherwise spend minutes (and its admins' rate limit) on apps a
+  /// run never touches. Apps beyond it have no entry, and simulate says it did not check them.
+  public static let assignmentAppLimit = 200
 
   /// Whether the pulled org shows the org setting is on: an app or a rule already lists the
   /// grant, which Okta allows only while the setting is on.
@@ -178,26 +205,44 @@ public enum PullAssembler {
       orgURL: pulled.orgURL, pulledAt: pulledAt, toolVersion: toolVersion, setting: setting,
       settingSource: source, objects: record, readBy: pulled.readBy)
     return .object(
-      JSONObject([
-        ("formatVersion", 1),
-        ("org", .object(orgObject)),
+      JSONObject(
+        [
+          ("formatVersion", 1),
+          ("org", .object(orgObject)),
+          (
+            "settings",
+            .object(
+              JSONObject([
+                (
+                  "embeddedWidgetSignInSupport",
+                  .object(JSONObject([("interactionCode", .bool(setting))]))
+                )
+              ]))
+          ),
+          ("admins", .array(admins)),
+          ("groups", .array(pulled.groups)),
+          ("orgAuthorizationServer", .object(JSONObject([("issuer", .string(pulled.orgURL))]))),
+          ("authorizationServers", .array(servers)),
+          ("apps", .array(apps)),
+        ] + optionalMembers(pulled) + [("pull", pull.json)]))
+  }
+
+  /// `appGroupAssignments` (by app id) and `trustedOrigins`, when they were read: optional
+  /// members of the model, kept in Okta's shapes without secrets (a group assignment's
+  /// `profile` may hold app attributes).
+  static func optionalMembers(_ pulled: PulledOrg) -> [(key: String, value: JSONValue)] {
+    var members: [(key: String, value: JSONValue)] = []
+    if let read = pulled.appGroupAssignments {
+      members.append(
         (
-          "settings",
-          .object(
-            JSONObject([
-              (
-                "embeddedWidgetSignInSupport",
-                .object(JSONObject([("interactionCode", .bool(setting))]))
-              )
-            ]))
-        ),
-        ("admins", .array(admins)),
-        ("groups", .array(pulled.groups)),
-        ("orgAuthorizationServer", .object(JSONObject([("issuer", .string(pulled.orgURL))]))),
-        ("authorizationServers", .array(servers)),
-        ("apps", .array(apps)),
-        ("pull", pull.json),
-      ]))
+          "appGroupAssignments",
+          .object(JSONObject(read.map { ($0.appID, withoutSecrets(.array($0.assignments))) }))
+        ))
+    }
+    if let origins = pulled.trustedOrigins {
+      members.append(("trustedOrigins", withoutSecrets(.array(origins))))
+    }
+    return members
   }
 
   static func isOIDC(_ app: JSONValue) -> Bool {

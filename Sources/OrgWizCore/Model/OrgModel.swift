@@ -19,6 +19,12 @@ public struct OrgModel: Sendable, Equatable {
   public private(set) var orgAuthorizationServerIssuer: String?
   public private(set) var servers: [CustomServer]
   public private(set) var apps: [OrgApp]
+  /// Each app's group assignments, by app id, as `pull` read them (`appGroupAssignments`);
+  /// an app without an entry was not read (an older model, or an app pull did not read), so
+  /// who may sign in to it is unknown.
+  public private(set) var appGroupAssignments: [String: AppGroupAssignments]
+  /// The org's Trusted Origins (`trustedOrigins`), or nil when the model does not hold them.
+  public private(set) var trustedOrigins: [TrustedOrigin]?
 
   /// Reads a model from bytes.
   /// - Parameter source: the file name used in error messages.
@@ -99,6 +105,8 @@ public struct OrgModel: Sendable, Equatable {
       Self.readReusing(
         root, "apps", previous: previous, views: previous?.apps, &reader, read: Self.readApp)
       ?? reader.objects(root, "apps", at: .root).compactMap { Self.readApp($0, at: $1, &reader) }
+    self.appGroupAssignments = Self.readAssignments(root, &reader)
+    self.trustedOrigins = Self.readTrustedOrigins(root, &reader)
     if !reader.issues.isEmpty {
       throw ModelLoadError(source: source, reason: .shape(reader.issues))
     }
@@ -124,6 +132,56 @@ public struct OrgModel: Sendable, Equatable {
     }
     return OrgInfo(
       id: reader.string(org, "id", at: pointer), name: name, domain: domain, engine: engine)
+  }
+
+  /// `appGroupAssignments`: an object whose members are app ids, each an array of
+  /// `ApplicationGroupAssignment` objects (`id` is the group's id). Optional: a model without it
+  /// (older ones) loads, and simulate then says assignment was not checked.
+  private static func readAssignments(
+    _ root: JSONObject, _ reader: inout ShapeReader
+  ) -> [String: AppGroupAssignments] {
+    guard let byApp = reader.object(root, "appGroupAssignments", at: .root) else { return [:] }
+    var result: [String: AppGroupAssignments] = [:]
+    for (appID, _) in byApp.members {
+      let pointer = JSONPointer.root / "appGroupAssignments"
+      var ids: [String] = []
+      var everyone: [String] = []
+      for (object, elementPointer) in reader.objects(byApp, appID, at: pointer) {
+        guard
+          let id = reader.string(
+            object, "id", at: elementPointer, required: true, what: "group assignment")
+        else { continue }
+        ids.append(id)
+        if object["_embedded"]?["group"]?["type"]?.stringValue == "BUILT_IN" {
+          everyone.append(id)
+        }
+      }
+      result[appID] = AppGroupAssignments(
+        appID: appID, groupIDs: ids, everyoneGroupIDs: everyone, pointer: pointer / appID)
+    }
+    return result
+  }
+
+  /// `trustedOrigins`: `TrustedOrigin` objects as `GET /api/v1/trustedOrigins` lists them;
+  /// nil when the model has no such member.
+  private static func readTrustedOrigins(
+    _ root: JSONObject, _ reader: inout ShapeReader
+  ) -> [TrustedOrigin]? {
+    guard root["trustedOrigins"] != nil else { return nil }
+    return reader.objects(root, "trustedOrigins", at: .root).compactMap { object, pointer in
+      let what = "trusted origin"
+      let id = reader.string(object, "id", at: pointer, required: true, what: what)
+      let origin = reader.string(object, "origin", at: pointer, required: true, what: what)
+      var types: [String] = []
+      for (scope, scopePointer) in reader.objects(object, "scopes", at: pointer) {
+        if let type = reader.string(scope, "type", at: scopePointer) { types.append(type) }
+      }
+      guard let id, let origin else { return nil }
+      return TrustedOrigin(
+        id: id, name: reader.string(object, "name", at: pointer), origin: origin,
+        status: reader.string(object, "status", at: pointer) ?? Okta.active, scopeTypes: types,
+        pointer: pointer)
+    }
   }
 
   private static func readSetting(_ root: JSONObject, _ reader: inout ShapeReader) -> Bool {
@@ -327,12 +385,14 @@ public struct OrgModel: Sendable, Equatable {
       pkceRequired = reader.bool(client, "pkce_required", at: credentialsPointer)
     }
     var grants: [String] = []
+    var redirects: [String] = []
     var applicationType: String?
     if let settings = reader.object(object, "settings", at: pointer),
       let client = reader.object(settings, "oauthClient", at: pointer / "settings")
     {
       let clientPointer = pointer / "settings" / "oauthClient"
       grants = reader.strings(client, "grant_types", at: clientPointer) ?? []
+      redirects = reader.strings(client, "redirect_uris", at: clientPointer) ?? []
       applicationType = reader.string(client, "application_type", at: clientPointer)
     }
     guard let id, let label else { return nil }
@@ -340,7 +400,7 @@ public struct OrgModel: Sendable, Equatable {
       id: id, name: reader.string(object, "name", at: pointer), label: label, status: status,
       signOnMode: mode, clientID: clientID ?? id, grantTypes: grants,
       applicationType: applicationType, pointer: pointer, tokenEndpointAuthMethod: authMethod,
-      pkceRequired: pkceRequired)
+      pkceRequired: pkceRequired, redirectURIs: redirects)
   }
 
   // MARK: Editing

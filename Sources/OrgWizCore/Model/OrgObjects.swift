@@ -128,6 +128,8 @@ public struct OrgApp: Sendable, Equatable {
   public var tokenEndpointAuthMethod: String? = nil
   /// `credentials.oauthClient.pkce_required`, when given.
   public var pkceRequired: Bool? = nil
+  /// `settings.oauthClient.redirect_uris`.
+  public var redirectURIs: [String] = []
 
   /// Whether the app is a public client: it authenticates with no secret or key
   /// (`token_endpoint_auth_method` `none`), as a single-page (`browser`) app always does even
@@ -176,4 +178,53 @@ public struct OrgApp: Sendable, Equatable {
   public var grantTypesPointer: JSONPointer {
     pointer / "settings" / "oauthClient" / "grant_types"
   }
+}
+
+/// The groups assigned to one app, as `GET /api/v1/apps/{appId}/groups` lists them
+/// (`ApplicationGroupAssignment` objects kept under the model's `appGroupAssignments`, by app
+/// id). Okta lets a user sign in to the app only when they are assigned it, directly or through
+/// one of these groups.
+public struct AppGroupAssignments: Sendable, Equatable {
+  public var appID: String
+  /// The assigned groups' ids, in Okta's order.
+  public var groupIDs: [String]
+  /// The assigned groups Okta built in for every user (`_embedded.group.type` `BUILT_IN`: the
+  /// Everyone group), when the listing embedded the group (`expand=group`, as `pull` asks).
+  public var everyoneGroupIDs: [String]
+  public var pointer: JSONPointer
+
+  /// Whether a user in `groups` is assigned the app through a group: the Everyone group holds
+  /// every user.
+  public func assigns(groups: [String]) -> [String]? {
+    if let everyone = everyoneGroupIDs.first { return [everyone] }
+    let through = groupIDs.filter(groups.contains)
+    return through.isEmpty ? nil : through
+  }
+}
+
+/// A Trusted Origin (`GET /api/v1/trustedOrigins`): a web origin Okta lets call its APIs from a
+/// browser (`CORS`), redirect to after sign-in (`REDIRECT`), or embed Okta (`IFRAME_EMBED`).
+public struct TrustedOrigin: Sendable, Equatable {
+  /// The origin of a URL as a browser sends it (`scheme://host[:port]`, lowercased), or nil
+  /// for a URL without `://` (a native app's custom scheme).
+  public static func origin(of url: String) -> String? {
+    guard let range = url.range(of: "://") else { return nil }
+    let rest = url[range.upperBound...]
+    let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+    guard !authority.isEmpty else { return nil }
+    return (url[..<range.upperBound] + authority).lowercased()
+  }
+
+  public var id: String
+  public var name: String?
+  public var origin: String
+  public var status: String
+  /// The `scopes[].type` values.
+  public var scopeTypes: [String]
+  public var pointer: JSONPointer
+
+  public var isActive: Bool { status == Okta.active }
+  /// Whether a browser on this origin may call Okta's APIs (the scope `CORS`), as an embedded
+  /// Sign-In Widget does.
+  public var allowsCORS: Bool { scopeTypes.contains("CORS") }
 }

@@ -104,6 +104,46 @@ public struct RunSummary: Sendable, Equatable {
   public var preexistingErrors: [Finding]
   /// The org the model was pulled from (`orgwiz pull`), if it was.
   public var pulledFrom: String?
+  /// For each single-page (browser) app the run chose or changed that lists the grant: the
+  /// Trusted Origin with CORS its embedded Sign-In Widget needs (okta-developer-docs,
+  /// `oie-embedded-common-org-setup`), and whether the model shows it.
+  public var trustedOriginLines: [String] = []
+
+  static func trustedOriginLines(_ model: OrgModel, effects: [Effect]) -> [String] {
+    var ids: [String] = []
+    for ref in effects.compactMap(\.object) where ref.kind == .app && !ids.contains(ref.id) {
+      ids.append(ref.id)
+    }
+    let cors = model.trustedOrigins.map { origins in
+      Set(
+        origins.filter { $0.isActive && $0.allowsCORS }.compactMap {
+          TrustedOrigin.origin(of: $0.origin)
+        })
+    }
+    return ids.compactMap { id -> String? in
+      guard let app = model.app(id: id), app.isOIDC, app.allowsInteractionCode,
+        app.applicationType == "browser"
+      else { return nil }
+      var origins: [String] = []
+      for origin in app.redirectURIs.compactMap(TrustedOrigin.origin(of:))
+      where !origins.contains(origin) {
+        origins.append(origin)
+      }
+      let shown = origins.isEmpty ? "its origin" : Phrase.list(origins)
+      let state =
+        if let cors {
+          origins.allSatisfy(cors.contains)
+            ? "the model shows it trusted for CORS"
+            : "the model shows no active Trusted Origin with CORS for "
+              + Phrase.list(origins.filter { !cors.contains($0) })
+        } else {
+          "the model holds no Trusted Origins (pull again to read them)"
+        }
+      return "Single-page app \(VisibleText.name(app.label)) (\(app.id)) needs a Trusted Origin "
+        + "with CORS for \(shown) to embed the Sign-In Widget (Security > API > Trusted Origins "
+        + "tab, Add Origin, tick CORS and Redirect): \(state)"
+    }
+  }
 
   /// Whether the run turned the org setting on (or off): a step no API can make.
   public var changedSetting: Bool {
@@ -128,6 +168,7 @@ public struct RunSummary: Sendable, Equatable {
         return nil
       }.first
     chosenServer = effects.lazy.compactMap(\.object).last { $0.kind == .server }
+    trustedOriginLines = Self.trustedOriginLines(model, effects: effects)
     usedOrgServer = Self.usesOrgServer(effects)
     chosenApp =
       effects.lazy.compactMap { effect -> ObjectRef? in

@@ -479,6 +479,7 @@ public enum SummaryRenderer {
                   ? "; and \(summary.affectedApps.count - listLimit) more" : ""))
         )),
     ]
+    items += summary.trustedOriginLines.map { ListItem(.plain($0)) }
     if summary.pulledFrom != nil && summary.record.changed && !summary.metadata.dryRun {
       // The line later commands update (ChangeRecord): where the change is now.
       items.append(

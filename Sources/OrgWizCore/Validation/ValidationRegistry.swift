@@ -16,6 +16,7 @@ public enum ValidationRegistry {
     GrantAppTypeRule(),
     GrantClientAuthRule(),
     GrantClientPKCERule(),
+    SPATrustedOriginRule(),
   ]
 
   /// Every rule's descriptor, in the order they run.
