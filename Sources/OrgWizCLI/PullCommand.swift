@@ -22,9 +22,10 @@ struct PullCommand: ContextCommand {
       lists interaction_code, else asked at a terminal.
 
       A service app needs the scopes okta.orgs.read okta.authorizationServers.read \
-      okta.apps.read okta.roles.read okta.users.read okta.groups.read \
-      okta.trustedOrigins.read; an API token needs an \
-      admin role that can read them (Read-Only Administrator is enough).
+      okta.apps.read okta.roles.read okta.users.read okta.groups.read; an API token needs an \
+      admin role that can read them (Read-Only Administrator is enough). The Trusted Origins \
+      are read when the credentials may (a service app's token does not ask for \
+      okta.trustedOrigins.read), else left out with a note.
 
       \(OrgWiz.exitCodeHelp)
       """)
@@ -88,7 +89,7 @@ struct PullCommand: ContextCommand {
     // An apply cut short on this model is settled first: what it did is read back and recorded.
     try ApplyJournalFile.settleBeforePull(model: path, client: client, context: context)
     context.stderr.write("Reading \(orgURL) with \(source)…\n")
-    var pulled = try read(client, orgURL: orgURL)
+    var pulled = try read(client, orgURL: orgURL, context: context)
     if pulled.assignmentAppsSkipped > 0 {
       context.note(
         "Read the group assignments of the first \(PullAssembler.assignmentAppLimit) apps that "
@@ -213,7 +214,9 @@ struct PullCommand: ContextCommand {
   /// Every call of the contract, every page. The lists are read in order (their pages follow
   /// one another); what hangs off each server and each admin is read by a few workers at once,
   /// which the client paces within the org's rate limits.
-  private func read(_ client: OktaClient, orgURL: OrgURL) throws -> PulledOrg {
+  private func read(
+    _ client: OktaClient, orgURL: OrgURL, context: CommandContext
+  ) throws -> PulledOrg {
     let wellKnown = try client.getUnauthenticated("/.well-known/okta-organization").json
     let org = try client.get("/api/v1/org").json
     let serverList = try client.getAll("/api/v1/authorizationServers", query: [("limit", "200")])
@@ -276,8 +279,20 @@ struct PullCommand: ContextCommand {
     }
     // The Trusted Origins: a single-page app that embeds the Sign-In Widget needs its origin
     // trusted for CORS (check's spa-trusted-origin). One paged list, 200 a page.
-    let origins = try client.getAll("/api/v1/trustedOrigins", query: [("limit", "200")])
-    for origin in origins {
+    // Optional: credentials without okta.trustedOrigins.read (a service app set up before
+    // orgwiz read them) still pull; the model then leaves them out and the rule says nothing.
+    var origins: [JSONValue]?
+    do {
+      origins = try client.getAll("/api/v1/trustedOrigins", query: [("limit", "200")])
+    } catch {
+      guard case .forbidden = error else { throw error }
+      origins = nil
+      context.note(
+        "the Trusted Origins were not read (403: the credentials lack okta.trustedOrigins.read "
+          + "or an admin role that reads them), so check cannot say whether a single-page app's "
+          + "origin is trusted for CORS.", style: context.style(noColor: false))
+    }
+    for origin in origins ?? [] {
       _ = try Self.checkedID(origin, what: "trusted origin", request: "GET /api/v1/trustedOrigins")
     }
     var pulled = PulledOrg(

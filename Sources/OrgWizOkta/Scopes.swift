@@ -1,10 +1,14 @@
 /// The OAuth scope and the kind of admin role each Management API call orgwiz makes needs, as
 /// the operations' `security` in Okta's spec names them.
 public enum OktaScopes {
-  /// What `orgwiz pull` requests for a service app.
+  /// What `orgwiz pull` requests for a service app: the contract's six scopes (okta-api.md).
+  /// Not `okta.trustedOrigins.read`: Okta refuses a token request for a scope the app was not
+  /// granted, so asking for it would stop every service app set up by the contract; pull reads
+  /// the Trusted Origins when the credentials may (an API token of a Read-Only Administrator
+  /// may) and says so when they may not.
   public static let pull = [
     "okta.orgs.read", "okta.authorizationServers.read", "okta.apps.read", "okta.roles.read",
-    "okta.users.read", "okta.groups.read", "okta.trustedOrigins.read",
+    "okta.users.read", "okta.groups.read",
   ]
   /// What `orgwiz apply` requests for a service app (reads again, then writes).
   public static let apply = [

@@ -38,6 +38,10 @@ import Testing
     #expect(
       Set(reads.map(\.path)) == ["/api/v1/apps/0oa1mob/groups", "/api/v1/apps/0oa2web/groups"])
     #expect(reads.allSatisfy { $0.query["expand"] == ["group"] })
+    // The Trusted Origins are read too (point 6), into the model's trustedOrigins.
+    #expect(try await okta.requests().contains { $0.path == "/api/v1/trustedOrigins" })
+    #expect(
+      try place.model()["trustedOrigins"]?.arrayValue != nil, "no trustedOrigins in the model")
     let model = try place.model()
     let held = try #require(model["appGroupAssignments"]?.objectValue)
     #expect(held.members.map(\.key) == ["0oa1mob", "0oa2web"])

@@ -58,7 +58,7 @@ import Testing
     defer { directory.remove() }
     let clean = CLIRunner.run(["check", "--example"], in: directory.path)
     #expect(clean.status == 0)
-    #expect(clean.stdout.contains("0 errors, 0 warnings (13 rules checked"))
+    #expect(clean.stdout.contains("0 errors, 0 warnings (14 rules checked"))
     var document = try JSONParser.parse(Fixtures.exampleBytes())
     document.set(
       ["authorization_code", "interaction_code"],
