@@ -109,7 +109,7 @@ struct ApplyCommand: ContextCommand {
     }
     // After a backout the model has the setting off while Okta (as pulled) has it on: the one
     // step left is by hand, and it is said every time until the org is pulled again.
-    let settingToTurnOff = !model.interactionCodeEnabled && plan.record.setting
+    let settingToTurnOff = plan.record.settingToTurnOff(in: model)
     guard !plan.items.isEmpty || (unfinished != nil && !dryRun) else {
       context.stderr.write(
         "Nothing to apply: the model has no grant change since it was pulled.\n")
@@ -205,7 +205,7 @@ struct ApplyCommand: ContextCommand {
       "Apply: \(Phrase.count(plan.items.count, "request")) to \(orgURL), with the credentials "
         + "of \(who)" + (plannedBy.map { "; planned by \($0)" } ?? "") + ".\n")
     for line in lines { context.stderr.write("  \(line)\n") }
-    if let plannedBy, Self.twoPeople(plannedBy: plannedBy, identity: who) {
+    if let plannedBy, ApplyRecord.twoPeople(plannedBy: plannedBy, identity: who) {
       context.note(
         "the change was planned by \(plannedBy), and is sent with the credentials of \(who): the "
           + "change record names both.", style: style)
@@ -544,12 +544,6 @@ struct ApplyCommand: ContextCommand {
       ], unchanged: {})
     ApplyJournalFile.remove(model: path)
     context.stderr.write("Apply record of the interrupted apply written: \(recordPath)\n")
-  }
-
-  /// Whether the operator who planned the change is not the identity whose credentials apply it.
-  static func twoPeople(plannedBy: String, identity: String) -> Bool {
-    let login = plannedBy.split(separator: " ").first.map(String.init) ?? plannedBy
-    return !login.isEmpty && !identity.contains(login)
   }
 
   /// A value from Okta for a message: a string escaped and clipped, else its type.

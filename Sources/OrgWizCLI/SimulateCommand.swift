@@ -53,19 +53,9 @@ struct SimulateCommand: ContextCommand {
 
   func execute(_ context: CommandContext) throws -> ExitStatus {
     let model = try ModelLoader.readOnly(options, context: context).model
-    let app = try pick(
-      Lookup.find(
-        self.app, kind: "app", in: model.apps, ids: { [$0.id, $0.clientID] }, name: \.label),
-      flag: "--app")
+    let app = try ModelChoice.app(self.app, in: model)
     let grant = try knownGrant(self.grant)
-    let server: CustomServer? =
-      model.namesOrgAuthorizationServer(self.server)
-      ? nil
-      : try pick(
-        Lookup.find(
-          self.server, kind: "custom authorization server", in: model.choosableServers,
-          ids: { [$0.id] }, name: \.name),
-        flag: "--server", orName: Okta.orgAuthorizationServer)
+    let server = try ModelChoice.server(self.server, in: model)
     guard app.isOIDC else {
       throw OrgWizFailure(
         .usage,
@@ -162,17 +152,5 @@ struct SimulateCommand: ContextCommand {
       .usage,
       "--grant: \"\(given)\" is not a grant type Okta knows.\(hint ?? "")",
       next: "Name one of: \(Okta.grantTypes.joined(separator: ", ")).")
-  }
-
-  private func pick<Item>(
-    _ result: Result<Item, LookupFailure>, flag: String, orName other: String? = nil
-  ) throws(OrgWizFailure) -> Item {
-    switch result {
-    case .success(let item): return item
-    case .failure(let failure):
-      throw OrgWizFailure(
-        .usage, "\(flag): \(failure.message).",
-        next: "Name one of those in \(flag)" + (other.map { ", or \($0)." } ?? "."))
-    }
   }
 }

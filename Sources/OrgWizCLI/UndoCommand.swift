@@ -106,7 +106,7 @@ struct UndoCommand: ContextCommand {
       toolVersion: orgwizVersion, forced: force)
     if let pulled = PullRecord(model: backupModel.document) {
       summary.pulledFrom = pulled.orgURL
-      summary.settingToTurnOff = !backupModel.interactionCodeEnabled && pulled.setting
+      summary.settingToTurnOff = pulled.settingToTurnOff(in: backupModel)
       summary.changeRecord = ChangeRecordLink.read(model: path)?.path
     }
     let recordPath = Self.recordPath(model: path, date: started, format: summaryFormat)

@@ -20,17 +20,8 @@ struct Verifier {
   /// The app and server named (a label, id or client id; a name, id or
   /// `org-authorization-server`), resolved in the model as `simulate` does.
   func target(app: String, server: String, redirectURI: String?) throws -> VerifyTarget {
-    let found = try Self.pick(
-      Lookup.find(app, kind: "app", in: model.apps, ids: { [$0.id, $0.clientID] }, name: \.label),
-      flag: "--app")
-    let custom: CustomServer? =
-      model.namesOrgAuthorizationServer(server)
-      ? nil
-      : try Self.pick(
-        Lookup.find(
-          server, kind: "custom authorization server", in: model.choosableServers,
-          ids: { [$0.id] }, name: \.name),
-        flag: "--server", orName: Okta.orgAuthorizationServer)
+    let found = try ModelChoice.app(app, in: model)
+    let custom = try ModelChoice.server(server, in: model)
     if let refusal = found.interactionCodeRefusal {
       throw OrgWizFailure(
         .usage,
@@ -216,18 +207,6 @@ struct Verifier {
     guard spent < timeout else {
       throw .unreachable(
         host: "Okta", reason: "the probe passed its deadline of \(Int(timeout)) s (--timeout)")
-    }
-  }
-
-  private static func pick<Item>(
-    _ result: Result<Item, LookupFailure>, flag: String, orName other: String? = nil
-  ) throws(OrgWizFailure) -> Item {
-    switch result {
-    case .success(let item): return item
-    case .failure(let failure):
-      throw OrgWizFailure(
-        .usage, "\(flag): \(failure.message).",
-        next: "Name one of those in \(flag)" + (other.map { ", or \($0)." } ?? "."))
     }
   }
 }

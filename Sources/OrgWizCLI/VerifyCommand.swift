@@ -109,15 +109,16 @@ struct VerifyCommand: ContextCommand {
   /// Adds `## Verified in Okta` to the change record of the last run on a pulled model, under
   /// the model's lock, and says where it is.
   static func record(_ result: VerifyResult, model: String, context: CommandContext) throws {
-    guard let change = ChangeRecordLink.read(model: model) else { return }
+    // No lock is taken for a model with no change record.
+    guard FileManager.default.fileExists(atPath: ChangeRecordLink.path(for: model)) else {
+      return
+    }
     let style = context.style(noColor: false)
     let session = try ModelSession.open(
       model: model, lockTimeout: 10, startedAt: context.now(), context: context, style: style)
     defer { session.close() }
-    // Read again under the lock: another command may have added to it meanwhile.
-    guard let current = ChangeRecordLink.read(model: model), current.path == change.path else {
-      return
-    }
+    // Read under the lock: another command may be adding to it.
+    guard let current = ChangeRecordLink.read(model: model) else { return }
     try session.commit(
       [
         ChangeRecordLink.file(

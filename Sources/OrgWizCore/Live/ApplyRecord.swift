@@ -109,9 +109,14 @@ public struct ApplyRecord: Sendable, Equatable {
 
   /// Whether the operator who planned the change and the identity that applied it differ.
   public var twoPeople: Bool {
-    guard let plannedBy, !plannedBy.isEmpty else { return false }
+    plannedBy.map { Self.twoPeople(plannedBy: $0, identity: identity) } ?? false
+  }
+
+  /// Whether `plannedBy` (the run's operator, `login (id)`) is not the identity whose
+  /// credentials apply the change.
+  public static func twoPeople(plannedBy: String, identity: String) -> Bool {
     let login = plannedBy.split(separator: " ").first.map(String.init) ?? plannedBy
-    return !identity.contains(login)
+    return !login.isEmpty && !identity.contains(login)
   }
 
   /// The section this apply adds to the run's change record (`## Applied in Okta`, or

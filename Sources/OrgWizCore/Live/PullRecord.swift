@@ -131,6 +131,12 @@ public struct PullRecord: Sendable, Equatable {
     self.objects = objects
   }
 
+  /// Whether a model with this record has the org setting off while Okta, as orgwiz last
+  /// learned it, has it on: after a backout, turning it off by hand is the last step.
+  public func settingToTurnOff(in model: OrgModel) -> Bool {
+    setting && !model.interactionCodeEnabled
+  }
+
   /// The member of the model that holds the record.
   public static let pointer = JSONPointer.root / "pull"
 
