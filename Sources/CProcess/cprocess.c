@@ -4,10 +4,6 @@
 #include <sys/prctl.h>
 
 int cprocess_set_not_dumpable(void) { return prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == 0 ? 0 : -1; }
-
-int cprocess_is_dumpable(void) { return prctl(PR_GET_DUMPABLE, 0, 0, 0, 0); }
 #else
 int cprocess_set_not_dumpable(void) { return -1; }
-
-int cprocess_is_dumpable(void) { return -1; }
 #endif

@@ -39,15 +39,6 @@ public enum HeldSecrets {
   /// Text without any held secret.
   public static func scrub(_ text: String) -> String { scrubber.scrub(text) }
 
-  /// Whether core dumps are off (the limit is 0 and, on Linux, the process is not dumpable).
-  public static var coreDumpsOff: Bool {
-    var limit = rlimit()
-    guard getrlimit(Int32(RLIMIT_CORE.rawValue), &limit) == 0, limit.rlim_cur == 0 else {
-      return false
-    }
-    return cprocess_is_dumpable() != 1
-  }
-
   private static func hardenOnce() {
     let first = hardened.withLock { done in
       defer { done = true }

@@ -6,7 +6,4 @@
 /// Returns 0 on success, -1 where it is not supported or failed.
 int cprocess_set_not_dumpable(void);
 
-/// 1 when the process is dumpable, 0 when not, -1 where that cannot be told.
-int cprocess_is_dumpable(void);
-
 #endif
