@@ -34,7 +34,7 @@ public struct OrgWiz: ParsableCommand {
         orgwiz run --org org.json --no-input --answers answers.yaml --yes
         orgwiz check --org org.json
         orgwiz rules unique-ids                 why a rule exists, with examples
-        orgwiz simulate --org org.json --app "Acme Mobile" --server api --grant interaction_code
+        orgwiz simulate --org org.json --app "Acme Mobile" --server api
         orgwiz checklist --org org.json > checklist.md
 
       \(exitCodeHelp)

@@ -19,7 +19,7 @@ struct PullCommand: ContextCommand {
 
       The Embedded widget sign-in support setting has no public API: state it with \
       --embedded-widget on|off; without it, it is inferred as on when an app or rule already \
-      lists interaction_code, else asked at a terminal.
+      lists \(Grants.embeddedWidgetSwitch.governs), else asked at a terminal.
 
       A service app needs the scopes okta.orgs.read okta.authorizationServers.read \
       okta.apps.read okta.roles.read okta.users.read okta.groups.read; an API token needs an \
@@ -145,7 +145,7 @@ struct PullCommand: ContextCommand {
     } else if settingSource == .inferred {
       context.note(
         "Embedded widget sign-in support was inferred as on: an app or rule already lists "
-          + "interaction_code, which Okta allows only while it is on. Pass --embedded-widget to "
+          + "\(Grants.embeddedWidgetSwitch.governs), which Okta allows only while it is on. Pass --embedded-widget to "
           + "state it.", style: style)
     }
     if echoed > 0 {
@@ -305,7 +305,7 @@ struct PullCommand: ContextCommand {
   }
 
   /// The org setting as Okta itself shows it, or nil when no probe can tell: a public, active
-  /// OpenID Connect app that lists `interaction_code` and has a redirect URI asks to start the
+  /// OpenID Connect app that lists the grant the setting governs and has a redirect URI asks to start the
   /// flow on the Org Authorization Server (as `orgwiz verify` does; nobody signs in). An
   /// interaction handle proves the setting on; Okta's `oie_not_enabled_for_interact` shows it
   /// off; any other answer (or none) leaves the inference as it was.
@@ -316,7 +316,7 @@ struct PullCommand: ContextCommand {
       model: model, modelPath: path, context: context, secretFile: nil, noInput: true,
       timeout: 60)
     let candidates = model.apps.filter {
-      $0.isActive && $0.isOIDC && $0.allowsInteractionCode && $0.isPublicClient
+      $0.isActive && $0.isOIDC && $0.lists(Verifier.grant) && $0.isPublicClient
     }
     for app in candidates {
       guard

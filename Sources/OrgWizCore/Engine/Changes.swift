@@ -35,7 +35,7 @@ public struct ObjectChange: Sendable, Equatable {
   /// The object in words: `app "Acme Mobile" (0oa1mob)`.
   public var object: String { ref.phrase }
   /// What the Admin Console calls the place where this object is edited.
-  public var consolePath: String { ref.consolePath }
+  public func consolePath(for grant: GrantFacts) -> String { ref.consolePath(for: grant) }
 
   /// The fields that say what changed, without the `lastUpdated` stamp every changed object
   /// gets (which renderings fold into one line).

@@ -129,8 +129,9 @@ public struct WizardEngine {
       }
       return handler
     }
-    for handler in handlers {
-      if let stop = handler.preflight(model) { throw stop }
+    let start = RunState(model: model, answers: knownAnswers, grant: procedure.grant)
+    for (step, handler) in zip(procedure.steps, handlers) {
+      if let stop = handler.preflight(step, in: start) { throw stop }
     }
     let baseline = ValidationRegistry.validate(model)
     let baselineErrors = Set(baseline.errors.map { ErrorKey($0) })
@@ -140,7 +141,7 @@ public struct WizardEngine {
       prompter.inform(Self.preexistingWarning(baseline.errors))
     }
 
-    var state = RunState(model: model, answers: knownAnswers)
+    var state = start
     // The validation of the model as it is now; nil after going back.
     var latest: ValidationReport? = baseline
     var records: [StepRecord] = []
@@ -431,11 +432,16 @@ public struct WizardEngine {
         let probe = Question(key: text.key, prompt: text.prompt, help: text.help, choices: [])
         if case .answer(let given, _)? = try? prompter.ask(probe) {
           known[text.key] = given
-        } else if handler.needsExplicitAnswer(text.key, knownAnswers: known, model: state.model) {
+        } else if handler.needsExplicitAnswer(
+          text.key, in: RunState(model: state.model, answers: known, grant: state.grant))
+        {
           missing.append(text.key)
         }
       }
-      if handler.endsProcedure(knownAnswers: known, model: state.model) { break }
+      if handler.endsProcedure(in: RunState(model: state.model, answers: known, grant: state.grant))
+      {
+        break
+      }
       stepIndex += 1
     }
     return missing

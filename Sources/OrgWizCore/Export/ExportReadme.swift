@@ -29,7 +29,7 @@ public enum ExportReadme {
     if plan.addsGrant {
       text +=
         "In the Admin Console, turn on **Settings > Account > Embedded widget sign-in support** "
-        + "before anything below. Okta accepts `interaction_code` on a rule or an app only while "
+        + "before anything below. Okta accepts `\(Grants.embeddedWidgetSwitch.governs)` on a rule or an app only while "
         + "it is on, and no public API can read or change it, so neither Terraform nor these "
         + "requests can do it for you.\n"
       if !plan.record.setting {
@@ -39,7 +39,7 @@ public enum ExportReadme {
       }
     } else {
       text +=
-        "This change only removes `interaction_code`, so it does not depend on **Settings > "
+        "This change only removes `\(Grants.embeddedWidgetSwitch.governs)`, so it does not depend on **Settings > "
         + "Account > Embedded widget sign-in support** (no API can read or change that "
         + "setting). Turn it off by hand afterwards only if nothing else uses the grant.\n"
     }

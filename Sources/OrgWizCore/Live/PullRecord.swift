@@ -10,14 +10,14 @@ public struct PullRecord: Sendable, Equatable {
   public enum SettingSource: String, Sendable {
     /// Stated with `--embedded-widget`.
     case flag
-    /// Inferred: an app or rule already listed `interaction_code`.
+    /// Inferred: an app or rule already listed the grant the setting governs.
     case inferred
     /// Answered at a terminal.
     case asked
-    /// Learned by asking Okta itself whether a public app that lists `interaction_code` may
+    /// Learned by asking Okta itself whether a public app that lists that grant may
     /// start the flow on the Org Authorization Server (`orgwiz verify`'s probe).
     case probe
-    /// Learned by `apply`: Okta took `interaction_code`, which it allows only while it is on.
+    /// Learned by `apply`: Okta took that grant, which it allows only while it is on.
     case applied
   }
 
