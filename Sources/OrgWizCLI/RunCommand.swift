@@ -277,7 +277,7 @@ struct RunCommand: ContextCommand {
         }
         let undo = UndoRecord(
           backupSHA256: undoBackup, afterSHA256: afterSHA256, writtenAt: metadata.endedAt,
-          app: chosen("app"), server: chosen("server"))
+          app: chosen("app"), server: chosen("server"), grant: record.procedure.grant.type)
         files.append(
           WriteTransaction.File(
             role: "undo", bytes: undo.bytes, destination: UndoRecord.path(for: loaded.path),
