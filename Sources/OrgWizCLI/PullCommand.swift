@@ -116,9 +116,9 @@ struct PullCommand: ContextCommand {
     var pulled = try readOrg(
       client, orgURL: orgURL, credential: credential, source: source, path: path,
       context: context, style: style)
-    // The journal goes once the model is written; any failure before keeps it for the next pull.
-    var written = false
-    defer { if written { pulled.journal?.remove() } else { pulled.journal?.keep() } }
+    // The read is complete: the journal goes whatever happens next (a later pull reads anew,
+    // so that it sees what changed meanwhile).
+    defer { pulled.journal?.remove() }
     if pulled.org.assignmentAppsSkipped > 0 {
       context.note(
         "Read the group assignments of the first \(PullAssembler.assignmentAppLimit) apps that "
@@ -222,7 +222,6 @@ struct PullCommand: ContextCommand {
             next: "Run orgwiz pull --force again.")
         }
       })
-    written = true
     let counts = [
       Phrase.count(model.servers.count, "custom authorization server"),
       Phrase.count(model.apps.count, "OpenID Connect app"),

@@ -78,15 +78,12 @@ public struct PullScope: Sendable, Equatable {
   }
 
   static func list(_ names: [String]) -> String {
-    let shown = names.prefix(5)
+    let shown = Array(names.prefix(5))
     let more = names.count > 5 ? " and \(names.count - 5) more" : ""
-    switch shown.count {
-    case 0: return "none"
-    case 1: return shown[shown.startIndex] + more
-    default:
-      return shown.dropLast().joined(separator: ", ") + (more.isEmpty ? " and " : ", ")
-        + shown.last! + more
-    }
+    guard let last = shown.last else { return "none" }
+    guard shown.count > 1 else { return last + more }
+    return shown.dropLast().joined(separator: ", ") + (more.isEmpty ? " and " : ", ") + last
+      + more
   }
 }
 
