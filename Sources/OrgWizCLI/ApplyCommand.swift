@@ -183,7 +183,9 @@ struct ApplyCommand: ContextCommand {
       lines.append("    \(item.method) \(item.path)")
       lines.append("    grant types: \(Self.list(before)) → \(Self.list(after))")
       // A shared rule is named before it is written.
-      if item.object.kind == .rule,
+      if item.object.kind == .rule, let scope = model.pullScope {
+        lines.append(scope.sharedRuleLine(in: model))
+      } else if item.object.kind == .rule,
         let shared = SharedRule.line(
           SharedRule.otherApps(
             serverID: item.object.serverID, policyID: item.object.policyID, except: planned,

@@ -113,6 +113,7 @@ struct RunCommand: ContextCommand {
     // once the run is rendered, and its bytes are not kept.
     let (loaded, startModel, baseHash) = try loadModel(
       context: context, contentDirectory: directory, person: person)
+    ModelLoader.notePartial(startModel, context: context)
     // Where the summary and recorded answers go is settled before any question, so that a
     // name that would land on the model or its backup is refused at once.
     let target = try SummaryTarget.resolve(

@@ -221,6 +221,12 @@ public enum SharedRule {
         if case .chosen(let ref) = effect, ref.kind == .app { return ref.id }
         return nil
       })
+    // A scoped model does not hold every app: no line may say that none other is served.
+    if let scope = model.pullScope {
+      return record.changes.filter { $0.ref.kind == .rule }.map { change in
+        "\(change.object):\n" + scope.sharedRuleLine(in: model)
+      }
+    }
     return record.changes.filter { $0.ref.kind == .rule }.compactMap { change in
       line(
         otherApps(

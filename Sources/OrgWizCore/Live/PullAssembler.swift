@@ -40,6 +40,8 @@ public struct PulledOrg: Sendable {
   public var trustedOrigins: [JSONValue]? = nil
   /// How many apps' assignments were left unread (beyond ``PullAssembler/assignmentAppLimit``).
   public var assignmentAppsSkipped = 0
+  /// What a scoped pull read; nil for the whole org.
+  public var scope: PullScope? = nil
 
   public init(
     orgURL: String, domain: String, wellKnown: JSONValue, org: JSONValue, servers: [Server],
@@ -212,7 +214,7 @@ public enum PullAssembler {
     }
     let pull = PullRecord(
       orgURL: pulled.orgURL, pulledAt: pulledAt, toolVersion: toolVersion, setting: setting,
-      settingSource: source, objects: record, readBy: pulled.readBy)
+      settingSource: source, objects: record, readBy: pulled.readBy, scope: pulled.scope)
     return .object(
       JSONObject(
         [

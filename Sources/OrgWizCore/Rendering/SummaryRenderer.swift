@@ -463,6 +463,8 @@ public enum SummaryRenderer {
   private static func riskSection(_ summary: RunSummary) -> [Block] {
     let changes = summary.record.changes
     let errors = summary.preexistingErrors
+    let model = summary.record.finalState.model
+    let scope = model.pullScope
     var risk =
       summary.removedAnything
       ? "high (removes a sign-in flow)" : changes.isEmpty ? "none" : "low (additive)"
@@ -494,8 +496,13 @@ public enum SummaryRenderer {
               }.joined(separator: "; ")
                 + (summary.affectedApps.count > listLimit
                   ? "; and \(summary.affectedApps.count - listLimit) more" : ""))
+            + (scope != nil
+              ? " among the apps pulled; the others were not pulled, so whether "
+                + "the change affects them is not known" : "")
         )),
     ]
+    // A scoped pull: what the model leaves out, so no absence above reads as a fact.
+    if let scope { items.append(ListItem(.plain(scope.sentence(in: model)))) }
     items += summary.trustedOriginLines.map { ListItem(.plain($0)) }
     if summary.pulledFrom != nil && summary.record.changed && !summary.metadata.dryRun {
       // The line later commands update (ChangeRecord): where the change is now.
