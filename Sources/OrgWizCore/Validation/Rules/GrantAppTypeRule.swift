@@ -7,12 +7,15 @@ private let ic = Grants.interactionCode.type
 struct GrantAppTypeRule: ValidationRule {
   static let descriptor = RuleDescriptor(
     id: "grant-app-type", severity: .error,
-    title: "Only native, single-page and web apps list the grant",
+    title: "Apps list only grants their type may use",
     rationale:
-      "Okta offers the Interaction Code grant to native, single-page (application_type "
-      + "browser) and web apps only (developer.okta.com, Interaction Code grant type). A service "
-      + "app signs in no user, so \(ic) in its grant types can never be used, and "
-      + "Okta refuses to save an app like that.",
+      "Okta offers each grant to some application types only, and refuses to save an app that "
+      + "lists a grant its type may not use (developer.okta.com, the client registration API's "
+      + "table of valid grant types per app type, and each grant's guide). The rule checks every "
+      + "grant of orgwiz's facts table: "
+      + Grants.all.map { "\($0.type) for \($0.appTypesInWords)" }.joined(separator: "; ")
+      + ". For example a service app signs in no user, so \(ic) in its grant types can never "
+      + "be used.",
     examples: [
       .passes(
         "Acme Mobile, a native app, lists \(ic)",

@@ -7,13 +7,16 @@ private let ic = Grants.interactionCode.type
 struct GrantClientAuthRule: ValidationRule {
   static let descriptor = RuleDescriptor(
     id: "grant-client-auth", severity: .warning,
-    title: "Web apps with the grant authenticate with a secret or a key",
+    title: "Confidential clients of the grant authenticate with a secret or a key",
     rationale:
-      "A web app is a confidential client: in Okta's Interaction Code flow it sends its client "
-      + "secret (or a signed key assertion) with its requests to the interact and token "
-      + "endpoints (developer.okta.com, Interaction Code grant type). A web app whose "
-      + "token_endpoint_auth_method is none has no secret to send, so its settings contradict "
-      + "the flow it is being given.",
+      "Some app types are confidential clients of a grant: in Okta's flow for it they send their "
+      + "client secret (or a signed key assertion) with their requests to the token endpoint "
+      + "(and, for Interaction Code, the interact endpoint; developer.okta.com, each grant's "
+      + "guide). Such an app whose token_endpoint_auth_method is none has no secret to send, so "
+      + "its settings contradict the flow it is being given. From the facts table: "
+      + Grants.all.filter { !$0.confidentialAppTypes.isEmpty }.map {
+        "\($0.type): \(Phrase.list($0.confidentialAppTypes)) apps"
+      }.joined(separator: "; ") + ".",
     examples: [
       .passes(
         "Acme Web lists \(ic) and authenticates with client_secret_basic",

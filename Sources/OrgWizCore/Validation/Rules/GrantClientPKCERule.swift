@@ -9,8 +9,10 @@ struct GrantClientPKCERule: ValidationRule {
     id: "grant-client-pkce", severity: .warning,
     title: "Public clients with the grant require PKCE",
     rationale:
-      "Okta's Interaction Code flow always sends a PKCE code challenge when it starts and the code "
-      + "verifier when it redeems the code (developer.okta.com, Interaction Code grant type). A "
+      "Some grants' flows always send a PKCE code challenge when they start and the code verifier "
+      + "when they redeem the code (from the facts table: "
+      + Grants.all.filter(\.alwaysPKCE).map(\.type).joined(separator: ", ")
+      + "; developer.okta.com, Interaction Code grant type). A "
       + "public client (token_endpoint_auth_method none: a native or single-page app) has no "
       + "secret, so PKCE is all that ties the code to it. Okta's Management API says so too: "
       + "when token_endpoint_auth_method is none, pkce_required must be true, so Okta refuses to "

@@ -9,9 +9,10 @@ struct GrantUsableRule: ValidationRule {
     id: "grant-usable", severity: .warning, title: "Apps with the grant can use it",
     rationale:
       "For a custom authorization server Okta requires both the app and a rule of the server to "
-      + "allow \(ic). An app that lists the grant while no rule of any active custom "
-      + "server would serve it gets access_denied (no_matching_policy) from them, and can use "
-      + "the grant only against the Org Authorization Server.",
+      + "allow a grant (for \(ic), the example below). An app that lists a grant while no rule "
+      + "of any active custom server would serve it gets access_denied (no_matching_policy) from "
+      + "them, and can use the grant only against the Org Authorization Server, where that "
+      + "server serves the grant at all (the facts table says which it does).",
     examples: [
       .passes(
         "Acme Mobile and the rule \"Mobile sign-in\" that serves it both list \(ic)",
