@@ -200,8 +200,9 @@ public struct WizardSession: Sendable {
   }
 
   /// Starts the current step (again): remembers where `back` returns to, and gives the heading
-  /// to show, or nil when it is not shown.
+  /// to show, or nil when it is not shown. Not at the review.
   public mutating func begin() -> (title: String, prose: String)? {
+    precondition(!isAtReview, "begin() at the review: there is no step to begin")
     snapshots[stepIndex] = (state, records.count)
     given = []
     answeredPositions = []
