@@ -12,7 +12,7 @@ struct ApplyCommand: ContextCommand {
     commandName: "apply",
     abstract: "Send the model's change since the pull to the live org, after a review.",
     discussion: """
-      The plan is what the wizard changed since the pull: interaction_code added to or removed \
+      The plan is what the wizard changed since the pull: grant types added to or removed \
       from a rule or an app. Each object is read again first; if it changed in Okta since the \
       pull, nothing is sent (pull again, then run again). Each request is built from the live \
       object with only that grant changed, sent, and read back. What reached Okta is added to \
@@ -277,7 +277,9 @@ struct ApplyCommand: ContextCommand {
       lines.append("    \(item.method) \(item.path)")
       lines.append("    grant types: \(Self.list(before)) → \(Self.list(after))")
       // A shared rule is named before it is written.
-      if item.object.kind == .rule,
+      if item.object.kind == .rule, let scope = pulled.model.pullScope {
+        lines.append(scope.sharedRuleLine(in: pulled.model))
+      } else if item.object.kind == .rule,
         let shared = SharedRule.line(
           SharedRule.otherApps(
             serverID: item.object.serverID, policyID: item.object.policyID, except: planned,
@@ -321,7 +323,7 @@ struct ApplyCommand: ContextCommand {
         prompt: "Is Embedded widget sign-in support on in the Admin Console (Settings > "
           + "Account)?", isDestructive: false, defaultYes: false,
         help: "yes: you checked that it is on, and the requests are asked about next. no: "
-          + "nothing is sent; turn it on first (Okta refuses interaction_code while it is "
+          + "nothing is sent; turn it on first (Okta refuses \(Grants.embeddedWidgetSwitch.governs) while it is "
           + "off), then run orgwiz apply again.")
       guard try person.confirm(setting) == true else { throw ApplyError.settingNotOn }
     }
@@ -580,7 +582,8 @@ struct ApplyCommand: ContextCommand {
         throw OrgWizFailure(
           okta.exitStatus, okta.message,
           next: "Turn on Embedded widget sign-in support (Settings > Account) first: Okta "
-            + "allows interaction_code only while it is on. Then run orgwiz apply again.")
+            + "allows \(Grants.embeddedWidgetSwitch.governs) only while it is on. Then run orgwiz apply again."
+        )
       }
       throw failure
     }
@@ -607,8 +610,8 @@ struct ApplyCommand: ContextCommand {
     guard verify != false,
       let app = entries.first(where: { entry in
         entry.object.kind == .app && entry.outcome.isInOkta
-          && entry.after.contains(Okta.interactionCode)
-          && !entry.before.contains(Okta.interactionCode)
+          && entry.after.contains(Verifier.grant.type)
+          && !entry.before.contains(Verifier.grant.type)
       })?.object
     else { return (nil, nil) }
     let server =
@@ -619,7 +622,8 @@ struct ApplyCommand: ContextCommand {
     if verify == nil {
       guard context.canPrompt(noInput: noInput) else { return (nil, nil) }
       let question = Confirmation(
-        prompt: "Check now that \(app.phrase) can start the Interaction Code flow (\(command); "
+        prompt:
+          "Check now that \(app.phrase) can start the \(Verifier.grant.name) flow (\(command); "
           + "nobody signs in)?", isDestructive: false, defaultYes: true,
         help: "yes asks Okta now and adds its answer to the record; no skips the check (the "
           + "change is already sent, and the record says it was not verified): run \(command) "
@@ -724,12 +728,13 @@ struct ApplyCommand: ContextCommand {
     var text = error.message
     let lowered = text.lowercased()
     if adds
-      && (lowered.contains("interaction_code") || lowered.contains("interaction code")
+      && (lowered.contains(Grants.embeddedWidgetSwitch.governs)
+        || lowered.contains("interaction code")
         || lowered.contains("grant type"))
     {
       text +=
         " Turn on Embedded widget sign-in support (Settings > Account) first: Okta allows "
-        + "interaction_code only while it is on."
+        + "\(Grants.embeddedWidgetSwitch.governs) only while it is on."
     }
     return text
   }
@@ -776,7 +781,7 @@ enum ApplyError: UserFacingError, Equatable {
     case .needsYes: "Apply sends changes to Okta, and nobody can be asked here. Nothing was sent."
     case .declined: "Apply was declined. Nothing was sent."
     case .settingNotOn:
-      "Embedded widget sign-in support is not on, and Okta refuses interaction_code while it is "
+      "Embedded widget sign-in support is not on, and Okta refuses \(Grants.embeddedWidgetSwitch.governs) while it is "
         + "off. Nothing was sent."
     case .invalidIDs(let model, let ids):
       "\(model): " + ids.prefix(5).map(\.sentence).joined(separator: "; ")

@@ -12,7 +12,7 @@ struct ExportCommand: ContextCommand {
     abstract: "Write the model's change since the pull as Terraform or as API requests.",
     discussion: """
       For admins who apply changes through Terraform or their own tooling: the same plan \
-      orgwiz apply would send (interaction_code added to or removed from rules and apps since \
+      orgwiz apply would send (grant types added to or removed from rules and apps since \
       the pull), written from the model alone, without reading Okta.
 
       --terraform DIR writes versions.tf (okta/okta ~> 6.0, Terraform >= 1.5), imports.tf (one \

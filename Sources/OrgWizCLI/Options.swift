@@ -67,10 +67,20 @@ enum ModelLoader {
     }
     let hint = "Name the model with --org FILE, or use --example."
     if let lean = try loadReleasing(path, source: options.org, hint: hint) {
+      notePartial(lean.model, context: context)
       return (path, lean.model)
     }
     let bytes = try FileIO.read(path, what: "org model", hint: hint)
-    return (path, try OrgModel.load(bytes, source: options.org))
+    let model = try OrgModel.load(bytes, source: options.org)
+    notePartial(model, context: context)
+    return (path, model)
+  }
+
+  /// Says on standard error what a scoped pull's model leaves out, so that no answer read
+  /// from it passes an absence off as a fact.
+  static func notePartial(_ model: OrgModel, context: CommandContext) {
+    guard let scope = model.pullScope else { return }
+    context.stderr.write("Note: " + scope.sentence(in: model) + "\n")
   }
 
   /// Reads and parses a model file without holding its text beside the parsed model: the file

@@ -22,7 +22,9 @@ extension ContextCommand {
 public struct OrgWiz: ParsableCommand {
   public static let configuration = CommandConfiguration(
     commandName: "orgwiz",
-    abstract: "Turn on the Okta Interaction Code grant correctly, and keep a change record.",
+    abstract:
+      "Turn on an Okta OAuth grant (Interaction Code by default) correctly, and keep a change "
+      + "record.",
     discussion: """
       orgwiz walks a documented procedure step by step against a local org model (a JSON file \
       in Okta's API shapes), validates the model after every step, writes it back safely, and \
@@ -34,7 +36,7 @@ public struct OrgWiz: ParsableCommand {
         orgwiz run --org org.json --no-input --answers answers.yaml --yes
         orgwiz check --org org.json
         orgwiz rules unique-ids                 why a rule exists, with examples
-        orgwiz simulate --org org.json --app "Acme Mobile" --server api --grant interaction_code
+        orgwiz simulate --org org.json --app "Acme Mobile" --server api --grant password
         orgwiz checklist --org org.json > checklist.md
 
       \(exitCodeHelp)

@@ -19,7 +19,7 @@ struct PullCommand: ContextCommand {
 
       The Embedded widget sign-in support setting has no public API: state it with \
       --embedded-widget on|off; without it, it is inferred as on when an app or rule already \
-      lists interaction_code, else asked at a terminal.
+      lists \(Grants.embeddedWidgetSwitch.governs), else asked at a terminal.
 
       A service app needs the scopes okta.orgs.read okta.authorizationServers.read \
       okta.apps.read okta.roles.read okta.users.read okta.groups.read; an API token needs an \
@@ -44,6 +44,31 @@ struct PullCommand: ContextCommand {
       "The org setting Embedded widget sign-in support, which no API can read.",
       valueName: "on|off"))
   var embeddedWidget: String?
+
+  @Option(
+    name: .customLong("server"),
+    help: ArgumentHelp(
+      "Pull only this custom authorization server (name or id; repeatable), with its "
+        + "policies, rules and scopes: a scoped pull.", valueName: "server"))
+  var servers: [String] = []
+
+  @Option(
+    name: .customLong("app"),
+    help: ArgumentHelp(
+      "Pull only this OpenID Connect app (label, id or client id; repeatable), looked up "
+        + "directly: a scoped pull.", valueName: "app"))
+  var apps: [String] = []
+
+  @Option(
+    name: .customLong("operator"),
+    help: ArgumentHelp(
+      "In a scoped pull, the admin to read (login or id); default: the API token's owner.",
+      valueName: "login"))
+  var operatorLogin: String?
+
+  @Flag(
+    help: "Ignore the journal of an interrupted pull (<file>.pull.journal) and read the org anew.")
+  var restart = false
 
   @Flag(name: .customLong("no-input"), help: "Never prompt (also ORGWIZ_NO_INPUT=1).")
   var noInput = false
@@ -88,18 +113,24 @@ struct PullCommand: ContextCommand {
       context, org: orgURL, credential: credential, scopes: OktaScopes.pull, timeout: timeout)
     // An apply cut short on this model is settled first: what it did is read back and recorded.
     try ApplyJournalFile.settleBeforePull(model: path, client: client, context: context)
-    context.stderr.write("Reading \(orgURL) with \(source)…\n")
-    var pulled = try read(client, orgURL: orgURL, context: context)
-    if pulled.assignmentAppsSkipped > 0 {
+    var pulled = try readOrg(
+      client, orgURL: orgURL, credential: credential, source: source, path: path,
+      context: context, style: style)
+    // The read is complete: the journal goes whatever happens next (a later pull reads anew,
+    // so that it sees what changed meanwhile).
+    defer { pulled.journal?.remove() }
+    if pulled.org.assignmentAppsSkipped > 0 {
       context.note(
         "Read the group assignments of the first \(PullAssembler.assignmentAppLimit) apps that "
           + "can use the Interaction Code grant only; the other "
-          + "\(Phrase.count(pulled.assignmentAppsSkipped, "app")) have none in the model, so "
+          + "\(Phrase.count(pulled.org.assignmentAppsSkipped, "app")) have none in the model, so "
           + "simulate does not check who is assigned them.", style: style)
     }
     // Whose credentials read the org: the wizard's operator defaults to that admin.
-    if case .apiToken = credential { _ = try? client.get("/api/v1/users/me") }
-    pulled.readBy = client.identity.map { login in
+    if case .apiToken = credential, client.identity == nil {
+      _ = try? client.get("/api/v1/users/me")
+    }
+    pulled.org.readBy = client.identity.map { login in
       if case .serviceApp = credential { "service app \(login)" } else { login }
     }
 
@@ -107,7 +138,7 @@ struct PullCommand: ContextCommand {
     let settingSource: PullRecord.SettingSource
     if let stated {
       (setting, settingSource) = (stated, .flag)
-    } else if PullAssembler.inferredSetting(pulled) {
+    } else if PullAssembler.inferredSetting(pulled.org) {
       (setting, settingSource) = (true, .inferred)
     } else if context.canPrompt(noInput: noInput) {
       let person = context.makeInteractivePrompter(style)
@@ -130,8 +161,8 @@ struct PullCommand: ContextCommand {
     }
     var (document, echoed) = HeldSecrets.scrubber.scrub(
       try PullAssembler.model(
-        pulled, setting: setting, source: settingSource,
-        pulledAt: Timestamps(date: started).isoMilliseconds, toolVersion: orgwizVersion))
+        pulled.org, setting: setting, source: settingSource, pulledAt: pulled.startedAt,
+        toolVersion: orgwizVersion))
     // An inference is checked with Okta where a probe can answer.
     if settingSource == .inferred,
       let probed = Self.probeSetting(
@@ -140,12 +171,12 @@ struct PullCommand: ContextCommand {
     {
       (document, echoed) = HeldSecrets.scrubber.scrub(
         try PullAssembler.model(
-          pulled, setting: probed, source: .probe,
-          pulledAt: Timestamps(date: started).isoMilliseconds, toolVersion: orgwizVersion))
+          pulled.org, setting: probed, source: .probe, pulledAt: pulled.startedAt,
+          toolVersion: orgwizVersion))
     } else if settingSource == .inferred {
       context.note(
         "Embedded widget sign-in support was inferred as on: an app or rule already lists "
-          + "interaction_code, which Okta allows only while it is on. Pass --embedded-widget to "
+          + "\(Grants.embeddedWidgetSwitch.governs), which Okta allows only while it is on. Pass --embedded-widget to "
           + "state it.", style: style)
     }
     if echoed > 0 {
@@ -196,6 +227,9 @@ struct PullCommand: ContextCommand {
       Phrase.count(model.apps.count, "OpenID Connect app"),
       Phrase.count(model.admins.count, "admin"),
     ]
+    if let scope = model.pullScope {
+      context.note(scope.sentence(in: model), style: style)
+    }
     let kept = previous != nil ? " (previous version kept in \(path).bak)" : ""
     let requests = Phrase.count(client.requestCount, "request")
     context.stderr.write(
@@ -211,101 +245,77 @@ struct PullCommand: ContextCommand {
     return .success
   }
 
-  /// Every call of the contract, every page. The lists are read in order (their pages follow
-  /// one another); what hangs off each server and each admin is read by a few workers at once,
-  /// which the client paces within the org's rate limits.
-  private func read(
-    _ client: OktaClient, orgURL: OrgURL, context: CommandContext
-  ) throws -> PulledOrg {
-    let wellKnown = try client.getUnauthenticated("/.well-known/okta-organization").json
-    let org = try client.get("/api/v1/org").json
-    let serverList = try client.getAll("/api/v1/authorizationServers", query: [("limit", "200")])
-    let servers = try Self.concurrentMap(serverList) { server -> PulledOrg.Server? in
-      let id = try Self.checkedID(
-        server, what: "authorization server", request: "GET /api/v1/authorizationServers")
-      let base = "/api/v1/authorizationServers/\(id)"
-      var policies: [(policy: JSONValue, rules: [JSONValue])] = []
-      for policy in try client.getAll("\(base)/policies") {
-        let policyID = try Self.checkedID(policy, what: "policy", request: "GET \(base)/policies")
-        let rulesPath = "\(base)/policies/\(policyID)/rules"
-        let rules = try client.getAll(rulesPath)
-        for rule in rules {
-          _ = try Self.checkedID(rule, what: "rule", request: "GET \(rulesPath)")
-        }
-        policies.append((policy, rules))
-      }
-      let scopes = try client.getAll("\(base)/scopes")
-      return PulledOrg.Server(server: server, policies: policies, scopes: scopes)
-    }.compactMap { $0 }
-    let apps = try client.getAll("/api/v1/apps", query: [("limit", "200")])
-    for app in apps { _ = try Self.checkedID(app, what: "app", request: "GET /api/v1/apps") }
-    var seen: Set<String> = []
-    let assignees = try client.getAll("/api/v1/iam/assignees/users").filter { assignee in
-      assignee["id"]?.stringValue.map { seen.insert($0).inserted } ?? false
+  /// What was read, when reading began, and the journal to remove once the model is written.
+  struct Pulled {
+    var org: PulledOrg
+    var startedAt: String
+    var journal: PullJournalFile?
+  }
+
+  /// Reads the org: scoped (`--server`, `--app`), or whole with a journal an interrupted pull
+  /// resumes from; progress shown meanwhile, and on failure what was kept.
+  private func readOrg(
+    _ client: OktaClient, orgURL: OrgURL, credential: Credential, source: String, path: String,
+    context: CommandContext, style: Style
+  ) throws -> Pulled {
+    let scoped = !servers.isEmpty || !apps.isEmpty
+    let sink = LockedSink(context.stderr)
+    let note: @Sendable (String) -> Void = { sink.write("Note: " + $0 + "\n") }
+    let journal =
+      scoped
+      ? nil
+      : try PullJournalFile.open(
+        model: path, orgURL: orgURL.description, now: context.now(), restart: restart,
+        note: note)
+    let startedAt = journal?.startedAt ?? Timestamps(date: context.now()).isoMilliseconds
+    if let journal, journal.resumed.pieces > 0 {
+      context.stderr.write(
+        "Resuming the pull of \(orgURL) started \(journal.startedAt): "
+          + "\(Phrase.count(journal.resumed.pieces, "piece")) already read, which saves "
+          + "about \(Phrase.count(journal.resumed.requests, "request")) (--restart reads "
+          + "everything anew).\n")
     }
-    let admins = try Self.concurrentMap(assignees) {
-      assignee -> (user: JSONValue, roles: [JSONValue]) in
-      let id = try Self.checkedID(
-        assignee, what: "admin", request: "GET /api/v1/iam/assignees/users")
-      let user = try Self.theObject(client.get("/api/v1/users/\(id)").json, id: id, what: "user")
-      return (user, try client.getAll("/api/v1/users/\(id)/roles"))
-    }
-    let groups = try Self.concurrentMap(PullAssembler.groupIDs(in: servers)) { id in
-      guard OktaID.isValid(id) else {
-        throw OktaError.malformed(
-          "a rule or policy names the group id \(OktaID.shown(id)), which is not an Okta id "
-            + "(letters and digits only), so orgwiz does not read it")
-      }
-      return try Self.theObject(client.get("/api/v1/groups/\(id)").json, id: id, what: "group")
-    }
-    // Who may sign in: the groups assigned each app a run can touch (bounded; see
-    // PullAssembler.appsForAssignments). The app ids were checked above; each assignment's id
-    // (a group id) is checked before it enters the model.
-    let (assignable, skipped) = PullAssembler.appsForAssignments(apps)
-    let assignments = try Self.concurrentMap(assignable) {
-      id -> (appID: String, assignments: [JSONValue]) in
-      guard OktaID.isValid(id) else {
-        throw OktaError.malformed(
-          "GET /api/v1/apps answered an app whose id \(OktaID.shown(id)) is not an Okta id")
-      }
-      let path = "/api/v1/apps/\(id)/groups"
-      // expand=group embeds each group, so the Everyone group (type BUILT_IN) is known as such
-      // without a read per group.
-      let listed = try client.getAll(path, query: [("limit", "200"), ("expand", "group")])
-      for assignment in listed {
-        _ = try Self.checkedID(assignment, what: "group assignment", request: "GET \(path)")
-      }
-      return (id, listed)
-    }
-    // The Trusted Origins: a single-page app that embeds the Sign-In Widget needs its origin
-    // trusted for CORS (check's spa-trusted-origin). One paged list, 200 a page.
-    // Optional: credentials without okta.trustedOrigins.read (a service app set up before
-    // orgwiz read them) still pull; the model then leaves them out and the rule says nothing.
-    var origins: [JSONValue]?
+    context.stderr.write(
+      "Reading \(orgURL) with \(source)"
+        + (scoped ? " (only \(scopeWords))" : "") + "…\n")
+    let progress = PullProgress(
+      client: client, sink: LockedSink(context.stderr),
+      terminal: context.terminal.stderrIsTerminal)
+    progress.start()
+    defer { progress.stop() }
+    let reader = PullReader(client: client, journal: journal, progress: progress, note: note)
     do {
-      origins = try client.getAll("/api/v1/trustedOrigins", query: [("limit", "200")])
+      let org =
+        scoped
+        ? try reader.readScoped(
+          servers: servers, apps: apps, operator: operatorLogin, credential: credential,
+          orgURL: orgURL, context: context)
+        : try reader.readAll(orgURL: orgURL, context: context)
+      return Pulled(org: org, startedAt: startedAt, journal: journal)
     } catch {
-      guard case .forbidden = error else { throw error }
-      origins = nil
-      context.note(
-        "the Trusted Origins were not read (403: the credentials lack okta.trustedOrigins.read "
-          + "or an admin role that reads them), so check cannot say whether a single-page app's "
-          + "origin is trusted for CORS.", style: context.style(noColor: false))
+      progress.stop()
+      if let journal {
+        journal.keep()
+        if journal.piecesWritten + journal.resumed.pieces > 0 {
+          context.stderr.write(
+            "What was read so far (\(Phrase.count(journal.piecesWritten + journal.resumed.pieces, "piece"))) "
+              + "is kept in \(journal.path); pull again to go on from there.\n")
+        }
+      }
+      throw error
     }
-    for origin in origins ?? [] {
-      _ = try Self.checkedID(origin, what: "trusted origin", request: "GET /api/v1/trustedOrigins")
-    }
-    var pulled = PulledOrg(
-      orgURL: orgURL.description, domain: orgURL.host, wellKnown: wellKnown, org: org,
-      servers: servers, apps: apps, admins: admins, groups: groups)
-    pulled.appGroupAssignments = assignments
-    pulled.assignmentAppsSkipped = skipped
-    pulled.trustedOrigins = origins
-    return pulled
+  }
+
+  /// "the server api and the app Acme Mobile".
+  private var scopeWords: String {
+    let parts =
+      (servers.isEmpty ? [] : ["server \(servers.joined(separator: ", "))"])
+      + (apps.isEmpty ? [] : ["app \(apps.joined(separator: ", "))"])
+    return parts.joined(separator: " and ")
   }
 
   /// The org setting as Okta itself shows it, or nil when no probe can tell: a public, active
-  /// OpenID Connect app that lists `interaction_code` and has a redirect URI asks to start the
+  /// OpenID Connect app that lists the grant the setting governs and has a redirect URI asks to start the
   /// flow on the Org Authorization Server (as `orgwiz verify` does; nobody signs in). An
   /// interaction handle proves the setting on; Okta's `oie_not_enabled_for_interact` shows it
   /// off; any other answer (or none) leaves the inference as it was.
@@ -316,7 +326,7 @@ struct PullCommand: ContextCommand {
       model: model, modelPath: path, context: context, secretFile: nil, noInput: true,
       timeout: 60)
     let candidates = model.apps.filter {
-      $0.isActive && $0.isOIDC && $0.allowsInteractionCode && $0.isPublicClient
+      $0.isActive && $0.isOIDC && $0.lists(Verifier.grant) && $0.isPublicClient
     }
     for app in candidates {
       guard
@@ -360,7 +370,8 @@ struct PullCommand: ContextCommand {
     + "Settings > Account in the Admin Console, or press Ctrl-C and pull again with "
     + "--embedded-widget on or off."
 
-  /// How many reads run at once.
+  /// How many reads run at once: well under Okta's concurrent-request limit (tens for the
+  /// smallest plans), while every worker paces by the same rate-limit headers (OktaClient).
   static let workers = 4
 
   /// `transform` applied to every item by a few workers at once, in the items' order; the
@@ -372,11 +383,29 @@ struct PullCommand: ContextCommand {
     let results = ResultBox<Value>(count: items.count)
     let next = ResultBox<Int>(count: 1)
     DispatchQueue.concurrentPerform(iterations: min(workers, items.count)) { _ in
+      // After a failure no new item is begun: the pull stops (and its journal keeps the rest).
       while let index = next.claim(below: items.count) {
-        results.set(index, Result { try transform(items[index]) })
+        let result = Result { try transform(items[index]) }
+        results.set(index, result)
+        if case .failure = result { next.stop() }
       }
     }
-    return try results.values().map { try $0.get() }
+    let values = results.values()
+    if let failure = values.first(where: {
+      if case .failure(let error) = $0, !(error is CancellationError) { true } else { false }
+    }) {
+      _ = try failure.get()
+    }
+    return try values.map { try $0.get() }
+  }
+
+  /// A group id a rule names must be an Okta id before it enters a path or a search.
+  static func checkedGroupID(_ id: String) throws(OktaError) {
+    guard OktaID.isValid(id) else {
+      throw .malformed(
+        "a rule or policy names the group id \(OktaID.shown(id)), which is not an Okta id "
+          + "(letters and digits only), so orgwiz does not read it")
+    }
   }
 
   /// The id of an object in a response, checked against Okta's id grammar before it is put in
@@ -414,6 +443,7 @@ private final class ResultBox<Value>: @unchecked Sendable {
   private let lock = NSLock()
   private var slots: [Result<Value, any Error>?]
   private var counter = 0
+  private var stopped = false
 
   init(count: Int) { slots = Array(repeating: nil, count: count) }
 
@@ -421,10 +451,13 @@ private final class ResultBox<Value>: @unchecked Sendable {
     lock.withLock { slots[index] = result }
   }
 
-  /// The next index to work on, or nil when all are taken.
+  /// Takes no more claims.
+  func stop() { lock.withLock { stopped = true } }
+
+  /// The next index to work on, or nil when all are taken (or after ``stop()``).
   func claim(below limit: Int) -> Int? {
     lock.withLock {
-      guard counter < limit else { return nil }
+      guard counter < limit, !stopped else { return nil }
       defer { counter += 1 }
       return counter
     }

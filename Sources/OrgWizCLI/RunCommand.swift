@@ -141,6 +141,7 @@ struct RunCommand: ContextCommand {
     // once the run is rendered, and its bytes are not kept.
     let (loaded, startModel, baseHash) = try loadModel(
       context: context, contentDirectory: directory, person: person)
+    ModelLoader.notePartial(startModel, context: context)
     // Where the summary and recorded answers go is settled before any question, so that a
     // name that would land on the model or its backup is refused at once.
     let target = try SummaryTarget.resolve(
@@ -422,7 +423,8 @@ struct RunCommand: ContextCommand {
         }
         let undo = UndoRecord(
           backupSHA256: undoBackup, afterSHA256: output.afterSHA256,
-          writtenAt: output.metadata.endedAt, app: chosen("app"), server: chosen("server"))
+          writtenAt: output.metadata.endedAt, app: chosen("app"), server: chosen("server"),
+          grant: record.procedure.grant.type)
         files.append(
           WriteTransaction.File(
             role: "undo", bytes: undo.bytes, destination: UndoRecord.path(for: loaded.path),

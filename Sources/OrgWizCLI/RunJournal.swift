@@ -131,6 +131,8 @@ struct UndoRecord: Equatable {
   var app: String? = nil
   /// The server the run chose (an id, or `org-authorization-server`).
   var server: String? = nil
+  /// The grant the run's procedure turned on.
+  var grant: String? = nil
 
   static func path(for model: String) -> String { model + ".undo.journal" }
 
@@ -148,6 +150,7 @@ struct UndoRecord: Equatable {
           ("writtenAt", .string(writtenAt)),
           ("app", app.map { .string($0) } ?? .null),
           ("server", server.map { .string($0) } ?? .null),
+          ("grant", grant.map { .string($0) } ?? .null),
         ])))
   }
 
@@ -159,6 +162,6 @@ struct UndoRecord: Equatable {
     return UndoRecord(
       backupSHA256: backup, afterSHA256: after,
       writtenAt: value["writtenAt"]?.stringValue ?? "", app: value["app"]?.stringValue,
-      server: value["server"]?.stringValue)
+      server: value["server"]?.stringValue, grant: value["grant"]?.stringValue)
   }
 }

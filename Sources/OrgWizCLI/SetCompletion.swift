@@ -14,9 +14,13 @@ public enum SetCompletion {
     workingDirectory: String = FileManager.default
       .currentDirectoryPath
   ) -> [String] {
-    let keys = [
-      "operator", "org-setting", "server", "app", "policy", "rule", "app-grant",
-    ]
+    // Every question key a step kind asks, in the registry's order.
+    var keys: [String] = []
+    for kind in StepRegistry.all {
+      for key in type(of: kind).descriptor.questionKeys where !keys.contains(key) {
+        keys.append(key)
+      }
+    }
     guard let equals = prefix.firstIndex(of: "=") else {
       return keys.map { $0 + "=" }.filter { $0.hasPrefix(prefix) }
     }
@@ -32,7 +36,9 @@ public enum SetCompletion {
       case "operator": values = model.admins.map(\.login)
       case "server": values = model.choosableServers.map(\.name) + [Okta.orgAuthorizationServer]
       case "app":
-        values = model.apps.filter { $0.interactionCodeRefusal == nil }.map(\.label) + ["none"]
+        // Which apps the procedure's grant takes is known only once the procedure is: every
+        // OpenID Connect app can use some grant.
+        values = model.apps.filter(\.isOIDC).map(\.label) + ["none"]
       case "policy": values = model.servers.flatMap { $0.policies.map(\.name) }
       case "rule": values = model.servers.flatMap { $0.policies.flatMap { $0.rules.map(\.name) } }
       default: values = []

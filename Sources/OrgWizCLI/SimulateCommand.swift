@@ -14,12 +14,13 @@ struct SimulateCommand: ContextCommand {
       evaluation moves on to the next policy. A denial lists each policy and rule tried, in \
       order, and why it did not apply or match. --server org-authorization-server (or its \
       issuer URL) evaluates against the Org Authorization Server, which has no policies: the \
-      app's grant is enough (and for interaction_code the org setting), and it offers only \
+      app's grant is enough (and for Interaction Code the org setting), and it offers only \
       OpenID Connect and okta.* scopes. With --user or --group, a user in none of the groups \
       assigned the app is denied as Okta denies them (access_denied, "User is not assigned to \
       the client application."), when the model holds the app's group assignments (orgwiz pull \
-      reads them); when it does not, the output says assignment was not checked. Exit 0 when \
-      the request is allowed, 1 when denied.
+      reads them); when it does not, the output says assignment was not checked. Without \
+      --grant, the grant is the one the procedure turns on (--procedure, default \
+      interaction-code). Exit 0 when the request is allowed, 1 when denied.
       """)
 
   @OptionGroup var options: ModelOptions
@@ -35,8 +36,13 @@ struct SimulateCommand: ContextCommand {
 
   @Option(
     help: ArgumentHelp(
-      "The grant type, one Okta knows (e.g. interaction_code).", valueName: "grant"))
-  var grant: String
+      "The grant type, one Okta knows (default: the procedure's grant).", valueName: "grant"))
+  var grant: String?
+
+  @Option(
+    help: ArgumentHelp(
+      "The procedure whose grant is simulated when --grant is not given.", valueName: "id"))
+  var procedure: String = ContentLocator.defaultProcedure
 
   @Option(
     name: .customLong("scope"),
@@ -54,7 +60,7 @@ struct SimulateCommand: ContextCommand {
   func execute(_ context: CommandContext) throws -> ExitStatus {
     let model = try ModelLoader.readOnly(options, context: context).model
     let app = try ModelChoice.app(self.app, in: model)
-    let grant = try knownGrant(self.grant)
+    let grant = try self.grant.map(knownGrant) ?? procedureGrant(context)
     let server = try ModelChoice.server(self.server, in: model)
     guard app.isOIDC else {
       throw OrgWizFailure(
@@ -100,7 +106,7 @@ struct SimulateCommand: ContextCommand {
         object["policy"] = .null
         object["rule"] = .null
       }
-      if case .unauthorizedClient(let grants, _) = outcome {
+      if case .unauthorizedClient(let grants, _, _) = outcome {
         object["appGrantTypes"] = .strings(grants)
       }
       if case .invalidScope(let undefined) = outcome {
@@ -148,6 +154,12 @@ struct SimulateCommand: ContextCommand {
   }
 
   /// The grant, when it is a `GrantType` value Okta knows; otherwise a usage error.
+  /// The grant of the procedure named by --procedure.
+  private func procedureGrant(_ context: CommandContext) throws -> String {
+    let directory = try ContentLocator.directory(option: options.content, context: context)
+    return try ContentLocator.procedure(id: procedure, in: directory).grant.type
+  }
+
   private func knownGrant(_ text: String) throws(OrgWizFailure) -> String {
     let given = text.trimmingWhitespace()
     if Okta.grantTypes.contains(given) { return given }

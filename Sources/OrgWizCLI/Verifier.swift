@@ -19,14 +19,19 @@ struct Verifier {
 
   /// The app and server named (a label, id or client id; a name, id or
   /// `org-authorization-server`), resolved in the model as `simulate` does.
+  /// The grant whose flow the probe starts (`POST …/v1/interact`): the one grant the facts
+  /// table says can be asked about without signing anyone in.
+  static let grant = Grants.all.first(where: \.verifiableByInteract) ?? Grants.interactionCode
+
   func target(app: String, server: String, redirectURI: String?) throws -> VerifyTarget {
     let found = try ModelChoice.app(app, in: model)
     let custom = try ModelChoice.server(server, in: model)
-    if let refusal = found.interactionCodeRefusal {
+    if let refusal = found.refusal(for: Self.grant) {
       throw OrgWizFailure(
         .usage,
-        "--app: \(VisibleText.short(found.label)) cannot use the Interaction Code grant: "
-          + "\(refusal).", next: "Name a native, single-page or web OpenID Connect app in --app.")
+        "--app: \(VisibleText.short(found.label)) cannot use \(Self.grant.phrase): "
+          + "\(refusal).",
+        next: "Name one of the \(Self.grant.appTypesInWords) (OpenID Connect) in --app.")
     }
     return VerifyTarget(
       appID: found.id, appLabel: found.label, clientID: found.clientID, serverID: custom?.id,

@@ -98,7 +98,7 @@ struct VerifyCommand: ContextCommand {
     let target = try verifier.target(app: appName, server: serverName, redirectURI: redirectURI)
     let orgURL = try Self.orgURL(oktaURL, model: model, path: path, context: context)
     context.stderr.write(
-      "Asking \(orgURL) whether \(target.appPhrase) can start the Interaction Code flow on "
+      "Asking \(orgURL) whether \(target.appPhrase) can start the \(Verifier.grant.name) flow on "
         + "\(target.serverPhrase) (nobody signs in)…\n")
     let result = try verifier.run(target, org: orgURL)
     Self.show(result, json: json, to: context.stdout)
@@ -134,6 +134,17 @@ struct VerifyCommand: ContextCommand {
     app: String?, server: String?, model: String
   ) throws(OrgWizFailure) -> (app: String, server: String) {
     let last = UndoRecord.read(model: model)
+    // The last run's choices are this flow's only for a procedure whose grant it is.
+    if app == nil, let type = last?.grant, type != Verifier.grant.type {
+      let name = Grants.facts(for: type)?.phrase ?? type
+      throw OrgWizFailure(
+        .usage,
+        "The last run on \(model) turned on \(name); orgwiz verify can ask Okta only whether an "
+          + "app can start the \(Verifier.grant.name) flow (POST …/v1/interact), which no other "
+          + "grant has a way to ask without signing someone in or minting a token.",
+        next: "Check the change with orgwiz simulate --org \(model) (it evaluates the model), "
+          + "or pass --app and --server to verify an app's \(Verifier.grant.name) flow.")
+    }
     guard let app = app ?? last?.app, let server = server ?? last?.server else {
       let missing = [app == nil ? "--app" : nil, server == nil ? "--server" : nil]
         .compactMap { $0 }.joined(separator: " and ")

@@ -20,7 +20,10 @@ public struct OktaResponse: Sendable {
 
 /// The Okta Management API client: authentication, paging, rate limits and retries.
 ///
-/// Calls block the calling thread and are made one at a time (the client serialises them).
+/// Calls block the calling thread. Several threads may call at once (`pull` reads independent
+/// objects with a few workers, ``PullCommand``'s `workers`): each call is its own request, and
+/// the request count, the rate-limit readings, the access token and the deadline are shared
+/// under a lock, so that every thread paces by the same headers.
 /// - Every response's `X-Rate-Limit-*` headers are read; when a bucket has under a tenth of its
 ///   limit left, the next call to it waits until the reset (measured against the response's
 ///   `Date`, at most ``maximumPacingWait`` seconds).
@@ -73,6 +76,9 @@ public final class OktaClient: @unchecked Sendable {
   private var accessToken: (token: String, expires: Double)?
   private var knownIdentity: String?
   private var buckets: [String: (reading: RateLimitReading, receivedAt: Double)] = [:]
+  /// A bucket one thread is pausing for: the others wait until the same moment (``clock``),
+  /// until a fresh answer from that bucket comes.
+  private var pausedUntil: [String: Double] = [:]
   private let now: () -> Double
 
   public init(
@@ -113,6 +119,27 @@ public final class OktaClient: @unchecked Sendable {
 
   /// How many HTTP requests were sent (retries and token requests included).
   public var requestCount: Int { lock.withLock { count } }
+
+  /// How many requests this thread has sent (see ``requestCount``); `pull` counts what each of
+  /// its reads cost with it.
+  public static var requestsOnThisThread: Int {
+    (Thread.current.threadDictionary[threadCountKey] as? Int) ?? 0
+  }
+  private static let threadCountKey = "orgwiz.okta.requests"
+
+  /// The rate-limit budget the latest answers reported: of the bucket with the least left, the
+  /// requests left, its limit, and the seconds to its reset; nil before any answer had them.
+  public var rateLimitBudget: (remaining: Int, limit: Int, resetIn: Double)? {
+    let readings = lock.withLock { buckets.values.map { $0 } }
+    let localNow = now()
+    return readings.min { $0.reading.remaining < $1.reading.remaining }.map { entry in
+      let elapsed = localNow - entry.receivedAt
+      return (
+        entry.reading.remaining, entry.reading.limit,
+        max(0, entry.reading.secondsToReset(localNow: entry.receivedAt) - elapsed)
+      )
+    }
+  }
 
   /// Who the credential acts as: the service app's client id; for an API token, the login of
   /// `GET /api/v1/users/me` once that has been read, else nil.
@@ -397,6 +424,7 @@ public final class OktaClient: @unchecked Sendable {
         request.headers["Content-Type"] = "application/x-www-form-urlencoded"
       }
       lock.withLock { count += 1 }
+      Thread.current.threadDictionary[Self.threadCountKey] = Self.requestsOnThisThread + 1
       let started = DispatchTime.now().uptimeNanoseconds
       let response: HTTPResponse
       let watch = watchdog(label, giveUpIn: request.timeLimit ?? maximumRequestSeconds)
@@ -452,8 +480,9 @@ public final class OktaClient: @unchecked Sendable {
         }
       }
       let reading = RateLimitReading(headers: response.headers)
-      if let reading {
-        lock.withLock { buckets[bucket] = (reading, now()) }
+      lock.withLock {
+        if let reading { buckets[bucket] = (reading, now()) }
+        pausedUntil[bucket] = nil
       }
       let json = parse(response.body)
       let requestID = response.headers["x-okta-request-id"]
@@ -589,6 +618,16 @@ public final class OktaClient: @unchecked Sendable {
   /// only for a reset within ``maximumPacingWait``; with none left, for a reset within
   /// ``maximumSingleWait``, and a later one fails the call at once (75).
   private func pace(_ bucket: String, label: String) throws(OktaError) {
+    // Another thread is pausing for this bucket: wait as long as it does.
+    if let until = lock.withLock({ pausedUntil[bucket] }) {
+      let left = until - clock()
+      if left > 0 {
+        try self.wait(
+          left.rounded(.up), label: label,
+          why: "Okta's rate limit is nearly used up; pausing before \(label) with the other reads")
+        return
+      }
+    }
     guard let (reading, receivedAt) = lock.withLock({ buckets[bucket] }), reading.isLow else {
       return
     }
@@ -601,6 +640,7 @@ public final class OktaClient: @unchecked Sendable {
     } else if wait > Self.maximumSingleWait {
       throw .rateLimited(request: label, resetIn: wait, resetAt: now() + wait)
     }
+    lock.withLock { pausedUntil[bucket] = clock() + wait.rounded(.up) }
     try self.wait(
       wait.rounded(.up), label: label,
       why: "Okta's rate limit has \(reading.remaining) of \(reading.limit) requests left; "

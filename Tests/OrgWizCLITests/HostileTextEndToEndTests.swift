@@ -58,7 +58,7 @@ import Testing
     let written = try OrgModel.load(
       Array(try #require(directory.read("org.json")).utf8), source: "org.json")
     #expect(written.app(id: "0oa1mob")?.label == label)
-    #expect(written.app(id: "0oa1mob")?.allowsInteractionCode == true)
+    #expect(written.app(id: "0oa1mob")?.lists(Grants.interactionCode) == true)
   }
 
   @Test func simulateAndErrorsShowTheLabelVisibly() throws {

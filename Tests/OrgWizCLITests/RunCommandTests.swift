@@ -30,7 +30,7 @@ import Testing
     let model = try OrgModel.load(
       Array(try #require(directory.read("org.json")).utf8), source: "org.json")
     #expect(model.interactionCodeEnabled)
-    #expect(model.app(id: "0oa1mob")?.allowsInteractionCode == true)
+    #expect(model.app(id: "0oa1mob")?.lists(Grants.interactionCode) == true)
     let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
     #expect(mode == 0o640)
     let summary = try #require(directory.read("org.20261125T014500Z.summary.md"))
@@ -256,8 +256,8 @@ import Testing
     #expect(accepted.status == 0, "\(accepted.stderr)")
     let model = try OrgModel.load(Array(try #require(directory.read("org.json")).utf8), source: "m")
     #expect(!model.interactionCodeEnabled)
-    #expect(model.appsUsingInteractionCode.isEmpty)
-    #expect(model.serversUsingInteractionCode.isEmpty)
+    #expect(model.appsUsing(Grants.interactionCode).isEmpty)
+    #expect(model.serversUsing(Grants.interactionCode).isEmpty)
     let record = try #require(directory.read("off.md"))
     #expect(record.contains("Anything removed: yes"))
     // The record says what this run did, in its title and in the step's heading, however the
@@ -352,7 +352,7 @@ import Testing
       ["run", "--no-input", "--answers", "answers.yaml"], in: directory.path)
     #expect(replay.status == 0, "\(replay.stderr)")
     let model = try OrgModel.load(Array(try #require(directory.read("org.json")).utf8), source: "m")
-    #expect(model.app(id: "0oa1mob")?.allowsInteractionCode == true)
+    #expect(model.app(id: "0oa1mob")?.lists(Grants.interactionCode) == true)
   }
 
   /// Makes a path unwritable: `chmod` for ordinary users; for root, who writes anyway, the

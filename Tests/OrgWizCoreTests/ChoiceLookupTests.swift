@@ -200,7 +200,8 @@ import Testing
   @Test func theAppQuestionOfALargeOrgIsTheOneMadeBefore() throws {
     let model = try Self.largeModel(apps: 600)
     let step = SelectPolicyRuleStep()
-    let question = step.appQuestion("app", text: Self.text("app"), model: model)
+    let question = step.appQuestion(
+      "app", text: Self.text("app"), model: model, grant: Grants.interactionCode)
     #expect(question == Reference.appQuestion("app", text: Self.text("app"), model: model))
     #expect(question.choices.count > 300 && question.refused.count > 100)
 
@@ -392,7 +393,7 @@ private enum Reference {
       return "it is a \(app.signOnMode ?? "non-OAuth") app, and only OpenID Connect apps take "
         + "part in OAuth"
     }
-    guard let applicationType = app.applicationType, !app.canUseInteractionCode else {
+    guard let applicationType = app.applicationType, !app.canUse(Grants.interactionCode) else {
       return nil
     }
     let what =

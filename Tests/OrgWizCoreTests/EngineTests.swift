@@ -43,7 +43,7 @@ import Testing
       record.finalState.rule?.grantTypes == [
         "authorization_code", "client_credentials", "interaction_code",
       ])
-    #expect(record.finalState.app?.allowsInteractionCode == false)
+    #expect(record.finalState.app?.lists(Grants.interactionCode) == false)
   }
 
   @Test func anInvalidAnswerIsAskedAgainWithTheReason() throws {
@@ -382,7 +382,7 @@ import Testing
       assumeYes: true
     ).run(on: off.finalState.model)
     #expect(on.finalState.model.interactionCodeEnabled)
-    #expect(!on.finalState.model.apps[0].allowsInteractionCode)
+    #expect(!on.finalState.model.apps[0].lists(Grants.interactionCode))
   }
 
   @Test func interruptionAtAPromptStopsWith130() throws {

@@ -26,7 +26,10 @@ import Testing
     let model = try Fixtures.exampleModel(edits: on)
     let result = try outcome(model, app: "0oa2web", grant: "client_credentials")
     #expect(
-      result == .unauthorizedClient(appGrantTypes: ["authorization_code"], reason: .appLacksGrant))
+      result
+        == .unauthorizedClient(
+          appGrantTypes: ["authorization_code"], reason: .appLacksGrant, grant: "client_credentials"
+        ))
     #expect(result.errorCode == "unauthorized_client")
     #expect(
       result.errorDescription
@@ -155,7 +158,9 @@ import Testing
       request: TokenRequest(appID: app.id, serverID: server.id, grant: "interaction_code"),
       in: model)
     #expect(
-      outcome == .unauthorizedClient(appGrantTypes: ["interaction_code"], reason: .classicEngine))
+      outcome
+        == .unauthorizedClient(
+          appGrantTypes: ["interaction_code"], reason: .classicEngine, grant: "interaction_code"))
     #expect(outcome.explanation.contains("Classic Engine"))
   }
 
@@ -168,8 +173,8 @@ import Testing
         "interaction_code"
       ],
     ])
-    #expect(model.appsUsingInteractionCode.map(\.id) == ["0oa1mob"])
+    #expect(model.appsUsing(Grants.interactionCode).map(\.id) == ["0oa1mob"])
     // Turning the setting off still strips every app that lists it, whatever it is.
-    #expect(model.appsListingInteractionCode.map(\.id) == ["0oa1mob", "0oa4hr"])
+    #expect(model.appsListing(Grants.interactionCode).map(\.id) == ["0oa1mob", "0oa4hr"])
   }
 }

@@ -39,8 +39,10 @@ struct ExportTests {
     document.set(.null, at: app.pointer / "settings" / "oauthClient" / "logo_uri")
     if change {
       document.set(
-        .strings(entry.rule.grantTypes + [Okta.interactionCode]), at: entry.rule.grantTypesPointer)
-      document.set(.strings(app.grantTypes + [Okta.interactionCode]), at: app.grantTypesPointer)
+        .strings(entry.rule.grantTypes + [Grants.interactionCode.type]),
+        at: entry.rule.grantTypesPointer)
+      document.set(
+        .strings(app.grantTypes + [Grants.interactionCode.type]), at: app.grantTypesPointer)
     }
     return try OrgModel(document: document, source: "org.json")
   }
@@ -94,7 +96,7 @@ struct ExportTests {
         : JSONPointer.root / "conditions" / "grantTypes" / "include"
       live.set(.strings(entry.item.object.grantTypes), at: pointer)
       #expect(entry.body == ApplyPlan.body(for: entry.item, live: live).body)
-      #expect(entry.grants.last == Okta.interactionCode)
+      #expect(entry.grants.last == Grants.interactionCode.type)
       let text = JSONWriter.string(entry.body)
       for readOnly in ["\"id\"", "\"_links\"", "\"lastUpdated\"", "\"created\"", "null"] {
         #expect(!text.contains(readOnly), "\(entry.item.path) carries \(readOnly)")

@@ -110,7 +110,7 @@ import Testing
     #expect(!prompter.asked.contains { $0.key == "policy" || $0.key == "rule" })
     let final = record.finalState.model
     #expect(final.interactionCodeEnabled)
-    #expect(final.app(id: "0oa1mob")?.allowsInteractionCode == true)
+    #expect(final.app(id: "0oa1mob")?.lists(Grants.interactionCode) == true)
     // No rule of any custom server changed.
     #expect(final.servers.map(\.policies) == model.servers.map(\.policies))
     #expect(record.effects.contains(.chosen(model.orgServerRef)))
@@ -164,7 +164,7 @@ import Testing
       ])
     ).run(on: model)
     #expect(record.answers.first { $0.key == "server" }?.value == "org-authorization-server")
-    #expect(record.finalState.model.app(id: "0oa1mob")?.allowsInteractionCode == true)
+    #expect(record.finalState.model.app(id: "0oa1mob")?.lists(Grants.interactionCode) == true)
     // At a terminal it is the only choice, and the default.
     let prompter = ScriptedPrompter([
       .answer("operator", "ada"), .answer("org-setting", "enable"), .answer("server", ""),

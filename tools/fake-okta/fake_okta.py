@@ -871,8 +871,10 @@ ROUTES = [
     ("GET", "/api/v1/apps/{appId}/groups", "list_app_groups", "apps"),
     ("GET", "/api/v1/trustedOrigins", "list_trusted_origins", "general"),
     ("GET", "/api/v1/iam/assignees/users", "list_assignees", "general"),
+    ("GET", "/api/v1/users", "list_users", "users"),
     ("GET", "/api/v1/users/{id}", "get_user", "users"),
     ("GET", "/api/v1/users/{userId}/roles", "list_roles", "general"),
+    ("GET", "/api/v1/groups", "list_groups", "general"),
     ("GET", "/api/v1/groups/{groupId}", "get_group", "general"),
     ("POST", "/oauth2/v1/token", "token", "token"),
     ("POST", "/oauth2/v1/interact", "interact", "token"),
@@ -961,7 +963,7 @@ class Fake(ProbeMixin):
     # -- rate limits -----------------------------------------------------------------------
     def rate(self, bucket):
         """-> (limit, remaining, reset epoch, exceeded)."""
-        limit = self.opts.rate_limit
+        limit = (self.opts.rate_limits or {}).get(bucket, self.opts.rate_limit)
         now = time.time()
         with self.log_lock:
             b = self.buckets.get(bucket)
@@ -1432,6 +1434,32 @@ class Fake(ProbeMixin):
             raise OktaError(404, "Resource not found: %s (User)" % uid)
         return 200, copy.deepcopy(u), [("ETag", 'W/"%s"' % hashlib.sha1(u["lastUpdated"].encode()).hexdigest()[:16])]
 
+    USER_SEARCH_CLAUSE = re.compile(r'^\s*(id|profile\.login|status)\s+eq\s+"((?:[^"\\]|\\.)*)"\s*$')
+
+    def list_users(self, ctx):
+        """`search` (or `filter`) with `FIELD eq "value"` clauses joined by `or` (id, profile.login,
+        status; logins compared ignoring case, as Okta does); anything else is a 400 E0000031."""
+        q = ctx["query"]
+        items = list(self.state.users.values())
+        expr = (q.get("search") or q.get("filter") or [None])[0]
+        if expr is not None:
+            clauses = []
+            for part in re.split(r"\s+or\s+", expr.strip()):
+                m = self.USER_SEARCH_CLAUSE.match(part)
+                if not m:
+                    raise OktaError(400, summary="Invalid search criteria.", code="E0000031",
+                                    causes=["search: the fake evaluates only id, profile.login and status eq \"value\" "
+                                            "joined by or (got %r)" % part])
+                clauses.append((m.group(1), re.sub(r"\\(.)", r"\1", m.group(2))))
+
+            def matches(u, field, v):
+                if field == "profile.login":
+                    return (u.get("profile") or {}).get("login", "").lower() == v.lower()
+                return u.get(field) == v
+            items = [u for u in items if any(matches(u, f, v) for f, v in clauses)]
+        objs, nxt = self.page([(u["id"], u) for u in items], q, 200)
+        return 200, copy.deepcopy(objs), self.link_headers(ctx["path"], q, nxt)
+
     def list_roles(self, ctx):
         uid = ctx["params"]["userId"]
         if uid not in self.state.users:
@@ -1464,6 +1492,32 @@ class Fake(ProbeMixin):
             term = q["q"][0].lower()
             items = [t for t in items if t.get("name", "").lower().startswith(term) or t.get("origin", "").lower().startswith(term)]
         objs, nxt = self.page([(t["id"], t) for t in items], q, 20)
+        return 200, copy.deepcopy(objs), self.link_headers(ctx["path"], q, nxt)
+
+    GROUP_SEARCH_CLAUSE = re.compile(r'^\s*(id|type|profile\.name)\s+eq\s+"([^"]*)"\s*$')
+
+    def list_groups(self, ctx):
+        """`search` with `FIELD eq "value"` clauses joined by `or` (id, type, profile.name), or `q`
+        (a name prefix); anything else in `search` is a 400 E0000031. Paged by Link header."""
+        q = ctx["query"]
+        items = list(self.state.groups.values())
+        if "search" in q:
+            clauses = []
+            for part in re.split(r"\s+or\s+", q["search"][0].strip()):
+                m = self.GROUP_SEARCH_CLAUSE.match(part)
+                if not m:
+                    raise OktaError(400, summary="Invalid search criteria.", code="E0000031",
+                                    causes=["search: the fake evaluates only id, type and profile.name eq \"value\" "
+                                            "joined by or (got %r)" % part])
+                clauses.append((m.group(1), m.group(2)))
+
+            def value(g, field):
+                return (g.get("profile") or {}).get("name") if field == "profile.name" else g.get(field)
+            items = [g for g in items if any(value(g, f) == v for f, v in clauses)]
+        if "q" in q:
+            term = q["q"][0].lower()
+            items = [g for g in items if ((g.get("profile") or {}).get("name") or "").lower().startswith(term)]
+        objs, nxt = self.page([(g["id"], g) for g in items], q, 10000)
         return 200, copy.deepcopy(objs), self.link_headers(ctx["path"], q, nxt)
 
     def get_group(self, ctx):
@@ -2097,6 +2151,26 @@ def self_signed_context():
     return context
 
 
+# Okta-like per-minute limits by endpoint family, after Okta's published management limits for
+# a small plan: the apps family is the tightest; authorization servers, roles, groups and the
+# rest share the general /api/v1 one.
+OKTA_LIKE_LIMITS = {"apps": 100, "users": 600, "general": 600, "token": 600, "wellknown": 600}
+
+
+def parse_rate_limits(text):
+    if text.strip() == "okta":
+        return dict(OKTA_LIKE_LIMITS)
+    limits = {}
+    for part in text.split(","):
+        family, _, number = part.partition("=")
+        family = family.strip()
+        if family not in OKTA_LIKE_LIMITS or not number.strip().isdigit():
+            raise argparse.ArgumentTypeError(
+                "expected FAMILY=N[,...] with FAMILY one of %s, or okta; got %r" % (", ".join(OKTA_LIKE_LIMITS), part))
+        limits[family] = int(number)
+    return limits
+
+
 def parse_args(argv):
     ap = argparse.ArgumentParser(prog="fake_okta.py", description="A fake Okta Management API on 127.0.0.1 for orgwiz's tests.")
     ap.add_argument("--model", required=True, help="orgwiz model file (org-model.md) holding the org's objects")
@@ -2120,6 +2194,10 @@ def parse_args(argv):
     ap.add_argument("--hide-secret-on-get", dest="secret_on_get", action="store_false",
                     help="leave client_secret out of GET responses (it is still returned by PUT)")
     ap.add_argument("--rate-limit", type=int, default=600, help="requests per minute per bucket before a real 429 (0: never; default 600)")
+    ap.add_argument("--rate-limits", type=parse_rate_limits, default=None,
+                    help="per-family limits a minute, FAMILY=N[,FAMILY=N...] over the families apps, users, general, "
+                         "token, wellknown; or 'okta' for Okta-like ones (%s). Families not named keep --rate-limit. "
+                         "Default: off (every family has --rate-limit)" % ",".join("%s=%d" % kv for kv in OKTA_LIKE_LIMITS.items()))
     ap.add_argument("--max-seconds", type=float, default=3600, help="hard stop after this many seconds (default 3600)")
     ap.add_argument("--idle-seconds", type=float, default=1800, help="stop after this long without a request (default 1800)")
     ap.add_argument("--tls-self-signed", action="store_true",

@@ -35,7 +35,7 @@ public struct ObjectChange: Sendable, Equatable {
   /// The object in words: `app "Acme Mobile" (0oa1mob)`.
   public var object: String { ref.phrase }
   /// What the Admin Console calls the place where this object is edited.
-  public var consolePath: String { ref.consolePath }
+  public func consolePath(for grant: GrantFacts) -> String { ref.consolePath(for: grant) }
 
   /// The fields that say what changed, without the `lastUpdated` stamp every changed object
   /// gets (which renderings fold into one line).
@@ -221,6 +221,12 @@ public enum SharedRule {
         if case .chosen(let ref) = effect, ref.kind == .app { return ref.id }
         return nil
       })
+    // A scoped model does not hold every app: no line may say that none other is served.
+    if let scope = model.pullScope {
+      return record.changes.filter { $0.ref.kind == .rule }.map { change in
+        "\(change.object):\n" + scope.sharedRuleLine(in: model)
+      }
+    }
     return record.changes.filter { $0.ref.kind == .rule }.compactMap { change in
       line(
         otherApps(

@@ -51,15 +51,17 @@ public struct ObjectRef: Sendable, Equatable, Hashable {
     }
   }
 
-  /// Where the Admin Console edits the object, or "" when it has no place there.
-  public var consolePath: String {
+  /// Where the Admin Console edits the object for a change of the grant, or "" when it has no
+  /// place there.
+  public func consolePath(for grant: GrantFacts) -> String {
     switch kind {
-    case .orgSetting: "Settings > Account > Embedded widget sign-in support"
+    case .orgSetting:
+      Grants.switched.compactMap(\.orgSwitch).first { $0.id == id }?.consolePath ?? ""
     case .app:
       "Applications > Applications > \(name) > General > General Settings > Edit > Grant type"
     case .rule:
       "Security > API > Authorization Servers > \(serverName ?? "?") > Access Policies > "
-        + "\(policyName ?? "?") > \(name) > Edit > IF Grant type is > Advanced"
+        + "\(policyName ?? "?") > \(name) > Edit > \(grant.ruleConsoleSection)"
     case .server: "Security > API > Authorization Servers > \(name)"
     case .policy:
       "Security > API > Authorization Servers > \(serverName ?? "?") > Access Policies > \(name)"
@@ -215,12 +217,14 @@ public enum Effect: Sendable, Equatable {
 }
 
 extension OrgModel {
-  /// The org-wide setting as an object of the record.
-  public var settingRef: ObjectRef {
+  /// The Embedded widget sign-in support setting as an object of the record.
+  public var settingRef: ObjectRef { ref(Grants.embeddedWidgetSwitch) }
+
+  /// An org-wide switch as an object of the record.
+  public func ref(_ setting: OrgSwitch) -> ObjectRef {
     ObjectRef(
-      kind: .orgSetting, id: "embeddedWidgetSignInSupport",
-      name: "Embedded widget sign-in support",
-      pointer: JSONPointer.root / "settings" / "embeddedWidgetSignInSupport")
+      kind: .orgSetting, id: setting.id, name: setting.name,
+      pointer: JSONPointer.root / "settings" / setting.id)
   }
 
   /// The Org Authorization Server as an object of the record.

@@ -7,7 +7,7 @@ public enum PreviewState {
   )
     throws(StepStop) -> RunState
   {
-    var state = RunState(model: model)
+    var state = RunState(model: model, grant: procedure.grant)
     var unanswered: [String] = []
     for step in procedure.steps {
       guard let handler = StepRegistry.handler(for: step.kind) else { continue }

@@ -169,15 +169,16 @@ public struct WizardSession: Sendable {
     self.handlers = handlers
     baseline = ValidationRegistry.validate(model)
     baselineErrors = Set(baseline.errors.map { ErrorKey($0) })
-    state = RunState(model: model, answers: knownAnswers)
+    state = RunState(model: model, answers: knownAnswers, grant: procedure.grant)
     latest = baseline
     quietBelow = resumeAt
   }
 
   /// The first step's check that stops the procedure before any question, if any.
   public func preflight() -> WizardStop? {
-    for handler in handlers {
-      if let stop = handler.preflight(initialModel) { return .step(stop) }
+    let start = RunState(model: initialModel, answers: knownAnswers, grant: procedure.grant)
+    for (step, handler) in zip(procedure.steps, handlers) {
+      if let stop = handler.preflight(step, in: start) { return .step(stop) }
     }
     return nil
   }
@@ -387,11 +388,16 @@ public struct WizardSession: Sendable {
         guard known[text.key] == nil else { continue }
         if let given = givenAhead(text) {
           known[text.key] = given
-        } else if handler.needsExplicitAnswer(text.key, knownAnswers: known, model: state.model) {
+        } else if handler.needsExplicitAnswer(
+          text.key, in: RunState(model: state.model, answers: known, grant: state.grant))
+        {
           missing.append(text.key)
         }
       }
-      if handler.endsProcedure(knownAnswers: known, model: state.model) { break }
+      if handler.endsProcedure(in: RunState(model: state.model, answers: known, grant: state.grant))
+      {
+        break
+      }
       index += 1
     }
     return missing

@@ -28,20 +28,24 @@ public struct TokenRequest: Sendable, Equatable {
 public enum UnauthorizedReason: String, Sendable, Equatable {
   /// The app's grant types do not include it.
   case appLacksGrant
-  /// The grant is `interaction_code` and Embedded widget sign-in support is off.
+  /// The grant needs an org-wide setting (Embedded widget sign-in support) that is off.
   case orgSettingOff
-  /// The grant is `interaction_code` and the org runs Classic Engine, which has no such grant.
+  /// The grant exists only on Identity Engine and the org runs Classic Engine.
   case classicEngine
-  /// The app's type (a service app) cannot use the Interaction Code grant.
+  /// The app's type (a service app, for Interaction Code) cannot use the grant.
   case appTypeCannotUse
 
-  var words: String {
+  /// The reason in words, for the grant (its facts, when orgwiz knows them).
+  func words(_ grant: String) -> String {
+    let facts = Grants.facts(for: grant)
+    let name = facts?.name ?? grant
     switch self {
-    case .appLacksGrant: "the app does not list the grant"
-    case .orgSettingOff: "the org's Embedded widget sign-in support setting is off"
-    case .classicEngine: "the org runs Classic Engine, which has no Interaction Code grant"
+    case .appLacksGrant: return "the app does not list the grant"
+    case .orgSettingOff:
+      return "the org's \(facts?.orgSwitch?.name ?? "grant") setting is off"
+    case .classicEngine: return "the org runs Classic Engine, which has no \(name) grant"
     case .appTypeCannotUse:
-      "the Interaction Code grant is only for native, single-page (browser) and web apps"
+      return "the \(name) grant is only for \(facts?.appTypesInWords ?? "other apps")"
     }
   }
 }
@@ -60,7 +64,7 @@ public enum TokenOutcome: Sendable, Equatable {
   /// change: on Identity Engine it offers the grant the app lists).
   case allowedByOrgServer
   /// The app itself may not use the grant, or the org does not offer it.
-  case unauthorizedClient(appGrantTypes: [String], reason: UnauthorizedReason)
+  case unauthorizedClient(appGrantTypes: [String], reason: UnauthorizedReason, grant: String)
   /// A requested scope is not one of the server's scopes.
   case invalidScope(undefined: [String])
   /// No active policy and rule match.
@@ -117,7 +121,7 @@ public enum TokenOutcome: Sendable, Equatable {
   public var errorDescription: String? {
     switch self {
     case .allowed, .allowedByOrgServer: nil
-    case .unauthorizedClient(let grants, _):
+    case .unauthorizedClient(let grants, _, _):
       // unauthorized_client: Okta fills in the app's grant types.
       "The client is not authorized to use the provided grant type. Configured grant types: "
         + "[\(grants.joined(separator: ", "))]."
@@ -155,9 +159,10 @@ public enum TokenOutcome: Sendable, Equatable {
         + "(\(rule.id))"
     case .allowedByOrgServer:
       return "allowed by the Org Authorization Server (it has no policy or rule to match: the "
-        + "app's grant is enough, and for interaction_code the org setting on Identity Engine)"
-    case .unauthorizedClient(_, let reason):
-      return "unauthorized_client: \(errorDescription ?? "") (\(reason.words))"
+        + "app's grant is enough, and for \(Grants.switched.map(\.type).joined(separator: ", ")) "
+        + "the org setting on Identity Engine)"
+    case .unauthorizedClient(_, let reason, let grant):
+      return "unauthorized_client: \(errorDescription ?? "") (\(reason.words(grant)))"
     case .invalidScope(let undefined):
       return "invalid_scope: \(errorDescription ?? "") (the server does not offer "
         + "\(Phrase.list(undefined)) for this request)"
@@ -323,7 +328,7 @@ public enum TokenEvaluator {
   /// Evaluates a request against a server of the model, keeping every policy and rule tried.
   ///
   /// An app or server that is not `ACTIVE` serves nothing. The app must allow the grant (and
-  /// for `interaction_code`, the org must run Identity Engine with the setting on); when the
+  /// for a grant with an org-wide switch, the org must run Identity Engine with the setting on); when the
   /// model carries the server's scopes, every requested scope must be one of them. Then the
   /// server's active policies are tried by ascending priority; a policy applies when its
   /// client condition holds the app's client id or `ALL_CLIENTS`. Within it the active rules
@@ -438,19 +443,20 @@ public enum TokenEvaluator {
     if !app.isActive {
       return .notActive(.app(label: app.label, status: app.status))
     }
-    let interactionCode = grant == Okta.interactionCode
-    if interactionCode && model.org.engine != .identityEngine {
-      return .unauthorizedClient(appGrantTypes: app.grantTypes, reason: .classicEngine)
+    let refuse = { (reason: UnauthorizedReason) in
+      TokenOutcome.unauthorizedClient(appGrantTypes: app.grantTypes, reason: reason, grant: grant)
     }
-    if interactionCode && !model.interactionCodeEnabled {
-      return .unauthorizedClient(appGrantTypes: app.grantTypes, reason: .orgSettingOff)
+    // What Okta's facts about the grant decide (only for the grants orgwiz knows).
+    if let facts = Grants.facts(for: grant) {
+      if facts.identityEngineOnly && model.org.engine != .identityEngine {
+        return refuse(.classicEngine)
+      }
+      if !model.switchAllows(facts) { return refuse(.orgSettingOff) }
+      if facts.orgSwitch != nil && app.applicationType != nil && !app.canUse(facts) {
+        return refuse(.appTypeCannotUse)
+      }
     }
-    if interactionCode && app.applicationType != nil && !app.canUseInteractionCode {
-      return .unauthorizedClient(appGrantTypes: app.grantTypes, reason: .appTypeCannotUse)
-    }
-    if !app.grantTypes.contains(grant) {
-      return .unauthorizedClient(appGrantTypes: app.grantTypes, reason: .appLacksGrant)
-    }
+    if !app.grantTypes.contains(grant) { return refuse(.appLacksGrant) }
     return nil
   }
 

@@ -34,7 +34,7 @@ public struct ExportPlan: Sendable {
   public var invalidIDs: [InvalidOktaID]
 
   /// Whether the plan adds the grant anywhere (the org setting must then be on first).
-  public var addsGrant: Bool { entries.contains { $0.item.adds } }
+  public var addsGrant: Bool { entries.contains { $0.item.addsSwitchedGrant } }
 
   /// The export of a model.
   /// - Returns: nil when the model was not pulled from an org.

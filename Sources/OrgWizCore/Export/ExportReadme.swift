@@ -26,10 +26,11 @@ public enum ExportReadme {
       text += "\(list(entry.before)) → \(list(entry.grants))\n"
     }
     text += "\n## 1. First, by hand: the org setting\n\n"
+    let governed = Grants.embeddedWidgetSwitch.governs
     if plan.addsGrant {
       text +=
         "In the Admin Console, turn on **Settings > Account > Embedded widget sign-in support** "
-        + "before anything below. Okta accepts `interaction_code` on a rule or an app only while "
+        + "before anything below. Okta accepts `\(governed)` on a rule or an app only while "
         + "it is on, and no public API can read or change it, so neither Terraform nor these "
         + "requests can do it for you.\n"
       if !plan.record.setting {
@@ -37,9 +38,13 @@ public enum ExportReadme {
           "\nThe model records the setting as **off** in this org (\(plan.record.settingSource.rawValue)), "
           + "so this step is needed.\n"
       }
+    } else if !plan.entries.contains(where: { $0.item.removed.contains(governed) }) {
+      text +=
+        "Nothing: no grant in this change needs an org-wide setting (only "
+        + "`\(governed)` needs **Settings > Account > Embedded widget sign-in support**).\n"
     } else {
       text +=
-        "This change only removes `interaction_code`, so it does not depend on **Settings > "
+        "This change only removes `\(governed)`, so it does not depend on **Settings > "
         + "Account > Embedded widget sign-in support** (no API can read or change that "
         + "setting). Turn it off by hand afterwards only if nothing else uses the grant.\n"
     }

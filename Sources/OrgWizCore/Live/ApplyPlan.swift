@@ -1,23 +1,45 @@
 import OrgWizJSON
 
-/// What `apply` sends: for every rule and app of the pull record whose `interaction_code`
-/// membership differs in the model, one full-replacement request, built later from the live
-/// object with only that membership changed.
+/// What `apply` sends: for every rule and app of the pull record whose grant types differ in the
+/// model (whatever grant a procedure changed), one full-replacement request, built later from
+/// the live object with only those grant types added or removed.
 public struct ApplyPlan: Sendable, Equatable {
   /// One object to change in Okta.
   public struct Item: Sendable, Equatable {
     public var object: PullRecord.Object
     public var ref: ObjectRef
-    /// Whether the grant is added (else removed).
-    public var adds: Bool
-    public var grant: String
+    /// The grant types the model adds to the object, in the model's order.
+    public var added: [String]
+    /// The grant types the model takes away, in the pulled order.
+    public var removed: [String]
+
+    public init(
+      object: PullRecord.Object, ref: ObjectRef, added: [String], removed: [String], path: String
+    ) {
+      self.object = object
+      self.ref = ref
+      self.added = added
+      self.removed = removed
+      self.path = path
+    }
+
+    /// Whether a grant is added.
+    public var adds: Bool { !added.isEmpty }
+    /// The grant types changed, in words (`device_code, password`).
+    public var grant: String { Phrase.list(added + removed) }
 
     /// `PUT <path>`: the object's path, built from checked ids.
     public var method: String { "PUT" }
     public var path: String
     /// What the change does, in words.
     public var sentence: String {
-      "\(adds ? "Add" : "Remove") \(grant) \(adds ? "to" : "from") \(ref.phrase)"
+      let add = added.isEmpty ? nil : "Add \(Phrase.list(added)) to \(ref.phrase)"
+      let remove =
+        removed.isEmpty
+        ? nil
+        : "\(add == nil ? "Remove" : "and remove") \(Phrase.list(removed)) from "
+          + (add == nil ? ref.phrase : "it")
+      return [add, remove].compactMap { $0 }.joined(separator: " ")
     }
   }
 
@@ -29,8 +51,9 @@ public struct ApplyPlan: Sendable, Equatable {
   /// is read or sent, since such an id could steer a request to another object.
   public var invalidIDs: [InvalidOktaID]
 
-  /// Whether the plan adds the grant anywhere (the org setting must then be on in Okta).
-  public var addsGrant: Bool { items.contains(where: \.adds) }
+  /// Whether the plan adds a grant that needs an org-wide switch (which must then be on in
+  /// Okta): Interaction Code needs Embedded widget sign-in support.
+  public var addsGrant: Bool { items.contains(where: \.addsSwitchedGrant) }
 
   /// The plan for a model.
   /// - Returns: nil when the model was not pulled from an org.
@@ -39,7 +62,6 @@ public struct ApplyPlan: Sendable, Equatable {
     var items: [Item] = []
     var missing: [PullRecord.Object] = []
     var invalid: [InvalidOktaID] = []
-    let grant = Okta.interactionCode
     var seen: Set<String> = []
     for (index, object) in record.objects.enumerated() {
       let problems = object.invalidIDs(at: index)
@@ -72,11 +94,11 @@ public struct ApplyPlan: Sendable, Equatable {
         missing.append(object)
         continue
       }
-      let had = object.grantTypes.contains(grant)
-      let has = current.grants.contains(grant)
-      if had != has {
+      let added = current.grants.filter { !object.grantTypes.contains($0) }
+      let removed = object.grantTypes.filter { !current.grants.contains($0) }
+      if !added.isEmpty || !removed.isEmpty {
         items.append(
-          Item(object: object, ref: current.ref, adds: has, grant: grant, path: path))
+          Item(object: object, ref: current.ref, added: added, removed: removed, path: path))
       }
     }
     return ApplyPlan(record: record, items: items, missing: missing, invalidIDs: invalid)
@@ -123,11 +145,8 @@ public struct ApplyPlan: Sendable, Equatable {
     var body = PullAssembler.withoutSecrets(dropNulls(live))
     for pointer in readOnly(item.object.kind) { _ = body.removeMember(at: pointer) }
     var grants = grants(ofLive: live, kind: item.object.kind)
-    if item.adds {
-      if !grants.contains(item.grant) { grants.append(item.grant) }
-    } else {
-      grants.removeAll { $0 == item.grant }
-    }
+    grants.removeAll(where: item.removed.contains)
+    for grant in item.added where !grants.contains(grant) { grants.append(grant) }
     _ = body.set(.strings(grants), at: grantsPointer(item.object.kind))
     return (body, grants)
   }
@@ -152,7 +171,7 @@ public struct ApplyPlan: Sendable, Equatable {
   ) -> PullRecord {
     var updated = record
     // Okta took the grant, which it allows only while the setting is on: so it is on now.
-    if applied.contains(where: { $0.item.adds }) && !updated.setting {
+    if applied.contains(where: { $0.item.addsSwitchedGrant }) && !updated.setting {
       updated.setting = true
       updated.settingSource = .applied
     }
@@ -166,6 +185,13 @@ public struct ApplyPlan: Sendable, Equatable {
       updated.objects[index].lastUpdated = live["lastUpdated"]?.stringValue
     }
     return updated
+  }
+}
+
+extension ApplyPlan.Item {
+  /// Whether the item adds a grant that needs Embedded widget sign-in support.
+  public var addsSwitchedGrant: Bool {
+    added.contains { type in Grants.facts(for: type)?.orgSwitch != nil }
   }
 }
 

@@ -34,7 +34,7 @@ public struct ApplyRecord: Sendable, Equatable {
     public var after: [String]
     public var outcome: Outcome
 
-    /// What the request does, in words ("interaction_code added to app …").
+    /// What the request does, in words ("device_code added to app …").
     public var done: String {
       let added = after.filter { !before.contains($0) }
       let removed = before.filter { !after.contains($0) }
@@ -90,7 +90,7 @@ public struct ApplyRecord: Sendable, Equatable {
   /// The backout's manual step.
   public static let settingOffStep =
     "Settings > Account > Embedded widget sign-in support: clear the checkbox to turn it off "
-    + "again, last, once no app or rule lists interaction_code (no API can change it or read "
+    + "again, last, once no app or rule lists \(Grants.embeddedWidgetSwitch.governs) (no API can change it or read "
     + "it: the model has it off, and Okta had it on when orgwiz last learned it, unless it was "
     + "turned off by hand since)."
 
@@ -174,7 +174,7 @@ public struct ApplyRecord: Sendable, Equatable {
   /// The manual step no API can do.
   public static let settingStep =
     "Settings > Account > Embedded widget sign-in support: it must be on before a rule or app "
-    + "can be given interaction_code. No public API can read or change it, so it is checked "
+    + "can be given \(Grants.embeddedWidgetSwitch.governs). No public API can read or change it, so it is checked "
     + "and turned on by hand in the Admin Console."
 
   /// Every request applied and read back as planned.

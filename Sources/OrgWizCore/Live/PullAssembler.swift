@@ -40,6 +40,8 @@ public struct PulledOrg: Sendable {
   public var trustedOrigins: [JSONValue]? = nil
   /// How many apps' assignments were left unread (beyond ``PullAssembler/assignmentAppLimit``).
   public var assignmentAppsSkipped = 0
+  /// What a scoped pull read; nil for the whole org.
+  public var scope: PullScope? = nil
 
   public init(
     orgURL: String, domain: String, wellKnown: JSONValue, org: JSONValue, servers: [Server],
@@ -92,15 +94,17 @@ public enum PullAssembler {
   }
 
   /// The ids of the apps whose group assignments pull reads (`GET /api/v1/apps/{appId}/groups`,
-  /// one paged list each): the OpenID Connect apps a run can touch, that is those that list
-  /// `interaction_code` or whose `application_type` can use it (native, browser, web). Service
-  /// apps and apps of other sign-on modes never take the grant, so their assignments are not
-  /// read. At most ``assignmentAppLimit`` apps, in the org's order: see there.
+  /// one paged list each): the OpenID Connect apps whose users a run's grant can sign in, that
+  /// is those that list a grant that acts for a user or whose `application_type` can use one
+  /// (native, browser, web: ``userAppTypes``). Service apps and apps of other sign-on modes
+  /// sign in nobody, so their assignments are not read. At most ``assignmentAppLimit`` apps, in
+  /// the org's order: see there.
   public static func appsForAssignments(_ apps: [JSONValue]) -> (ids: [String], skipped: Int) {
+    let userGrants = Set(Grants.all.filter(\.signsInUser).map(\.type))
     let eligible = apps.filter(isOIDC).filter { app in
-      grants(ofApp: app).contains(Okta.interactionCode)
+      grants(ofApp: app).contains(where: userGrants.contains)
         || app["settings"]?["oauthClient"]?["application_type"]?.stringValue.map(
-          Okta.interactionCodeApplicationTypes.contains) == true
+          userAppTypes.contains) == true
     }.compactMap { $0["id"]?.stringValue }
     return (Array(eligible.prefix(assignmentAppLimit)), max(0, eligible.count - assignmentAppLimit))
   }
@@ -111,15 +115,22 @@ public enum PullAssembler {
   /// run never touches. Apps beyond it have no entry, and simulate says it did not check them.
   public static let assignmentAppLimit = 200
 
-  /// Whether the pulled org shows the org setting is on: an app or a rule already lists the
-  /// grant, which Okta allows only while the setting is on.
+  /// The app types whose users a grant signs in (of the grants that act for a user).
+  static let userAppTypes = Set(
+    Grants.all.filter { $0.signsInUser && $0.type != Grants.tokenExchange.type }.flatMap(
+      \.appTypes))
+
+  /// Whether the pulled org shows the Embedded widget sign-in support setting is on: an app or a
+  /// rule already lists a grant it governs, which Okta allows only while the setting is on.
   public static func inferredSetting(_ pulled: PulledOrg) -> Bool {
+    let governed = Set(
+      Grants.switched.filter { $0.orgSwitch == Grants.embeddedWidgetSwitch }.map(\.type))
     let apps = pulled.apps.filter(isOIDC).contains { app in
-      grants(ofApp: app).contains(Okta.interactionCode)
+      grants(ofApp: app).contains(where: governed.contains)
     }
     let rules = pulled.servers.contains { server in
       server.policies.contains {
-        $0.rules.contains { grants(ofRule: $0).contains(Okta.interactionCode) }
+        $0.rules.contains { grants(ofRule: $0).contains(where: governed.contains) }
       }
     }
     return apps || rules
@@ -203,7 +214,7 @@ public enum PullAssembler {
     }
     let pull = PullRecord(
       orgURL: pulled.orgURL, pulledAt: pulledAt, toolVersion: toolVersion, setting: setting,
-      settingSource: source, objects: record, readBy: pulled.readBy)
+      settingSource: source, objects: record, readBy: pulled.readBy, scope: pulled.scope)
     return .object(
       JSONObject(
         [

@@ -10,14 +10,14 @@ public struct PullRecord: Sendable, Equatable {
   public enum SettingSource: String, Sendable {
     /// Stated with `--embedded-widget`.
     case flag
-    /// Inferred: an app or rule already listed `interaction_code`.
+    /// Inferred: an app or rule already listed the grant the setting governs.
     case inferred
     /// Answered at a terminal.
     case asked
-    /// Learned by asking Okta itself whether a public app that lists `interaction_code` may
+    /// Learned by asking Okta itself whether a public app that lists that grant may
     /// start the flow on the Org Authorization Server (`orgwiz verify`'s probe).
     case probe
-    /// Learned by `apply`: Okta took `interaction_code`, which it allows only while it is on.
+    /// Learned by `apply`: Okta took that grant, which it allows only while it is on.
     case applied
   }
 
@@ -117,12 +117,16 @@ public struct PullRecord: Sendable, Equatable {
   /// Whose credentials read the org (the API token's owner's login, or `service app <id>`):
   /// the wizard's operator question defaults to that admin.
   public var readBy: String?
+  /// What a scoped pull (`--server`, `--app`) read; nil for a whole org.
+  public var scope: PullScope?
 
   public init(
     orgURL: String, pulledAt: String, toolVersion: String, setting: Bool,
-    settingSource: SettingSource, objects: [Object], readBy: String? = nil
+    settingSource: SettingSource, objects: [Object], readBy: String? = nil,
+    scope: PullScope? = nil
   ) {
     self.readBy = readBy
+    self.scope = scope
     self.orgURL = orgURL
     self.pulledAt = pulledAt
     self.toolVersion = toolVersion
@@ -141,18 +145,19 @@ public struct PullRecord: Sendable, Equatable {
   public static let pointer = JSONPointer.root / "pull"
 
   public var json: JSONValue {
-    .object(
-      JSONObject([
-        ("orgUrl", .string(orgURL)), ("pulledAt", .string(pulledAt)),
-        ("toolVersion", .string(toolVersion)),
-        (
-          "embeddedWidgetSignInSupport",
-          .object(
-            JSONObject([("value", .bool(setting)), ("source", .string(settingSource.rawValue))]))
-        ),
-        ("objects", .array(objects.map(\.json))),
-        ("readBy", readBy.map { .string($0) } ?? .null),
-      ]))
+    var object = JSONObject([
+      ("orgUrl", .string(orgURL)), ("pulledAt", .string(pulledAt)),
+      ("toolVersion", .string(toolVersion)),
+      (
+        "embeddedWidgetSignInSupport",
+        .object(
+          JSONObject([("value", .bool(setting)), ("source", .string(settingSource.rawValue))]))
+      ),
+      ("objects", .array(objects.map(\.json))),
+      ("readBy", readBy.map { .string($0) } ?? .null),
+    ])
+    if let scope { object["scope"] = scope.json }
+    return .object(object)
   }
 
   /// The record of a model, or nil when it was not pulled from an org.
@@ -169,5 +174,6 @@ public struct PullRecord: Sendable, Equatable {
         SettingSource.init(rawValue:)) ?? .flag
     objects = value["objects"]?.arrayValue?.compactMap(Object.init) ?? []
     readBy = value["readBy"]?.stringValue
+    scope = PullScope(model: document)
   }
 }

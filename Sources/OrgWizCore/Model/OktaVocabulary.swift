@@ -1,7 +1,5 @@
 /// Names and values from Okta's Management API that the model uses.
 public enum Okta {
-  /// The grant this tool exists to turn on.
-  public static let interactionCode = "interaction_code"
   /// The role needed to change the org-wide Embedded widget sign-in support setting.
   public static let superAdmin = "SUPER_ADMIN"
   /// The client condition value that makes a policy apply to every client.
@@ -14,15 +12,7 @@ public enum Okta {
   public static let openIDConnect = "OPENID_CONNECT"
 
   /// Every `GrantType` value of the Management API.
-  public static let grantTypes: [String] = [
-    "authorization_code", "client_credentials", "implicit", "interaction_code", "password",
-    "refresh_token", "urn:ietf:params:oauth:grant-type:device_code",
-    "urn:ietf:params:oauth:grant-type:jwt-bearer",
-    "urn:ietf:params:oauth:grant-type:saml2-bearer",
-    "urn:ietf:params:oauth:grant-type:token-exchange", "urn:openid:params:grant-type:ciba",
-    "urn:okta:params:oauth:grant-type:otp", "urn:okta:params:oauth:grant-type:oob",
-    "http://auth0.com/oauth/grant-type/mfa-otp", "http://auth0.com/oauth/grant-type/mfa-oob",
-  ]
+  public static var grantTypes: [String] { Grants.specGrantTypes }
 
   /// Every `RoleType` value of the Management API, and the role types Okta returns from
   /// `GET /api/v1/users/{id}/roles` that the enum lacks (`MOBILE_ADMIN`, in that response's
@@ -33,10 +23,6 @@ public enum Okta {
     "ORG_ADMIN", "READ_ONLY_ADMIN", "REPORT_ADMIN", "SUPER_ADMIN", "USER_ADMIN",
     "WORKFLOWS_ADMIN",
   ]
-
-  /// The `application_type` values of apps that may use the Interaction Code grant: native,
-  /// single-page (`browser`) and web apps; a `service` app cannot.
-  public static let interactionCodeApplicationTypes: [String] = ["native", "browser", "web"]
 
   /// The `server` answer and `--server` value that name the Org Authorization Server.
   public static let orgAuthorizationServer = "org-authorization-server"

@@ -458,19 +458,30 @@ public struct OrgModel: Sendable, Equatable {
   /// The admins who hold the Super Admin role.
   public var superAdmins: [Admin] { admins.filter(\.isSuperAdmin) }
 
-  /// Every app that lists the Interaction Code grant, whatever its sign-on mode: what turning
-  /// the setting off strips, and what validation looks at.
-  public var appsListingInteractionCode: [OrgApp] { apps.filter(\.allowsInteractionCode) }
+  /// Every app that lists the grant, whatever its sign-on mode: what turning its org switch
+  /// off strips, and what validation looks at.
+  public func appsListing(_ grant: GrantFacts) -> [OrgApp] { apps.filter { $0.lists(grant) } }
 
-  /// The OpenID Connect apps that list the Interaction Code grant: the apps that use it, as the
-  /// Admin Console counts them (only `OPENID_CONNECT` apps take part in OAuth).
-  public var appsUsingInteractionCode: [OrgApp] {
-    apps.filter { $0.isOIDC && $0.allowsInteractionCode }
+  /// The OpenID Connect apps that list the grant: the apps that use it, as the Admin Console
+  /// counts them (only `OPENID_CONNECT` apps take part in OAuth).
+  public func appsUsing(_ grant: GrantFacts) -> [OrgApp] {
+    apps.filter { $0.isOIDC && $0.lists(grant) }
   }
 
-  /// The custom servers with at least one rule that lists the Interaction Code grant.
-  public var serversUsingInteractionCode: [CustomServer] {
-    servers.filter(\.usesInteractionCode)
+  /// The custom servers with at least one rule that lists the grant.
+  public func serversUsing(_ grant: GrantFacts) -> [CustomServer] {
+    servers.filter { $0.uses(grant) }
+  }
+
+  /// Whether the org switch is on in the model.
+  public func isOn(_ orgSwitch: OrgSwitch) -> Bool {
+    orgSwitch == Grants.embeddedWidgetSwitch
+      ? interactionCodeEnabled : document[orgSwitch.pointer]?.boolValue ?? false
+  }
+
+  /// Whether the grant's org switch, if it has one, is on: true for a grant without one.
+  public func switchAllows(_ grant: GrantFacts) -> Bool {
+    grant.orgSwitch.map(isOn) ?? true
   }
 
   /// Every rule of every server, with the server and policy it belongs to.

@@ -54,7 +54,8 @@ public struct PolicyRule: Sendable, Equatable {
   public var usersExclude: [String] = []
 
   public var isActive: Bool { status == Okta.active }
-  public var allowsInteractionCode: Bool { grantTypes.contains(Okta.interactionCode) }
+  /// Whether the rule lists the grant.
+  public func lists(_ grant: GrantFacts) -> Bool { grantTypes.contains(grant.type) }
   /// The pointer of the rule's grant type list.
   public var grantTypesPointer: JSONPointer { pointer / "conditions" / "grantTypes" / "include" }
 }
@@ -107,9 +108,9 @@ public struct CustomServer: Sendable, Equatable {
   public var policiesInOrder: [ServerPolicy] {
     policies.sorted { ($0.priority, $0.id) < ($1.priority, $1.id) }
   }
-  /// Whether any rule of any policy lists the Interaction Code grant.
-  public var usesInteractionCode: Bool {
-    policies.contains { $0.rules.contains(where: \.allowsInteractionCode) }
+  /// Whether any rule of any policy lists the grant.
+  public func uses(_ grant: GrantFacts) -> Bool {
+    policies.contains { $0.rules.contains { $0.lists(grant) } }
   }
 }
 
@@ -138,33 +139,31 @@ public struct OrgApp: Sendable, Equatable {
     tokenEndpointAuthMethod == "none"
       || (applicationType == "browser" && tokenEndpointAuthMethod == nil)
   }
-  /// Whether the app's `application_type` is one that may use the Interaction Code grant:
-  /// native, single-page (`browser`) or web.
-  public var canUseInteractionCode: Bool {
-    applicationType.map(Okta.interactionCodeApplicationTypes.contains) ?? false
+  /// Whether the app's `application_type` is one that may use the grant.
+  public func canUse(_ grant: GrantFacts) -> Bool {
+    applicationType.map(grant.allows(appType:)) ?? false
   }
 
-  /// Why the app cannot take part in the Interaction Code grant, or nil when it can: it must be
-  /// an OpenID Connect app of type native, single-page (`browser`) or web (org-model.md
-  /// semantic 10). An OIDC app whose type the model does not record is given the benefit of the
-  /// doubt.
-  public var interactionCodeRefusal: String? {
+  /// Why the app cannot take part in the grant, or nil when it can: it must be an OpenID
+  /// Connect app of a type the grant allows (org-model.md semantic 10). An OIDC app whose type
+  /// the model does not record is given the benefit of the doubt.
+  public func refusal(for grant: GrantFacts) -> String? {
     guard isOIDC else {
       return "it is a \(signOnMode ?? "non-OAuth") app, and only OpenID Connect apps take part in "
         + "OAuth"
     }
-    guard let applicationType, !canUseInteractionCode else { return nil }
-    // A large org may have thousands of service apps: their one reason is made once.
-    if applicationType == "service" { return Self.serviceAppRefusal }
+    guard let applicationType, !canUse(grant) else { return nil }
+    let only = ", and \(grant.phrase) is only for \(grant.appTypesInWords)"
+    if let known = Self.appTypeNames[applicationType] {
+      return "it is a \(known) app (application_type \(applicationType))" + only
+    }
     return "its application_type is \"\(VisibleText.short(applicationType, limit: 30))\" (Okta's "
-      + "values are lowercase: native, browser, web, service)" + Self.interactionCodeAppTypes
+      + "values are lowercase: native, browser, web, service)" + only
   }
 
-  private static let interactionCodeAppTypes =
-    ", and the Interaction Code grant is only for native, single-page (browser) and web apps"
-  private static let serviceAppRefusal =
-    "it is a service app (application_type service), and the Interaction Code grant is only for "
-    + "native, single-page (browser) and web apps"
+  private static let appTypeNames = [
+    "service": "service", "native": "native", "browser": "single-page", "web": "web",
+  ]
 
   /// The pointer of the app's client credentials (`credentials.oauthClient`).
   public var clientCredentialsPointer: JSONPointer {
@@ -173,7 +172,8 @@ public struct OrgApp: Sendable, Equatable {
 
   public var isActive: Bool { status == Okta.active }
   public var isOIDC: Bool { signOnMode == Okta.openIDConnect }
-  public var allowsInteractionCode: Bool { grantTypes.contains(Okta.interactionCode) }
+  /// Whether the app lists the grant.
+  public func lists(_ grant: GrantFacts) -> Bool { grantTypes.contains(grant.type) }
   /// The pointer of the app's grant type list.
   public var grantTypesPointer: JSONPointer {
     pointer / "settings" / "oauthClient" / "grant_types"

@@ -1,12 +1,14 @@
 /// A procedure document: the steps of a setup, in order, with the words the wizard shows.
 public struct Procedure: Sendable, Equatable {
   /// The newest procedure format version this build reads.
-  public static let supportedFormatVersion = 1
+  public static let supportedFormatVersion = 2
 
   public var id: String
   public var title: String
   public var version: String
   public var formatVersion: Int
+  /// The grant the procedure turns on (`grant:`; a format-1 document means Interaction Code).
+  public var grant: GrantFacts = Grants.formatOneGrant
   public var summary: String
   /// The Markdown between the title and the first step.
   public var introduction: String
@@ -44,6 +46,9 @@ public struct ProcedureStep: Sendable, Equatable {
   /// holds (written `check: …`); only those are ticked, and only when the step holds.
   public var byHandChecked: [Bool] = []
   public var questions: [QuestionText]
+  /// For a `verify-permissions` step: the admin role types any one of which is enough
+  /// (`roles:`; Super Admin when the document names none).
+  public var roles: [String] = [Okta.superAdmin]
   /// The line of the step's heading in the document.
   public var line: Int
 

@@ -7,9 +7,9 @@ public enum ProcedureParser {
   public static let stepFence = "orgwiz-step"
 
   private static let frontMatterKeys: Set = [
-    "id", "title", "version", "format-version", "summary", "example-answers",
+    "id", "title", "version", "format-version", "summary", "example-answers", "grant",
   ]
-  private static let stepKeys: Set = ["id", "kind", "console", "questions", "by-hand"]
+  private static let stepKeys: Set = ["id", "kind", "console", "questions", "by-hand", "roles"]
 
   /// Parses a document.
   /// - Parameters:
@@ -41,6 +41,7 @@ public enum ProcedureParser {
         "the document uses procedure format version \(formatVersion), but this orgwiz reads "
           + "version \(Procedure.supportedFormatVersion) and older; upgrade orgwiz")
     }
+    let grant = try self.grant(front, formatVersion: formatVersion, file: file)
     let id = try front.requiredString("id", file: file)
     try requireIdentifier(id, file: file, line: front.line(of: "id"), what: "procedure id")
     let title = try front.requiredString("title", file: file)
@@ -67,7 +68,7 @@ public enum ProcedureParser {
     var steps: [ProcedureStep] = []
     var seenKeys: [String: Int] = [:]
     for section in sections.steps {
-      let step = try parseStep(section, file: file)
+      let step = try parseStep(section, grant: grant, file: file)
       if let earlier = steps.first(where: { $0.id == step.id }) {
         throw ProcedureError(
           file: file, line: section.blockLine,
@@ -96,11 +97,41 @@ public enum ProcedureParser {
           + steps.flatMap { $0.questions.map(\.key) }.joined(separator: ", "))
     }
     return Procedure(
-      id: id, title: title, version: version, formatVersion: formatVersion, summary: summary,
-      introduction: sections.introduction, steps: steps, exampleAnswers: examples, source: file,
-      sha256: SHA256.hex(text))
+      id: id, title: title, version: version, formatVersion: formatVersion, grant: grant,
+      summary: summary, introduction: sections.introduction, steps: steps,
+      exampleAnswers: examples, source: file, sha256: SHA256.hex(text))
   }
 
+  /// The document's grant: `grant:` of a format-2 document, one the facts table knows; a
+  /// format-1 document means the Interaction Code grant and may not name one.
+  private static func grant(
+    _ front: LinedMapping, formatVersion: Int, file: String
+  ) throws(ProcedureError) -> GrantFacts {
+    guard let type = try front.string("grant", file: file) else {
+      guard formatVersion < 2 else {
+        throw ProcedureError(
+          file: file, line: front.line(of: "format-version"),
+          "a format-2 document names its grant: add 'grant: <grant type>' to the front matter "
+            + "(one of: \(Grants.all.map(\.type).joined(separator: ", ")))")
+      }
+      return Grants.formatOneGrant
+    }
+    guard formatVersion >= 2 else {
+      throw ProcedureError(
+        file: file, line: front.line(of: "grant"),
+        "'grant' needs procedure format version 2: add 'format-version: 2' to the front matter")
+    }
+    guard let facts = Grants.facts(for: type.trimmingWhitespace()) else {
+      let known =
+        Okta.grantTypes.contains(type)
+        ? "is an Okta grant type orgwiz has no facts for" : "is not one of Okta's grant types"
+      throw ProcedureError(
+        file: file, line: front.line(of: "grant"),
+        "grant '\(VisibleText.short(type))' \(known); the grants orgwiz knows are: "
+          + Grants.all.map(\.type).joined(separator: ", "))
+    }
+    return facts
+  }
   // MARK: Sections
 
   struct Section {
@@ -195,7 +226,7 @@ public enum ProcedureParser {
   }
 
   private static func parseStep(
-    _ section: Section, file: String
+    _ section: Section, grant: GrantFacts, file: String
   ) throws(ProcedureError)
     -> ProcedureStep
   {
@@ -213,7 +244,13 @@ public enum ProcedureParser {
           + StepRegistry.all.map { type(of: $0).descriptor.id }.joined(separator: ", "))
     }
     let descriptor = type(of: handler).descriptor
+    if let problem = type(of: handler).refusal(of: grant) {
+      throw ProcedureError(
+        file: file, line: map.line(of: "kind"),
+        "step kind '\(kind)' cannot be used in a procedure for \(grant.type): \(problem)")
+    }
     let console = try map.requiredString("console", file: file)
+    let roles = try self.roles(map, kind: kind, file: file)
 
     var questions: [QuestionText] = []
     if let node = map.node("questions") {
@@ -280,7 +317,41 @@ public enum ProcedureParser {
     return ProcedureStep(
       id: id, kind: kind, title: section.title, prose: trimmedBlock(section.prose),
       console: console, byHand: byHand, byHandChecked: byHandChecked, questions: questions,
-      line: section.headingLine)
+      roles: roles, line: section.headingLine)
+  }
+
+  /// The `roles:` of a `verify-permissions` step: admin role types Okta knows.
+  private static func roles(
+    _ map: LinedMapping, kind: String, file: String
+  ) throws(ProcedureError) -> [String] {
+    guard let node = map.node("roles") else { return [Okta.superAdmin] }
+    let line = map.line(of: "roles")
+    guard kind == VerifyPermissionsStep.descriptor.id else {
+      throw ProcedureError(
+        file: file, line: line, "'roles' belongs only to a 'verify-permissions' step")
+    }
+    let values: [String]
+    if case .sequence(let sequence) = node {
+      values = sequence.compactMap { $0.scalar?.string }
+      guard values.count == sequence.count else {
+        throw ProcedureError(file: file, line: line, "'roles' must be a list of role types")
+      }
+    } else if let one = node.scalar?.string {
+      values = [one]
+    } else {
+      throw ProcedureError(file: file, line: line, "'roles' must be a list of role types")
+    }
+    guard !values.isEmpty else {
+      throw ProcedureError(
+        file: file, line: line, "'roles' names no role; leave it out for SUPER_ADMIN")
+    }
+    for role in values where !Okta.roleTypes.contains(role) {
+      throw ProcedureError(
+        file: file, line: line,
+        "'\(VisibleText.short(role))' is not an Okta admin role type; the types are: "
+          + Okta.roleTypes.joined(separator: ", "))
+    }
+    return values
   }
 
   // MARK: YAML helpers

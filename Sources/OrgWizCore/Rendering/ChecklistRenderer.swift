@@ -104,8 +104,8 @@ public enum ChecklistRenderer {
       case ChooseServerStep.descriptor.id:
         return .notNeeded(
           reason: "the Org Authorization Server is chosen; it is not among the servers listed "
-            + "under Security > API > Authorization Servers, and on Identity Engine it offers "
-            + "the grant as soon as the org setting is on")
+            + "under Security > API > Authorization Servers. "
+            + ChooseServerStep.orgServerOffers(state.grant))
       case SelectPolicyRuleStep.descriptor.id:
         return .notNeeded(
           reason: "the Org Authorization Server has no access policies or rules to change")
@@ -130,7 +130,7 @@ public enum ChecklistRenderer {
           + (state.server == nil && !state.usesOrgAuthorizationServer
             ? " with --set server=…)" : ")"))
     default:
-      return .known(holds: handler.isSatisfied(in: state))
+      return .known(holds: handler.isSatisfied(step, in: state))
     }
   }
 
@@ -192,7 +192,7 @@ public enum ChecklistRenderer {
     var values: [String: String] = [:]
     for step in procedure.steps {
       guard let handler = StepRegistry.handler(for: step.kind) else { continue }
-      values.merge(handler.placeholders(in: state)) { first, _ in first }
+      values.merge(handler.placeholders(step, in: state)) { first, _ in first }
     }
     // A name of megabytes is shown by its beginning, as everywhere else.
     return values.mapValues { VisibleText.name($0) }

@@ -109,7 +109,10 @@ public struct RunSummary: Sendable, Equatable {
   /// `oie-embedded-common-org-setup`), and whether the model shows it.
   public var trustedOriginLines: [String] = []
 
-  static func trustedOriginLines(_ model: OrgModel, effects: [Effect]) -> [String] {
+  static func trustedOriginLines(
+    _ model: OrgModel, effects: [Effect], grant: GrantFacts
+  ) -> [String] {
+    guard grant.embedsSignIn else { return [] }
     var ids: [String] = []
     for ref in effects.compactMap(\.object) where ref.kind == .app && !ids.contains(ref.id) {
       ids.append(ref.id)
@@ -121,7 +124,7 @@ public struct RunSummary: Sendable, Equatable {
         })
     }
     return ids.compactMap { id -> String? in
-      guard let app = model.app(id: id), app.isOIDC, app.allowsInteractionCode,
+      guard let app = model.app(id: id), app.isOIDC, app.lists(grant),
         app.applicationType == "browser"
       else { return nil }
       var origins: [String] = []
@@ -162,13 +165,14 @@ public struct RunSummary: Sendable, Equatable {
     let state = record.finalState
     let model = state.model
     let effects = record.effects
+    let grant = record.procedure.grant
     operatorLogin =
       effects.lazy.compactMap { effect -> String? in
         if case .operatorVerified(let admin, _) = effect { return admin.name }
         return nil
       }.first
     chosenServer = effects.lazy.compactMap(\.object).last { $0.kind == .server }
-    trustedOriginLines = Self.trustedOriginLines(model, effects: effects)
+    trustedOriginLines = Self.trustedOriginLines(model, effects: effects, grant: grant)
     usedOrgServer = Self.usesOrgServer(effects)
     chosenApp =
       effects.lazy.compactMap { effect -> ObjectRef? in
@@ -195,7 +199,7 @@ public struct RunSummary: Sendable, Equatable {
     if let app = chosenApp.flatMap({ model.app(id: $0.id) }), server != nil || usedOrgServer {
       let serverRef = server.map(model.ref) ?? model.orgServerRef
       let request = TokenRequest(
-        appID: app.id, serverID: serverRef.id, grant: Okta.interactionCode)
+        appID: app.id, serverID: serverRef.id, grant: grant.type)
       let outcome =
         if let server {
           TokenEvaluator.evaluate(app: app, server: server, request: request, in: model)
@@ -205,7 +209,7 @@ public struct RunSummary: Sendable, Equatable {
       var simulation = Simulation(
         appID: app.id, appLabel: VisibleText.name(app.label), serverID: serverRef.id,
         serverName: serverRef.name,
-        grant: Okta.interactionCode, allowed: outcome.isAllowed, error: outcome.errorCode,
+        grant: grant.type, allowed: outcome.isAllowed, error: outcome.errorCode,
         errorDescription: outcome.errorDescription, explanation: outcome.explanation)
       if case .allowed(let policy, let rule) = outcome {
         simulation.policyID = policy.id
@@ -235,12 +239,12 @@ public struct RunSummary: Sendable, Equatable {
         answers: step.answers)
     }
     removedAnything = effects.contains(where: \.removes)
-    backout = Self.backout(effects)
+    backout = Self.backout(effects, grant: grant)
     var seenApps: Set<String> = []
     changedApps = effects.filter(\.changesModel).compactMap(\.object).filter {
       $0.kind == .app && seenApps.insert($0.id).inserted
     }
-    affectedApps = Self.affectedApps(record, effects: effects, changed: seenApps)
+    affectedApps = Self.affectedApps(record, effects: effects, changed: seenApps, grant: grant)
     preexistingErrors = record.baseline.errors
     pulledFrom = PullRecord(model: record.initialModel.document)?.orgURL
     title = Self.title(record, effects: effects)
@@ -264,7 +268,7 @@ public struct RunSummary: Sendable, Equatable {
   /// What to do in the Admin Console to back the change out, in an order Okta allows: the
   /// setting is turned back on before any grant is given back, and turned off only after
   /// every grant added to it has been taken away again.
-  static func backout(_ effects: [Effect]) -> [BackoutStep] {
+  static func backout(_ effects: [Effect], grant facts: GrantFacts) -> [BackoutStep] {
     var first: [BackoutStep] = []
     var middle: [BackoutStep] = []
     var last: [BackoutStep] = []
@@ -272,7 +276,7 @@ public struct RunSummary: Sendable, Equatable {
       switch effect {
       case .settingChanged(let ref, _, let to):
         let step = BackoutStep(
-          object: ref, console: ref.consolePath,
+          object: ref, console: ref.consolePath(for: facts),
           action: to
             ? "clear the checkbox to turn it off again (last, once the grants above are removed)"
             : "select the checkbox to turn it on again (first: while it is off no app or rule "
@@ -281,11 +285,12 @@ public struct RunSummary: Sendable, Equatable {
       case .grantAdded(let grant, let ref, _, _):
         middle.append(
           BackoutStep(
-            object: ref, console: ref.consolePath, action: "clear \(Self.checkbox(grant))"))
+            object: ref, console: ref.consolePath(for: facts),
+            action: "clear \(Self.checkbox(grant))"))
       case .grantRemoved(let grant, let ref, _, _):
         middle.append(
           BackoutStep(
-            object: ref, console: ref.consolePath,
+            object: ref, console: ref.consolePath(for: facts),
             action: "select \(Self.checkbox(grant)) again"))
       default: continue
       }
@@ -295,17 +300,18 @@ public struct RunSummary: Sendable, Equatable {
 
   /// The Admin Console's checkbox for a grant type.
   static func checkbox(_ grant: String) -> String {
-    grant == Okta.interactionCode ? "the Interaction Code checkbox" : "the \(grant) checkbox"
+    "the \(Grants.facts(for: grant)?.name ?? grant) checkbox"
   }
 
   private static func title(_ record: RunRecord, effects: [Effect]) -> String {
     let domain = record.finalState.model.org.domain
+    let grant = record.procedure.grant.phrase
     guard effects.contains(where: \.changesModel) else {
       return "No changes: \(record.procedure.title) checked on \(domain)"
     }
     if effects.contains(where: { if case .settingChanged(_, _, false) = $0 { true } else { false } }
     ) {
-      return "Turn off the Interaction Code grant org-wide (\(domain))"
+      return "Turn off \(grant) org-wide (\(domain))"
     }
     let added = effects.compactMap { effect -> ObjectRef? in
       if case .grantAdded(_, let ref, _, _) = effect { return ref }
@@ -315,20 +321,21 @@ public struct RunSummary: Sendable, Equatable {
     let server = added.first { $0.kind == .rule }?.serverName
     switch (app, server) {
     case (let app?, let server?):
-      return "Enable the Interaction Code grant for \(app.name) on authorization server "
+      return "Enable \(grant) for \(app.name) on authorization server "
         + "'\(server)' (\(domain))"
     case (nil, let server?):
-      return "Enable the Interaction Code grant on authorization server '\(server)' (\(domain))"
+      return "Enable \(grant) on authorization server '\(server)' (\(domain))"
     case (let app?, nil):
       let org = usesOrgServer(effects) ? " on the Org Authorization Server" : ""
-      return "Enable the Interaction Code grant for \(app.name)\(org) (\(domain))"
+      return "Enable \(grant) for \(app.name)\(org) (\(domain))"
     case (nil, nil):
-      return "Enable Embedded widget sign-in support for the Interaction Code grant (\(domain))"
+      let setting = record.procedure.grant.orgSwitch?.name ?? "the org setting"
+      return "Enable \(setting) for \(grant) (\(domain))"
     }
   }
 
   private static func affectedApps(
-    _ record: RunRecord, effects: [Effect], changed: Set<String>
+    _ record: RunRecord, effects: [Effect], changed: Set<String>, grant: GrantFacts
   ) -> [(app: ObjectRef, reason: String)] {
     let before = record.initialModel
     let after = record.finalState.model
@@ -353,8 +360,8 @@ public struct RunSummary: Sendable, Equatable {
           }
         }
       case .orgSetting:
-        for app in before.appsListingInteractionCode where seen.insert(app.id).inserted {
-          result.append((before.ref(app), "lists interaction_code, which the setting governs"))
+        for app in before.appsListing(grant) where seen.insert(app.id).inserted {
+          result.append((before.ref(app), "lists \(grant.type), which the setting governs"))
         }
       default: continue
       }

@@ -57,7 +57,10 @@ public enum SummaryJSON {
             ("step", .number(JSONNumber(step.number))),
             ("stepID", .string(step.step.id)),
             ("title", .string(performed.heading)),
-            ("objects", .array(step.changes.map(change))),
+            (
+              "objects",
+              .array(step.changes.map { change($0, grant: summary.record.procedure.grant) })
+            ),
           ]))
       })
     root["verification"] = verification(summary)
@@ -115,7 +118,9 @@ public enum SummaryJSON {
 
   private static func configuration(_ summary: RunSummary) -> JSONValue {
     let model = summary.record.finalState.model
+    let grant = summary.record.procedure.grant
     var object = JSONObject()
+    object["grant"] = .string(grant.type)
     object["embeddedWidgetSignInSupport"] = .bool(model.interactionCodeEnabled)
     object["orgAuthorizationServer"] = .object(
       JSONObject([
@@ -123,8 +128,10 @@ public enum SummaryJSON {
         ("issuer", .string(model.orgAuthorizationServerIssuerOrOrgURL)),
         ("issuerRecorded", .bool(model.orgAuthorizationServerIssuer != nil)),
         (
-          "offersInteractionCode",
-          .bool(model.interactionCodeEnabled && model.org.engine == .identityEngine)
+          "offersGrant",
+          .bool(
+            grant.orgServer && model.switchAllows(grant)
+              && (model.org.engine == .identityEngine || !grant.identityEngineOnly))
         ),
       ]))
     if let chosen = summary.chosenServer, let server = model.server(id: chosen.id) {
@@ -171,23 +178,23 @@ public enum SummaryJSON {
     } else {
       object["server"] = .null
     }
-    object["appsUsingInteractionCode"] = .array(
-      model.appsUsingInteractionCode.map { app in
+    object["appsUsingGrant"] = .array(
+      model.appsUsing(grant).map { app in
         .object(JSONObject([("id", .string(app.id)), ("label", .string(app.label))]))
       })
     object["counts"] = .object(
       JSONObject([
-        ("apps", .number(JSONNumber(model.appsUsingInteractionCode.count))),
-        ("authorizationServers", .number(JSONNumber(model.serversUsingInteractionCode.count))),
+        ("apps", .number(JSONNumber(model.appsUsing(grant).count))),
+        ("authorizationServers", .number(JSONNumber(model.serversUsing(grant).count))),
       ]))
     return .object(object)
   }
 
-  private static func change(_ change: ObjectChange) -> JSONValue {
+  private static func change(_ change: ObjectChange, grant: GrantFacts) -> JSONValue {
     .object(
       JSONObject([
         ("object", change.ref.json),
-        ("adminConsole", .string(change.consolePath)),
+        ("adminConsole", .string(change.consolePath(for: grant))),
         ("fields", fields(change)),
       ]))
   }

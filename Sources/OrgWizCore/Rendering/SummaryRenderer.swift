@@ -90,39 +90,56 @@ public enum SummaryRenderer {
     return blocks
   }
 
-  private static func configurationSection(_ summary: RunSummary) -> [Block] {
-    let model = summary.record.finalState.model
-    let on = model.interactionCodeEnabled
+  /// The org-wide facts of the resulting configuration: the grant's org setting, what the Org
+  /// Authorization Server offers, and the counts of apps and servers using the grant.
+  private static func settingItems(
+    _ model: OrgModel, grant: GrantFacts, apps: Int, servers: Int
+  ) -> [ListItem] {
     let issuer =
       model.orgAuthorizationServerIssuer
       ?? "\(model.orgAuthorizationServerIssuerOrOrgURL), the org's URL: the model records no issuer"
-    let offers = on && model.org.engine == .identityEngine
-    let apps = model.appsUsingInteractionCode
-    let servers = model.serversUsingInteractionCode
+    let engineOK = !grant.identityEngineOnly || model.org.engine == .identityEngine
+    let offers = grant.orgServer && engineOK && model.switchAllows(grant)
+    let why =
+      !grant.orgServer
+      ? "does not serve \(grant.type) (only a custom authorization server does)"
+      : offers
+        ? "offers \(grant.type)"
+          + (grant.orgSwitch == nil ? "" : " (Identity Engine, setting on)")
+          + "; nothing to configure there"
+        : "does not offer \(grant.type) while the setting is off"
+    var items: [ListItem] = []
+    if let setting = grant.orgSwitch {
+      items.append(
+        ListItem([
+          .text(
+            "\(setting.name) (\(setting.consolePath.components(separatedBy: " > ").dropLast().joined(separator: " > "))): "
+          ),
+          .strong(model.isOn(setting) ? "on" : "off"),
+        ]))
+    }
+    items.append(ListItem(.plain("Org Authorization Server (\(issuer)): " + why)))
+    let counts =
+      grant.orgSwitch == nil
+      ? "Apps and custom authorization servers that list the grant: "
+      : "Counts the Admin Console shows next to the setting: "
+    items.append(
+      ListItem(
+        .plain(
+          counts + "\(Phrase.count(apps, "app")) and "
+            + "\(Phrase.count(servers, "authorization server")) use the \(grant.name) grant")))
+    return items
+  }
+
+  private static func configurationSection(_ summary: RunSummary) -> [Block] {
+    let model = summary.record.finalState.model
+    let grant = summary.record.procedure.grant
+    let apps = model.appsUsing(grant)
+    let servers = model.serversUsing(grant)
     var blocks: [Block] = [
       .heading(level: 2, "Resulting configuration"),
       .list(
-        [
-          ListItem(
-            [
-              .text("Embedded widget sign-in support (Settings > Account): "),
-              .strong(on ? "on" : "off"),
-            ]
-          ),
-          ListItem(
-            .plain(
-              "Org Authorization Server (\(issuer)): "
-                + (offers
-                  ? "offers interaction_code (Identity Engine, setting on); nothing to configure "
-                    + "there"
-                  : "does not offer interaction_code while the setting is off"))),
-          ListItem(
-            .plain(
-              "Counts the Admin Console shows next to the setting: "
-                + "\(Phrase.count(apps.count, "app")) and "
-                + "\(Phrase.count(servers.count, "authorization server")) use the Interaction "
-                + "Code grant")),
-        ], ordered: false),
+        settingItems(model, grant: grant, apps: apps.count, servers: servers.count), ordered: false),
     ]
     if let server = summary.chosenServer {
       var rows: [[[Inline]]] = []
@@ -151,12 +168,11 @@ public enum SummaryRenderer {
         .paragraph(
           .plain(
             "The Org Authorization Server was chosen in this run. It has no access policies or "
-              + "rules: on Identity Engine it offers interaction_code to every app that lists "
-              + "the grant, as soon as the org setting is on.")))
+              + "rules. \(ChooseServerStep.orgServerOffers(grant)).")))
     } else {
       blocks.append(.paragraph(.plain("No custom authorization server was chosen in this run.")))
     }
-    blocks.append(.heading(level: 3, "Apps that use interaction_code"))
+    blocks.append(.heading(level: 3, "Apps that use \(grant.type)"))
     if apps.isEmpty {
       blocks.append(.paragraph(.plain("None.")))
     } else {
@@ -268,7 +284,7 @@ public enum SummaryRenderer {
       var items = [
         ListItem(
           .plain(
-            "Request: grant interaction_code from app \(simulation.appLabel) "
+            "Request: grant \(simulation.grant) from app \(simulation.appLabel) "
               + "(\(simulation.appID)) to server \(simulation.serverName) (\(simulation.serverID))")
         )
       ]
@@ -447,6 +463,8 @@ public enum SummaryRenderer {
   private static func riskSection(_ summary: RunSummary) -> [Block] {
     let changes = summary.record.changes
     let errors = summary.preexistingErrors
+    let model = summary.record.finalState.model
+    let scope = model.pullScope
     var risk =
       summary.removedAnything
       ? "high (removes a sign-in flow)" : changes.isEmpty ? "none" : "low (additive)"
@@ -463,7 +481,8 @@ public enum SummaryRenderer {
         .plain(
           "Anything removed: "
             + (summary.removedAnything
-              ? "yes: interaction_code was removed; turning the setting on again restores nothing"
+              ? "yes: \(summary.record.procedure.grant.type) was removed; turning the setting on "
+                + "again restores nothing"
               : changes.isEmpty ? "no; nothing changed" : "no; the changes only add the grant"))),
       ListItem(.plain("Risk: \(risk)")),
       ListItem(.plain("Apps changed: \(names(summary.changedApps))")),
@@ -477,8 +496,13 @@ public enum SummaryRenderer {
               }.joined(separator: "; ")
                 + (summary.affectedApps.count > listLimit
                   ? "; and \(summary.affectedApps.count - listLimit) more" : ""))
+            + (scope != nil
+              ? " among the apps pulled; the others were not pulled, so whether "
+                + "the change affects them is not known" : "")
         )),
     ]
+    // A scoped pull: what the model leaves out, so no absence above reads as a fact.
+    if let scope { items.append(ListItem(.plain(scope.sentence(in: model)))) }
     items += summary.trustedOriginLines.map { ListItem(.plain($0)) }
     if summary.pulledFrom != nil && summary.record.changed && !summary.metadata.dryRun {
       // The line later commands update (ChangeRecord): where the change is now.

@@ -1,16 +1,28 @@
 import OrgWizJSON
 
-/// Turns the org-wide Embedded widget sign-in support setting on or off, or keeps it.
+/// The Interaction Code grant's type, in examples.
+private let ic = Grants.interactionCode.type
+
+/// Turns the org-wide switch of the procedure's grant (Embedded widget sign-in support, for the
+/// Interaction Code grant) on or off, or keeps it.
 struct OrgSettingStep: StepHandler {
   static let descriptor = StepDescriptor(
-    id: "org-setting", title: "Enable Embedded widget sign-in support",
+    id: "org-setting", title: "Enable the grant's org-wide setting",
     summary:
-      "Turns the org-wide setting on (reporting how many apps and servers use the grant), turns "
-      + "it off after confirmation (removing the grant from every app and rule), or keeps it.",
+      "Turns the grant's org-wide setting on (reporting how many apps and servers use the "
+      + "grant), turns it off after confirmation (removing the grant from every app and rule), "
+      + "or keeps it. Only for a grant that has such a setting.",
     questionKeys: ["org-setting"])
 
-  static let settingPointer =
-    JSONPointer.root / "settings" / "embeddedWidgetSignInSupport" / "interactionCode"
+  static let settingPointer = Grants.embeddedWidgetSwitch.pointer
+
+  static func refusal(of grant: GrantFacts) -> String? {
+    guard grant.orgSwitch == nil else { return nil }
+    return "it has no org-wide setting to change (only "
+      + Grants.switched.map { "\($0.name) has one: \($0.orgSwitch?.name ?? "")" }.joined(
+        separator: "; ")
+      + "); leave the step out"
+  }
 
   static let examples: [StepExample] = [
     StepExample(
@@ -26,7 +38,7 @@ struct OrgSettingStep: StepHandler {
       edits: [
         settingPointer: true,
         .root / "apps" / 0 / "settings" / "oauthClient" / "grant_types": [
-          "authorization_code", "interaction_code",
+          "authorization_code", .string(ic),
         ],
       ],
       answers: ["org-setting": "disable"],
@@ -41,7 +53,7 @@ struct OrgSettingStep: StepHandler {
   ]
 
   func question(_ key: String, text: QuestionText, state: RunState) -> Question? {
-    let on = state.model.interactionCodeEnabled
+    let on = state.model.switchAllows(state.grant)
     return Question(
       key: key, prompt: text.prompt, help: text.help,
       choices: [
@@ -54,10 +66,10 @@ struct OrgSettingStep: StepHandler {
       defaultValue: on ? "keep" : "enable")
   }
 
-  func endsProcedure(knownAnswers: [String: String], model: OrgModel) -> Bool {
-    switch knownAnswers["org-setting"]?.trimmingWhitespace().lowercased() {
+  func endsProcedure(in state: RunState) -> Bool {
+    switch state.answers["org-setting"]?.trimmingWhitespace().lowercased() {
     case "disable": true
-    case "keep": !model.interactionCodeEnabled
+    case "keep": !state.model.switchAllows(state.grant)
     default: false
     }
   }
@@ -67,50 +79,53 @@ struct OrgSettingStep: StepHandler {
   )
     throws(StepStop) -> StepReport
   {
-    let wasOn = state.model.interactionCodeEnabled
+    guard let setting = state.grant.orgSwitch else { return StepReport() }
+    let ref = state.model.ref(setting)
+    let wasOn = state.model.isOn(setting)
     switch state.answers["org-setting"] {
     case "enable":
       if wasOn {
         return StepReport(
-          messages: ["Embedded widget sign-in support is already on; nothing to change."],
-          effects: [.settingUnchanged(state.model.settingRef, value: true)])
+          messages: ["\(setting.name) is already on; nothing to change."],
+          effects: [.settingUnchanged(ref, value: true)])
       }
-      try state.editModel { $0.set(true, at: Self.settingPointer) }
-      let apps = state.model.appsUsingInteractionCode.count
-      let servers = state.model.serversUsingInteractionCode.count
+      try state.editModel { $0.set(true, at: setting.pointer) }
+      let apps = state.model.appsUsing(state.grant).count
+      let servers = state.model.serversUsing(state.grant).count
       return StepReport(
         messages: [
-          "Embedded widget sign-in support is now on. The Admin Console would show: "
+          "\(setting.name) is now on. The Admin Console would show: "
             + "\(Phrase.count(apps, "app")) and \(Phrase.count(servers, "authorization server")) "
-            + "use the Interaction Code grant."
+            + "use \(state.grant.phrase)."
         ],
-        effects: [.settingChanged(state.model.settingRef, from: false, to: true)])
+        effects: [.settingChanged(ref, from: false, to: true)])
     case "disable":
       guard wasOn else {
         return StepReport(
-          messages: ["Embedded widget sign-in support is already off; nothing to change."],
-          effects: [.settingUnchanged(state.model.settingRef, value: false)], endsProcedure: true)
+          messages: ["\(setting.name) is already off; nothing to change."],
+          effects: [.settingUnchanged(ref, value: false)], endsProcedure: true)
       }
-      return try disable(&state, environment: environment)
+      return try disable(setting, &state, environment: environment)
     default:
       return StepReport(
         messages: wasOn
-          ? ["Embedded widget sign-in support stays on."]
+          ? ["\(setting.name) stays on."]
           : [
-            "Embedded widget sign-in support stays off, so the Interaction Code grant is not "
+            "\(setting.name) stays off, so \(state.grant.phrase) is not "
               + "available anywhere in the org; the procedure ends here."
           ],
-        effects: [.settingUnchanged(state.model.settingRef, value: wasOn)], endsProcedure: !wasOn)
+        effects: [.settingUnchanged(ref, value: wasOn)], endsProcedure: !wasOn)
     }
   }
 
   private func disable(
-    _ state: inout RunState, environment: StepEnvironment
+    _ setting: OrgSwitch, _ state: inout RunState, environment: StepEnvironment
   ) throws(StepStop)
     -> StepReport
   {
-    let apps = state.model.appsListingInteractionCode
-    let rules = state.model.allRules.filter { $0.rule.allowsInteractionCode }
+    let grant = state.grant
+    let apps = state.model.appsListing(grant)
+    let rules = state.model.allRules.filter { $0.rule.lists(grant) }
     let items =
       apps.map { "app \"\(VisibleText.name($0.label))\" (\($0.id))" }
       + rules.map {
@@ -118,34 +133,34 @@ struct OrgSettingStep: StepHandler {
       }
     let confirmation = Confirmation(
       prompt:
-        "Turn Embedded widget sign-in support off? interaction_code will be removed from "
+        "Turn \(setting.name) off? \(grant.type) will be removed from "
         + "\(Phrase.count(items.count, "object")), and turning the setting on again restores "
         + "none of them.",
       items: items, isDestructive: true, defaultYes: false)
     guard try environment.confirm(confirmation) else {
       throw StepStop(
-        .declined, "Turning Embedded widget sign-in support off was declined. Nothing was written.",
+        .declined, "Turning \(setting.name) off was declined. Nothing was written.",
         next: "Run orgwiz again and choose keep to leave the setting on.")
     }
     let model = state.model
-    var effects: [Effect] = [.settingChanged(model.settingRef, from: true, to: false)]
+    var effects: [Effect] = [.settingChanged(model.ref(setting), from: true, to: false)]
     try state.editModel { document in
-      document.set(false, at: Self.settingPointer)
+      document.set(false, at: setting.pointer)
       for app in apps {
-        let grants = app.grantTypes.removing(Okta.interactionCode)
+        let grants = app.grantTypes.removing(grant.type)
         document.set(.strings(grants), at: app.grantTypesPointer)
         document.stampLastUpdated(of: app.pointer, environment.now)
         effects.append(
           .grantRemoved(
-            Okta.interactionCode, from: model.ref(app), before: app.grantTypes, after: grants))
+            grant.type, from: model.ref(app), before: app.grantTypes, after: grants))
       }
       for (server, policy, rule) in rules {
-        let grants = rule.grantTypes.removing(Okta.interactionCode)
+        let grants = rule.grantTypes.removing(grant.type)
         document.set(.strings(grants), at: rule.grantTypesPointer)
         document.stampLastUpdated(of: rule.pointer, environment.now)
         effects.append(
           .grantRemoved(
-            Okta.interactionCode, from: model.ref(rule, of: policy, on: server),
+            grant.type, from: model.ref(rule, of: policy, on: server),
             before: rule.grantTypes, after: grants))
       }
     }
@@ -153,7 +168,7 @@ struct OrgSettingStep: StepHandler {
     let stripped = effects.dropFirst().compactMap(\.object?.phrase)
     return StepReport(
       messages: [
-        "Embedded widget sign-in support is now off in the model; interaction_code was removed "
+        "\(setting.name) is now off in the model; \(grant.type) was removed "
           + "from \(Phrase.count(items.count, "object"))"
           + (stripped.isEmpty ? "" : ": " + stripped.joined(separator: "; ")) + ". Turning it on "
           + "again later restores none of them."
@@ -161,13 +176,15 @@ struct OrgSettingStep: StepHandler {
       effects: effects, endsProcedure: true)
   }
 
-  func isSatisfied(in state: RunState) -> Bool { state.model.interactionCodeEnabled }
+  func isSatisfied(_ step: ProcedureStep, in state: RunState) -> Bool {
+    state.model.switchAllows(state.grant)
+  }
 
-  func placeholders(in state: RunState) -> [String: String] {
+  func placeholders(_ step: ProcedureStep, in state: RunState) -> [String: String] {
     [
-      "setting": state.model.interactionCodeEnabled ? "on" : "off",
-      "apps-using-grant": String(state.model.appsUsingInteractionCode.count),
-      "servers-using-grant": String(state.model.serversUsingInteractionCode.count),
+      "setting": state.model.switchAllows(state.grant) ? "on" : "off",
+      "apps-using-grant": String(state.model.appsUsing(state.grant).count),
+      "servers-using-grant": String(state.model.serversUsing(state.grant).count),
     ]
   }
 }

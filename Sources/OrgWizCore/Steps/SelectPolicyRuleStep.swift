@@ -1,16 +1,20 @@
 import OrgWizJSON
 
-/// Selects the access policy and rule that serve the app and adds `interaction_code` to the rule;
-/// with the Org Authorization Server only the app is asked for.
+/// The Interaction Code grant's type, in examples.
+private let ic = Grants.interactionCode.type
+
+/// Selects the access policy and rule that serve the app and adds the procedure's grant to the
+/// rule; with the Org Authorization Server only the app is asked for.
 struct SelectPolicyRuleStep: StepHandler {
   static let descriptor = StepDescriptor(
     id: "select-policy-rule", title: "Select the access policy and rule",
     summary:
       "Asks for the app that needs the grant, offers the policy and rule that would actually "
       + "serve it (an app-specific policy with a higher priority wins over \"Default Policy\"), "
-      + "and adds interaction_code to the rule, keeping its other grant types. Only native, "
-      + "single-page and web apps are accepted. With the Org Authorization Server only the app "
-      + "is asked for: it has no policy or rule.",
+      + "and adds the procedure's grant to the rule, keeping its other grant types. Only apps "
+      + "of a type the grant allows are offered (for Interaction Code: native, single-page and "
+      + "web). With the Org Authorization Server only the app is asked for: it has no policy "
+      + "or rule.",
     questionKeys: ["app", "policy", "rule"])
 
   static let none = "none"
@@ -22,7 +26,7 @@ struct SelectPolicyRuleStep: StepHandler {
       answers: ["server": "aus1api", "app": "Acme Mobile"],
       expect: .changes([
         .root / "authorizationServers" / 0 / "policies" / 1 / "rules" / 0 / "conditions"
-          / "grantTypes" / "include": ["authorization_code", "interaction_code"]
+          / "grantTypes" / "include": ["authorization_code", .string(ic)]
       ])),
     StepExample(
       "with no app the default policy and its first rule are used",
@@ -31,7 +35,7 @@ struct SelectPolicyRuleStep: StepHandler {
       expect: .changes([
         .root / "authorizationServers" / 0 / "policies" / 0 / "rules" / 0 / "conditions"
           / "grantTypes" / "include": [
-            "authorization_code", "client_credentials", "interaction_code",
+            "authorization_code", "client_credentials", .string(ic),
           ]
       ])),
     StepExample(
@@ -55,7 +59,7 @@ struct SelectPolicyRuleStep: StepHandler {
 
   func question(_ key: String, text: QuestionText, state: RunState) -> Question? {
     if key == "app" && (state.server != nil || state.usesOrgAuthorizationServer) {
-      return appQuestion(key, text: text, model: state.model)
+      return appQuestion(key, text: text, model: state.model, grant: state.grant)
     }
     // The Org Authorization Server has no policies or rules: neither is asked.
     guard let server = state.server else { return nil }
@@ -91,14 +95,16 @@ struct SelectPolicyRuleStep: StepHandler {
 
   /// The app question: the OpenID Connect apps that can use the grant, or none. Other apps
   /// (a service app, a SAML app) are recognised by name and refused with the reason.
-  func appQuestion(_ key: String, text: QuestionText, model: OrgModel) -> Question {
+  func appQuestion(
+    _ key: String, text: QuestionText, model: OrgModel, grant: GrantFacts
+  ) -> Question {
     var choices: [Choice] = []
     var refused: [RefusedChoice] = []
     choices.reserveCapacity(model.apps.count + 1)
     // An org's 20,000 apps are each made into a choice while the user waits for the question,
     // so each is made directly (see `detail(of:)`).
     for app in model.apps {
-      if let reason = app.interactionCodeRefusal {
+      if let reason = app.refusal(for: grant) {
         refused.append(RefusedChoice(Self.choice(app), reason: reason))
       } else {
         choices.append(Self.choice(app))
@@ -197,11 +203,7 @@ struct SelectPolicyRuleStep: StepHandler {
     return labels
   }
 
-  func needsExplicitAnswer(
-    _ key: String, knownAnswers: [String: String], model: OrgModel
-  )
-    -> Bool
-  { key == "app" }
+  func needsExplicitAnswer(_ key: String, in state: RunState) -> Bool { key == "app" }
 
   func apply(
     _ step: ProcedureStep, to state: inout RunState, environment: StepEnvironment
@@ -241,17 +243,17 @@ struct SelectPolicyRuleStep: StepHandler {
     let chosen: [Effect] =
       [state.app.map { .chosen(state.model.ref($0)) } ?? .noAppChosen]
       + [.chosen(state.model.ref(policy, on: server)), .chosen(ruleRef)]
-    guard !rule.allowsInteractionCode else {
-      messages.insert("The \(place) already allows interaction_code; nothing to change.", at: 0)
+    let grant = state.grant.type
+    guard !rule.lists(state.grant) else {
+      messages.insert("The \(place) already allows \(grant); nothing to change.", at: 0)
       return StepReport(
-        messages: messages,
-        effects: chosen + [.grantAlreadyPresent(Okta.interactionCode, on: ruleRef)])
+        messages: messages, effects: chosen + [.grantAlreadyPresent(grant, on: ruleRef)])
     }
-    let grants = rule.grantTypes.adding(Okta.interactionCode)
+    let grants = rule.grantTypes.adding(grant)
     try state.setGrants(
       grants, at: rule.grantTypesPointer, owner: rule.pointer, now: environment.now)
     messages.insert(
-      "Added interaction_code to the \(place); its grant types are now: "
+      "Added \(grant) to the \(place); its grant types are now: "
         + "\(Phrase.list(grants)).", at: 0)
     if let app = state.app, let pair = TokenEvaluator.servingPair(app: app, server: server),
       pair.rule.id != rule.id
@@ -264,7 +266,7 @@ struct SelectPolicyRuleStep: StepHandler {
     return StepReport(
       messages: messages,
       effects: chosen + [
-        .grantAdded(Okta.interactionCode, to: ruleRef, before: rule.grantTypes, after: grants)
+        .grantAdded(grant, to: ruleRef, before: rule.grantTypes, after: grants)
       ])
   }
 
@@ -278,11 +280,11 @@ struct SelectPolicyRuleStep: StepHandler {
     )
   }
 
-  func isSatisfied(in state: RunState) -> Bool {
-    state.usesOrgAuthorizationServer || (state.rule?.allowsInteractionCode ?? false)
+  func isSatisfied(_ step: ProcedureStep, in state: RunState) -> Bool {
+    state.usesOrgAuthorizationServer || (state.rule?.lists(state.grant) ?? false)
   }
 
-  func placeholders(in state: RunState) -> [String: String] {
+  func placeholders(_ step: ProcedureStep, in state: RunState) -> [String: String] {
     let server = state.server
     let policy = state.policy ?? server.flatMap { defaultPolicy(server: $0, app: state.app) }
     let rule =

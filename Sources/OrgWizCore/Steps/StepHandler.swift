@@ -16,15 +16,21 @@ public struct StepDescriptor: Sendable, Equatable {
   }
 }
 
-/// The state of a run between steps: the model as it is now and the answers given so far.
+/// The state of a run between steps: the model as it is now, the answers given so far, and
+/// the grant the procedure turns on.
 public struct RunState: Sendable, Equatable {
   public var model: OrgModel
   /// Canonical answers by question key (object ids, `enable`, `yes`, `none`).
   public var answers: [String: String]
+  /// The procedure's grant: every step acts on it.
+  public var grant: GrantFacts
 
-  public init(model: OrgModel, answers: [String: String] = [:]) {
+  public init(
+    model: OrgModel, answers: [String: String] = [:], grant: GrantFacts = Grants.formatOneGrant
+  ) {
     self.model = model
     self.answers = answers
+    self.grant = grant
   }
 
   /// The admin named by the `operator` answer.
@@ -136,40 +142,40 @@ public protocol StepHandler: Sendable {
   /// Worked examples, run by the tests.
   static var examples: [StepExample] { get }
 
+  /// Why the kind cannot act on this grant, or nil when it can (a procedure document using it
+  /// for that grant is refused).
+  static func refusal(of grant: GrantFacts) -> String?
   /// A problem that stops the procedure before any question is asked, or nil.
-  func preflight(_ model: OrgModel) -> StepStop?
+  func preflight(_ step: ProcedureStep, in state: RunState) -> StepStop?
   /// The question for `key` in the current state, or nil when it is not asked.
   func question(_ key: String, text: QuestionText, state: RunState) -> Question?
-  /// Whether `key` must be answered when nobody can be asked, given the answers known so far.
-  func needsExplicitAnswer(
-    _ key: String, knownAnswers: [String: String], model: OrgModel
-  )
-    -> Bool
+  /// Whether `key` must be answered when nobody can be asked, given the answers known so far
+  /// (`state.answers`, as given, not yet checked).
+  func needsExplicitAnswer(_ key: String, in state: RunState) -> Bool
   /// Whether, given the answers known so far, the procedure ends after this step.
-  func endsProcedure(knownAnswers: [String: String], model: OrgModel) -> Bool
+  func endsProcedure(in state: RunState) -> Bool
   /// Applies the step's answers to the model.
   func apply(
     _ step: ProcedureStep, to state: inout RunState, environment: StepEnvironment
   )
     throws(StepStop) -> StepReport
   /// Whether the step's outcome already holds in this state (ticks the checklist box).
-  func isSatisfied(in state: RunState) -> Bool
+  func isSatisfied(_ step: ProcedureStep, in state: RunState) -> Bool
   /// Values for the `{placeholders}` of the step's hand instructions.
-  func placeholders(in state: RunState) -> [String: String]
+  func placeholders(_ step: ProcedureStep, in state: RunState) -> [String: String]
   /// The title and prose the wizard and the record show for the step in this state: the
   /// document's, unless the choices made leave part of the step out.
   func heading(of step: ProcedureStep, in state: RunState) -> (title: String, prose: String)
 }
 
 extension StepHandler {
-  public func preflight(_ model: OrgModel) -> StepStop? { nil }
-  public func needsExplicitAnswer(
-    _ key: String, knownAnswers: [String: String], model: OrgModel
-  )
-    -> Bool
-  { true }
-  public func endsProcedure(knownAnswers: [String: String], model: OrgModel) -> Bool { false }
-  public func placeholders(in state: RunState) -> [String: String] { [:] }
+  public static func refusal(of grant: GrantFacts) -> String? { nil }
+  public func preflight(_ step: ProcedureStep, in state: RunState) -> StepStop? { nil }
+  public func needsExplicitAnswer(_ key: String, in state: RunState) -> Bool { true }
+  public func endsProcedure(in state: RunState) -> Bool { false }
+  public func placeholders(_ step: ProcedureStep, in state: RunState) -> [String: String] {
+    [:]
+  }
   public func heading(
     of step: ProcedureStep, in state: RunState
   ) -> (

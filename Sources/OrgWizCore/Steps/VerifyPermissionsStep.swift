@@ -1,12 +1,14 @@
 import OrgWizJSON
 
-/// Checks that the org runs Identity Engine and that the operator is a Super Admin.
+/// Checks that the org runs Identity Engine (for a grant that exists only there) and that the
+/// operator holds one of the step's roles (Super Admin unless the document names others).
 struct VerifyPermissionsStep: StepHandler {
   static let descriptor = StepDescriptor(
     id: "verify-permissions", title: "Verify your permissions",
     summary:
-      "Stops before any change unless the org runs Identity Engine and the operator holds "
-      + "SUPER_ADMIN; names the Super Admins to contact otherwise.",
+      "Stops before any change unless the operator holds one of the step's roles (roles:, "
+      + "SUPER_ADMIN by default) and, for a grant that exists only on Identity Engine, the org "
+      + "runs it; names the admins to contact otherwise.",
     questionKeys: ["operator"])
 
   static let examples: [StepExample] = [
@@ -20,12 +22,13 @@ struct VerifyPermissionsStep: StepHandler {
       edits: [.root / "org" / "engine": "classic"], answers: [:], expect: .stops(.failure)),
   ]
 
-  func preflight(_ model: OrgModel) -> StepStop? {
-    guard model.org.engine == .classic else { return nil }
+  func preflight(_ step: ProcedureStep, in state: RunState) -> StepStop? {
+    let model = state.model
+    guard model.org.engine == .classic, state.grant.identityEngineOnly else { return nil }
     return StepStop(
       .precondition,
-      "\(model.org.name) (\(model.org.domain)) runs Classic Engine, and the Interaction Code "
-        + "grant exists only on Identity Engine orgs. Nothing was changed.",
+      "\(model.org.name) (\(model.org.domain)) runs Classic Engine, and \(state.grant.phrase) "
+        + "exists only on Identity Engine orgs. Nothing was changed.",
       next: "Upgrade the org to Identity Engine, set org.engine to \"identity-engine\" in the "
         + "model, and run orgwiz again.")
   }
@@ -54,37 +57,54 @@ struct VerifyPermissionsStep: StepHandler {
     guard let admin = state.operatorAdmin else {
       throw StepStop(.usage, "no operator was chosen", next: "Give --operator LOGIN.")
     }
-    guard admin.isSuperAdmin else {
-      // Names from the model (pulled from Okta) are shown, never obeyed: one line each.
-      let contacts = state.model.superAdmins.map {
-        VisibleText.visibleOnOneLine(VisibleText.name($0.displayLabel))
-      }
-      let next =
-        contacts.isEmpty
-        ? "No admin in the model holds SUPER_ADMIN; ask your Okta org's owner to assign it."
-        : "Ask a Super Admin to make this change: \(contacts.joined(separator: "; "))."
-      // At a terminal the engine says so and asks again; without one this is a precondition
-      // stop (exit 1).
-      throw StepStop(
-        .goBack(toKind: Self.descriptor.id),
-        "\(admin.login) does not hold the Super Admin role (roles: \(Phrase.list(admin.roles))), "
-          + "and only a Super Admin may change Embedded widget sign-in support. Nothing was "
-          + "changed.",
-        next: next)
+    guard let role = admin.roles.first(where: step.roles.contains) else {
+      throw refusal(admin, step: step, state: state)
     }
     return StepReport(
-      messages: ["\(admin.login) holds SUPER_ADMIN on \(state.model.org.domain)."],
-      effects: [.operatorVerified(state.model.ref(admin), role: Okta.superAdmin)])
+      messages: ["\(admin.login) holds \(role) on \(state.model.org.domain)."],
+      effects: [.operatorVerified(state.model.ref(admin), role: role)])
   }
 
-  func isSatisfied(in state: RunState) -> Bool {
-    state.model.org.engine == .identityEngine && (state.operatorAdmin?.isSuperAdmin ?? false)
+  /// Why the operator may not make the change, and whom to ask.
+  private func refusal(_ admin: Admin, step: ProcedureStep, state: RunState) -> StepStop {
+    let superAdminOnly = step.roles == [Okta.superAdmin]
+    // Names from the model (pulled from Okta) are shown, never obeyed: one line each.
+    let contacts = state.model.admins.filter { !Set($0.roles).isDisjoint(with: step.roles) }.map {
+      VisibleText.visibleOnOneLine(VisibleText.name($0.displayLabel))
+    }
+    let rolesText = superAdminOnly ? "SUPER_ADMIN" : "any of \(Phrase.list(step.roles))"
+    let next =
+      contacts.isEmpty
+      ? "No admin in the model holds \(rolesText); ask your Okta org's owner to assign it."
+      : "Ask \(superAdminOnly ? "a Super Admin" : "an admin who holds one of them") to make this "
+        + "change: \(contacts.joined(separator: "; "))."
+    let need =
+      superAdminOnly ? "the Super Admin role" : "any of the roles \(Phrase.list(step.roles))"
+    let why =
+      state.grant.orgSwitch.map { "only a Super Admin may change \($0.name)" }
+      ?? "this procedure needs one of them"
+    // At a terminal the engine says so and asks again; without one this is a precondition
+    // stop (exit 1).
+    return StepStop(
+      .goBack(toKind: Self.descriptor.id),
+      "\(admin.login) does not hold \(need) (roles: \(Phrase.list(admin.roles))), and \(why). "
+        + "Nothing was changed.",
+      next: next)
   }
 
-  func placeholders(in state: RunState) -> [String: String] {
+  func isSatisfied(_ step: ProcedureStep, in state: RunState) -> Bool {
+    (state.model.org.engine == .identityEngine || !state.grant.identityEngineOnly)
+      && (state.operatorAdmin?.roles.contains(where: step.roles.contains) ?? false)
+  }
+
+  func placeholders(_ step: ProcedureStep, in state: RunState) -> [String: String] {
     [
       "operator": state.operatorAdmin?.login ?? "your admin account",
       "super-admins": Phrase.list(state.model.superAdmins.map(\.displayLabel)),
+      "role-holders": Phrase.list(
+        state.model.admins.filter { !Set($0.roles).isDisjoint(with: step.roles) }.map(
+          \.displayLabel)),
+      "roles": Phrase.list(step.roles),
     ]
   }
 }

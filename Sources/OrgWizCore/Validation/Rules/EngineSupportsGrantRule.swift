@@ -1,5 +1,8 @@
 import OrgWizJSON
 
+/// The Interaction Code grant's type, in examples.
+private let ic = Grants.interactionCode.type
+
 /// The Interaction Code grant exists only on Identity Engine orgs.
 struct EngineSupportsGrantRule: ValidationRule {
   static let descriptor = RuleDescriptor(
@@ -8,7 +11,7 @@ struct EngineSupportsGrantRule: ValidationRule {
     rationale:
       "Okta offers the Interaction Code grant only on Identity Engine orgs; a Classic Engine org "
       + "has no such grant, and the Embedded widget sign-in support setting does nothing there. "
-      + "On a classic org the setting must be off and no app or rule may list interaction_code, "
+      + "On a classic org the setting must be off and no app or rule may list \(ic), "
       + "or the model describes an org Okta cannot have.",
     examples: [
       .passes(
@@ -21,17 +24,17 @@ struct EngineSupportsGrantRule: ValidationRule {
         "a Classic Engine org with the setting on",
         edits: [ExampleOrg.engine: "classic", ExampleOrg.setting: true], at: ExampleOrg.setting),
       .fails(
-        "a Classic Engine org where Acme Mobile lists interaction_code",
+        "a Classic Engine org where Acme Mobile lists \(ic)",
         edits: [
           ExampleOrg.engine: "classic",
-          ExampleOrg.mobileGrants: ["authorization_code", "interaction_code"],
+          ExampleOrg.mobileGrants: ["authorization_code", .string(ic)],
         ],
         at: ExampleOrg.mobileGrants),
       .fails(
-        "a Classic Engine org where the rule \"Mobile sign-in\" lists interaction_code",
+        "a Classic Engine org where the rule \"Mobile sign-in\" lists \(ic)",
         edits: [
           ExampleOrg.engine: "classic",
-          ExampleOrg.mobileRuleGrants: ["authorization_code", "interaction_code"],
+          ExampleOrg.mobileRuleGrants: ["authorization_code", .string(ic)],
         ],
         at: ExampleOrg.mobileRuleGrants),
     ])
@@ -48,25 +51,29 @@ struct EngineSupportsGrantRule: ValidationRule {
 
   func check(_ model: OrgModel) -> [Finding] {
     guard model.org.engine == .classic else { return [] }
+    return Grants.all.filter(\.identityEngineOnly).flatMap { check($0, in: model) }
+  }
+
+  private func check(_ grant: GrantFacts, in model: OrgModel) -> [Finding] {
     var findings: [Finding] = []
-    if model.interactionCodeEnabled {
+    if let setting = grant.orgSwitch, model.isOn(setting) {
       findings.append(
         finding(
-          .root / "settings" / "embeddedWidgetSignInSupport" / "interactionCode",
-          "the org runs Classic Engine, which has no Interaction Code grant; the setting "
+          setting.pointer,
+          "the org runs Classic Engine, which has no \(grant.name) grant; the setting "
             + "must be false"))
     }
-    for app in model.appsListingInteractionCode {
+    for app in model.appsListing(grant) {
       findings.append(
         finding(
           app.grantTypesPointer,
-          "app \"\(app.label)\" lists interaction_code on a Classic Engine org"))
+          "app \"\(app.label)\" lists \(grant.type) on a Classic Engine org"))
     }
-    for (_, _, rule) in model.allRules where rule.allowsInteractionCode {
+    for (_, _, rule) in model.allRules where rule.lists(grant) {
       findings.append(
         finding(
           rule.grantTypesPointer,
-          "rule \"\(rule.name)\" lists interaction_code on a Classic Engine org"))
+          "rule \"\(rule.name)\" lists \(grant.type) on a Classic Engine org"))
     }
     return findings
   }

@@ -1,5 +1,8 @@
 import OrgWizJSON
 
+/// The Interaction Code grant's type, in examples.
+private let ic = Grants.interactionCode.type
+
 /// A web app with the grant authenticates as a confidential client.
 struct GrantClientAuthRule: ValidationRule {
   static let descriptor = RuleDescriptor(
@@ -13,15 +16,15 @@ struct GrantClientAuthRule: ValidationRule {
       + "the flow it is being given.",
     examples: [
       .passes(
-        "Acme Web lists interaction_code and authenticates with client_secret_basic",
-        edits: [ExampleOrg.webGrants: ["authorization_code", "interaction_code"]]),
+        "Acme Web lists \(ic) and authenticates with client_secret_basic",
+        edits: [ExampleOrg.webGrants: ["authorization_code", .string(ic)]]),
       .passes(
-        "Acme Mobile, a native public client, lists interaction_code with no secret",
-        edits: [ExampleOrg.mobileGrants: ["authorization_code", "interaction_code"]]),
+        "Acme Mobile, a native public client, lists \(ic) with no secret",
+        edits: [ExampleOrg.mobileGrants: ["authorization_code", .string(ic)]]),
       .fails(
-        "Acme Web lists interaction_code with token_endpoint_auth_method none",
+        "Acme Web lists \(ic) with token_endpoint_auth_method none",
         edits: [
-          ExampleOrg.webGrants: ["authorization_code", "interaction_code"],
+          ExampleOrg.webGrants: ["authorization_code", .string(ic)],
           ExampleOrg.webApp / "credentials" / "oauthClient" / "token_endpoint_auth_method":
             "none",
         ],
@@ -36,13 +39,17 @@ struct GrantClientAuthRule: ValidationRule {
   ]
 
   func check(_ model: OrgModel) -> [Finding] {
-    model.appsUsingInteractionCode.compactMap { app in
-      guard app.applicationType == "web", app.isPublicClient else { return nil }
-      return finding(
-        app.clientCredentialsPointer / "token_endpoint_auth_method",
-        "web app \"\(app.label)\" lists interaction_code but its token_endpoint_auth_method is "
-          + "none; a web app sends its client secret in the Interaction Code flow, so set it to "
-          + "client_secret_basic, client_secret_post, client_secret_jwt or private_key_jwt")
+    Grants.all.filter { !$0.confidentialAppTypes.isEmpty }.flatMap { grant in
+      model.appsUsing(grant).compactMap { app -> Finding? in
+        guard let type = app.applicationType, grant.confidentialAppTypes.contains(type),
+          app.isPublicClient
+        else { return nil }
+        return finding(
+          app.clientCredentialsPointer / "token_endpoint_auth_method",
+          "\(type) app \"\(app.label)\" lists \(grant.type) but its token_endpoint_auth_method "
+            + "is none; a \(type) app sends its client secret in the \(grant.name) flow, so set "
+            + "it to client_secret_basic, client_secret_post, client_secret_jwt or private_key_jwt")
+      }
     }
   }
 }

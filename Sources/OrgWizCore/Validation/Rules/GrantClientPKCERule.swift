@@ -1,5 +1,8 @@
 import OrgWizJSON
 
+/// The Interaction Code grant's type, in examples.
+private let ic = Grants.interactionCode.type
+
 /// A public client with the grant requires PKCE.
 struct GrantClientPKCERule: ValidationRule {
   static let descriptor = RuleDescriptor(
@@ -15,15 +18,15 @@ struct GrantClientPKCERule: ValidationRule {
       + "not the model records its method.",
     examples: [
       .passes(
-        "Acme Mobile lists interaction_code and does not turn PKCE off",
-        edits: [ExampleOrg.mobileGrants: ["authorization_code", "interaction_code"]]),
+        "Acme Mobile lists \(ic) and does not turn PKCE off",
+        edits: [ExampleOrg.mobileGrants: ["authorization_code", .string(ic)]]),
       .passes(
-        "Acme Mobile has pkce_required false but does not list interaction_code",
+        "Acme Mobile has pkce_required false but does not list \(ic)",
         edits: [ExampleOrg.mobileApp / "credentials" / "oauthClient" / "pkce_required": false]),
       .fails(
-        "Acme Mobile lists interaction_code with pkce_required false",
+        "Acme Mobile lists \(ic) with pkce_required false",
         edits: [
-          ExampleOrg.mobileGrants: ["authorization_code", "interaction_code"],
+          ExampleOrg.mobileGrants: ["authorization_code", .string(ic)],
           ExampleOrg.mobileApp / "credentials" / "oauthClient" / "pkce_required": false,
         ],
         at: ExampleOrg.mobileApp / "credentials" / "oauthClient" / "pkce_required"),
@@ -37,13 +40,15 @@ struct GrantClientPKCERule: ValidationRule {
   ]
 
   func check(_ model: OrgModel) -> [Finding] {
-    model.appsUsingInteractionCode.compactMap { app in
-      guard app.isPublicClient, app.pkceRequired == false else { return nil }
-      return finding(
-        app.clientCredentialsPointer / "pkce_required",
-        "app \"\(app.label)\" is a public client that lists interaction_code but has "
-          + "pkce_required false, which Okta does not accept for a client with no secret; the "
-          + "flow always uses PKCE, so set pkce_required to true")
+    Grants.all.filter(\.alwaysPKCE).flatMap { grant in
+      model.appsUsing(grant).compactMap { app -> Finding? in
+        guard app.isPublicClient, app.pkceRequired == false else { return nil }
+        return finding(
+          app.clientCredentialsPointer / "pkce_required",
+          "app \"\(app.label)\" is a public client that lists \(grant.type) but has "
+            + "pkce_required false, which Okta does not accept for a client with no secret; the "
+            + "flow always uses PKCE, so set pkce_required to true")
+      }
     }
   }
 }

@@ -1,5 +1,8 @@
 import OrgWizJSON
 
+/// The Interaction Code grant's type, in examples.
+private let ic = Grants.interactionCode.type
+
 /// While the org setting is off, nothing may list the Interaction Code grant.
 struct GrantNeedsOrgSettingRule: ValidationRule {
   static let descriptor = RuleDescriptor(
@@ -7,25 +10,25 @@ struct GrantNeedsOrgSettingRule: ValidationRule {
     title: "Interaction Code needs Embedded widget sign-in support",
     rationale:
       "Okta offers the Interaction Code grant only while Settings > Account > Embedded widget "
-      + "sign-in support is on, and turning the setting off removes interaction_code from every "
+      + "sign-in support is on, and turning the setting off removes \(ic) from every "
       + "app and rule that had it. So while it is off, no app may list the grant in "
       + "settings.oauthClient.grant_types and no rule in conditions.grantTypes.include.",
     examples: [
       .passes(
-        "the setting is on and Acme Mobile and its rule \"Mobile sign-in\" list interaction_code",
+        "the setting is on and Acme Mobile and its rule \"Mobile sign-in\" list \(ic)",
         edits: [
           ExampleOrg.setting: true,
-          ExampleOrg.mobileGrants: ["authorization_code", "interaction_code"],
-          ExampleOrg.mobileRuleGrants: ["authorization_code", "interaction_code"],
+          ExampleOrg.mobileGrants: ["authorization_code", .string(ic)],
+          ExampleOrg.mobileRuleGrants: ["authorization_code", .string(ic)],
         ]),
-      .passes("the setting is off and nothing lists interaction_code (the bundled example)"),
+      .passes("the setting is off and nothing lists \(ic) (the bundled example)"),
       .fails(
-        "the setting is off and Acme Mobile lists interaction_code",
-        edits: [ExampleOrg.mobileGrants: ["authorization_code", "interaction_code"]],
+        "the setting is off and Acme Mobile lists \(ic)",
+        edits: [ExampleOrg.mobileGrants: ["authorization_code", .string(ic)]],
         at: ExampleOrg.mobileGrants),
       .fails(
-        "the setting is off and the rule \"Default Policy Rule\" lists interaction_code",
-        edits: [ExampleOrg.defaultRuleGrants: ["interaction_code"]],
+        "the setting is off and the rule \"Default Policy Rule\" lists \(ic)",
+        edits: [ExampleOrg.defaultRuleGrants: [.string(ic)]],
         at: ExampleOrg.defaultRuleGrants),
     ])
 
@@ -41,21 +44,24 @@ struct GrantNeedsOrgSettingRule: ValidationRule {
   ]
 
   func check(_ model: OrgModel) -> [Finding] {
-    guard !model.interactionCodeEnabled, model.org.engine == .identityEngine else { return [] }
-    var findings: [Finding] = []
-    for app in model.appsListingInteractionCode {
-      findings.append(
-        finding(
-          app.grantTypesPointer,
-          "app \"\(app.label)\" lists interaction_code while the org setting is off"))
+    guard model.org.engine == .identityEngine else { return [] }
+    return Grants.switched.flatMap { grant -> [Finding] in
+      guard let setting = grant.orgSwitch, !model.isOn(setting) else { return [] }
+      var findings: [Finding] = []
+      for app in model.appsListing(grant) {
+        findings.append(
+          finding(
+            app.grantTypesPointer,
+            "app \"\(app.label)\" lists \(grant.type) while the org setting is off"))
+      }
+      for (server, _, rule) in model.allRules where rule.lists(grant) {
+        findings.append(
+          finding(
+            rule.grantTypesPointer,
+            "rule \"\(rule.name)\" of server \"\(server.name)\" lists \(grant.type) while the "
+              + "org setting is off"))
+      }
+      return findings
     }
-    for (server, _, rule) in model.allRules where rule.allowsInteractionCode {
-      findings.append(
-        finding(
-          rule.grantTypesPointer,
-          "rule \"\(rule.name)\" of server \"\(server.name)\" lists interaction_code while the "
-            + "org setting is off"))
-    }
-    return findings
   }
 }

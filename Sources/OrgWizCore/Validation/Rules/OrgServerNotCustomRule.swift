@@ -1,5 +1,8 @@
 import OrgWizJSON
 
+/// The Interaction Code grant's type, in examples.
+private let ic = Grants.interactionCode.type
+
 /// The Org Authorization Server is not a custom server.
 struct OrgServerNotCustomRule: ValidationRule {
   static let descriptor = RuleDescriptor(
@@ -8,7 +11,7 @@ struct OrgServerNotCustomRule: ValidationRule {
     rationale:
       "Okta's Org Authorization Server (its issuer is the org URL itself) is not a custom "
       + "authorization server: it has no policies or rules to edit, and on Identity Engine it "
-      + "offers interaction_code as soon as the org setting is on. It belongs under "
+      + "offers \(ic) as soon as the org setting is on. It belongs under "
       + "orgAuthorizationServer; an entry of authorizationServers with its issuer would be "
       + "offered as a custom server to change.",
     examples: [

@@ -30,6 +30,7 @@ struct PolicyClientsExistRule: ValidationRule {
     "/apps/*/id",
     "/apps/*/label",
     "/apps/*/credentials/oauthClient/client_id",
+    "/pull/scope",
   ]
 
   func check(_ model: OrgModel) -> [Finding] {
@@ -37,6 +38,8 @@ struct PolicyClientsExistRule: ValidationRule {
       server.policies.contains { $0.clients.contains { $0 != Okta.allClients } }
     }
     guard named else { return [] }
+    // A scoped pull holds only some apps: a client no pulled app has may be one not pulled.
+    let allApps = model.pullScope == nil
     var clients = Set<String>(minimumCapacity: model.apps.count)
     var byAppID: [String: OrgApp] = [:]
     for app in model.apps {
@@ -56,7 +59,7 @@ struct PolicyClientsExistRule: ValidationRule {
                 "policy \"\(policy.name)\" names \"\(client)\", the app id of \"\(app.label)\"; "
                   + "Okta matches client ids, so the policy never applies to it: use its client "
                   + "id \"\(app.clientID)\""))
-          } else {
+          } else if allApps {
             findings.append(
               finding(
                 pointer,

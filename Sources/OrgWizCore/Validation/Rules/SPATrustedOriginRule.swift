@@ -1,5 +1,8 @@
 import OrgWizJSON
 
+/// The Interaction Code grant's type, in examples.
+private let ic = Grants.interactionCode.type
+
 /// A single-page app with the grant has its origins trusted for CORS.
 struct SPATrustedOriginRule: ValidationRule {
   static let spaType = ExampleOrg.mobileApp / "settings" / "oauthClient" / "application_type"
@@ -7,7 +10,7 @@ struct SPATrustedOriginRule: ValidationRule {
   static let origins = JSONPointer.root / "trustedOrigins"
   /// Acme Mobile made a single-page app with the grant, redirecting to https://spa.acme.example.
   static let spa: [JSONPointer: JSONValue] = [
-    ExampleOrg.mobileGrants: ["authorization_code", "interaction_code"],
+    ExampleOrg.mobileGrants: ["authorization_code", .string(ic)],
     spaType: "browser",
     ExampleOrg.mobileApp / "credentials" / "oauthClient" / "token_endpoint_auth_method": "none",
     spaRedirects: ["https://spa.acme.example/login/callback"],
@@ -22,7 +25,7 @@ struct SPATrustedOriginRule: ValidationRule {
       + "packages/@okta/vuepress-site/docs/guides/oie-embedded-common-org-setup/main/index.md "
       + "(Security > API > Trusted Origins tab, Add Origin, tick CORS and Redirect). The rule "
       + "looks at the origin (scheme, host and port) of each redirect URI of a browser app that "
-      + "lists interaction_code, and warns when no ACTIVE trusted origin with the CORS scope is "
+      + "lists \(ic), and warns when no ACTIVE trusted origin with the CORS scope is "
       + "that origin. A model without trustedOrigins (an older pull) is not judged.",
     examples: [
       .passes(
@@ -66,7 +69,12 @@ struct SPATrustedOriginRule: ValidationRule {
         TrustedOrigin.origin(of: $0.origin)
       })
     var findings: [Finding] = []
-    for app in model.appsUsingInteractionCode where app.applicationType == "browser" {
+    let apps = Grants.all.filter(\.embedsSignIn).flatMap { grant in
+      model.appsUsing(grant).map { (grant, $0) }
+    }
+    var judged: Set<String> = []
+    for (grant, app) in apps where app.applicationType == "browser" {
+      guard judged.insert(app.id).inserted else { continue }
       var seen: Set<String> = []
       for (index, uri) in app.redirectURIs.enumerated() {
         guard let origin = TrustedOrigin.origin(of: uri), !cors.contains(origin),
@@ -75,7 +83,7 @@ struct SPATrustedOriginRule: ValidationRule {
         findings.append(
           finding(
             app.pointer / "settings" / "oauthClient" / "redirect_uris" / index,
-            "single-page app \"\(app.label)\" lists interaction_code but its origin \(origin) "
+            "single-page app \"\(app.label)\" lists \(grant.type) but its origin \(origin) "
               + "is not an active Trusted Origin with CORS, so the embedded Sign-In Widget "
               + "cannot call Okta from it; add it in Security > API > Trusted Origins (Add "
               + "Origin, tick CORS and Redirect)"))

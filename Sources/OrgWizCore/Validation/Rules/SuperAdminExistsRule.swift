@@ -22,11 +22,13 @@ struct SuperAdminExistsRule: ValidationRule {
 
   /// What the check reads (through the typed views); see ``ValidationRule/reads``.
   static let reads: [ModelRead]? = [
-    "/admins/*/roles"
+    "/admins/*/roles",
+    "/pull/scope",
   ]
 
   func check(_ model: OrgModel) -> [Finding] {
-    model.superAdmins.isEmpty
+    // A scoped pull holds only the operator: another admin may hold the role.
+    model.superAdmins.isEmpty && model.pullScope == nil
       ? [finding(.root / "admins", "no admin holds SUPER_ADMIN")] : []
   }
 }
