@@ -7,6 +7,7 @@ Strings, multi-line strings and comments are skipped when braces are counted.
 """
 import os
 import re
+import signal
 import sys
 
 DECL = re.compile(r'^\s*(?:@[\w().: ]+\s+)*(?:(?:public|private|fileprivate|internal|static|'
@@ -112,4 +113,5 @@ def main(argv):
 
 
 if __name__ == '__main__':
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # quiet when piped into head
     sys.exit(main(sys.argv[1:]))
