@@ -82,10 +82,100 @@ struct ApplyCommand: ContextCommand {
         model: path, lockTimeout: lockTimeout, startedAt: started, context: context, style: style)
     defer { session?.close() }
     if dryRun { try FileIO.ensureRegularIfPresent(path, what: "org model") }
-    var (bytes, stamp) = try FileIO.readStamped(
+    let (first, unfinished) = try loadPlan(path: path, context: context, style: style)
+    var pulled = first
+    // After a backout the model has the setting off while Okta (as pulled) has it on: the one
+    // step left is by hand, and it is said every time until the org is pulled again.
+    let settingToTurnOff = pulled.plan.record.settingToTurnOff(in: pulled.model)
+    guard !pulled.plan.items.isEmpty || (unfinished != nil && !dryRun) else {
+      context.stderr.write(
+        "Nothing to apply: the model has no grant change since it was pulled.\n")
+      if settingToTurnOff {
+        context.stderr.write("By hand (no API can do it): \(ApplyRecord.settingOffStep)\n")
+      }
+      return .success
+    }
+    let job = try connect(
+      pulled, unfinished: unfinished, path: path, timeout: timeout, context: context)
+    if let unfinished, let session, !dryRun {
+      try Self.settle(
+        unfinished, model: pulled.model, plan: pulled.plan, client: job.client,
+        session: session, context: context)
+      pulled = try reloadAfterSettling(pulled, path: path)
+      guard !pulled.plan.items.isEmpty else {
+        context.stderr.write(
+          "Nothing more to apply: the model has no other change since it was pulled.\n")
+        return .success
+      }
+    }
+    let current = try readLive(pulled, client: job.client)
+    let reviewed = showReview(
+      current, pulled: pulled, job: job, settingToTurnOff: settingToTurnOff, path: path,
+      context: context, style: style)
+    if dryRun {
+      context.stderr.write("Dry run: nothing was sent, and the model was not changed.\n")
+      return .success
+    }
+    if !yes {
+      try confirmSending(needsSetting: reviewed.needsSetting, context: context, style: style)
+    }
+    let sent = try send(
+      current, bodies: reviewed.bodies, pulled: pulled, job: job,
+      needsSetting: reviewed.needsSetting, started: started, path: path, context: context)
+    let record = try writeRecord(
+      sent, pulled: pulled, job: job, reviewed: reviewed, settingToTurnOff: settingToTurnOff,
+      started: started, path: path, session: session, context: context, style: style)
+    return try finish(
+      record, sent: sent, needsSetting: reviewed.needsSetting, path: path, context: context,
+      style: style)
+  }
+
+  /// The model as apply read it, and the plan made from it.
+  struct Pulled {
+    var bytes: [UInt8]
+    var stamp: FileIO.Stamp?
+    var model: OrgModel
+    var plan: ApplyPlan
+  }
+
+  /// The org an apply sends to, the client that sends, and who it acts as.
+  struct Job {
+    var orgURL: OrgURL
+    var client: OktaClient
+    /// The identity the change is made as, with the credentials' source.
+    var who: String
+  }
+
+  /// What the review showed.
+  struct Reviewed {
+    /// For each request, the body to send and the grant types it leaves.
+    var bodies: [(body: JSONValue, grants: [String])]
+    /// Whether the plan adds the grant, which needs the org setting on first.
+    var needsSetting: Bool
+    /// The run's change record, which this apply adds to.
+    var change: (path: String, text: String)?
+    /// Who planned the change, as the change record names them.
+    var plannedBy: String?
+  }
+
+  /// What the requests came to.
+  struct Sent {
+    var entries: [ApplyRecord.Entry] = []
+    /// The objects that reached Okta, as read back.
+    var applied: [(item: ApplyPlan.Item, live: JSONValue)] = []
+    /// Why sending stopped, if it did.
+    var failure: (any Error)?
+  }
+
+  /// Reads the model and its plan, and the journal of an apply cut short, saying what the
+  /// plan leaves out.
+  private func loadPlan(
+    path: String, context: CommandContext, style: Style
+  ) throws -> (Pulled, unfinished: ApplyJournal?) {
+    let (bytes, stamp) = try FileIO.readStamped(
       path, what: "org model", hint: "Pull one first: orgwiz pull --org FILE.")
-    var model = try OrgModel.load(bytes, source: org)
-    guard var plan = ApplyPlan.make(model) else {
+    let model = try OrgModel.load(bytes, source: org)
+    guard let plan = ApplyPlan.make(model) else {
       throw OrgWizFailure(
         .usage, "\(path) was not pulled from an Okta org, so there is no org to apply it to.",
         next: "Pull the org first (orgwiz pull), run the wizard on that model, then apply.")
@@ -107,46 +197,43 @@ struct ApplyCommand: ContextCommand {
         "\(object.kind.rawValue) \(object.id) was pulled but is no longer in the model; it is "
           + "left as it is in Okta.", style: style)
     }
-    // After a backout the model has the setting off while Okta (as pulled) has it on: the one
-    // step left is by hand, and it is said every time until the org is pulled again.
-    let settingToTurnOff = plan.record.settingToTurnOff(in: model)
-    guard !plan.items.isEmpty || (unfinished != nil && !dryRun) else {
-      context.stderr.write(
-        "Nothing to apply: the model has no grant change since it was pulled.\n")
-      if settingToTurnOff {
-        context.stderr.write("By hand (no API can do it): \(ApplyRecord.settingOffStep)\n")
-      }
-      return .success
-    }
+    return (Pulled(bytes: bytes, stamp: stamp, model: model, plan: plan), unfinished)
+  }
+
+  /// The org of the model, a client with the scopes the plan needs, and who it acts as.
+  private func connect(
+    _ pulled: Pulled, unfinished: ApplyJournal?, path: String, timeout: Double,
+    context: CommandContext
+  ) throws -> Job {
     let orgURL = try LiveOptions.orgOfModel(
-      named: live.oktaURL, pulledFrom: plan.record.orgURL, model: path, context: context)
+      named: live.oktaURL, pulledFrom: pulled.plan.record.orgURL, model: path, context: context)
     let (credential, source) = try live.credential(context)
     let client = live.client(
       context, org: orgURL, credential: credential,
-      scopes: Self.scopes(for: plan, journal: unfinished), timeout: timeout)
+      scopes: Self.scopes(for: pulled.plan, journal: unfinished), timeout: timeout)
     // Who the change is made as, for the review and the record: a token acts as its admin.
     if case .apiToken = credential { _ = try? client.get("/api/v1/users/me") }
     let who = client.identity.map { "\($0) (\(source))" } ?? source
+    return Job(orgURL: orgURL, client: client, who: who)
+  }
 
-    if let unfinished, let session, !dryRun {
-      try Self.settle(
-        unfinished, model: model, plan: plan, client: client, session: session,
-        context: context)
-      (bytes, stamp) = try FileIO.readStamped(path, what: "org model", hint: "")
-      model = try OrgModel.load(bytes, source: org)
-      // The settled model keeps its pull record, so it still has a plan.
-      plan = ApplyPlan.make(model) ?? plan
-      guard !plan.items.isEmpty else {
-        context.stderr.write(
-          "Nothing more to apply: the model has no other change since it was pulled.\n")
-        return .success
-      }
-    }
+  /// The model as the settled interrupted apply left it.
+  private func reloadAfterSettling(_ pulled: Pulled, path: String) throws -> Pulled {
+    let (bytes, stamp) = try FileIO.readStamped(path, what: "org model", hint: "")
+    let model = try OrgModel.load(bytes, source: org)
+    // The settled model keeps its pull record, so it still has a plan.
+    return Pulled(
+      bytes: bytes, stamp: stamp, model: model, plan: ApplyPlan.make(model) ?? pulled.plan)
+  }
 
-    // Read every object again: drift refuses the whole plan before anything is sent.
+  /// Reads every object again: drift refuses the whole plan before anything is sent.
+  private func readLive(
+    _ pulled: Pulled, client: OktaClient
+  ) throws -> [(item: ApplyPlan.Item, object: JSONValue)] {
+    let model = pulled.model
     var current: [(item: ApplyPlan.Item, object: JSONValue)] = []
     var drifted: [String] = []
-    for item in plan.items {
+    for item in pulled.plan.items {
       let object = try client.get(item.path).json
       // The answer must be the object asked for: a body is built from it next.
       if let problem = ApplyPlan.identityProblem(
@@ -172,8 +259,15 @@ struct ApplyCommand: ContextCommand {
     guard drifted.isEmpty else {
       throw ApplyError.drift(drifted)
     }
+    return current
+  }
 
-    // The review: each object, its request, and its grant types before → after.
+  /// The review: each object, its request, and its grant types before → after.
+  private func showReview(
+    _ current: [(item: ApplyPlan.Item, object: JSONValue)], pulled: Pulled, job: Job,
+    settingToTurnOff: Bool, path: String, context: CommandContext, style: Style
+  ) -> Reviewed {
+    let plan = pulled.plan
     let bodies = current.map { entry in ApplyPlan.body(for: entry.item, live: entry.object) }
     var lines: [String] = []
     let planned = Set(plan.items.filter { $0.object.kind == .app }.map(\.object.id))
@@ -183,13 +277,13 @@ struct ApplyCommand: ContextCommand {
       lines.append("    \(item.method) \(item.path)")
       lines.append("    grant types: \(Self.list(before)) → \(Self.list(after))")
       // A shared rule is named before it is written.
-      if item.object.kind == .rule, let scope = model.pullScope {
-        lines.append(scope.sharedRuleLine(in: model))
+      if item.object.kind == .rule, let scope = pulled.model.pullScope {
+        lines.append(scope.sharedRuleLine(in: pulled.model))
       } else if item.object.kind == .rule,
         let shared = SharedRule.line(
           SharedRule.otherApps(
             serverID: item.object.serverID, policyID: item.object.policyID, except: planned,
-            in: model))
+            in: pulled.model))
       {
         lines.append(shared)
       }
@@ -203,43 +297,53 @@ struct ApplyCommand: ContextCommand {
     }
     let change = summaryFormat == .markdown ? ChangeRecordLink.read(model: path) : nil
     let plannedBy = change.flatMap { ChangeRecord.row("Operator", in: $0.text) }
+    let who = job.who
     context.stderr.write(
-      "Apply: \(Phrase.count(plan.items.count, "request")) to \(orgURL), with the credentials "
-        + "of \(who)" + (plannedBy.map { "; planned by \($0)" } ?? "") + ".\n")
+      "Apply: \(Phrase.count(plan.items.count, "request")) to \(job.orgURL), with the "
+        + "credentials of \(who)" + (plannedBy.map { "; planned by \($0)" } ?? "") + ".\n")
     for line in lines { context.stderr.write("  \(line)\n") }
     if let plannedBy, ApplyRecord.twoPeople(plannedBy: plannedBy, identity: who) {
       context.note(
         "the change was planned by \(plannedBy), and is sent with the credentials of \(who): the "
           + "change record names both.", style: style)
     }
-    if dryRun {
-      context.stderr.write("Dry run: nothing was sent, and the model was not changed.\n")
-      return .success
-    }
-    if !yes {
-      guard context.canPrompt(noInput: noInput) else { throw ApplyError.needsYes }
-      let person = context.makeInteractivePrompter(style)
-      // One question per prompt: the setting first (no API can tell), then the requests.
-      if needsSetting {
-        let setting = Confirmation(
-          prompt: "Is Embedded widget sign-in support on in the Admin Console (Settings > "
-            + "Account)?", isDestructive: false, defaultYes: false,
-          help: "yes: you checked that it is on, and the requests are asked about next. no: "
-            + "nothing is sent; turn it on first (Okta refuses \(Grants.embeddedWidgetSwitch.governs) while it is "
-            + "off), then run orgwiz apply again.")
-        guard try person.confirm(setting) == true else { throw ApplyError.settingNotOn }
-      }
-      let confirmation = Confirmation(
-        prompt: "Send these requests?", isDestructive: false, defaultYes: false,
-        help: "yes sends the requests above to Okta one at a time, each read back, and records "
-          + "what reached Okta; no sends nothing and writes nothing.")
-      guard try person.confirm(confirmation) == true else { throw ApplyError.declined }
-    }
+    return Reviewed(
+      bodies: bodies, needsSetting: needsSetting, change: change, plannedBy: plannedBy)
+  }
 
-    // What is about to be sent is on disk before the first request, and each request's fate
-    // after it: a crash part-way leaves a journal the next apply or pull settles.
+  /// Asks, one question per prompt, whether the org setting is on (no API can tell), then
+  /// whether to send the requests.
+  private func confirmSending(
+    needsSetting: Bool, context: CommandContext, style: Style
+  ) throws {
+    guard context.canPrompt(noInput: noInput) else { throw ApplyError.needsYes }
+    let person = context.makeInteractivePrompter(style)
+    if needsSetting {
+      let setting = Confirmation(
+        prompt: "Is Embedded widget sign-in support on in the Admin Console (Settings > "
+          + "Account)?", isDestructive: false, defaultYes: false,
+        help: "yes: you checked that it is on, and the requests are asked about next. no: "
+          + "nothing is sent; turn it on first (Okta refuses \(Grants.embeddedWidgetSwitch.governs) while it is "
+          + "off), then run orgwiz apply again.")
+      guard try person.confirm(setting) == true else { throw ApplyError.settingNotOn }
+    }
+    let confirmation = Confirmation(
+      prompt: "Send these requests?", isDestructive: false, defaultYes: false,
+      help: "yes sends the requests above to Okta one at a time, each read back, and records "
+        + "what reached Okta; no sends nothing and writes nothing.")
+    guard try person.confirm(confirmation) == true else { throw ApplyError.declined }
+  }
+
+  /// Sends the requests one at a time, each read back, and stops at the first failure. What
+  /// is about to be sent is on disk before the first request, and each request's fate after
+  /// it: a crash part-way leaves a journal the next apply or pull settles.
+  private func send(
+    _ current: [(item: ApplyPlan.Item, object: JSONValue)],
+    bodies: [(body: JSONValue, grants: [String])], pulled: Pulled, job: Job, needsSetting: Bool,
+    started: Date, path: String, context: CommandContext
+  ) throws -> Sent {
     var journal = ApplyJournal(
-      orgURL: orgURL.description, identity: who, startedAt: Timestamps(date: started).iso,
+      orgURL: job.orgURL.description, identity: job.who, startedAt: Timestamps(date: started).iso,
       toolVersion: orgwizVersion, needsSetting: needsSetting,
       requests: zip(current, bodies).map { entry, body in
         ApplyJournal.Request(
@@ -249,128 +353,182 @@ struct ApplyCommand: ContextCommand {
       })
     try ApplyJournalFile.write(journal, model: path)
 
-    // Send one at a time; read each back; stop at the first failure.
-    var entries: [ApplyRecord.Entry] = []
-    var applied: [(item: ApplyPlan.Item, live: JSONValue)] = []
-    var failure: (any Error)?
+    var sent = Sent()
     for (index, ((item, object), (body, after))) in zip(current, bodies).enumerated() {
       let before = ApplyPlan.grants(ofLive: object, kind: item.object.kind)
       var entry = ApplyRecord.Entry(
         object: item.ref, method: item.method, path: item.path, before: before, after: after,
         outcome: .notSent)
-      defer {
-        if entry.outcome != .notSent {
-          journal.requests[index].state = .done
-          journal.requests[index].outcome = entry.outcome.isInOkta ? "in Okta" : "not in Okta"
-          try? ApplyJournalFile.write(journal, model: path)
-        }
-      }
-      if failure == nil {
+      if sent.failure == nil {
         journal.requests[index].state = .sending
         do {
           try ApplyJournalFile.write(journal, model: path)
         } catch {
           // Nothing is sent that the journal does not know of.
           journal.requests[index].state = .planned
-          failure = error
-          entries.append(entry)
+          sent.failure = error
+          sent.entries.append(entry)
           continue
         }
-        do {
-          let sent = try client.put(item.path, body: body)
-          journal.requests[index].requestID = sent.requestID
-          // A test stops the process here: sent, and the journal not yet told.
-          try? FaultPoint.hit("apply-sent", environment: context.environment)
-          let back = try client.get(item.path).json
-          if let problem = ApplyPlan.identityProblem(
-            back, for: item, clientID: ApplyPlan.clientID(of: item, in: model))
-          {
-            // Sent, but what came back is not the object: nothing is believed of it, and
-            // nothing more is sent.
-            let wrong = ApplyError.wrongObject(
-              item.ref.phrase, request: "GET \(item.path)", problem)
-            entry.outcome = .unknown(
-              "Sent (request id \(sent.requestID ?? "none")), but reading it back: "
-                + "\(problem). Whether Okta made the change is not known.")
-            context.stderr.write("  ? \(item.sentence): sent, but its read-back is not it\n")
-            failure = wrong
-            entries.append(entry)
-            continue
-          }
-          let found = ApplyPlan.grants(ofLive: back, kind: item.object.kind)
-          entry.outcome =
-            found == after
-            ? .applied(requestID: sent.requestID)
-            : .unverified(requestID: sent.requestID, found: found)
-          applied.append((item, back))
-          context.stderr.write("  \(found == after ? "✓" : "!") \(item.sentence)\n")
-          if found != after {
-            // Okta took the request but the object is not as planned: nothing more is sent.
-            failure = ApplyError.notAsPlanned(item.ref.phrase, found: found)
-          }
-        } catch {
-          // Okta may have made a change whose answer was lost (a dropped connection, a 5xx
-          // after the write, or a resent request refused): read the object back before saying
-          // it is not in Okta.
-          let back = (try? client.get(item.path).json).flatMap { answer in
-            ApplyPlan.identityProblem(
-              answer, for: item, clientID: ApplyPlan.clientID(of: item, in: model)) == nil
-              ? answer : nil
-          }
-          let found = back.map { ApplyPlan.grants(ofLive: $0, kind: item.object.kind) }
-          if let back, found == after {
-            entry.outcome = .applied(requestID: nil)
-            applied.append((item, back))
-            context.stderr.write(
-              "  ✓ \(item.sentence) (Okta's answer was lost; reading it back shows the change)\n")
-          } else {
-            let why = Self.describe(error, adds: item.adds)
-            switch found {
-            case nil where Self.answerMayBeLost(error):
-              // Okta may have made it, and cannot be asked.
-              entry.outcome = .unknown(
-                why + " It could not be read back either, so whether Okta made it is not known.")
-              context.stderr.write(
-                "  ? \(item.sentence): sent, but whether Okta made it is not known\n")
-            case let found? where found != before:
-              entry.outcome = .failed(
-                why + " Read back, it lists \(Self.list(found)): pull again before applying.",
-                requestID: nil)
-            case .some:
-              entry.outcome = .failed(
-                why + " Read back, it is as before: this change is not in Okta.", requestID: nil)
-            case nil:
-              entry.outcome = .failed(why, requestID: nil)
-            }
-            // The terminal gets the same words as the record (with the setting hint of
-            // okta-api.md apply step 4).
-            if case .failed(let words, _) = entry.outcome {
-              context.stderr.write("  ✗ \(item.sentence): \(words)\n")
-            }
-            failure = error
-          }
-        }
+        sendRequest(
+          item, body: body, entry: &entry, requestID: &journal.requests[index].requestID,
+          sent: &sent, model: pulled.model, client: job.client, context: context)
       }
-      entries.append(entry)
+      if entry.outcome != .notSent {
+        journal.requests[index].state = .done
+        journal.requests[index].outcome = entry.outcome.isInOkta ? "in Okta" : "not in Okta"
+        try? ApplyJournalFile.write(journal, model: path)
+      }
+      sent.entries.append(entry)
     }
+    return sent
+  }
 
-    // The model keeps what Okta now has: the pull record of every object that was applied.
-    var record = ApplyRecord(
-      orgURL: orgURL.description, modelPath: path,
-      identity: who,
-      startedAt: Timestamps(date: started).iso, endedAt: Timestamps(date: context.now()).iso,
-      toolVersion: orgwizVersion, entries: entries, needsSetting: needsSetting)
-    record.settingToTurnOff = settingToTurnOff
-    record.plannedBy = plannedBy
-    if failure == nil {
-      (record.verification, record.verificationNote) = verifyAfterApply(
-        entries, model: model, path: path, org: orgURL, context: context, style: style)
+  /// Sends one request and reads it back; the entry's outcome says what reached Okta.
+  private func sendRequest(
+    _ item: ApplyPlan.Item, body: JSONValue, entry: inout ApplyRecord.Entry,
+    requestID: inout String?, sent: inout Sent, model: OrgModel, client: OktaClient,
+    context: CommandContext
+  ) {
+    let after = entry.after
+    do {
+      let response = try client.put(item.path, body: body)
+      requestID = response.requestID
+      // A test stops the process here: sent, and the journal not yet told.
+      try? FaultPoint.hit("apply-sent", environment: context.environment)
+      let back = try client.get(item.path).json
+      if let problem = ApplyPlan.identityProblem(
+        back, for: item, clientID: ApplyPlan.clientID(of: item, in: model))
+      {
+        // Sent, but what came back is not the object: nothing is believed of it, and
+        // nothing more is sent.
+        let wrong = ApplyError.wrongObject(
+          item.ref.phrase, request: "GET \(item.path)", problem)
+        entry.outcome = .unknown(
+          "Sent (request id \(response.requestID ?? "none")), but reading it back: "
+            + "\(problem). Whether Okta made the change is not known.")
+        context.stderr.write("  ? \(item.sentence): sent, but its read-back is not it\n")
+        sent.failure = wrong
+        return
+      }
+      let found = ApplyPlan.grants(ofLive: back, kind: item.object.kind)
+      entry.outcome =
+        found == after
+        ? .applied(requestID: response.requestID)
+        : .unverified(requestID: response.requestID, found: found)
+      sent.applied.append((item, back))
+      context.stderr.write("  \(found == after ? "✓" : "!") \(item.sentence)\n")
+      if found != after {
+        // Okta took the request but the object is not as planned: nothing more is sent.
+        sent.failure = ApplyError.notAsPlanned(item.ref.phrase, found: found)
+      }
+    } catch {
+      readBack(
+        after: error, item, entry: &entry, sent: &sent, model: model, client: client,
+        context: context)
     }
-    var document = model.document
+  }
+
+  /// After a request failed: Okta may have made a change whose answer was lost (a dropped
+  /// connection, a 5xx after the write, or a resent request refused), so the object is read
+  /// back before it is said not to be in Okta.
+  private func readBack(
+    after error: OktaError, _ item: ApplyPlan.Item, entry: inout ApplyRecord.Entry,
+    sent: inout Sent, model: OrgModel, client: OktaClient, context: CommandContext
+  ) {
+    let (before, after) = (entry.before, entry.after)
+    let back = (try? client.get(item.path).json).flatMap { answer in
+      ApplyPlan.identityProblem(
+        answer, for: item, clientID: ApplyPlan.clientID(of: item, in: model)) == nil
+        ? answer : nil
+    }
+    let found = back.map { ApplyPlan.grants(ofLive: $0, kind: item.object.kind) }
+    if let back, found == after {
+      entry.outcome = .applied(requestID: nil)
+      sent.applied.append((item, back))
+      context.stderr.write(
+        "  ✓ \(item.sentence) (Okta's answer was lost; reading it back shows the change)\n")
+      return
+    }
+    let why = Self.describe(error, adds: item.adds)
+    switch found {
+    case nil where Self.answerMayBeLost(error):
+      // Okta may have made it, and cannot be asked.
+      entry.outcome = .unknown(
+        why + " It could not be read back either, so whether Okta made it is not known.")
+      context.stderr.write(
+        "  ? \(item.sentence): sent, but whether Okta made it is not known\n")
+    case let found? where found != before:
+      entry.outcome = .failed(
+        why + " Read back, it lists \(Self.list(found)): pull again before applying.",
+        requestID: nil)
+    case .some:
+      entry.outcome = .failed(
+        why + " Read back, it is as before: this change is not in Okta.", requestID: nil)
+    case nil:
+      entry.outcome = .failed(why, requestID: nil)
+    }
+    // The terminal gets the same words as the record (with the setting hint of
+    // okta-api.md apply step 4).
+    if case .failed(let words, _) = entry.outcome {
+      context.stderr.write("  ✗ \(item.sentence): \(words)\n")
+    }
+    sent.failure = error
+  }
+
+  /// Writes the model (which keeps what Okta now has: the pull record of every object that
+  /// was applied) and the record of this apply, in one commit.
+  private func writeRecord(
+    _ sent: Sent, pulled: Pulled, job: Job, reviewed: Reviewed, settingToTurnOff: Bool,
+    started: Date, path: String, session: ModelSession?, context: CommandContext, style: Style
+  ) throws -> ApplyRecord {
+    var record = ApplyRecord(
+      orgURL: job.orgURL.description, modelPath: path,
+      identity: job.who,
+      startedAt: Timestamps(date: started).iso, endedAt: Timestamps(date: context.now()).iso,
+      toolVersion: orgwizVersion, entries: sent.entries, needsSetting: reviewed.needsSetting)
+    record.settingToTurnOff = settingToTurnOff
+    record.plannedBy = reviewed.plannedBy
+    if sent.failure == nil {
+      (record.verification, record.verificationNote) = verifyAfterApply(
+        sent.entries, model: pulled.model, path: path, org: job.orgURL, context: context,
+        style: style)
+    }
+    var document = pulled.model.document
     _ = document.set(
-      HeldSecrets.scrubber.scrub(ApplyPlan.record(plan.record, applied: applied).json).value,
+      HeldSecrets.scrubber.scrub(ApplyPlan.record(pulled.plan.record, applied: sent.applied).json)
+        .value,
       at: PullRecord.pointer)
     let newBytes = try OrgModel.load(JSONWriter.write(document), source: path).encoded()
+    let (files, recordPath) = recordFiles(
+      record, newBytes: newBytes, change: reviewed.change, pulled: pulled, started: started,
+      path: path, context: context)
+    let (bytes, stamp) = (pulled.bytes, pulled.stamp)
+    try session?.commit(
+      files,
+      unchanged: { () throws(OrgWizFailure) in
+        if let stamp, FileIO.Stamp(path) == stamp, stamp.isFine { return }
+        guard (try? FileIO.read(path, what: "org model", hint: "")) == bytes else {
+          throw OrgWizFailure(
+            .failure,
+            "\(path) was changed by another program during apply. The requests above were "
+              + "sent; the model was not updated, so its pull record does not know of them.",
+            next: "Pull again (orgwiz pull --force) to bring the model up to date.")
+        }
+      })
+    ApplyJournalFile.remove(model: path)
+    context.stderr.write(
+      reviewed.change != nil
+        ? "Change record: \(recordPath)\n" : "Apply record written: \(recordPath)\n")
+    return record
+  }
+
+  /// The model, the record of this apply, and the undo record moved along; and where the
+  /// record goes.
+  private func recordFiles(
+    _ record: ApplyRecord, newBytes: [UInt8], change: (path: String, text: String)?, pulled: Pulled,
+    started: Date, path: String, context: CommandContext
+  ) -> (files: [WriteTransaction.File], recordPath: String) {
     // One change, one record: the run's change record gets this apply's section; only a
     // model with none (not planned by run, or its record elsewhere) gets a record of its own.
     let recordPath =
@@ -391,7 +549,7 @@ struct ApplyCommand: ContextCommand {
     ]
     // The undo record keeps pointing at the run's backup; only the model's fingerprint moves
     // (apply changed its pull record, not its objects).
-    if let undo = UndoRecord.read(model: path), undo.afterSHA256 == SHA256.hex(bytes) {
+    if let undo = UndoRecord.read(model: path), undo.afterSHA256 == SHA256.hex(pulled.bytes) {
       var moved = undo
       moved.afterSHA256 = SHA256.hex(newBytes)
       files.insert(
@@ -399,27 +557,21 @@ struct ApplyCommand: ContextCommand {
           role: "undo", bytes: moved.bytes, destination: UndoRecord.path(for: path), mode: 0o644),
         at: 0)
     }
-    try session?.commit(
-      files,
-      unchanged: { () throws(OrgWizFailure) in
-        if let stamp, FileIO.Stamp(path) == stamp, stamp.isFine { return }
-        guard (try? FileIO.read(path, what: "org model", hint: "")) == bytes else {
-          throw OrgWizFailure(
-            .failure,
-            "\(path) was changed by another program during apply. The requests above were "
-              + "sent; the model was not updated, so its pull record does not know of them.",
-            next: "Pull again (orgwiz pull --force) to bring the model up to date.")
-        }
-      })
-    ApplyJournalFile.remove(model: path)
-    context.stderr.write(
-      change != nil ? "Change record: \(recordPath)\n" : "Apply record written: \(recordPath)\n")
+    return (files, recordPath)
+  }
+
+  /// Says how the apply ended: the record's status, the --json record, and the failure or
+  /// what is left to do.
+  private func finish(
+    _ record: ApplyRecord, sent: Sent, needsSetting: Bool, path: String,
+    context: CommandContext, style: Style
+  ) throws -> ExitStatus {
     context.stderr.write(record.status + "\n")
     if json { context.stdout.write(JSONWriter.string(record.json)) }
-    if let failure {
+    if let failure = sent.failure {
       // Okta's refusal of the grant while the setting is off: the next step is that setting.
       if let okta = failure as? OktaError, case .rejected = okta,
-        entries.contains(where: { entry in
+        sent.entries.contains(where: { entry in
           if case .failed(let words, _) = entry.outcome {
             words.contains("Turn on Embedded widget sign-in support")
           } else {

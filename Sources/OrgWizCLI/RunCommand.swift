@@ -77,21 +77,47 @@ struct RunCommand: ContextCommand {
   var recordAnswers: String?
 
   func execute(_ context: CommandContext) throws -> ExitStatus {
+    let (plan, startModel) = try makePlan(context)
+    defer { plan.session?.close() }
+    defer { InputBarrier.set(nil) }
+    let record = try askQuestions(plan, model: startModel, context: context)
+    _ = consume startModel
+    let output = try stage(record, plan: plan, context: context)
+    if dryRun { return try writeDryRun(record, output: output, plan: plan, context: context) }
+    return try commit(record, output: output, plan: plan, context: context)
+  }
+
+  /// What a run works on, settled before the first question: the procedure, the answers to
+  /// start from, who can be asked, the model's file and lock, and where the summary goes.
+  struct Plan {
+    var started: Date
+    var style: Style
+    var document: Procedure
+    var answers: [String: String]
+    /// The index of the step a resumed run stopped at (0: not resumed).
+    var resumeAt: Int
+    /// The person at the terminal, when one can be asked.
+    var person: (any Prompter)?
+    /// Who is told what happens: the person, or standard error.
+    var fallback: any Prompter
+    var path: String
+    /// The model session, its lock held to the end of the run; none for a dry run.
+    var session: ModelSession?
+    var loaded: ModelFile
+    var baseHash: Background<String>
+    var target: SummaryTarget
+  }
+
+  /// Settles the run before any question: options, the procedure, the model (parsed, and
+  /// returned apart so it can be freed once the run is done), the summary's place, and
+  /// whether an interrupted run is resumed.
+  private func makePlan(_ context: CommandContext) throws -> (Plan, OrgModel) {
     let started = context.now()
     let style = context.style(noColor: options.noColor)
     let directory = try ContentLocator.directory(option: options.content, context: context)
     let document = try ContentLocator.procedure(id: procedure, in: directory)
-    var answers = try answerOptions.collect(for: document, context: context)
-    // Standard output carries one thing: the --json result, or a summary sent to it.
-    if options.json && !dryRun && (summary == "-" || summary == "/dev/stdout") {
-      throw OrgWizFailure(
-        .usage, "--json and --summary \(summary ?? "-") would both write to standard output.",
-        next: "Send the summary to a file (or leave --summary out); --json already carries the "
-          + "same content.")
-    }
-    if resume && restart {
-      throw OrgWizFailure(.usage, "--resume and --restart exclude each other.", next: "Pass one.")
-    }
+    let answers = try answerOptions.collect(for: document, context: context)
+    try checkOptions()
 
     let person: (any Prompter)? = canPrompt(context) ? context.makeInteractivePrompter(style) : nil
     let fallback =
@@ -105,7 +131,9 @@ struct RunCommand: ContextCommand {
       ? nil
       : try ModelSession.open(
         model: path, lockTimeout: lockTimeout, startedAt: started, context: context, style: style)
-    defer { session?.close() }
+    // Until the plan is made, an error closes the session here; then execute does.
+    var planned = false
+    defer { if !planned { session?.close() } }
     if dryRun { try FileIO.ensureRegularIfPresent(path, what: "org model") }
 
     // The file apart from the model parsed from it and the fingerprint of the bytes it starts
@@ -125,18 +153,45 @@ struct RunCommand: ContextCommand {
     try Self.refuseOverlaps(
       summary: target.filePath, answers: recordAnswers.map(context.canonicalFile),
       model: loaded.path)
-    var resumeAt = 0
+    var plan = Plan(
+      started: started, style: style, document: document, answers: answers, resumeAt: 0,
+      person: person, fallback: fallback, path: path, session: session, loaded: loaded,
+      baseHash: baseHash, target: target)
     if !dryRun {
-      (answers, resumeAt) = try resumedAnswers(
+      (plan.answers, plan.resumeAt) = try resumedAnswers(
         explicit: answers, procedure: document, model: path, baseHash: baseHash,
         person: person, context: context)
     }
+    planned = true
+    return (plan, startModel)
+  }
 
+  /// Refuses options that exclude each other.
+  private func checkOptions() throws(OrgWizFailure) {
+    // Standard output carries one thing: the --json result, or a summary sent to it.
+    if options.json && !dryRun && (summary == "-" || summary == "/dev/stdout") {
+      throw OrgWizFailure(
+        .usage, "--json and --summary \(summary ?? "-") would both write to standard output.",
+        next: "Send the summary to a file (or leave --summary out); --json already carries the "
+          + "same content.")
+    }
+    if resume && restart {
+      throw OrgWizFailure(.usage, "--resume and --restart exclude each other.", next: "Pass one.")
+    }
+  }
+
+  /// Runs the wizard on the model: asks the questions, journals the answers a person gives,
+  /// and ends with the review.
+  private func askQuestions(
+    _ plan: Plan, model: OrgModel, context: CommandContext
+  ) throws -> RunRecord {
     var engine = WizardEngine(
-      procedure: document, prompter: AnswersFilePrompter(answers: answers, fallback: fallback),
-      options: WizardOptions(assumeYes: yes, now: Timestamps(date: started).isoMilliseconds))
-    engine.resumeAt = resumeAt
-    if let person, !dryRun, !yes {
+      procedure: plan.document,
+      prompter: AnswersFilePrompter(answers: plan.answers, fallback: plan.fallback),
+      options: WizardOptions(assumeYes: yes, now: Timestamps(date: plan.started).isoMilliseconds))
+    engine.resumeAt = plan.resumeAt
+    if let person = plan.person, !dryRun, !yes {
+      let loaded = plan.loaded
       engine.review = { record in
         guard record.changed else { return .accept }
         return try review(
@@ -148,35 +203,20 @@ struct RunCommand: ContextCommand {
     // version is written beside the next question, and on disk before that one's answer is
     // read (see JournalWriter).
     let journal =
-      !dryRun && person != nil
-      ? JournalWriter(model: path, environment: context.environment, width: context.terminal.width)
+      !dryRun && plan.person != nil
+      ? JournalWriter(
+        model: plan.path, environment: context.environment, width: context.terminal.width)
       : nil
     if let journal {
-      engine.progress = { given, index in
-        // Nothing to resume before the first answer: no journal, and Ctrl-C says no more.
-        guard !given.isEmpty else {
-          journal.remove()
-          return
-        }
-        let atReview = index >= document.steps.count
-        journal.write(
-          RunJournal(
-            procedure: document.id, procedureSHA256: document.sha256,
-            baseSHA256: baseHash.value(),
-            answers: given, stepNumber: index + 1,
-            stepTitle: atReview ? RunJournal.reviewTitle : document.steps[index].title,
-            updatedAt: Timestamps(date: Date()).iso))
-      }
+      engine.progress = Self.journaling(plan, to: journal)
       InputBarrier.set { journal.drain() }
     }
-    defer { InputBarrier.set(nil) }
-    let record: RunRecord
     do {
       do {
         // However the questions end, the journal is complete before anything reads, removes or
         // outlives it.
         defer { journal?.drain() }
-        record = try engine.run(on: startModel)
+        return try engine.run(on: model)
       } catch var missing as MissingAnswers {
         missing.reason = promptingOffReason(context)
         throw missing
@@ -184,22 +224,67 @@ struct RunCommand: ContextCommand {
     } catch let error as any UserFacingError where error.exitStatus == .interrupted {
       // Ctrl-D (Ctrl-C at a prompt ends the process from its signal handler, with the same
       // words): the journal stays, and the message says whether there is anything to resume.
-      let kept = !dryRun && RunJournal.read(model: path).map { !$0.answers.isEmpty } == true
+      let kept = !dryRun && RunJournal.read(model: plan.path).map { !$0.answers.isEmpty } == true
       throw OrgWizFailure(
         .interrupted, "Interrupted. Nothing was written.",
-        next: kept ? Self.keptNote(model: path) : "")
+        next: kept ? Self.keptNote(model: plan.path) : "")
     } catch let error as any UserFacingError where error.exitStatus != .interrupted {
       // Only an interrupted run is worth resuming; any other stop was an answer.
-      if !dryRun { RunJournal.remove(model: path) }
+      if !dryRun { RunJournal.remove(model: plan.path) }
       throw error
     }
+  }
 
-    _ = consume startModel
+  /// The engine's progress hook that journals the answers that stand.
+  private static func journaling(
+    _ plan: Plan, to journal: JournalWriter
+  ) -> ([GivenAnswer], Int) -> Void {
+    let document = plan.document
+    let baseHash = plan.baseHash
+    return { given, index in
+      // Nothing to resume before the first answer: no journal, and Ctrl-C says no more.
+      guard !given.isEmpty else {
+        journal.remove()
+        return
+      }
+      let atReview = index >= document.steps.count
+      journal.write(
+        RunJournal(
+          procedure: document.id, procedureSHA256: document.sha256,
+          baseSHA256: baseHash.value(),
+          answers: given, stepNumber: index + 1,
+          stepTitle: atReview ? RunJournal.reviewTitle : document.steps[index].title,
+          updatedAt: Timestamps(date: Date()).iso))
+    }
+  }
+
+  /// What the run will write, worked out once the questions are done.
+  struct Output {
+    var writesModel: Bool
+    var backupPath: String?
+    /// The fingerprint of the file as it was read: what its backup holds.
+    var backupSHA256: String?
+    var afterSHA256: String
+    /// The model, staged when it is written.
+    var modelFile: WriteTransaction.File
+    var transaction: WriteTransaction
+    var metadata: RunMetadata
+    var summary: RunSummary
+    /// The change record's text.
+    var markdown: String
+  }
+
+  /// Stages the new model and renders the change record that names its fingerprint.
+  private func stage(
+    _ record: RunRecord, plan: Plan, context: CommandContext
+  ) throws -> Output {
+    let loaded = plan.loaded
     let writesModel = !dryRun && (record.changed || loaded.startBytes != nil)
     let backupPath = writesModel && loaded.existed ? loaded.path + ".bak" : nil
     let transaction =
-      session?.transaction ?? WriteTransaction(model: loaded.path, environment: context.environment)
-    let baseSHA256 = baseHash.value()
+      plan.session?.transaction
+      ?? WriteTransaction(model: loaded.path, environment: context.environment)
+    let baseSHA256 = plan.baseHash.value()
     // The file as it was read: what its backup holds.
     let backupSHA256 = loaded.existed ? loaded.fileDigest ?? baseSHA256 : nil
     // The new model is staged now, before the records that name its fingerprint are made: a
@@ -228,40 +313,100 @@ struct RunCommand: ContextCommand {
       backupPath: backupPath, backupSHA256: backupSHA256,
       undoCommand: writesModel
         ? "orgwiz undo --org \(SummaryRenderer.shellQuote(loaded.path))" : nil,
-      startedAt: Timestamps(date: started).iso, endedAt: Timestamps(date: context.now()).iso,
+      startedAt: Timestamps(date: plan.started).iso, endedAt: Timestamps(date: context.now()).iso,
       toolVersion: orgwizVersion, dryRun: dryRun,
       createdModel: writesModel && !loaded.existed)
     let summary = RunSummary(record: record, metadata: metadata)
-    let markdown = SummaryRenderer.render(summary, as: summaryFormat)
+    return Output(
+      writesModel: writesModel, backupPath: backupPath, backupSHA256: backupSHA256,
+      afterSHA256: afterSHA256, modelFile: modelFile, transaction: transaction,
+      metadata: metadata, summary: summary,
+      markdown: SummaryRenderer.render(summary, as: summaryFormat))
+  }
 
-    if dryRun {
-      // A dry run may still record its answers: that is how a change is planned at a terminal
-      // and then applied with --answers.
-      if let answers = recordedAnswers(record, procedure: document, context: context) {
-        try FileIO.writeAtomically(answers.bytes, to: answers.path)
-        context.stderr.write("Answers recorded in \(answers.path)\n")
-      }
-      if options.json {
-        context.stdout.write(
-          JSONWriter.string(resultJSON(summary, summaryPath: nil, modelWritten: false)))
-      } else {
-        context.stdout.write(diffText(record) + "\n" + markdown)
-      }
-      context.stderr.write("Dry run: the model, its backup and the summary were not written.\n")
-      return .success
+  /// A dry run prints the changes and the summary, and writes only the recorded answers.
+  private func writeDryRun(
+    _ record: RunRecord, output: Output, plan: Plan, context: CommandContext
+  ) throws -> ExitStatus {
+    // A dry run may still record its answers: that is how a change is planned at a terminal
+    // and then applied with --answers.
+    if let answers = recordedAnswers(record, procedure: plan.document, context: context) {
+      try FileIO.writeAtomically(answers.bytes, to: answers.path)
+      context.stderr.write("Answers recorded in \(answers.path)\n")
     }
+    if options.json {
+      context.stdout.write(
+        JSONWriter.string(resultJSON(output.summary, summaryPath: nil, modelWritten: false)))
+    } else {
+      context.stdout.write(diffText(record) + "\n" + output.markdown)
+    }
+    context.stderr.write("Dry run: the model, its backup and the summary were not written.\n")
+    return .success
+  }
 
-    let summaryPath = target.path
-    let answersFile = recordedAnswers(record, procedure: document, context: context)
+  /// Writes the backup, undo record, model, summary and answers in one journaled commit, then
+  /// says what was written.
+  private func commit(
+    _ record: RunRecord, output: Output, plan: Plan, context: CommandContext
+  ) throws -> ExitStatus {
+    let summaryPath = plan.target.path
+    let answersFile = recordedAnswers(record, procedure: plan.document, context: context)
     let jsonResult =
       options.json
-      ? JSONWriter.string(resultJSON(summary, summaryPath: summaryPath, modelWritten: writesModel))
+      ? JSONWriter.string(
+        resultJSON(output.summary, summaryPath: summaryPath, modelWritten: output.writesModel))
       : nil
-    // Order of the moves into place: backup, undo record, model, summary, answers. The model
-    // is never replaced before its backup exists, and a summary never claims a change that
-    // was not made.
+    let files = filesToWrite(record, output: output, plan: plan, answersFile: answersFile)
+    var stream: SummaryTarget.OpenStream?
+    let loaded = plan.loaded
+    try plan.session?.commit(
+      files, prestaged: output.writesModel ? ["model": { .success(()) }] : [:],
+      unchanged: { () throws(OrgWizFailure) in
+        try ensureUnchangedOnDisk(
+          loaded, digest: output.backupSHA256, links: output.transaction.links)
+      },
+      lastly: { () throws(OrgWizFailure) in
+        // A stream for the summary must open before anything is replaced, so that a failure
+        // there changes nothing; it is written once the write is complete.
+        stream = try plan.target.openStream()
+      })
+    RunJournal.remove(model: plan.path)
+    if let answersFile { context.stderr.write("Answers recorded in \(answersFile.path)\n") }
+    // A stream gets the record only now that the write is complete; should it fail, the
+    // record is kept in the default file instead, so it is never lost.
+    let streamFailure = stream.flatMap { stream in
+      stream.write(output.markdown, context: context).map { reason in
+        streamFailed(reason, output: output, plan: plan)
+      }
+    }
+    if output.writesModel {
+      let backup = output.backupPath.map { " (previous version kept in \($0))" } ?? ""
+      context.stderr.write(plan.style.green("Model written: ") + loaded.path + backup + "\n")
+    } else {
+      context.stderr.write("No changes; the model was left as it was.\n")
+    }
+    if let streamFailure { throw streamFailure }
+    context.stderr.write(plan.target.writtenLine + "\n")
+    if let jsonResult {
+      try printResult(jsonResult, output: output, plan: plan, context: context)
+    }
+    plan.session?.close()
+    // Everything is written; the live process exits here rather than spend a noticeable
+    // time freeing a large model.
+    context.exitAfterOutput?(.success)
+    return .success
+  }
+
+  /// The files a run writes, in the order they are moved into place: backup, undo record,
+  /// model, summary (and the change record link), answers. The model is never replaced
+  /// before its backup exists, and a summary never claims a change that was not made.
+  private func filesToWrite(
+    _ record: RunRecord, output: Output, plan: Plan,
+    answersFile: (path: String, bytes: [UInt8])?
+  ) -> [WriteTransaction.File] {
+    let loaded = plan.loaded
     var files: [WriteTransaction.File] = []
-    if let backupPath, let backupSHA256 {
+    if let backupPath = output.backupPath, let backupSHA256 = output.backupSHA256 {
       // A hard link to the model as read; a copy checked against its fingerprint where a link
       // cannot be made.
       files.append(
@@ -269,29 +414,31 @@ struct RunCommand: ContextCommand {
           role: "backup", bytes: [], destination: backupPath, linkFrom: loaded.path,
           copyDigest: backupSHA256))
     }
-    if writesModel {
+    if output.writesModel {
       // The undo record: the backup's fingerprint, or for a model this run creates, that there
       // was none (undo then sets the created file aside).
-      if let undoBackup = backupPath != nil ? backupSHA256 : UndoRecord.created {
+      if let undoBackup = output.backupPath != nil ? output.backupSHA256 : UndoRecord.created {
         let chosen = { (key: String) in
           record.answers.last { $0.key == key && $0.value != "none" }?.value
         }
         let undo = UndoRecord(
-          backupSHA256: undoBackup, afterSHA256: afterSHA256, writtenAt: metadata.endedAt,
-          app: chosen("app"), server: chosen("server"), grant: record.procedure.grant.type)
+          backupSHA256: undoBackup, afterSHA256: output.afterSHA256,
+          writtenAt: output.metadata.endedAt, app: chosen("app"), server: chosen("server"),
+          grant: record.procedure.grant.type)
         files.append(
           WriteTransaction.File(
             role: "undo", bytes: undo.bytes, destination: UndoRecord.path(for: loaded.path),
             mode: 0o644))
       }
-      files.append(modelFile)
+      files.append(output.modelFile)
     }
-    if case .file(let summaryFile) = target {
+    if case .file(let summaryFile) = plan.target {
       files.append(
         WriteTransaction.File(
-          role: "summary", bytes: Array(markdown.utf8), destination: summaryFile, mode: 0o644))
+          role: "summary", bytes: Array(output.markdown.utf8), destination: summaryFile,
+          mode: 0o644))
       // A pulled model's change record is the one apply, verify and the backout add to.
-      if writesModel, summary.pulledFrom != nil, summaryFormat == .markdown {
+      if output.writesModel, output.summary.pulledFrom != nil, summaryFormat == .markdown {
         files.append(
           WriteTransaction.File(
             role: "change", bytes: ChangeRecordLink.bytes(record: summaryFile),
@@ -304,66 +451,46 @@ struct RunCommand: ContextCommand {
         WriteTransaction.File(
           role: "answers", bytes: answersFile.bytes, destination: answersFile.path, mode: 0o644))
     }
-    var stream: SummaryTarget.OpenStream?
-    try session?.commit(
-      files, prestaged: writesModel ? ["model": { .success(()) }] : [:],
-      unchanged: { () throws(OrgWizFailure) in
-        try ensureUnchangedOnDisk(loaded, digest: backupSHA256, links: transaction.links)
-      },
-      lastly: { () throws(OrgWizFailure) in
-        // A stream for the summary must open before anything is replaced, so that a failure
-        // there changes nothing; it is written once the write is complete.
-        stream = try target.openStream()
-      })
-    RunJournal.remove(model: path)
-    if let answersFile { context.stderr.write("Answers recorded in \(answersFile.path)\n") }
-    // A stream gets the record only now that the write is complete; should it fail, the
-    // record is kept in the default file instead, so it is never lost.
-    var streamFailure: OrgWizFailure?
-    if let stream, let reason = stream.write(markdown, context: context) {
-      let fallback = defaultSummaryPath(
-        model: loaded.path, date: started,
-        directory: (loaded.path as NSString).deletingLastPathComponent)
-      let saved: Void? = try? FileIO.writeAtomically(
-        Array(markdown.utf8), to: fallback, mode: 0o644)
-      streamFailure = OrgWizFailure(
-        .cannotCreate,
-        "The summary could not be written to \(target.path ?? "standard output"): \(reason). "
-          + (writesModel ? "The model was written. " : "")
-          + (saved != nil ? "The summary was saved to \(fallback) instead." : "It was not saved."),
-        next: saved != nil
-          ? "Attach \(fallback) to the change ticket." : "Run orgwiz again with --summary FILE.")
-    }
+    return files
+  }
 
-    if writesModel {
-      let backup = backupPath.map { " (previous version kept in \($0))" } ?? ""
-      context.stderr.write(style.green("Model written: ") + loaded.path + backup + "\n")
-    } else {
-      context.stderr.write("No changes; the model was left as it was.\n")
+  /// A summary stream that failed after the write: the record is saved to the default file
+  /// instead, and the failure says where it went.
+  private func streamFailed(_ reason: String, output: Output, plan: Plan) -> OrgWizFailure {
+    let loaded = plan.loaded
+    let fallback = defaultSummaryPath(
+      model: loaded.path, date: plan.started,
+      directory: (loaded.path as NSString).deletingLastPathComponent)
+    let saved: Void? = try? FileIO.writeAtomically(
+      Array(output.markdown.utf8), to: fallback, mode: 0o644)
+    return OrgWizFailure(
+      .cannotCreate,
+      "The summary could not be written to \(plan.target.path ?? "standard output"): \(reason). "
+        + (output.writesModel ? "The model was written. " : "")
+        + (saved != nil ? "The summary was saved to \(fallback) instead." : "It was not saved."),
+      next: saved != nil
+        ? "Attach \(fallback) to the change ticket." : "Run orgwiz again with --summary FILE.")
+  }
+
+  /// Prints the --json result once the files are written; a result that cannot reach standard
+  /// output is said, not lost.
+  private func printResult(
+    _ json: String, output: Output, plan: Plan, context: CommandContext
+  ) throws(OrgWizFailure) {
+    if let stdout = ScrubbingSink.descriptorSink(context.stdout),
+      let reason = stdout.writeAll(HeldSecrets.scrub(json))
+    {
+      let written =
+        (output.writesModel
+          ? "The model was written (\(plan.loaded.path))" : "The model needed no change")
+        + (plan.target.path.map { " and the summary to \($0)" } ?? "") + "."
+      throw OrgWizFailure(
+        .cannotCreate,
+        "The --json result could not be written to standard output: \(reason). " + written,
+        next: "Nothing needs to be run again; the summary holds the same result.")
+    } else if ScrubbingSink.descriptorSink(context.stdout) == nil {
+      context.stdout.write(json)
     }
-    if let streamFailure { throw streamFailure }
-    context.stderr.write(target.writtenLine + "\n")
-    if let json = jsonResult {
-      // The files are written; a result that cannot reach standard output is said, not lost.
-      if let stdout = ScrubbingSink.descriptorSink(context.stdout),
-        let reason = stdout.writeAll(HeldSecrets.scrub(json))
-      {
-        let written =
-          (writesModel ? "The model was written (\(loaded.path))" : "The model needed no change")
-          + (summaryPath.map { " and the summary to \($0)" } ?? "") + "."
-        throw OrgWizFailure(
-          .cannotCreate,
-          "The --json result could not be written to standard output: \(reason). " + written,
-          next: "Nothing needs to be run again; the summary holds the same result.")
-      } else if ScrubbingSink.descriptorSink(context.stdout) == nil {
-        context.stdout.write(json)
-      }
-    }
-    session?.close()
-    // Everything is written; the live process exits here rather than spend a noticeable
-    // time freeing a large model.
-    context.exitAfterOutput?(.success)
-    return .success
   }
 
   /// The model's file as the run read it, without the parsed model or its bytes.

@@ -70,25 +70,7 @@ struct SimulateCommand: ContextCommand {
           + "only OPENID_CONNECT apps request tokens from an authorization server.",
         next: "Name an OpenID Connect app in --app.")
     }
-    var groupIDs: [String] = []
-    for group in groups {
-      switch Lookup.find(
-        group, kind: "group", in: model.groups, ids: { [$0.id] }, names: { [$0.name ?? $0.id] })
-      {
-      case .success(let found): groupIDs.append(found.id)
-      case .failure(let failure) where failure.isAmbiguous:
-        throw OrgWizFailure(
-          .usage, "--group: \(failure.message).", next: "Name the group by its id in --group.")
-      case .failure:
-        // Groups in the model are only there to resolve names; an id of any other group is
-        // taken as given.
-        let trimmed = group.trimmingWhitespace()
-        context.stderr.write(
-          "Note: no group in the model is called or has the id \"\(VisibleText.short(trimmed))\"; "
-            + "taking it as a group id.\n")
-        groupIDs.append(trimmed)
-      }
-    }
+    let groupIDs = try self.groupIDs(in: model, context: context)
     let request = TokenRequest(
       appID: app.id, serverID: server?.id ?? Okta.orgAuthorizationServer, grant: grant,
       scopes: scopes, groups: groupIDs, userID: user)
@@ -145,6 +127,30 @@ struct SimulateCommand: ContextCommand {
           + evaluation.lines.map { "  \(VisibleText.visibleOnOneLine($0))\n" }.joined())
     }
     return outcome.isAllowed ? .success : .failure
+  }
+
+  /// The ids of the `--group` options: a group of the model by id or name, else the id given.
+  private func groupIDs(in model: OrgModel, context: CommandContext) throws -> [String] {
+    var groupIDs: [String] = []
+    for group in groups {
+      switch Lookup.find(
+        group, kind: "group", in: model.groups, ids: { [$0.id] }, names: { [$0.name ?? $0.id] })
+      {
+      case .success(let found): groupIDs.append(found.id)
+      case .failure(let failure) where failure.isAmbiguous:
+        throw OrgWizFailure(
+          .usage, "--group: \(failure.message).", next: "Name the group by its id in --group.")
+      case .failure:
+        // Groups in the model are only there to resolve names; an id of any other group is
+        // taken as given.
+        let trimmed = group.trimmingWhitespace()
+        context.stderr.write(
+          "Note: no group in the model is called or has the id \"\(VisibleText.short(trimmed))\"; "
+            + "taking it as a group id.\n")
+        groupIDs.append(trimmed)
+      }
+    }
+    return groupIDs
   }
 
   /// The grant, when it is a `GrantType` value Okta knows; otherwise a usage error.

@@ -78,15 +78,8 @@ struct UndoCommand: ContextCommand {
       return .success
     }
     if !force {
-      guard let record else {
-        throw UndoError.noRecord(backup: backupPath)
-      }
-      guard let current, SHA256.hex(current) == record.afterSHA256 else {
-        throw UndoError.modelChanged(model: path, record: record, backup: backupPath)
-      }
-      guard SHA256.hex(backup) == record.backupSHA256 else {
-        throw UndoError.backupChanged(backup: backupPath)
-      }
+      try Self.checkAgainstRecord(
+        record, current: current, backup: backup, path: path, backupPath: backupPath)
     }
     let backupModel = try OrgModel.load(restored, source: backupPath)
     let changes = describeChanges(from: current, to: backupModel)
@@ -97,6 +90,51 @@ struct UndoCommand: ContextCommand {
       items: lines.isEmpty
         ? ["the whole model (the current file is missing or unreadable)"] : lines,
       context: context, style: style)
+    return try writeBackout(
+      Restore(
+        path: path, backupPath: backupPath, current: current, backup: backup,
+        restored: restored, model: backupModel, changes: changes),
+      record: record, started: started, session: session, context: context, style: style)
+  }
+
+  /// A restore undo is about to write: the model as it is, its backup, and what is restored.
+  private struct Restore {
+    var path: String
+    var backupPath: String
+    /// The model file's bytes now; nil when it is missing.
+    var current: [UInt8]?
+    var backup: [UInt8]
+    /// The backup's bytes with the model's current pull record.
+    var restored: [UInt8]
+    /// The restored model.
+    var model: OrgModel
+    var changes: [ObjectChange]
+  }
+
+  /// Refuses to restore when the model or its backup is not what the run left (or the run
+  /// left no undo record); `--force` skips this.
+  private static func checkAgainstRecord(
+    _ record: UndoRecord?, current: [UInt8]?, backup: [UInt8], path: String, backupPath: String
+  ) throws(UndoError) {
+    guard let record else {
+      throw UndoError.noRecord(backup: backupPath)
+    }
+    guard let current, SHA256.hex(current) == record.afterSHA256 else {
+      throw UndoError.modelChanged(model: path, record: record, backup: backupPath)
+    }
+    guard SHA256.hex(backup) == record.backupSHA256 else {
+      throw UndoError.backupChanged(backup: backupPath)
+    }
+  }
+
+  /// Writes the restored model and the backout record, and says what comes next.
+  private func writeBackout(
+    _ restore: Restore, record: UndoRecord?, started: Date, session: ModelSession,
+    context: CommandContext, style: Style
+  ) throws -> ExitStatus {
+    let (path, backupPath, current) = (restore.path, restore.backupPath, restore.current)
+    let (backup, restored, backupModel) = (restore.backup, restore.restored, restore.model)
+    let changes = restore.changes
     let currentDigest = current.map(SHA256.hex) ?? "none"
     var summary = UndoSummary(
       modelPath: path, orgDomain: backupModel.org.domain,

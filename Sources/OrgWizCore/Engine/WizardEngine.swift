@@ -123,216 +123,138 @@ public struct WizardEngine {
   /// - Throws: ``StepStop`` when the run stops, ``MissingAnswers`` when answers are missing
   ///   without a terminal.
   public func run(on model: OrgModel, knownAnswers: [String: String] = [:]) throws -> RunRecord {
-    let handlers = try procedure.steps.map { step -> any StepHandler in
-      guard let handler = StepRegistry.handler(for: step.kind) else {
-        throw ProcedureError(file: procedure.source, line: step.line, "unknown step kind")
-      }
-      return handler
-    }
-    let start = RunState(model: model, answers: knownAnswers, grant: procedure.grant)
-    for (step, handler) in zip(procedure.steps, handlers) {
-      if let stop = handler.preflight(step, in: start) { throw stop }
-    }
-    let baseline = ValidationRegistry.validate(model)
-    let baselineErrors = Set(baseline.errors.map { ErrorKey($0) })
+    var session = try WizardSession(
+      procedure: procedure, model: model, options: options, knownAnswers: knownAnswers,
+      resumeAt: resumeAt)
+    if let stop = session.preflight() { throw stop.error }
     // Errors the model had before the run are said before the first question: the run may go
     // on (it adds none), but nobody should learn of them from the change record only.
-    if !baseline.errors.isEmpty {
-      prompter.inform(Self.preexistingWarning(baseline.errors))
+    if !session.baseline.errors.isEmpty {
+      prompter.inform(Self.preexistingWarning(session.baseline.errors))
     }
+    do {
+      while true {
+        if session.isAtReview {
+          if let record = try reviewed(&session) { return record }
+        } else {
+          try runStep(&session)
+        }
+      }
+    } catch let stop as WizardStop {
+      throw stop.error
+    }
+  }
 
-    var state = start
-    // The validation of the model as it is now; nil after going back.
-    var latest: ValidationReport? = baseline
-    var records: [StepRecord] = []
-    var snapshots: [Int: (RunState, Int)] = [:]
-    var index = 0
-    // Steps a resumed run had finished are not shown again, until the user goes back to one.
-    var quietBelow = resumeAt
-    // Whether the step's heading and prose are shown (not when a step is asked again at once).
-    var showsHeading = true
-    var finished = false
-    let environment = StepEnvironment(now: options.now, confirm: confirm)
+  /// The final review: the record when it is accepted (or there is none), nil after going
+  /// back to the last step.
+  private func reviewed(_ session: inout WizardSession) throws -> RunRecord? {
+    let record = session.runRecord
+    guard let review else { return record }
+    progress?(session.standingAnswers, procedure.steps.count)
+    guard try review(record) == .back else { return record }
+    if let back = session.backFromReview() {
+      returned(back, session)
+    } else {
+      prompter.inform("There is no step to go back to.")
+    }
+    return nil
+  }
 
-    /// Returns to the start of the step at `target`, undoing it and every later step.
-    func goBack(to target: Int) -> Bool {
-      guard let (previous, recordCount) = snapshots[target] else { return false }
-      state = previous
-      records.removeSubrange(recordCount...)
-      latest = nil
-      index = target
-      finished = false
-      quietBelow = 0
-      // Going back means answering that step again, even if its answers were given ahead.
-      prompter.forgetGivenAnswers(procedure.steps[index].questions.map(\.key))
-      progress?(records.flatMap(\.answers), index)
+  /// Runs the current step: its heading, its questions, and the step itself; returns early
+  /// when the user goes back.
+  private func runStep(_ session: inout WizardSession) throws {
+    let heading = session.begin()
+    progress?(session.standingAnswers, session.stepIndex)
+    if let heading {
+      prompter.beginStep(
+        number: session.stepIndex + 1, of: procedure.steps.count, title: heading.title,
+        prose: heading.prose)
+    }
+    while true {
+      switch session.nextTurn() {
+      case .leftOut(let key):
+        // An answer given for a question these choices leave out is said to be unused, so
+        // nobody believes a policy was changed on the Org Authorization Server.
+        if let unused = prompter.givenAnswer(key), !session.isQuiet {
+          prompter.inform(
+            "Note: \(key)=\(VisibleText.short(unused)) is not used: with the answers above, "
+              + "this step does not ask for \(key).")
+        }
+      case .ask(let question):
+        guard try ask(question, in: &session) else { return }
+      case .apply:
+        try applyStep(&session)
+        return
+      }
+    }
+  }
+
+  /// Asks a question of the current step and takes its answer; false when the user went back
+  /// to the start of a step.
+  private func ask(_ question: Question, in session: inout WizardSession) throws -> Bool {
+    switch try answer(question) {
+    case .value(let value):
+      session.answer(value, to: question)
+      progress?(session.standingAnswers, session.stepIndex)
       return true
+    case .missing:
+      throw WizardStop.missingAnswers(session.missingKeys(givenAhead: givenAhead))
+    case .back:
+      // Back goes to the previous question of this step first, then to the previous step.
+      switch session.back() {
+      case .withinStep(let undone):
+        prompter.forgetGivenAnswers([undone])
+        progress?(session.standingAnswers, session.stepIndex)
+        return true
+      case .toStep(let back):
+        returned(back, session)
+      case .atFirstStep:
+        prompter.inform("This is the first step; there is nothing to go back to.")
+      }
+      return false
     }
+  }
 
-    stepLoop: while true {
-      if finished || index >= procedure.steps.count {
-        let record = RunRecord(
-          procedure: procedure, initialModel: model, finalState: state, steps: records,
-          baseline: baseline, validation: latest ?? ValidationRegistry.validate(state.model),
-          options: options)
-        guard let review else { return record }
-        progress?(records.flatMap(\.answers), procedure.steps.count)
-        if try review(record) == .back {
-          if let last = records.last, goBack(to: last.number - 1) { continue stepLoop }
-          prompter.inform("There is no step to go back to.")
-          continue stepLoop
-        }
-        return record
-      }
-      let step = procedure.steps[index]
-      let handler = handlers[index]
-      let quiet = index < quietBelow
-      snapshots[index] = (state, records.count)
-      progress?(records.flatMap(\.answers), index)
-      if showsHeading && !quiet {
-        let heading = handler.heading(of: step, in: state)
-        prompter.beginStep(
-          number: index + 1, of: procedure.steps.count, title: heading.title, prose: heading.prose)
-      }
-      showsHeading = true
-      var given: [GivenAnswer] = []
-      // The positions in the step of the questions answered so far, for `back` within a step.
-      var answeredPositions: [Int] = []
-      var position = 0
-      while position < step.questions.count {
-        let text = step.questions[position]
-        guard knownAnswers[text.key] == nil else {
-          position += 1
-          continue
-        }
-        guard let question = handler.question(text.key, text: text, state: state) else {
-          state.answers[text.key] = nil
-          // An answer given for a question these choices leave out is said to be unused, so
-          // nobody believes a policy was changed on the Org Authorization Server.
-          if let unused = prompter.givenAnswer(text.key), !quiet {
-            prompter.inform(
-              "Note: \(text.key)=\(VisibleText.short(unused)) is not used: with the answers above, "
-                + "this step does not ask for \(text.key).")
-          }
-          position += 1
-          continue
-        }
-        switch try answer(question) {
-        case .value(let value):
-          state.answers[text.key] = value
-          let label = VisibleText.name(
-            question.choices.first { $0.value == value }?.label ?? value)
-          given.append(GivenAnswer(key: text.key, value: value, label: label))
-          answeredPositions.append(position)
-          position += 1
-          progress?(records.flatMap(\.answers) + given, index)
-        case .missing:
-          throw MissingAnswers(
-            keys: missingKeys(from: index, firstMissing: text.key, state: state, handlers: handlers)
-          )
-        case .back:
-          // Back goes to the previous question of this step first, then to the previous step.
-          if let previous = answeredPositions.popLast() {
-            let undone = given.removeLast()
-            for later in step.questions[previous...] where knownAnswers[later.key] == nil {
-              state.answers[later.key] = nil
-            }
-            prompter.forgetGivenAnswers([undone.key])
-            position = previous
-            progress?(records.flatMap(\.answers) + given, index)
-            continue
-          }
-          guard index > 0, goBack(to: index - 1) else {
-            prompter.inform("This is the first step; there is nothing to go back to.")
-            showsHeading = false
-            continue stepLoop
-          }
-          continue stepLoop
-        }
-      }
-      let before = state.model
-      let outcome = Result { () throws(StepStop) -> StepReport in
-        try handler.apply(step, to: &state, environment: environment)
-      }
-      let report: StepReport
-      switch outcome {
-      case .success(let value):
-        report = value
-      case .failure(let stop):
-        guard let targetKind = stop.goBackTarget else { throw stop }
-        if targetKind == step.kind {
-          // The step asks for its answers again (an operator who may not make the change): at
-          // a terminal it says why and asks again; without one the run stops there.
-          guard prompter.isInteractive else {
-            throw StepStop(.precondition, stop.message, next: stop.nextStep)
-          }
-          if !stop.message.isEmpty {
-            prompter.inform(
-              [stop.message, stop.nextStep, "Choose again, or press Ctrl-C to stop."].filter {
-                !$0.isEmpty
-              }.joined(separator: " "))
-          }
-          _ = goBack(to: index)
-          showsHeading = false
-          continue stepLoop
-        }
-        guard let target = procedure.steps.firstIndex(where: { $0.kind == targetKind }),
-          target < index, goBack(to: target)
-        else {
-          throw StepStop(
-            .precondition, "There is no earlier step to go back to.",
-            next: "Run orgwiz again and choose differently at that step.")
-        }
-        continue stepLoop
-      }
-      if !quiet {
+  /// Applies the current step, shows its messages, and validates what it changed.
+  private func applyStep(_ session: inout WizardSession) throws(WizardStop) {
+    switch try session.apply(confirm: confirm) {
+    case .applied(let report, let before):
+      if !session.isQuiet {
         // A step's message is one paragraph: a line break in a name it quotes is shown, never
         // obeyed, so a name cannot forge a line of its own.
         for message in report.messages { prompter.inform(VisibleText.visibleOnOneLine(message)) }
       }
-      // The objects the step's effects changed, each named as its effect names it.
-      var seen: Set<JSONPointer> = []
-      let changes = report.effects.filter(\.changesModel).compactMap(\.object).filter {
-        seen.insert($0.pointer).inserted
-      }.map { ref in
-        ObjectChange(
-          ref: ref,
-          fields: JSONDiff.changes(
-            from: before.document[ref.pointer], to: state.model.document[ref.pointer],
-            at: ref.pointer))
-      }.filter { !$0.fields.isEmpty }
-      records.append(
-        StepRecord(
-          number: index + 1, step: step, answers: given, report: report, changes: changes))
-
-      // Validation after every step, of what the step changed: the places that differ from
-      // the model before it (found by comparison, whatever the step's effects say), and the
-      // rules that read them. A step that changed nothing leaves the last validation standing.
-      if let standing = latest {
-        let changed = JSONDiff.changedPointers(
-          from: before.document, to: state.model.document)
-        if !changed.isEmpty {
-          latest = ValidationRegistry.validate(state.model, after: standing, changed: changed)
-        }
-      } else {
-        latest = ValidationRegistry.validate(state.model)
+      try session.complete(report, before: before)
+    case .askAgain(let stop):
+      // The step asks for its answers again (an operator who may not make the change): at a
+      // terminal it says why and asks again; without one the run stops there.
+      guard prompter.isInteractive else {
+        throw .cannotAskAgain(message: stop.message, next: stop.nextStep)
       }
-      let introduced = (latest?.errors ?? []).filter { !baselineErrors.contains(ErrorKey($0)) }
-      if !introduced.isEmpty {
-        throw StepStop(
-          .brokenState(introduced),
-          "Step \(index + 1) (\(step.title)) would leave the model broken:\n"
-            + introduced.map { "  [\($0.ruleID)] \($0.pointer): \($0.message)" }.joined(
-              separator: "\n"),
-          next: "Nothing was written. Choose differently, or fix the model first "
-            + "(`orgwiz check` lists every finding).")
+      if !stop.message.isEmpty {
+        prompter.inform(
+          [stop.message, stop.nextStep, "Choose again, or press Ctrl-C to stop."].filter {
+            !$0.isEmpty
+          }.joined(separator: " "))
       }
-      if report.endsProcedure {
-        finished = true
-      } else {
-        index += 1
-      }
+      if let back = session.askAgain() { returned(back, session) }
+    case .returned(let back):
+      returned(back, session)
     }
+  }
+
+  /// After going back to the start of a step: its answers given ahead are forgotten, and the
+  /// answers that stand are journaled.
+  private func returned(_ back: WizardSession.Return, _ session: WizardSession) {
+    prompter.forgetGivenAnswers(back.forget)
+    progress?(session.standingAnswers, session.stepIndex)
+  }
+
+  /// The answer given ahead for a question, asked without a prompt.
+  private func givenAhead(_ text: QuestionText) -> String? {
+    let probe = Question(key: text.key, prompt: text.prompt, help: text.help, choices: [])
+    if case .answer(let given, _)? = try? prompter.ask(probe) { return given }
+    return nil
   }
 
   /// What to do after an interruption at a prompt.
@@ -357,14 +279,14 @@ public struct WizardEngine {
   }
 
   /// Gets a valid answer for a question: from a preset, a prompt, or the default.
-  private func answer(_ question: Question) throws -> Outcome {
+  private func answer(_ question: Question) throws(WizardStop) -> Outcome {
     var presetRejected = false
     while true {
       let reply: PromptReply
       do {
         reply = try prompter.ask(question)
       } catch {
-        throw StepStop(.interrupted, "Interrupted. Nothing was written.", next: Self.resumeHint)
+        throw WizardStop.interrupted
       }
       switch reply {
       case .back:
@@ -383,9 +305,7 @@ public struct WizardEngine {
           // shown with the reason and the question is asked (the answers-file prompter drops
           // a preset it sees rejected, so it is not given again).
           if !prompter.isInteractive || (fromPreset && presetRejected) {
-            throw StepStop(
-              .usage, "Invalid answer for \(problem.message).",
-              next: "Correct the value given with --set or in the answers file.")
+            throw WizardStop.invalidAnswer(problem)
           }
           if fromPreset { presetRejected = true }
           prompter.reject(problem)
@@ -401,68 +321,12 @@ public struct WizardEngine {
     do {
       reply = try prompter.confirm(confirmation)
     } catch {
-      throw StepStop(.interrupted, "Interrupted. Nothing was written.", next: Self.resumeHint)
+      throw WizardStop.interrupted.stepStop
     }
     if let reply { return reply }
     if confirmation.isDestructive {
-      throw StepStop(
-        .usage,
-        "This change needs confirmation, and nobody can be asked here: \(confirmation.prompt)",
-        next: "Pass --yes to accept it, or run in a terminal to be asked.")
+      throw WizardStop.confirmationNeeded(prompt: confirmation.prompt).stepStop
     }
     return confirmation.defaultYes
-  }
-
-  /// The keys that must be given, from the first missing one to the end of the procedure.
-  private func missingKeys(
-    from index: Int, firstMissing: String, state: RunState, handlers: [any StepHandler]
-  ) -> [String] {
-    var known = state.answers
-    var missing = [firstMissing]
-    var stepIndex = index
-    var passedFirst = false
-    while stepIndex < procedure.steps.count {
-      let handler = handlers[stepIndex]
-      for text in procedure.steps[stepIndex].questions {
-        if !passedFirst {
-          if text.key == firstMissing { passedFirst = true }
-          continue
-        }
-        guard known[text.key] == nil else { continue }
-        let probe = Question(key: text.key, prompt: text.prompt, help: text.help, choices: [])
-        if case .answer(let given, _)? = try? prompter.ask(probe) {
-          known[text.key] = given
-        } else if handler.needsExplicitAnswer(
-          text.key, in: RunState(model: state.model, answers: known, grant: state.grant))
-        {
-          missing.append(text.key)
-        }
-      }
-      if handler.endsProcedure(in: RunState(model: state.model, answers: known, grant: state.grant))
-      {
-        break
-      }
-      stepIndex += 1
-    }
-    return missing
-  }
-}
-
-/// A finding's identity across two validations: rule and place.
-private struct ErrorKey: Hashable {
-  var rule: String
-  var pointer: JSONPointer
-
-  init(_ finding: Finding) {
-    rule = finding.ruleID
-    pointer = finding.pointer
-  }
-}
-
-extension StepStop {
-  /// The kind a go-back stop returns to.
-  var goBackTarget: String? {
-    if case .goBack(let target) = kind { return target }
-    return nil
   }
 }
