@@ -762,8 +762,10 @@ struct RunCommand: ContextCommand {
       prompt: "Review: these changes will be written to \(path)"
         + (creates ? " (a new file). " : " (the current file is kept as \(path).bak). ")
         + "Okta itself is not changed. Write them?",
-      items: ObjectChange.reviewLines(record.changes)
-        + SharedRule.reviewLines(record).flatMap { $0.split(separator: "\n").map(String.init) },
+      items: ObjectChange.reviewLines(record.changeSet.changes)
+        + SharedRule.reviewLines(record.changeSet).flatMap {
+          $0.split(separator: "\n").map(String.init)
+        },
       isDestructive: false, defaultYes: true)
     switch try person.review(confirmation) ?? .accept {
     case .accept: return .accept
@@ -784,8 +786,9 @@ struct RunCommand: ContextCommand {
 
   /// The changes as plain lines, for a dry run.
   private func diffText(_ record: RunRecord) -> String {
-    guard record.changed else { return "No changes.\n" }
+    guard record.changeSet.changed else { return "No changes.\n" }
     return "Changes (not written):\n"
-      + ObjectChange.reviewLines(record.changes, arrow: "->").map { "  \($0)\n" }.joined()
+      + ObjectChange.reviewLines(record.changeSet.changes, arrow: "->").map { "  \($0)\n" }
+      .joined()
   }
 }

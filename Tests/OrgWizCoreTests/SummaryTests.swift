@@ -24,10 +24,11 @@ import Testing
   ]
 
   @Test func summaryOfTheExampleRunMatchesItsSnapshot() throws {
-    var record = try run(Fixtures.exampleModel(), Self.fullAnswers)
+    var changeSet = try run(Fixtures.exampleModel(), Self.fullAnswers).changeSet
     // The document's digest changes with every prose edit; the snapshot pins the layout.
-    record.procedure.sha256 = String(repeating: "c", count: 64)
-    let markdown = SummaryRenderer.markdown(RunSummary(record: record, metadata: Self.metadata))
+    changeSet.procedure.sha256 = String(repeating: "c", count: 64)
+    let markdown = SummaryRenderer.markdown(
+      RunSummary(changeSet: changeSet, metadata: Self.metadata))
     #expect(
       Snapshot.verify(markdown, named: "example-run.summary.md", target: "OrgWizCoreTests") == nil)
   }

@@ -212,27 +212,9 @@ public enum SharedRule {
       + named.joined(separator: ", ") + more
   }
 
-  /// The review lines of a run: for each rule it changed, the other apps it serves.
-  public static func reviewLines(_ record: RunRecord) -> [String] {
-    let model = record.finalState.model
-    let changedApps = Set(record.changes.filter { $0.ref.kind == .app }.map(\.ref.id))
-    let chosenApps = Set(
-      record.effects.compactMap { effect -> String? in
-        if case .chosen(let ref) = effect, ref.kind == .app { return ref.id }
-        return nil
-      })
-    // A scoped model does not hold every app: no line may say that none other is served.
-    if let scope = model.pullScope {
-      return record.changes.filter { $0.ref.kind == .rule }.map { change in
-        "\(change.object):\n" + scope.sharedRuleLine(in: model)
-      }
-    }
-    return record.changes.filter { $0.ref.kind == .rule }.compactMap { change in
-      line(
-        otherApps(
-          serverID: change.ref.serverID, policyID: change.ref.policyID,
-          except: changedApps.union(chosenApps), in: model)
-      ).map { "\(change.object):" + "\n" + $0 }
-    }
+  /// The review lines of a run: for each rule it changed, the other apps it serves (worked
+  /// out once by the change set's builder).
+  public static func reviewLines(_ changeSet: ChangeSet) -> [String] {
+    changeSet.sharedRuleLines
   }
 }

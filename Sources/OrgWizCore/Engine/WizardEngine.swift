@@ -48,6 +48,8 @@ public struct RunRecord: Sendable, Equatable {
   /// Validation of the model as it will be written.
   public var validation: ValidationReport
   public var options: WizardOptions
+  /// The run's change set, built once when the record is made: what every rendering reads.
+  public let changeSet: ChangeSet
 
   /// Whether any step changed the model.
   public var changed: Bool { steps.contains { !$0.changes.isEmpty } }

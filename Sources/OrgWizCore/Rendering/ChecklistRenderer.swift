@@ -93,45 +93,17 @@ public enum ChecklistRenderer {
     }
   }
 
-  /// Whether the model can tell that `step` holds, and why not when it cannot.
+  /// Whether the model can tell that `step` holds, and why not when it cannot: the step's
+  /// kind says when it is not needed or cannot be told with the choices made.
   static func check(
     _ step: ProcedureStep, handler: any StepHandler, checked: [Bool], state: RunState
   ) -> Check {
-    // With the Org Authorization Server there is no server to open and no policy to change.
-    // (Whether the setting is on yet does not matter: a checklist is usually printed before.)
-    if state.usesOrgAuthorizationServer {
-      switch step.kind {
-      case ChooseServerStep.descriptor.id:
-        return .notNeeded(
-          reason: "the Org Authorization Server is chosen; it is not among the servers listed "
-            + "under Security > API > Authorization Servers. "
-            + ChooseServerStep.orgServerOffers(state.grant))
-      case SelectPolicyRuleStep.descriptor.id:
-        return .notNeeded(
-          reason: "the Org Authorization Server has no access policies or rules to change")
-      default: break
-      }
-    }
+    let own = handler.checklistCheck(step, in: state)
+    if case .notNeeded? = own, let own { return own }
     guard checked.contains(true) else {
       return .unknown(reason: "this step changes nothing the model records")
     }
-    switch step.kind {
-    case VerifyPermissionsStep.descriptor.id where state.operatorAdmin == nil:
-      return .unknown(reason: "no operator is named (give --operator LOGIN)")
-    case SelectPolicyRuleStep.descriptor.id where state.server == nil:
-      return .unknown(reason: "no server is chosen (give --set server=…)")
-    case SelectPolicyRuleStep.descriptor.id where state.rule == nil:
-      return .unknown(reason: "the policy has no rule")
-    case AppGrantStep.descriptor.id where state.answers["app"] == SelectPolicyRuleStep.none:
-      return .unknown(reason: "app is none, so there is no app to change")
-    case AppGrantStep.descriptor.id where state.app == nil:
-      return .unknown(
-        reason: "no app is named (give --set app=…"
-          + (state.server == nil && !state.usesOrgAuthorizationServer
-            ? " with --set server=…)" : ")"))
-    default:
-      return .known(holds: handler.isSatisfied(step, in: state))
-    }
+    return own ?? .known(holds: handler.isSatisfied(step, in: state))
   }
 
   /// The checklist.

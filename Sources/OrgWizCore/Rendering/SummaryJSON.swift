@@ -7,64 +7,72 @@ import OrgWizJSON
 public enum SummaryJSON {
   /// The whole record.
   public static func value(_ summary: RunSummary) -> JSONValue {
-    let record = summary.record
+    let changeSet = summary.changeSet
     let meta = summary.metadata
-    let model = record.finalState.model
-    let state = record.finalState
     var root = JSONObject()
     root["title"] = .string(summary.title)
     root["status"] = .string(SummaryRenderer.status(summary))
-    root["changed"] = .bool(record.changed)
+    root["changed"] = .bool(changeSet.changed)
     root["dryRun"] = .bool(meta.dryRun)
     root["createdModel"] = .bool(meta.createdModel)
     root["inOkta"] = .bool(false)
-    root["summary"] = .object(
-      JSONObject([
-        ("procedure", .string(record.procedure.id)),
-        ("procedureTitle", .string(record.procedure.title)),
-        ("procedureVersion", .string(record.procedure.version)),
-        ("procedureSHA256", .string(record.procedure.sha256)),
-        ("modelPath", .string(meta.modelPath)),
-        ("modelSHA256Before", meta.createdModel ? .null : .string(meta.modelSHA256Before)),
-        ("modelSHA256After", .string(meta.modelSHA256After)),
-        ("operator", summary.operatorLogin.map { .string($0) } ?? .null),
-        ("operatorID", state.operatorAdmin.map { .string($0.id) } ?? .null),
-        ("orgName", .string(model.org.name)),
-        ("orgDomain", .string(model.org.domain)),
-        ("startedAt", .string(meta.startedAt)),
-        ("endedAt", .string(meta.endedAt)),
-        ("toolVersion", .string(meta.toolVersion)),
-      ]))
+    root["summary"] = summarySection(summary)
     root["answers"] = .object(
-      JSONObject(record.answers.map { ($0.key, .string($0.value)) }))
+      JSONObject(changeSet.answers.map { ($0.key, .string($0.value)) }))
     // The change set itself: every step's typed effects, in order.
     root["changeSet"] = .array(
-      zip(record.steps, summary.performed).map { step, performed in
+      changeSet.steps.map { step in
         .object(
           JSONObject([
             ("step", .number(JSONNumber(step.number))),
-            ("stepID", .string(step.step.id)),
-            ("title", .string(step.step.title)),
-            ("heading", .string(performed.heading)),
-            ("effects", .array(step.report.effects.map(\.json))),
+            ("stepID", .string(step.id)),
+            ("title", .string(step.title)),
+            ("heading", .string(step.heading)),
+            ("effects", .array(step.effects.map(\.json))),
           ]))
       })
     root["resultingConfiguration"] = configuration(summary)
     root["changes"] = .array(
-      zip(record.steps, summary.performed).filter { !$0.0.changes.isEmpty }.map { step, performed in
+      changeSet.steps.filter { !$0.changes.isEmpty }.map { step in
         .object(
           JSONObject([
             ("step", .number(JSONNumber(step.number))),
-            ("stepID", .string(step.step.id)),
-            ("title", .string(performed.heading)),
-            (
-              "objects",
-              .array(step.changes.map { change($0, grant: summary.record.procedure.grant) })
-            ),
+            ("stepID", .string(step.id)),
+            ("title", .string(step.heading)),
+            ("objects", .array(step.changes.map { change($0, grant: changeSet.grant) })),
           ]))
       })
     root["verification"] = verification(summary)
-    root["implementationSteps"] = .array(
+    root["implementationSteps"] = implementationSteps(summary)
+    root["backoutPlan"] = backoutPlan(summary)
+    root["riskAndImpact"] = riskAndImpact(summary)
+    return .object(root)
+  }
+
+  private static func summarySection(_ summary: RunSummary) -> JSONValue {
+    let changeSet = summary.changeSet
+    let meta = summary.metadata
+    return .object(
+      JSONObject([
+        ("procedure", .string(changeSet.procedure.id)),
+        ("procedureTitle", .string(changeSet.procedure.title)),
+        ("procedureVersion", .string(changeSet.procedure.version)),
+        ("procedureSHA256", .string(changeSet.procedure.sha256)),
+        ("modelPath", .string(meta.modelPath)),
+        ("modelSHA256Before", meta.createdModel ? .null : .string(meta.modelSHA256Before)),
+        ("modelSHA256After", .string(meta.modelSHA256After)),
+        ("operator", summary.operatorLogin.map { .string($0) } ?? .null),
+        ("operatorID", changeSet.selections.operatorAdmin.map { .string($0.id) } ?? .null),
+        ("orgName", .string(changeSet.org.name)),
+        ("orgDomain", .string(changeSet.org.domain)),
+        ("startedAt", .string(meta.startedAt)),
+        ("endedAt", .string(meta.endedAt)),
+        ("toolVersion", .string(meta.toolVersion)),
+      ]))
+  }
+
+  private static func implementationSteps(_ summary: RunSummary) -> JSONValue {
+    .array(
       summary.performed.map { step in
         .object(
           JSONObject([
@@ -80,6 +88,10 @@ public enum SummaryJSON {
             ),
           ]))
       })
+  }
+
+  private static func backoutPlan(_ summary: RunSummary) -> JSONValue {
+    let meta = summary.metadata
     var backout = JSONObject()
     backout["createdModel"] = .bool(meta.createdModel)
     backout["backupPath"] = meta.backupPath.map { .string($0) } ?? .null
@@ -98,10 +110,13 @@ public enum SummaryJSON {
             ("action", .string(step.action)),
           ]))
       })
-    root["backoutPlan"] = .object(backout)
-    root["riskAndImpact"] = .object(
+    return .object(backout)
+  }
+
+  private static func riskAndImpact(_ summary: RunSummary) -> JSONValue {
+    .object(
       JSONObject([
-        ("objectsChanged", .number(JSONNumber(record.changes.count))),
+        ("objectsChanged", .number(JSONNumber(summary.changeSet.changes.count))),
         ("removedAnything", .bool(summary.removedAnything)),
         ("appsChanged", .array(summary.changedApps.map(\.json))),
         (
@@ -113,37 +128,31 @@ public enum SummaryJSON {
         ),
         ("preexistingErrors", .array(summary.preexistingErrors.map(finding))),
       ]))
-    return .object(root)
   }
 
   private static func configuration(_ summary: RunSummary) -> JSONValue {
-    let model = summary.record.finalState.model
-    let grant = summary.record.procedure.grant
+    let facts = summary.changeSet.configuration
+    let grant = summary.changeSet.grant
     var object = JSONObject()
     object["grant"] = .string(grant.type)
-    object["embeddedWidgetSignInSupport"] = .bool(model.interactionCodeEnabled)
+    object["embeddedWidgetSignInSupport"] = .bool(facts.embeddedWidgetOn)
     object["orgAuthorizationServer"] = .object(
       JSONObject([
         // The issuer used everywhere: the model's, else the org's URL (issuerRecorded false).
-        ("issuer", .string(model.orgAuthorizationServerIssuerOrOrgURL)),
-        ("issuerRecorded", .bool(model.orgAuthorizationServerIssuer != nil)),
-        (
-          "offersGrant",
-          .bool(
-            grant.orgServer && model.switchAllows(grant)
-              && (model.org.engine == .identityEngine || !grant.identityEngineOnly))
-        ),
+        ("issuer", .string(facts.orgServerIssuerOrOrgURL)),
+        ("issuerRecorded", .bool(facts.orgServerIssuer != nil)),
+        ("offersGrant", .bool(facts.orgServerOffersGrant)),
       ]))
-    if let chosen = summary.chosenServer, let server = model.server(id: chosen.id) {
+    if let server = facts.server {
       object["server"] = .object(
         JSONObject([
-          ("id", .string(server.id)),
+          ("id", .string(server.ref.id)),
           ("name", .string(server.name)),
           ("status", .string(server.status)),
           (
             "policies",
             .array(
-              summary.policies.map { policy in
+              server.policies.map { policy in
                 .object(
                   JSONObject([
                     ("id", .string(policy.id)), ("name", .string(policy.name)),
@@ -167,25 +176,25 @@ public enum SummaryJSON {
               })
           ),
         ]))
-    } else if summary.usedOrgServer {
+    } else if case .orgAuthorizationServer(let ref)? = summary.changeSet.selections.server {
       object["server"] = .object(
         JSONObject([
-          ("id", .string(Okta.orgAuthorizationServer)),
-          ("name", .string(model.orgServerRef.name)),
-          ("issuer", .string(model.orgAuthorizationServerIssuerOrOrgURL)),
+          ("id", .string(ref.id)),
+          ("name", .string(ref.name)),
+          ("issuer", .string(facts.orgServerIssuerOrOrgURL)),
           ("policies", .array([])),
         ]))
     } else {
       object["server"] = .null
     }
     object["appsUsingGrant"] = .array(
-      model.appsUsing(grant).map { app in
+      facts.appsUsingGrant.map { app in
         .object(JSONObject([("id", .string(app.id)), ("label", .string(app.label))]))
       })
     object["counts"] = .object(
       JSONObject([
-        ("apps", .number(JSONNumber(model.appsUsing(grant).count))),
-        ("authorizationServers", .number(JSONNumber(model.serversUsing(grant).count))),
+        ("apps", .number(JSONNumber(facts.appsUsingGrant.count))),
+        ("authorizationServers", .number(JSONNumber(facts.serversUsingGrant))),
       ]))
     return .object(object)
   }
@@ -223,7 +232,7 @@ public enum SummaryJSON {
   }
 
   private static func verification(_ summary: RunSummary) -> JSONValue {
-    let validation = summary.record.validation
+    let validation = summary.changeSet.validation
     var object = JSONObject()
     object["rules"] = .array(
       validation.results.map { result in

@@ -29,7 +29,7 @@ public enum SummaryRenderer {
   static func status(_ summary: RunSummary) -> String {
     let meta = summary.metadata
     if meta.dryRun { return "Dry run: nothing was written; this record shows what a run would do." }
-    guard summary.record.changed else {
+    guard summary.changeSet.changed else {
       return "Nothing needed changing; the model file was left as it was, and Okta is not touched."
     }
     let file =
@@ -52,14 +52,11 @@ public enum SummaryRenderer {
   }
 
   private static func summarySection(_ summary: RunSummary) -> [Block] {
-    let record = summary.record
+    let changeSet = summary.changeSet
     let meta = summary.metadata
-    let org = record.finalState.model.org
-    let procedure = record.procedure
-    let admin = summary.record.effects.lazy.compactMap { effect -> ObjectRef? in
-      if case .operatorVerified(let admin, _) = effect { return admin }
-      return nil
-    }.first
+    let org = changeSet.org
+    let procedure = changeSet.procedure
+    let admin = changeSet.selections.operatorAdmin
     func row(_ name: String, _ value: String) -> [[Inline]] { [[.text(name)], [.text(value)]] }
     let rows: [[[Inline]]] = [
       row(
@@ -71,7 +68,8 @@ public enum SummaryRenderer {
         "Model SHA-256 before",
         meta.createdModel ? "none: the file did not exist before this run" : meta.modelSHA256Before
       ),
-      row("Model SHA-256 after", meta.modelSHA256After + (record.changed ? "" : " (unchanged)")),
+      row(
+        "Model SHA-256 after", meta.modelSHA256After + (changeSet.changed ? "" : " (unchanged)")),
       row("Operator", admin.map { "\($0.name) (\($0.id))" } ?? "not recorded"),
       row("Org", "\(org.name) (\(org.domain))"),
       row("Started (UTC)", meta.startedAt),
@@ -80,7 +78,8 @@ public enum SummaryRenderer {
       row(
         "Where the change is",
         meta.dryRun
-          ? "nowhere: dry run" : record.changed ? "in the model file; not yet in Okta" : "nowhere"),
+          ? "nowhere: dry run"
+          : changeSet.changed ? "in the model file; not yet in Okta" : "nowhere"),
     ]
     var blocks: [Block] = [.heading(level: 2, "Summary"), .paragraph(.plain(status(summary)))]
     if !procedure.summary.isEmpty {
@@ -93,13 +92,14 @@ public enum SummaryRenderer {
   /// The org-wide facts of the resulting configuration: the grant's org setting, what the Org
   /// Authorization Server offers, and the counts of apps and servers using the grant.
   private static func settingItems(
-    _ model: OrgModel, grant: GrantFacts, apps: Int, servers: Int
+    _ facts: ChangeSet.Configuration, grant: GrantFacts
   ) -> [ListItem] {
     let issuer =
-      model.orgAuthorizationServerIssuer
-      ?? "\(model.orgAuthorizationServerIssuerOrOrgURL), the org's URL: the model records no issuer"
-    let engineOK = !grant.identityEngineOnly || model.org.engine == .identityEngine
-    let offers = grant.orgServer && engineOK && model.switchAllows(grant)
+      facts.orgServerIssuer
+      ?? "\(facts.orgServerIssuerOrOrgURL), the org's URL: the model records no issuer"
+    let offers = facts.orgServerOffersGrant
+    let apps = facts.appsUsingGrant.count
+    let servers = facts.serversUsingGrant
     let why =
       !grant.orgServer
       ? "does not serve \(grant.type) (only a custom authorization server does)"
@@ -115,7 +115,7 @@ public enum SummaryRenderer {
           .text(
             "\(setting.name) (\(setting.consolePath.components(separatedBy: " > ").dropLast().joined(separator: " > "))): "
           ),
-          .strong(model.isOn(setting) ? "on" : "off"),
+          .strong(facts.switchOn == true ? "on" : "off"),
         ]))
     }
     items.append(ListItem(.plain("Org Authorization Server (\(issuer)): " + why)))
@@ -132,14 +132,12 @@ public enum SummaryRenderer {
   }
 
   private static func configurationSection(_ summary: RunSummary) -> [Block] {
-    let model = summary.record.finalState.model
-    let grant = summary.record.procedure.grant
-    let apps = model.appsUsing(grant)
-    let servers = model.serversUsing(grant)
+    let facts = summary.changeSet.configuration
+    let grant = summary.changeSet.grant
+    let apps = facts.appsUsingGrant
     var blocks: [Block] = [
       .heading(level: 2, "Resulting configuration"),
-      .list(
-        settingItems(model, grant: grant, apps: apps.count, servers: servers.count), ordered: false),
+      .list(settingItems(facts, grant: grant), ordered: false),
     ]
     if let server = summary.chosenServer {
       var rows: [[[Inline]]] = []
@@ -188,18 +186,17 @@ public enum SummaryRenderer {
   }
 
   private static func changesSection(_ summary: RunSummary) -> [Block] {
-    let record = summary.record
     var blocks: [Block] = [.heading(level: 2, "Changes")]
-    guard record.changed else { return blocks + [.paragraph(.plain("No changes."))] }
+    guard summary.changeSet.changed else { return blocks + [.paragraph(.plain("No changes."))] }
     blocks.append(
       .paragraph(
         .plain(
           "Made to the model file, step by step (each object by name; the JSON pointer locates "
             + "the field in the file).")))
-    for (step, performed) in zip(record.steps, summary.performed) where !step.changes.isEmpty {
+    for step in summary.changeSet.steps where !step.changes.isEmpty {
       let stamps = step.changes.compactMap(\.stamp)
       blocks += [
-        .heading(level: 3, "Step \(step.number): \(performed.heading)"), changesTable(step.changes),
+        .heading(level: 3, "Step \(step.number): \(step.heading)"), changesTable(step.changes),
       ]
       if let stamp = stamps.first {
         blocks.append(
@@ -242,7 +239,7 @@ public enum SummaryRenderer {
   }
 
   private static func verificationSection(_ summary: RunSummary) -> [Block] {
-    let validation = summary.record.validation
+    let validation = summary.changeSet.validation
     // Rules that pass are one line; the table lists only the rules with findings.
     let failing = validation.results.filter { !$0.passed }
     let count = validation.results.count
@@ -323,7 +320,7 @@ public enum SummaryRenderer {
     blocks.append(
       .paragraph(
         .plain(
-          summary.record.changed && !summary.metadata.dryRun
+          summary.changeSet.changed && !summary.metadata.dryRun
             ? "The steps as orgwiz performed them on the model file. To make the change in Okta, "
               + "an admin does the same in the Admin Console, at the path under each step."
             : "The steps as orgwiz went through them, with the Admin Console path of each.")))
@@ -345,7 +342,7 @@ public enum SummaryRenderer {
   private static func backoutSection(_ summary: RunSummary) -> [Block] {
     let meta = summary.metadata
     var blocks: [Block] = [.heading(level: 2, "Backout plan")]
-    guard summary.record.changed else {
+    guard summary.changeSet.changed else {
       return blocks + [.paragraph(.plain("Nothing was changed, so there is nothing to back out."))]
     }
     var items: [ListItem] = []
@@ -461,10 +458,9 @@ public enum SummaryRenderer {
   }
 
   private static func riskSection(_ summary: RunSummary) -> [Block] {
-    let changes = summary.record.changes
+    let changes = summary.changeSet.changes
     let errors = summary.preexistingErrors
-    let model = summary.record.finalState.model
-    let scope = model.pullScope
+    let partial = summary.changeSet.partialModel
     var risk =
       summary.removedAnything
       ? "high (removes a sign-in flow)" : changes.isEmpty ? "none" : "low (additive)"
@@ -481,7 +477,7 @@ public enum SummaryRenderer {
         .plain(
           "Anything removed: "
             + (summary.removedAnything
-              ? "yes: \(summary.record.procedure.grant.type) was removed; turning the setting on "
+              ? "yes: \(summary.changeSet.grant.type) was removed; turning the setting on "
                 + "again restores nothing"
               : changes.isEmpty ? "no; nothing changed" : "no; the changes only add the grant"))),
       ListItem(.plain("Risk: \(risk)")),
@@ -496,15 +492,15 @@ public enum SummaryRenderer {
               }.joined(separator: "; ")
                 + (summary.affectedApps.count > listLimit
                   ? "; and \(summary.affectedApps.count - listLimit) more" : ""))
-            + (scope != nil
+            + (partial != nil
               ? " among the apps pulled; the others were not pulled, so whether "
                 + "the change affects them is not known" : "")
         )),
     ]
     // A scoped pull: what the model leaves out, so no absence above reads as a fact.
-    if let scope { items.append(ListItem(.plain(scope.sentence(in: model)))) }
+    if let partial { items.append(ListItem(.plain(partial))) }
     items += summary.trustedOriginLines.map { ListItem(.plain($0)) }
-    if summary.pulledFrom != nil && summary.record.changed && !summary.metadata.dryRun {
+    if summary.pulledFrom != nil && summary.changeSet.changed && !summary.metadata.dryRun {
       // The line later commands update (ChangeRecord): where the change is now.
       items.append(
         ListItem(

@@ -82,6 +82,17 @@ struct AppGrantStep: StepHandler {
     return app.lists(state.grant)
   }
 
+  func checklistCheck(_ step: ProcedureStep, in state: RunState) -> ChecklistRenderer.Check? {
+    if state.answers["app"] == SelectPolicyRuleStep.none {
+      return .unknown(reason: "app is none, so there is no app to change")
+    }
+    guard state.app == nil else { return nil }
+    return .unknown(
+      reason: "no app is named (give --set app=…"
+        + (state.server == nil && !state.usesOrgAuthorizationServer ? " with --set server=…)" : ")")
+    )
+  }
+
   func placeholders(_ step: ProcedureStep, in state: RunState) -> [String: String] {
     ["app": state.app?.label ?? "your app"]
   }

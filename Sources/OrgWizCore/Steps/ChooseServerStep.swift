@@ -166,6 +166,19 @@ struct ChooseServerStep: StepHandler {
       && (state.server != nil || (state.usesOrgAuthorizationServer && state.grant.orgServer))
   }
 
+  func hasConsolePlace(_ step: ProcedureStep, in state: RunState) -> Bool {
+    // The Org Authorization Server is not listed among the authorization servers.
+    !state.usesOrgAuthorizationServer
+  }
+
+  func checklistCheck(_ step: ProcedureStep, in state: RunState) -> ChecklistRenderer.Check? {
+    // (Whether the setting is on yet does not matter: a checklist is usually printed before.)
+    guard state.usesOrgAuthorizationServer else { return nil }
+    return .notNeeded(
+      reason: "the Org Authorization Server is chosen; it is not among the servers listed "
+        + "under Security > API > Authorization Servers. " + Self.orgServerOffers(state.grant))
+  }
+
   func placeholders(_ step: ProcedureStep, in state: RunState) -> [String: String] {
     if state.usesOrgAuthorizationServer { return ["server": "the Org Authorization Server"] }
     return [

@@ -284,6 +284,21 @@ struct SelectPolicyRuleStep: StepHandler {
     state.usesOrgAuthorizationServer || (state.rule?.lists(state.grant) ?? false)
   }
 
+  func hasConsolePlace(_ step: ProcedureStep, in state: RunState) -> Bool {
+    // The Org Authorization Server has no access policies in the Admin Console.
+    !state.usesOrgAuthorizationServer
+  }
+
+  func checklistCheck(_ step: ProcedureStep, in state: RunState) -> ChecklistRenderer.Check? {
+    if state.usesOrgAuthorizationServer {
+      return .notNeeded(
+        reason: "the Org Authorization Server has no access policies or rules to change")
+    }
+    if state.server == nil { return .unknown(reason: "no server is chosen (give --set server=…)") }
+    if state.rule == nil { return .unknown(reason: "the policy has no rule") }
+    return nil
+  }
+
   func placeholders(_ step: ProcedureStep, in state: RunState) -> [String: String] {
     let server = state.server
     let policy = state.policy ?? server.flatMap { defaultPolicy(server: $0, app: state.app) }

@@ -166,6 +166,13 @@ public protocol StepHandler: Sendable {
   /// The title and prose the wizard and the record show for the step in this state: the
   /// document's, unless the choices made leave part of the step out.
   func heading(of step: ProcedureStep, in state: RunState) -> (title: String, prose: String)
+  /// Whether the step has a place in the Admin Console with the choices made (the record
+  /// leaves out the path of one that has none).
+  func hasConsolePlace(_ step: ProcedureStep, in state: RunState) -> Bool
+  /// What the checklist says of the step with these choices when it is not what the model
+  /// shows (``isSatisfied(_:in:)``): `.notNeeded` with why, or `.unknown` with why the model
+  /// cannot tell; nil for the model's answer.
+  func checklistCheck(_ step: ProcedureStep, in state: RunState) -> ChecklistRenderer.Check?
 }
 
 extension StepHandler {
@@ -176,6 +183,10 @@ extension StepHandler {
   public func placeholders(_ step: ProcedureStep, in state: RunState) -> [String: String] {
     [:]
   }
+  public func hasConsolePlace(_ step: ProcedureStep, in state: RunState) -> Bool { true }
+  public func checklistCheck(
+    _ step: ProcedureStep, in state: RunState
+  ) -> ChecklistRenderer.Check? { nil }
   public func heading(
     of step: ProcedureStep, in state: RunState
   ) -> (

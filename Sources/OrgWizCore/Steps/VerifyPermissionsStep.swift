@@ -97,6 +97,11 @@ struct VerifyPermissionsStep: StepHandler {
       && (state.operatorAdmin?.roles.contains(where: step.roles.contains) ?? false)
   }
 
+  func checklistCheck(_ step: ProcedureStep, in state: RunState) -> ChecklistRenderer.Check? {
+    state.operatorAdmin == nil
+      ? .unknown(reason: "no operator is named (give --operator LOGIN)") : nil
+  }
+
   func placeholders(_ step: ProcedureStep, in state: RunState) -> [String: String] {
     [
       "operator": state.operatorAdmin?.login ?? "your admin account",

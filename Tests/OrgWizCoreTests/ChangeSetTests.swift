@@ -1,0 +1,125 @@
+import OrgWizCore
+import OrgWizJSON
+import OrgWizTestSupport
+import Testing
+
+/// The change set the engine leaves: what was chosen, as values, the simulation made once
+/// with the procedure's grant, and renderings that read it and nothing else.
+@Suite struct ChangeSetTests {
+  func run(_ model: OrgModel, _ answers: [String: String]) throws -> RunRecord {
+    try WizardEngine(
+      procedure: try Fixtures.procedure(),
+      prompter: AnswersFilePrompter(answers: answers, fallback: nil),
+      options: WizardOptions(assumeYes: true, now: Fixtures.now)
+    ).run(on: model)
+  }
+
+  @Test func aRunOnTheExampleOrgHasTypedSelectionsAndItsSimulation() throws {
+    let changeSet = try run(Fixtures.exampleModel(), SummaryTests.fullAnswers).changeSet
+    let chosen = changeSet.selections
+    #expect(chosen.operatorAdmin?.id == "00u1ada")
+    #expect(chosen.operatorAdmin?.name == "ada@acme.example")
+    #expect(chosen.role != nil)
+    #expect(chosen.server == .custom(try #require(chosen.customServer)))
+    #expect(chosen.customServer?.id == "aus1api")
+    #expect(chosen.chosenApp?.id == "0oa1mob")
+    #expect(chosen.policy?.id == "00p2mob")
+    #expect(chosen.rule?.id == "0pr2mob")
+    #expect(chosen.rule?.serverName == "api")
+    let simulation = try #require(changeSet.simulation)
+    #expect(simulation.grant == Grants.interactionCode.type)
+    #expect(simulation.app == chosen.chosenApp)
+    #expect(simulation.server == chosen.server?.ref)
+    #expect(simulation.allowed)
+    #expect(simulation.ruleID == "0pr2mob")
+    #expect(
+      Set(changeSet.configuration.server?.policies.map(\.id) ?? []) == ["00p1def", "00p2mob"])
+    #expect(changeSet.configuration.switchOn == true)
+    #expect(changeSet.configuration.appsUsingGrant.map(\.id).contains("0oa1mob"))
+  }
+
+  @Test func theOrgAuthorizationServerIsASelectionWithItsOwnSimulation() throws {
+    let changeSet = try run(
+      Fixtures.exampleModel(),
+      SummaryTests.fullAnswers.merging(["server": "org-authorization-server"]) { $1 }
+    ).changeSet
+    #expect(changeSet.selections.usesOrgServer)
+    #expect(changeSet.selections.customServer == nil)
+    #expect(changeSet.selections.policy == nil)
+    #expect(changeSet.simulation?.serverID == "org-authorization-server")
+    #expect(changeSet.configuration.server == nil)
+  }
+
+  @Test func turningTheSettingOffChoosesNothingItStrips() throws {
+    let on = try run(Fixtures.exampleModel(), SummaryTests.fullAnswers)
+    let off = try run(
+      on.finalState.model, ["operator": "ada@acme.example", "org-setting": "disable"]
+    ).changeSet
+    #expect(off.removedAnything)
+    #expect(off.selections.rule == nil)
+    #expect(off.selections.app == nil)
+    #expect(off.simulation == nil)
+    #expect(off.changes.map(\.ref.id).contains("0oa1mob"))
+  }
+
+  /// The model as it is after the run, with every app renamed: what a renderer would show if
+  /// it looked at the model again.
+  func renamed(_ model: OrgModel) throws -> OrgModel {
+    var document = model.document
+    for app in model.apps { document.set(.string("Renamed \(app.id)"), at: app.pointer / "label") }
+    return try OrgModel(document: document, source: "renamed")
+  }
+
+  @Test func theRecordIsRenderedFromTheChangeSetNotFromTheModel() throws {
+    var record = try run(Fixtures.exampleModel(), SummaryTests.fullAnswers)
+    let summary = RunSummary(record: record, metadata: SummaryTests.metadata)
+    let markdown = SummaryRenderer.markdown(summary)
+    let text = SummaryRenderer.render(summary, as: .text)
+    let json = JSONWriter.string(SummaryJSON.value(summary))
+    let shared = SharedRule.reviewLines(record.changeSet)
+    // Apps renamed after the fact: the record made from the run's change set is the same.
+    record.finalState.model = try renamed(record.finalState.model)
+    record.initialModel = try renamed(record.initialModel)
+    let again = RunSummary(record: record, metadata: SummaryTests.metadata)
+    #expect(SummaryRenderer.markdown(again) == markdown)
+    #expect(SummaryRenderer.render(again, as: .text) == text)
+    #expect(JSONWriter.string(SummaryJSON.value(again)) == json)
+    #expect(SharedRule.reviewLines(record.changeSet) == shared)
+    #expect(!markdown.contains("Renamed"))
+    #expect(markdown.contains("Acme Mobile"))
+  }
+
+  @Test func whatTheChangeSetSaysIsWhatTheRecordSays() throws {
+    var changeSet = try run(Fixtures.exampleModel(), SummaryTests.fullAnswers).changeSet
+    let app = try #require(changeSet.simulation?.app)
+    changeSet.simulation?.app.name = "Chosen In The Change Set"
+    changeSet.selections.operatorAdmin?.name = "someone@acme.example"
+    let summary = RunSummary(changeSet: changeSet, metadata: SummaryTests.metadata)
+    let markdown = SummaryRenderer.markdown(summary)
+    #expect(markdown.contains("from app Chosen In The Change Set (\(app.id))"))
+    #expect(markdown.contains("| Operator | someone@acme.example (00u1ada) |"))
+    let json = SummaryJSON.value(summary)
+    #expect(json["summary"]?["operator"]?.stringValue == "someone@acme.example")
+  }
+
+  /// For one run on a pulled model, `apply`'s plan (a diff of the pull record) sends exactly
+  /// the grant edits of the change set, naming each object by the same reference.
+  @Test func applysPlanForOneRunIsTheChangeSetsGrantEdits() throws {
+    let pulled = try ExportTests.pulledModel(change: false)
+    let record = try run(pulled, SummaryTests.fullAnswers)
+    let plan = try #require(ApplyPlan.make(record.finalState.model))
+    struct Edit: Equatable {
+      var ref: ObjectRef
+      var added, removed: [String]
+    }
+    let edits = record.changeSet.modelChangingEffects.compactMap { effect -> Edit? in
+      switch effect {
+      case .grantAdded(let grant, let ref, _, _): Edit(ref: ref, added: [grant], removed: [])
+      case .grantRemoved(let grant, let ref, _, _): Edit(ref: ref, added: [], removed: [grant])
+      default: nil
+      }
+    }
+    #expect(!edits.isEmpty)
+    #expect(plan.items.map { Edit(ref: $0.ref, added: $0.added, removed: $0.removed) } == edits)
+  }
+}
