@@ -87,16 +87,7 @@ struct PullCommand: ContextCommand {
     let started = context.now()
     let path = context.modelPath(org)
     let timeout = try live.overallTimeout(default: 3600)
-    let stated: Bool?
-    switch embeddedWidget?.lowercased() {
-    case nil: stated = nil
-    case "on", "true", "yes": stated = true
-    case "off", "false", "no": stated = false
-    case let other?:
-      throw OrgWizFailure(
-        .usage, "--embedded-widget must be on or off, not '\(other.prefix(40))'.",
-        next: "Look at Settings > Account > Embedded widget sign-in support in the Admin Console.")
-    }
+    let stated = try statedSetting()
     // An existing model is refused before anything is read from Okta.
     if FileManager.default.fileExists(atPath: path) && !force {
       throw OrgWizFailure(
@@ -119,13 +110,7 @@ struct PullCommand: ContextCommand {
     // The read is complete: the journal goes whatever happens next (a later pull reads anew,
     // so that it sees what changed meanwhile).
     defer { pulled.journal?.remove() }
-    if pulled.org.assignmentAppsSkipped > 0 {
-      context.note(
-        "Read the group assignments of the first \(PullAssembler.assignmentAppLimit) apps that "
-          + "can use the Interaction Code grant only; the other "
-          + "\(Phrase.count(pulled.org.assignmentAppsSkipped, "app")) have none in the model, so "
-          + "simulate does not check who is assigned them.", style: style)
-    }
+    noteSkippedAssignments(pulled.org, context: context, style: style)
     // Whose credentials read the org: the wizard's operator defaults to that admin.
     if case .apiToken = credential, client.identity == nil {
       _ = try? client.get("/api/v1/users/me")
@@ -133,25 +118,50 @@ struct PullCommand: ContextCommand {
     pulled.org.readBy = client.identity.map { login in
       if case .serviceApp = credential { "service app \(login)" } else { login }
     }
+    let (setting, settingSource) = try self.setting(
+      stated: stated, pulled: pulled.org, context: context, style: style)
+    let model = try assemble(
+      pulled, setting: setting, source: settingSource, path: path, org: orgURL,
+      context: context, style: style)
+    let previous = try write(model, session: session, path: path, started: started)
+    report(
+      model, previous: previous != nil, path: path, org: orgURL, requests: client.requestCount,
+      setting: (setting, settingSource), context: context, style: style)
+    return .success
+  }
 
-    let setting: Bool
-    let settingSource: PullRecord.SettingSource
-    if let stated {
-      (setting, settingSource) = (stated, .flag)
-    } else if PullAssembler.inferredSetting(pulled.org) {
-      (setting, settingSource) = (true, .inferred)
-    } else if context.canPrompt(noInput: noInput) {
-      let person = context.makeInteractivePrompter(style)
-      let question = Confirmation(
-        prompt: "No API can read the org setting Embedded widget sign-in support. Is it on in the "
-          + "Admin Console (Settings > Account > Embedded widget sign-in support)?",
-        isDestructive: false, defaultYes: false, help: Self.settingHelp)
-      guard let answer = try person.confirm(question) else {
-        throw OrgWizFailure(
-          .usage, "The org setting was not answered.", next: "Pass --embedded-widget on|off.")
-      }
-      (setting, settingSource) = (answer, .asked)
-    } else {
+  /// `--embedded-widget`: on, off, or not given.
+  private func statedSetting() throws(OrgWizFailure) -> Bool? {
+    switch embeddedWidget?.lowercased() {
+    case nil: return nil
+    case "on", "true", "yes": return true
+    case "off", "false", "no": return false
+    case let other?:
+      throw OrgWizFailure(
+        .usage, "--embedded-widget must be on or off, not '\(other.prefix(40))'.",
+        next: "Look at Settings > Account > Embedded widget sign-in support in the Admin Console.")
+    }
+  }
+
+  /// Says that the group assignments of some apps were not read.
+  private func noteSkippedAssignments(
+    _ org: PulledOrg, context: CommandContext, style: Style
+  ) {
+    guard org.assignmentAppsSkipped > 0 else { return }
+    context.note(
+      "Read the group assignments of the first \(PullAssembler.assignmentAppLimit) apps that "
+        + "can sign users in only; the other "
+        + "\(Phrase.count(org.assignmentAppsSkipped, "app")) have none in the model, so "
+        + "simulate does not check who is assigned them.", style: style)
+  }
+
+  /// The org setting no API can read: as stated, inferred from the org, or asked.
+  private func setting(
+    stated: Bool?, pulled: PulledOrg, context: CommandContext, style: Style
+  ) throws -> (Bool, PullRecord.SettingSource) {
+    if let stated { return (stated, .flag) }
+    if PullAssembler.inferredSetting(pulled) { return (true, .inferred) }
+    guard context.canPrompt(noInput: noInput) else {
       throw OrgWizFailure(
         .usage,
         "No API can read the org setting Embedded widget sign-in support, nothing in the org "
@@ -159,25 +169,42 @@ struct PullCommand: ContextCommand {
         next: "Look at Settings > Account > Embedded widget sign-in support in the Admin "
           + "Console and pass --embedded-widget on or off.")
     }
-    var (document, echoed) = HeldSecrets.scrubber.scrub(
-      try PullAssembler.model(
-        pulled.org, setting: setting, source: settingSource, pulledAt: pulled.startedAt,
-        toolVersion: orgwizVersion))
-    // An inference is checked with Okta where a probe can answer.
-    if settingSource == .inferred,
+    let person = context.makeInteractivePrompter(style)
+    let question = Confirmation(
+      prompt: "No API can read the org setting Embedded widget sign-in support. Is it on in the "
+        + "Admin Console (Settings > Account > Embedded widget sign-in support)?",
+      isDestructive: false, defaultYes: false, help: Self.settingHelp)
+    guard let answer = try person.confirm(question) else {
+      throw OrgWizFailure(
+        .usage, "The org setting was not answered.", next: "Pass --embedded-widget on|off.")
+    }
+    return (answer, .asked)
+  }
+
+  /// The model of what was read, secrets scrubbed; an inferred setting checked with Okta where
+  /// a probe can answer.
+  private func assemble(
+    _ pulled: Pulled, setting: Bool, source: PullRecord.SettingSource, path: String,
+    org: OrgURL, context: CommandContext, style: Style
+  ) throws -> OrgModel {
+    func build(_ setting: Bool, _ source: PullRecord.SettingSource) throws -> (JSONValue, Int) {
+      HeldSecrets.scrubber.scrub(
+        try PullAssembler.model(
+          pulled.org, setting: setting, source: source, pulledAt: pulled.startedAt,
+          toolVersion: orgwizVersion))
+    }
+    var (document, echoed) = try build(setting, source)
+    if source == .inferred,
       let probed = Self.probeSetting(
-        try OrgModel.load(JSONWriter.write(document), source: path), path: path, org: orgURL,
+        try OrgModel.load(JSONWriter.write(document), source: path), path: path, org: org,
         context: context, style: style)
     {
-      (document, echoed) = HeldSecrets.scrubber.scrub(
-        try PullAssembler.model(
-          pulled.org, setting: probed, source: .probe, pulledAt: pulled.startedAt,
-          toolVersion: orgwizVersion))
-    } else if settingSource == .inferred {
+      (document, echoed) = try build(probed, .probe)
+    } else if source == .inferred {
       context.note(
         "Embedded widget sign-in support was inferred as on: an app or rule already lists "
-          + "\(Grants.embeddedWidgetSwitch.governs), which Okta allows only while it is on. Pass --embedded-widget to "
-          + "state it.", style: style)
+          + "\(Grants.embeddedWidgetSwitch.governs), which Okta allows only while it is on. "
+          + "Pass --embedded-widget to state it.", style: style)
     }
     if echoed > 0 {
       context.note(
@@ -185,11 +212,16 @@ struct PullCommand: ContextCommand {
           + "each is \(SecretScrubber.mark) in the model. Something between orgwiz and Okta "
           + "echoes requests back: check the proxy and the org URL.", style: style)
     }
-    let model = try OrgModel.load(JSONWriter.write(document), source: path)
-    let bytes = model.encoded()
+    return try OrgModel.load(JSONWriter.write(document), source: path)
+  }
 
-    // Written like a run's model: locked, journaled, verified; an earlier file kept as .bak
-    // and an undo record, so that `orgwiz undo` puts it back.
+  /// Writes the model like a run's: locked, journaled, verified; an earlier file kept as .bak
+  /// with an undo record, so that `orgwiz undo` puts it back.
+  /// - Returns: the earlier file's bytes, if there was one.
+  private func write(
+    _ model: OrgModel, session: ModelSession, path: String, started: Date
+  ) throws -> [UInt8]? {
+    let bytes = model.encoded()
     var files: [WriteTransaction.File] = []
     let previous =
       FileManager.default.fileExists(atPath: path)
@@ -222,6 +254,14 @@ struct PullCommand: ContextCommand {
             next: "Run orgwiz pull --force again.")
         }
       })
+    return previous
+  }
+
+  /// What was pulled, where it went, the setting, and what to do next.
+  private func report(
+    _ model: OrgModel, previous: Bool, path: String, org: OrgURL, requests: Int,
+    setting: (Bool, PullRecord.SettingSource), context: CommandContext, style: Style
+  ) {
     let counts = [
       Phrase.count(model.servers.count, "custom authorization server"),
       Phrase.count(model.apps.count, "OpenID Connect app"),
@@ -230,19 +270,17 @@ struct PullCommand: ContextCommand {
     if let scope = model.pullScope {
       context.note(scope.sentence(in: model), style: style)
     }
-    let kept = previous != nil ? " (previous version kept in \(path).bak)" : ""
-    let requests = Phrase.count(client.requestCount, "request")
+    let kept = previous ? " (previous version kept in \(path).bak)" : ""
     context.stderr.write(
-      style.green("Pulled ") + counts.joined(separator: ", ") + " from \(orgURL) (\(requests)) "
-        + "into \(path)\(kept).\n")
+      style.green("Pulled ") + counts.joined(separator: ", ") + " from \(org) "
+        + "(\(Phrase.count(requests, "request"))) into \(path)\(kept).\n")
     let recorded = PullRecord(model: model.document)
     context.stderr.write(
-      "Embedded widget sign-in support: \((recorded?.setting ?? setting) ? "on" : "off") "
-        + "(\((recorded?.settingSource ?? settingSource).rawValue)).\n")
+      "Embedded widget sign-in support: \((recorded?.setting ?? setting.0) ? "on" : "off") "
+        + "(\((recorded?.settingSource ?? setting.1).rawValue)).\n")
     context.stderr.write(
       "Next: orgwiz --org \(SummaryRenderer.shellQuote(path)) to plan the change, then orgwiz "
         + "apply.\n")
-    return .success
   }
 
   /// What was read, when reading began, and the journal to remove once the model is written.
