@@ -48,42 +48,10 @@ public enum ProcedureParser {
     let version = try front.requiredString("version", file: file)
     let summary = try front.string("summary", file: file) ?? ""
 
-    var examples: [String: String] = [:]
-    var exampleLines: [String: Int] = [:]
-    if let node = front.node("example-answers") {
-      let map = try mapping(
-        node: node, lineOffset: front.lineOffset, file: file, what: "example-answers")
-      for key in map.keys {
-        guard let value = map.scalarText(key) else {
-          throw ProcedureError(
-            file: file, line: map.line(of: key), "example answer '\(key)' must be a single value")
-        }
-        examples[key] = value
-        exampleLines[key] = map.line(of: key)
-      }
-    }
-
+    let (examples, exampleLines) = try exampleAnswers(front, file: file)
     let body = Array(lines[(closing + 1)...])
     let sections = try splitSections(body, firstLine: closing + 2, file: file)
-    var steps: [ProcedureStep] = []
-    var seenKeys: [String: Int] = [:]
-    for section in sections.steps {
-      let step = try parseStep(section, grant: grant, file: file)
-      if let earlier = steps.first(where: { $0.id == step.id }) {
-        throw ProcedureError(
-          file: file, line: section.blockLine,
-          "step id '\(step.id)' is used twice (first at line \(earlier.line))")
-      }
-      for question in step.questions {
-        if let earlier = seenKeys[question.key] {
-          throw ProcedureError(
-            file: file, line: section.blockLine,
-            "question key '\(question.key)' is asked twice (first at line \(earlier))")
-        }
-        seenKeys[question.key] = section.blockLine
-      }
-      steps.append(step)
-    }
+    let (steps, seenKeys) = try parseSteps(sections.steps, grant: grant, file: file)
     if steps.isEmpty {
       throw ProcedureError(
         file: file, line: min(closing + 2, lines.count),
@@ -132,6 +100,53 @@ public enum ProcedureParser {
     }
     return facts
   }
+  /// The front matter's `example-answers`, with the line of each.
+  private static func exampleAnswers(
+    _ front: LinedMapping, file: String
+  ) throws(ProcedureError) -> ([String: String], [String: Int]) {
+    var examples: [String: String] = [:]
+    var lines: [String: Int] = [:]
+    guard let node = front.node("example-answers") else { return (examples, lines) }
+    let map = try mapping(
+      node: node, lineOffset: front.lineOffset, file: file, what: "example-answers")
+    for key in map.keys {
+      guard let value = map.scalarText(key) else {
+        throw ProcedureError(
+          file: file, line: map.line(of: key), "example answer '\(key)' must be a single value")
+      }
+      examples[key] = value
+      lines[key] = map.line(of: key)
+    }
+    return (examples, lines)
+  }
+
+  /// The steps of the sections, each id and question key used once.
+  /// - Returns: the steps and, for each question key, the line of the block that asks it.
+  private static func parseSteps(
+    _ sections: [Section], grant: GrantFacts, file: String
+  ) throws(ProcedureError) -> ([ProcedureStep], [String: Int]) {
+    var steps: [ProcedureStep] = []
+    var seenKeys: [String: Int] = [:]
+    for section in sections {
+      let step = try parseStep(section, grant: grant, file: file)
+      if let earlier = steps.first(where: { $0.id == step.id }) {
+        throw ProcedureError(
+          file: file, line: section.blockLine,
+          "step id '\(step.id)' is used twice (first at line \(earlier.line))")
+      }
+      for question in step.questions {
+        if let earlier = seenKeys[question.key] {
+          throw ProcedureError(
+            file: file, line: section.blockLine,
+            "question key '\(question.key)' is asked twice (first at line \(earlier))")
+        }
+        seenKeys[question.key] = section.blockLine
+      }
+      steps.append(step)
+    }
+    return (steps, seenKeys)
+  }
+
   // MARK: Sections
 
   struct Section {
@@ -252,6 +267,20 @@ public enum ProcedureParser {
     let console = try map.requiredString("console", file: file)
     let roles = try self.roles(map, kind: kind, file: file)
 
+    let questions = try self.questions(
+      map, descriptor: descriptor, kind: kind, id: id, blockLine: section.blockLine, file: file)
+    let (byHand, byHandChecked) = try self.byHand(map, file: file)
+    return ProcedureStep(
+      id: id, kind: kind, title: section.title, prose: trimmedBlock(section.prose),
+      console: console, byHand: byHand, byHandChecked: byHandChecked, questions: questions,
+      roles: roles, line: section.headingLine)
+  }
+
+  /// The words of each question the kind asks (`questions:`), in the kind's order.
+  private static func questions(
+    _ map: LinedMapping, descriptor: StepDescriptor, kind: String, id: String, blockLine: Int,
+    file: String
+  ) throws(ProcedureError) -> [QuestionText] {
     var questions: [QuestionText] = []
     if let node = map.node("questions") {
       let questionMap = try mapping(
@@ -278,7 +307,7 @@ public enum ProcedureParser {
     let declared = Set(questions.map(\.key))
     if let missing = descriptor.questionKeys.first(where: { !declared.contains($0) }) {
       throw ProcedureError(
-        file: file, line: section.blockLine,
+        file: file, line: blockLine,
         "step '\(id)' of kind '\(kind)' must give the words for question '\(missing)' "
           + "under 'questions:'")
     }
@@ -287,6 +316,13 @@ public enum ProcedureParser {
         < descriptor.questionKeys.firstIndex(of: $1.key) ?? 0
     }
 
+    return questions
+  }
+
+  /// The hand instructions (`by-hand:`), and which of them the model can check (`check:`).
+  private static func byHand(
+    _ map: LinedMapping, file: String
+  ) throws(ProcedureError) -> ([String], [Bool]) {
     var byHand: [String] = []
     var byHandChecked: [Bool] = []
     if let node = map.node("by-hand") {
@@ -314,10 +350,7 @@ public enum ProcedureParser {
         byHandChecked.append(checked)
       }
     }
-    return ProcedureStep(
-      id: id, kind: kind, title: section.title, prose: trimmedBlock(section.prose),
-      console: console, byHand: byHand, byHandChecked: byHandChecked, questions: questions,
-      roles: roles, line: section.headingLine)
+    return (byHand, byHandChecked)
   }
 
   /// The `roles:` of a `verify-permissions` step: admin role types Okta knows.
