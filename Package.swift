@@ -11,15 +11,6 @@ import PackageDescription
   let readlinePkgConfig: String? = "readline"
 #endif
 
-// -static-stdlib for the executable alone: the modules are compiled against the shared
-// runtime (the tests link them so), whose Foundation names only -lFoundation for the linker, so
-// the libraries that the static Foundation needs besides are named here (Swift 6's
-// swift-foundation: its ICU, CoreFoundation and two C helpers).
-let staticStdlibFlags = [
-  "-static-stdlib", "-lCoreFoundation", "-l_FoundationICU", "-l_FoundationCShims",
-  "-l_FoundationCollections", "-lstdc++",
-]
-
 let package = Package(
   name: "orgwiz",
   platforms: [.macOS(.v14)],
@@ -77,14 +68,12 @@ let package = Package(
       // builds, so a shipped binary has no code that reads the variable (scripts/check-release).
       swiftSettings: [.define("ORGWIZ_FAULT_HOOKS", .when(configuration: .debug))]
     ),
-    // The one-file executable. On Linux the Swift runtime and Foundation are linked into it
-    // (-static-stdlib): resolving their symbols across a dozen shared libraries was most of the
-    // time `orgwiz --version` took. Debug builds get it too, so the CLI tests run the binary as
-    // it ships. libcurl is loaded only when a command sends a request (CCurl).
-    .executableTarget(
-      name: "orgwiz", dependencies: ["OrgWizCLI"],
-      linkerSettings: [.unsafeFlags(staticStdlibFlags, .when(platforms: [.linux]))]
-    ),
+    // The one-file executable. The release build links the Swift runtime and Foundation into
+    // it with `swift build -c release --static-swift-stdlib` (scripts/install,
+    // scripts/check-release, the bench): resolving their symbols across a dozen shared libraries
+    // was most of the time `orgwiz --version` took. The manifest itself carries no linker flags.
+    // libcurl is loaded only when a command sends a request (CCurl).
+    .executableTarget(name: "orgwiz", dependencies: ["OrgWizCLI"]),
     // Helpers used only by tests: scripted prompter, fixtures, snapshots, temp dirs.
     .target(
       name: "OrgWizTestSupport",

@@ -30,7 +30,7 @@ struct ApplyCommand: ContextCommand {
       A service app needs okta.authorizationServers.manage and okta.apps.manage (and their \
       .read scopes); an API token needs an admin role that may change them.
 
-      \(OrgWiz.exitCodeHelp)
+      \(OrgWiz.exitCodes(.success, .failure, .declined, .usage, .dataError, .noInput, .unavailable, .cannotCreate, .locked, .noPermission, .interrupted))
       """)
 
   @Option(name: .long, help: ArgumentHelp("The org model file.", valueName: "file"))

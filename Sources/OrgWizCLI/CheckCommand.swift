@@ -10,6 +10,8 @@ struct CheckCommand: ContextCommand {
     discussion: """
       Exit 0 when there are no error findings, 1 when there are. `orgwiz rules` lists the \
       rules; --explain RULE prints one rule's rationale and examples instead of checking.
+
+      \(OrgWiz.exitCodes(.success, .failure, .usage, .dataError, .noInput, .cannotCreate, .config))
       """)
 
   @OptionGroup var options: ModelOptions

@@ -17,6 +17,8 @@ struct ChecklistCommand: ContextCommand {
       Written to a file or a pipe, the checklist is Markdown with every name escaped, ready to \
       paste into a ticket. On a terminal it shows the names as they are (controls made \
       visible); --markdown gives the Markdown there too.
+
+      \(OrgWiz.exitCodes(.success, .usage, .dataError, .noInput, .cannotCreate, .config))
       """)
 
   @Argument(help: "The procedure id.")

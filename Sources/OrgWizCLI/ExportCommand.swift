@@ -28,7 +28,7 @@ struct ExportCommand: ContextCommand {
       others can write to, is refused. Every file is written inside the directory opened as DIR, \
       never through a link.
 
-      \(OrgWiz.exitCodeHelp)
+      \(OrgWiz.exitCodes(.success, .usage, .dataError, .noInput, .cannotCreate))
       """)
 
   @Option(name: .long, help: ArgumentHelp("The org model file.", valueName: "file"))

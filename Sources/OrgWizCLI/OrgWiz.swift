@@ -31,12 +31,16 @@ public struct OrgWiz: ParsableCommand {
       writes a Markdown change record.
 
       Examples:
-        orgwiz                                  walk the wizard on ./org.json (or the example org)
-        orgwiz run --example --dry-run          try it on the bundled example org
+        orgwiz                           the wizard on ./org.json (or the example)
+        orgwiz run --example --dry-run   try it on the bundled example org
         orgwiz run --org org.json --no-input --answers answers.yaml --yes
+        orgwiz pull --okta-url acme.okta.com --embedded-widget off
+        orgwiz apply --dry-run           show what apply would send to Okta
+        orgwiz apply                     send the change to Okta, after a review
+        orgwiz verify                    ask Okta whether the app can use the grant
         orgwiz check --org org.json
-        orgwiz rules unique-ids                 why a rule exists, with examples
-        orgwiz simulate --org org.json --app "Acme Mobile" --server api --grant password
+        orgwiz rules unique-ids          why a rule exists, with examples
+        orgwiz simulate --example --app "Acme Mobile" --server api --grant password
         orgwiz checklist --org org.json > checklist.md
 
       \(exitCodeHelp)
@@ -51,13 +55,20 @@ public struct OrgWiz: ParsableCommand {
 
   public init() {}
 
-  /// The exit codes, for `--help`.
+  /// The exit codes with their meanings: the root `--help` alone prints this table.
   static var exitCodeHelp: String {
     "Exit codes:\n"
       + ExitStatus.allCases.map { status in
         let code = String(status.rawValue)
         return "  " + code + String(repeating: " ", count: 5 - code.count) + status.meaning
       }.joined(separator: "\n")
+  }
+
+  /// The codes one subcommand can return, for its `--help`; their meanings are in the root
+  /// help, so the table is printed once.
+  static func exitCodes(_ codes: ExitStatus...) -> String {
+    "Exit codes: " + codes.map { String($0.rawValue) }.joined(separator: ", ")
+      + " (orgwiz --help says what each means)."
   }
 }
 
@@ -175,12 +186,52 @@ public enum OrgWizCLI {
     let code = OrgWiz.exitCode(for: error)
     // Help is laid out for the terminal orgwiz runs in (standard error, else COLUMNS), also
     // when standard output goes to a pager or a file.
-    let message = OrgWiz.fullMessage(for: error, columns: context.terminal.width)
+    let message = wrappingUsage(
+      OrgWiz.fullMessage(for: error, columns: context.terminal.width),
+      columns: context.terminal.width)
     if code == .success {
       context.stdout.write(message + "\n")
     } else if !message.isEmpty {
       context.stderr.write(message + "\n")
     }
     return code.rawValue
+  }
+
+  /// The help's `USAGE:` line, which swift-argument-parser prints on one line however long,
+  /// broken between its arguments (never inside `[--set <key=value> ...]`) to fit `columns`,
+  /// each further line indented under the first argument.
+  static func wrappingUsage(_ message: String, columns: Int) -> String {
+    let prefix = "USAGE: "
+    return message.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+      guard line.hasPrefix(prefix), line.count > columns else { return String(line) }
+      // The arguments: split at spaces outside brackets.
+      var words: [String] = []
+      var word = ""
+      var depth = 0
+      for character in line.dropFirst(prefix.count) {
+        if character == "[" || character == "<" { depth += 1 }
+        if character == "]" || character == ">" { depth = max(0, depth - 1) }
+        if character == " " && depth == 0 {
+          if !word.isEmpty { words.append(word) }
+          word = ""
+        } else {
+          word.append(character)
+        }
+      }
+      if !word.isEmpty { words.append(word) }
+      let indent = String(repeating: " ", count: prefix.count)
+      var lines: [String] = []
+      var current = prefix
+      for word in words {
+        if current.count > indent.count, current.count + 1 + word.count > columns {
+          lines.append(current)
+          current = indent + word
+        } else {
+          current += (current.count > indent.count && current != prefix ? " " : "") + word
+        }
+      }
+      lines.append(current)
+      return lines.joined(separator: "\n")
+    }.joined(separator: "\n")
   }
 }

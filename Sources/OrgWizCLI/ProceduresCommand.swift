@@ -6,7 +6,10 @@ import OrgWizJSON
 struct ProceduresCommand: ContextCommand {
   static let configuration = CommandConfiguration(
     commandName: "procedures",
-    abstract: "List the procedures in the content directory, with their steps and question keys.")
+    abstract: "List the procedures in the content directory, with their steps and question keys.",
+    discussion: """
+      \(OrgWiz.exitCodes(.success, .usage, .noInput, .cannotCreate, .config))
+      """)
 
   @Option(help: ArgumentHelp("Where procedures live.", valueName: "dir"))
   var content: String?

@@ -27,7 +27,7 @@ struct PullCommand: ContextCommand {
       are read when the credentials may (a service app's token does not ask for \
       okta.trustedOrigins.read), else left out with a note.
 
-      \(OrgWiz.exitCodeHelp)
+      \(OrgWiz.exitCodes(.success, .failure, .usage, .dataError, .noInput, .unavailable, .cannotCreate, .locked, .noPermission, .interrupted))
       """)
 
   @Option(name: .long, help: ArgumentHelp("The org model file to write.", valueName: "file"))

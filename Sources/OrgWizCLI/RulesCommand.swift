@@ -12,6 +12,8 @@ struct RulesCommand: ContextCommand {
       With no argument, lists every rule `orgwiz check` runs (id, severity, title). With a rule \
       id, prints its title, why Okta cares, and the example models it accepts and reports. \
       --step-kinds does the same for the step kinds a procedure document may use.
+
+      \(OrgWiz.exitCodes(.success, .usage, .cannotCreate))
       """)
 
   @Argument(help: ArgumentHelp("A rule id (or, with --step-kinds, a step kind).", valueName: "id"))

@@ -24,7 +24,7 @@ struct RunCommand: ContextCommand {
       Markdown summary (default: beside the model, <model name>.<UTC time>.summary.md). A dry \
       run writes none of them and prints the changes and the summary instead.
 
-      \(OrgWiz.exitCodeHelp)
+      \(OrgWiz.exitCodes(.success, .failure, .declined, .usage, .dataError, .noInput, .cannotCreate, .locked, .config, .interrupted))
       """)
 
   @Argument(help: "The procedure id.")

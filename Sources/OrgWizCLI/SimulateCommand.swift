@@ -21,6 +21,8 @@ struct SimulateCommand: ContextCommand {
       reads them); when it does not, the output says assignment was not checked. Without \
       --grant, the grant is the one the procedure turns on (--procedure, default \
       interaction-code). Exit 0 when the request is allowed, 1 when denied.
+
+      \(OrgWiz.exitCodes(.success, .failure, .usage, .dataError, .noInput, .cannotCreate, .config))
       """)
 
   @OptionGroup var options: ModelOptions

@@ -13,6 +13,8 @@ struct UndoCommand: ContextCommand {
       Refuses when the model no longer matches what the last run wrote (someone changed it \
       since), unless --force. Asks before writing unless --yes; without a terminal, --yes is \
       required. The restore is written the same safe way as a run: locked, atomic, flushed.
+
+      \(OrgWiz.exitCodes(.success, .failure, .declined, .usage, .dataError, .noInput, .cannotCreate, .locked, .interrupted))
       """)
 
   @Option(name: .long, help: ArgumentHelp("The org model file.", valueName: "file"))

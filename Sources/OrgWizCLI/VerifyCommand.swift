@@ -28,7 +28,7 @@ struct VerifyCommand: ContextCommand {
       (org-setting-off, app-lacks-grant, no-matching-policy, redirect-uri, pkce-required, \
       client-auth, invalid-client, invalid-server, other) and its fix.
 
-      \(OrgWiz.exitCodeHelp)
+      \(OrgWiz.exitCodes(.success, .failure, .usage, .dataError, .noInput, .unavailable, .cannotCreate, .locked, .interrupted))
       """)
 
   @Option(name: .long, help: ArgumentHelp("The org model file.", valueName: "file"))

@@ -255,6 +255,12 @@ import Testing
     }
   }
 
+  /// The tests run the debug build, which links the shared Swift runtime; there the runtime's
+  /// backtracer catches SIGSEGV (prints a backtrace, and for a signal sent from outside lets the
+  /// process go on). The release binary (--static-swift-stdlib) has no backtracer and dies of
+  /// the signal, so the crash tests turn the backtracer off to crash the way it ships.
+  static let noBacktracer = "export SWIFT_BACKTRACE=enable=no"
+
   @Test func aTokenInTheEnvironmentMakesNoCoreEvenBeforeItIsUsed() async throws {
     try await afterTheExampleRun { okta, place in
       // The first apply holds the model's lock while Okta is slow; the second waits for it,
@@ -262,6 +268,7 @@ import Testing
       try await okta.fault(pathRegex: "^/api/v1/users/me$", delaySeconds: 6)
       let binary = try #require(EndToEndTests.binary)
       let script = """
+        \(Self.noBacktracer)
         '\(binary)' apply --yes >/dev/null 2>&1 &
         sleep 1
         ulimit -c unlimited
@@ -459,6 +466,7 @@ import Testing
     // The shell lifts the core limit as an admin's shell may; orgwiz, holding the token,
     // must drop it again and be undumpable, so the crash below leaves no core file.
     let script = """
+      \(Self.noBacktracer)
       ulimit -c unlimited
       '\(binary)' pull --okta-url '\(okta.url)' --embedded-widget off &
       pid=$!

@@ -208,13 +208,11 @@ import Testing
   @Test func helpDocumentsEveryExitCode() throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
-    for arguments in [["--help"], ["run", "--help"]] {
-      let run = CLIRunner.run(arguments, in: directory.path)
-      #expect(run.status == 0)
-      for status in ExitStatus.allCases {
-        #expect(
-          run.stdout.contains("  \(status.rawValue) "), "\(arguments) lacks \(status.rawValue)")
-      }
+    // The root help holds the table; each subcommand names its own codes (HelpLayoutTests).
+    let root = CLIRunner.run(["--help"], in: directory.path)
+    #expect(root.status == 0)
+    for status in ExitStatus.allCases {
+      #expect(root.stdout.contains("  \(status.rawValue) "), "--help lacks \(status.rawValue)")
     }
     let version = CLIRunner.run(["--version"], in: directory.path)
     #expect(version.stdout.trimmingWhitespace() == "0.1.0")

@@ -3,8 +3,8 @@ import OrgWizCore
 import OrgWizTestSupport
 import Testing
 
-/// The READMEs' tables of validation rules and step kinds say what the registries hold, so the
-/// documentation cannot drift from the code.
+/// The documented tables of validation rules (docs/model.md) and step kinds (Content/README.md)
+/// say what the registries hold, so the documentation cannot drift from the code.
 @Suite struct RegistryDocumentationTests {
   /// The rows of the first Markdown table after the line containing `marker`, as trimmed cells
   /// with backticks removed (header and separator rows dropped).
@@ -23,8 +23,8 @@ import Testing
     }
   }
 
-  @Test func theReadmeRuleTableIsTheRegistry() throws {
-    let rows = try Self.table(in: "README.md", after: "`orgwiz check` runs these rules")
+  @Test func theModelDocRuleTableIsTheRegistry() throws {
+    let rows = try Self.table(in: "docs/model.md", after: "`orgwiz check` runs these rules")
     let documented = rows.map { $0.prefix(3).joined(separator: " | ") }
     let registered = ValidationRegistry.all.map {
       "\($0.id) | \($0.severity.rawValue) | \($0.title)"

@@ -59,7 +59,7 @@ public struct ModelLoadError: UserFacingError, Equatable {
       return "Upgrade orgwiz, or use a model written in format version "
         + "\(OrgModel.supportedFormatVersion)."
     case .shape:
-      return "Correct the fields named above; the README's \"Org model\" section lists each "
+      return "Correct the fields named above; docs/model.md (\"The org model\") lists each "
         + "field and its type."
     }
   }

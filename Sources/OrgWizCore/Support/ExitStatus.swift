@@ -25,7 +25,7 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
   /// Interrupted (Ctrl-C, or end of input at a prompt); nothing was written.
   case interrupted = 130
 
-  /// One line for `--help` and the README.
+  /// One line (at most 73 characters, so the table fits 80 columns) for the root `--help`.
   public var meaning: String {
     switch self {
     case .success: "success (check: no errors; simulate: the request is allowed)"
@@ -36,7 +36,7 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
     case .noInput: "an input file does not exist or is not a regular file"
     case .unavailable: "Okta could not be reached, TLS failed, or it kept answering 5xx"
     case .cannotCreate: "an output file cannot be written"
-    case .locked: "the model is locked by another run, or Okta still rate-limits after the retries"
+    case .locked: "the model is locked by another run, or Okta rate-limits past the retries"
     case .noPermission: "Okta refused the credentials (401) or a permission (403)"
     case .config: "a procedure document is malformed"
     case .interrupted: "interrupted (Ctrl-C, or end of input at a prompt); nothing written"
