@@ -66,7 +66,7 @@ struct VerifyCommand: ContextCommand {
   var clientSecretFile: String?
 
   @Option(
-    help: ArgumentHelp("Stop after this many seconds (default 600).", valueName: "seconds"))
+    help: ArgumentHelp("Stop after this many seconds.", valueName: "seconds"))
   var timeout: Double = 600
 
   @Flag(name: .long, help: "Print the result as JSON on stdout.")
