@@ -102,6 +102,12 @@ struct ApplyCommand: ContextCommand {
           + "plan below may hold changes it already made. Run orgwiz apply without --dry-run "
           + "to settle it first.", style: style)
     }
+    for item in plan.scopesUnrecorded {
+      context.note(
+        "\(item.ref.phrase): the pull record has no scopes for it (pulled by an older orgwiz), "
+          + "so only its grant types are compared and sent; pull again to send a scope change.",
+        style: style)
+    }
     for object in plan.missing {
       context.note(
         "\(object.kind.rawValue) \(object.id) was pulled but is no longer in the model; it is "
@@ -177,11 +183,16 @@ struct ApplyCommand: ContextCommand {
     let bodies = current.map { entry in ApplyPlan.body(for: entry.item, live: entry.object) }
     var lines: [String] = []
     let planned = Set(plan.items.filter { $0.object.kind == .app }.map(\.object.id))
-    for ((item, object), (_, after)) in zip(current, bodies) {
+    for ((item, object), (body, after)) in zip(current, bodies) {
       let before = ApplyPlan.grants(ofLive: object, kind: item.object.kind)
       lines.append(item.ref.phrase)
       lines.append("    \(item.method) \(item.path)")
       lines.append("    grant types: \(Self.list(before)) → \(Self.list(after))")
+      if item.changesScopes {
+        lines.append(
+          "    scopes: \(Self.list(ApplyPlan.scopes(ofLive: object))) → "
+            + "\(Self.list(ApplyPlan.scopes(ofLive: body)))")
+      }
       // A shared rule is named before it is written.
       if item.object.kind == .rule,
         let shared = SharedRule.line(

@@ -292,6 +292,11 @@ public struct RunSummary: Sendable, Equatable {
           BackoutStep(
             object: ref, console: ref.consolePath(for: facts),
             action: "select \(Self.checkbox(grant)) again"))
+      case .scopeAdded(let scope, let ref, _, _):
+        middle.append(
+          BackoutStep(
+            object: ref, console: ref.consolePath(for: facts),
+            action: "remove \(scope) from the scopes under AND Scopes requested"))
       default: continue
       }
     }
@@ -329,9 +334,21 @@ public struct RunSummary: Sendable, Equatable {
       let org = usesOrgServer(effects) ? " on the Org Authorization Server" : ""
       return "Enable \(grant) for \(app.name)\(org) (\(domain))"
     case (nil, nil):
+      if let scope = Self.scopeAdded(effects) {
+        return "Allow scope \(scope.scope) for \(grant) on authorization server "
+          + "'\(scope.ref.serverName ?? "?")' (\(domain))"
+      }
       let setting = record.procedure.grant.orgSwitch?.name ?? "the org setting"
       return "Enable \(setting) for \(grant) (\(domain))"
     }
+  }
+
+  /// The first scope the run added to a rule, with the rule.
+  private static func scopeAdded(_ effects: [Effect]) -> (scope: String, ref: ObjectRef)? {
+    effects.lazy.compactMap { effect -> (String, ObjectRef)? in
+      if case .scopeAdded(let scope, let ref, _, _) = effect { return (scope, ref) }
+      return nil
+    }.first
   }
 
   private static func affectedApps(
