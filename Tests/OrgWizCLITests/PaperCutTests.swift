@@ -43,7 +43,7 @@ import Testing
       ["--help"], in: directory.path,
       terminal: TerminalInfo(
         stdinIsTerminal: false, stdoutIsTerminal: false, stderrIsTerminal: true, width: 140))
-    #expect(wide.stdout.contains("--server api --grant interaction_code\n"), "\(wide.stdout)")
+    #expect(wide.stdout.contains("--app \"Acme Mobile\" --server api\n"), "\(wide.stdout)")
   }
 
   @Test func checkOfTheExampleNamesTheExample() throws {

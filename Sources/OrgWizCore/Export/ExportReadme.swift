@@ -30,6 +30,15 @@ public enum ExportReadme {
       }
       text += "\n"
     }
+    let switched = plan.entries.contains { entry in
+      (entry.item.added + entry.item.removed).contains { Grants.facts(for: $0)?.orgSwitch != nil }
+    }
+    guard switched else {
+      // A grant without an org-wide switch: the requests are the whole change.
+      return text + "\n## 1. First, by hand: no org setting\n\n"
+        + "The grants this change adds or removes have no org-wide setting, so nothing is "
+        + "needed by hand before the files below.\n"
+    }
     text += "\n## 1. First, by hand: the org setting\n\n"
     if plan.addsGrant {
       text +=
