@@ -307,15 +307,20 @@ struct ApplyCommand: ContextCommand {
             continue
           }
           let found = ApplyPlan.grants(ofLive: back, kind: item.object.kind)
+          // A rule's scope change must be there too.
+          let held = found == after && ApplyPlan.scopesHold(back, for: item, body: body)
           entry.outcome =
-            found == after
+            held
             ? .applied(requestID: sent.requestID)
             : .unverified(requestID: sent.requestID, found: found)
           applied.append((item, back))
-          context.stderr.write("  \(found == after ? "✓" : "!") \(item.sentence)\n")
-          if found != after {
+          context.stderr.write("  \(held ? "✓" : "!") \(item.sentence)\n")
+          if !held {
             // Okta took the request but the object is not as planned: nothing more is sent.
-            failure = ApplyError.notAsPlanned(item.ref.phrase, found: found)
+            failure = ApplyError.notAsPlanned(
+              item.ref.phrase,
+              found: found != after
+                ? found : ApplyPlan.scopes(ofLive: back).map { "scope \($0)" })
           }
         } catch {
           // Okta may have made a change whose answer was lost (a dropped connection, a 5xx

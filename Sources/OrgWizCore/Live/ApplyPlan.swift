@@ -159,6 +159,12 @@ public struct ApplyPlan: Sendable, Equatable {
     PullAssembler.scopes(ofRule: live)
   }
 
+  /// Whether the object read back after a request holds the scopes the body sent (always true
+  /// for an item that changes no scope).
+  public static func scopesHold(_ back: JSONValue, for item: Item, body: JSONValue) -> Bool {
+    !item.changesScopes || scopes(ofLive: back) == scopes(ofLive: body)
+  }
+
   /// Where a rule's scopes sit.
   static let scopesPointer = JSONPointer.root / "conditions" / "scopes" / "include"
 
