@@ -159,6 +159,13 @@ public enum ExportReadme {
         "| \(line(entry.item.sentence).replacingAll("|", with: "/")) | `\(resource.type)` "
         + "| `\(line(resource.importID))` | `\(attribute)` "
         + "| `\(line(value).replacingAll("|", with: "/"))` |\n"
+      if entry.item.changesScopes {
+        let scopes = ApplyPlan.scopes(ofLive: entry.body).map { HCL.quoted($0) }
+        text +=
+          "| (the same rule) | `\(resource.type)` | `\(line(resource.importID))` "
+          + "| `scope_whitelist` "
+          + "| `\(line("[" + scopes.joined(separator: ", ") + "]").replacingAll("|", with: "/"))` |\n"
+      }
     }
     text += """
 
