@@ -125,6 +125,32 @@ import Testing
     try await Self.endToEnd(procedure, content: Fixtures.testProceduresDirectory)
   }
 
+  @Test func theListingNamesEachProceduresGrant() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let listed = CLIRunner.run(
+      ["procedures", "--json", "--content", Fixtures.contentDirectory], in: directory.path)
+    #expect(listed.status == 0, "\(listed.stderr)")
+    let procedures = try JSONParser.parse(listed.stdout)["procedures"]?.arrayValue ?? []
+    let grants = Dictionary(
+      uniqueKeysWithValues: procedures.compactMap { item -> (String, String)? in
+        guard let id = item["id"]?.stringValue, let grant = item["grant"]?.stringValue else {
+          return nil
+        }
+        return (id, grant)
+      })
+    #expect(
+      grants == [
+        "interaction-code": "interaction_code",
+        "device-authorization": "urn:ietf:params:oauth:grant-type:device_code",
+        "client-credentials": "client_credentials",
+        "token-exchange": "urn:ietf:params:oauth:grant-type:token-exchange",
+      ])
+    let text = CLIRunner.run(
+      ["procedures", "--content", Fixtures.contentDirectory], in: directory.path)
+    #expect(text.stdout.contains("  grant: client_credentials (Client Credentials)\n"))
+  }
+
   // MARK: - The run
 
   /// Pull, run, check, simulate, checklist, export and apply, on the example org as the fake
