@@ -338,7 +338,7 @@ struct ApplyCommand: ContextCommand {
             context.stderr.write(
               "  ✓ \(item.sentence) (Okta's answer was lost; reading it back shows the change)\n")
           } else {
-            let why = Self.describe(error, adds: item.adds)
+            let why = Self.describe(error, adds: item.addsSwitchedGrant)
             switch found {
             case nil where Self.answerMayBeLost(error):
               // Okta may have made it, and cannot be asked.

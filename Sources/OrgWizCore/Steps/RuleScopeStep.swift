@@ -51,8 +51,7 @@ struct RuleScopeStep: StepHandler {
       choices: known.filter { $0 != Okta.anyScope }.map { scope in
         Choice(
           value: scope, label: scope,
-          detail: (Self.allows(rule, scope)
-            ? "already allowed by the rule" : "custom or system scope")
+          detail: (Self.allows(rule, scope) ? "already allowed by the rule" : "not on the rule yet")
             + note)
       })
   }
