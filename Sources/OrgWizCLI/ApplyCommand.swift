@@ -267,6 +267,9 @@ struct ApplyCommand: ContextCommand {
       var entry = ApplyRecord.Entry(
         object: item.ref, method: item.method, path: item.path, before: before, after: after,
         outcome: .notSent)
+      if item.changesScopes {
+        entry.scopes = (ApplyPlan.scopes(ofLive: object), ApplyPlan.scopes(ofLive: body))
+      }
       defer {
         if entry.outcome != .notSent {
           journal.requests[index].state = .done

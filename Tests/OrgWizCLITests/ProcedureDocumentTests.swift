@@ -192,7 +192,8 @@ import Testing
     let server = try #require(procedure.exampleAnswers["server"])
     let simulated = try step(
       "simulate",
-      ["simulate", "--procedure", procedure.id, "--app", app, "--server", server] + more)
+      ["simulate", "--procedure", procedure.id, "--app", app, "--server", server]
+        + (procedure.exampleAnswers["scope"].map { ["--scope", $0] } ?? []) + more)
     #expect(simulated.stdout.hasPrefix("allowed: \(procedure.grant.type)"), "\(simulated.stdout)")
     let checklist = try step("checklist", ["checklist", procedure.id] + more)
     #expect(checklist.stdout.hasPrefix("# \(procedure.title)"))
@@ -213,6 +214,12 @@ import Testing
       #expect(put.status == 200)
     }
     try await expectInOkta(procedure, okta: okta)
+    if let scope = procedure.exampleAnswers["scope"] {
+      // The apply section of the change record shows the scope it sent.
+      let applied = try #require(place.applyRecords().first)
+      #expect(applied.contains("; scopes: "), "\(applied)")
+      #expect(applied.contains(scope))
+    }
     #expect(try await okta.violations().isEmpty)
 
     outputs.append(("record", place.directory.read("change.md") ?? ""))
