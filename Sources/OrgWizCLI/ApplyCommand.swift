@@ -192,6 +192,12 @@ struct ApplyCommand: ContextCommand {
           + "plan below may hold changes it already made. Run orgwiz apply without --dry-run "
           + "to settle it first.", style: style)
     }
+    for item in plan.scopesUnrecorded {
+      context.note(
+        "\(item.ref.phrase): the pull record has no scopes for it (pulled by an older orgwiz), "
+          + "so only its grant types are compared and sent; pull again to send a scope change.",
+        style: style)
+    }
     for object in plan.missing {
       context.note(
         "\(object.kind.rawValue) \(object.id) was pulled but is no longer in the model; it is "
@@ -271,11 +277,16 @@ struct ApplyCommand: ContextCommand {
     let bodies = current.map { entry in ApplyPlan.body(for: entry.item, live: entry.object) }
     var lines: [String] = []
     let planned = Set(plan.items.filter { $0.object.kind == .app }.map(\.object.id))
-    for ((item, object), (_, after)) in zip(current, bodies) {
+    for ((item, object), (body, after)) in zip(current, bodies) {
       let before = ApplyPlan.grants(ofLive: object, kind: item.object.kind)
       lines.append(item.ref.phrase)
       lines.append("    \(item.method) \(item.path)")
       lines.append("    grant types: \(Self.list(before)) → \(Self.list(after))")
+      if item.changesScopes {
+        lines.append(
+          "    scopes: \(Self.list(ApplyPlan.scopes(ofLive: object))) → "
+            + "\(Self.list(ApplyPlan.scopes(ofLive: body)))")
+      }
       // A shared rule is named before it is written.
       if item.object.kind == .rule, let scope = pulled.model.pullScope {
         lines.append(scope.sharedRuleLine(in: pulled.model))
@@ -359,6 +370,9 @@ struct ApplyCommand: ContextCommand {
       var entry = ApplyRecord.Entry(
         object: item.ref, method: item.method, path: item.path, before: before, after: after,
         outcome: .notSent)
+      if item.changesScopes {
+        entry.scopes = (ApplyPlan.scopes(ofLive: object), ApplyPlan.scopes(ofLive: body))
+      }
       if sent.failure == nil {
         journal.requests[index].state = .sending
         do {
@@ -412,15 +426,19 @@ struct ApplyCommand: ContextCommand {
         return
       }
       let found = ApplyPlan.grants(ofLive: back, kind: item.object.kind)
+      // A rule's scope change must be there too.
+      let held = found == after && ApplyPlan.scopesHold(back, for: item, body: body)
       entry.outcome =
-        found == after
+        held
         ? .applied(requestID: response.requestID)
         : .unverified(requestID: response.requestID, found: found)
       sent.applied.append((item, back))
-      context.stderr.write("  \(found == after ? "✓" : "!") \(item.sentence)\n")
-      if found != after {
+      context.stderr.write("  \(held ? "✓" : "!") \(item.sentence)\n")
+      if !held {
         // Okta took the request but the object is not as planned: nothing more is sent.
-        sent.failure = ApplyError.notAsPlanned(item.ref.phrase, found: found)
+        sent.failure = ApplyError.notAsPlanned(
+          item.ref.phrase,
+          found: found != after ? found : ApplyPlan.scopes(ofLive: back).map { "scope \($0)" })
       }
     } catch {
       readBack(
@@ -450,7 +468,7 @@ struct ApplyCommand: ContextCommand {
         "  ✓ \(item.sentence) (Okta's answer was lost; reading it back shows the change)\n")
       return
     }
-    let why = Self.describe(error, adds: item.adds)
+    let why = Self.describe(error, adds: item.addsSwitchedGrant)
     switch found {
     case nil where Self.answerMayBeLost(error):
       // Okta may have made it, and cannot be asked.

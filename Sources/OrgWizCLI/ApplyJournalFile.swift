@@ -113,6 +113,9 @@ enum ApplyJournalFile {
       guard let path = updated.objects[index].path, let live = found[path] else { continue }
       updated.objects[index].grantTypes = ApplyPlan.grants(
         ofLive: live, kind: updated.objects[index].kind)
+      if updated.objects[index].kind == .rule {
+        updated.objects[index].scopes = ApplyPlan.scopes(ofLive: live)
+      }
       updated.objects[index].lastUpdated = live["lastUpdated"]?.stringValue
     }
     return updated

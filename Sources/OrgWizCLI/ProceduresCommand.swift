@@ -28,7 +28,8 @@ struct ProceduresCommand: ContextCommand {
         .object(
           JSONObject([
             ("id", .string(procedure.id)), ("title", .string(procedure.title)),
-            ("version", .string(procedure.version)), ("file", .string(procedure.source)),
+            ("version", .string(procedure.version)), ("grant", .string(procedure.grant.type)),
+            ("grantName", .string(procedure.grant.name)), ("file", .string(procedure.source)),
             ("sha256", .string(procedure.sha256)),
             (
               "steps",
@@ -53,6 +54,8 @@ struct ProceduresCommand: ContextCommand {
     context.stdout.write("Procedures in \(directory):\n")
     for procedure in procedures {
       context.stdout.write("\n\(procedure.id) (version \(procedure.version)): \(procedure.title)\n")
+      context.stdout.write(
+        "  grant: \(procedure.grant.type) (\(procedure.grant.name))\n")
       for (index, step) in procedure.steps.enumerated() {
         let keys = step.questions.map(\.key)
         context.stdout.write(

@@ -36,7 +36,9 @@ import Testing
     // Read only for the OIDC apps that can use the grant (native, browser, web), paged.
     let reads = try await okta.requests().filter { $0.path.hasSuffix("/groups") }
     #expect(
-      Set(reads.map(\.path)) == ["/api/v1/apps/0oa1mob/groups", "/api/v1/apps/0oa2web/groups"])
+      Set(reads.map(\.path)) == [
+        "/api/v1/apps/0oa1mob/groups", "/api/v1/apps/0oa2web/groups", "/api/v1/apps/0oa5tv/groups",
+      ])
     #expect(reads.allSatisfy { $0.query["expand"] == ["group"] })
     // The Trusted Origins are read too (point 6), into the model's trustedOrigins.
     #expect(try await okta.requests().contains { $0.path == "/api/v1/trustedOrigins" })
@@ -44,7 +46,7 @@ import Testing
       try place.model()["trustedOrigins"]?.arrayValue != nil, "no trustedOrigins in the model")
     let model = try place.model()
     let held = try #require(model["appGroupAssignments"]?.objectValue)
-    #expect(held.members.map(\.key) == ["0oa1mob", "0oa2web"])
+    #expect(held.members.map(\.key) == ["0oa1mob", "0oa2web", "0oa5tv"])
     #expect(held["0oa1mob"]?.arrayValue?.compactMap { $0["id"]?.stringValue } == ["00g2mob"])
     #expect(held["0oa2web"]?.arrayValue?.isEmpty == true)
 

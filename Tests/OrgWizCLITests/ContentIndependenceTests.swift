@@ -59,11 +59,15 @@ import Testing
     defer { directory.remove() }
     try Data(Fixtures.exampleBytes()).write(to: URL(fileURLWithPath: directory.file("org.json")))
     let edited = ["ORGWIZ_CONTENT": try editedContent(in: directory)]
-    // The edits are live: the copy is valid, lists two procedures and shows the new prompt.
+    // The edits are live: the copy is valid, lists the added procedure and shows the new prompt.
     let listing = CLIRunner.run(["procedures", "--json"], in: directory.path, environment: edited)
     #expect(listing.status == 0, "\(listing.stderr)")
     let ids = try JSONParser.parse(listing.stdout)["procedures"]?.arrayValue?.map { $0["id"] }
-    #expect(ids == ["a-second", "interaction-code"])
+    #expect(
+      ids == [
+        "a-second", "client-credentials", "device-authorization", "interaction-code",
+        "token-exchange",
+      ])
     let changed = try Fixtures.procedure(at: directory.file("content/interaction-code.md"))
     #expect(changed.steps[0].text(for: "operator")?.prompt == "Who is making this change?")
     // What the generic suites run gives the same output either way.

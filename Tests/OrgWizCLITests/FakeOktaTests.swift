@@ -32,7 +32,7 @@ import Testing
     let apps = try await okta.send("GET", "/api/v1/apps")
     #expect(apps.status == 200)
     let ids = try apps.json().arrayValue?.compactMap { $0["id"]?.stringValue }
-    #expect(ids == ["0oa1mob", "0oa2web", "0oa3rpt", "0oa4hr"])
+    #expect(ids == ["0oa1mob", "0oa2web", "0oa3rpt", "0oa4hr", "0oa5tv", "0oa6ord"])
     #expect(apps.header("x-rate-limit-limit") == "600")
 
     // Without a token, and with a wrong one: Okta's 401.
@@ -56,7 +56,7 @@ import Testing
     #expect(health["port"]?.intValue == okta.port)
 
     // Paging: `limit` is honoured, the next page is in a Link header.
-    #expect(try await Self.pageThroughApps(okta, from: "/api/v1/apps?limit=1") == 4)
+    #expect(try await Self.pageThroughApps(okta, from: "/api/v1/apps?limit=1") == 6)
     // The admin-role assignees page by a link in the body instead.
     let assignees = try await okta.send("GET", "/api/v1/iam/assignees/users?limit=1")
     #expect(assignees.status == 200)
@@ -191,7 +191,7 @@ import Testing
     #expect(try me.json()["id"]?.stringValue == "00u2bob")
     #expect(try await Self.interactionCode(okta) == true)
     // --page-size 1 pages whatever `limit` asks.
-    #expect(try await Self.pageThroughApps(okta, from: "/api/v1/apps?limit=200") == 4)
+    #expect(try await Self.pageThroughApps(okta, from: "/api/v1/apps?limit=200") == 6)
     #expect(try await okta.violations().isEmpty)
   }
 
@@ -278,7 +278,7 @@ import Testing
       next = nextLink(link)
       pages += 1
     }
-    #expect(ids == ["0oa1mob", "0oa2web", "0oa3rpt", "0oa4hr"])
+    #expect(ids == ["0oa1mob", "0oa2web", "0oa3rpt", "0oa4hr", "0oa5tv", "0oa6ord"])
     return pages
   }
 

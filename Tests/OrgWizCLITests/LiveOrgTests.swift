@@ -134,7 +134,7 @@ import Testing
     let model = try place.model()
     #expect(model["pull"]?["orgUrl"]?.stringValue == okta.url)
     #expect(model[JSONPointer.root / "org" / "engine"] == "identity-engine")
-    #expect(model["apps"]?.arrayValue?.count == 3, "only the OpenID Connect apps")
+    #expect(model["apps"]?.arrayValue?.count == 5, "only the OpenID Connect apps")
 
     let run = try place.orgwiz(["run"] + Self.enable + ["--summary", "change.md"])
     #expect(run.status == 0, "\(run.stderr)")

@@ -25,7 +25,10 @@ import Testing
     #expect(try complete("app", in: directory) == ["app=", "app-grant="])
     #expect(try complete("org-setting=d", in: directory) == ["org-setting=disable"])
     let servers = try complete("server=", in: directory, extra: ["--org", "ex.json"])
-    #expect(servers == ["server=api", "server=partners", "server=org-authorization-server"])
+    #expect(
+      servers == [
+        "server=api", "server=partners", "server=inventory", "server=org-authorization-server",
+      ])
     let apps = try complete("app=Acme M", in: directory, extra: ["--org", "ex.json"])
     #expect(apps == ["app=Acme Mobile"])
     // No model to read: keys still complete, model values do not.

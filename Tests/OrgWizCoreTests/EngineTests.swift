@@ -275,7 +275,7 @@ import Testing
       _ = try engine(prompter).run(on: Fixtures.exampleModel())
     } throws: { error in
       guard let stop = error as? StepStop else { return false }
-      return stop.exitStatus == .usage && stop.message.contains("\"oidc_client\" names 3 choices")
+      return stop.exitStatus == .usage && stop.message.contains("\"oidc_client\" names 5 choices")
     }
   }
 
@@ -293,7 +293,7 @@ import Testing
     let question = try #require(prompter.asked.first { $0.key == "server" })
     // The custom servers offered leave the misplaced copy out; the real Org Authorization
     // Server is offered as itself.
-    #expect(question.choices.map(\.value) == ["aus1api", "org-authorization-server"])
+    #expect(question.choices.map(\.value) == ["aus1api", "aus3inv", "org-authorization-server"])
     #expect(prompter.transcript.contains("! \"partners\" is not one of the choices"))
     #expect(record.answers.first { $0.key == "server" }?.value == "aus1api")
   }

@@ -55,7 +55,7 @@ import Testing
     let model = try OrgModel.load(JSONWriter.write(document), source: "pulled")
     #expect(model.org.engine == .identityEngine)
     #expect(model.org.name == "Acme Corp")
-    #expect(model.servers.map(\.id) == ["aus1api", "aus2prt"])
+    #expect(model.servers.map(\.id) == ["aus1api", "aus2prt", "aus3inv"])
     #expect(model.servers[0].policies.count == 2)
     // Only OpenID Connect apps; roles as their types, once each.
     #expect(!model.apps.contains { $0.id == "0oa9saml" })

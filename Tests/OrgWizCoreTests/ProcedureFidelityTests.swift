@@ -39,8 +39,8 @@ import Testing
     #expect(record.answers.first { $0.key == "app" }?.value == "0oa1mob")
     // The service app and the SAML app are not offered, numbered or completed.
     let question = try #require(prompter.asked.first { $0.key == "app" })
-    #expect(question.choices.map(\.value) == ["0oa1mob", "0oa2web", "none"])
-    #expect(question.refused.map(\.choice.value) == ["0oa3rpt", "0oa4hr"])
+    #expect(question.choices.map(\.value) == ["0oa1mob", "0oa2web", "0oa5tv", "none"])
+    #expect(question.refused.map(\.choice.value) == ["0oa3rpt", "0oa4hr", "0oa6ord"])
   }
 
   @Test func oktaServiceAppGivenAheadIsAUsageErrorListingTheAppsThatCanUseTheGrant() throws {

@@ -31,12 +31,14 @@ import Testing
     let lines = LockedLines()
     let okta = tokenClient(fake, progress: lines.append)
     let servers = try okta.getAll("/api/v1/authorizationServers")
-    #expect(servers.compactMap { $0["id"]?.stringValue } == ["aus1api", "aus2prt"])
+    #expect(servers.compactMap { $0["id"]?.stringValue } == ["aus1api", "aus2prt", "aus3inv"])
     let apps = try okta.getAll("/api/v1/apps")
     #expect(
-      apps.compactMap { $0["id"]?.stringValue } == ["0oa1mob", "0oa2web", "0oa3rpt", "0oa4hr"])
+      apps.compactMap { $0["id"]?.stringValue } == [
+        "0oa1mob", "0oa2web", "0oa3rpt", "0oa4hr", "0oa5tv", "0oa6ord",
+      ])
     let filtered = try okta.getAll("/api/v1/apps", query: [("filter", "name eq \"oidc_client\"")])
-    #expect(filtered.count >= 1 && filtered.count < 4)
+    #expect(filtered.count >= 1 && filtered.count < 6)
     // The assignees list has its next page in the body.
     let admins = try okta.getAll("/api/v1/iam/assignees/users")
     #expect(admins.compactMap { $0["id"]?.stringValue } == ["00u1ada", "00u2bob", "00u3zoe"])

@@ -56,6 +56,9 @@ public struct Selections: Sendable, Equatable {
     case .grantAdded(_, let ref, _, _), .grantAlreadyPresent(_, let ref),
       .grantDeclined(_, let ref):
       if ref.kind == .app || ref.kind == .rule { choose(ref) }
+    case .scopeAdded(_, let ref, _, _), .scopeAlreadyPresent(_, let ref):
+      // A scope is edited on the rule chosen before; it names that rule again.
+      if ref.kind == .rule { choose(ref) }
     case .settingChanged, .settingUnchanged, .grantRemoved: break
     }
   }

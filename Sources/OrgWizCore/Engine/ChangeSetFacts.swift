@@ -72,6 +72,11 @@ extension ChangeSet {
           BackoutStep(
             object: ref, console: ref.consolePath(for: facts),
             action: "select \(Self.checkbox(grant)) again"))
+      case .scopeAdded(let scope, let ref, _, _):
+        middle.append(
+          BackoutStep(
+            object: ref, console: ref.scopesConsolePath,
+            action: "remove \(scope) from the scopes requested"))
       default: continue
       }
     }

@@ -69,6 +69,14 @@ public struct ObjectRef: Sendable, Equatable, Hashable {
     }
   }
 
+  /// Where the Admin Console edits a rule's scopes (AND Scopes requested), or "" for anything
+  /// else.
+  public var scopesConsolePath: String {
+    guard kind == .rule else { return "" }
+    return "Security > API > Authorization Servers > \(serverName ?? "?") > Access Policies > "
+      + "\(policyName ?? "?") > \(name) > Edit > AND Scopes requested"
+  }
+
   /// `{type, id, name, pointer}` (and the rule's policy and server).
   public var json: JSONValue {
     var object = JSONObject([
@@ -117,13 +125,18 @@ public enum Effect: Sendable, Equatable {
   case grantAlreadyPresent(String, on: ObjectRef)
   /// The operator chose not to add the grant type to the object.
   case grantDeclined(String, on: ObjectRef)
+  /// A scope was added to a rule's scopes (`conditions.scopes.include`).
+  case scopeAdded(String, to: ObjectRef, before: [String], after: [String])
+  /// The rule already allowed the scope (it listed it, or `*`).
+  case scopeAlreadyPresent(String, on: ObjectRef)
 
   /// The object the effect is about, if one.
   public var object: ObjectRef? {
     switch self {
     case .operatorVerified(let ref, _), .settingChanged(let ref, _, _),
       .settingUnchanged(let ref, _), .chosen(let ref), .grantAdded(_, let ref, _, _),
-      .grantRemoved(_, let ref, _, _), .grantAlreadyPresent(_, let ref), .grantDeclined(_, let ref):
+      .grantRemoved(_, let ref, _, _), .grantAlreadyPresent(_, let ref), .grantDeclined(_, let ref),
+      .scopeAdded(_, let ref, _, _), .scopeAlreadyPresent(_, let ref):
       ref
     case .noAppChosen: nil
     }
@@ -132,7 +145,7 @@ public enum Effect: Sendable, Equatable {
   /// Whether the effect changed the model.
   public var changesModel: Bool {
     switch self {
-    case .settingChanged, .grantAdded, .grantRemoved: true
+    case .settingChanged, .grantAdded, .grantRemoved, .scopeAdded: true
     default: false
     }
   }
@@ -165,6 +178,10 @@ public enum Effect: Sendable, Equatable {
     case .grantAlreadyPresent(let grant, let ref):
       "Checked that \(ref.phrase) already allows \(grant)."
     case .grantDeclined(let grant, let ref): "Left \(ref.phrase) without \(grant), as chosen."
+    case .scopeAdded(let scope, let ref, _, let after):
+      "Added scope \(scope) to \(ref.phrase) in the model (scopes now: \(Phrase.list(after)))."
+    case .scopeAlreadyPresent(let scope, let ref):
+      "Checked that \(ref.phrase) already allows scope \(scope)."
     }
   }
 
@@ -209,6 +226,16 @@ public enum Effect: Sendable, Equatable {
     case .grantDeclined(let grant, let ref):
       object["effect"] = "grant-declined"
       object["grant"] = .string(grant)
+      object["object"] = ref.json
+    case .scopeAdded(let scope, let ref, let before, let after):
+      object["effect"] = "scope-added"
+      object["scope"] = .string(scope)
+      object["object"] = ref.json
+      object["before"] = .strings(before)
+      object["after"] = .strings(after)
+    case .scopeAlreadyPresent(let scope, let ref):
+      object["effect"] = "scope-already-present"
+      object["scope"] = .string(scope)
       object["object"] = ref.json
     }
     object["sentence"] = .string(sentence)

@@ -159,8 +159,7 @@ public enum TokenOutcome: Sendable, Equatable {
         + "(\(rule.id))"
     case .allowedByOrgServer:
       return "allowed by the Org Authorization Server (it has no policy or rule to match: the "
-        + "app's grant is enough, and for \(Grants.switched.map(\.type).joined(separator: ", ")) "
-        + "the org setting on Identity Engine)"
+        + "app's grant is enough, with the grant's org-wide setting on where it has one)"
     case .unauthorizedClient(_, let reason, let grant):
       return "unauthorized_client: \(errorDescription ?? "") (\(reason.words(grant)))"
     case .invalidScope(let undefined):

@@ -43,11 +43,11 @@ public struct ExportPlan: Sendable {
     var entries: [Entry] = []
     var missing = plan.missing
     for item in plan.items {
-      guard var live = model.document[item.ref.pointer], live.objectValue != nil else {
+      guard let copy = model.document[item.ref.pointer], copy.objectValue != nil else {
         missing.append(item.object)
         continue
       }
-      _ = live.set(.strings(item.object.grantTypes), at: ApplyPlan.grantsPointer(item.object.kind))
+      let live = ApplyPlan.asPulled(copy, object: item.object)
       let (body, grants) = ApplyPlan.body(for: item, live: live)
       entries.append(Entry(item: item, live: live, body: body, grants: grants))
     }

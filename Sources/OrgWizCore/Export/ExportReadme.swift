@@ -23,7 +23,21 @@ public enum ExportReadme {
     text += "The change (\(plan.entries.count) object\(plan.entries.count == 1 ? "" : "s")):\n\n"
     for entry in plan.entries {
       text += "- \(line(entry.item.sentence)): grant types "
-      text += "\(list(entry.before)) → \(list(entry.grants))\n"
+      text += "\(list(entry.before)) → \(list(entry.grants))"
+      if entry.item.changesScopes, let before = entry.item.object.scopes {
+        text += "; scopes \(list(before)) → "
+        text += list(ApplyPlan.scopes(ofLive: entry.body))
+      }
+      text += "\n"
+    }
+    let switched = plan.entries.contains { entry in
+      (entry.item.added + entry.item.removed).contains { Grants.facts(for: $0)?.orgSwitch != nil }
+    }
+    guard switched else {
+      // A grant without an org-wide switch: the requests are the whole change.
+      return text + "\n## 1. First, by hand: no org setting\n\n"
+        + "The grants this change adds or removes have no org-wide setting, so nothing is "
+        + "needed by hand before the files below.\n"
     }
     text += "\n## 1. First, by hand: the org setting\n\n"
     let governed = Grants.embeddedWidgetSwitch.governs
@@ -81,7 +95,8 @@ public enum ExportReadme {
       and these are the only lines it may show:
 
       """
-    for resource in resources {
+    // The resources are the plan's entries, in its order.
+    for (resource, entry) in zip(resources, plan.entries) {
       text += "- `# \(resource.address) will be imported` (from `\(line(resource.importID))`), "
       if resource.type == "okta_app_oauth" {
         text +=
@@ -96,7 +111,9 @@ public enum ExportReadme {
         }
         text += "\n"
       } else {
-        text += "updated in-place with `grant_type_whitelist` changed as above\n"
+        text +=
+          "updated in-place with `grant_type_whitelist`"
+          + (entry.item.changesScopes ? " and `scope_whitelist`" : "") + " changed as above\n"
       }
     }
     text += """
@@ -106,8 +123,8 @@ public enum ExportReadme {
       - `must be replaced`, `forces replacement`, `will be destroyed`, or any `to add` or \
       `to destroy` other than 0: Terraform would delete the object and make a new one (a new \
       client id, a new secret, lost assignments);
-      - a change to a name, `status`, `priority`, `type`, groups, users, scopes, token \
-      lifetimes, an inline hook, redirect URIs, `token_endpoint_auth_method`, \
+      - a change to a name, `status`, `priority`, `type`, groups, users, scopes (but \
+      a scope the change adds), token lifetimes, an inline hook, redirect URIs, `token_endpoint_auth_method`, \
       `authentication_policy`, `hide_ios`/`hide_web` or anything else written in `main.tf`: \
       the object changed in Okta since the pull, or the provider reads a field differently;
       - an error that an address is already managed, or a resource that already exists: your \
@@ -147,6 +164,13 @@ public enum ExportReadme {
         "| \(line(entry.item.sentence).replacingAll("|", with: "/")) | `\(resource.type)` "
         + "| `\(line(resource.importID))` | `\(attribute)` "
         + "| `\(line(value).replacingAll("|", with: "/"))` |\n"
+      if entry.item.changesScopes {
+        let scopes = ApplyPlan.scopes(ofLive: entry.body).map { HCL.quoted($0) }
+        text +=
+          "| (the same rule) | `\(resource.type)` | `\(line(resource.importID))` "
+          + "| `scope_whitelist` "
+          + "| `\(line("[" + scopes.joined(separator: ", ") + "]").replacingAll("|", with: "/"))` |\n"
+      }
     }
     text += """
 
@@ -163,8 +187,8 @@ public enum ExportReadme {
       - `authentication_policy` is the app's sign-in policy (from `_links.accessPolicy`). \
       Leaving it out would re-associate the default policy; where the model did not have it, \
       `main.tf` says so above the resource, and the plan must be read for it.
-      - Token lifetimes, groups, users and scopes of a rule are carried over as pulled; \
-      leaving any out would reset it.
+      - Token lifetimes, groups, users and scopes of a rule are carried over as pulled (with \
+      the scope the change adds); leaving any out would reset it.
       - The provider sends the whole object on update (a full replacement), as `orgwiz apply` \
       does; it does not check `lastUpdated`, so drift since the pull is caught only by \
       reading the plan.

@@ -131,7 +131,8 @@ public enum TerraformExport {
     items += string("status", live, "status")
     items += number("priority", live, "priority")
     items.append(.attribute("grant_type_whitelist", .list(entry.grants.map(HCL.Value.string))))
-    items += strings("scope_whitelist", live, "conditions", "scopes", "include")
+    // The scopes after the change, as apply would send them.
+    items += strings("scope_whitelist", entry.body, "conditions", "scopes", "include")
     items += strings("group_whitelist", live, "conditions", "people", "groups", "include")
     items += strings("group_blacklist", live, "conditions", "people", "groups", "exclude")
     items += strings("user_whitelist", live, "conditions", "people", "users", "include")

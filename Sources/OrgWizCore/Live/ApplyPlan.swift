@@ -1,8 +1,9 @@
 import OrgWizJSON
 
-/// What `apply` sends: for every rule and app of the pull record whose grant types differ in the
-/// model (whatever grant a procedure changed), one full-replacement request, built later from
-/// the live object with only those grant types added or removed.
+/// What `apply` sends: for every rule and app of the pull record whose grant types (or, for a
+/// rule, scopes) differ in the model (whatever grant a procedure changed), one full-replacement
+/// request, built later from the live object with only those grant types and scopes added or
+/// removed. A rule whose scopes the record lacks (pulled by an older orgwiz) has no scope diff.
 public struct ApplyPlan: Sendable, Equatable {
   /// One object to change in Okta.
   public struct Item: Sendable, Equatable {
@@ -13,18 +14,33 @@ public struct ApplyPlan: Sendable, Equatable {
     /// The grant types the model takes away, in the pulled order.
     public var removed: [String]
 
+    /// The scopes the model adds to a rule, in the model's order.
+    public var scopesAdded: [String]
+    /// The scopes the model takes away from a rule, in the pulled order.
+    public var scopesRemoved: [String]
+    /// Whether the object is a rule whose scopes the pull record lacks, so that a scope change
+    /// could not be planned.
+    public var scopesUnrecorded: Bool {
+      object.kind == .rule && object.scopes == nil
+    }
+
     public init(
-      object: PullRecord.Object, ref: ObjectRef, added: [String], removed: [String], path: String
+      object: PullRecord.Object, ref: ObjectRef, added: [String], removed: [String], path: String,
+      scopesAdded: [String] = [], scopesRemoved: [String] = []
     ) {
       self.object = object
       self.ref = ref
       self.added = added
       self.removed = removed
       self.path = path
+      self.scopesAdded = scopesAdded
+      self.scopesRemoved = scopesRemoved
     }
 
-    /// Whether a grant is added.
-    public var adds: Bool { !added.isEmpty }
+    /// Whether a grant or a scope is added.
+    public var adds: Bool { !added.isEmpty || !scopesAdded.isEmpty }
+    /// Whether the item changes the rule's scopes.
+    public var changesScopes: Bool { !scopesAdded.isEmpty || !scopesRemoved.isEmpty }
     /// The grant types changed, in words (`device_code, password`).
     public var grant: String { Phrase.list(added + removed) }
 
@@ -33,13 +49,21 @@ public struct ApplyPlan: Sendable, Equatable {
     public var path: String
     /// What the change does, in words.
     public var sentence: String {
-      let add = added.isEmpty ? nil : "Add \(Phrase.list(added)) to \(ref.phrase)"
-      let remove =
-        removed.isEmpty
-        ? nil
-        : "\(add == nil ? "Remove" : "and remove") \(Phrase.list(removed)) from "
-          + (add == nil ? ref.phrase : "it")
-      return [add, remove].compactMap { $0 }.joined(separator: " ")
+      let parts = [
+        added.isEmpty ? nil : ("add", Phrase.list(added), "to"),
+        removed.isEmpty ? nil : ("remove", Phrase.list(removed), "from"),
+        scopesAdded.isEmpty ? nil : ("add", Self.scopes(scopesAdded), "to"),
+        scopesRemoved.isEmpty ? nil : ("remove", Self.scopes(scopesRemoved), "from"),
+      ].compactMap { $0 }
+      return parts.enumerated().map { index, part in
+        let verb = index > 0 ? "and " + part.0 : part.0 == "add" ? "Add" : "Remove"
+        return "\(verb) \(part.1) \(part.2) \(index == 0 ? ref.phrase : "it")"
+      }.joined(separator: " ")
+    }
+
+    /// "scope a" / "scopes a, b".
+    static func scopes(_ names: [String]) -> String {
+      "\(names.count == 1 ? "scope" : "scopes") \(Phrase.list(names))"
     }
   }
 
@@ -78,31 +102,49 @@ public struct ApplyPlan: Sendable, Equatable {
             problem: "names an object the pull record already holds"))
         continue
       }
-      let current: (ref: ObjectRef, grants: [String])?
-      switch object.kind {
-      case .app:
-        current = model.app(id: object.id).map { (model.ref($0), $0.grantTypes) }
-      case .rule:
-        current = model.allRules.first { entry in
-          entry.rule.id == object.id && entry.policy.id == object.policyID
-            && entry.server.id == object.serverID
-        }.map { entry in
-          (model.ref(entry.rule, of: entry.policy, on: entry.server), entry.rule.grantTypes)
-        }
-      }
-      guard let current else {
+      guard let item = item(for: object, path: path, in: model) else {
         missing.append(object)
         continue
       }
-      let added = current.grants.filter { !object.grantTypes.contains($0) }
-      let removed = object.grantTypes.filter { !current.grants.contains($0) }
-      if !added.isEmpty || !removed.isEmpty {
-        items.append(
-          Item(object: object, ref: current.ref, added: added, removed: removed, path: path))
+      if !item.added.isEmpty || !item.removed.isEmpty || item.changesScopes {
+        items.append(item)
       }
     }
     return ApplyPlan(record: record, items: items, missing: missing, invalidIDs: invalid)
   }
+
+  /// The item for an object of the record, with what the model changed in it; nil when the
+  /// model no longer has the object.
+  static func item(for object: PullRecord.Object, path: String, in model: OrgModel) -> Item? {
+    let current: (ref: ObjectRef, grants: [String], scopes: [String]?)?
+    switch object.kind {
+    case .app:
+      current = model.app(id: object.id).map { (model.ref($0), $0.grantTypes, nil) }
+    case .rule:
+      current = model.allRules.first { entry in
+        entry.rule.id == object.id && entry.policy.id == object.policyID
+          && entry.server.id == object.serverID
+      }.map { entry in
+        (
+          model.ref(entry.rule, of: entry.policy, on: entry.server), entry.rule.grantTypes,
+          entry.rule.scopes
+        )
+      }
+    }
+    guard let current else { return nil }
+    // Without the pulled scopes there is nothing to compare the model's with.
+    let pulledScopes = object.scopes ?? current.scopes ?? []
+    let scopes = current.scopes ?? []
+    return Item(
+      object: object, ref: current.ref,
+      added: current.grants.filter { !object.grantTypes.contains($0) },
+      removed: object.grantTypes.filter { !current.grants.contains($0) }, path: path,
+      scopesAdded: scopes.filter { !pulledScopes.contains($0) },
+      scopesRemoved: pulledScopes.filter { !scopes.contains($0) })
+  }
+
+  /// The rules of the plan whose scopes the pull record lacks (said by apply and export).
+  public var scopesUnrecorded: [Item] { items.filter(\.scopesUnrecorded) }
 
   /// The live object's grant types.
   public static func grants(ofLive live: JSONValue, kind: PullRecord.Object.Kind) -> [String] {
@@ -110,6 +152,31 @@ public struct ApplyPlan: Sendable, Equatable {
     case .app: PullAssembler.grants(ofApp: live)
     case .rule: PullAssembler.grants(ofRule: live)
     }
+  }
+
+  /// The live rule's scopes (`conditions.scopes.include`).
+  public static func scopes(ofLive live: JSONValue) -> [String] {
+    PullAssembler.scopes(ofRule: live)
+  }
+
+  /// Whether the object read back after a request holds the scopes the body sent (always true
+  /// for an item that changes no scope).
+  public static func scopesHold(_ back: JSONValue, for item: Item, body: JSONValue) -> Bool {
+    !item.changesScopes || scopes(ofLive: back) == scopes(ofLive: body)
+  }
+
+  /// Where a rule's scopes sit.
+  static let scopesPointer = JSONPointer.root / "conditions" / "scopes" / "include"
+
+  /// The object as it was pulled: `copy` (the model's) with the record's grant types and, for a
+  /// rule whose record has them, its scopes.
+  public static func asPulled(_ copy: JSONValue, object: PullRecord.Object) -> JSONValue {
+    var pulled = copy
+    _ = pulled.set(.strings(object.grantTypes), at: grantsPointer(object.kind))
+    if object.kind == .rule, let scopes = object.scopes {
+      _ = pulled.set(.strings(scopes), at: scopesPointer)
+    }
+    return pulled
   }
 
   /// Where the grant types sit in an object of this kind.
@@ -148,6 +215,12 @@ public struct ApplyPlan: Sendable, Equatable {
     grants.removeAll(where: item.removed.contains)
     for grant in item.added where !grants.contains(grant) { grants.append(grant) }
     _ = body.set(.strings(grants), at: grantsPointer(item.object.kind))
+    if item.changesScopes {
+      var scopes = scopes(ofLive: live)
+      scopes.removeAll(where: item.scopesRemoved.contains)
+      for scope in item.scopesAdded where !scopes.contains(scope) { scopes.append(scope) }
+      _ = body.set(.strings(scopes), at: scopesPointer)
+    }
     return (body, grants)
   }
 
@@ -182,6 +255,7 @@ public struct ApplyPlan: Sendable, Equatable {
         })
       else { continue }
       updated.objects[index].grantTypes = grants(ofLive: live, kind: item.object.kind)
+      if item.object.kind == .rule { updated.objects[index].scopes = scopes(ofLive: live) }
       updated.objects[index].lastUpdated = live["lastUpdated"]?.stringValue
     }
     return updated
@@ -238,10 +312,10 @@ extension ApplyPlan {
   public static func differences(
     live: JSONValue, for item: Item, in model: OrgModel
   ) -> [String] {
-    guard var pulled = model.document[item.ref.pointer], pulled.objectValue != nil else {
+    guard let copy = model.document[item.ref.pointer], copy.objectValue != nil else {
       return []
     }
-    _ = pulled.set(.strings(item.object.grantTypes), at: grantsPointer(item.object.kind))
+    let pulled = asPulled(copy, object: item.object)
     let fromLive = body(for: item, live: live).body
     let fromModel = body(for: item, live: pulled).body
     var found: [String] = []

@@ -33,6 +33,24 @@ public struct ApplyRecord: Sendable, Equatable {
     public var before: [String]
     public var after: [String]
     public var outcome: Outcome
+    /// For a rule whose scopes the request changed: its scopes before and in the request.
+    public var scopesBefore: [String]? = nil
+    public var scopesAfter: [String]? = nil
+
+    /// The scopes before and after, for a request that changed them.
+    public var scopes: (before: [String], after: [String])? {
+      get { scopesAfter.map { (scopesBefore ?? [], $0) } }
+      set {
+        scopesBefore = newValue?.before
+        scopesAfter = newValue?.after
+      }
+    }
+
+    /// A grant list, with the scopes when the request changed them.
+    func cell(_ grants: [String], scopes: [String]?) -> String {
+      (grants.isEmpty ? "(none)" : Phrase.list(grants))
+        + (scopesAfter == nil ? "" : "; scopes: " + Phrase.list(scopes ?? []))
+    }
 
     /// What the request does, in words ("device_code added to app …").
     public var done: String {
@@ -264,8 +282,8 @@ public struct ApplyRecord: Sendable, Equatable {
     entries.map { entry in
       [
         .plain(entry.object.phrase), .plain("\(entry.method) \(entry.path)"),
-        .plain(entry.before.isEmpty ? "(none)" : Phrase.list(entry.before)),
-        .plain(entry.after.isEmpty ? "(none)" : Phrase.list(entry.after)),
+        .plain(entry.cell(entry.before, scopes: entry.scopesBefore)),
+        .plain(entry.cell(entry.after, scopes: entry.scopesAfter)),
         .plain(outcomeText(entry.outcome)), [.code(requestID(entry.outcome) ?? "")],
       ]
     }
@@ -312,15 +330,22 @@ public struct ApplyRecord: Sendable, Equatable {
           .array(
             entries.map { entry in
               .object(
-                JSONObject([
-                  ("object", entry.object.json), ("method", .string(entry.method)),
-                  ("path", .string(entry.path)), ("before", .strings(entry.before)),
-                  ("after", .strings(entry.after)),
-                  ("result", .string(resultName(entry.outcome))),
-                  ("inOkta", .bool(entry.outcome.isInOkta)),
-                  ("detail", .string(outcomeText(entry.outcome))),
-                  ("requestId", requestID(entry.outcome).map { .string($0) } ?? .null),
-                ]))
+                JSONObject(
+                  [
+                    ("object", entry.object.json), ("method", .string(entry.method)),
+                    ("path", .string(entry.path)), ("before", .strings(entry.before)),
+                    ("after", .strings(entry.after)),
+                    ("result", .string(resultName(entry.outcome))),
+                    ("inOkta", .bool(entry.outcome.isInOkta)),
+                    ("detail", .string(outcomeText(entry.outcome))),
+                    ("requestId", requestID(entry.outcome).map { .string($0) } ?? .null),
+                  ]
+                    + (entry.scopes.map { scopes in
+                      [
+                        ("scopesBefore", .strings(scopes.before)),
+                        ("scopesAfter", .strings(scopes.after)),
+                      ]
+                    } ?? [])))
             })
         ),
         ("manualSteps", .strings(manualSteps)),

@@ -167,7 +167,8 @@ public enum PullAssembler {
           record.append(
             PullRecord.Object(
               kind: .rule, id: id, serverID: serverID, policyID: policyID,
-              lastUpdated: rule["lastUpdated"]?.stringValue, grantTypes: grants(ofRule: rule)))
+              lastUpdated: rule["lastUpdated"]?.stringValue, grantTypes: grants(ofRule: rule),
+              scopes: scopes(ofRule: rule)))
         }
         policies.append(.object(policyObject))
       }
@@ -266,6 +267,10 @@ public enum PullAssembler {
 
   static func grants(ofRule rule: JSONValue) -> [String] {
     rule["conditions"]?["grantTypes"]?["include"]?.arrayValue?.compactMap(\.stringValue) ?? []
+  }
+
+  static func scopes(ofRule rule: JSONValue) -> [String] {
+    rule["conditions"]?["scopes"]?["include"]?.arrayValue?.compactMap(\.stringValue) ?? []
   }
 
   /// The value without any member named like a secret (a client secret, a private key's

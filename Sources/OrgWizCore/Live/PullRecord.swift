@@ -33,11 +33,15 @@ public struct PullRecord: Sendable, Equatable {
     public var policyID: String?
     public var lastUpdated: String?
     public var grantTypes: [String]
+    /// For a rule: its scopes (`conditions.scopes.include`) as Okta had them; nil for an app,
+    /// and for a rule of a record made before pull kept scopes (no scope change is planned).
+    public var scopes: [String]?
 
     public init(
       kind: Kind, id: String, serverID: String? = nil, policyID: String? = nil,
-      lastUpdated: String?, grantTypes: [String]
+      lastUpdated: String?, grantTypes: [String], scopes: [String]? = nil
     ) {
+      self.scopes = scopes
       self.kind = kind
       self.id = id
       self.serverID = serverID
@@ -92,6 +96,7 @@ public struct PullRecord: Sendable, Equatable {
       if let policyID { object["policyId"] = .string(policyID) }
       object["lastUpdated"] = lastUpdated.map { .string($0) } ?? .null
       object["grantTypes"] = .strings(grantTypes)
+      if let scopes { object["scopes"] = .strings(scopes) }
       return .object(object)
     }
 
@@ -105,6 +110,7 @@ public struct PullRecord: Sendable, Equatable {
       policyID = value["policyId"]?.stringValue
       lastUpdated = value["lastUpdated"]?.stringValue
       grantTypes = value["grantTypes"]?.arrayValue?.compactMap(\.stringValue) ?? []
+      scopes = value["scopes"]?.arrayValue.map { $0.compactMap(\.stringValue) }
     }
   }
 

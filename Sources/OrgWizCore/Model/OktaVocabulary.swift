@@ -26,6 +26,8 @@ public enum Okta {
 
   /// The `server` answer and `--server` value that name the Org Authorization Server.
   public static let orgAuthorizationServer = "org-authorization-server"
+  /// The scope condition value that allows every scope (`conditions.scopes.include`).
+  public static let anyScope = "*"
   /// The OpenID Connect scopes every Okta authorization server offers, the Org Authorization
   /// Server included (which offers no custom scopes).
   public static let openIDConnectScopes: Set<String> = [

@@ -58,6 +58,8 @@ public struct PolicyRule: Sendable, Equatable {
   public func lists(_ grant: GrantFacts) -> Bool { grantTypes.contains(grant.type) }
   /// The pointer of the rule's grant type list.
   public var grantTypesPointer: JSONPointer { pointer / "conditions" / "grantTypes" / "include" }
+  /// The pointer of the rule's scope list.
+  public var scopesPointer: JSONPointer { pointer / "conditions" / "scopes" / "include" }
 }
 
 /// A policy of a custom authorization server (`AuthorizationServerPolicy`).

@@ -37,6 +37,16 @@ public struct RunMetadata: Sendable, Equatable {
   }
 }
 
+extension RunSummary {
+  /// The first scope the run added to a rule, with the rule.
+  fileprivate static func scopeAdded(_ effects: [Effect]) -> (scope: String, ref: ObjectRef)? {
+    effects.lazy.compactMap { effect -> (String, ObjectRef)? in
+      if case .scopeAdded(let scope, let ref, _, _) = effect { return (scope, ref) }
+      return nil
+    }.first
+  }
+}
+
 /// The content of the change record, rendered as Markdown or as JSON (`run --json`): the run's
 /// change set (``ChangeSet``), the files and times of the run, and the record's title. Nothing
 /// here looks at the model or the answers: every fact is the change set's.
@@ -117,6 +127,10 @@ public struct RunSummary: Sendable, Equatable {
       let org = changeSet.selections.usesOrgServer ? " on the Org Authorization Server" : ""
       return "Enable \(grant) for \(app.name)\(org) (\(domain))"
     case (nil, nil):
+      if let scope = Self.scopeAdded(effects) {
+        return "Allow scope \(scope.scope) for \(grant) on authorization server "
+          + "'\(scope.ref.serverName ?? "?")' (\(domain))"
+      }
       let setting = changeSet.grant.orgSwitch?.name ?? "the org setting"
       return "Enable \(setting) for \(grant) (\(domain))"
     }

@@ -409,8 +409,10 @@ public enum SummaryRenderer {
       blocks.append(
         .paragraph(
           .plain(
-            "Once the change is in Okta, undo it in the Admin Console in this order (Okta lets "
-              + "no app or rule have the grant while the setting is off):")))
+            "Once the change is in Okta, undo it in the Admin Console in this order"
+              // Only an org-wide switch orders the steps.
+              + (summary.backout.contains { $0.object.kind == .orgSetting }
+                ? " (Okta lets no app or rule have the grant while the setting is off):" : ":"))))
     }
     let steps = summary.backout.map { step in
       ListItem(.plain("\(step.console): \(step.action) (\(step.object.phrase))"))

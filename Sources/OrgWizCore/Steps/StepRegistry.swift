@@ -6,6 +6,7 @@ public enum StepRegistry {
     ChooseServerStep(),
     SelectPolicyRuleStep(),
     AppGrantStep(),
+    RuleScopeStep(),
   ]
 
   /// The handler of the kind with this id.
