@@ -47,16 +47,14 @@ struct ApplyCommand: ContextCommand {
   @Flag(name: .long, help: "Print the apply record as JSON on stdout.")
   var json = false
 
-  @Flag(name: .customLong("no-input"), help: "Never prompt (also ORGWIZ_NO_INPUT=1).")
-  var noInput = false
+  @OptionGroup var input: InputOptions
 
   @Flag(
     inversion: .prefixedNo,
     help: "After adding the grant to an app, run orgwiz verify on it without asking (or skip it).")
   var verify: Bool? = nil
 
-  @Flag(name: .customLong("no-color"), help: "No colour.")
-  var noColor = false
+  @OptionGroup var color: ColorOptions
 
   @Option(
     name: .customLong("summary-format"),
@@ -64,14 +62,10 @@ struct ApplyCommand: ContextCommand {
       "The apply record's format: markdown (default) or text.", valueName: "format"))
   var summaryFormat: RecordFormat = .markdown
 
-  @Option(
-    name: .customLong("lock-timeout"),
-    help: ArgumentHelp("Wait up to this many seconds for another run's lock.", valueName: "seconds")
-  )
-  var lockTimeout: Double = 0
+  @OptionGroup var lock: LockOptions
 
   func execute(_ context: CommandContext) throws -> ExitStatus {
-    let style = context.style(noColor: noColor)
+    let style = context.style(noColor: color.noColor)
     let started = context.now()
     let path = context.modelPath(org)
     let timeout = try live.overallTimeout(default: 600)
@@ -79,7 +73,8 @@ struct ApplyCommand: ContextCommand {
       dryRun
       ? nil
       : try ModelSession.open(
-        model: path, lockTimeout: lockTimeout, startedAt: started, context: context, style: style)
+        model: path, lockTimeout: lock.lockTimeout, startedAt: started, context: context,
+        style: style)
     defer { session?.close() }
     if dryRun { try FileIO.ensureRegularIfPresent(path, what: "org model") }
     let (first, unfinished) = try loadPlan(path: path, context: context, style: style)
@@ -327,7 +322,7 @@ struct ApplyCommand: ContextCommand {
   private func confirmSending(
     needsSetting: Bool, context: CommandContext, style: Style
   ) throws {
-    guard context.canPrompt(noInput: noInput) else { throw ApplyError.needsYes }
+    guard context.canPrompt(noInput: input.noInput) else { throw ApplyError.needsYes }
     let person = context.makeInteractivePrompter(style)
     if needsSetting {
       let setting = Confirmation(
@@ -638,7 +633,7 @@ struct ApplyCommand: ContextCommand {
     let command =
       "orgwiz verify --org \(SummaryRenderer.shellQuote(path)) --app \(app.id) --server \(server)"
     if verify == nil {
-      guard context.canPrompt(noInput: noInput) else { return (nil, nil) }
+      guard context.canPrompt(noInput: input.noInput) else { return (nil, nil) }
       let question = Confirmation(
         prompt:
           "Check now that \(app.phrase) can start the \(Verifier.grant.name) flow (\(command); "
@@ -654,7 +649,7 @@ struct ApplyCommand: ContextCommand {
         )
       }
     }
-    let verifier = Verifier(model: model, modelPath: path, context: context, noInput: noInput)
+    let verifier = Verifier(model: model, modelPath: path, context: context, noInput: input.noInput)
     do {
       let target = try verifier.target(app: app.id, server: server, redirectURI: nil)
       let result = try verifier.run(target, org: org)

@@ -48,11 +48,10 @@ struct ExportCommand: ContextCommand {
   @Flag(help: "Write into a directory that is not empty (replacing files of the same names).")
   var force = false
 
-  @Flag(name: .customLong("no-color"), help: "No colour.")
-  var noColor = false
+  @OptionGroup var color: ColorOptions
 
   func execute(_ context: CommandContext) throws -> ExitStatus {
-    let style = context.style(noColor: noColor)
+    let style = context.style(noColor: color.noColor)
     let (directory, terraformFormat): (String, Bool)
     switch (terraform, requests) {
     case (let dir?, nil): (directory, terraformFormat) = (dir, true)

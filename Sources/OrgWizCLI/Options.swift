@@ -27,6 +27,28 @@ struct ModelOptions: ParsableArguments {
   var noColor = false
 }
 
+/// `--no-color`, for the commands that read no model through ``ModelOptions``.
+struct ColorOptions: ParsableArguments {
+  @Flag(name: .customLong("no-color"), help: "No colour (also NO_COLOR=1 or TERM=dumb).")
+  var noColor = false
+}
+
+/// `--no-input`, for the commands that may ask.
+struct InputOptions: ParsableArguments {
+  @Flag(name: .customLong("no-input"), help: "Never prompt (also ORGWIZ_NO_INPUT=1).")
+  var noInput = false
+}
+
+/// `--lock-timeout`, for the commands that write beside the model.
+struct LockOptions: ParsableArguments {
+  @Option(
+    name: .customLong("lock-timeout"),
+    help: ArgumentHelp(
+      "Wait up to this many seconds for another run's lock on the model (0: fail at once).",
+      valueName: "seconds"))
+  var lockTimeout: Double = 0
+}
+
 /// A model read from disk or from the bundled example.
 struct LoadedModel {
   /// The absolute path the model is written to.

@@ -17,8 +17,7 @@ struct ProceduresCommand: ContextCommand {
   @Flag(help: "Machine-readable output on stdout.")
   var json = false
 
-  @Flag(name: .customLong("no-color"), help: "No colour.")
-  var noColor = false
+  @OptionGroup var color: ColorOptions
 
   func execute(_ context: CommandContext) throws -> ExitStatus {
     let directory = try ContentLocator.directory(option: content, context: context)

@@ -70,20 +70,14 @@ struct PullCommand: ContextCommand {
     help: "Ignore the journal of an interrupted pull (<file>.pull.journal) and read the org anew.")
   var restart = false
 
-  @Flag(name: .customLong("no-input"), help: "Never prompt (also ORGWIZ_NO_INPUT=1).")
-  var noInput = false
+  @OptionGroup var input: InputOptions
 
-  @Flag(name: .customLong("no-color"), help: "No colour.")
-  var noColor = false
+  @OptionGroup var color: ColorOptions
 
-  @Option(
-    name: .customLong("lock-timeout"),
-    help: ArgumentHelp("Wait up to this many seconds for another run's lock.", valueName: "seconds")
-  )
-  var lockTimeout: Double = 0
+  @OptionGroup var lock: LockOptions
 
   func execute(_ context: CommandContext) throws -> ExitStatus {
-    let style = context.style(noColor: noColor)
+    let style = context.style(noColor: color.noColor)
     let started = context.now()
     let path = context.modelPath(org)
     let timeout = try live.overallTimeout(default: 3600)
@@ -98,7 +92,8 @@ struct PullCommand: ContextCommand {
     let orgURL = try live.orgURL(context)
     let (credential, source) = try live.credential(context)
     let session = try ModelSession.open(
-      model: path, lockTimeout: lockTimeout, startedAt: started, context: context, style: style)
+      model: path, lockTimeout: lock.lockTimeout, startedAt: started, context: context, style: style
+    )
     defer { session.close() }
     let client = live.client(
       context, org: orgURL, credential: credential, scopes: OktaScopes.pull, timeout: timeout)
@@ -161,7 +156,7 @@ struct PullCommand: ContextCommand {
   ) throws -> (Bool, PullRecord.SettingSource) {
     if let stated { return (stated, .flag) }
     if PullAssembler.inferredSetting(pulled) { return (true, .inferred) }
-    guard context.canPrompt(noInput: noInput) else {
+    guard context.canPrompt(noInput: input.noInput) else {
       throw OrgWizFailure(
         .usage,
         "No API can read the org setting Embedded widget sign-in support, nothing in the org "

@@ -25,8 +25,7 @@ struct RulesCommand: ContextCommand {
   @Flag(help: "Machine-readable output on stdout.")
   var json = false
 
-  @Flag(name: .customLong("no-color"), help: "No colour.")
-  var noColor = false
+  @OptionGroup var color: ColorOptions
 
   func execute(_ context: CommandContext) throws -> ExitStatus {
     let output: String

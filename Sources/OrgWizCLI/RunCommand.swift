@@ -33,8 +33,7 @@ struct RunCommand: ContextCommand {
   @OptionGroup var options: ModelOptions
   @OptionGroup var answerOptions: AnswerOptions
 
-  @Flag(name: .customLong("no-input"), help: "Never prompt (also ORGWIZ_NO_INPUT=1).")
-  var noInput = false
+  @OptionGroup var input: InputOptions
 
   @Flag(help: "Accept confirmations, including turning the setting off.")
   var yes = false
@@ -57,12 +56,7 @@ struct RunCommand: ContextCommand {
         + "Markdown.", valueName: "format"))
   var summaryFormat: RecordFormat = .markdown
 
-  @Option(
-    name: .customLong("lock-timeout"),
-    help: ArgumentHelp(
-      "Wait up to this many seconds for another run's lock on the model (0: fail at once).",
-      valueName: "seconds"))
-  var lockTimeout: Double = 0
+  @OptionGroup var lock: LockOptions
 
   @Flag(help: "Resume an interrupted run on this model without asking.")
   var resume = false
@@ -130,7 +124,8 @@ struct RunCommand: ContextCommand {
       dryRun
       ? nil
       : try ModelSession.open(
-        model: path, lockTimeout: lockTimeout, startedAt: started, context: context, style: style)
+        model: path, lockTimeout: lock.lockTimeout, startedAt: started, context: context,
+        style: style)
     // Until the plan is made, an error closes the session here; then execute does.
     var planned = false
     defer { if !planned { session?.close() } }
@@ -632,7 +627,7 @@ struct RunCommand: ContextCommand {
 
   /// Why nobody is asked, for the missing-answers message.
   private func promptingOffReason(_ context: CommandContext) -> String {
-    if noInput { return "--no-input was given" }
+    if input.noInput { return "--no-input was given" }
     let variable = context.environment["ORGWIZ_NO_INPUT"] ?? ""
     if !(variable.isEmpty || variable == "0") { return "ORGWIZ_NO_INPUT is set" }
     if !context.terminal.stdinIsTerminal { return "standard input is not a terminal" }
@@ -640,7 +635,7 @@ struct RunCommand: ContextCommand {
   }
 
   private func canPrompt(_ context: CommandContext) -> Bool {
-    context.canPrompt(noInput: noInput)
+    context.canPrompt(noInput: input.noInput)
   }
 
   private func loadModel(

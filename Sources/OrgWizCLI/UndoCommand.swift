@@ -26,17 +26,11 @@ struct UndoCommand: ContextCommand {
   @Flag(help: "Restore even when the model or backup changed since the run that wrote them.")
   var force = false
 
-  @Flag(name: .customLong("no-input"), help: "Never prompt (also ORGWIZ_NO_INPUT=1).")
-  var noInput = false
+  @OptionGroup var input: InputOptions
 
-  @Option(
-    name: .customLong("lock-timeout"),
-    help: ArgumentHelp("Wait up to this many seconds for another run's lock.", valueName: "seconds")
-  )
-  var lockTimeout: Double = 0
+  @OptionGroup var lock: LockOptions
 
-  @Flag(name: .customLong("no-color"), help: "No colour.")
-  var noColor = false
+  @OptionGroup var color: ColorOptions
 
   @Flag(name: .long, help: "Print the backout record as JSON on stdout.")
   var json = false
@@ -48,12 +42,13 @@ struct UndoCommand: ContextCommand {
   var summaryFormat: RecordFormat = .markdown
 
   func execute(_ context: CommandContext) throws -> ExitStatus {
-    let style = context.style(noColor: noColor)
+    let style = context.style(noColor: color.noColor)
     let started = context.now()
     let path = context.modelPath(org)
     let backupPath = path + ".bak"
     let session = try ModelSession.open(
-      model: path, lockTimeout: lockTimeout, startedAt: started, context: context, style: style)
+      model: path, lockTimeout: lock.lockTimeout, startedAt: started, context: context, style: style
+    )
     defer { session.close() }
 
     let record = UndoRecord.read(model: path)
@@ -247,7 +242,7 @@ struct UndoCommand: ContextCommand {
       for line in items { context.stderr.write("  \(line)\n") }
       return
     }
-    guard context.canPrompt(noInput: noInput) else {
+    guard context.canPrompt(noInput: input.noInput) else {
       context.stderr.write(prompt + "\n")
       for line in items { context.stderr.write("  \(line)\n") }
       throw UndoError.needsConfirmation

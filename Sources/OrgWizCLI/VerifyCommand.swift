@@ -72,11 +72,9 @@ struct VerifyCommand: ContextCommand {
   @Flag(name: .long, help: "Print the result as JSON on stdout.")
   var json = false
 
-  @Flag(name: .customLong("no-input"), help: "Never prompt (also ORGWIZ_NO_INPUT=1).")
-  var noInput = false
+  @OptionGroup var input: InputOptions
 
-  @Flag(name: .customLong("no-color"), help: "No colour.")
-  var noColor = false
+  @OptionGroup var color: ColorOptions
 
   func execute(_ context: CommandContext) throws -> ExitStatus {
     guard timeout > 0, timeout.isFinite, timeout <= LiveOptions.maximumTimeout else {
@@ -94,7 +92,7 @@ struct VerifyCommand: ContextCommand {
     let (appName, serverName) = try Self.choice(app: app, server: server, model: path)
     let verifier = Verifier(
       model: model, modelPath: path, context: context, secretFile: clientSecretFile,
-      noInput: noInput, timeout: timeout)
+      noInput: input.noInput, timeout: timeout)
     let target = try verifier.target(app: appName, server: serverName, redirectURI: redirectURI)
     let orgURL = try Self.orgURL(oktaURL, model: model, path: path, context: context)
     context.stderr.write(
