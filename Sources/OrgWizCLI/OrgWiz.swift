@@ -82,7 +82,10 @@ public enum OrgWizCLI {
     // Whatever a command prints passes through the scrubber of the secrets it holds.
     var context = context
     context.stdout = ScrubbingSink(context.stdout)
-    context.stderr = ScrubbingSink(context.stderr)
+    // At a terminal, lines are broken between words, never by the terminal inside one.
+    context.stderr = ScrubbingSink(
+      context.terminal.stderrIsTerminal
+        ? WrappingSink(context.stderr, width: context.terminal.width) : context.stderr)
     // `orgwiz --version` alone is answered before the argument parser builds every command's
     // options (most of the time --version took), with the text the parser would print.
     if arguments == ["--version"] {

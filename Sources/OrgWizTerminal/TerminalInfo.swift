@@ -138,6 +138,15 @@ public enum TextWrapper {
     return output.joined(separator: "\n")
   }
 
+  /// Each line wrapped on its own at word boundaries (continuations under its text), never
+  /// joined with the next: for output whose line breaks mean something (reviews, lists).
+  public static func wrapLines(_ text: String, width: Int) -> String {
+    let limit = max(width, 20)
+    return text.split(separator: "\n", omittingEmptySubsequences: false).map {
+      wrapLine(String($0), limit: limit)
+    }.joined(separator: "\n")
+  }
+
   private static func startsItem(_ line: String) -> Bool {
     if line.hasPrefix("- ") || line.hasPrefix("* ") || line.hasPrefix("> ") || line.hasPrefix("#") {
       return true

@@ -94,3 +94,39 @@ public final class BufferSink: TextSink {
 
   public func write(_ text: String) { self.text += TerminalText.visible(text) }
 }
+
+/// A sink for a terminal that wraps each complete line at word boundaries to the terminal's
+/// width, so that the terminal never breaks a word or a path in two ("Embedded widget si /
+/// gn-in"). A line that is still being written (a prompt, or a progress line redrawn with a
+/// carriage return) passes as it is.
+public final class WrappingSink: TextSink {
+  let inner: any TextSink
+  let width: Int
+  /// Whether the next write starts a line (the last one ended with a newline).
+  private var atLineStart = true
+
+  public init(_ inner: any TextSink, width: Int) {
+    self.inner = inner
+    self.width = width
+  }
+
+  public func write(_ text: String) {
+    guard !text.isEmpty else { return }
+    guard !text.contains("\r"), let last = text.lastIndex(of: "\n") else {
+      inner.write(text)
+      atLineStart = text.hasSuffix("\n")
+      return
+    }
+    let rest = text[text.index(after: last)...]
+    var lines = text[..<last].split(separator: "\n", omittingEmptySubsequences: false).map(
+      String.init)
+    var out: [String] = []
+    // A line an earlier write began is not wrapped: its start is already on the screen.
+    if !atLineStart { out.append(lines.removeFirst()) }
+    out += lines.map { TextWrapper.wrapLines($0, width: width) }
+    inner.write(out.joined(separator: "\n") + "\n" + rest)
+    atLineStart = rest.isEmpty
+  }
+
+  public var writeFailure: String? { inner.writeFailure }
+}

@@ -118,3 +118,25 @@ import Testing
     }
   }
 }
+
+/// What a command prints on standard error at a terminal is broken between words, at its width.
+@Suite struct TerminalWidthTests {
+  @Test func messagesAtATerminalFitItsWidth() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let narrow = CLIRunner.run(
+      ["run", "--example", "--dry-run", "--no-input"], in: directory.path,
+      terminal: TerminalInfo(
+        stdinIsTerminal: false, stdoutIsTerminal: false, stderrIsTerminal: true, width: 50))
+    #expect(narrow.status == 64)
+    let lines = narrow.stderr.split(separator: "\n")
+    #expect(lines.count > 3, "\(narrow.stderr)")
+    for line in lines where line.contains(" ") {
+      #expect(line.count <= 50, "\(line)")
+    }
+    // Off a terminal the same message is not broken at all.
+    let piped = CLIRunner.run(
+      ["run", "--example", "--dry-run", "--no-input"], in: directory.path)
+    #expect(piped.stderr.split(separator: "\n").contains { $0.count > 50 })
+  }
+}
