@@ -18,7 +18,21 @@ public struct LineRequest: Sendable, Equatable {
   /// Other texts Tab completes to (`?`, `back`, `yes`).
   public var extraCompletions: [String]
   /// What Tab completes to.
-  public var completions: [String] { choices.flatMap(\.completions) + extraCompletions }
+  public var completions: [String] { completionGroups.flatMap { $0 } }
+  /// What Tab offers for the text typed (lowercased): one text per choice, its label when that
+  /// starts so, else its first other text that does. A login and a display name of one admin
+  /// are one candidate, not two that stop Tab at their common prefix.
+  public static func matches(_ folded: String, in groups: [[String]]) -> [String] {
+    var seen: Set<String> = []
+    return groups.compactMap { group in
+      group.first { $0.lowercased().hasPrefix(folded) }
+    }.filter { seen.insert($0).inserted }
+  }
+
+  /// What Tab completes to, one group per choice (its label first) and one per other text.
+  public var completionGroups: [[String]] {
+    choices.map(\.completions) + extraCompletions.map { [$0] }
+  }
   /// Whether the answer may go into history (never for secrets).
   public var keepsHistory: Bool
   /// Whether anything typed before the prompt appeared is thrown away first, so that keys

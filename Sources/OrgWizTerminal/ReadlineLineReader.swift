@@ -14,16 +14,22 @@ import Synchronization
 private struct CompletionState {
   /// The current question's request; its candidates are made at the first Tab.
   var request: LineRequest?
-  var candidates: [String]?
+  var candidates: [[String]]?
   var matches: [String] = []
   var next = 0
 
-  /// The candidates, shown visibly as the sinks would (made once per prompt).
-  mutating func choices() -> [String] {
+  /// The candidates, each choice's texts together, shown visibly as the sinks would (made once
+  /// per prompt).
+  mutating func choices() -> [[String]] {
     if let candidates { return candidates }
-    let made = (request?.completions ?? []).map(VisibleText.visibleOnOneLine)
+    let made = (request?.completionGroups ?? []).map { $0.map(VisibleText.visibleOnOneLine) }
     candidates = made
     return made
+  }
+
+  /// One text per choice that starts with `folded` (see ``LineRequest/matches(_:in:)``).
+  mutating func matching(_ folded: String) -> [String] {
+    LineRequest.matches(folded, in: choices())
   }
 }
 
@@ -38,7 +44,7 @@ private func completeChoice(
   let typed = text.map { String(cString: $0) } ?? ""
   let folded = typed.lowercased()
   completionState.withLock { state in
-    state.matches = state.choices().filter { $0.lowercasedHasPrefix(folded) }
+    state.matches = state.matching(folded)
     state.next = 0
   }
   return rl_completion_matches(text, nextMatch)

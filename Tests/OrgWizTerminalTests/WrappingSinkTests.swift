@@ -1,3 +1,4 @@
+import OrgWizCore
 import OrgWizTerminal
 import Testing
 
@@ -39,5 +40,24 @@ import Testing
     let captured = Captured()
     WrappingSink(captured, width: 80).write("rule \"Mobile\":\n    this rule also serves 2 apps\n")
     #expect(captured.text == "rule \"Mobile\":\n    this rule also serves 2 apps\n")
+  }
+}
+
+/// What Tab offers at a prompt.
+@Suite struct CompletionMatchTests {
+  @Test func anAdminsLoginAndNameAreOneCandidate() {
+    let request = LineRequest(
+      prompt: "operator: ", key: "operator",
+      choices: [
+        Choice(
+          value: "00u2bob", label: "bob@acme.example", aliases: ["bob@acme.example"],
+          otherNames: ["Bob Baker"]),
+        Choice(value: "00u1ada", label: "ada@acme.example", otherNames: ["Ada Lovelace"]),
+      ], completions: ["?", "back"])
+    // "b" starts Bob's login and his name, and "back": Bob is one candidate.
+    #expect(LineRequest.matches("b", in: request.completionGroups) == ["bob@acme.example", "back"])
+    #expect(LineRequest.matches("bo", in: request.completionGroups) == ["bob@acme.example"])
+    // A name that only the display name starts with completes to the name.
+    #expect(LineRequest.matches("ada l", in: request.completionGroups) == ["Ada Lovelace"])
   }
 }
