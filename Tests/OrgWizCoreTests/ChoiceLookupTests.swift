@@ -332,7 +332,14 @@ private enum Reference {
       case .notFound where allowNumbers:
         let started = prefixMatches(choices, trimmed)
         if started.count == 1 { return .success(started[0].value) }
-        if started.isEmpty {
+        let refusedStarts = question.refused.filter {
+          !$0.reason.isEmpty && $0.choice.label.lowercased().hasPrefix(trimmed.lowercased())
+        }
+        if started.isEmpty, refusedStarts.count == 1 {
+          reason =
+            "\"\(Question.shown(trimmed))\" begins \"\(Question.shown(refusedStarts[0].choice.label))\", "
+            + "which cannot be chosen: \(refusedStarts[0].reason)"
+        } else if started.isEmpty {
           reason = "\"\(Question.shown(trimmed))\" is not one of the choices"
         } else {
           reason =

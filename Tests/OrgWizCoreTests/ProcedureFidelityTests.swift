@@ -43,6 +43,18 @@ import Testing
     #expect(question.refused.map(\.choice.value) == ["0oa3rpt", "0oa4hr", "0oa6ord"])
   }
 
+  @Test func theBeginningOfAServiceAppsNameAtThePromptIsRefusedWithItsReason() throws {
+    let prompter = ScriptedPrompter([
+      .answer("operator", "ada"), .answer("org-setting", "enable"), .answer("server", "api"),
+      .answer("app", "acme rep"), .answer("app", "Acme Mobile"),
+      .answer("policy", ""), .answer("rule", ""), .answer("app-grant", "y"),
+    ])
+    _ = try engine(prompter).run(on: Fixtures.exampleModel())
+    let refusal = try #require(prompter.transcript.first { $0.hasPrefix("! ") })
+    #expect(refusal.contains("\"acme rep\" begins \"Acme Reports (service)\""), "\(refusal)")
+    #expect(refusal.contains("service app"), "\(refusal)")
+  }
+
   @Test func oktaServiceAppGivenAheadIsAUsageErrorListingTheAppsThatCanUseTheGrant() throws {
     let prompter = given([
       "operator": "ada@acme.example", "org-setting": "enable", "server": "api",

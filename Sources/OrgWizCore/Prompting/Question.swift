@@ -113,6 +113,19 @@ public struct Question: Sendable, Equatable {
   ///     listed choice, and an unambiguous beginning of a name or of a login's local part
   ///     (`bob` for `bob@acme.example`) is taken for it. Given answers must match in full.
   /// - Returns: the canonical value, or a message saying what is wrong and listing the choices.
+  /// The one refused object (with a reason) whose label begins with `text` (ignoring case), or
+  /// nil when none or several do.
+  func refusedStarting(with text: String) -> RefusedChoice? {
+    let folded = text.lowercased()
+    var found: RefusedChoice?
+    for item in refused
+    where !item.reason.isEmpty && item.choice.label.lowercased().hasPrefix(folded) {
+      guard found == nil else { return nil }
+      found = item
+    }
+    return found
+  }
+
   public func resolve(_ text: String, allowNumbers: Bool) -> Result<String, AnswerProblem> {
     let trimmed = text.trimmingWhitespace()
     if trimmed.isEmpty {
@@ -179,7 +192,12 @@ public struct Question: Sendable, Equatable {
         case .notFound where allowNumbers:
           let started = prefixMatches(trimmed)
           if started.count == 1 { return .success(started[0].value) }
-          if started.isEmpty {
+          if started.isEmpty, let hit = refusedStarting(with: trimmed) {
+            // The beginning of an object that cannot be chosen: its reason, as for its name.
+            reason =
+              "\"\(Self.shown(trimmed))\" begins \"\(Self.shown(hit.choice.label))\", which cannot "
+              + "be chosen: \(hit.reason)"
+          } else if started.isEmpty {
             reason = "\"\(Self.shown(trimmed))\" is not one of the choices"
           } else {
             reason =
