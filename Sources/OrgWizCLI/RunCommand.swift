@@ -550,7 +550,8 @@ struct RunCommand: ContextCommand {
       let offer = Confirmation(
         prompt:
           "A run on this model stopped \(whereStopped) at "
-          + "\(journal.updatedAt), with \(journal.answers.count) answers given. Resume from there?",
+          + "\(journal.updatedAt), with \(Phrase.count(journal.answers.count, "answer")) given. "
+          + "Resume from there?",
         items: journal.answers.map { "\($0.key) = \($0.label)" }, isDestructive: false,
         defaultYes: true)
       if let person {

@@ -316,6 +316,7 @@ final class TerminalSession: Sendable {
     let second = try TerminalSession("\(Self.binary) --no-color", in: directory.path)
     #expect(second.waitFor("[Y/n] "))
     #expect(second.transcript.contains("stopped at step 3"))
+    #expect(second.transcript.contains("with 2 answers given"), "\(second.transcript)")
     second.type("\r")
     #expect(second.waitFor("server: "))
     #expect(second.transcript.contains("keeping its"))
