@@ -2,6 +2,7 @@ import Foundation
 import OrgWizCore
 import OrgWizJSON
 import OrgWizOkta
+import Synchronization
 
 #if canImport(Glibc)
   import Glibc
@@ -21,7 +22,7 @@ import OrgWizOkta
 /// followed); one found that another user owns, others may write, or that is not a regular
 /// file is never read. It holds Okta's objects without their secrets, and never a credential
 /// (every line goes through the held-secret scrubber).
-final class PullJournalFile: @unchecked Sendable {
+final class PullJournalFile: Sendable {
   /// The largest journal read: the model's own limit.
   static let maximumBytes = FileIO.modelSizeLimit
   /// A journal older than this is not resumed: what it read may have changed since.
@@ -41,10 +42,9 @@ final class PullJournalFile: @unchecked Sendable {
   /// When the pull whose journal this is began (ISO 8601).
   let startedAt: String
   /// The pieces read by an earlier, interrupted pull, by key.
-  private(set) var earlier: [String: Piece]
-  private let lock = NSLock()
-  private var descriptor: Int32
-  private var written = 0
+  let earlier: [String: Piece]
+  /// The open journal (-1 once closed, or after a failed append) and the pieces appended.
+  private let file: Mutex<(descriptor: Int32, written: Int)>
 
   private init(
     path: String, orgURL: String, startedAt: String, earlier: [String: Piece], descriptor: Int32
@@ -53,7 +53,7 @@ final class PullJournalFile: @unchecked Sendable {
     self.orgURL = orgURL
     self.startedAt = startedAt
     self.earlier = earlier
-    self.descriptor = descriptor
+    self.file = Mutex((descriptor, 0))
   }
 
   /// How many pieces an earlier pull had read, and the requests they cost.
@@ -193,7 +193,7 @@ final class PullJournalFile: @unchecked Sendable {
   }
 
   /// A piece read earlier, if any.
-  func piece(_ key: String) -> Piece? { lock.withLock { earlier[key] } }
+  func piece(_ key: String) -> Piece? { earlier[key] }
 
   /// Appends a piece just read (without secrets). A failed append only costs resumability.
   func append(_ key: String, _ value: JSONValue, requests: Int) {
@@ -203,26 +203,26 @@ final class PullJournalFile: @unchecked Sendable {
         ("value", PullAssembler.withoutSecrets(value)),
       ]))
     let bytes = Self.line(entry)
-    lock.withLock {
-      guard descriptor >= 0 else { return }
-      if bytes.withUnsafeBytes({ FileIO.writeAll(descriptor, $0) }) != nil {
-        close(descriptor)
-        descriptor = -1
+    file.withLock { file in
+      guard file.descriptor >= 0 else { return }
+      if bytes.withUnsafeBytes({ FileIO.writeAll(file.descriptor, $0) }) != nil {
+        close(file.descriptor)
+        file.descriptor = -1
       }
-      written += 1
+      file.written += 1
     }
   }
 
   /// How many pieces this pull wrote (an interrupted pull that wrote none leaves no journal).
-  var piecesWritten: Int { lock.withLock { written } }
+  var piecesWritten: Int { file.withLock { $0.written } }
 
   /// Closes the journal, keeping it for the next pull, or removing it when nothing is in it.
   func keep() {
-    lock.withLock {
-      if descriptor >= 0 {
-        fsync(descriptor)
-        close(descriptor)
-        descriptor = -1
+    file.withLock { file in
+      if file.descriptor >= 0 {
+        fsync(file.descriptor)
+        close(file.descriptor)
+        file.descriptor = -1
       }
     }
     if piecesWritten == 0 && earlier.isEmpty { unlink(path) }
@@ -230,9 +230,9 @@ final class PullJournalFile: @unchecked Sendable {
 
   /// Closes and removes the journal: the model holds what it read.
   func remove() {
-    lock.withLock {
-      if descriptor >= 0 { close(descriptor) }
-      descriptor = -1
+    file.withLock { file in
+      if file.descriptor >= 0 { close(file.descriptor) }
+      file.descriptor = -1
     }
     unlink(path)
   }
