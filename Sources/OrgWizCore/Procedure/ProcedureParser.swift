@@ -406,18 +406,19 @@ public enum ProcedureParser {
   )
     throws(ProcedureError) -> LinedMapping
   {
-    if let line = YAMLGuard.firstAlias(in: yaml) {
+    if let (line, kind) = YAMLGuard.firstReference(in: yaml) {
+      let (reference, how) =
+        kind == .alias
+        ? ("a YAML alias (*name)", "a '*' that starts a value reads as one; reword it")
+        : (
+          "a YAML anchor (&name)",
+          "'&' before a letter, after a space or at the start of a value, reads as one: "
+            + "write 'and', or keep '&' inside a word, as in R&D"
+        )
       throw ProcedureError(
         file: file, line: firstLine + line - 1,
-        "\(what) uses a YAML alias (*name), which procedure documents do not allow; write the "
-          + "value out (a '*' that starts a value reads as one; reword it)")
-    }
-    if let line = YAMLGuard.firstAnchor(in: yaml) {
-      throw ProcedureError(
-        file: file, line: firstLine + line - 1,
-        "\(what) uses a YAML anchor (&name), which procedure documents do not allow; write the "
-          + "value out ('&' before a letter, after a space or at the start of a value, reads as one: "
-          + "write 'and', or keep '&' inside a word, as in R&D)")
+        "\(what) uses \(reference), which procedure documents do not allow; write the value out "
+          + "(\(how))")
     }
     let node: Node?
     do {
