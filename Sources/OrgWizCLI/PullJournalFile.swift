@@ -3,6 +3,7 @@ import OrgWizCore
 import OrgWizJSON
 import OrgWizOkta
 import Synchronization
+import SystemPackage
 
 #if canImport(Glibc)
   import Glibc
@@ -81,7 +82,8 @@ final class PullJournalFile: Sendable {
     let startedAt = earlier?.startedAt ?? Timestamps(date: now).isoMilliseconds
     if let earlier {
       // Appended to: reopened without following a link, and checked to be the file read.
-      let descriptor = Glibc.open(file, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC)
+      let descriptor =
+        (try? FileIO.open(file, .writeOnly, [.append, .noFollow, .closeOnExec]).get()) ?? -1
       if descriptor >= 0, untrusted(descriptor: descriptor) == nil {
         return PullJournalFile(
           path: file, orgURL: orgURL, startedAt: startedAt, earlier: earlier.pieces,
@@ -108,9 +110,11 @@ final class PullJournalFile: Sendable {
       (directory.isEmpty ? "." : directory) + "/.\((file as NSString).lastPathComponent)"
       + ".orgwiz-staged-\(getpid())"
     unlink(staged)
-    let descriptor = Glibc.open(
-      staged, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_APPEND | O_CLOEXEC, 0o600)
-    var failure: String? = descriptor < 0 ? String(cString: strerror(errno)) : nil
+    let opened = FileIO.open(
+      staged, .writeOnly, [.create, .exclusiveCreate, .noFollow, .append, .closeOnExec],
+      permissions: .ownerReadWrite)
+    let descriptor = (try? opened.get()) ?? -1
+    var failure: String? = opened.failure.map { "\($0)" }
     if descriptor >= 0 {
       fchmod(descriptor, 0o600)
       failure = line(header).withUnsafeBytes { FileIO.writeAll(descriptor, $0) }
