@@ -286,6 +286,19 @@ enum FileIO {
     return "\(String(cString: entry.pointee.pw_name)) (uid \(uid))"
   }
 
+  /// Why a file orgwiz wrote for this user (a journal) is not to be trusted, or nil: it must be
+  /// a regular file of this user's, with one link, that others cannot write (nor read, unless
+  /// `othersMayRead`).
+  static func untrustedOwnFile(_ status: stat, othersMayRead: Bool) -> String? {
+    status.st_mode & S_IFMT != S_IFREG
+      ? "it is \(kind(of: status)), not a regular file"
+      : status.st_uid != geteuid()
+        ? "it belongs to \(userName(status.st_uid)), not to you"
+        : status.st_mode & (othersMayRead ? 0o022 : 0o077) != 0 || status.st_nlink != 1
+          ? "others could have \(othersMayRead ? "written" : "read or written") it (mode or "
+            + "extra links)" : nil
+  }
+
   /// What the file system says about a file: which file it is, its size and when its contents
   /// or attributes last changed. Any write to the file changes its change time, which no
   /// program can set back.

@@ -147,12 +147,7 @@ final class PullJournalFile: Sendable {
   }
 
   private static func refusal(_ status: stat) -> String? {
-    status.st_mode & S_IFMT != S_IFREG
-      ? "it is \(FileIO.kind(of: status)), not a regular file"
-      : status.st_uid != geteuid()
-        ? "it belongs to \(FileIO.userName(status.st_uid)), not to you"
-        : status.st_mode & 0o077 != 0 || status.st_nlink != 1
-          ? "others could have read or written it (mode or extra links)" : nil
+    FileIO.untrustedOwnFile(status, othersMayRead: false)
   }
 
   /// The pieces of an earlier pull of the same org, or nil when it is of another org, too old,
