@@ -22,6 +22,7 @@ let package = Package(
     .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+    .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
   ],
   targets: [
     // Lossless, fast JSON values, parser, writer and JSON pointers. No dependencies.
@@ -38,7 +39,12 @@ let package = Package(
       providers: [.apt(["libreadline-dev"]), .brew(["readline"])]
     ),
     // Terminal prompters and terminal facts (isatty, width, colour).
-    .target(name: "OrgWizTerminal", dependencies: ["OrgWizCore", "CReadline"]),
+    .target(
+      name: "OrgWizTerminal",
+      dependencies: [
+        "OrgWizCore", "CReadline", .product(name: "SystemPackage", package: "swift-system"),
+      ]
+    ),
     // libcurl, loaded at run time with dlopen (no link to it, no headers of it needed).
     .target(name: "CCurl"),
     // prctl (variadic in C, so not callable from Swift): a process that holds a secret is made
@@ -53,6 +59,7 @@ let package = Package(
         .product(name: "Yams", package: "Yams"),
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "_CryptoExtras", package: "swift-crypto"),
+        .product(name: "SystemPackage", package: "swift-system"),
       ]
     ),
     // The argument-parser commands, file I/O and exit codes; runnable in-process by tests.
@@ -62,6 +69,7 @@ let package = Package(
         "OrgWizCore", "OrgWizJSON", "OrgWizTerminal", "OrgWizOkta",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "SystemPackage", package: "swift-system"),
       ],
       // The fault points the crash and concurrency tests steer with ORGWIZ_TEST_FAULT
       // (FaultPoint): compiled into debug builds, which the tests run, and out of release

@@ -39,14 +39,7 @@ enum ApplyJournalFile {
     let file = path(for: model)
     var status = stat()
     guard lstat(file, &status) == 0 else { return nil }
-    let refusal: String? =
-      status.st_mode & S_IFMT != S_IFREG
-      ? "it is \(FileIO.kind(of: status)), not a regular file"
-      : status.st_uid != geteuid()
-        ? "it belongs to \(FileIO.userName(status.st_uid)), not to you"
-        : status.st_mode & 0o022 != 0 || status.st_nlink != 1
-          ? "others could have written it (mode or extra links)" : nil
-    if let refusal {
+    if let refusal = FileIO.untrustedOwnFile(status, othersMayRead: true) {
       note("\(file) was left alone: \(refusal), so no apply of yours wrote it.")
       return nil
     }

@@ -2,6 +2,7 @@ import Foundation
 import OrgWizCore
 import OrgWizOkta
 import OrgWizTerminal
+import SystemPackage
 
 /// Everything a command touches outside the core: streams, environment, terminal, clock and
 /// the prompter for a person. Tests build one with buffers and a scripted prompter.
@@ -61,7 +62,9 @@ public struct CommandContext {
         // on a dumb terminal (TERM=dumb), which cannot show line editing, plain lines are read.
         // Prompts go to standard error; when that is redirected to a file, to the terminal
         // itself, as ssh and git do for passwords, so that the user still sees what is asked.
-        let tty = terminal.stderrIsTerminal ? -1 : open("/dev/tty", O_WRONLY | O_CLOEXEC)
+        let tty =
+          terminal.stderrIsTerminal
+          ? -1 : (try? FileIO.open("/dev/tty", .writeOnly, [.closeOnExec]).get()) ?? -1
         let descriptor: Int32 = tty >= 0 ? tty : 2
         let output: any TextSink =
           descriptor == 2 ? stderr : FileDescriptorSink(descriptor: descriptor)

@@ -100,6 +100,16 @@ enum ContentLocator {
     guard let text = String(validating: bytes, as: UTF8.self) else {
       throw ProcedureError(file: path, line: 1, "the document is not UTF-8 text")
     }
-    return try ProcedureParser.parse(text, file: path)
+    return try ProcedureDocument.parse(text, file: path)
+  }
+}
+
+/// A procedure document's text parsed, with its fingerprint taken here at the edge.
+public enum ProcedureDocument {
+  /// The procedure in `text`, its `sha256` that of the text the parser reads (without a byte
+  /// order mark).
+  public static func parse(_ text: String, file: String) throws(ProcedureError) -> Procedure {
+    let read = ProcedureParser.withoutByteOrderMark(text)
+    return try ProcedureParser.parse(text, file: file, sha256: SHA256.hex(Array(read.utf8)))
   }
 }

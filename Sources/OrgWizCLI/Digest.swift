@@ -1,14 +1,18 @@
 import Crypto
 import OrgWizJSON
 
-/// SHA-256 for the model's fingerprints, through swift-crypto (BoringSSL, with the CPU's SHA
-/// instructions where it has them): a large model is hashed several times a run, and the
-/// core's portable implementation (`OrgWizCore.SHA256`, kept for the pure core) is about five
-/// times slower. Declared here, it is the `SHA256` every command uses; both give the same hex.
-enum SHA256 {
+/// SHA-256 for the fingerprints (the model's, the procedure document's, the PKCE challenge),
+/// through swift-crypto (BoringSSL, with the CPU's SHA instructions where it has them). The core
+/// does no hashing: what it shows is computed here, at the edge, where the files are read.
+public enum SHA256 {
   /// The digest of `bytes` as 64 lowercase hex digits.
-  static func hex(_ bytes: [UInt8]) -> String {
+  public static func hex(_ bytes: [UInt8]) -> String {
     hex(digest: Crypto.SHA256.hash(data: bytes))
+  }
+
+  /// The 32 bytes of the digest of `bytes`.
+  static func digest(_ bytes: [UInt8]) -> [UInt8] {
+    Array(Crypto.SHA256.hash(data: bytes))
   }
 }
 

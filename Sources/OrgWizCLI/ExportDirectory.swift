@@ -1,20 +1,12 @@
 import Foundation
 import OrgWizCore
+import SystemPackage
 
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
   import Darwin
 #endif
-
-/// open(2) with flags, named apart from ``ExportDirectory/open(_:shownAs:)``.
-private func posixOpen(_ path: String, _ flags: Int32) -> Int32 {
-  #if canImport(Glibc)
-    Glibc.open(path, flags)
-  #else
-    Darwin.open(path, flags)
-  #endif
-}
 
 /// The directory `orgwiz export` writes into, opened once and never followed through a link.
 ///
@@ -51,23 +43,28 @@ final class ExportDirectory {
     let name = String(slash.map { trimmed[trimmed.index(after: $0)...] } ?? trimmed)
     let parent = slash.map { $0 == trimmed.startIndex ? "/" : String(trimmed[..<$0]) } ?? "."
 
-    let flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC
+    let options: FileDescriptor.OpenOptions = [.directory, .noFollow, .closeOnExec]
+    // openat(2), which swift-system does not have, takes the same flags.
+    let flags = FileDescriptor.AccessMode.readOnly.rawValue | options.rawValue
     var descriptor: Int32
     var created = false
     if name.isEmpty || name == "." || name == ".." {
       // "/", "x/." or "x/..": no entry of its own to create or to be a link.
-      descriptor = posixOpen(full, flags)
-      guard descriptor >= 0 else { throw cannotUse(shown, errno) }
+      switch FileIO.open(full, .readOnly, options) {
+      case .success(let opened): descriptor = opened
+      case .failure(let error): throw cannotUse(shown, error.rawValue)
+      }
     } else {
-      let parentDescriptor = posixOpen(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-      guard parentDescriptor >= 0 else {
-        if errno == ENOENT || errno == ENOTDIR {
+      let openedParent = FileIO.open(parent, .readOnly, [.directory, .closeOnExec])
+      guard case .success(let parentDescriptor) = openedParent else {
+        let error = openedParent.failure ?? Errno(rawValue: 0)
+        if error == .noSuchFileOrDirectory || error == .notDirectory {
           throw OrgWizFailure(
             .cannotCreate,
             "Cannot create \(shown): its parent directory \(parent) does not exist.",
             next: "Create \(parent) first, or name a directory in an existing one.")
         }
-        throw cannotUse(shown, errno)
+        throw cannotUse(shown, error.rawValue)
       }
       defer { close(parentDescriptor) }
       // In a parent others may write to without the sticky bit, they could rename DIR away and

@@ -1,20 +1,13 @@
 import Foundation
 import OrgWizCore
+import OrgWizOkta
+import SystemPackage
 
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
   import Darwin
 #endif
-
-/// `read(2)`, named apart from `FileIO.read`.
-func posixRead(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
-  #if canImport(Glibc)
-    Glibc.read(descriptor, buffer, count)
-  #else
-    Darwin.read(descriptor, buffer, count)
-  #endif
-}
 
 private func posixUmask(_ mask: mode_t) -> mode_t {
   #if canImport(Glibc)
@@ -42,8 +35,26 @@ enum FileIO {
   /// The permission bits of a new file whose intended mode is `mode`, under the umask.
   static func newFileMode(_ mode: mode_t) -> mode_t { mode & ~umask & 0o7777 }
 
+  /// `open(2)` through swift-system (retried when a signal interrupts it): the descriptor, or
+  /// why it could not be opened (an ``Errno``, whose description is `strerror`'s words).
+  static func open(
+    _ path: String, _ mode: FileDescriptor.AccessMode, _ options: FileDescriptor.OpenOptions,
+    permissions: FilePermissions? = nil
+  ) -> Result<Int32, Errno> {
+    do {
+      return .success(
+        try FileDescriptor.open(FilePath(path), mode, options: options, permissions: permissions)
+          .rawValue)
+    } catch let error as Errno {
+      return .failure(error)
+    } catch {
+      return .failure(Errno(rawValue: errno))
+    }
+  }
+
   /// Opens a regular file (or the regular file a link leads to) of at most `limit` bytes for
-  /// reading, with the checks ``read(_:what:hint:limit:)`` describes; the caller closes it.
+  /// reading, with the checks ``read(_:what:hint:limit:)`` describes (``BoundedFile``); the
+  /// caller closes it.
   private static func openForReading(
     _ path: String, what: String, hint: String, limit: Int
   ) throws(OrgWizFailure) -> (descriptor: Int32, status: stat) {
@@ -51,40 +62,46 @@ enum FileIO {
     guard lstat(path, &linkStatus) == 0 else {
       throw OrgWizFailure(.noInput, "The \(what) \(path) does not exist.", next: hint)
     }
-    // Opened without waiting (a FIFO with no writer would block a plain open) and without
-    // becoming a controlling terminal; only a regular file is then read.
-    let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
-    var status = stat()
-    guard descriptor >= 0, fstat(descriptor, &status) == 0 else {
-      let reason = String(cString: strerror(errno))
-      if descriptor >= 0 { close(descriptor) }
+    switch BoundedFile.open(path, limit: limit) {
+    case .success(let (file, status)):
+      return (file.rawValue, status)
+    case .failure(.notRegular(let status)):
+      throw OrgWizFailure(
+        .noInput,
+        "The \(what) \(path) is \(kind(of: status)), not a regular file; orgwiz reads only "
+          + "regular files (a symbolic link to one is fine).",
+        next: "Name a regular file, or copy the content into one first.")
+    case .failure(.tooLarge(let size)):
+      throw tooLarge(path, what: what, size: size, limit: limit)
+    case .failure(let refusal):
+      var status = stat()
       if linkStatus.st_mode & S_IFMT == S_IFLNK, stat(path, &status) != 0 {
         throw OrgWizFailure(
           .noInput, "The \(what) \(path) is a symbolic link to a file that does not exist.",
           next: hint.isEmpty ? "Fix the link, or name another file." : hint)
       }
       throw OrgWizFailure(
-        .noInput, "The \(what) \(path) cannot be read: \(reason).",
+        .noInput, "The \(what) \(path) cannot be read: \(reason(refusal)).",
         next: "Check its permissions, or name another file.")
     }
-    guard status.st_mode & S_IFMT == S_IFREG else {
-      close(descriptor)
-      throw OrgWizFailure(
-        .noInput,
-        "The \(what) \(path) is \(kind(of: status)), not a regular file; orgwiz reads only "
-          + "regular files (a symbolic link to one is fine).",
-        next: "Name a regular file, or copy the content into one first.")
+  }
+
+  private static func tooLarge(
+    _ path: String, what: String, size: Int, limit: Int
+  ) -> OrgWizFailure {
+    OrgWizFailure(
+      .dataError,
+      "The \(what) \(path) is \(size) bytes, more than the \(limit >> 20) MiB orgwiz reads.",
+      next: "Check that this is the right file.")
+  }
+
+  private static func reason(_ refusal: BoundedFile.Refusal) -> String {
+    switch refusal {
+    case .cannotOpen(let error), .readFailed(let error): "\(error)"
+    case .notRegular(let status): "it is \(kind(of: status))"
+    case .tooLarge(let size): "it is \(size) bytes"
+    case .grew: "it grew while it was read"
     }
-    guard Int(status.st_size) <= limit else {
-      close(descriptor)
-      throw OrgWizFailure(
-        .dataError,
-        "The \(what) \(path) is \(status.st_size) bytes, more than the \(limit >> 20) MiB orgwiz "
-          + "reads.",
-        next: "Check that this is the right file.")
-    }
-    _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
-    return (descriptor, status)
   }
 
   /// Reads a whole regular file (or the regular file a link leads to), of at most `limit`
@@ -96,87 +113,21 @@ enum FileIO {
   ) throws(OrgWizFailure) -> [UInt8] {
     let (descriptor, status) = try openForReading(path, what: what, hint: hint, limit: limit)
     defer { close(descriptor) }
-    // Read straight into one array: a large model is not copied through Data. A file that
-    // grows while it is read is read up to the limit, and refused past it.
-    // The first pass reads straight into uninitialized memory (a large model's size in zeros
-    // would be written once for nothing); only what read(2) filled is kept.
-    var offset = 0
-    var failure: Int32 = 0
-    var bytes = [UInt8](unsafeUninitializedCapacity: Int(status.st_size)) { buffer, initialized in
-      while offset < buffer.count {
-        let count = posixRead(
-          descriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
-        if count < 0 {
-          if errno == EINTR { continue }
-          failure = errno
-          break
-        }
-        if count == 0 { break }
-        offset += count
-      }
-      initialized = offset
-    }
-    if failure != 0 {
+    switch BoundedFile.read(
+      FileDescriptor(rawValue: descriptor), size: Int(status.st_size), limit: limit)
+    {
+    case .success(let bytes):
+      return bytes
+    case .failure(.grew):
       throw OrgWizFailure(
-        .noInput, "The \(what) \(path) cannot be read: \(String(cString: strerror(failure))).",
+        .dataError,
+        "The \(what) \(path) grew past the \(limit >> 20) MiB orgwiz reads while it was read.",
+        next: "Check that this is the right file.")
+    case .failure(let refusal):
+      throw OrgWizFailure(
+        .noInput, "The \(what) \(path) cannot be read: \(reason(refusal)).",
         next: "Check the file, or name another one.")
     }
-    // A file shorter than its size said is read; one as long may have grown since: read on,
-    // up to the limit. Whether there is more is asked into a small buffer of its own, so that
-    // a file of exactly its size (the usual case) is held in an array of exactly that size
-    // rather than one grown to twice it.
-    if offset == bytes.count {
-      var probe = [UInt8](repeating: 0, count: 65536)
-      var more = 0
-      while true {
-        more = probe.withUnsafeMutableBytes { posixRead(descriptor, $0.baseAddress, $0.count) }
-        if more < 0 && errno == EINTR { continue }
-        break
-      }
-      if more < 0 {
-        throw OrgWizFailure(
-          .noInput, "The \(what) \(path) cannot be read: \(String(cString: strerror(errno))).",
-          next: "Check the file, or name another one.")
-      }
-      if more > 0 {
-        guard offset + more <= limit else {
-          throw OrgWizFailure(
-            .dataError,
-            "The \(what) \(path) grew past the \(limit >> 20) MiB orgwiz reads while it was "
-              + "read.",
-            next: "Check that this is the right file.")
-        }
-        bytes.append(contentsOf: probe[..<more])
-        offset += more
-      }
-    }
-    if offset == bytes.count, offset > Int(status.st_size) {
-      while true {
-        if offset == bytes.count {
-          guard offset < limit + 1 else {
-            throw OrgWizFailure(
-              .dataError,
-              "The \(what) \(path) grew past the \(limit >> 20) MiB orgwiz reads while it was "
-                + "read.",
-              next: "Check that this is the right file.")
-          }
-          bytes.append(contentsOf: [UInt8](repeating: 0, count: min(65536, limit + 1 - offset)))
-        }
-        let count = bytes.withUnsafeMutableBytes { buffer in
-          posixRead(descriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
-        }
-        if count < 0 {
-          if errno == EINTR { continue }
-          throw OrgWizFailure(
-            .noInput, "The \(what) \(path) cannot be read: \(String(cString: strerror(errno))).",
-            next: "Check the file, or name another one.")
-        }
-        if count == 0 { break }
-        offset += count
-      }
-    }
-    bytes.removeSubrange(offset...)
-    return bytes
   }
 
   /// A file read into memory that can be given back to the system a page at a time, once a
@@ -228,16 +179,19 @@ enum FileIO {
       let base = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
       base != MAP_FAILED
     else { return nil }
+    let file = FileDescriptor(rawValue: descriptor)
     var hasher = StreamingSHA256()
     var offset = 0
     while offset < size {
-      let count = posixRead(descriptor, base + offset, min(1 << 20, size - offset))
-      if count < 0 {
-        if errno == EINTR { continue }
-        let reason = String(cString: strerror(errno))
+      let count: Int
+      do {
+        count = try file.read(
+          into: UnsafeMutableRawBufferPointer(
+            start: base + offset, count: min(1 << 20, size - offset)))
+      } catch {
         munmap(base, size)
         throw OrgWizFailure(
-          .noInput, "The \(what) \(path) cannot be read: \(reason).",
+          .noInput, "The \(what) \(path) cannot be read: \(error).",
           next: "Check the file, or name another one.")
       }
       if count == 0 { break }
@@ -246,7 +200,8 @@ enum FileIO {
     }
     // A file that is not the size it said is read the ordinary way.
     var probe: UInt8 = 0
-    guard offset == size, posixRead(descriptor, &probe, 1) == 0 else {
+    let more = try? withUnsafeMutableBytes(of: &probe) { try file.read(into: $0) }
+    guard offset == size, more == 0 else {
       munmap(base, size)
       return nil
     }
@@ -331,6 +286,19 @@ enum FileIO {
     return "\(String(cString: entry.pointee.pw_name)) (uid \(uid))"
   }
 
+  /// Why a file orgwiz wrote for this user (a journal) is not to be trusted, or nil: it must be
+  /// a regular file of this user's, with one link, that others cannot write (nor read, unless
+  /// `othersMayRead`).
+  static func untrustedOwnFile(_ status: stat, othersMayRead: Bool) -> String? {
+    status.st_mode & S_IFMT != S_IFREG
+      ? "it is \(kind(of: status)), not a regular file"
+      : status.st_uid != geteuid()
+        ? "it belongs to \(userName(status.st_uid)), not to you"
+        : status.st_mode & (othersMayRead ? 0o022 : 0o077) != 0 || status.st_nlink != 1
+          ? "others could have \(othersMayRead ? "written" : "read or written") it (mode or "
+            + "extra links)" : nil
+  }
+
   /// What the file system says about a file: which file it is, its size and when its contents
   /// or attributes last changed. Any write to the file changes its change time, which no
   /// program can set back.
@@ -405,11 +373,12 @@ enum FileIO {
   static func compare(
     _ path: String, with expected: [UInt8], what: String
   ) throws(OrgWizFailure) -> String? {
-    let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
-    guard descriptor >= 0 else {
+    let descriptor: Int32
+    switch open(path, .readOnly, [.noFollow, .closeOnExec]) {
+    case .success(let opened): descriptor = opened
+    case .failure(let error):
       throw OrgWizFailure(
-        .cannotCreate,
-        "The \(what) \(path) cannot be read back: \(String(cString: strerror(errno))).",
+        .cannotCreate, "The \(what) \(path) cannot be read back: \(error).",
         next: "Check the disk; the original file is untouched.")
     }
     defer { close(descriptor) }
@@ -417,12 +386,14 @@ enum FileIO {
     var buffer = [UInt8](repeating: 0, count: chunk)
     var offset = 0
     while true {
-      let count = buffer.withUnsafeMutableBytes { posixRead(descriptor, $0.baseAddress, chunk) }
-      if count < 0 {
-        if errno == EINTR { continue }
+      let count: Int
+      do {
+        count = try buffer.withUnsafeMutableBytes {
+          try FileDescriptor(rawValue: descriptor).read(into: $0)
+        }
+      } catch {
         throw OrgWizFailure(
-          .cannotCreate,
-          "The \(what) \(path) cannot be read back: \(String(cString: strerror(errno))).",
+          .cannotCreate, "The \(what) \(path) cannot be read back: \(error).",
           next: "Check the disk; the original file is untouched.")
       }
       if count == 0 { break }
@@ -447,17 +418,10 @@ enum FileIO {
 
   /// Writes all of `bytes` at the descriptor's position; the reason when it cannot.
   static func writeAll(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) -> String? {
-    guard let base = bytes.baseAddress else { return nil }
-    var offset = 0
-    while offset < bytes.count {
-      let written = write(descriptor, base + offset, bytes.count - offset)
-      if written < 0 {
-        if errno == EINTR { continue }
-        return String(cString: strerror(errno))
-      }
-      offset += written
-    }
-    return nil
+    do {
+      _ = try FileDescriptor(rawValue: descriptor).writeAll(bytes)
+      return nil
+    } catch { return "\(error)" }
   }
 
   /// Flushes and closes a descriptor written with ``writeAll(_:_:)``; the reason when it cannot.
@@ -473,13 +437,14 @@ enum FileIO {
   static func readPieces(
     _ path: String, what: String, _ body: (UnsafeRawBufferPointer) throws(OrgWizFailure) -> Void
   ) throws(OrgWizFailure) -> Bool {
-    let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
-    if descriptor < 0 && errno == ENOENT { return false }
+    let opened = open(path, .readOnly, [.nonBlocking, .noControllingTerminal, .closeOnExec])
+    if opened.failure == .noSuchFileOrDirectory { return false }
+    let descriptor = (try? opened.get()) ?? -1
     var status = stat()
     guard descriptor >= 0, fstat(descriptor, &status) == 0,
       status.st_mode & S_IFMT == S_IFREG
     else {
-      let reason = descriptor < 0 ? String(cString: strerror(errno)) : "not a regular file"
+      let reason = opened.failure.map { "\($0)" } ?? "not a regular file"
       if descriptor >= 0 { close(descriptor) }
       throw OrgWizFailure(
         .noInput, "The \(what) \(path) cannot be read: \(reason).",
@@ -490,11 +455,10 @@ enum FileIO {
     let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
     defer { buffer.deallocate() }
     while true {
-      let count = posixRead(descriptor, buffer.baseAddress, buffer.count)
-      if count < 0 {
-        if errno == EINTR { continue }
+      let count: Int
+      do { count = try FileDescriptor(rawValue: descriptor).read(into: buffer) } catch {
         throw OrgWizFailure(
-          .noInput, "The \(what) \(path) cannot be read: \(String(cString: strerror(errno))).",
+          .noInput, "The \(what) \(path) cannot be read: \(error).",
           next: "Check the file and run orgwiz again.")
       }
       if count == 0 { return true }
@@ -512,8 +476,8 @@ enum FileIO {
   /// Flushes a directory so renames in it survive a crash.
   static func syncDirectory(of path: String) {
     let directory = (path as NSString).deletingLastPathComponent
-    let descriptor = open(directory.isEmpty ? "." : directory, O_RDONLY)
-    guard descriptor >= 0 else { return }
+    guard case .success(let descriptor) = open(directory.isEmpty ? "." : directory, .readOnly, [])
+    else { return }
     fsync(descriptor)
     close(descriptor)
   }
@@ -533,8 +497,11 @@ enum FileIO {
       ?? (directory.isEmpty ? "." : directory) + "/.\((path as NSString).lastPathComponent)"
       + ".orgwiz-staged-\(getpid())"
     unlink(staged)
-    let descriptor = open(staged, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-    var failure: String? = descriptor < 0 ? String(cString: strerror(errno)) : nil
+    let opened = open(
+      staged, .writeOnly, [.create, .exclusiveCreate, .closeOnExec],
+      permissions: [.ownerReadWrite, .groupRead, .otherRead])
+    let descriptor = (try? opened.get()) ?? -1
+    var failure: String? = opened.failure.map { "\($0)" }
     var status = stat()
     if descriptor >= 0 {
       if let mode {
@@ -554,5 +521,18 @@ enum FileIO {
         next: "Check that \(directory.isEmpty ? "." : directory) exists and is writable.")
     }
     syncDirectory(of: path)
+  }
+}
+
+extension FileDescriptor.OpenOptions {
+  /// `O_NOCTTY`, which swift-system does not name: a terminal opened is not made the process's
+  /// controlling terminal.
+  static var noControllingTerminal: Self { Self(rawValue: O_NOCTTY) }
+}
+
+extension Result {
+  /// The error, or nil on success.
+  var failure: Failure? {
+    if case .failure(let error) = self { error } else { nil }
   }
 }

@@ -3,6 +3,7 @@ import Foundation
 import OrgWizCore
 import OrgWizOkta
 import OrgWizTerminal
+import Synchronization
 
 /// How `pull` and `apply` reach the org: its URL and the credential (never a flag value).
 struct LiveOptions: ParsableArguments {
@@ -198,13 +199,16 @@ extension LiveOptions {
 }
 
 /// A sink shared with a background thread: one write at a time.
-final class LockedSink: @unchecked Sendable {
-  private let lock = NSLock()
-  private let sink: any TextSink
+final class LockedSink: Sendable {
+  private let lock = Mutex(())
+  /// Not Sendable (a ``TextSink`` is a class the command also writes to), so it cannot be moved
+  /// into the mutex; every write through this wrapper holds the mutex, which is what makes
+  /// sharing it sound.
+  private nonisolated(unsafe) let sink: any TextSink
 
   init(_ sink: any TextSink) { self.sink = sink }
 
   func write(_ text: String) {
-    lock.withLock { sink.write(text) }
+    lock.withLock { _ in sink.write(text) }
   }
 }

@@ -2,6 +2,7 @@ import Foundation
 import OrgWizCore
 import OrgWizJSON
 import OrgWizTerminal
+import SystemPackage
 
 #if canImport(Glibc)
   import Glibc
@@ -125,23 +126,27 @@ final class ModelLock {
   private static func openLockFile(
     _ path: String
   ) throws(LockError) -> (Int32, created: Bool) {
-    let flags = O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC
+    let options: FileDescriptor.OpenOptions = [
+      .noFollow, .noControllingTerminal, .nonBlocking, .closeOnExec,
+    ]
     // Owner read and write whatever the umask, so that a lock a killed run left can always
     // be read and taken over by its owner's next run; the rest of its mode follows the umask.
-    let fresh = open(path, O_RDWR | O_CREAT | O_EXCL | flags, 0o600)
-    if fresh >= 0 {
+    let created = FileIO.open(
+      path, .readWrite, options.union([.create, .exclusiveCreate]), permissions: .ownerReadWrite)
+    if case .success(let fresh) = created {
       _ = fchmod(fresh, 0o600 | (0o644 & ~FileIO.umask))
       return (fresh, true)
     }
-    var failure = errno
+    var failure = created.failure?.rawValue ?? 0
     if failure == EEXIST {
       var status = stat()
       if lstat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG {
         // Another user's lock is opened read-only: enough to test it and read its holder.
-        let mode = status.st_uid == geteuid() ? O_RDWR : O_RDONLY
-        let descriptor = open(path, mode | flags)
-        if descriptor >= 0 { return (descriptor, false) }
-        failure = errno
+        let mode: FileDescriptor.AccessMode = status.st_uid == geteuid() ? .readWrite : .readOnly
+        switch FileIO.open(path, mode, options) {
+        case .success(let descriptor): return (descriptor, false)
+        case .failure(let error): failure = error.rawValue
+        }
       } else if lstat(path, &status) == 0 {
         throw LockError.notRegular(path, kind: FileIO.kind(of: status))
       } else {

@@ -4,6 +4,7 @@ import OrgWizCore
 import OrgWizJSON
 import OrgWizOkta
 import OrgWizTerminal
+import Synchronization
 
 /// `orgwiz pull`: builds the model from the live org. It only reads from Okta.
 struct PullCommand: ContextCommand {
@@ -472,31 +473,33 @@ struct PullCommand: ContextCommand {
 }
 
 /// Results filled in by several threads, each slot once; also a shared counter.
-private final class ResultBox<Value>: @unchecked Sendable {
-  private let lock = NSLock()
-  private var slots: [Result<Value, any Error>?]
-  private var counter = 0
-  private var stopped = false
+private final class ResultBox<Value: Sendable>: Sendable {
+  private struct State {
+    var slots: [Result<Value, any Error>?]
+    var counter = 0
+    var stopped = false
+  }
+  private let state: Mutex<State>
 
-  init(count: Int) { slots = Array(repeating: nil, count: count) }
+  init(count: Int) { state = Mutex(State(slots: Array(repeating: nil, count: count))) }
 
   func set(_ index: Int, _ result: Result<Value, any Error>) {
-    lock.withLock { slots[index] = result }
+    state.withLock { $0.slots[index] = result }
   }
 
   /// Takes no more claims.
-  func stop() { lock.withLock { stopped = true } }
+  func stop() { state.withLock { $0.stopped = true } }
 
   /// The next index to work on, or nil when all are taken (or after ``stop()``).
   func claim(below limit: Int) -> Int? {
-    lock.withLock {
-      guard counter < limit, !stopped else { return nil }
-      defer { counter += 1 }
-      return counter
+    state.withLock { state in
+      guard state.counter < limit, !state.stopped else { return nil }
+      defer { state.counter += 1 }
+      return state.counter
     }
   }
 
   func values() -> [Result<Value, any Error>] {
-    lock.withLock { slots.map { $0 ?? .failure(CancellationError()) } }
+    state.withLock { $0.slots.map { $0 ?? .failure(CancellationError()) } }
   }
 }

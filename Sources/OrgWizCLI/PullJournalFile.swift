@@ -2,6 +2,8 @@ import Foundation
 import OrgWizCore
 import OrgWizJSON
 import OrgWizOkta
+import Synchronization
+import SystemPackage
 
 #if canImport(Glibc)
   import Glibc
@@ -21,7 +23,7 @@ import OrgWizOkta
 /// followed); one found that another user owns, others may write, or that is not a regular
 /// file is never read. It holds Okta's objects without their secrets, and never a credential
 /// (every line goes through the held-secret scrubber).
-final class PullJournalFile: @unchecked Sendable {
+final class PullJournalFile: Sendable {
   /// The largest journal read: the model's own limit.
   static let maximumBytes = FileIO.modelSizeLimit
   /// A journal older than this is not resumed: what it read may have changed since.
@@ -41,10 +43,9 @@ final class PullJournalFile: @unchecked Sendable {
   /// When the pull whose journal this is began (ISO 8601).
   let startedAt: String
   /// The pieces read by an earlier, interrupted pull, by key.
-  private(set) var earlier: [String: Piece]
-  private let lock = NSLock()
-  private var descriptor: Int32
-  private var written = 0
+  let earlier: [String: Piece]
+  /// The open journal (-1 once closed, or after a failed append) and the pieces appended.
+  private let file: Mutex<(descriptor: Int32, written: Int)>
 
   private init(
     path: String, orgURL: String, startedAt: String, earlier: [String: Piece], descriptor: Int32
@@ -53,7 +54,7 @@ final class PullJournalFile: @unchecked Sendable {
     self.orgURL = orgURL
     self.startedAt = startedAt
     self.earlier = earlier
-    self.descriptor = descriptor
+    self.file = Mutex((descriptor, 0))
   }
 
   /// How many pieces an earlier pull had read, and the requests they cost.
@@ -81,7 +82,8 @@ final class PullJournalFile: @unchecked Sendable {
     let startedAt = earlier?.startedAt ?? Timestamps(date: now).isoMilliseconds
     if let earlier {
       // Appended to: reopened without following a link, and checked to be the file read.
-      let descriptor = Glibc.open(file, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC)
+      let descriptor =
+        (try? FileIO.open(file, .writeOnly, [.append, .noFollow, .closeOnExec]).get()) ?? -1
       if descriptor >= 0, untrusted(descriptor: descriptor) == nil {
         return PullJournalFile(
           path: file, orgURL: orgURL, startedAt: startedAt, earlier: earlier.pieces,
@@ -108,9 +110,11 @@ final class PullJournalFile: @unchecked Sendable {
       (directory.isEmpty ? "." : directory) + "/.\((file as NSString).lastPathComponent)"
       + ".orgwiz-staged-\(getpid())"
     unlink(staged)
-    let descriptor = Glibc.open(
-      staged, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_APPEND | O_CLOEXEC, 0o600)
-    var failure: String? = descriptor < 0 ? String(cString: strerror(errno)) : nil
+    let opened = FileIO.open(
+      staged, .writeOnly, [.create, .exclusiveCreate, .noFollow, .append, .closeOnExec],
+      permissions: .ownerReadWrite)
+    let descriptor = (try? opened.get()) ?? -1
+    var failure: String? = opened.failure.map { "\($0)" }
     if descriptor >= 0 {
       fchmod(descriptor, 0o600)
       failure = line(header).withUnsafeBytes { FileIO.writeAll(descriptor, $0) }
@@ -143,12 +147,7 @@ final class PullJournalFile: @unchecked Sendable {
   }
 
   private static func refusal(_ status: stat) -> String? {
-    status.st_mode & S_IFMT != S_IFREG
-      ? "it is \(FileIO.kind(of: status)), not a regular file"
-      : status.st_uid != geteuid()
-        ? "it belongs to \(FileIO.userName(status.st_uid)), not to you"
-        : status.st_mode & 0o077 != 0 || status.st_nlink != 1
-          ? "others could have read or written it (mode or extra links)" : nil
+    FileIO.untrustedOwnFile(status, othersMayRead: false)
   }
 
   /// The pieces of an earlier pull of the same org, or nil when it is of another org, too old,
@@ -193,7 +192,7 @@ final class PullJournalFile: @unchecked Sendable {
   }
 
   /// A piece read earlier, if any.
-  func piece(_ key: String) -> Piece? { lock.withLock { earlier[key] } }
+  func piece(_ key: String) -> Piece? { earlier[key] }
 
   /// Appends a piece just read (without secrets). A failed append only costs resumability.
   func append(_ key: String, _ value: JSONValue, requests: Int) {
@@ -203,26 +202,26 @@ final class PullJournalFile: @unchecked Sendable {
         ("value", PullAssembler.withoutSecrets(value)),
       ]))
     let bytes = Self.line(entry)
-    lock.withLock {
-      guard descriptor >= 0 else { return }
-      if bytes.withUnsafeBytes({ FileIO.writeAll(descriptor, $0) }) != nil {
-        close(descriptor)
-        descriptor = -1
+    file.withLock { file in
+      guard file.descriptor >= 0 else { return }
+      if bytes.withUnsafeBytes({ FileIO.writeAll(file.descriptor, $0) }) != nil {
+        close(file.descriptor)
+        file.descriptor = -1
       }
-      written += 1
+      file.written += 1
     }
   }
 
   /// How many pieces this pull wrote (an interrupted pull that wrote none leaves no journal).
-  var piecesWritten: Int { lock.withLock { written } }
+  var piecesWritten: Int { file.withLock { $0.written } }
 
   /// Closes the journal, keeping it for the next pull, or removing it when nothing is in it.
   func keep() {
-    lock.withLock {
-      if descriptor >= 0 {
-        fsync(descriptor)
-        close(descriptor)
-        descriptor = -1
+    file.withLock { file in
+      if file.descriptor >= 0 {
+        fsync(file.descriptor)
+        close(file.descriptor)
+        file.descriptor = -1
       }
     }
     if piecesWritten == 0 && earlier.isEmpty { unlink(path) }
@@ -230,9 +229,9 @@ final class PullJournalFile: @unchecked Sendable {
 
   /// Closes and removes the journal: the model holds what it read.
   func remove() {
-    lock.withLock {
-      if descriptor >= 0 { close(descriptor) }
-      descriptor = -1
+    file.withLock { file in
+      if file.descriptor >= 0 { close(file.descriptor) }
+      file.descriptor = -1
     }
     unlink(path)
   }

@@ -1,21 +1,24 @@
 import Foundation
 import OrgWizCore
 import OrgWizOkta
+import Synchronization
 
 /// What a pull shows while it reads: objects read, requests made, the rate-limit budget the
 /// latest answers reported, and an estimate of the time left. At a terminal one line on
 /// standard error, redrawn every second; elsewhere (a log, CI) a line every 10 seconds.
-final class PullProgress: @unchecked Sendable {
+final class PullProgress: Sendable {
   private let client: OktaClient
   private let sink: LockedSink
   private let terminal: Bool
-  private let lock = NSLock()
-  private var objects = 0
-  /// Requests still expected (an estimate that grows as lists are read).
-  private var expected = 0
+  private struct State {
+    var objects = 0
+    /// Requests still expected (an estimate that grows as lists are read).
+    var expected = 0
+    var timer: (any DispatchSourceTimer)?
+    var drawn = false
+  }
+  private let state = Mutex(State())
   private let started = DispatchTime.now().uptimeNanoseconds
-  private var timer: (any DispatchSourceTimer)?
-  private var drawn = false
 
   init(client: OktaClient, sink: LockedSink, terminal: Bool) {
     self.client = client
@@ -25,36 +28,38 @@ final class PullProgress: @unchecked Sendable {
 
   /// Starts the periodic line.
   func start() {
-    let timer = DispatchSource.makeTimerSource(queue: .global())
     let interval: Double = terminal ? 1 : 10
-    timer.schedule(deadline: .now() + interval, repeating: interval)
-    timer.setEventHandler { [weak self] in self?.show() }
-    timer.resume()
-    lock.withLock { self.timer = timer }
+    state.withLock { state in
+      let timer = DispatchSource.makeTimerSource(queue: .global())
+      timer.schedule(deadline: .now() + interval, repeating: interval)
+      timer.setEventHandler { [weak self] in self?.show() }
+      timer.resume()
+      state.timer = timer
+    }
   }
 
   /// Stops it, clearing a drawn line.
   func stop() {
-    let timer = lock.withLock { () -> (any DispatchSourceTimer)? in
-      defer { self.timer = nil }
-      return self.timer
+    // Cancelling does not wait for a line being shown, so it is done under the mutex.
+    state.withLock { state in
+      state.timer?.cancel()
+      state.timer = nil
     }
-    timer?.cancel()
-    if terminal && lock.withLock({ drawn }) { sink.write("\r\u{1B}[K") }
+    if terminal && state.withLock({ $0.drawn }) { sink.write("\r\u{1B}[K") }
   }
 
   /// `count` more objects read.
-  func read(_ count: Int) { lock.withLock { objects += count } }
+  func read(_ count: Int) { state.withLock { $0.objects += count } }
 
   /// `count` more requests expected.
-  func expect(_ count: Int) { lock.withLock { expected += count } }
+  func expect(_ count: Int) { state.withLock { $0.expected += count } }
 
   /// `count` expected requests were made (or found in the journal).
-  func done(_ count: Int) { lock.withLock { expected = max(0, expected - count) } }
+  func done(_ count: Int) { state.withLock { $0.expected = max(0, $0.expected - count) } }
 
   /// The line as it stands.
   func line() -> String {
-    let (objects, expected) = lock.withLock { (self.objects, self.expected) }
+    let (objects, expected) = state.withLock { ($0.objects, $0.expected) }
     let requests = client.requestCount
     var parts = [
       "Pulling: \(Phrase.count(objects, "object")) read", Phrase.count(requests, "request"),
@@ -77,7 +82,7 @@ final class PullProgress: @unchecked Sendable {
   private func show() {
     let text = line()
     if terminal {
-      lock.withLock { drawn = true }
+      state.withLock { $0.drawn = true }
       sink.write("\r\u{1B}[K" + text)
     } else {
       sink.write(text + "\n")

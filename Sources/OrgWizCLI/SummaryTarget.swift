@@ -2,6 +2,7 @@ import Foundation
 import OrgWizCore
 import OrgWizOkta
 import OrgWizTerminal
+import SystemPackage
 
 #if canImport(Glibc)
   import Glibc
@@ -138,10 +139,12 @@ enum SummaryTarget: Equatable {
     case .standardOutput: return OpenStream(target: self, descriptor: 1)
     case .stream(let path):
       // Opened without waiting, so that a pipe with no reader is an error, not a hang.
-      let descriptor = open(path, O_WRONLY | O_APPEND | O_NOCTTY | O_NONBLOCK | O_CLOEXEC)
-      guard descriptor >= 0 else {
+      let opened = FileIO.open(
+        path, .writeOnly, [.append, .noControllingTerminal, .nonBlocking, .closeOnExec])
+      guard case .success(let descriptor) = opened else {
         let failure =
-          errno == ENXIO ? "no program is reading from it" : String(cString: strerror(errno))
+          opened.failure == .noSuchAddressOrDevice
+          ? "no program is reading from it" : opened.failure.map { "\($0)" } ?? ""
         throw OrgWizFailure(
           .cannotCreate,
           "Cannot write the summary to \(path): \(failure). Nothing was written.",

@@ -220,7 +220,7 @@ struct Verifier {
 enum PKCE {
   static func make() -> (verifier: String, challenge: String) {
     let verifier = randomToken(bytes: 32)
-    return (verifier, base64URL(OrgWizCore.SHA256.digest(Array(verifier.utf8))))
+    return (verifier, base64URL(SHA256.digest(Array(verifier.utf8))))
   }
 
   static func randomToken(bytes count: Int = 24) -> String {

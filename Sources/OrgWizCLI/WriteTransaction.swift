@@ -2,6 +2,7 @@ import Foundation
 import OrgWizCore
 import OrgWizJSON
 import Synchronization
+import SystemPackage
 
 #if canImport(Glibc)
   import Glibc
@@ -168,31 +169,32 @@ struct WriteTransaction {
         .cannotCreate, "\(file.destination) could not be written faithfully (\(reason)).",
         next: "Check the disk; the original file is untouched.")
     }
-    let descriptor = open(staged, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
-    guard descriptor >= 0 else {
-      let reason = String(cString: strerror(errno))
+    let opened = FileIO.open(staged, .readOnly, [.noFollow, .closeOnExec])
+    guard case .success(let descriptor) = opened else {
+      let reason = opened.failure.map { "\($0)" } ?? ""
       unlink(staged)
       throw unfaithful("it cannot be read back: \(reason)")
     }
     defer { close(descriptor) }
     var read = StreamingSHA256()
-    var readError: Int32 = 0
+    var readError: (any Error)?
     do {
       try JSONVerifier.verify(document) { buffer in
-        while true {
-          let count = posixRead(descriptor, buffer.baseAddress, buffer.count)
-          if count < 0 && errno == EINTR { continue }
-          if count < 0 { readError = errno }
+        do {
+          let count = try FileDescriptor(rawValue: descriptor).read(
+            into: UnsafeMutableRawBufferPointer(buffer))
           if count > 0 { read.update(UnsafeRawBufferPointer(rebasing: buffer[..<count])) }
           return count
+        } catch {
+          readError = error
+          return -1
         }
       }
     } catch {
       unlink(staged)
       throw unfaithful(
-        readError != 0
-          ? "it cannot be read back: \(String(cString: strerror(readError)))"
-          : "read back, it is not the model meant: \(error)")
+        readError.map { "it cannot be read back: \($0)" }
+          ?? "read back, it is not the model meant: \(error)")
     }
     let digest = written.hex()
     guard read.hex() == digest else {
@@ -269,11 +271,12 @@ struct WriteTransaction {
       ? reference.st_mode & 0o7777
       : (file.mode.map(FileIO.newFileMode)
         ?? (hasReference ? reference.st_mode & 0o7777 : FileIO.newFileMode(0o644))) | 0o600
-    let descriptor = open(staged, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-    guard descriptor >= 0 else {
+    let opened = FileIO.open(
+      staged, .writeOnly, [.create, .exclusiveCreate, .closeOnExec], permissions: .ownerReadWrite)
+    guard case .success(let descriptor) = opened else {
       let directory = (file.destination as NSString).deletingLastPathComponent
       throw OrgWizFailure(
-        .cannotCreate, "Cannot write \(file.destination): \(String(cString: strerror(errno))).",
+        .cannotCreate, "Cannot write \(file.destination): \(opened.failure.map { "\($0)" } ?? "").",
         next: "Check that \(directory.isEmpty ? "." : directory) exists and is writable.")
     }
     var failure: String?

@@ -4,10 +4,8 @@ import Yams
 
 #if canImport(Glibc)
   import Glibc
-  private let systemRead = Glibc.read
 #elseif canImport(Darwin)
   import Darwin
-  private let systemRead = Darwin.read
 #endif
 
 /// How orgwiz authenticates to Okta. The secrets in it are never printed or written.
@@ -204,7 +202,7 @@ public enum CredentialSource {
   )
     throws(OktaError) -> String
   {
-    switch BoundedFile.read(expand(path), limit: maximumFileBytes) {
+    switch BoundedFile.read(credentials: expand(path), limit: maximumFileBytes) {
     case .contents(let bytes):
       guard let text = String(validating: bytes, as: UTF8.self) else {
         throw .credentials(
@@ -291,7 +289,7 @@ struct OktaConfigFile {
   static func read(home: String) throws(OktaError) -> OktaConfigFile? {
     let path = (home.hasSuffix("/") ? String(home.dropLast()) : home) + "/.okta/okta.yaml"
     let bytes: [UInt8]
-    switch BoundedFile.read(path, limit: CredentialSource.maximumFileBytes) {
+    switch BoundedFile.read(credentials: path, limit: CredentialSource.maximumFileBytes) {
     case .missing:
       return nil
     case .contents(let contents):
@@ -307,7 +305,7 @@ struct OktaConfigFile {
     guard let text = String(validating: bytes, as: UTF8.self) else {
       throw problem("is not UTF-8 text", status: .dataError)
     }
-    if let line = anchorLine(in: text) {
+    if let line = YAMLGuard.firstReference(in: text)?.line {
       throw problem(
         "uses a YAML anchor or alias (line \(line)), which orgwiz does not read",
         status: .dataError)
@@ -334,67 +332,5 @@ struct OktaConfigFile {
         "Fix or move the file, or give the credentials another way (OKTA_API_TOKEN, "
         + "--token-file, or a service app).",
       status: status)
-  }
-
-  /// The line of the first `&` or `*` that could start an anchor or alias, or nil. Conservative:
-  /// without anchors an alias is an error at once, and okta.yaml needs neither.
-  static func anchorLine(in text: String) -> Int? {
-    var line = 1
-    var tokenMayStart = true
-    var marker = false
-    for scalar in text.unicodeScalars {
-      if marker && scalar.properties.isAlphabetic || marker && ("0"..."9").contains(scalar)
-        || marker && (scalar == "-" || scalar == "_")
-      {
-        return line
-      }
-      marker = tokenMayStart && (scalar == "&" || scalar == "*")
-      tokenMayStart =
-        scalar.properties.isWhitespace || "\u{FEFF}[]{},:?".unicodeScalars.contains(scalar)
-      if scalar == "\n" { line += 1 }
-    }
-    return nil
-  }
-}
-
-/// Reads a file without following it into a FIFO or device, and never more than `limit` bytes.
-enum BoundedFile {
-  enum Outcome {
-    case contents([UInt8])
-    case missing
-    case notRegular
-    case tooLarge
-    case unreadable(String)
-  }
-
-  static func read(_ path: String, limit: Int) -> Outcome {
-    let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-    if descriptor < 0 {
-      let code = errno
-      return code == ENOENT || code == ENOTDIR
-        ? .missing : .unreadable(String(cString: strerror(code)))
-    }
-    defer { close(descriptor) }
-    var info = stat()
-    guard fstat(descriptor, &info) == 0 else {
-      return .unreadable(String(cString: strerror(errno)))
-    }
-    guard (info.st_mode & S_IFMT) == S_IFREG else { return .notRegular }
-    if Int(info.st_size) > limit { return .tooLarge }
-    var result: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 16 << 10)
-    while true {
-      let count = buffer.withUnsafeMutableBytes { raw in
-        systemRead(descriptor, raw.baseAddress, raw.count)
-      }
-      if count < 0 {
-        if errno == EINTR { continue }
-        return .unreadable(String(cString: strerror(errno)))
-      }
-      if count == 0 { break }
-      result.append(contentsOf: buffer[0..<count])
-      if result.count > limit { return .tooLarge }
-    }
-    return .contents(result)
   }
 }

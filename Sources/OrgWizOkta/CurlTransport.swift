@@ -1,5 +1,6 @@
 import CCurl
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
   import Glibc
@@ -299,6 +300,8 @@ private struct EscapedName: CustomStringConvertible {
 // MARK: - libcurl
 
 /// A loaded libcurl. Its functions are called through CCurl's wrappers.
+// @unchecked: the library's handle (an OpaquePointer, which is not Sendable) is set once when it
+// loads and never changed; nothing here needs a lock.
 struct CurlLibrary: @unchecked Sendable {
   let pointer: OpaquePointer
 
@@ -466,7 +469,9 @@ private struct OptionSetter {
 }
 
 /// One curl easy handle and its error buffer (CURL_ERROR_SIZE, 256 bytes).
-private final class EasyHandle {
+// @unchecked: a handle moves between threads through ``HandlePool`` (libcurl allows that), but
+// only one thread uses it at a time: it is taken for one transfer and put back after it.
+private final class EasyHandle: @unchecked Sendable {
   let library: CurlLibrary
   let pointer: UnsafeMutableRawPointer
   let errorBuffer: UnsafeMutablePointer<CChar>
@@ -493,14 +498,13 @@ private final class EasyHandle {
 
 /// The idle handles of body-less requests, whose connections are kept alive for the next ones.
 /// A thread takes one (or a new one) for a request and puts it back after.
-private final class HandlePool: @unchecked Sendable {
-  private let lock = NSLock()
-  private var idle: [EasyHandle] = []
+private final class HandlePool: Sendable {
+  private let idle = Mutex<[EasyHandle]>([])
   /// The most idle handles kept (pull reads with 4 workers).
   private let capacity = 8
 
   func take(_ library: CurlLibrary) -> EasyHandle? {
-    let handle = lock.withLock { idle.popLast() }
+    let handle = idle.withLock { $0.popLast() }
     if let handle {
       handle.reset()
       return handle
@@ -509,8 +513,8 @@ private final class HandlePool: @unchecked Sendable {
   }
 
   func put(_ handle: EasyHandle) {
-    lock.withLock {
-      if idle.count < capacity { idle.append(handle) }
+    idle.withLock {
+      if $0.count < capacity { $0.append(handle) }
     }
   }
 }

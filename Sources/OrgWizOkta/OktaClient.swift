@@ -1,6 +1,7 @@
 import Foundation
 import OrgWizCore
 import OrgWizJSON
+import Synchronization
 
 /// One answer from Okta: its status, its body as lossless JSON (`null` when empty), its
 /// `X-Okta-Request-Id` and its headers (names lowercased).
@@ -39,6 +40,9 @@ public struct OktaResponse: Sendable {
 ///   every later wait and request together; ``maximumPages`` bounds each list and
 ///   ``maximumTotalBytes`` all the answers read.
 /// - A service app's access token is fetched on first use and fetched again once on a `401`.
+// @unchecked: the limits below are plain properties a command sets once, before the first call
+// from any thread, and the closures it is given (progress, sleep) are not Sendable; all that the
+// calling threads change is in `shared`, under its mutex.
 public final class OktaClient: @unchecked Sendable {
   public let org: OrgURL
   public let scopes: [String]
@@ -63,22 +67,25 @@ public final class OktaClient: @unchecked Sendable {
   private let transport: any HTTPTransport
   private let progress: ((String) -> Void)?
   private let notice: (@Sendable (String) -> Void)?
-  private var totalBytes = 0
-  /// The overall deadline: when it ends (``clock``) and how long it was.
-  private var deadline: (end: Double, seconds: Double)?
   private let clock: () -> Double = { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
   private let retryBudget: Double
   private let sleep: (Double) -> Void
-  private let lock = NSRecursiveLock()
   /// Whether this client is for the app's own endpoints only (``probe(org:transport:progress:retryBudget:userAgent:)``).
   private var probeOnly = false
-  private var count = 0
-  private var accessToken: (token: String, expires: Double)?
-  private var knownIdentity: String?
-  private var buckets: [String: (reading: RateLimitReading, receivedAt: Double)] = [:]
-  /// A bucket one thread is pausing for: the others wait until the same moment (``clock``),
-  /// until a fresh answer from that bucket comes.
-  private var pausedUntil: [String: Double] = [:]
+  /// What the threads calling at once share.
+  private struct Shared {
+    var totalBytes = 0
+    /// The overall deadline: when it ends (``clock``) and how long it was.
+    var deadline: (end: Double, seconds: Double)?
+    var count = 0
+    var accessToken: (token: String, expires: Double)?
+    var knownIdentity: String?
+    var buckets: [String: (reading: RateLimitReading, receivedAt: Double)] = [:]
+    /// A bucket one thread is pausing for: the others wait until the same moment (``clock``),
+    /// until a fresh answer from that bucket comes.
+    var pausedUntil: [String: Double] = [:]
+  }
+  private let shared = Mutex(Shared())
   private let now: () -> Double
 
   public init(
@@ -99,7 +106,7 @@ public final class OktaClient: @unchecked Sendable {
     self.userAgent = userAgent
     self.now = { Date().timeIntervalSince1970 }
     if case .serviceApp(let clientID, _, _) = credential {
-      knownIdentity = clientID
+      shared.withLock { $0.knownIdentity = clientID }
     }
   }
 
@@ -107,18 +114,18 @@ public final class OktaClient: @unchecked Sendable {
   /// now; a call that would pass it fails with ``OktaError/deadline(request:seconds:reason:inFlight:)``.
   public func startDeadline(seconds: Double) {
     let bounded = seconds.isNaN ? 3600 : min(max(0, seconds), 31_536_000)
-    lock.withLock { deadline = (clock() + bounded, bounded) }
+    shared.withLock { $0.deadline = (clock() + bounded, bounded) }
   }
 
   /// Seconds left before the deadline, nil without one.
   private func remainingTime() -> Double? {
-    lock.withLock { deadline }.map { $0.end - clock() }
+    shared.withLock { $0.deadline }.map { $0.end - clock() }
   }
 
-  private var deadlineSeconds: Double { lock.withLock { deadline?.seconds ?? 0 } }
+  private var deadlineSeconds: Double { shared.withLock { $0.deadline?.seconds ?? 0 } }
 
   /// How many HTTP requests were sent (retries and token requests included).
-  public var requestCount: Int { lock.withLock { count } }
+  public var requestCount: Int { shared.withLock { $0.count } }
 
   /// How many requests this thread has sent (see ``requestCount``); `pull` counts what each of
   /// its reads cost with it.
@@ -130,7 +137,7 @@ public final class OktaClient: @unchecked Sendable {
   /// The rate-limit budget the latest answers reported: of the bucket with the least left, the
   /// requests left, its limit, and the seconds to its reset; nil before any answer had them.
   public var rateLimitBudget: (remaining: Int, limit: Int, resetIn: Double)? {
-    let readings = lock.withLock { buckets.values.map { $0 } }
+    let readings = shared.withLock { $0.buckets.values.map { $0 } }
     let localNow = now()
     return readings.min { $0.reading.remaining < $1.reading.remaining }.map { entry in
       let elapsed = localNow - entry.receivedAt
@@ -143,7 +150,7 @@ public final class OktaClient: @unchecked Sendable {
 
   /// Who the credential acts as: the service app's client id; for an API token, the login of
   /// `GET /api/v1/users/me` once that has been read, else nil.
-  public var identity: String? { lock.withLock { knownIdentity } }
+  public var identity: String? { shared.withLock { $0.knownIdentity } }
 
   // MARK: - Calls
 
@@ -160,7 +167,7 @@ public final class OktaClient: @unchecked Sendable {
     {
       // Shown in the review and the record: one line, control characters made harmless.
       let shown = EscapedText.clip(login, 200)
-      lock.withLock { knownIdentity = shown }
+      shared.withLock { $0.knownIdentity = shown }
     }
     return response
   }
@@ -317,7 +324,7 @@ public final class OktaClient: @unchecked Sendable {
       guard case .serviceApp = self.credential else {
         throw .unauthorized(request: request, body: errorBody, credential: credential)
       }
-      lock.withLock { accessToken = nil }
+      shared.withLock { $0.accessToken = nil }
       return try send(
         method, url, body: body, authorization: try authorization(), kind: .api, label: label)
     }
@@ -331,11 +338,11 @@ public final class OktaClient: @unchecked Sendable {
     case .apiToken(let token):
       return "SSWS \(token)"
     case .serviceApp(let clientID, let pem, let keyID):
-      if let cached = lock.withLock({ accessToken }), now() < cached.expires {
+      if let cached = shared.withLock({ $0.accessToken }), now() < cached.expires {
         return "Bearer \(cached.token)"
       }
       let fetched = try fetchAccessToken(clientID: clientID, pem: pem, keyID: keyID)
-      lock.withLock { accessToken = fetched }
+      shared.withLock { $0.accessToken = fetched }
       return "Bearer \(fetched.token)"
     }
   }
@@ -423,7 +430,7 @@ public final class OktaClient: @unchecked Sendable {
             .joined(separator: "&").utf8)
         request.headers["Content-Type"] = "application/x-www-form-urlencoded"
       }
-      lock.withLock { count += 1 }
+      shared.withLock { $0.count += 1 }
       Thread.current.threadDictionary[Self.threadCountKey] = Self.requestsOnThisThread + 1
       let started = DispatchTime.now().uptimeNanoseconds
       let response: HTTPResponse
@@ -469,9 +476,9 @@ public final class OktaClient: @unchecked Sendable {
         continue
       }
       if (200..<300).contains(response.status) {
-        let total = lock.withLock {
-          totalBytes += response.body.count
-          return totalBytes
+        let total = shared.withLock {
+          $0.totalBytes += response.body.count
+          return $0.totalBytes
         }
         if total > maximumTotalBytes {
           throw .beyondBounds(
@@ -480,9 +487,9 @@ public final class OktaClient: @unchecked Sendable {
         }
       }
       let reading = RateLimitReading(headers: response.headers)
-      lock.withLock {
-        if let reading { buckets[bucket] = (reading, now()) }
-        pausedUntil[bucket] = nil
+      shared.withLock {
+        if let reading { $0.buckets[bucket] = (reading, now()) }
+        $0.pausedUntil[bucket] = nil
       }
       let json = parse(response.body)
       let requestID = response.headers["x-okta-request-id"]
@@ -500,7 +507,7 @@ public final class OktaClient: @unchecked Sendable {
         }
         try wait(delay, label: label, why: "Okta's rate limit was reached on \(label) (HTTP 429)")
         spent += delay
-        lock.withLock { buckets[bucket] = nil }
+        shared.withLock { $0.buckets[bucket] = nil }
         continue
       case 500...599:
         let delay =
@@ -619,7 +626,7 @@ public final class OktaClient: @unchecked Sendable {
   /// ``maximumSingleWait``, and a later one fails the call at once (75).
   private func pace(_ bucket: String, label: String) throws(OktaError) {
     // Another thread is pausing for this bucket: wait as long as it does.
-    if let until = lock.withLock({ pausedUntil[bucket] }) {
+    if let until = shared.withLock({ $0.pausedUntil[bucket] }) {
       let left = until - clock()
       if left > 0 {
         try self.wait(
@@ -628,19 +635,19 @@ public final class OktaClient: @unchecked Sendable {
         return
       }
     }
-    guard let (reading, receivedAt) = lock.withLock({ buckets[bucket] }), reading.isLow else {
+    guard let (reading, receivedAt) = shared.withLock({ $0.buckets[bucket] }), reading.isLow else {
       return
     }
     let elapsed = now() - receivedAt
     let wait = reading.secondsToReset(localNow: receivedAt) - elapsed
-    lock.withLock { buckets[bucket] = nil }
+    shared.withLock { $0.buckets[bucket] = nil }
     guard wait > 0 else { return }
     if reading.remaining > 0 {
       guard wait <= maximumPacingWait else { return }
     } else if wait > Self.maximumSingleWait {
       throw .rateLimited(request: label, resetIn: wait, resetAt: now() + wait)
     }
-    lock.withLock { pausedUntil[bucket] = clock() + wait.rounded(.up) }
+    shared.withLock { $0.pausedUntil[bucket] = clock() + wait.rounded(.up) }
     try self.wait(
       wait.rounded(.up), label: label,
       why: "Okta's rate limit has \(reading.remaining) of \(reading.limit) requests left; "

@@ -1,5 +1,6 @@
 import OrgWizCore
 import Synchronization
+import SystemPackage
 
 #if canImport(Glibc)
   import Glibc
@@ -61,8 +62,8 @@ public final class FileDescriptorSink: TextSink, Sendable {
 
   /// Writes the text as the terminal should show it (``TerminalText/visible(_:)``).
   public func write(_ text: String) {
-    if let failure = writeAll(TerminalText.visible(text)), errno != EPIPE {
-      firstFailure.withLock { first in first = first ?? failure }
+    if let failure = write(bytes: TerminalText.visible(text)), failure != .brokenPipe {
+      firstFailure.withLock { first in first = first ?? "\(failure)" }
     }
   }
 
@@ -70,19 +71,20 @@ public final class FileDescriptorSink: TextSink, Sendable {
   /// standard output or a device), never for messages.
   /// - Returns: why it could not be written, or nil.
   public func writeAll(_ text: String) -> String? {
-    var bytes = Array(text.utf8)
-    var offset = 0
-    while offset < bytes.count {
-      let written = bytes.withUnsafeMutableBytes { buffer in
-        Glibc.write(descriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
-      }
-      if written < 0 {
-        if errno == EINTR { continue }
-        return String(cString: strerror(errno))
-      }
-      offset += written
+    write(bytes: text).map { "\($0)" }
+  }
+
+  /// Writes all of the text's bytes (swift-system: a short write goes on, an interrupted one is
+  /// retried); why it could not, or nil.
+  private func write(bytes text: String) -> Errno? {
+    do {
+      _ = try FileDescriptor(rawValue: descriptor).writeAll(text.utf8)
+      return nil
+    } catch let error as Errno {
+      return error
+    } catch {
+      return Errno(rawValue: errno)
     }
-    return nil
   }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import OrgWizCLI
 import OrgWizCore
 import OrgWizJSON
 
@@ -45,7 +46,7 @@ public enum Fixtures {
     guard let data = FileManager.default.contents(atPath: path) else {
       throw FixtureError("cannot read \(path)")
     }
-    return try ProcedureParser.parse(String(decoding: data, as: UTF8.self), file: path)
+    return try ProcedureDocument.parse(String(decoding: data, as: UTF8.self), file: path)
   }
 
   /// The test-only procedure documents (Tests/OrgWizCoreTests/Fixtures/procedures). Tests of

@@ -1,4 +1,5 @@
 import Foundation
+import OrgWizCLI
 import OrgWizCore
 import OrgWizJSON
 import OrgWizTerminal

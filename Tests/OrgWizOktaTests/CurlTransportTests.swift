@@ -1,5 +1,6 @@
 import Foundation
 import OrgWizJSON
+import Synchronization
 import Testing
 
 @testable import OrgWizOkta
@@ -369,15 +370,14 @@ import Testing
 }
 
 /// Results stored from several threads.
-final class LockedResults: @unchecked Sendable {
-  private let lock = NSLock()
-  private var results: [Int: Result<HTTPResponse, TransportError>] = [:]
+final class LockedResults: Sendable {
+  private let results = Mutex<[Int: Result<HTTPResponse, TransportError>]>([:])
 
   func set(_ index: Int, _ result: Result<HTTPResponse, TransportError>) {
-    lock.withLock { results[index] = result }
+    results.withLock { $0[index] = result }
   }
 
   func get(_ index: Int) -> Result<HTTPResponse, TransportError>? {
-    lock.withLock { results[index] }
+    results.withLock { $0[index] }
   }
 }

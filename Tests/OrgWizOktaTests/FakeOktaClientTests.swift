@@ -1,5 +1,6 @@
 import Foundation
 import OrgWizJSON
+import Synchronization
 import Testing
 
 @testable import OrgWizOkta
@@ -320,11 +321,10 @@ import Testing
 }
 
 /// Progress lines, collected from any thread.
-final class LockedLines: @unchecked Sendable {
-  private let lock = NSLock()
-  private var collected: [String] = []
-  var lines: [String] { lock.withLock { collected } }
+final class LockedLines: Sendable {
+  private let collected = Mutex<[String]>([])
+  var lines: [String] { collected.withLock { $0 } }
   var append: @Sendable (String) -> Void {
-    { [self] line in lock.withLock { collected.append(line) } }
+    { [self] line in collected.withLock { $0.append(line) } }
   }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import OrgWizJSON
+import Synchronization
 import Testing
 
 @testable import OrgWizOkta
@@ -170,13 +171,12 @@ final class FakeOktaServer: @unchecked Sendable {
 }
 
 /// A `sleep` that records the waits and returns at once.
-final class RecordingSleep: @unchecked Sendable {
-  private let lock = NSLock()
-  private var recorded: [Double] = []
+final class RecordingSleep: Sendable {
+  private let recorded = Mutex<[Double]>([])
 
-  var waits: [Double] { lock.withLock { recorded } }
+  var waits: [Double] { recorded.withLock { $0 } }
 
   var function: (Double) -> Void {
-    { [self] seconds in lock.withLock { recorded.append(seconds) } }
+    { [self] seconds in recorded.withLock { $0.append(seconds) } }
   }
 }

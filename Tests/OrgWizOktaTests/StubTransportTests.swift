@@ -1,23 +1,24 @@
 import Foundation
 import OrgWizJSON
+import Synchronization
 import Testing
 
 @testable import OrgWizOkta
 
 /// Answers from a script, and records what was sent.
-final class StubTransport: HTTPTransport, @unchecked Sendable {
-  private let lock = NSLock()
-  private var script: [Result<HTTPResponse, TransportError>]
-  private(set) var sent: [HTTPRequest] = []
+final class StubTransport: HTTPTransport, Sendable {
+  private let state: Mutex<(script: [Result<HTTPResponse, TransportError>], sent: [HTTPRequest])>
 
   init(_ script: [Result<HTTPResponse, TransportError>]) {
-    self.script = script
+    state = Mutex((script, []))
   }
 
+  var sent: [HTTPRequest] { state.withLock { $0.sent } }
+
   func send(_ request: HTTPRequest, timeout: Double) throws(TransportError) -> HTTPResponse {
-    let next: Result<HTTPResponse, TransportError> = lock.withLock {
-      sent.append(request)
-      return script.isEmpty ? .failure(.unreachable("script ended")) : script.removeFirst()
+    let next: Result<HTTPResponse, TransportError> = state.withLock {
+      $0.sent.append(request)
+      return $0.script.isEmpty ? .failure(.unreachable("script ended")) : $0.script.removeFirst()
     }
     return try next.get()
   }

@@ -49,17 +49,11 @@ public enum AnswersFile {
         }
       }
     } else if !trimmed.isEmpty {
-      if let line = YAMLGuard.firstAlias(in: text) {
+      if let (line, kind) = YAMLGuard.firstReference(in: text) {
+        let (what, marker) = kind == .alias ? ("aliases (*name)", "*") : ("anchors (&name)", "&")
         throw malformed(
           file,
-          "\(file):\(line): YAML aliases (*name) are not allowed in answers files; if '*' is "
-            + "part of an answer, write every line as KEY: \"VALUE\" (as --record-answers "
-            + "does), write the file as JSON, or give that answer with --set")
-      }
-      if let line = YAMLGuard.firstAnchor(in: text) {
-        throw malformed(
-          file,
-          "\(file):\(line): YAML anchors (&name) are not allowed in answers files; if '&' is "
+          "\(file):\(line): YAML \(what) are not allowed in answers files; if '\(marker)' is "
             + "part of an answer, write every line as KEY: \"VALUE\" (as --record-answers "
             + "does), write the file as JSON, or give that answer with --set")
       }

@@ -15,10 +15,13 @@ public enum ProcedureParser {
   /// - Parameters:
   ///   - text: the document.
   ///   - file: its path, for messages.
-  public static func parse(_ text: String, file: String) throws(ProcedureError) -> Procedure {
-    // A byte order mark, as some editors write, is no part of the text (as for models).
-    let text =
-      text.unicodeScalars.first == "\u{FEFF}" ? String(text.unicodeScalars.dropFirst()) : text
+  ///   - sha256: the document's SHA-256 as hex (of ``withoutByteOrderMark(_:)`` of its text),
+  ///     computed where the file is read: the core does no hashing. Tests of the parser alone
+  ///     leave it empty.
+  public static func parse(
+    _ text: String, file: String, sha256: String = ""
+  ) throws(ProcedureError) -> Procedure {
+    let text = withoutByteOrderMark(text)
     // "\r\n" is one Character in Swift, so CRLF files are split on it explicitly.
     let lines = text.split(
       omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }
@@ -67,7 +70,13 @@ public enum ProcedureParser {
     return Procedure(
       id: id, title: title, version: version, formatVersion: formatVersion, grant: grant,
       summary: summary, introduction: sections.introduction, steps: steps,
-      exampleAnswers: examples, source: file, sha256: SHA256.hex(text))
+      exampleAnswers: examples, source: file, sha256: sha256)
+  }
+
+  /// The text the parser reads: a byte order mark, as some editors write, is no part of it (as
+  /// for models). The document's SHA-256 is of this text.
+  public static func withoutByteOrderMark(_ text: String) -> String {
+    text.unicodeScalars.first == "\u{FEFF}" ? String(text.unicodeScalars.dropFirst()) : text
   }
 
   /// The document's grant: `grant:` of a format-2 document, one the facts table knows; a
@@ -430,18 +439,19 @@ public enum ProcedureParser {
   )
     throws(ProcedureError) -> LinedMapping
   {
-    if let line = YAMLGuard.firstAlias(in: yaml) {
+    if let (line, kind) = YAMLGuard.firstReference(in: yaml) {
+      let (reference, how) =
+        kind == .alias
+        ? ("a YAML alias (*name)", "a '*' that starts a value reads as one; reword it")
+        : (
+          "a YAML anchor (&name)",
+          "'&' before a letter, after a space or at the start of a value, reads as one: "
+            + "write 'and', or keep '&' inside a word, as in R&D"
+        )
       throw ProcedureError(
         file: file, line: firstLine + line - 1,
-        "\(what) uses a YAML alias (*name), which procedure documents do not allow; write the "
-          + "value out (a '*' that starts a value reads as one; reword it)")
-    }
-    if let line = YAMLGuard.firstAnchor(in: yaml) {
-      throw ProcedureError(
-        file: file, line: firstLine + line - 1,
-        "\(what) uses a YAML anchor (&name), which procedure documents do not allow; write the "
-          + "value out ('&' before a letter, after a space or at the start of a value, reads as one: "
-          + "write 'and', or keep '&' inside a word, as in R&D)")
+        "\(what) uses \(reference), which procedure documents do not allow; write the value out "
+          + "(\(how))")
     }
     let node: Node?
     do {

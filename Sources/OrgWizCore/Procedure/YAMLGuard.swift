@@ -8,7 +8,24 @@
 ///
 /// Both scans start after the leading lines that ``YAMLWriter`` writes (``writtenLines(in:)``),
 /// which hold neither anchors nor aliases however hostile their values and comments are.
-enum YAMLGuard {
+public enum YAMLGuard {
+  /// What the guard refuses.
+  public enum Reference: Sendable {
+    /// `*name`.
+    case alias
+    /// `&name`.
+    case anchor
+  }
+
+  /// The first alias, else the first anchor, and its 1-based line (within `text`); nil when
+  /// there is neither. Every YAML file orgwiz reads (procedure documents, answers files,
+  /// okta.yaml) goes through this before the YAML library sees it.
+  public static func firstReference(in text: String) -> (line: Int, kind: Reference)? {
+    if let line = firstAlias(in: text) { return (line, .alias) }
+    if let line = firstAnchor(in: text) { return (line, .anchor) }
+    return nil
+  }
+
   /// The 1-based line (within `text`) of the first alias, or nil.
   static func firstAlias(in text: String) -> Int? {
     var blockIndent: Int?
