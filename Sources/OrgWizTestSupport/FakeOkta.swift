@@ -696,25 +696,18 @@ public final class FakeOkta: @unchecked Sendable {
       print(" ".join(missing))
       sys.exit(3 if missing else (4 if sys.version_info < (3, 11) else 0))
       """
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: python)
-    process.arguments = ["-c", probe]
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    process.standardInput = FileHandle.nullDevice
+    let run: ProcessRun
     do {
-      try process.run()
+      run = try ProcessRunner.run(python, ["-c", probe], timeout: 120)
     } catch {
       return .failure(
         FakeOktaError(
-          "fake-okta: cannot run \(python) (\(error.localizedDescription)); give python3 3.11 "
+          "fake-okta: cannot run \(python) (\(error)); give python3 3.11 "
             + "on PATH or in FAKE_OKTA_PYTHON, then \(requirementsHint)"))
     }
-    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
+    let output = run.stdout + run.stderr
     let lines = output.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-    switch process.terminationStatus {
+    switch run.status {
     case 0:
       if explicit { return .success(python) }
       return .success(lines.first.flatMap { $0.isEmpty ? nil : $0 } ?? python)
@@ -728,7 +721,7 @@ public final class FakeOkta: @unchecked Sendable {
     default:
       return .failure(
         FakeOktaError(
-          "fake-okta: \(python) failed (status \(process.terminationStatus)): \(output)"))
+          "fake-okta: \(python) failed (\(run.description))"))
     }
   }
 }
