@@ -64,12 +64,18 @@ public struct FaultPause: Sendable {
   }
 }
 
-/// Waits for a file (or a directory) to appear, polling a few ms apart; false after `seconds`.
-public func waitForPath(_ path: String, seconds: Double = 60) -> Bool {
+/// Waits until `condition` holds, looking again a few ms apart (for an event another process
+/// shows only in the file system); false after `seconds`.
+public func waitUntil(seconds: Double = 60, _ condition: () -> Bool) -> Bool {
   let deadline = Date().addingTimeInterval(seconds)
-  while access(path, F_OK) != 0 {
+  while !condition() {
     if Date() > deadline { return false }
     usleep(2_000)
   }
   return true
+}
+
+/// Waits for a file (or a directory) to appear; false after `seconds`.
+public func waitForPath(_ path: String, seconds: Double = 60) -> Bool {
+  waitUntil(seconds: seconds) { access(path, F_OK) == 0 }
 }
