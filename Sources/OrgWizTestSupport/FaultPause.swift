@@ -29,6 +29,17 @@ public struct FaultPause: Sendable {
     ["ORGWIZ_TEST_FAULT": "\(point):pause=\(limit)", "ORGWIZ_TEST_FAULT_SIGNAL": signal]
   }
 
+  /// ``environment`` as shell assignments, to put before a command in a script.
+  public var shellAssignments: String {
+    environment.sorted { $0.key < $1.key }.map { "\($0.key)='\($0.value)'" }
+      .joined(separator: " ")
+  }
+
+  /// A shell loop that waits (at most `seconds`) until a run is at the point.
+  public func shellWait(seconds: Int = 60) -> String {
+    "i=0; while [ ! -e '\(signal)' ] && [ $i -lt \(seconds * 100) ]; do sleep 0.01; i=$((i+1)); done"
+  }
+
   /// Whether a run is at the point now.
   public var isReached: Bool { access(signal, F_OK) == 0 }
 

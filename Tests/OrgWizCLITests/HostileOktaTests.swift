@@ -257,21 +257,23 @@ import Testing
 
   @Test func aTokenInTheEnvironmentMakesNoCoreEvenBeforeItIsUsed() async throws {
     try await afterTheExampleRun { okta, place in
-      // The first apply holds the model's lock while Okta is slow; the second waits for it,
-      // before it has read its credentials.
-      try await okta.fault(pathRegex: "^/api/v1/users/me$", delaySeconds: 6)
-      let binary = try #require(EndToEndTests.binary)
+      // The first apply holds the model's lock (paused once it has it); the second waits for
+      // it, before it has read its credentials, and is crashed there.
+      let binary = try Fixtures.binary()
+      let locked = FaultPause("locked")
+      let waiting = FaultPause("lock-wait", limit: 0)
       let script = """
-        '\(binary)' apply --yes >/dev/null 2>&1 &
-        sleep 1
+        \(locked.shellAssignments) '\(binary)' apply --yes >/dev/null 2>&1 &
+        \(locked.shellWait())
         ulimit -c unlimited
-        '\(binary)' apply --yes --lock-timeout 20 >/dev/null 2>&1 &
+        \(waiting.shellAssignments) '\(binary)' apply --yes --lock-timeout 20 >/dev/null 2>&1 &
         pid=$!
-        sleep 1.5
+        \(waiting.shellWait())
         grep 'Max core file size' /proc/$pid/limits
         kill -SEGV $pid
         wait $pid
         echo "exit $?"
+        rm -f '\(locked.signal)' '\(waiting.signal)'
         wait
         """
       let crashed = try BoundedRun.run(
