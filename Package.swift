@@ -106,7 +106,7 @@ let package = Package(
     .testTarget(
       name: "OrgWizOktaTests",
       dependencies: [
-        "OrgWizOkta", "OrgWizCore", "OrgWizJSON",
+        "OrgWizOkta", "OrgWizCore", "OrgWizJSON", "OrgWizTestSupport",
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "_CryptoExtras", package: "swift-crypto"),
       ]

@@ -71,12 +71,16 @@ final class ModelLock {
   /// The lock file is never followed through a symbolic link, never opened when it is not a
   /// regular file, and written only when this user created it: a lock file another user left
   /// (or planted) is never truncated or taken over.
-  /// - Parameter notice: receives a line when a stale lock is taken over.
+  /// - Parameters:
+  ///   - notice: receives a line when a stale lock is taken over.
+  ///   - waiting: called once, when the lock is first found held and the run starts to wait.
   static func acquire(
-    modelPath: String, holder: Holder, timeout: Double, notice: (String) -> Void
+    modelPath: String, holder: Holder, timeout: Double, notice: (String) -> Void,
+    waiting: () -> Void = {}
   ) throws(LockError) -> ModelLock {
     let path = modelPath + ".lock"
     let deadline = Date().addingTimeInterval(max(0, timeout))
+    var waited = false
     while true {
       let (descriptor, created) = try openLockFile(path)
       if flock(descriptor, LOCK_EX | LOCK_NB) == 0 {
@@ -116,6 +120,10 @@ final class ModelLock {
       if Date() >= deadline {
         let who = current?.description ?? "another orgwiz run"
         throw LockError.held(model: modelPath, by: who)
+      }
+      if !waited {
+        waited = true
+        waiting()
       }
       usleep(100_000)
     }
@@ -271,6 +279,10 @@ enum LockError: UserFacingError, Equatable {
 /// `ORGWIZ_TEST_FAULT=<point>:pause=<seconds>` sleeps there instead. The crash and concurrency
 /// tests use them; nothing else sets the variable.
 ///
+/// With `ORGWIZ_TEST_FAULT_SIGNAL=<path>` as well, a pause is a handshake: the process creates
+/// `<path>` when it reaches the point (so a test knows it is there, not that some time has
+/// passed), then waits until the test removes `<path>`; `<seconds>` only bounds that wait.
+///
 /// Only debug builds (which the tests run) have them: `ORGWIZ_FAULT_HOOKS` is defined for the
 /// debug configuration alone (Package.swift), so in a release build `hit` is empty and nothing
 /// reads the variable; `scripts/check-release` proves that on the release binary.
@@ -286,7 +298,7 @@ enum FaultPoint {
       if parts.count == 2, parts[1].hasPrefix("pause="),
         let seconds = Double(parts[1].dropFirst(6))
       {
-        usleep(useconds_t(seconds * 1_000_000))
+        pause(seconds, signal: environment["ORGWIZ_TEST_FAULT_SIGNAL"] ?? "")
       } else if parts.count == 2, parts[1] == "fail" {
         throw OrgWizFailure(
           .cannotCreate, "Cannot write: a failure was simulated at \(point) (ORGWIZ_TEST_FAULT).",
@@ -296,4 +308,22 @@ enum FaultPoint {
       }
     #endif
   }
+
+  #if ORGWIZ_FAULT_HOOKS
+    /// Sleeps `seconds`; with a signal file, creates it and ends the pause early once it is gone.
+    private static func pause(_ seconds: Double, signal path: String) {
+      guard !path.isEmpty else {
+        usleep(useconds_t(seconds * 1_000_000))
+        return
+      }
+      let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+      if descriptor >= 0 {
+        let text = Array("\(getpid())\n".utf8)
+        _ = text.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        close(descriptor)
+      }
+      let deadline = Date().addingTimeInterval(seconds)
+      while access(path, F_OK) == 0 && Date() < deadline { usleep(2_000) }
+    }
+  #endif
 }

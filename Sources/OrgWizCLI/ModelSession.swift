@@ -38,7 +38,8 @@ final class ModelSession {
     let lock = try ModelLock.acquire(
       modelPath: path,
       holder: ModelLock.currentHolder(startedAt: Timestamps(date: startedAt).iso),
-      timeout: lockTimeout, notice: { context.note($0, style: style) })
+      timeout: lockTimeout, notice: { context.note($0, style: style) },
+      waiting: { try? FaultPoint.hit("lock-wait", environment: context.environment) })
     let session = ModelSession(path: path, lock: lock, context: context, style: style)
     try FaultPoint.hit("locked", environment: context.environment)
     // First settle a write a killed run left (it may hold a second link to the model).

@@ -13,15 +13,17 @@ public enum SecretInput {
   /// One line from standard input with echo off, after `prompt` on `output`; nil at end of
   /// input.
   public static func readLine(prompt: String, output: any TextSink) -> String? {
-    output.write(prompt)
-    return InterruptCleanup.whileReading {
+    InterruptCleanup.whileReading {
       var saved = termios()
       let isTerminal = tcgetattr(0, &saved) == 0
+      // Echo goes off (and what was typed before is thrown away) before the prompt shows:
+      // a secret typed or pasted as soon as the prompt appears is neither shown nor lost.
       if isTerminal {
         var quiet = saved
         quiet.c_lflag &= ~tcflag_t(ECHO)
         _ = tcsetattr(0, TCSAFLUSH, &quiet)
       }
+      output.write(prompt)
       defer {
         if isTerminal { _ = tcsetattr(0, TCSAFLUSH, &saved) }
         output.write("\n")

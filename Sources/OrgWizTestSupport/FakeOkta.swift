@@ -158,23 +158,21 @@ public final class FakeOkta: @unchecked Sendable {
   public let modelPath: String
 
   private let lock = NSLock()
-  private var process: Process?
-  private let logHandle: FileHandle
+  private var process: RunningProcess?
   private let logPath: String
   private let directory: TemporaryDirectory
 
   private init(
-    process: Process, port: Int, token: String, launchSeconds: Double, modelPath: String,
-    logHandle: FileHandle, logPath: String, directory: TemporaryDirectory
+    process: RunningProcess, port: Int, token: String, launchSeconds: Double, modelPath: String,
+    logPath: String, directory: TemporaryDirectory
   ) {
     self.process = process
-    self.pid = process.processIdentifier
+    self.pid = process.pid
     self.port = port
     self.url = "http://127.0.0.1:\(port)"
     self.token = token
     self.launchSeconds = launchSeconds
     self.modelPath = modelPath
-    self.logHandle = logHandle
     self.logPath = logPath
     self.directory = directory
   }
@@ -232,36 +230,31 @@ public final class FakeOkta: @unchecked Sendable {
     }
     let portFile = directory.file("port")
     let logPath = directory.file("fake-okta.log")
-    guard FileManager.default.createFile(atPath: logPath, contents: nil),
-      let logHandle = FileHandle(forWritingAtPath: logPath)
-    else { throw FakeOktaError("fake-okta: cannot create \(logPath)") }
+    guard FileManager.default.createFile(atPath: logPath, contents: nil) else {
+      throw FakeOktaError("fake-okta: cannot create \(logPath)")
+    }
 
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: python)
-    process.arguments =
-      [script, "--model", modelPath, "--port", "0", "--port-file", portFile] + options.arguments
-    var environment = ProcessInfo.processInfo.environment
-    environment["PYTHONUNBUFFERED"] = "1"
-    environment["PYTHONDONTWRITEBYTECODE"] = "1"
+    var environment = ["PYTHONUNBUFFERED": "1", "PYTHONDONTWRITEBYTECODE": "1"]
     environment.merge(options.environment) { $1 }
-    process.environment = environment
-    process.standardInput = FileHandle.nullDevice
-    process.standardOutput = logHandle
-    process.standardError = logHandle
     let launched = Date()
+    let process: RunningProcess
     do {
-      try process.run()
+      // It lives as long as its test; stop() ends it.
+      process = try ProcessRunner.start(
+        python,
+        [script, "--model", modelPath, "--port", "0", "--port-file", portFile]
+          + options.arguments,
+        environment: environment, stdout: .file(logPath), stderr: .file(logPath),
+        timeout: 86_400)
     } catch {
-      try? logHandle.close()
       throw FakeOktaError("fake-okta: cannot run \(python): \(error)")
     }
 
     func giveUp(_ reason: String) -> FakeOktaError {
       if process.isRunning {
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        process.send(SIGKILL)
+        _ = process.finish()
       }
-      try? logHandle.close()
       let log = readText(logPath)
       return FakeOktaError(diagnose(reason: reason, log: log))
     }
@@ -278,7 +271,7 @@ public final class FakeOkta: @unchecked Sendable {
       }
       if !process.isRunning {
         throw giveUp(
-          "fake-okta exited with status \(process.terminationStatus) before it was ready")
+          "fake-okta exited with status \(process.finish().status) before it was ready")
       }
       if Date() > deadline {
         throw giveUp("fake-okta was not ready after \(options.startTimeout) s")
@@ -296,7 +289,7 @@ public final class FakeOkta: @unchecked Sendable {
     started = true
     return FakeOkta(
       process: process, port: port, token: token, launchSeconds: seconds, modelPath: modelPath,
-      logHandle: logHandle, logPath: logPath, directory: directory)
+      logPath: logPath, directory: directory)
   }
 
   /// Stops the fake: SIGTERM, then SIGKILL if it has not exited after `grace` seconds. Waits
@@ -307,14 +300,9 @@ public final class FakeOkta: @unchecked Sendable {
     self.process = nil
     lock.unlock()
     guard let process else { return }
-    if process.isRunning {
-      kill(pid, SIGTERM)
-      if !Self.waitForExit(process, seconds: grace) {
-        kill(pid, SIGKILL)
-        _ = Self.waitForExit(process, seconds: 5)
-      }
-    }
-    try? logHandle.close()
+    // SIGTERM; past `grace` seconds finish() kills its process group.
+    process.send(SIGTERM)
+    _ = process.finish(waitingAtMost: grace)
     directory.remove()
   }
 
@@ -628,15 +616,6 @@ public final class FakeOkta: @unchecked Sendable {
     FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) } ?? ""
   }
 
-  private static func waitForExit(_ process: Process, seconds: Double) -> Bool {
-    let deadline = Date().addingTimeInterval(seconds)
-    while process.isRunning {
-      if Date() > deadline { return false }
-      usleep(10_000)
-    }
-    return true
-  }
-
   private static func diagnose(reason: String, log: String) -> String {
     let tail = log.split(separator: "\n", omittingEmptySubsequences: true).suffix(15)
       .joined(separator: "\n")
@@ -696,25 +675,18 @@ public final class FakeOkta: @unchecked Sendable {
       print(" ".join(missing))
       sys.exit(3 if missing else (4 if sys.version_info < (3, 11) else 0))
       """
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: python)
-    process.arguments = ["-c", probe]
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    process.standardInput = FileHandle.nullDevice
+    let run: ProcessRun
     do {
-      try process.run()
+      run = try ProcessRunner.run(python, ["-c", probe], timeout: 120)
     } catch {
       return .failure(
         FakeOktaError(
-          "fake-okta: cannot run \(python) (\(error.localizedDescription)); give python3 3.11 "
+          "fake-okta: cannot run \(python) (\(error)); give python3 3.11 "
             + "on PATH or in FAKE_OKTA_PYTHON, then \(requirementsHint)"))
     }
-    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
+    let output = run.stdout + run.stderr
     let lines = output.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-    switch process.terminationStatus {
+    switch run.status {
     case 0:
       if explicit { return .success(python) }
       return .success(lines.first.flatMap { $0.isEmpty ? nil : $0 } ?? python)
@@ -728,7 +700,7 @@ public final class FakeOkta: @unchecked Sendable {
     default:
       return .failure(
         FakeOktaError(
-          "fake-okta: \(python) failed (status \(process.terminationStatus)): \(output)"))
+          "fake-okta: \(python) failed (\(run.description))"))
     }
   }
 }

@@ -139,7 +139,7 @@ import Testing
       in: place.directory.path)
     #expect(pull.waitFor("[y/N] "), "\(pull.transcript)")
     pull.type("?\r")
-    #expect(pull.waitFor("no records it as off"), "\(pull.transcript)")
+    #expect(pull.waitFor("no records it as off", thenPrompt: "] "), "\(pull.transcript)")
     #expect(pull.transcript.contains("Either way the model is written"))
     pull.type("n\r")
     #expect(pull.finish() == 0, "\(pull.transcript)")
@@ -150,13 +150,15 @@ import Testing
     #expect(try place.orgwiz(["run"] + LiveOrgTests.enable).status == 0)
     let apply = try TerminalSession(
       "stty cols 400; \(env(place)) '\(binary)' apply --no-verify", in: place.directory.path)
-    #expect(apply.waitFor("(Settings > Account)?"), "\(apply.transcript)")
+    #expect(apply.waitFor("(Settings > Account)?", thenPrompt: "] "), "\(apply.transcript)")
     apply.type("?\r")
-    #expect(apply.waitFor("no: nothing is sent"), "\(apply.transcript)")
+    #expect(apply.waitFor("no: nothing is sent", thenPrompt: "] "), "\(apply.transcript)")
     apply.type("y\r")
-    #expect(apply.waitFor("Send these requests?"), "\(apply.transcript)")
+    #expect(apply.waitFor("Send these requests?", thenPrompt: "] "), "\(apply.transcript)")
     apply.type("?\r")
-    #expect(apply.waitFor("no sends nothing and writes nothing"), "\(apply.transcript)")
+    #expect(
+      apply.waitFor("no sends nothing and writes nothing", thenPrompt: "] "),
+      "\(apply.transcript)")
     apply.type("n\r")
     #expect(apply.finish() == 2, "\(apply.transcript)")
     #expect(try await okta.requests().filter { $0.method == "PUT" }.isEmpty)

@@ -5,48 +5,16 @@ import Testing
 
 /// Runs the built `orgwiz` binary as a user would.
 @Suite struct EndToEndTests {
-  /// The executable beside the test bundle in the build directory.
-  static var binary: String? {
-    // Another build of orgwiz to run the same tests against (an older one, to see a test fail
-    // before its fix).
-    if let other = ProcessInfo.processInfo.environment["ORGWIZ_TEST_BINARY"], !other.isEmpty {
-      return other
-    }
-    var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    for _ in 0..<4 {
-      let candidate = directory.appendingPathComponent("orgwiz").path
-      if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-      directory = directory.deletingLastPathComponent()
-    }
-    return nil
-  }
+  /// The executable beside the test bundle in the build directory (or `ORGWIZ_TEST_BINARY`).
+  static var binary: String? { Fixtures.binaryPath }
 
   func run(
     _ arguments: [String], in directory: String, input: String? = nil
   ) throws -> (Int32, String, String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: try #require(Self.binary, "build orgwiz first"))
-    process.arguments = arguments
-    process.currentDirectoryURL = URL(fileURLWithPath: directory)
-    var environment = ProcessInfo.processInfo.environment
-    environment["ORGWIZ_CONTENT"] = nil
-    process.environment = environment
-    let out = Pipe()
-    let err = Pipe()
-    let inPipe = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = inPipe
-    try process.run()
-    if let input { inPipe.fileHandleForWriting.write(Data(input.utf8)) }
-    try inPipe.fileHandleForWriting.close()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (
-      process.terminationStatus, String(decoding: outData, as: UTF8.self),
-      String(decoding: errData, as: UTF8.self)
-    )
+    let run = try ProcessRunner.orgwiz(
+      arguments, in: directory, input: input.map { .text($0) } ?? .bytes([]))
+    #expect(!run.timedOut, "\(run)")
+    return (run.status, run.stdout, run.stderr)
   }
 
   @Test func aFullNonInteractiveRunThroughTheBinary() throws {

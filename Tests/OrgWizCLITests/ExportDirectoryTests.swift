@@ -20,16 +20,6 @@ import Testing
     ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted()
   }
 
-  static func waitForDirectory(_ path: String, seconds: Double = 20) -> Bool {
-    let deadline = Date().addingTimeInterval(seconds)
-    var status = stat()
-    while Date() < deadline {
-      if lstat(path, &status) == 0, status.st_mode & S_IFMT == S_IFDIR { return true }
-      Thread.sleep(forTimeInterval: 0.02)
-    }
-    return false
-  }
-
   /// The race of issue 19: export has checked (and here created) `out`, and is paused before
   /// its first file; meanwhile `out` is renamed away and a link to another directory takes its
   /// name, as anyone who can rename in the parent could do. No file may reach the link's
@@ -45,14 +35,16 @@ import Testing
     try FileManager.default.createDirectory(atPath: elsewhere, withIntermediateDirectories: false)
     let out = place.directory.file("out")
 
+    let pause = FaultPause("export-directory")
     let export = try BinaryRun(
       ["export", "--requests", "out"], in: place.directory.path,
-      environment: place.environment.merging(
-        ["ORGWIZ_TEST_FAULT": "export-directory:pause=2"]) { $1 })
-    #expect(Self.waitForDirectory(out), "export did not create out")
-    usleep(300_000)
+      environment: place.environment.merging(pause.environment) { $1 })
+    try pause.waitUntilReached(by: export.process)
+    var status = stat()
+    #expect(lstat(out, &status) == 0 && status.st_mode & S_IFMT == S_IFDIR, "no directory out")
     #expect(rename(out, out + ".orig") == 0)
     #expect(symlink(elsewhere, out) == 0)
+    pause.release()
     let result = export.finish()
 
     #expect(Self.names(elsewhere).isEmpty, "export wrote through the swapped-in link")

@@ -244,22 +244,44 @@ import Testing
       noSpec?.description.contains("exited with status") == true, "\(noSpec?.description ?? "")")
   }
 
-  /// Startup times, cold (a fresh spec cache) and warm; run with FAKE_OKTA_MEASURE=1.
-  @Test(.enabled(if: ProcessInfo.processInfo.environment["FAKE_OKTA_MEASURE"] != nil))
-  func startupTimes() async throws {
+  /// What makes the fakes start fast: a start finds Okta's spec parsed and cached (as JSON,
+  /// in the temp directory) by an earlier one, and reads it without writing it again. (How
+  /// fast a cold and a warm start are is a figure for the bench, not a test.)
+  @Test func aStartReusesTheSpecCacheAnEarlierStartWrote() async throws {
+    let system = NSTemporaryDirectory()
+    func cached(_ directory: String) -> [String] {
+      ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter {
+        $0.hasPrefix("fake-okta-spec-") && $0.hasSuffix(".json")
+      }.sorted()
+    }
+    // Any earlier start (this one, when none has run yet) leaves the cache in the temp dir.
+    let first = try await FakeOkta.start(options: .init(startTimeout: 300))
+    first.stop()
+    let names = cached(system)
+    try #require(!names.isEmpty, "no spec cache in \(system)")
     let cache = try TemporaryDirectory()
     defer { cache.remove() }
-    var lines: [String] = []
-    for round in ["cold", "warm", "warm"] {
-      let okta = try await FakeOkta.start(
-        options: .init(environment: ["TMPDIR": cache.path], startTimeout: 60))
-      let reported = try await okta.health()["startupSeconds"]?.numberValue?.doubleValue ?? -1
-      okta.stop()
-      lines.append(
-        "\(round): \(String(format: "%.2f", okta.launchSeconds)) s to ready "
-          + "(the fake's own startup \(reported) s)")
+    for name in names {
+      try FileManager.default.copyItem(atPath: system + "/" + name, toPath: cache.file(name))
     }
-    print("fake-okta startup: " + lines.joined(separator: "; "))
+    func identity() -> [String] {
+      cached(cache.path).map { name in
+        let attributes =
+          (try? FileManager.default.attributesOfItem(atPath: cache.file(name))) ?? [:]
+        return
+          ([name]
+          + [FileAttributeKey.systemFileNumber, .size, .modificationDate]
+          .map { "\(attributes[$0] ?? "none")" }).joined(separator: " ")
+      }
+    }
+    let before = identity()
+    let okta = try await FakeOkta.start(
+      options: .init(environment: ["TMPDIR": cache.path], startTimeout: 120))
+    let reported = try await okta.health()["startupSeconds"]?.numberValue?.doubleValue
+    okta.stop()
+    #expect((reported ?? -1) >= 0, "the fake reports no start-up time")
+    #expect(identity() == before, "the start wrote the spec cache again (or another one)")
+    #expect(cache.listing(all: true).allSatisfy { !$0.hasSuffix(".tmp") })
   }
 
   /// Follows the apps' Link headers from `path`, expecting one app a page; returns the pages.

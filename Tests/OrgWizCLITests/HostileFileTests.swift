@@ -11,65 +11,36 @@ import Testing
 
 /// A process started for a hostile-filesystem test, bounded in time: a run that hangs is
 /// killed and reported, never waited on forever.
-struct BoundedRun {
-  var status: Int32
-  var timedOut: Bool
-  var stdout: String
-  var stderr: String
+typealias BoundedRun = ProcessRun
 
+extension ProcessRun {
   /// Runs `executable` with `arguments` in `directory`, killing it after `seconds`.
   static func run(
     _ executable: String, _ arguments: [String], in directory: String,
     environment extra: [String: String] = [:], seconds: Double = 20
-  ) throws -> BoundedRun {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    process.currentDirectoryURL = URL(fileURLWithPath: directory)
-    var environment = ProcessInfo.processInfo.environment
-    environment["ORGWIZ_CONTENT"] = nil
-    environment.merge(extra) { $1 }
-    process.environment = environment
-    let output = Pipe()
-    let errors = Pipe()
-    process.standardInput = FileHandle.nullDevice
-    process.standardOutput = output
-    process.standardError = errors
-    try process.run()
-    let deadline = Date().addingTimeInterval(seconds)
-    var timedOut = false
-    while process.isRunning {
-      if Date() > deadline {
-        timedOut = true
-        kill(process.processIdentifier, SIGKILL)
-        break
-      }
-      usleep(20_000)
-    }
-    let out = output.fileHandleForReading.readDataToEndOfFile()
-    let err = errors.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return BoundedRun(
-      status: process.terminationStatus, timedOut: timedOut,
-      stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
+  ) throws -> ProcessRun {
+    try ProcessRunner.run(
+      executable, arguments, in: directory, environment: extra, removing: ["ORGWIZ_CONTENT"],
+      timeout: seconds)
   }
 
   /// The orgwiz binary under test.
   static func orgwiz(
     _ arguments: [String], in directory: String, environment: [String: String] = [:],
     seconds: Double = 20
-  ) throws -> BoundedRun {
+  ) throws -> ProcessRun {
     try run(
-      try #require(EndToEndTests.binary), arguments, in: directory, environment: environment,
+      try Fixtures.binary(), arguments, in: directory, environment: environment,
       seconds: seconds)
   }
 
-  /// A shell script run as another user (`nobody`), as an attacker sharing the directory.
-  static func asNobody(_ script: String, in directory: String) throws -> BoundedRun {
+  /// A shell script run as another user (`nobody`), as an attacker sharing the directory. The
+  /// script finds orgwiz at `$ORGWIZ`: a copy that user can reach, wherever the clone is.
+  static func asNobody(_ script: String, in directory: String) throws -> ProcessRun {
     try run(
       "/usr/bin/setpriv",
       ["--reuid=65534", "--regid=65534", "--clear-groups", "/bin/sh", "-c", script],
-      in: directory)
+      in: directory, environment: ["ORGWIZ": try Fixtures.binaryForAnotherUser()])
   }
 }
 
@@ -154,14 +125,13 @@ struct BoundedRun {
     defer { directory.remove() }
     _ = try model(in: directory)
     chown(directory.file("org.json"), 65534, 65534)
-    let binary = try #require(EndToEndTests.binary)
     let arguments = Self.answers.map { "'\($0)'" }.joined(separator: " ")
     let killed = try BoundedRun.asNobody(
-      "umask 0777; ORGWIZ_TEST_FAULT=locked exec '\(binary)' \(arguments)", in: directory.path)
+      "umask 0777; ORGWIZ_TEST_FAULT=locked exec \"$ORGWIZ\" \(arguments)", in: directory.path)
     #expect(killed.status != 0)
     #expect(FileManager.default.fileExists(atPath: directory.file("org.json.lock")))
     #expect(mode(directory.file("org.json.lock")) & 0o600 == 0o600)
-    let again = try BoundedRun.asNobody("exec '\(binary)' \(arguments)", in: directory.path)
+    let again = try BoundedRun.asNobody("exec \"$ORGWIZ\" \(arguments)", in: directory.path)
     #expect(again.status == 0, "\(again.stderr)")
     #expect(again.stderr.contains("stale lock"), "\(again.stderr)")
   }
@@ -197,34 +167,32 @@ struct BoundedRun {
     defer { close(reader) }
     var answers = Self.answers
     answers[answers.count - 1] = fifo
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: try #require(EndToEndTests.binary))
-    process.arguments = answers
-    process.currentDirectoryURL = URL(fileURLWithPath: directory.path)
     // A pause between two of the renames: a record streamed before them arrives while the
     // model on disk is still the old one.
-    var environment = ProcessInfo.processInfo.environment
-    environment["ORGWIZ_CONTENT"] = nil
-    environment["ORGWIZ_TEST_FAULT"] = "committed-backup:pause=1.5"
-    process.environment = environment
-    process.standardInput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    // At the first byte of the record, the model on disk must already be the new one.
+    let pause = FaultPause("committed-backup")
+    let process = try ProcessRunner.startOrgwiz(
+      answers, in: directory.path, environment: pause.environment, stderr: .discard)
+    try pause.waitUntilReached(by: process)
+    // A writer of the test's own keeps the FIFO from reading as ended before orgwiz opens it.
+    let keeper = open(fifo, O_WRONLY | O_NONBLOCK)
+    #expect(keeper >= 0)
+    // Paused between the renames: nothing of the record may have arrived yet.
     var byte: UInt8 = 0
-    let deadline = Date().addingTimeInterval(20)
+    #expect(read(reader, &byte, 1) < 0, "the record was streamed before the model was replaced")
+    pause.release()
+    // At the first byte of the record, the model on disk must already be the new one. The
+    // reader waits for it (poll(2)), as a ticket tool would.
     var modelAtFirstByte: [UInt8]?
-    while Date() < deadline {
-      if read(reader, &byte, 1) == 1 {
-        modelAtFirstByte = bytes(directory.file("org.json"))
-        break
-      }
-      usleep(2_000)
+    var ready = pollfd(fd: reader, events: Int16(POLLIN), revents: 0)
+    if poll(&ready, 1, 60_000) == 1, read(reader, &byte, 1) == 1 {
+      modelAtFirstByte = bytes(directory.file("org.json"))
     }
+    close(keeper)
+    _ = fcntl(reader, F_SETFL, fcntl(reader, F_GETFL) & ~O_NONBLOCK)
     var rest = [UInt8](repeating: 0, count: 65536)
-    while process.isRunning || read(reader, &rest, rest.count) > 0 { usleep(2_000) }
-    process.waitUntilExit()
-    #expect(process.terminationStatus == 0)
+    while modelAtFirstByte != nil && read(reader, &rest, rest.count) > 0 {}
+    let run = process.finish()
+    #expect(run.status == 0, "\(run)")
     let seen = try #require(modelAtFirstByte, "no record arrived")
     #expect(seen != before, "the record was streamed before the model was replaced")
   }
@@ -325,7 +293,7 @@ struct BoundedRun {
   @Test func filesWrittenUnderATightUmaskAreNotWorldReadable() throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
-    let binary = try #require(EndToEndTests.binary)
+    let binary = try Fixtures.binary()
     let arguments = (["--example"] + Self.answers + ["--record-answers", "answers.yaml"])
       .map { "'\($0)'" }.joined(separator: " ")
     let run = try BoundedRun.run(
@@ -341,25 +309,16 @@ struct BoundedRun {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
     let before = try model(in: directory)
-    let run = try BinaryRun(
-      Self.answers, in: directory.path,
-      environment: ["ORGWIZ_TEST_FAULT": "before-write:pause=2"])
-    #expect(waitForFile(directory.file("org.json.write.journal")))
+    let pause = FaultPause("before-write")
+    let run = try BinaryRun(Self.answers, in: directory.path, environment: pause.environment)
+    try pause.waitUntilReached(by: run.process)
     chmod(directory.file("org.json"), 0o444)
+    pause.release()
     let result = run.finish()
     #expect(result.status == 73, "\(result.stderr)")
     #expect(result.stderr.contains("read-only"), "\(result.stderr)")
     #expect(bytes(directory.file("org.json")) == before)
     #expect(mode(directory.file("org.json")) == 0o444)
-  }
-
-  func waitForFile(_ path: String, seconds: Double = 20) -> Bool {
-    let deadline = Date().addingTimeInterval(seconds)
-    while Date() < deadline {
-      if FileManager.default.fileExists(atPath: path) { return true }
-      usleep(10_000)
-    }
-    return false
   }
 
   // MARK: A planted write journal
@@ -494,17 +453,16 @@ struct BoundedRun {
     defer { directory.remove() }
     _ = try model(in: directory)
     chown(directory.file("org.json"), 65534, 65534)
-    let binary = try #require(EndToEndTests.binary)
     let arguments = Self.answers.map { "'\($0)'" }.joined(separator: " ")
     let run = try BoundedRun.asNobody(
-      "umask 0777; exec '\(binary)' \(arguments)", in: directory.path)
+      "umask 0777; exec \"$ORGWIZ\" \(arguments)", in: directory.path)
     #expect(run.status == 0, "\(run.stderr)")
     for name in ["change.md", "org.json.undo.journal"] {
       #expect(
         mode(directory.file(name)) & 0o600 == 0o600, "\(name) is \(mode(directory.file(name)))")
       #expect(mode(directory.file(name)) & 0o077 == 0)
     }
-    let undo = try BoundedRun.asNobody("exec '\(binary)' undo --yes", in: directory.path)
+    let undo = try BoundedRun.asNobody("exec \"$ORGWIZ\" undo --yes", in: directory.path)
     #expect(undo.status == 0, "undo could not read its own record: \(undo.stderr)")
   }
 }

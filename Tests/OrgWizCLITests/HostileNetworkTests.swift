@@ -31,29 +31,15 @@ import Testing
       _ arguments: [String], place: Place, extra: [String: String] = [:], seconds: Double,
       memoryCeiling: Int = 1 << 30
     ) throws -> WatchedRun {
-      let process = Process()
-      process.executableURL = URL(fileURLWithPath: try #require(EndToEndTests.binary))
-      process.arguments = arguments
-      process.currentDirectoryURL = URL(fileURLWithPath: place.directory.path)
-      var environment = ProcessInfo.processInfo.environment
-      environment["ORGWIZ_CONTENT"] = nil
-      environment.merge(place.environment) { $1 }
-      environment.merge(extra) { $1 }
-      process.environment = environment
-      let errors = place.directory.file("stderr.txt")
-      let output = place.directory.file("stdout.txt")
-      _ = FileManager.default.createFile(atPath: errors, contents: nil)
-      _ = FileManager.default.createFile(atPath: output, contents: nil)
-      let errorHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: errors))
-      let outputHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
-      process.standardInput = FileHandle.nullDevice
-      process.standardOutput = outputHandle
-      process.standardError = errorHandle
       let started = Date()
-      try process.run()
-      let pid = process.processIdentifier
+      let process = try ProcessRunner.startOrgwiz(
+        arguments, in: place.directory.path,
+        environment: place.environment.merging(extra) { $1 }, timeout: seconds + 60)
+      let pid = process.pid
       var peak = 0
       var killedFor: String?
+      // Samples the peak memory while it runs: the sampling interval is a measurement's, not a
+      // wait for an event.
       while process.isRunning {
         if let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) {
           for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
@@ -63,28 +49,18 @@ import Testing
         }
         if killedFor == nil && peak > memoryCeiling {
           killedFor = "memory: \(peak >> 20) MiB"
-          kill(pid, SIGKILL)
+          process.send(SIGKILL)
         } else if killedFor == nil && Date().timeIntervalSince(started) > seconds {
           killedFor = "time: over \(Int(seconds)) s"
-          kill(pid, SIGKILL)
+          process.send(SIGKILL)
         }
         usleep(20_000)
       }
-      process.waitUntilExit()
-      try? errorHandle.close()
-      try? outputHandle.close()
-      let read = { (path: String) in
-        FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) }
-          ?? ""
-      }
-      let run = WatchedRun(
-        status: process.terminationStatus,
-        signaled: process.terminationReason == .uncaughtSignal, killedFor: killedFor,
-        stdout: read(output), stderr: read(errors),
-        seconds: Date().timeIntervalSince(started), peakBytes: peak)
-      try? FileManager.default.removeItem(atPath: errors)
-      try? FileManager.default.removeItem(atPath: output)
-      return run
+      let run = process.finish()
+      return WatchedRun(
+        status: run.status, signaled: run.signaled,
+        killedFor: killedFor ?? (run.timedOut ? "time: over \(Int(seconds + 60)) s" : nil),
+        stdout: run.stdout, stderr: run.stderr, seconds: run.seconds, peakBytes: peak)
     }
 
     var summary: String {

@@ -263,22 +263,24 @@ import Testing
 
   @Test func aTokenInTheEnvironmentMakesNoCoreEvenBeforeItIsUsed() async throws {
     try await afterTheExampleRun { okta, place in
-      // The first apply holds the model's lock while Okta is slow; the second waits for it,
-      // before it has read its credentials.
-      try await okta.fault(pathRegex: "^/api/v1/users/me$", delaySeconds: 6)
-      let binary = try #require(EndToEndTests.binary)
+      // The first apply holds the model's lock (paused once it has it); the second waits for
+      // it, before it has read its credentials, and is crashed there.
+      let binary = try Fixtures.binary()
+      let locked = FaultPause("locked")
+      let waiting = FaultPause("lock-wait", limit: 0)
       let script = """
         \(Self.noBacktracer)
-        '\(binary)' apply --yes >/dev/null 2>&1 &
-        sleep 1
+        \(locked.shellAssignments) '\(binary)' apply --yes >/dev/null 2>&1 &
+        \(locked.shellWait())
         ulimit -c unlimited
-        '\(binary)' apply --yes --lock-timeout 20 >/dev/null 2>&1 &
+        \(waiting.shellAssignments) '\(binary)' apply --yes --lock-timeout 20 >/dev/null 2>&1 &
         pid=$!
-        sleep 1.5
+        \(waiting.shellWait())
         grep 'Max core file size' /proc/$pid/limits
         kill -SEGV $pid
         wait $pid
         echo "exit $?"
+        rm -f '\(locked.signal)' '\(waiting.signal)'
         wait
         """
       let crashed = try BoundedRun.run(
@@ -461,24 +463,39 @@ import Testing
     defer { okta.stop() }
     let place = try Place(okta)
     defer { place.directory.remove() }
-    try await okta.fault(pathRegex: "^/api/v1/org$", delaySeconds: 5)
-    let binary = try #require(EndToEndTests.binary)
+    // Okta holds the pull's first request; the fake counts it as it arrives.
+    try await okta.fault(pathRegex: "^/api/v1/org$", delaySeconds: 30)
+    let binary = try Fixtures.binary()
+    let go = NSTemporaryDirectory() + "/orgwiz-go-\(UUID().uuidString)"
+    defer { unlink(go) }
     // The shell lifts the core limit as an admin's shell may; orgwiz, holding the token,
-    // must drop it again and be undumpable, so the crash below leaves no core file.
+    // must drop it again and be undumpable, so the crash below leaves no core file. It is
+    // crashed once the test has seen its request reach Okta.
     let script = """
       \(Self.noBacktracer)
       ulimit -c unlimited
       '\(binary)' pull --okta-url '\(okta.url)' --embedded-widget off &
       pid=$!
-      sleep 2
+      i=0; while [ ! -e '\(go)' ] && [ $i -lt 6000 ]; do sleep 0.01; i=$((i+1)); done
       grep 'Max core file size' /proc/$pid/limits
       kill -SEGV $pid
       wait $pid
       echo "exit $?"
       """
-    let crashed = try BoundedRun.run(
+    let shell = try ProcessRunner.start(
       "/bin/sh", ["-c", script], in: place.directory.path, environment: place.environment,
-      seconds: 30)
+      removing: ["ORGWIZ_CONTENT"], timeout: 90)
+    var arrived = false
+    let deadline = Date().addingTimeInterval(60)
+    while !arrived && Date() < deadline && shell.isRunning {
+      let faults = try await okta.faults().arrayValue ?? []
+      arrived = faults.contains { ($0["hits"]?.intValue ?? 0) > 0 }
+      // A poll of the fake's count (10 ms apart): this waits for the request to arrive.
+      if !arrived { try await Task.sleep(nanoseconds: 10_000_000) }
+    }
+    #expect(arrived, "the pull's request never reached the fake")
+    _ = FileManager.default.createFile(atPath: go, contents: nil)
+    let crashed = shell.finish()
     #expect(crashed.stdout.contains("exit 139"), "\(crashed.stdout)\(crashed.stderr)")
     let limits = crashed.stdout.split(separator: "\n").first { $0.contains("Max core") } ?? ""
     #expect(

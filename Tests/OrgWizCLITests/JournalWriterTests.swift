@@ -20,23 +20,28 @@ import Testing
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
     let model = directory.file("org.json")
-    // Each version takes 0.2 s: the first would land after the second if they overtook.
-    let writer = JournalWriter(
-      model: model, environment: ["ORGWIZ_TEST_FAULT": "journal:pause=0.2"], width: 80)
+    // Each version stops before it is written until the test lets it go on: the first would
+    // land after the second if they overtook.
+    let pause = FaultPause("journal")
+    let writer = JournalWriter(model: model, environment: pause.environment, width: 80)
     writer.write(Self.journal(["operator"]))
     writer.write(Self.journal(["operator", "org-setting"]))
     writer.write(Self.journal(["operator", "org-setting", "server"]))
-    // Written on another thread: the first version is still being written.
+    // Written on another thread: the first version is held there, still unwritten.
+    try pause.waitUntilReached()
     #expect(RunJournal.read(model: model) == nil)
+    try pause.pass(3)
     writer.drain()
     #expect(RunJournal.read(model: model) == Self.journal(["operator", "org-setting", "server"]))
     // A removal waits for the versions before it, and a version after it comes back.
     writer.write(Self.journal(["operator"]))
     writer.remove()
+    try pause.pass(1)
     writer.drain()
     #expect(RunJournal.read(model: model) == nil)
     writer.remove()
     writer.write(Self.journal(["operator", "app"]))
+    try pause.pass(1)
     writer.drain()
     #expect(RunJournal.read(model: model) == Self.journal(["operator", "app"]))
     // No staged copy is left behind.

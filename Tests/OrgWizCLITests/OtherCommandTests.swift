@@ -36,20 +36,10 @@ import Testing
   @Test func theBinaryAlsoSaysItsOutputWasLost() throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: try #require(EndToEndTests.binary))
-    process.arguments = ["check", "--example", "--json"]
-    process.currentDirectoryURL = URL(fileURLWithPath: directory.path)
-    let errors = Pipe()
-    process.standardInput = FileHandle.nullDevice
-    let full = FileHandle(forWritingAtPath: "/dev/full")
-    try #require(full != nil)
-    process.standardOutput = full
-    process.standardError = errors
-    try process.run()
-    let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    #expect(process.terminationStatus == 73, "\(said)")
+    let run = try ProcessRunner.orgwiz(
+      ["check", "--example", "--json"], in: directory.path, stdout: .file("/dev/full"))
+    let said = run.stderr
+    #expect(run.status == 73, "\(run)")
     #expect(said.contains("standard output could not be written"))
   }
 

@@ -88,20 +88,12 @@ import Testing
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
     try modelIn(directory)
-    let binary = try #require(EndToEndTests.binary, "build orgwiz first")
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/sh")
-    process.arguments =
-      [
-        "-c", "exec \"$0\" run --json \"$@\" > /dev/full", binary,
-      ] + Self.answers
-    process.currentDirectoryURL = URL(fileURLWithPath: directory.path)
-    let err = Pipe()
-    process.standardError = err
-    try process.run()
-    let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    #expect(process.terminationStatus == 73, "\(text)")
+    let binary = try Fixtures.binary()
+    let run = try ProcessRunner.run(
+      "/bin/sh", ["-c", "exec \"$0\" run --json \"$@\" > /dev/full", binary] + Self.answers,
+      in: directory.path, removing: ["ORGWIZ_CONTENT"])
+    let text = run.stderr
+    #expect(run.status == 73, "\(run)")
     #expect(text.contains("standard output"), "\(text)")
     #expect(text.contains("The model was written"), "\(text)")
   }

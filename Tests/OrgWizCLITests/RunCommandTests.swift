@@ -368,13 +368,8 @@ import Testing
       }
     }
     let change = { (flag: String) -> Int32 in
-      let process = Process()
-      process.executableURL = URL(fileURLWithPath: "/usr/bin/chattr")
-      process.arguments = [flag, path]
-      process.standardError = FileHandle.nullDevice
-      guard (try? process.run()) != nil else { return -1 }
-      process.waitUntilExit()
-      return process.terminationStatus
+      let run = try? ProcessRunner.run("/usr/bin/chattr", [flag, path], timeout: 60)
+      return run?.status ?? -1
     }
     #expect(change("+i") == 0, "cannot make \(path) read-only here (chattr +i)")
     return { _ = change("-i") }

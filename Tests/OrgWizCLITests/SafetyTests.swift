@@ -7,9 +7,7 @@ import Testing
 
 /// The binary, started as a separate process, for the tests that kill it or run two at once.
 struct BinaryRun {
-  let process = Process()
-  let output = Pipe()
-  let errors = Pipe()
+  let process: RunningProcess
 
   /// - Parameter closeOutput: close the reading end of standard output at once, as when
   ///   `orgwiz ... | head -c0` has gone away.
@@ -19,29 +17,15 @@ struct BinaryRun {
   )
     throws
   {
-    process.executableURL = URL(fileURLWithPath: try #require(EndToEndTests.binary))
-    process.arguments = arguments
-    process.currentDirectoryURL = URL(fileURLWithPath: directory)
-    var environment = ProcessInfo.processInfo.environment
-    environment["ORGWIZ_CONTENT"] = nil
-    environment.merge(extra) { $1 }
-    process.environment = environment
-    process.standardInput = FileHandle.nullDevice
-    process.standardOutput = output
-    process.standardError = errors
-    if closeOutput { try output.fileHandleForReading.close() }
-    try process.run()
+    process = try ProcessRunner.startOrgwiz(
+      arguments, in: directory, environment: extra, stdout: closeOutput ? .closedPipe : .capture)
   }
 
   /// Waits for the end; returns the exit status (or the signal) and standard error.
   func finish() -> (status: Int32, killed: Bool, stderr: String) {
-    let text = errors.fileHandleForReading.readDataToEndOfFile()
-    _ = try? output.fileHandleForReading.readToEnd()
-    process.waitUntilExit()
-    return (
-      process.terminationStatus, process.terminationReason == .uncaughtSignal,
-      String(decoding: text, as: UTF8.self)
-    )
+    let run = process.finish()
+    #expect(!run.timedOut, "\(run)")
+    return (run.status, run.signaled, run.stderr)
   }
 }
 
@@ -59,15 +43,6 @@ struct BinaryRun {
 
   func bytes(_ directory: TemporaryDirectory, _ name: String) -> [UInt8]? {
     FileManager.default.contents(atPath: directory.file(name)).map { [UInt8]($0) }
-  }
-
-  func waitForFile(_ path: String, seconds: Double = 20) -> Bool {
-    let deadline = Date().addingTimeInterval(seconds)
-    while Date() < deadline {
-      if FileManager.default.fileExists(atPath: path) { return true }
-      Thread.sleep(forTimeInterval: 0.02)
-    }
-    return false
   }
 
   /// The objects a run changes; their `lastUpdated` carries the run's time.
@@ -233,15 +208,13 @@ struct BinaryRun {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
     _ = try exampleModel(in: directory)
-    let first = try BinaryRun(
-      Self.answers, in: directory.path, environment: ["ORGWIZ_TEST_FAULT": "locked:pause=3"])
-    #expect(waitForFile(directory.file("org.json.lock")))
-    Thread.sleep(forTimeInterval: 0.3)
+    let locked = FaultPause("locked")
+    let first = try BinaryRun(Self.answers, in: directory.path, environment: locked.environment)
+    try locked.waitUntilReached(by: first.process)
     let second = try BinaryRun(Self.answers, in: directory.path).finish()
     #expect(second.status == 75, "\(second.stderr)")
-    #expect(
-      second.stderr.contains(
-        "is locked by another orgwiz run: pid \(first.process.processIdentifier)"))
+    #expect(second.stderr.contains("is locked by another orgwiz run: pid \(first.process.pid)"))
+    locked.release()
     #expect(first.finish().status == 0)
     #expect(!FileManager.default.fileExists(atPath: directory.file("org.json.lock")))
   }
@@ -250,11 +223,19 @@ struct BinaryRun {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
     _ = try exampleModel(in: directory)
-    let first = try BinaryRun(
-      Self.answers, in: directory.path, environment: ["ORGWIZ_TEST_FAULT": "locked:pause=2"])
-    #expect(waitForFile(directory.file("org.json.lock")))
-    let second = try BinaryRun(Self.answers + ["--lock-timeout", "30"], in: directory.path).finish()
+    let locked = FaultPause("locked")
+    let first = try BinaryRun(Self.answers, in: directory.path, environment: locked.environment)
+    try locked.waitUntilReached(by: first.process)
+    // The second run signals once it has found the lock held and begun to wait.
+    let waiting = FaultPause("lock-wait", limit: 0)
+    let secondRun = try BinaryRun(
+      Self.answers + ["--lock-timeout", "60"], in: directory.path,
+      environment: waiting.environment)
+    try waiting.waitUntilReached(by: secondRun.process)
+    waiting.release()
+    locked.release()
     #expect(first.finish().status == 0)
+    let second = secondRun.finish()
     #expect(second.status == 0, "\(second.stderr)")
     #expect(second.stderr.contains("No changes"))
   }
@@ -280,13 +261,14 @@ struct BinaryRun {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
     _ = try exampleModel(in: directory)
-    let run = try BinaryRun(
-      Self.answers, in: directory.path, environment: ["ORGWIZ_TEST_FAULT": "\(point):pause=2"])
-    #expect(waitForFile(directory.file("org.json.lock")))
-    Thread.sleep(forTimeInterval: 0.5)
+    // Both points come after the run has read the model.
+    let pause = FaultPause(point)
+    let run = try BinaryRun(Self.answers, in: directory.path, environment: pause.environment)
+    try pause.waitUntilReached(by: run.process)
     let edited = String(decoding: try Fixtures.exampleBytes(), as: UTF8.self)
       .replacingOccurrences(of: "Acme Corp", with: "Acme Corporation")
     try directory.write("org.json", edited)
+    pause.release()
     let result = run.finish()
     #expect(result.status == 1, "\(result.stderr)")
     #expect(result.stderr.contains("was changed by another program"))
@@ -384,12 +366,12 @@ struct BinaryRun {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
     let before = try exampleModel(in: directory)
-    let run = try BinaryRun(
-      Self.answers, in: directory.path,
-      environment: ["ORGWIZ_TEST_FAULT": "committed-undo:pause=1.5"])
-    #expect(waitForFile(directory.file("org.json.undo.journal")))
-    kill(run.process.processIdentifier, SIGINT)
-    kill(run.process.processIdentifier, SIGTERM)
+    let pause = FaultPause("committed-undo")
+    let run = try BinaryRun(Self.answers, in: directory.path, environment: pause.environment)
+    try pause.waitUntilReached(by: run.process)
+    run.process.send(SIGINT)
+    run.process.send(SIGTERM)
+    pause.release()
     let result = run.finish()
     #expect(result.status == 0, "\(result.stderr)")
     #expect(result.stderr.contains("an interrupt came while the files were being written"))
@@ -412,12 +394,13 @@ struct BinaryRun {
     try root.write("b/s.md", "OLD SUMMARY\n")
     var answers = Self.answers
     answers[answers.count - 1] = "../b/s.md"
-    let first = try BinaryRun(
-      answers, in: root.file("a"), environment: ["ORGWIZ_TEST_FAULT": "staged-summary:pause=2"])
-    #expect(waitForFile(root.file("a/org.json.write.journal")))
+    let pause = FaultPause("staged-summary")
+    let first = try BinaryRun(answers, in: root.file("a"), environment: pause.environment)
+    try pause.waitUntilReached(by: first.process)
     let second = try BinaryRun(Self.answers, in: root.file("b")).finish()
     #expect(second.status == 0, "\(second.stderr)")
     #expect(!second.stderr.contains("killed"))
+    pause.release()
     let result = first.finish()
     #expect(result.status == 0, "\(result.stderr)")
     #expect(root.read("b/s.md")?.contains("## Backout plan") == true)
@@ -430,13 +413,14 @@ struct BinaryRun {
     let before = try exampleModel(in: directory)
     try FileManager.default.createSymbolicLink(
       atPath: directory.file("link.json"), withDestinationPath: "org.json")
-    let holder = try BinaryRun(
-      Self.answers, in: directory.path, environment: ["ORGWIZ_TEST_FAULT": "locked:pause=2"])
-    #expect(waitForFile(directory.file("org.json.lock")))
+    let locked = FaultPause("locked")
+    let holder = try BinaryRun(Self.answers, in: directory.path, environment: locked.environment)
+    try locked.waitUntilReached(by: holder.process)
     var throughLink = Self.answers
     throughLink += ["--org", "link.json"]
     let second = try BinaryRun(throughLink, in: directory.path).finish()
     #expect(second.status == 75, "\(second.stderr)")
+    locked.release()
     #expect(holder.finish().status == 0)
     #expect(
       try FileManager.default.destinationOfSymbolicLink(atPath: directory.file("link.json"))
@@ -449,20 +433,13 @@ struct BinaryRun {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
     let before = try exampleModel(in: directory)
-    let binary = try #require(EndToEndTests.binary)
-    let shell = Process()
-    shell.executableURL = URL(fileURLWithPath: "/bin/bash")
+    let binary = try Fixtures.binary()
     // Files may not grow past 8 KiB: the summary fits, the model (14 KiB) does not.
-    shell.arguments =
-      ["-c", "ulimit -f 8; trap '' XFSZ; exec \"$0\" \"$@\"", binary] + Self.answers
-    shell.currentDirectoryURL = URL(fileURLWithPath: directory.path)
-    let errors = Pipe()
-    shell.standardError = errors
-    shell.standardOutput = FileHandle.nullDevice
-    try shell.run()
-    let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    shell.waitUntilExit()
-    #expect(shell.terminationStatus == 73, "\(text)")
+    let shell = try ProcessRunner.run(
+      "/bin/bash", ["-c", "ulimit -f 8; trap '' XFSZ; exec \"$0\" \"$@\"", binary] + Self.answers,
+      in: directory.path, removing: ["ORGWIZ_CONTENT"], stdout: .discard)
+    let text = shell.stderr
+    #expect(shell.status == 73, "\(shell)")
     #expect(text.contains("Cannot write"))
     #expect(bytes(directory, "org.json") == before)
     #expect(directory.listing() == ["org.json"])

@@ -1,5 +1,6 @@
 import Foundation
 import OrgWizJSON
+import OrgWizTestSupport
 import Synchronization
 import Testing
 
@@ -10,10 +11,6 @@ import Testing
 #elseif canImport(Darwin)
   import Darwin
 #endif
-
-private func forceKill(_ pid: Int32) {
-  _ = kill(pid, SIGKILL)
-}
 
 /// Why the fake could not start; the message says what to do. Tests fail on it, never skip.
 struct FakeOktaUnavailable: Error, CustomStringConvertible {
@@ -31,7 +28,7 @@ final class FakeOktaServer: @unchecked Sendable {
     return variable.isEmpty ? "python3" : variable
   }()
 
-  let process: Process
+  let process: RunningProcess
   let port: Int
   let directory: URL
   let org: OrgURL
@@ -46,31 +43,25 @@ final class FakeOktaServer: @unchecked Sendable {
     let portFile = directory.appendingPathComponent("port")
     let errorLog = directory.appendingPathComponent("stderr")
     _ = FileManager.default.createFile(atPath: errorLog.path, contents: nil)
-    process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.currentDirectoryURL = Self.repositoryRoot
-    process.arguments =
+    // It lives as long as its test; stop() ends it.
+    process = try ProcessRunner.start(
+      "/usr/bin/env",
       [
         Self.python, "tools/fake-okta/fake_okta.py",
         "--model", Self.repositoryRoot.appendingPathComponent(model).path,
         "--port", "0", "--port-file", portFile.path,
         "--idle-seconds", "120", "--max-seconds", "600",
-      ] + arguments
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = try FileHandle(forWritingTo: errorLog)
-    try process.run()
-    let deadline = Date().addingTimeInterval(60)
-    var found: Int?
-    while Date() < deadline {
-      if let text = try? String(contentsOf: portFile, encoding: .utf8),
-        let value = Int(text.trimmingCharacters(in: .whitespacesAndNewlines))
-      {
-        found = value
-        break
+      ] + arguments, in: Self.repositoryRoot.path, stdout: .discard,
+      stderr: .file(errorLog.path), timeout: 86_400)
+    // Ready once it has written its port (or gone).
+    let readPort = {
+      (try? String(contentsOf: portFile, encoding: .utf8)).flatMap {
+        Int($0.trimmingCharacters(in: .whitespacesAndNewlines))
       }
-      if !process.isRunning { break }
-      Thread.sleep(forTimeInterval: 0.05)
     }
+    let started = process
+    _ = waitUntil(seconds: 60) { readPort() != nil || !started.isRunning }
+    let found = readPort()
     guard let found else {
       let log = (try? String(contentsOf: errorLog, encoding: .utf8)) ?? ""
       Self.kill(process)
@@ -92,39 +83,30 @@ final class FakeOktaServer: @unchecked Sendable {
     try? FileManager.default.removeItem(at: directory)
   }
 
-  /// SIGTERM, then SIGKILL after 5 s, of the child this test started (by its pid).
-  private static func kill(_ process: Process) {
-    guard process.isRunning else { return }
-    process.terminate()
-    let deadline = Date().addingTimeInterval(5)
-    while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
-    if process.isRunning {
-      forceKill(process.processIdentifier)
-      process.waitUntilExit()
-    }
+  /// SIGTERM, then SIGKILL (of its process group) after 5 s, of the child this test started.
+  private static func kill(_ process: RunningProcess) {
+    process.send(SIGTERM)
+    _ = process.finish(waitingAtMost: 5)
   }
 
   /// Fails with the install hint when python3 or the fake's packages are missing.
   static func checkPython() throws {
-    let check = Process()
-    check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    check.arguments = [python, "-c", "import openapi_core, cryptography, yaml"]
-    check.standardOutput = FileHandle.nullDevice
-    check.standardError = FileHandle.nullDevice
+    let check: ProcessRun
     do {
-      try check.run()
+      check = try ProcessRunner.run(
+        "/usr/bin/env", [python, "-c", "import openapi_core, cryptography, yaml"],
+        stdout: .discard, stderr: .discard, timeout: 120)
     } catch {
       throw FakeOktaUnavailable(
         description: "\(python) cannot be run, so the fake Okta cannot run: install Python "
           + "3.11 (or set FAKE_OKTA_PYTHON), then run \(installHint)")
     }
-    check.waitUntilExit()
-    if check.terminationStatus == 127 {
+    if check.status == 127 {
       throw FakeOktaUnavailable(
         description: "\(python) is not installed, so the fake Okta cannot run: install Python "
           + "3.11 (or set FAKE_OKTA_PYTHON), then run \(installHint)")
     }
-    guard check.terminationStatus == 0 else {
+    guard check.status == 0 else {
       throw FakeOktaUnavailable(
         description: "\(python) lacks the fake Okta's packages (openapi-core, cryptography, "
           + "PyYAML): run \(installHint)")
