@@ -1,0 +1,46 @@
+import Foundation
+import OrgWizCore
+import OrgWizJSON
+import OrgWizTestSupport
+import Testing
+
+/// What an admin meets following Content/README.md with procedures of their own, and what Okta
+/// allows that a procedure must not refuse.
+@Suite struct ProcedureAuditTests {
+  /// A content directory of the admin's own: one copied document, no `examples/`.
+  private func ownContent(_ directory: TemporaryDirectory) throws -> String {
+    let content = directory.file("mine")
+    try FileManager.default.createDirectory(atPath: content, withIntermediateDirectories: false)
+    try FileManager.default.copyItem(
+      atPath: Fixtures.contentDirectory + "/device-authorization.md",
+      toPath: content + "/device-authorization.md")
+    return content
+  }
+
+  /// Content/README.md, "Adding a procedure": a document in your own `--content DIR`, tried with
+  /// `checklist NAME --example` and `run NAME --example`, uses the bundled example org.
+  @Test func theExampleOrgWorksWithAContentDirectoryOfYourOwn() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let content = try ownContent(directory)
+    let checklist = CLIRunner.run(
+      ["checklist", "device-authorization", "--example", "--content", content],
+      in: directory.path)
+    #expect(checklist.status == 0, "\(checklist.stderr)")
+    #expect(checklist.stdout.contains("Acme Corp"))
+    _ = try directory.write(
+      "answers.yaml",
+      "operator: ada@acme.example\nserver: org-authorization-server\napp: Acme TV\n"
+        + "app-grant: \"yes\"\n")
+    let run = CLIRunner.run(
+      [
+        "run", "device-authorization", "--example", "--content", content, "--answers",
+        "answers.yaml",
+      ],
+      in: directory.path)
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(FileManager.default.fileExists(atPath: directory.file("org.json")))
+    let check = CLIRunner.run(["check", "--example", "--content", content], in: directory.path)
+    #expect(check.status == 0, "\(check.stderr)")
+  }
+}
