@@ -43,4 +43,31 @@ import Testing
     let check = CLIRunner.run(["check", "--example", "--content", content], in: directory.path)
     #expect(check.status == 0, "\(check.stderr)")
   }
+
+  /// Okta lets a web app use Client Credentials with a custom authorization server (the
+  /// `createClient` table of oauth-openapi.yaml: web, `client_credentials`; only the Org
+  /// Authorization Server wants a service app): the procedure takes it and `check` accepts it.
+  @Test func clientCredentialsAcceptsAWebApp() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    _ = try directory.write(
+      "answers.yaml",
+      "operator: ada@acme.example\nserver: api\napp: Acme Web\nscope: profile\n"
+        + "app-grant: \"yes\"\n")
+    let run = CLIRunner.run(
+      ["run", "client-credentials", "--example", "--answers", "answers.yaml"], in: directory.path)
+    #expect(run.status == 0, "\(run.stderr)")
+    let model = try JSONParser.parse(try #require(directory.read("org.json")))
+    let grants = model[JSONPointer.root / "apps" / 1 / "settings" / "oauthClient" / "grant_types"]
+    #expect(grants == ["authorization_code", "client_credentials"])
+    let check = CLIRunner.run(["check", "--org", "org.json"], in: directory.path)
+    #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+    #expect(!check.stdout.contains("grant-app-type"))
+    let simulate = CLIRunner.run(
+      [
+        "simulate", "--org", "org.json", "--procedure", "client-credentials", "--app", "Acme Web",
+        "--server", "api",
+      ], in: directory.path)
+    #expect(simulate.status == 0, "\(simulate.stdout)\(simulate.stderr)")
+  }
 }
