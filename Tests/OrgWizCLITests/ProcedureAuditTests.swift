@@ -70,4 +70,18 @@ import Testing
       ], in: directory.path)
     #expect(simulate.status == 0, "\(simulate.stdout)\(simulate.stderr)")
   }
+
+  /// `export` and `apply` send a rule's scope too, and only Interaction Code needs the
+  /// Embedded widget setting: their help says so instead of naming the setting for every change.
+  @Test func exportAndApplyHelpSpeakOfScopesAndOfTheSettingOnlyForItsGrant() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    for command in ["export", "apply"] {
+      let help = CLIRunner.run([command, "--help"], in: directory.path)
+      let words = help.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+      #expect(words.contains("scopes added to or removed from"), "\(command): \(words)")
+      #expect(!words.contains("starts with the step no API can do: Settings"), "\(command)")
+      #expect(!words.contains("when the plan adds the grant,"), "\(command)")
+    }
+  }
 }
