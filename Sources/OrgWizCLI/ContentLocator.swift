@@ -115,6 +115,17 @@ enum ContentLocator {
     guard let text = String(validating: bytes, as: UTF8.self) else {
       throw ProcedureError(file: path, line: 1, "the document is not UTF-8 text")
     }
-    return try ProcedureParser.parse(text, file: path)
+    let procedure = try ProcedureParser.parse(text, file: path)
+    // `run NAME` reads NAME.md: a document listed under another id could not be found by it.
+    let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+    guard procedure.id == name else {
+      let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+      let line = (lines.firstIndex { $0.hasPrefix("id:") } ?? 0) + 1
+      throw ProcedureError(
+        file: path, line: line,
+        "id '\(procedure.id)' is not the file's name, \(name): orgwiz finds a procedure by "
+          + "its file name; rename the file to \(procedure.id).md or set 'id: \(name)'")
+    }
+    return procedure
   }
 }

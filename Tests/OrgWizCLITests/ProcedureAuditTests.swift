@@ -84,4 +84,21 @@ import Testing
       #expect(!words.contains("when the plan adds the grant,"), "\(command)")
     }
   }
+
+  /// A procedure is found by its file name (`run NAME` reads NAME.md): a document whose `id:`
+  /// differs would be listed under an id that `run` and `checklist` cannot find, so it is
+  /// refused with its file and the line of `id:`.
+  @Test func aDocumentWhoseIdIsNotItsFileNameIsRefusedWithTheLine() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let content = try ownContent(directory)
+    try FileManager.default.moveItem(
+      atPath: content + "/device-authorization.md", toPath: content + "/tv.md")
+    for command in [["procedures"], ["checklist", "tv", "--example"]] {
+      let run = CLIRunner.run(command + ["--content", content], in: directory.path)
+      #expect(run.status == 78, "\(command): \(run.stdout)")
+      #expect(run.stderr.contains("tv.md:2:"), "\(command): \(run.stderr)")
+      #expect(run.stderr.contains("device-authorization"), "\(run.stderr)")
+    }
+  }
 }
