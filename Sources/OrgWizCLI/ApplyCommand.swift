@@ -728,7 +728,7 @@ struct ApplyCommand: ContextCommand {
   }
 
   static func list(_ grants: [String]) -> String {
-    grants.isEmpty ? "(none)" : grants.joined(separator: ", ")
+    grants.isEmpty ? "(none)" : grants.map(VisibleText.visibleOnOneLine).joined(separator: ", ")
   }
 
   /// Okta's refusal in words; a grant the org does not allow yet names the setting.

@@ -4,6 +4,8 @@ import OrgWizJSON
 import OrgWizTestSupport
 import Testing
 
+@testable import OrgWizCLI
+
 /// What an admin meets following Content/README.md with procedures of their own, and what Okta
 /// allows that a procedure must not refuse.
 @Suite struct ProcedureAuditTests {
@@ -100,5 +102,13 @@ import Testing
       #expect(run.stderr.contains("tv.md:2:"), "\(command): \(run.stderr)")
       #expect(run.stderr.contains("device-authorization"), "\(run.stderr)")
     }
+  }
+
+  /// apply's review lists the live rule's scopes and the ones it sends: a name with a line
+  /// break (from Okta or a planted model) stays on its line instead of adding review lines.
+  @Test func applyReviewListsKeepEachNameOnOneLine() {
+    #expect(
+      ApplyCommand.list(["openid", "x\n    PUT /api/v1/apps/0oa1"])
+        == "openid, x^J    PUT /api/v1/apps/0oa1")
   }
 }
