@@ -13,17 +13,18 @@ struct ApplyCommand: ContextCommand {
     abstract: "Send the model's change since the pull to the live org, after a review.",
     discussion: """
       The plan is what the wizard changed since the pull: grant types added to or removed \
-      from a rule or an app. Each object is read again first; if it changed in Okta since the \
+      from a rule or an app, and scopes added to or removed from a rule. Each object is read again first; if it changed in Okta since the \
       pull, nothing is sent (pull again, then run again). Each request is built from the live \
-      object with only that grant changed, sent, and read back. What reached Okta is added to \
+      object with only those grants and scopes changed, sent, and read back. What reached Okta is added to \
       the run's change record (Applied in Okta, or Backed out); a model with no change record \
       gets an apply record of its own beside it (--json prints it on stdout). The model's \
       pull record is updated for what was applied, so a second apply finds nothing to send.
 
       The org setting Embedded widget sign-in support has no API: when the plan adds the \
-      grant, confirm that it is on (Settings > Account); --yes counts as that confirmation.
+      Interaction Code grant, which needs it, confirm that it is on (Settings > Account); \
+      --yes counts as that confirmation. No other grant needs an org setting.
 
-      After a change that adds the grant to an app, apply offers at a terminal to run orgwiz \
+      After a change that adds the Interaction Code grant to an app, apply offers at a terminal to run orgwiz \
       verify on it (--verify runs it without asking, --no-verify skips it); its result goes \
       into the change record (Verified in Okta).
 
@@ -51,7 +52,7 @@ struct ApplyCommand: ContextCommand {
 
   @Flag(
     inversion: .prefixedNo,
-    help: "After adding the grant to an app, run orgwiz verify on it without asking (or skip it).")
+    help: "After adding Interaction Code to an app, run orgwiz verify on it without asking.")
   var verify: Bool? = nil
 
   @OptionGroup var color: ColorOptions
@@ -722,7 +723,7 @@ struct ApplyCommand: ContextCommand {
   }
 
   static func list(_ grants: [String]) -> String {
-    grants.isEmpty ? "(none)" : grants.joined(separator: ", ")
+    grants.isEmpty ? "(none)" : grants.map(VisibleText.visibleOnOneLine).joined(separator: ", ")
   }
 
   /// Okta's refusal in words; a grant the org does not allow yet names the setting.

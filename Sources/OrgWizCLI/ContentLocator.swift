@@ -16,6 +16,11 @@ enum ContentLocator {
     if let variable = context.environment["ORGWIZ_CONTENT"], !variable.isEmpty {
       return try existing(context.absolute(variable), from: "ORGWIZ_CONTENT")
     }
+    return try shipped(context: context)
+  }
+
+  /// The Content directory shipped with the package, whatever `--content` says.
+  static func shipped(context: CommandContext) throws(OrgWizFailure) -> String {
     var candidates: [String] = []
     if let executable = context.executablePath {
       var directory = URL(fileURLWithPath: executable).resolvingSymlinksInPath()
@@ -38,6 +43,16 @@ enum ContentLocator {
     throw OrgWizFailure(
       .noInput, "Cannot find the Content directory that holds the procedures.",
       next: "Pass --content DIR or set ORGWIZ_CONTENT to the Content directory of orgwiz.")
+  }
+
+  /// The bundled example org: the content directory's `examples/acme.org.json`, else the one
+  /// shipped with orgwiz (a directory of an admin's own procedures has no example org).
+  static func exampleOrgPath(contentDirectory: String, context: CommandContext) -> String {
+    let own = (contentDirectory as NSString).appendingPathComponent(exampleOrg)
+    guard !FileManager.default.fileExists(atPath: own),
+      let shipped = try? shipped(context: context)
+    else { return own }
+    return (shipped as NSString).appendingPathComponent(exampleOrg)
   }
 
   private static func existing(
@@ -100,7 +115,18 @@ enum ContentLocator {
     guard let text = String(validating: bytes, as: UTF8.self) else {
       throw ProcedureError(file: path, line: 1, "the document is not UTF-8 text")
     }
-    return try ProcedureDocument.parse(text, file: path)
+    let procedure = try ProcedureDocument.parse(text, file: path)
+    // `run NAME` reads NAME.md: a document listed under another id could not be found by it.
+    let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+    guard procedure.id == name else {
+      let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+      let line = (lines.firstIndex { $0.hasPrefix("id:") } ?? 0) + 1
+      throw ProcedureError(
+        file: path, line: line,
+        "id '\(procedure.id)' is not the file's name, \(name): orgwiz finds a procedure by "
+          + "its file name; rename the file to \(procedure.id).md or set 'id: \(name)'")
+    }
+    return procedure
   }
 }
 

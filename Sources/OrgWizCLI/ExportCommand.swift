@@ -12,8 +12,8 @@ struct ExportCommand: ContextCommand {
     abstract: "Write the model's change since the pull as Terraform or as API requests.",
     discussion: """
       For admins who apply changes through Terraform or their own tooling: the same plan \
-      orgwiz apply would send (grant types added to or removed from rules and apps since \
-      the pull), written from the model alone, without reading Okta.
+      orgwiz apply would send (grant types added to or removed from rules and apps, and \
+      scopes added to or removed from rules, since the pull), written from the model alone, without reading Okta.
 
       --terraform DIR writes versions.tf (okta/okta ~> 6.0, Terraform >= 1.5), imports.tf (one \
       import block per changed object) and main.tf (each object with every attribute the \
@@ -22,8 +22,9 @@ struct ExportCommand: ContextCommand {
       --requests DIR writes one JSON body per request, numbered in the order apply would send \
       them, and send.sh, which sends them with curl, reading the token from $OKTA_API_TOKEN.
 
-      Both write a README.md that starts with the step no API can do: Settings > Account > \
-      Embedded widget sign-in support. A non-empty DIR is not written to without --force. DIR \
+      Both write a README.md that starts with what no API can do: for a change that adds the \
+      Interaction Code grant, Settings > Account > Embedded widget sign-in support; other \
+      grants need nothing by hand. A non-empty DIR is not written to without --force. DIR \
       is created when it does not exist; a symbolic link, or a directory of another user that \
       others can write to, is refused. Every file is written inside the directory opened as DIR, \
       never through a link.

@@ -64,8 +64,10 @@ struct LoadedModel {
 
 enum ModelLoader {
   /// Reads the bundled example org.
-  static func example(contentDirectory: String) throws -> (bytes: [UInt8], model: OrgModel) {
-    let path = (contentDirectory as NSString).appendingPathComponent(ContentLocator.exampleOrg)
+  static func example(
+    contentDirectory: String, context: CommandContext
+  ) throws -> (bytes: [UInt8], model: OrgModel) {
+    let path = ContentLocator.exampleOrgPath(contentDirectory: contentDirectory, context: context)
     let bytes = try FileIO.read(
       path, what: "bundled example org",
       hint: "The installation is incomplete; reinstall orgwiz or pass --content.")
@@ -75,7 +77,7 @@ enum ModelLoader {
   /// The bundled example org's path.
   static func examplePath(_ options: ModelOptions, context: CommandContext) throws -> String {
     let content = try ContentLocator.directory(option: options.content, context: context)
-    return (content as NSString).appendingPathComponent(ContentLocator.exampleOrg)
+    return ContentLocator.exampleOrgPath(contentDirectory: content, context: context)
   }
 
   /// Reads the model named by `--org`, or the example for read-only commands with `--example`.
@@ -85,7 +87,7 @@ enum ModelLoader {
     let path = context.modelPath(options.org)
     if options.example {
       let content = try ContentLocator.directory(option: options.content, context: context)
-      return (path, try example(contentDirectory: content).model)
+      return (path, try example(contentDirectory: content, context: context).model)
     }
     let hint = "Name the model with --org FILE, or use --example."
     if let lean = try loadReleasing(path, source: options.org, hint: hint) {

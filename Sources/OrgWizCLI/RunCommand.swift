@@ -650,7 +650,8 @@ struct RunCommand: ContextCommand {
           .usage, "--example would overwrite \(path), which already exists.",
           next: "Pass --force to replace it, or name another file with --org.")
       }
-      let (bytes, model) = try ModelLoader.example(contentDirectory: contentDirectory)
+      let (bytes, model) = try ModelLoader.example(
+        contentDirectory: contentDirectory, context: context)
       // Replacing an existing file (--force) keeps it as the backup.
       let existing =
         exists && !dryRun
@@ -679,7 +680,8 @@ struct RunCommand: ContextCommand {
           next: "Name your model with --org FILE, or start from the bundled example with --example."
         )
       }
-      let (bytes, model) = try ModelLoader.example(contentDirectory: contentDirectory)
+      let (bytes, model) = try ModelLoader.example(
+        contentDirectory: contentDirectory, context: context)
       return Self.split(LoadedModel(path: path, originalBytes: nil, bytes: bytes, model: model))
     }
     // The file is read into memory that the parse gives back as it goes, and hashed as it is

@@ -63,6 +63,20 @@ import Testing
         { $0.replacingOccurrences(of: "  app-grant: \"yes\"", with: "  app-grants: \"yes\"") },
         12, "example answer 'app-grants'"
       ),
+      // `procedures` prints the title and version on one line each: a line break in either
+      // would let a document print lines of its own (a forged grant: line).
+      (
+        "a title of two lines",
+        {
+          $0.replacingOccurrences(
+            of: "title: Five steps", with: "title: \"Five steps\\n  grant: client_credentials\"")
+        }, 3, "'title' must be one line"
+      ),
+      (
+        "a version with a control character",
+        { $0.replacingOccurrences(of: "version: 0.1.0", with: "version: \"0.1.0\\e[2J\"") },
+        4, "'version' must be one line"
+      ),
     ]
 
   @Test(arguments: brokenDocuments.indices)

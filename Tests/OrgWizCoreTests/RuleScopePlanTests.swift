@@ -91,4 +91,36 @@ import Testing
     // The body keeps the live rule's scopes as they are: no scope change is sent.
     #expect(body[JSONPointer.root / "conditions" / "scopes" / "include"] == ["openid"])
   }
+  /// A scope name Okta holds (or a planted model) with Markdown, shell and terminal syntax in it
+  /// stays inert in every file export writes: no raw control character (a reviewer's `cat`
+  /// would act on it), no code span it closes or link it starts in a README.
+  @Test func aHostileScopeNameStaysInertInEveryExportedFile() throws {
+    let evil = "st`ock](http://evil.example) \"; $(touch /tmp/pwn)\n# x\u{1B}[2A\u{1B}[2K}|"
+    var document = try Self.afterRun(Self.pulled(withScopes: true)).document
+    let scopes =
+      JSONPointer.root / "authorizationServers" / 2 / "policies" / 0 / "rules" / 0
+      / "conditions" / "scopes" / "include"
+    document.set(.strings(["openid", evil]), at: scopes)
+    let export = try #require(ExportPlan.make(OrgModel(document: document)))
+    #expect(export.entries.first?.item.scopesAdded == [evil])
+    // apply's review and record say the plan in one line per object.
+    #expect(export.entries.first?.item.sentence.contains("\n") == false)
+    let requests = RequestExport.files(export, modelName: "org.json", version: "test")
+    let terraform = TerraformExport.files(export, modelName: "org.json", version: "test")
+    for file in requests + terraform {
+      #expect(!file.text.unicodeScalars.contains("\u{1B}"), "\(file.name) holds a raw ESC")
+    }
+    let readmes = [requests, terraform].compactMap { $0.first { $0.name == "README.md" }?.text }
+    #expect(readmes.count == 2)
+    for readme in readmes {
+      // The sentence is escaped Markdown; each scope a code span fenced longer than its backtick.
+      #expect(readme.contains("st\\`ock\\](http://evil.example)"))
+      #expect(readme.contains("``st`ock](http://evil.example)"))
+      #expect(!readme.contains(", `st`ock"), "a scope closes its code span")
+      #expect(!readme.contains(" `[\"openid\""), "a scope closes its code span")
+    }
+    // send.sh keeps the scope in one comment line, its controls visible.
+    let send = try #require(requests.first { $0.name == "send.sh" }?.text)
+    #expect(send.contains("^[[2A^[[2K"))
+  }
 }

@@ -22,7 +22,7 @@ public enum ExportReadme {
       + "These files come from the model alone: nothing was read from Okta to write them.\n\n"
     text += "The change (\(plan.entries.count) object\(plan.entries.count == 1 ? "" : "s")):\n\n"
     for entry in plan.entries {
-      text += "- \(line(entry.item.sentence)): grant types "
+      text += "- \(Markdown.escape(entry.item.sentence)): grant types "
       text += "\(list(entry.before)) → \(list(entry.grants))"
       if entry.item.changesScopes, let before = entry.item.object.scopes {
         text += "; scopes \(list(before)) → "
@@ -66,7 +66,7 @@ public enum ExportReadme {
   }
 
   static func list(_ grants: [String]) -> String {
-    grants.isEmpty ? "(none)" : grants.map { "`\(line($0))`" }.joined(separator: ", ")
+    grants.isEmpty ? "(none)" : grants.map(Markdown.codeSpan).joined(separator: ", ")
   }
 
   /// The README of `--terraform DIR`.
@@ -161,15 +161,14 @@ public enum ExportReadme {
       let attribute = resource.type == "okta_app_oauth" ? "grant_types" : "grant_type_whitelist"
       let value = "[" + entry.grants.map { HCL.quoted($0) }.joined(separator: ", ") + "]"
       text +=
-        "| \(line(entry.item.sentence).replacingAll("|", with: "/")) | `\(resource.type)` "
-        + "| `\(line(resource.importID))` | `\(attribute)` "
-        + "| `\(line(value).replacingAll("|", with: "/"))` |\n"
+        "| \(Markdown.escape(entry.item.sentence)) | `\(resource.type)` "
+        + "| \(Markdown.codeSpan(resource.importID)) | `\(attribute)` "
+        + "| \(Markdown.codeSpan(value)) |\n"
       if entry.item.changesScopes {
         let scopes = ApplyPlan.scopes(ofLive: entry.body).map { HCL.quoted($0) }
         text +=
-          "| (the same rule) | `\(resource.type)` | `\(line(resource.importID))` "
-          + "| `scope_whitelist` "
-          + "| `\(line("[" + scopes.joined(separator: ", ") + "]").replacingAll("|", with: "/"))` |\n"
+          "| (the same rule) | `\(resource.type)` | \(Markdown.codeSpan(resource.importID)) "
+          + "| `scope_whitelist` | \(Markdown.codeSpan("[" + scopes.joined(separator: ", ") + "]")) |\n"
       }
     }
     text += """

@@ -86,7 +86,8 @@ public enum HCL {
         out += indent + "}\n"
       case .comment(let text):
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-          out += indent + (line.isEmpty ? "#" : "# " + line) + "\n"
+          // Text from the model: no control character reaches the file raw.
+          out += indent + (line.isEmpty ? "#" : "# " + VisibleText.visible(String(line))) + "\n"
         }
       case .blank:
         out += "\n"

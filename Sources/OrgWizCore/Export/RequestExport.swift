@@ -51,7 +51,7 @@ public enum RequestExport {
       #!/bin/sh
       # Sends the change orgwiz planned, one full-replacement request at a time, in the order
       # orgwiz apply would send them. Exported by orgwiz \(version) from a model pulled from
-      # \(plan.record.orgURL.filter { $0 != "\n" && $0 != "\r" }) at \(plan.record.pulledAt.filter { $0 != "\n" && $0 != "\r" }).
+      # \(VisibleText.visibleOnOneLine(plan.record.orgURL)) at \(VisibleText.visibleOnOneLine(plan.record.pulledAt)).
       #
       # Usage: OKTA_API_TOKEN=... ./send.sh [https://your-org.okta.com]
       # (or set OKTA_ORG_URL). Read README.md first: the org setting comes first, by hand.
@@ -144,7 +144,7 @@ public enum RequestExport {
       """
     for request in requests {
       text +=
-        "# \(request.sentence.filter { $0 != "\n" && $0 != "\r" })\n"
+        "# \(VisibleText.visibleOnOneLine(request.sentence))\n"
         + "send \(request.method) \(shellQuoted(request.path)) \(shellQuoted(request.file))\n"
     }
     text += "echo \"Sent \(requests.count) request\(requests.count == 1 ? "" : "s").\"\n"

@@ -48,10 +48,12 @@ public struct ApplyPlan: Sendable, Equatable {
     public var method: String { "PUT" }
     public var path: String
     /// What the change does, in words.
+    /// The grants and scopes are the model's text: each is shown on one line, its controls
+    /// visible, so that no name can add a line to the review, a record or `send.sh`.
     public var sentence: String {
       let parts = [
-        added.isEmpty ? nil : ("add", Phrase.list(added), "to"),
-        removed.isEmpty ? nil : ("remove", Phrase.list(removed), "from"),
+        added.isEmpty ? nil : ("add", Self.names(added), "to"),
+        removed.isEmpty ? nil : ("remove", Self.names(removed), "from"),
         scopesAdded.isEmpty ? nil : ("add", Self.scopes(scopesAdded), "to"),
         scopesRemoved.isEmpty ? nil : ("remove", Self.scopes(scopesRemoved), "from"),
       ].compactMap { $0 }
@@ -63,7 +65,12 @@ public struct ApplyPlan: Sendable, Equatable {
 
     /// "scope a" / "scopes a, b".
     static func scopes(_ names: [String]) -> String {
-      "\(names.count == 1 ? "scope" : "scopes") \(Phrase.list(names))"
+      "\(names.count == 1 ? "scope" : "scopes") \(Self.names(names))"
+    }
+
+    /// Names from the model in a list, each on one line with its controls visible.
+    static func names(_ names: [String]) -> String {
+      Phrase.list(names.map(VisibleText.visibleOnOneLine))
     }
   }
 

@@ -113,10 +113,10 @@ public enum Grants {
     ])
 
   public static let clientCredentials = GrantFacts(
-    type: "client_credentials", name: "Client Credentials", appTypes: ["service"],
-    appTypesInWords: "service apps", orgServer: false, identityEngineOnly: false,
+    type: "client_credentials", name: "Client Credentials", appTypes: ["service", "web"],
+    appTypesInWords: "service apps and web apps", orgServer: false, identityEngineOnly: false,
     orgSwitch: nil, ruleConsoleSection: "IF Grant type is", signsInUser: false,
-    confidentialAppTypes: ["service"], alwaysPKCE: false, embedsSignIn: false,
+    confidentialAppTypes: ["service", "web"], alwaysPKCE: false, embedsSignIn: false,
     verifiableByInteract: false,
     sources: [
       "developer.okta.com/docs/guides/implement-grant-type/clientcreds/main/ (a service app, a "
@@ -124,7 +124,10 @@ public enum Grants {
       "shared/reference/okta-oauth-errors.md (unsupported_grant_type_client_creds_org_as: only "
         + "with a custom authorization server)",
       "developer.okta.com/docs/api/openapi/okta-oauth/oauth/client/createclient (service: "
-        + "client_credentials)",
+        + "client_credentials; web: client_credentials, for one client id that also calls "
+        + "back ends for itself)",
+      "shared/reference/okta-oauth-errors.md (invalid_application_type_client_credentials: "
+        + "only the Org Authorization Server wants a service app)",
     ])
 
   public static let password = GrantFacts(

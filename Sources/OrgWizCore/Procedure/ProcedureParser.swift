@@ -49,6 +49,7 @@ public enum ProcedureParser {
     try requireIdentifier(id, file: file, line: front.line(of: "id"), what: "procedure id")
     let title = try front.requiredString("title", file: file)
     let version = try front.requiredString("version", file: file)
+    try requireOneLine(front, ["title", "version"], file: file)
     let summary = try front.string("summary", file: file) ?? ""
 
     let (examples, exampleLines) = try exampleAnswers(front, file: file)
@@ -109,6 +110,22 @@ public enum ProcedureParser {
     }
     return facts
   }
+  /// Refuses a line break or another control character in a field shown on one line (a
+  /// listing line, a heading): it could print lines the document's author made up.
+  private static func requireOneLine(
+    _ front: LinedMapping, _ keys: [String], file: String
+  ) throws(ProcedureError) {
+    for key in keys {
+      guard let text = front.scalarText(key),
+        text.unicodeScalars.contains(where: { $0 == "\n" || VisibleText.needsShowing($0) })
+      else { continue }
+      throw ProcedureError(
+        file: file, line: front.line(of: key),
+        "'\(key)' must be one line of text without control characters: "
+          + "'\(VisibleText.short(text))'")
+    }
+  }
+
   /// The front matter's `example-answers`, with the line of each.
   private static func exampleAnswers(
     _ front: LinedMapping, file: String
