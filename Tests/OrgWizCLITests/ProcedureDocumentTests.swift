@@ -37,7 +37,7 @@ import Testing
     example-answers:
       operator: ada@acme.example
       server: api
-      app: Acme Web
+      app: Acme Mobile
       app-grant: "yes"
     ---
 

@@ -131,13 +131,13 @@ public enum Grants {
     ])
 
   public static let password = GrantFacts(
-    type: "password", name: "Resource Owner Password", appTypes: ["native", "web"],
-    appTypesInWords: "native and web apps", orgServer: true, identityEngineOnly: false,
+    type: "password", name: "Resource Owner Password", appTypes: ["native"],
+    appTypesInWords: "native apps", orgServer: true, identityEngineOnly: false,
     orgSwitch: nil, ruleConsoleSection: "IF Grant type is", signsInUser: true,
-    confidentialAppTypes: ["web"], alwaysPKCE: false, embedsSignIn: false,
+    confidentialAppTypes: [], alwaysPKCE: false, embedsSignIn: false,
     verifiableByInteract: false,
     sources: [
-      "developer.okta.com/docs/guides/implement-grant-type/ropassword/main/",
+      "developer.okta.com/docs/guides/implement-grant-type/ropassword/main/ (a native app)",
       "developer.okta.com/docs/api/openapi/okta-oauth/oauth/client/createclient (native: "
         + "password)",
     ])
