@@ -32,3 +32,15 @@ public struct ModelRead: Sendable, Hashable, CustomStringConvertible, Expressibl
     return true
   }
 }
+
+extension OrgModel {
+  /// Every app and every rule that lists the grant, as the pointer of its grant type list and
+  /// the object in words (`app "Acme Mobile"`, `rule "Mobile sign-in" of server "api"`): what a
+  /// rule about where a grant may be listed reports.
+  func listings(of grant: GrantFacts) -> [(pointer: JSONPointer, object: String)] {
+    appsListing(grant).map { ($0.grantTypesPointer, "app \"\($0.label)\"") }
+      + allRules.filter { $0.rule.lists(grant) }.map { server, _, rule in
+        (rule.grantTypesPointer, "rule \"\(rule.name)\" of server \"\(server.name)\"")
+      }
+  }
+}

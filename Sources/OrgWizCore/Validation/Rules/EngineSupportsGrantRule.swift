@@ -63,17 +63,9 @@ struct EngineSupportsGrantRule: ValidationRule {
           "the org runs Classic Engine, which has no \(grant.name) grant; the setting "
             + "must be false"))
     }
-    for app in model.appsListing(grant) {
+    for listing in model.listings(of: grant) {
       findings.append(
-        finding(
-          app.grantTypesPointer,
-          "app \"\(app.label)\" lists \(grant.type) on a Classic Engine org"))
-    }
-    for (_, _, rule) in model.allRules where rule.lists(grant) {
-      findings.append(
-        finding(
-          rule.grantTypesPointer,
-          "rule \"\(rule.name)\" lists \(grant.type) on a Classic Engine org"))
+        finding(listing.pointer, "\(listing.object) lists \(grant.type) on a Classic Engine org"))
     }
     return findings
   }

@@ -47,21 +47,11 @@ struct GrantNeedsOrgSettingRule: ValidationRule {
     guard model.org.engine == .identityEngine else { return [] }
     return Grants.switched.flatMap { grant -> [Finding] in
       guard let setting = grant.orgSwitch, !model.isOn(setting) else { return [] }
-      var findings: [Finding] = []
-      for app in model.appsListing(grant) {
-        findings.append(
-          finding(
-            app.grantTypesPointer,
-            "app \"\(app.label)\" lists \(grant.type) while the org setting is off"))
+      return model.listings(of: grant).map { listing in
+        finding(
+          listing.pointer,
+          "\(listing.object) lists \(grant.type) while the org setting is off")
       }
-      for (server, _, rule) in model.allRules where rule.lists(grant) {
-        findings.append(
-          finding(
-            rule.grantTypesPointer,
-            "rule \"\(rule.name)\" of server \"\(server.name)\" lists \(grant.type) while the "
-              + "org setting is off"))
-      }
-      return findings
     }
   }
 }
