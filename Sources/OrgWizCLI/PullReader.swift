@@ -80,12 +80,11 @@ struct PullReader {
         assignee, what: "admin", request: "GET /api/v1/iam/assignees/users")
       return try admin(id)
     }
-    let groups = try PullCommand.concurrentMap(PullAssembler.groupIDs(in: servers)) { id in
-      try PullCommand.checkedGroupID(id)
-      return try PullCommand.theObject(
-        piece("group:\(id)") { try client.get("/api/v1/groups/\(id)").json }, id: id,
-        what: "group")
-    }
+    let groupIDs = PullAssembler.groupIDs(in: servers)
+    let groups =
+      try piece("groups", estimate: max(1, (groupIDs.count + 49) / 50)) {
+        .array(try groupsNamed(groupIDs))
+      }.arrayValue ?? []
     var pulled = PulledOrg(
       orgURL: orgURL.description, domain: orgURL.host, wellKnown: wellKnown, org: org,
       servers: servers, apps: apps, admins: admins, groups: groups)

@@ -145,8 +145,9 @@ extension PullReader {
     return [(user, try client.getAll("/api/v1/users/\(id)/roles"))]
   }
 
-  /// The groups the pulled rules name, by one search for each 50 of them.
-  private func groupsNamed(_ ids: [String]) throws -> [JSONValue] {
+  /// The groups the pulled rules name, by one search for each 50 of them (a whole pull and a
+  /// scoped one alike: one request a group cost a large org hundreds).
+  func groupsNamed(_ ids: [String]) throws -> [JSONValue] {
     for id in ids { try PullCommand.checkedGroupID(id) }
     var groups: [JSONValue] = []
     for start in stride(from: 0, to: ids.count, by: 50) {

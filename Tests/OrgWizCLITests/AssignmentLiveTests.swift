@@ -34,7 +34,9 @@ import Testing
     #expect(pulled.status == 0, "\(pulled.stderr)")
 
     // Read only for the OIDC apps that can use the grant (native, browser, web), paged.
-    let reads = try await okta.requests().filter { $0.path.hasSuffix("/groups") }
+    let reads = try await okta.requests().filter {
+      $0.path.hasPrefix("/api/v1/apps/") && $0.path.hasSuffix("/groups")
+    }
     #expect(
       Set(reads.map(\.path)) == [
         "/api/v1/apps/0oa1mob/groups", "/api/v1/apps/0oa2web/groups", "/api/v1/apps/0oa5tv/groups",

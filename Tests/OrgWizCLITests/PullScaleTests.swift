@@ -152,3 +152,23 @@ import Testing
     #expect(again.stderr.contains("--restart"))
   }
 }
+
+/// The groups the rules name are read a few at a time, not one request each.
+@Suite struct PullGroupBatchTests {
+  @Test func aWholePullReadsTheRulesGroupsByFiftyAtATime() async throws {
+    let okta = try await FakeOkta.start()
+    defer { okta.stop() }
+    let place = try LiveOrgTests.Place(okta)
+    defer { place.directory.remove() }
+    let pulled = try place.pull(["--embedded-widget", "off"])
+    #expect(pulled.status == 0, "\(pulled.stderr)")
+    let requests = try await okta.requests()
+    #expect(!requests.contains { $0.path.hasPrefix("/api/v1/groups/") }, "a group read alone")
+    let searches = requests.filter { $0.path == "/api/v1/groups" }
+    #expect(searches.count == 1, "\(searches.map(\.path))")
+    // Every group a rule names is in the model, as before.
+    let model = try place.model()
+    let groups = model["groups"]?.arrayValue?.compactMap { $0["id"]?.stringValue } ?? []
+    #expect(!groups.isEmpty)
+  }
+}
