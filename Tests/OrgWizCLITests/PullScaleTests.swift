@@ -4,6 +4,8 @@ import OrgWizJSON
 import OrgWizTestSupport
 import Testing
 
+@testable import OrgWizCLI
+
 /// Issue 25: a scoped pull, a resumed pull and the pull journal, through the built binary
 /// against the fake Okta (every request checked against Okta's spec).
 @Suite(.serialized) struct PullScaleTests {
@@ -170,5 +172,38 @@ import Testing
     let model = try place.model()
     let groups = model["groups"]?.arrayValue?.compactMap { $0["id"]?.stringValue } ?? []
     #expect(!groups.isEmpty)
+  }
+}
+
+/// A pull shows how far it is: off a terminal a line every 10 seconds, and its request count at
+/// the end.
+@Suite struct PullProgressTests {
+  @Test func aSlowPullOffATerminalPrintsAProgressLine() async throws {
+    let okta = try await FakeOkta.start()
+    defer { okta.stop() }
+    let place = try LiveOrgTests.Place(okta)
+    defer { place.directory.remove() }
+    // Okta holds the app list for 11 seconds: the 10-second line comes while it waits.
+    _ = try await okta.fault(pathRegex: "^/api/v1/apps$", delaySeconds: 11)
+    let pulled = try place.pull(["--embedded-widget", "off"])
+    #expect(pulled.status == 0, "\(pulled.stderr)")
+    let lines = pulled.stderr.split(separator: "\n").filter { $0.hasPrefix("Pulling: ") }
+    #expect(!lines.isEmpty, "\(pulled.stderr)")
+    #expect(lines.allSatisfy { $0.contains("object") && $0.contains("request") }, "\(lines)")
+    // Off a terminal a line is a line: no carriage return or escape redraws it.
+    #expect(!pulled.stderr.contains("\r") && !pulled.stderr.contains("\u{1B}["))
+    #expect(pulled.stderr.contains(" requests) into "), "\(pulled.stderr)")
+  }
+
+  @Test func theTimeLeftHonoursTheRateLimitBudget() {
+    // 100 requests done in 10 s, 500 to go: 50 s at that pace.
+    #expect(
+      PullProgress.timeLeft(expected: 500, requests: 100, seconds: 10, budget: nil) == 50)
+    // Only 50 left in the budget, resetting in 30 s, 100 a minute after: no sooner than the
+    // reset plus the minutes the other 450 take.
+    let limited = PullProgress.timeLeft(
+      expected: 500, requests: 100, seconds: 10, budget: (remaining: 50, limit: 100, resetIn: 30))
+    #expect(limited.map { Int($0) } == 30 + 4 * 60)
+    #expect(PullProgress.duration(45) == "45 s" && PullProgress.duration(720) == "12 min")
   }
 }
