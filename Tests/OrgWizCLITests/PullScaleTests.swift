@@ -59,6 +59,11 @@ import Testing
     let record = try #require(place.changeRecord())
     #expect(record.contains("apps other than Acme Mobile (0oa1mob) were not pulled"))
     #expect(record.contains("not known"))
+    // The JSON record says so too, beside its list of affected apps.
+    let json = try place.orgwiz(["run"] + LiveOrgTests.enable + ["--dry-run", "--json"])
+    let risk = try JSONParser.parse(Array(json.stdout.utf8))["riskAndImpact"]
+    #expect(
+      risk?["partialModel"]?.stringValue?.contains("were not pulled") == true, "\(json.stdout)")
     let check = try place.orgwiz(["check"])
     #expect(check.stderr.contains("were not pulled"))
     #expect(!check.stdout.contains("no admin holds SUPER_ADMIN"))
@@ -72,6 +77,23 @@ import Testing
     #expect((apply.stdout + apply.stderr).contains("this rule serves is not known"))
     place.expectNoSecrets(in: place.runs.all, secrets: [okta.token, LiveOrgTests.exampleSecret])
     try await conforming(okta)
+  }
+
+  @Test func anOperatorWhoMayNotIsToldOnlySomeAdminsWerePulled() async throws {
+    let okta = try await FakeOkta.start(options: .init(interactionCode: true))
+    defer { okta.stop() }
+    let place = try Place(okta)
+    defer { place.directory.remove() }
+    let pulled = try place.pull([
+      "--embedded-widget", "on", "--server", "api", "--operator", "bob@acme.example",
+    ])
+    #expect(pulled.status == 0, "\(pulled.stderr)")
+    let bob = try place.orgwiz([
+      "run", "--no-input", "--operator", "bob@acme.example", "--dry-run",
+    ])
+    #expect(bob.status == 1, "\(bob.stderr)")
+    #expect(bob.stderr.contains("only the admins a scoped pull read"), "\(bob.stderr)")
+    #expect(!bob.stderr.contains("ask your Okta org's owner"), "\(bob.stderr)")
   }
 
   @Test func anInterruptedPullResumesToTheSameModel() async throws {

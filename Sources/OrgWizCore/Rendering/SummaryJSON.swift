@@ -127,6 +127,8 @@ public enum SummaryJSON {
             })
         ),
         ("preexistingErrors", .array(summary.preexistingErrors.map(finding))),
+        // A scoped pull: what the model leaves out, so appsAffected is not read as complete.
+        ("partialModel", summary.changeSet.partialModel.map(JSONValue.string) ?? .null),
       ]))
   }
 

@@ -73,11 +73,18 @@ struct VerifyPermissionsStep: StepHandler {
       VisibleText.visibleOnOneLine(VisibleText.name($0.displayLabel))
     }
     let rolesText = superAdminOnly ? "SUPER_ADMIN" : "any of \(Phrase.list(step.roles))"
+    // A scoped pull read one admin: the others are not known, not absent.
+    let partial = state.model.pullScope != nil
     let next =
       contacts.isEmpty
-      ? "No admin in the model holds \(rolesText); ask your Okta org's owner to assign it."
+      ? (partial
+        ? "The model holds only the admins a scoped pull read; ask an admin who holds "
+          + "\(rolesText) to make this change (orgwiz pull without --server or --app reads them "
+          + "all)."
+        : "No admin in the model holds \(rolesText); ask your Okta org's owner to assign it.")
       : "Ask \(superAdminOnly ? "a Super Admin" : "an admin who holds one of them") to make this "
-        + "change: \(contacts.joined(separator: "; "))."
+        + "change: \(contacts.joined(separator: "; "))"
+        + (partial ? " (among the admins pulled; a scoped pull read only some)." : ".")
     let need =
       superAdminOnly ? "the Super Admin role" : "any of the roles \(Phrase.list(step.roles))"
     let why =
