@@ -503,6 +503,7 @@ struct ApplyCommand: ContextCommand {
       toolVersion: orgwizVersion, entries: sent.entries, needsSetting: reviewed.needsSetting)
     record.settingToTurnOff = settingToTurnOff
     record.plannedBy = reviewed.plannedBy
+    record.partialModel = pulled.model.pullScope?.sentence(in: pulled.model)
     if sent.failure == nil {
       (record.verification, record.verificationNote) = verifyAfterApply(
         sent.entries, model: pulled.model, path: path, org: job.orgURL, context: context,

@@ -33,6 +33,11 @@ import Testing
     let row = try #require(markdown.split(separator: "\n").first { $0.contains("PUT ") })
     #expect(row.hasSuffix("| `__0Xk\\|J` |"), "\(row)")
     #expect(RecordFormat.text.render(record.document).contains("__0Xk|J"))
+    // An apply record of a scoped model says what the model leaves out.
+    #expect(!markdown.contains("were not pulled"))
+    var scoped = record
+    scoped.partialModel = "The model is partial: apps other than Acme Mobile were not pulled."
+    #expect(RecordFormat.markdown.render(scoped.document).contains("were not pulled"))
   }
 
   @Test func controlCharactersAreShownInCaretNotation() {

@@ -95,6 +95,9 @@ public struct ApplyRecord: Sendable, Equatable {
   public var settingToTurnOff = false
   /// Who planned the change (the run's operator, as its change record names them), when known.
   public var plannedBy: String? = nil
+  /// What a scoped pull left out of the model, or nil for a whole pull: the record then says
+  /// that the apps a changed rule also serves are not all known.
+  public var partialModel: String? = nil
 
   /// The manual steps no API can do, in words ("None" only when the org is left as the model
   /// says).
@@ -301,7 +304,11 @@ public struct ApplyRecord: Sendable, Equatable {
     let requests = requestRows
     var blocks: [Block] = [
       .heading(level: 1, title), .heading(level: 2, "Summary"), .paragraph(.plain(status)),
-      .table(header: ["Field", "Value"], rows: rows), .heading(level: 2, "Requests"),
+      .table(header: ["Field", "Value"], rows: rows),
+    ]
+    if let partialModel { blocks.append(.paragraph(.plain(partialModel))) }
+    blocks += [
+      .heading(level: 2, "Requests"),
       .table(
         header: [
           "Object", "Request", "Grant types before", "After", "Result", "X-Okta-Request-Id",
