@@ -217,6 +217,29 @@ import Testing
     #expect(pulled.stderr.contains(" requests) into "), "\(pulled.stderr)")
   }
 
+  @Test func aSlowPullAtATerminalRedrawsOneProgressLine() async throws {
+    let okta = try await FakeOkta.start()
+    defer { okta.stop() }
+    let place = try LiveOrgTests.Place(okta)
+    defer { place.directory.remove() }
+    // Okta holds the app list for 3 seconds: the line is drawn each second meanwhile.
+    _ = try await okta.fault(pathRegex: "^/api/v1/apps$", delaySeconds: 3)
+    let exports = place.environment.map { "\($0.key)='\($0.value)'" }.joined(separator: " ")
+    let terminal = try TerminalSession(
+      "env \(exports) \(TerminalEndToEndTests.binary) pull --okta-url \(okta.url) "
+        + "--embedded-widget off --no-color",
+      in: place.directory.path)
+    #expect(terminal.finish(seconds: 60) == 0, "\(terminal.transcript)")
+    let shown = terminal.transcript
+    // Redrawn in place (carriage return, clear line), with objects and requests, then cleared
+    // before the closing lines.
+    let redraws = shown.components(separatedBy: "\u{1B}[KPulling: ").count - 1
+    #expect(redraws >= 2, "\(shown)")
+    #expect(shown.contains("request"), "\(shown)")
+    #expect(shown.contains("Pulled "), "\(shown)")
+    #expect(!shown.contains(okta.token))
+  }
+
   @Test func theTimeLeftHonoursTheRateLimitBudget() {
     // 100 requests done in 10 s, 500 to go: 50 s at that pace.
     #expect(
