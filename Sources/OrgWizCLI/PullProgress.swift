@@ -1,6 +1,7 @@
 import Foundation
 import OrgWizCore
 import OrgWizOkta
+import OrgWizTerminal
 import Synchronization
 
 /// What a pull shows while it reads: objects read, requests made, the rate-limit budget the
@@ -45,7 +46,7 @@ final class PullProgress: Sendable {
       state.timer?.cancel()
       state.timer = nil
     }
-    if terminal && state.withLock({ $0.drawn }) { sink.write("\r\u{1B}[K") }
+    if terminal && state.withLock({ $0.drawn }) { sink.write(Style.redrawLine) }
   }
 
   /// `count` more objects read.
@@ -83,7 +84,7 @@ final class PullProgress: Sendable {
     let text = line()
     if terminal {
       state.withLock { $0.drawn = true }
-      sink.write("\r\u{1B}[K" + text)
+      sink.write(Style.redrawLine + text)
     } else {
       sink.write(text + "\n")
     }

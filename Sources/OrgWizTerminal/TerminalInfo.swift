@@ -98,9 +98,13 @@ public struct Style: Sendable {
   public static var sequences: [String] { marks.map(\.sequence) }
 
   /// Each mark and the escape sequence it stands for.
-  static let marks: [(mark: String, sequence: String)] = codes.map {
-    (mark($0), "\u{1B}[\($0)m")
-  }
+  static let marks: [(mark: String, sequence: String)] =
+    codes.map { (mark($0), "\u{1B}[\($0)m") } + [(mark("K"), "\r\u{1B}[K")]
+
+  /// Back to the start of the line and clear it: what a line redrawn in place (a progress
+  /// line at a terminal) starts with. A mark like the colours', so a sink lets it through while
+  /// it shows every control character of the text itself.
+  public static let redrawLine = mark("K")
 }
 
 /// Wraps prose to a width: paragraphs are reflowed, list items start new lines, blank lines

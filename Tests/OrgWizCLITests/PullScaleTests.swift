@@ -233,8 +233,13 @@ import Testing
     let shown = terminal.transcript
     // Redrawn in place (carriage return, clear line), with objects and requests, then cleared
     // before the closing lines.
-    let redraws = shown.components(separatedBy: "\u{1B}[KPulling: ").count - 1
+    // Counted on the bytes: a clear-line sequence (ESC [ K) right before each redrawn line.
+    let bytes = Array(shown.utf8)
+    let mark = Array("\u{1B}[KPulling: ".utf8)
+    let redraws = bytes.indices.filter { bytes[$0...].starts(with: mark) }.count
     #expect(redraws >= 2, "\(shown)")
+    // Never shown as text: the sequence acts on the terminal.
+    #expect(!shown.contains("^[[K"), "\(shown)")
     #expect(shown.contains("request"), "\(shown)")
     #expect(shown.contains("Pulled "), "\(shown)")
     #expect(!shown.contains(okta.token))
