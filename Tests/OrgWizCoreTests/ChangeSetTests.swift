@@ -6,12 +6,9 @@ import Testing
 /// The change set the engine leaves: what was chosen, as values, the simulation made once
 /// with the procedure's grant, and renderings that read it and nothing else.
 @Suite struct ChangeSetTests {
+  /// A run without a terminal, as the summary tests make it.
   func run(_ model: OrgModel, _ answers: [String: String]) throws -> RunRecord {
-    try WizardEngine(
-      procedure: try Fixtures.procedure(),
-      prompter: AnswersFilePrompter(answers: answers, fallback: nil),
-      options: WizardOptions(assumeYes: true, now: Fixtures.now)
-    ).run(on: model)
+    try SummaryTests().run(model, answers)
   }
 
   @Test func aRunOnTheExampleOrgHasTypedSelectionsAndItsSimulation() throws {
