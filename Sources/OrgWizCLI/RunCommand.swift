@@ -136,7 +136,7 @@ struct RunCommand: ContextCommand {
     // once the run is rendered, and its bytes are not kept.
     let (loaded, startModel, baseHash) = try loadModel(
       context: context, contentDirectory: directory, person: person)
-    ModelLoader.notePartial(startModel, context: context)
+    ModelStore.notePartial(startModel, context: context)
     // Where the summary and recorded answers go is settled before any question, so that a
     // name that would land on the model or its backup is refused at once.
     let target = try SummaryTarget.resolve(
@@ -650,7 +650,7 @@ struct RunCommand: ContextCommand {
           .usage, "--example would overwrite \(path), which already exists.",
           next: "Pass --force to replace it, or name another file with --org.")
       }
-      let (bytes, model) = try ModelLoader.example(
+      let (bytes, model) = try ModelStore.example(
         contentDirectory: contentDirectory, context: context)
       // Replacing an existing file (--force) keeps it as the backup.
       let existing =
@@ -680,7 +680,7 @@ struct RunCommand: ContextCommand {
           next: "Name your model with --org FILE, or start from the bundled example with --example."
         )
       }
-      let (bytes, model) = try ModelLoader.example(
+      let (bytes, model) = try ModelStore.example(
         contentDirectory: contentDirectory, context: context)
       return Self.split(LoadedModel(path: path, originalBytes: nil, bytes: bytes, model: model))
     }
@@ -688,7 +688,7 @@ struct RunCommand: ContextCommand {
     // read: a large model is never held as text and as a tree at once. A file that does not
     // parse is read again the ordinary way, for an error with its exact line and column.
     let hint = "Name the model with --org FILE."
-    if let lean = try ModelLoader.loadReleasing(path, source: options.org, hint: hint) {
+    if let lean = try ModelStore.loadReleasing(path, source: options.org, hint: hint) {
       return (
         ModelFile(
           path: path, existed: true, startBytes: nil, fileDigest: nil, stamp: lean.stamp),
