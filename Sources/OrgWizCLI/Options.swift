@@ -49,17 +49,4 @@ struct LockOptions: ParsableArguments {
   var lockTimeout: Double = 0
 }
 
-/// A model read from disk or from the bundled example.
-struct LoadedModel {
-  /// The absolute path the model is written to.
-  var path: String
-  /// The bytes as read; nil when the model does not exist on disk yet (a fresh example copy).
-  var originalBytes: [UInt8]?
-  /// The bytes the run starts from.
-  var bytes: [UInt8]
-  var model: OrgModel
-  /// The file's stamp when it was read, if it held still meanwhile.
-  var stamp: FileIO.Stamp? = nil
-}
-
 extension RecordFormat: ExpressibleByArgument {}
