@@ -128,8 +128,8 @@ struct ApplyCommand: ContextCommand {
 
   /// The model as apply read it, and the plan made from it.
   struct Pulled {
-    var bytes: [UInt8]
-    var stamp: FileIO.Stamp?
+    /// The model's file as read (its fingerprint and stamp, not its text).
+    var file: ModelFile
     var model: OrgModel
     var plan: ApplyPlan
   }
@@ -168,9 +168,8 @@ struct ApplyCommand: ContextCommand {
   private func loadPlan(
     path: String, context: CommandContext, style: Style
   ) throws -> (Pulled, unfinished: ApplyJournal?) {
-    let (bytes, stamp) = try FileIO.readStamped(
-      path, what: "org model", hint: "Pull one first: orgwiz pull --org FILE.")
-    let model = try OrgModel.load(bytes, source: org)
+    let (file, _, model) = try ModelStore.readToEdit(
+      path, source: org, hint: "Pull one first: orgwiz pull --org FILE.")
     guard let plan = ApplyPlan.make(model) else {
       throw OrgWizFailure(
         .usage, "\(path) was not pulled from an Okta org, so there is no org to apply it to.",
@@ -199,7 +198,7 @@ struct ApplyCommand: ContextCommand {
         "\(object.kind.rawValue) \(object.id) was pulled but is no longer in the model; it is "
           + "left as it is in Okta.", style: style)
     }
-    return (Pulled(bytes: bytes, stamp: stamp, model: model, plan: plan), unfinished)
+    return (Pulled(file: file, model: model, plan: plan), unfinished)
   }
 
   /// The org of the model, a client with the scopes the plan needs, and who it acts as.
@@ -221,11 +220,9 @@ struct ApplyCommand: ContextCommand {
 
   /// The model as the settled interrupted apply left it.
   private func reloadAfterSettling(_ pulled: Pulled, path: String) throws -> Pulled {
-    let (bytes, stamp) = try FileIO.readStamped(path, what: "org model", hint: "")
-    let model = try OrgModel.load(bytes, source: org)
+    let (file, _, model) = try ModelStore.readToEdit(path, source: org, hint: "")
     // The settled model keeps its pull record, so it still has a plan.
-    return Pulled(
-      bytes: bytes, stamp: stamp, model: model, plan: ApplyPlan.make(model) ?? pulled.plan)
+    return Pulled(file: file, model: model, plan: ApplyPlan.make(model) ?? pulled.plan)
   }
 
   /// Reads every object again: drift refuses the whole plan before anything is sent.
@@ -518,19 +515,23 @@ struct ApplyCommand: ContextCommand {
     let (files, recordPath) = recordFiles(
       record, newBytes: newBytes, change: reviewed.change, pulled: pulled, started: started,
       path: path, context: context)
-    let (bytes, stamp) = (pulled.bytes, pulled.stamp)
-    try session?.commit(
-      files,
-      unchanged: { () throws(OrgWizFailure) in
-        if let stamp, FileIO.Stamp(path) == stamp, stamp.isFine { return }
-        guard (try? FileIO.read(path, what: "org model", hint: "")) == bytes else {
-          throw OrgWizFailure(
-            .failure,
-            "\(path) was changed by another program during apply. The requests above were "
-              + "sent; the model was not updated, so its pull record does not know of them.",
-            next: "Pull again (orgwiz pull --force) to bring the model up to date.")
-        }
-      })
+    let changed = OrgWizFailure(
+      .failure,
+      "\(path) was changed by another program during apply. The requests above were sent; the "
+        + "model was not updated, so its pull record does not know of them.",
+      next: "Pull again (orgwiz pull --force) to bring the model up to date.")
+    if let session {
+      try session.commit(
+        files,
+        unchanged: { () throws(OrgWizFailure) in
+          // The requests are sent: a model that cannot even be read again counts as changed,
+          // so that the message still says so.
+          do {
+            try pulled.file.ensureUnchanged(
+              links: session.transaction.links, otherwise: changed)
+          } catch { throw changed }
+        })
+    }
     ApplyJournalFile.remove(model: path)
     context.stderr.write(
       reviewed.change != nil
@@ -564,7 +565,7 @@ struct ApplyCommand: ContextCommand {
     ]
     // The undo record keeps pointing at the run's backup; only the model's fingerprint moves
     // (apply changed its pull record, not its objects).
-    if let undo = UndoRecord.read(model: path), undo.afterSHA256 == SHA256.hex(pulled.bytes) {
+    if let undo = UndoRecord.read(model: path), undo.afterSHA256 == pulled.file.digest?.value() {
       var moved = undo
       moved.afterSHA256 = SHA256.hex(newBytes)
       files.insert(
