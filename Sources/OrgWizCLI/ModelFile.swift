@@ -4,7 +4,7 @@ import OrgWizCore
 /// A model file as it was read to be edited and written back (`run`, `apply`, `undo`, the file
 /// `pull` replaces): where it is and what it was then, its fingerprint and its stamp, but
 /// neither its text nor its parsed model. The write asks it whether the file on disk is still
-/// that one (``ensureUnchanged(links:otherwise:)``).
+/// that one (``ensureUnchanged(links:otherwise:)``) and for the file's backup.
 struct ModelFile {
   /// The absolute path the model is written to.
   let path: String
@@ -34,6 +34,16 @@ struct ModelFile {
     if let reference, reference.isFine, FileIO.Stamp(path) == reference { return }
     let current = try FileIO.sha256(of: path, what: "org model")
     guard current == digest?.value() else { throw changed }
+  }
+
+  /// The backup of the file as read, `<model>.bak`: a hard link to it, or where a link cannot
+  /// be made a copy that must have the fingerprint it was read with (else `changed` is thrown
+  /// while it is staged). Nil when there was no file.
+  func backup(otherwise changed: OrgWizFailure) -> WriteTransaction.File? {
+    guard let digest else { return nil }
+    return WriteTransaction.File(
+      role: "backup", bytes: [], destination: path + ".bak", linkFrom: path,
+      copyCheck: (digest.value(), changed))
   }
 }
 

@@ -361,11 +361,7 @@ struct RunCommand: ContextCommand {
       unchanged: { () throws(OrgWizFailure) in
         try loaded.ensureUnchanged(
           links: output.transaction.links,
-          otherwise: OrgWizFailure(
-            .failure,
-            "\(loaded.path) was changed by another program while this run was going on. "
-              + "Nothing was written, so those changes are kept.",
-            next: "Run orgwiz again on the file as it is now."))
+          otherwise: Self.changed(loaded.path))
       },
       lastly: { () throws(OrgWizFailure) in
         // A stream for the summary must open before anything is replaced, so that a failure
@@ -408,13 +404,8 @@ struct RunCommand: ContextCommand {
   ) -> [WriteTransaction.File] {
     let loaded = plan.loaded
     var files: [WriteTransaction.File] = []
-    if let backupPath = output.backupPath, let backupSHA256 = output.backupSHA256 {
-      // A hard link to the model as read; a copy checked against its fingerprint where a link
-      // cannot be made.
-      files.append(
-        WriteTransaction.File(
-          role: "backup", bytes: [], destination: backupPath, linkFrom: loaded.path,
-          copyDigest: backupSHA256))
+    if output.backupPath != nil, let backup = loaded.backup(otherwise: Self.changed(loaded.path)) {
+      files.append(backup)
     }
     if output.writesModel {
       // The undo record: the backup's fingerprint, or for a model this run creates, that there
@@ -578,6 +569,15 @@ struct RunCommand: ContextCommand {
           next: "Name another file for \(check.option).")
       }
     }
+  }
+
+  /// Why the run wrote nothing when the model on disk is no longer the one it read.
+  private static func changed(_ path: String) -> OrgWizFailure {
+    OrgWizFailure(
+      .failure,
+      "\(path) was changed by another program while this run was going on. Nothing was "
+        + "written, so those changes are kept.",
+      next: "Run orgwiz again on the file as it is now.")
   }
 
   /// Why nobody is asked, for the missing-answers message.

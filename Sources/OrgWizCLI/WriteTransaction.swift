@@ -42,8 +42,9 @@ struct WriteTransaction {
     /// model is never held as text too.
     var document: JSONValue? = nil
     /// For a backup with no `bytes`: when the hard link cannot be made, the file is copied
-    /// from `linkFrom`, and the copy must have this SHA-256 (the model as the run read it).
-    var copyDigest: String? = nil
+    /// from `linkFrom`, and the copy must have this SHA-256 (the model as the command read it);
+    /// else the write stops with `changed`.
+    var copyCheck: (digest: String, changed: OrgWizFailure)? = nil
   }
 
   /// The model, by its absolute path.
@@ -216,17 +217,17 @@ struct WriteTransaction {
         links.record(original, before: before, after: FileIO.Stamp(original))
         return
       }
-      if let expected = file.copyDigest, file.bytes.isEmpty {
-        return try copy(original, as: file, expecting: expected)
+      if let check = file.copyCheck, file.bytes.isEmpty {
+        return try copy(original, as: file, expecting: check.digest, otherwise: check.changed)
       }
     }
     try write(file) { FileIO.finish($0, writing: file.bytes) }
   }
 
   /// Copies the model to a backup's staging name when it cannot be hard-linked; the copy must
-  /// be the model as the run read it.
+  /// be the model as the command read it, else `changed` is thrown.
   private func copy(
-    _ original: String, as file: File, expecting digest: String
+    _ original: String, as file: File, expecting digest: String, otherwise changed: OrgWizFailure
   )
     throws(OrgWizFailure)
   {
@@ -243,11 +244,7 @@ struct WriteTransaction {
     }
     guard hasher.hex() == digest else {
       unlink(stagingPath(for: file.destination))
-      throw OrgWizFailure(
-        .failure,
-        "\(original) was changed by another program while this run was going on. Nothing was "
-          + "written, so those changes are kept.",
-        next: "Run orgwiz again on the file as it is now.")
+      throw changed
     }
   }
 
