@@ -129,6 +129,16 @@ extension ModelStore {
     return (ModelFile(path: path, digest: Background { SHA256.hex(bytes) }, stamp: stamp), bytes)
   }
 
+  /// Reads the backup `<model>.bak` that `undo` restores, refused when another user could have
+  /// put it there.
+  static func readBackup(of path: String) throws(OrgWizFailure) -> [UInt8] {
+    let backupPath = path + ".bak"
+    try FileIO.ensureTrusted(backupPath, what: "backup", model: path)
+    return try FileIO.read(
+      backupPath, what: "backup", hint: "Only a run that changed the model leaves a backup to undo."
+    )
+  }
+
   /// Parses a model's text that a command holds (`undo`'s model and backup): the error names
   /// `source` with the line and column.
   static func parse(_ text: [UInt8], source: String) throws(ModelLoadError) -> OrgModel {

@@ -121,7 +121,7 @@ struct PullCommand: ContextCommand {
       context: context, style: style)
     let previous = try write(model, session: session, path: path, started: started)
     report(
-      model, previous: previous != nil, path: path, org: orgURL, requests: client.requestCount,
+      model, previous: previous, path: path, org: orgURL, requests: client.requestCount,
       setting: (setting, settingSource), context: context, style: style)
     return .success
   }
@@ -213,24 +213,25 @@ struct PullCommand: ContextCommand {
 
   /// Writes the model like a run's: locked, journaled, verified; an earlier file kept as .bak
   /// with an undo record, so that `orgwiz undo` puts it back.
-  /// - Returns: the earlier file's bytes, if there was one.
+  /// - Returns: whether there was an earlier file.
   private func write(
     _ model: OrgModel, session: ModelSession, path: String, started: Date
-  ) throws -> [UInt8]? {
+  ) throws -> Bool {
     let bytes = model.encoded()
     var files: [WriteTransaction.File] = []
-    let previous =
-      FileManager.default.fileExists(atPath: path)
-      ? try FileIO.read(path, what: "org model", hint: "") : nil
-    if let previous {
-      files.append(
-        WriteTransaction.File(
-          role: "backup", bytes: previous, destination: path + ".bak", linkFrom: path))
+    let previous = try ModelStore.readToReplace(path)
+    let changed = OrgWizFailure(
+      .failure,
+      "\(path) was changed by another program while pull was reading Okta. Nothing was "
+        + "written, so those changes are kept.",
+      next: "Run orgwiz pull --force again.")
+    if let backup = previous.backup(otherwise: changed), let digest = previous.digest {
+      files.append(backup)
       files.append(
         WriteTransaction.File(
           role: "undo",
           bytes: UndoRecord(
-            backupSHA256: SHA256.hex(previous), afterSHA256: SHA256.hex(bytes),
+            backupSHA256: digest.value(), afterSHA256: SHA256.hex(bytes),
             writtenAt: Timestamps(date: started).iso
           ).bytes, destination: UndoRecord.path(for: path), mode: 0o644))
     }
@@ -239,18 +240,9 @@ struct PullCommand: ContextCommand {
     try session.commit(
       files,
       unchanged: { () throws(OrgWizFailure) in
-        let now =
-          FileManager.default.fileExists(atPath: path)
-          ? try FileIO.read(path, what: "org model", hint: "") : nil
-        guard now == previous else {
-          throw OrgWizFailure(
-            .failure,
-            "\(path) was changed by another program while pull was reading Okta. Nothing was "
-              + "written, so those changes are kept.",
-            next: "Run orgwiz pull --force again.")
-        }
+        try previous.ensureUnchanged(links: session.transaction.links, otherwise: changed)
       })
-    return previous
+    return previous.existed
   }
 
   /// What was pulled, where it went, the setting, and what to do next.
