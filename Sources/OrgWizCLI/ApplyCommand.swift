@@ -108,7 +108,8 @@ struct ApplyCommand: ContextCommand {
     let reviewed = showReview(
       current, pulled: pulled, job: job, settingToTurnOff: settingToTurnOff, path: path,
       context: context, style: style)
-    if dryRun {
+    // Only a dry run has no session.
+    guard !dryRun, let session else {
       context.stderr.write("Dry run: nothing was sent, and the model was not changed.\n")
       return .success
     }
@@ -491,7 +492,7 @@ struct ApplyCommand: ContextCommand {
   /// was applied) and the record of this apply, in one commit.
   private func writeRecord(
     _ sent: Sent, pulled: Pulled, job: Job, reviewed: Reviewed, settingToTurnOff: Bool,
-    started: Date, path: String, session: ModelSession?, context: CommandContext, style: Style
+    started: Date, path: String, session: ModelSession, context: CommandContext, style: Style
   ) throws -> ApplyRecord {
     var record = ApplyRecord(
       orgURL: job.orgURL.description, modelPath: path,
@@ -511,27 +512,26 @@ struct ApplyCommand: ContextCommand {
       HeldSecrets.scrubber.scrub(ApplyPlan.record(pulled.plan.record, applied: sent.applied).json)
         .value,
       at: PullRecord.pointer)
-    let newBytes = try OrgModel.load(JSONWriter.write(document), source: path).encoded()
-    let (files, recordPath) = recordFiles(
-      record, newBytes: newBytes, change: reviewed.change, pulled: pulled, started: started,
-      path: path, context: context)
+    let updated = try OrgModel(document: document, source: path)
     let changed = OrgWizFailure(
       .failure,
       "\(path) was changed by another program during apply. The requests above were sent; the "
         + "model was not updated, so its pull record does not know of them.",
       next: "Pull again (orgwiz pull --force) to bring the model up to date.")
-    if let session {
-      try session.commit(
-        files,
-        unchanged: { () throws(OrgWizFailure) in
-          // The requests are sent: a model that cannot even be read again counts as changed,
-          // so that the message still says so.
-          do {
-            try pulled.file.ensureUnchanged(
-              links: session.transaction.links, otherwise: changed)
-          } catch { throw changed }
-        })
-    }
+    // The model is staged (written and verified) first: the moved undo record names it.
+    let staged = try ModelStore.stage(updated, in: session.transaction)
+    let (files, recordPath) = recordFiles(
+      record, staged: staged, change: reviewed.change, pulled: pulled, started: started,
+      path: path, context: context)
+    try session.commit(
+      files, prestaged: staged.prestaged,
+      unchanged: { () throws(OrgWizFailure) in
+        // The requests are sent: a model that cannot even be read again counts as changed, so
+        // that the message still says so.
+        do {
+          try pulled.file.ensureUnchanged(links: session.transaction.links, otherwise: changed)
+        } catch { throw changed }
+      })
     ApplyJournalFile.remove(model: path)
     context.stderr.write(
       reviewed.change != nil
@@ -542,15 +542,15 @@ struct ApplyCommand: ContextCommand {
   /// The model, the record of this apply, and the undo record moved along; and where the
   /// record goes.
   private func recordFiles(
-    _ record: ApplyRecord, newBytes: [UInt8], change: (path: String, text: String)?, pulled: Pulled,
-    started: Date, path: String, context: CommandContext
+    _ record: ApplyRecord, staged: StagedModel, change: (path: String, text: String)?,
+    pulled: Pulled, started: Date, path: String, context: CommandContext
   ) -> (files: [WriteTransaction.File], recordPath: String) {
     // One change, one record: the run's change record gets this apply's section; only a
     // model with none (not planned by run, or its record elsewhere) gets a record of its own.
     let recordPath =
       change?.path ?? Self.recordPath(model: path, date: started, format: summaryFormat)
     var files = [
-      WriteTransaction.File(role: "model", bytes: newBytes, destination: path, verify: true),
+      staged.file,
       change.map { change in
         ChangeRecordLink.file(
           change, stage: ChangeRecord.stage(after: record),
@@ -567,7 +567,7 @@ struct ApplyCommand: ContextCommand {
     // (apply changed its pull record, not its objects).
     if let undo = UndoRecord.read(model: path), undo.afterSHA256 == pulled.file.digest?.value() {
       var moved = undo
-      moved.afterSHA256 = SHA256.hex(newBytes)
+      moved.afterSHA256 = staged.sha256
       files.insert(
         WriteTransaction.File(
           role: "undo", bytes: moved.bytes, destination: UndoRecord.path(for: path), mode: 0o644),
@@ -706,14 +706,11 @@ struct ApplyCommand: ContextCommand {
     _ = document.set(
       HeldSecrets.scrubber.scrub(ApplyJournalFile.record(plan.record, updatedWith: found).json)
         .value, at: PullRecord.pointer)
-    let newBytes = try OrgModel.load(JSONWriter.write(document), source: path).encoded()
+    let staged = try ModelStore.stage(
+      try OrgModel(document: document, source: path), in: session.transaction)
     let (recordFile, recordPath) = ApplyJournalFile.recordFile(
       record, model: path, context: context)
-    try session.commit(
-      [
-        WriteTransaction.File(role: "model", bytes: newBytes, destination: path, verify: true),
-        recordFile,
-      ], unchanged: {})
+    try session.commit([staged.file, recordFile], prestaged: staged.prestaged, unchanged: {})
     ApplyJournalFile.remove(model: path)
     context.stderr.write("Apply record of the interrupted apply written: \(recordPath)\n")
   }

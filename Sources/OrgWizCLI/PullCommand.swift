@@ -192,7 +192,7 @@ struct PullCommand: ContextCommand {
     var (document, echoed) = try build(setting, source)
     if source == .inferred,
       let probed = Self.probeSetting(
-        try OrgModel.load(JSONWriter.write(document), source: path), path: path, org: org,
+        try OrgModel(document: document, source: path), path: path, org: org,
         context: context, style: style)
     {
       (document, echoed) = try build(probed, .probe)
@@ -208,7 +208,7 @@ struct PullCommand: ContextCommand {
           + "each is \(SecretScrubber.mark) in the model. Something between orgwiz and Okta "
           + "echoes requests back: check the proxy and the org URL.", style: style)
     }
-    return try OrgModel.load(JSONWriter.write(document), source: path)
+    return try OrgModel(document: document, source: path)
   }
 
   /// Writes the model like a run's: locked, journaled, verified; an earlier file kept as .bak
@@ -217,9 +217,11 @@ struct PullCommand: ContextCommand {
   private func write(
     _ model: OrgModel, session: ModelSession, path: String, started: Date
   ) throws -> Bool {
-    let bytes = model.encoded()
     var files: [WriteTransaction.File] = []
     let previous = try ModelStore.readToReplace(path)
+    // The model is staged (written from its document and verified) first: the undo record
+    // names it.
+    let staged = try ModelStore.stage(model, in: session.transaction)
     let changed = OrgWizFailure(
       .failure,
       "\(path) was changed by another program while pull was reading Okta. Nothing was "
@@ -231,14 +233,13 @@ struct PullCommand: ContextCommand {
         WriteTransaction.File(
           role: "undo",
           bytes: UndoRecord(
-            backupSHA256: digest.value(), afterSHA256: SHA256.hex(bytes),
+            backupSHA256: digest.value(), afterSHA256: staged.sha256,
             writtenAt: Timestamps(date: started).iso
           ).bytes, destination: UndoRecord.path(for: path), mode: 0o644))
     }
-    files.append(
-      WriteTransaction.File(role: "model", bytes: bytes, destination: path, verify: true))
+    files.append(staged.file)
     try session.commit(
-      files,
+      files, prestaged: staged.prestaged,
       unchanged: { () throws(OrgWizFailure) in
         try previous.ensureUnchanged(links: session.transaction.links, otherwise: changed)
       })

@@ -263,7 +263,7 @@ struct RunCommand: ContextCommand {
     var backupSHA256: String?
     var afterSHA256: String
     /// The model, staged when it is written.
-    var modelFile: WriteTransaction.File
+    var staged: StagedModel?
     var transaction: WriteTransaction
     var metadata: RunMetadata
     var summary: RunSummary
@@ -287,24 +287,15 @@ struct RunCommand: ContextCommand {
     // The new model is staged now, before the records that name its fingerprint are made: a
     // changed model is written straight from its document and read back against it (no copy
     // of its text is held), then the journaled commit below moves it into place with the rest.
-    var modelFile = WriteTransaction.File(
-      role: "model", bytes: [], destination: loaded.path, verify: true)
-    let afterSHA256: String
-    if record.changed {
-      let document = record.finalState.model.document
-      if writesModel {
-        modelFile.document = document
-        afterSHA256 = try transaction.stage(document: modelFile)
-      } else {
-        afterSHA256 = SHA256.hex(of: document)
-      }
+    var staged: StagedModel?
+    if writesModel, record.changed {
+      staged = try ModelStore.stage(record.finalState.model, in: transaction)
     } else if writesModel, let bytes = plan.start.bytes {
-      modelFile.bytes = bytes
-      afterSHA256 = SHA256.hex(bytes)
-      try transaction.stage(modelFile)
-    } else {
-      afterSHA256 = baseSHA256
+      staged = try ModelStore.stage(bytes: bytes, in: transaction)
     }
+    let afterSHA256 =
+      staged?.sha256
+      ?? (record.changed ? SHA256.hex(of: record.finalState.model.document) : baseSHA256)
     let metadata = RunMetadata(
       modelPath: loaded.path, modelSHA256Before: baseSHA256, modelSHA256After: afterSHA256,
       backupPath: backupPath, backupSHA256: backupSHA256,
@@ -316,7 +307,7 @@ struct RunCommand: ContextCommand {
     let summary = RunSummary(record: record, metadata: metadata)
     return Output(
       writesModel: writesModel, backupPath: backupPath, backupSHA256: backupSHA256,
-      afterSHA256: afterSHA256, modelFile: modelFile, transaction: transaction,
+      afterSHA256: afterSHA256, staged: staged, transaction: transaction,
       metadata: metadata, summary: summary,
       markdown: SummaryRenderer.render(summary, as: summaryFormat))
   }
@@ -357,7 +348,7 @@ struct RunCommand: ContextCommand {
     var stream: SummaryTarget.OpenStream?
     let loaded = plan.loaded
     try plan.session?.commit(
-      files, prestaged: output.writesModel ? ["model": { .success(()) }] : [:],
+      files, prestaged: output.staged?.prestaged ?? [:],
       unchanged: { () throws(OrgWizFailure) in
         try loaded.ensureUnchanged(
           links: output.transaction.links,
@@ -423,7 +414,7 @@ struct RunCommand: ContextCommand {
             role: "undo", bytes: undo.bytes, destination: UndoRecord.path(for: loaded.path),
             mode: 0o644))
       }
-      files.append(output.modelFile)
+      if let staged = output.staged { files.append(staged.file) }
     }
     if case .file(let summaryFile) = plan.target {
       files.append(

@@ -126,14 +126,16 @@ struct UndoCommand: ContextCommand {
     _ restore: Restore, record: UndoRecord?, started: Date, session: ModelSession,
     context: CommandContext, style: Style
   ) throws -> ExitStatus {
-    let (path, backupPath, current) = (restore.path, restore.backupPath, restore.current)
-    let (backup, restored, backupModel) = (restore.backup, restore.restored, restore.model)
+    let (path, backupPath) = (restore.path, restore.backupPath)
+    let (backup, backupModel) = (restore.backup, restore.model)
     let changes = restore.changes
-    let currentDigest = current.map(SHA256.hex) ?? "none"
+    // The backup's text is staged (written, read back and parsed) before the record names it.
+    let staged = try ModelStore.stage(bytes: restore.restored, in: session.transaction)
     var summary = UndoSummary(
       modelPath: path, orgDomain: backupModel.org.domain,
       action: .restored(backupPath: backupPath, backupSHA256: SHA256.hex(backup)),
-      modelSHA256Before: currentDigest, modelSHA256After: SHA256.hex(restored), changes: changes,
+      modelSHA256Before: restore.file.digest?.value() ?? "none", modelSHA256After: staged.sha256,
+      changes: changes,
       runWrittenAt: record?.writtenAt, startedAt: Timestamps(date: started).iso,
       toolVersion: orgwizVersion, forced: force)
     if let pulled = PullRecord(model: backupModel.document) {
@@ -145,10 +147,10 @@ struct UndoCommand: ContextCommand {
     let recordBytes = Array(summaryFormat.render(summary.document).utf8)
     try session.commit(
       [
-        WriteTransaction.File(role: "model", bytes: restored, destination: path, verify: true),
+        staged.file,
         WriteTransaction.File(
           role: "summary", bytes: recordBytes, destination: recordPath, mode: 0o644),
-      ],
+      ], prestaged: staged.prestaged,
       unchanged: { () throws(OrgWizFailure) in
         try restore.file.ensureUnchanged(
           links: session.transaction.links,
