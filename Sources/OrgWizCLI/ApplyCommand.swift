@@ -108,7 +108,8 @@ struct ApplyCommand: ContextCommand {
     let reviewed = showReview(
       current, pulled: pulled, job: job, settingToTurnOff: settingToTurnOff, path: path,
       context: context, style: style)
-    if dryRun {
+    // Only a dry run has no session.
+    guard !dryRun, let session else {
       context.stderr.write("Dry run: nothing was sent, and the model was not changed.\n")
       return .success
     }
@@ -128,8 +129,8 @@ struct ApplyCommand: ContextCommand {
 
   /// The model as apply read it, and the plan made from it.
   struct Pulled {
-    var bytes: [UInt8]
-    var stamp: FileIO.Stamp?
+    /// The model's file as read (its fingerprint and stamp, not its text).
+    var file: ModelFile
     var model: OrgModel
     var plan: ApplyPlan
   }
@@ -168,9 +169,8 @@ struct ApplyCommand: ContextCommand {
   private func loadPlan(
     path: String, context: CommandContext, style: Style
   ) throws -> (Pulled, unfinished: ApplyJournal?) {
-    let (bytes, stamp) = try FileIO.readStamped(
-      path, what: "org model", hint: "Pull one first: orgwiz pull --org FILE.")
-    let model = try OrgModel.load(bytes, source: org)
+    let (file, _, model) = try ModelStore.readToEdit(
+      path, source: org, hint: "Pull one first: orgwiz pull --org FILE.")
     guard let plan = ApplyPlan.make(model) else {
       throw OrgWizFailure(
         .usage, "\(path) was not pulled from an Okta org, so there is no org to apply it to.",
@@ -199,7 +199,7 @@ struct ApplyCommand: ContextCommand {
         "\(object.kind.rawValue) \(object.id) was pulled but is no longer in the model; it is "
           + "left as it is in Okta.", style: style)
     }
-    return (Pulled(bytes: bytes, stamp: stamp, model: model, plan: plan), unfinished)
+    return (Pulled(file: file, model: model, plan: plan), unfinished)
   }
 
   /// The org of the model, a client with the scopes the plan needs, and who it acts as.
@@ -221,11 +221,9 @@ struct ApplyCommand: ContextCommand {
 
   /// The model as the settled interrupted apply left it.
   private func reloadAfterSettling(_ pulled: Pulled, path: String) throws -> Pulled {
-    let (bytes, stamp) = try FileIO.readStamped(path, what: "org model", hint: "")
-    let model = try OrgModel.load(bytes, source: org)
+    let (file, _, model) = try ModelStore.readToEdit(path, source: org, hint: "")
     // The settled model keeps its pull record, so it still has a plan.
-    return Pulled(
-      bytes: bytes, stamp: stamp, model: model, plan: ApplyPlan.make(model) ?? pulled.plan)
+    return Pulled(file: file, model: model, plan: ApplyPlan.make(model) ?? pulled.plan)
   }
 
   /// Reads every object again: drift refuses the whole plan before anything is sent.
@@ -494,7 +492,7 @@ struct ApplyCommand: ContextCommand {
   /// was applied) and the record of this apply, in one commit.
   private func writeRecord(
     _ sent: Sent, pulled: Pulled, job: Job, reviewed: Reviewed, settingToTurnOff: Bool,
-    started: Date, path: String, session: ModelSession?, context: CommandContext, style: Style
+    started: Date, path: String, session: ModelSession, context: CommandContext, style: Style
   ) throws -> ApplyRecord {
     var record = ApplyRecord(
       orgURL: job.orgURL.description, modelPath: path,
@@ -514,22 +512,25 @@ struct ApplyCommand: ContextCommand {
       HeldSecrets.scrubber.scrub(ApplyPlan.record(pulled.plan.record, applied: sent.applied).json)
         .value,
       at: PullRecord.pointer)
-    let newBytes = try OrgModel.load(JSONWriter.write(document), source: path).encoded()
+    let updated = try OrgModel(document: document, source: path)
+    let changed = OrgWizFailure(
+      .failure,
+      "\(path) was changed by another program during apply. The requests above were sent; the "
+        + "model was not updated, so its pull record does not know of them.",
+      next: "Pull again (orgwiz pull --force) to bring the model up to date.")
+    // The model is staged (written and verified) first: the moved undo record names it.
+    let staged = try ModelStore.stage(updated, in: session.transaction)
     let (files, recordPath) = recordFiles(
-      record, newBytes: newBytes, change: reviewed.change, pulled: pulled, started: started,
+      record, staged: staged, change: reviewed.change, pulled: pulled, started: started,
       path: path, context: context)
-    let (bytes, stamp) = (pulled.bytes, pulled.stamp)
-    try session?.commit(
-      files,
+    try session.commit(
+      files, prestaged: staged.prestaged,
       unchanged: { () throws(OrgWizFailure) in
-        if let stamp, FileIO.Stamp(path) == stamp, stamp.isFine { return }
-        guard (try? FileIO.read(path, what: "org model", hint: "")) == bytes else {
-          throw OrgWizFailure(
-            .failure,
-            "\(path) was changed by another program during apply. The requests above were "
-              + "sent; the model was not updated, so its pull record does not know of them.",
-            next: "Pull again (orgwiz pull --force) to bring the model up to date.")
-        }
+        // The requests are sent: a model that cannot even be read again counts as changed, so
+        // that the message still says so.
+        do {
+          try pulled.file.ensureUnchanged(links: session.transaction.links, otherwise: changed)
+        } catch { throw changed }
       })
     ApplyJournalFile.remove(model: path)
     context.stderr.write(
@@ -541,15 +542,15 @@ struct ApplyCommand: ContextCommand {
   /// The model, the record of this apply, and the undo record moved along; and where the
   /// record goes.
   private func recordFiles(
-    _ record: ApplyRecord, newBytes: [UInt8], change: (path: String, text: String)?, pulled: Pulled,
-    started: Date, path: String, context: CommandContext
+    _ record: ApplyRecord, staged: StagedModel, change: (path: String, text: String)?,
+    pulled: Pulled, started: Date, path: String, context: CommandContext
   ) -> (files: [WriteTransaction.File], recordPath: String) {
     // One change, one record: the run's change record gets this apply's section; only a
     // model with none (not planned by run, or its record elsewhere) gets a record of its own.
     let recordPath =
       change?.path ?? Self.recordPath(model: path, date: started, format: summaryFormat)
     var files = [
-      WriteTransaction.File(role: "model", bytes: newBytes, destination: path, verify: true),
+      staged.file,
       change.map { change in
         ChangeRecordLink.file(
           change, stage: ChangeRecord.stage(after: record),
@@ -564,9 +565,9 @@ struct ApplyCommand: ContextCommand {
     ]
     // The undo record keeps pointing at the run's backup; only the model's fingerprint moves
     // (apply changed its pull record, not its objects).
-    if let undo = UndoRecord.read(model: path), undo.afterSHA256 == SHA256.hex(pulled.bytes) {
+    if let undo = UndoRecord.read(model: path), undo.afterSHA256 == pulled.file.digest?.value() {
       var moved = undo
-      moved.afterSHA256 = SHA256.hex(newBytes)
+      moved.afterSHA256 = staged.sha256
       files.insert(
         WriteTransaction.File(
           role: "undo", bytes: moved.bytes, destination: UndoRecord.path(for: path), mode: 0o644),
@@ -705,14 +706,11 @@ struct ApplyCommand: ContextCommand {
     _ = document.set(
       HeldSecrets.scrubber.scrub(ApplyJournalFile.record(plan.record, updatedWith: found).json)
         .value, at: PullRecord.pointer)
-    let newBytes = try OrgModel.load(JSONWriter.write(document), source: path).encoded()
+    let staged = try ModelStore.stage(
+      try OrgModel(document: document, source: path), in: session.transaction)
     let (recordFile, recordPath) = ApplyJournalFile.recordFile(
       record, model: path, context: context)
-    try session.commit(
-      [
-        WriteTransaction.File(role: "model", bytes: newBytes, destination: path, verify: true),
-        recordFile,
-      ], unchanged: {})
+    try session.commit([staged.file, recordFile], prestaged: staged.prestaged, unchanged: {})
     ApplyJournalFile.remove(model: path)
     context.stderr.write("Apply record of the interrupted apply written: \(recordPath)\n")
   }

@@ -28,14 +28,14 @@ struct CheckCommand: ContextCommand {
         try RuleCatalog.explainRule(explain, json: options.json, context: context))
       return .success
     }
-    let loaded = try ModelLoader.readOnly(options, context: context)
+    let loaded = try ModelStore.readOnly(options, context: context)
     let report = ValidationRegistry.validate(loaded.model)
     let source = options.example ? "example" : options.org
     if options.json {
       var object = JSONObject()
       // With --example the findings are the bundled example's, not --org's.
       object["model"] = .string(
-        options.example ? try ModelLoader.examplePath(options, context: context) : loaded.path)
+        options.example ? try ModelStore.examplePath(options, context: context) : loaded.path)
       object["errors"] = .number(JSONNumber(report.errors.count))
       object["warnings"] = .number(JSONNumber(report.warnings.count))
       object["rules"] = .array(

@@ -33,7 +33,7 @@ struct ChecklistCommand: ContextCommand {
   func execute(_ context: CommandContext) throws -> ExitStatus {
     let directory = try ContentLocator.directory(option: options.content, context: context)
     let document = try ContentLocator.procedure(id: procedure, in: directory)
-    let loaded = try ModelLoader.readOnly(options, context: context)
+    let loaded = try ModelStore.readOnly(options, context: context)
     let answers = try answerOptions.collect(for: document, context: context)
     let state = try PreviewState.resolve(procedure: document, model: loaded.model, answers: answers)
     let source = options.example ? "the bundled example org" : options.org

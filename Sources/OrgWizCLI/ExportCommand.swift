@@ -69,9 +69,8 @@ struct ExportCommand: ContextCommand {
     }
     let path = context.modelPath(org)
     try FileIO.ensureRegularIfPresent(path, what: "org model")
-    let bytes = try FileIO.read(
-      path, what: "org model", hint: "Pull one first: orgwiz pull --org FILE.")
-    let model = try OrgModel.load(bytes, source: org)
+    let model = try ModelStore.read(
+      path, source: org, hint: "Pull one first: orgwiz pull --org FILE.")
     guard let plan = ExportPlan.make(model) else {
       throw OrgWizFailure(
         .usage,

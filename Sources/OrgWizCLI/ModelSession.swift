@@ -65,11 +65,10 @@ final class ModelSession {
   ) throws(OrgWizFailure) {
     let writesModel = files.contains { $0.role == "model" }
     // Records, undo records and other text files never carry a secret the process holds (the
-    // model is scrubbed as a document by the command that makes it).
+    // model is scrubbed as a document by the command that makes it, and staged by the store).
     let scrubber = HeldSecrets.scrubber
     var files = files
-    for index in files.indices
-    where !files[index].verify && files[index].document == nil && files[index].linkFrom == nil {
+    for index in files.indices where files[index].role != "model" && files[index].linkFrom == nil {
       files[index].bytes = scrubber.scrub(bytes: files[index].bytes)
     }
     let (_, interrupted) = try SignalDeferral.holding { () throws(OrgWizFailure) in

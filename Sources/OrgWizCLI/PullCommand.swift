@@ -121,7 +121,7 @@ struct PullCommand: ContextCommand {
       context: context, style: style)
     let previous = try write(model, session: session, path: path, started: started)
     report(
-      model, previous: previous != nil, path: path, org: orgURL, requests: client.requestCount,
+      model, previous: previous, path: path, org: orgURL, requests: client.requestCount,
       setting: (setting, settingSource), context: context, style: style)
     return .success
   }
@@ -192,7 +192,7 @@ struct PullCommand: ContextCommand {
     var (document, echoed) = try build(setting, source)
     if source == .inferred,
       let probed = Self.probeSetting(
-        try OrgModel.load(JSONWriter.write(document), source: path), path: path, org: org,
+        try OrgModel(document: document, source: path), path: path, org: org,
         context: context, style: style)
     {
       (document, echoed) = try build(probed, .probe)
@@ -208,49 +208,42 @@ struct PullCommand: ContextCommand {
           + "each is \(SecretScrubber.mark) in the model. Something between orgwiz and Okta "
           + "echoes requests back: check the proxy and the org URL.", style: style)
     }
-    return try OrgModel.load(JSONWriter.write(document), source: path)
+    return try OrgModel(document: document, source: path)
   }
 
   /// Writes the model like a run's: locked, journaled, verified; an earlier file kept as .bak
   /// with an undo record, so that `orgwiz undo` puts it back.
-  /// - Returns: the earlier file's bytes, if there was one.
+  /// - Returns: whether there was an earlier file.
   private func write(
     _ model: OrgModel, session: ModelSession, path: String, started: Date
-  ) throws -> [UInt8]? {
-    let bytes = model.encoded()
+  ) throws -> Bool {
     var files: [WriteTransaction.File] = []
-    let previous =
-      FileManager.default.fileExists(atPath: path)
-      ? try FileIO.read(path, what: "org model", hint: "") : nil
-    if let previous {
-      files.append(
-        WriteTransaction.File(
-          role: "backup", bytes: previous, destination: path + ".bak", linkFrom: path))
+    let previous = try ModelStore.readToReplace(path)
+    // The model is staged (written from its document and verified) first: the undo record
+    // names it.
+    let staged = try ModelStore.stage(model, in: session.transaction)
+    let changed = OrgWizFailure(
+      .failure,
+      "\(path) was changed by another program while pull was reading Okta. Nothing was "
+        + "written, so those changes are kept.",
+      next: "Run orgwiz pull --force again.")
+    if let backup = previous.backup(otherwise: changed), let digest = previous.digest {
+      files.append(backup)
       files.append(
         WriteTransaction.File(
           role: "undo",
           bytes: UndoRecord(
-            backupSHA256: SHA256.hex(previous), afterSHA256: SHA256.hex(bytes),
+            backupSHA256: digest.value(), afterSHA256: staged.sha256,
             writtenAt: Timestamps(date: started).iso
           ).bytes, destination: UndoRecord.path(for: path), mode: 0o644))
     }
-    files.append(
-      WriteTransaction.File(role: "model", bytes: bytes, destination: path, verify: true))
+    files.append(staged.file)
     try session.commit(
-      files,
+      files, prestaged: staged.prestaged,
       unchanged: { () throws(OrgWizFailure) in
-        let now =
-          FileManager.default.fileExists(atPath: path)
-          ? try FileIO.read(path, what: "org model", hint: "") : nil
-        guard now == previous else {
-          throw OrgWizFailure(
-            .failure,
-            "\(path) was changed by another program while pull was reading Okta. Nothing was "
-              + "written, so those changes are kept.",
-            next: "Run orgwiz pull --force again.")
-        }
+        try previous.ensureUnchanged(links: session.transaction.links, otherwise: changed)
       })
-    return previous
+    return previous.existed
   }
 
   /// What was pulled, where it went, the setting, and what to do next.

@@ -97,8 +97,10 @@ struct RunCommand: ContextCommand {
     var path: String
     /// The model session, its lock held to the end of the run; none for a dry run.
     var session: ModelSession?
+    /// The model's file as read, without its text or its parsed model.
     var loaded: ModelFile
-    var baseHash: Background<String>
+    /// What the run starts from: the file's text, or the bundled example's.
+    var start: ModelStart
     var target: SummaryTarget
   }
 
@@ -134,9 +136,9 @@ struct RunCommand: ContextCommand {
     // The file apart from the model parsed from it and the fingerprint of the bytes it starts
     // from (hashed as they were read, or beside the questions), so that the model can be freed
     // once the run is rendered, and its bytes are not kept.
-    let (loaded, startModel, baseHash) = try loadModel(
+    let (loaded, start, startModel) = try loadModel(
       context: context, contentDirectory: directory, person: person)
-    ModelLoader.notePartial(startModel, context: context)
+    ModelStore.notePartial(startModel, context: context)
     // Where the summary and recorded answers go is settled before any question, so that a
     // name that would land on the model or its backup is refused at once.
     let target = try SummaryTarget.resolve(
@@ -151,10 +153,10 @@ struct RunCommand: ContextCommand {
     var plan = Plan(
       started: started, style: style, document: document, answers: answers, resumeAt: 0,
       person: person, fallback: fallback, path: path, session: session, loaded: loaded,
-      baseHash: baseHash, target: target)
+      start: start, target: target)
     if !dryRun {
       (plan.answers, plan.resumeAt) = try resumedAnswers(
-        explicit: answers, procedure: document, model: path, baseHash: baseHash,
+        explicit: answers, procedure: document, model: path, baseHash: start.digest,
         person: person, context: context)
     }
     planned = true
@@ -235,7 +237,7 @@ struct RunCommand: ContextCommand {
     _ plan: Plan, to journal: JournalWriter
   ) -> ([GivenAnswer], Int) -> Void {
     let document = plan.document
-    let baseHash = plan.baseHash
+    let baseHash = plan.start.digest
     return { given, index in
       // Nothing to resume before the first answer: no journal, and Ctrl-C says no more.
       guard !given.isEmpty else {
@@ -261,7 +263,7 @@ struct RunCommand: ContextCommand {
     var backupSHA256: String?
     var afterSHA256: String
     /// The model, staged when it is written.
-    var modelFile: WriteTransaction.File
+    var staged: StagedModel?
     var transaction: WriteTransaction
     var metadata: RunMetadata
     var summary: RunSummary
@@ -274,35 +276,26 @@ struct RunCommand: ContextCommand {
     _ record: RunRecord, plan: Plan, context: CommandContext
   ) throws -> Output {
     let loaded = plan.loaded
-    let writesModel = !dryRun && (record.changed || loaded.startBytes != nil)
+    let writesModel = !dryRun && (record.changed || plan.start.bytes != nil)
     let backupPath = writesModel && loaded.existed ? loaded.path + ".bak" : nil
     let transaction =
       plan.session?.transaction
       ?? WriteTransaction(model: loaded.path, environment: context.environment)
-    let baseSHA256 = plan.baseHash.value()
+    let baseSHA256 = plan.start.digest.value()
     // The file as it was read: what its backup holds.
-    let backupSHA256 = loaded.existed ? loaded.fileDigest ?? baseSHA256 : nil
+    let backupSHA256 = loaded.digest?.value()
     // The new model is staged now, before the records that name its fingerprint are made: a
     // changed model is written straight from its document and read back against it (no copy
     // of its text is held), then the journaled commit below moves it into place with the rest.
-    var modelFile = WriteTransaction.File(
-      role: "model", bytes: [], destination: loaded.path, verify: true)
-    let afterSHA256: String
-    if record.changed {
-      let document = record.finalState.model.document
-      if writesModel {
-        modelFile.document = document
-        afterSHA256 = try transaction.stage(document: modelFile)
-      } else {
-        afterSHA256 = SHA256.hex(of: document)
-      }
-    } else if writesModel, let bytes = loaded.startBytes {
-      modelFile.bytes = bytes
-      afterSHA256 = SHA256.hex(bytes)
-      try transaction.stage(modelFile)
-    } else {
-      afterSHA256 = baseSHA256
+    var staged: StagedModel?
+    if writesModel, record.changed {
+      staged = try ModelStore.stage(record.finalState.model, in: transaction)
+    } else if writesModel, let bytes = plan.start.bytes {
+      staged = try ModelStore.stage(bytes: bytes, in: transaction)
     }
+    let afterSHA256 =
+      staged?.sha256
+      ?? (record.changed ? SHA256.hex(of: record.finalState.model.document) : baseSHA256)
     let metadata = RunMetadata(
       modelPath: loaded.path, modelSHA256Before: baseSHA256, modelSHA256After: afterSHA256,
       backupPath: backupPath, backupSHA256: backupSHA256,
@@ -314,7 +307,7 @@ struct RunCommand: ContextCommand {
     let summary = RunSummary(record: record, metadata: metadata)
     return Output(
       writesModel: writesModel, backupPath: backupPath, backupSHA256: backupSHA256,
-      afterSHA256: afterSHA256, modelFile: modelFile, transaction: transaction,
+      afterSHA256: afterSHA256, staged: staged, transaction: transaction,
       metadata: metadata, summary: summary,
       markdown: SummaryRenderer.render(summary, as: summaryFormat))
   }
@@ -355,10 +348,11 @@ struct RunCommand: ContextCommand {
     var stream: SummaryTarget.OpenStream?
     let loaded = plan.loaded
     try plan.session?.commit(
-      files, prestaged: output.writesModel ? ["model": { .success(()) }] : [:],
+      files, prestaged: output.staged?.prestaged ?? [:],
       unchanged: { () throws(OrgWizFailure) in
-        try ensureUnchangedOnDisk(
-          loaded, digest: output.backupSHA256, links: output.transaction.links)
+        try loaded.ensureUnchanged(
+          links: output.transaction.links,
+          otherwise: Self.changed(loaded.path))
       },
       lastly: { () throws(OrgWizFailure) in
         // A stream for the summary must open before anything is replaced, so that a failure
@@ -401,13 +395,8 @@ struct RunCommand: ContextCommand {
   ) -> [WriteTransaction.File] {
     let loaded = plan.loaded
     var files: [WriteTransaction.File] = []
-    if let backupPath = output.backupPath, let backupSHA256 = output.backupSHA256 {
-      // A hard link to the model as read; a copy checked against its fingerprint where a link
-      // cannot be made.
-      files.append(
-        WriteTransaction.File(
-          role: "backup", bytes: [], destination: backupPath, linkFrom: loaded.path,
-          copyDigest: backupSHA256))
+    if output.backupPath != nil, let backup = loaded.backup(otherwise: Self.changed(loaded.path)) {
+      files.append(backup)
     }
     if output.writesModel {
       // The undo record: the backup's fingerprint, or for a model this run creates, that there
@@ -425,7 +414,7 @@ struct RunCommand: ContextCommand {
             role: "undo", bytes: undo.bytes, destination: UndoRecord.path(for: loaded.path),
             mode: 0o644))
       }
-      files.append(output.modelFile)
+      if let staged = output.staged { files.append(staged.file) }
     }
     if case .file(let summaryFile) = plan.target {
       files.append(
@@ -486,36 +475,6 @@ struct RunCommand: ContextCommand {
     } else if ScrubbingSink.descriptorSink(context.stdout) == nil {
       context.stdout.write(json)
     }
-  }
-
-  /// The model's file as the run read it, without the parsed model or its bytes.
-  struct ModelFile {
-    var path: String
-    /// Whether a model file was there when the run read it (not so for a new example copy).
-    var existed: Bool
-    /// The bytes the run starts from when the file does not hold them (the bundled example,
-    /// new or put over an existing file): they are written even when the run changes nothing.
-    /// Nil when they are the file's own bytes, which are not kept.
-    var startBytes: [UInt8]?
-    /// The SHA-256 of the file as read, when its bytes are not the start bytes.
-    var fileDigest: String?
-    var stamp: FileIO.Stamp?
-  }
-
-  /// Takes a loaded model apart into its file, its parsed model and the fingerprint of the
-  /// bytes it starts from, hashed beside the questions (the bytes are not kept after that).
-  static func split(
-    _ loaded: consuming LoadedModel
-  ) -> (ModelFile, OrgModel, Background<String>) {
-    let fromFile = loaded.originalBytes == loaded.bytes
-    let bytes = loaded.bytes
-    return (
-      ModelFile(
-        path: loaded.path, existed: loaded.originalBytes != nil,
-        startBytes: fromFile ? nil : loaded.bytes,
-        fileDigest: fromFile ? nil : loaded.originalBytes.map(SHA256.hex), stamp: loaded.stamp),
-      loaded.model, Background { SHA256.hex(bytes) }
-    )
   }
 
   /// The answers to start from: an interrupted run's journal when it is resumed, then the
@@ -603,27 +562,13 @@ struct RunCommand: ContextCommand {
     }
   }
 
-  /// Refuses to write when the model on disk is no longer the one the run read.
-  /// - Parameter digest: the SHA-256 of the file as read; nil when there was none.
-  private func ensureUnchangedOnDisk(
-    _ loaded: ModelFile, digest: String?, links: WriteTransaction.Links
-  ) throws(OrgWizFailure) {
-    // The same file, untouched since it was read (no write can leave its change time alone,
-    // apart from the backup's own hard link, whose stamps were taken around it): no need to
-    // read a large model again. Otherwise compare the contents.
-    var reference = loaded.stamp
-    if let linked = links.stamps(of: loaded.path), linked.before == loaded.stamp {
-      reference = linked.after
-    }
-    if let reference, reference.isFine, FileIO.Stamp(loaded.path) == reference { return }
-    let current = try FileIO.sha256(of: loaded.path, what: "org model")
-    guard current == digest else {
-      throw OrgWizFailure(
-        .failure,
-        "\(loaded.path) was changed by another program while this run was going on. Nothing "
-          + "was written, so those changes are kept.",
-        next: "Run orgwiz again on the file as it is now.")
-    }
+  /// Why the run wrote nothing when the model on disk is no longer the one it read.
+  private static func changed(_ path: String) -> OrgWizFailure {
+    OrgWizFailure(
+      .failure,
+      "\(path) was changed by another program while this run was going on. Nothing was "
+        + "written, so those changes are kept.",
+      next: "Run orgwiz again on the file as it is now.")
   }
 
   /// Why nobody is asked, for the missing-answers message.
@@ -639,9 +584,11 @@ struct RunCommand: ContextCommand {
     context.canPrompt(noInput: input.noInput)
   }
 
+  /// The model the run edits, read by the store: the --org file, or a fresh copy of the
+  /// bundled example (with --example, or offered when there is no file).
   private func loadModel(
     context: CommandContext, contentDirectory: String, person: (any Prompter)?
-  ) throws -> (ModelFile, OrgModel, Background<String>) {
+  ) throws -> (ModelFile, ModelStart, OrgModel) {
     let path = context.modelPath(options.org)
     let exists = FileManager.default.fileExists(atPath: path)
     if options.example {
@@ -650,14 +597,10 @@ struct RunCommand: ContextCommand {
           .usage, "--example would overwrite \(path), which already exists.",
           next: "Pass --force to replace it, or name another file with --org.")
       }
-      let (bytes, model) = try ModelLoader.example(
-        contentDirectory: contentDirectory, context: context)
       // Replacing an existing file (--force) keeps it as the backup.
-      let existing =
-        exists && !dryRun
-        ? try FileIO.read(path, what: "org model", hint: "") : nil
-      return Self.split(
-        LoadedModel(path: path, originalBytes: existing, bytes: bytes, model: model))
+      return try ModelStore.editExample(
+        at: path, replacing: exists && !dryRun, contentDirectory: contentDirectory,
+        context: context)
     }
     if !exists {
       let offer = Confirmation(
@@ -680,26 +623,11 @@ struct RunCommand: ContextCommand {
           next: "Name your model with --org FILE, or start from the bundled example with --example."
         )
       }
-      let (bytes, model) = try ModelLoader.example(
-        contentDirectory: contentDirectory, context: context)
-      return Self.split(LoadedModel(path: path, originalBytes: nil, bytes: bytes, model: model))
+      return try ModelStore.editExample(
+        at: path, replacing: false, contentDirectory: contentDirectory, context: context)
     }
-    // The file is read into memory that the parse gives back as it goes, and hashed as it is
-    // read: a large model is never held as text and as a tree at once. A file that does not
-    // parse is read again the ordinary way, for an error with its exact line and column.
-    let hint = "Name the model with --org FILE."
-    if let lean = try ModelLoader.loadReleasing(path, source: options.org, hint: hint) {
-      return (
-        ModelFile(
-          path: path, existed: true, startBytes: nil, fileDigest: nil, stamp: lean.stamp),
-        lean.model, Background { lean.digest }
-      )
-    }
-    let (bytes, stamp) = try FileIO.readStamped(path, what: "org model", hint: hint)
-    return Self.split(
-      LoadedModel(
-        path: path, originalBytes: bytes, bytes: bytes,
-        model: try OrgModel.load(bytes, source: options.org), stamp: stamp))
+    return try ModelStore.readToEdit(
+      path, source: options.org, hint: "Name the model with --org FILE.")
   }
 
   /// The result `run --json` prints: the summary's content, where the summary went (null for

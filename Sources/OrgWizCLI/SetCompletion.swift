@@ -59,7 +59,6 @@ public enum SetCompletion {
       path = String(word.dropFirst(6))
     }
     if !path.hasPrefix("/") { path = workingDirectory + "/" + path }
-    guard let bytes = try? FileIO.read(path, what: "org model", hint: "") else { return nil }
-    return try? OrgModel.load(bytes, source: path)
+    return ModelStore.readIfPossible(path)
   }
 }

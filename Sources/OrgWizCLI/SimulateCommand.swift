@@ -60,7 +60,7 @@ struct SimulateCommand: ContextCommand {
   var user: String?
 
   func execute(_ context: CommandContext) throws -> ExitStatus {
-    let model = try ModelLoader.readOnly(options, context: context).model
+    let model = try ModelStore.readOnly(options, context: context).model
     let app = try ModelChoice.app(self.app, in: model)
     let grant = try self.grant.map(knownGrant) ?? procedureGrant(context)
     let server = try ModelChoice.server(self.server, in: model)

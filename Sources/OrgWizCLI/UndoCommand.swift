@@ -56,13 +56,8 @@ struct UndoCommand: ContextCommand {
       return try setAsideCreatedModel(
         session: session, record: record, started: started, context: context, style: style)
     }
-    try FileIO.ensureTrusted(backupPath, what: "backup", model: path)
-    let backup = try FileIO.read(
-      backupPath, what: "backup", hint: "Only a run that changed the model leaves a backup to undo."
-    )
-    let current =
-      FileManager.default.fileExists(atPath: path)
-      ? try FileIO.read(path, what: "org model", hint: "") : nil
+    let backup = try ModelStore.readBackup(of: path)
+    let (file, current) = try ModelStore.readTextToReplace(path)
     // What is restored: the backup's objects, but the record of what `apply` sent to Okta as
     // it is now, so that `apply` after `undo` sends the restored grant types back instead of
     // taking them for drift.
@@ -78,7 +73,7 @@ struct UndoCommand: ContextCommand {
       try Self.checkAgainstRecord(
         record, current: current, backup: backup, path: path, backupPath: backupPath)
     }
-    let backupModel = try OrgModel.load(restored, source: backupPath)
+    let backupModel = try ModelStore.parse(restored, source: backupPath)
     let changes = describeChanges(from: current, to: backupModel)
     let lines = ObjectChange.reviewLines(changes)
     try confirm(
@@ -89,7 +84,7 @@ struct UndoCommand: ContextCommand {
       context: context, style: style)
     return try writeBackout(
       Restore(
-        path: path, backupPath: backupPath, current: current, backup: backup,
+        path: path, backupPath: backupPath, file: file, current: current, backup: backup,
         restored: restored, model: backupModel, changes: changes),
       record: record, started: started, session: session, context: context, style: style)
   }
@@ -98,6 +93,8 @@ struct UndoCommand: ContextCommand {
   private struct Restore {
     var path: String
     var backupPath: String
+    /// The model file as read.
+    var file: ModelFile
     /// The model file's bytes now; nil when it is missing.
     var current: [UInt8]?
     var backup: [UInt8]
@@ -129,14 +126,16 @@ struct UndoCommand: ContextCommand {
     _ restore: Restore, record: UndoRecord?, started: Date, session: ModelSession,
     context: CommandContext, style: Style
   ) throws -> ExitStatus {
-    let (path, backupPath, current) = (restore.path, restore.backupPath, restore.current)
-    let (backup, restored, backupModel) = (restore.backup, restore.restored, restore.model)
+    let (path, backupPath) = (restore.path, restore.backupPath)
+    let (backup, backupModel) = (restore.backup, restore.model)
     let changes = restore.changes
-    let currentDigest = current.map(SHA256.hex) ?? "none"
+    // The backup's text is staged (written, read back and parsed) before the record names it.
+    let staged = try ModelStore.stage(bytes: restore.restored, in: session.transaction)
     var summary = UndoSummary(
       modelPath: path, orgDomain: backupModel.org.domain,
       action: .restored(backupPath: backupPath, backupSHA256: SHA256.hex(backup)),
-      modelSHA256Before: currentDigest, modelSHA256After: SHA256.hex(restored), changes: changes,
+      modelSHA256Before: restore.file.digest?.value() ?? "none", modelSHA256After: staged.sha256,
+      changes: changes,
       runWrittenAt: record?.writtenAt, startedAt: Timestamps(date: started).iso,
       toolVersion: orgwizVersion, forced: force)
     if let pulled = PullRecord(model: backupModel.document) {
@@ -148,21 +147,18 @@ struct UndoCommand: ContextCommand {
     let recordBytes = Array(summaryFormat.render(summary.document).utf8)
     try session.commit(
       [
-        WriteTransaction.File(role: "model", bytes: restored, destination: path, verify: true),
+        staged.file,
         WriteTransaction.File(
           role: "summary", bytes: recordBytes, destination: recordPath, mode: 0o644),
-      ],
+      ], prestaged: staged.prestaged,
       unchanged: { () throws(OrgWizFailure) in
-        let now =
-          FileManager.default.fileExists(atPath: path)
-          ? try FileIO.read(path, what: "org model", hint: "") : nil
-        guard now == current else {
-          throw OrgWizFailure(
+        try restore.file.ensureUnchanged(
+          links: session.transaction.links,
+          otherwise: OrgWizFailure(
             .failure,
             "\(path) was changed by another program while undo was going on. Nothing was "
               + "written, so those changes are kept.",
-            next: "Run orgwiz undo again on the file as it is now.")
-        }
+            next: "Run orgwiz undo again on the file as it is now."))
       })
     unlink(UndoRecord.path(for: path))
     context.stderr.write(style.green("Restored ") + "\(path) from \(backupPath).\n")
@@ -190,12 +186,11 @@ struct UndoCommand: ContextCommand {
   ) throws -> ExitStatus {
     let path = session.path
     let aside = path + ".bak"
-    guard FileManager.default.fileExists(atPath: path) else {
+    guard let current = try ModelStore.readTextToReplace(path).text else {
       unlink(UndoRecord.path(for: path))
       context.stderr.write("\(path) is already gone; nothing to undo.\n")
       return .success
     }
-    let current = try FileIO.read(path, what: "org model", hint: "")
     let digest = SHA256.hex(current)
     if !force && digest != record.afterSHA256 {
       throw UndoError.createdModelChanged(model: path, record: record)
@@ -204,7 +199,7 @@ struct UndoCommand: ContextCommand {
     if lstat(aside, &status) == 0 {
       throw UndoError.asideExists(aside, record: record)
     }
-    let domain = (try? OrgModel.load(current, source: path))?.org.domain ?? "the org"
+    let domain = (try? ModelStore.parse(current, source: path))?.org.domain ?? "the org"
     try confirm(
       prompt: "Undo: the run of \(record.writtenAt) created \(path) (there was no earlier "
         + "version). Set it aside as \(aside)? Okta itself is not changed.",
@@ -271,17 +266,17 @@ struct UndoCommand: ContextCommand {
     guard let current, let now = try? JSONParser.parse(current),
       let pull = now[PullRecord.pointer]
     else { return backup }
-    var document = try OrgModel.load(backup, source: source).document
+    var document = try ModelStore.parse(backup, source: source).document
     guard document[PullRecord.pointer] != pull else { return backup }
     _ = document.set(pull, at: PullRecord.pointer)
-    return try OrgModel.load(JSONWriter.write(document), source: source).encoded()
+    return try OrgModel(document: document, source: source).encoded()
   }
 
   /// The restore's changes, grouped and named by object as the run's review shows them.
   private func describeChanges(from current: [UInt8]?, to backup: OrgModel) -> [ObjectChange] {
     guard let current, let document = try? JSONParser.parse(current) else { return [] }
     let fields = JSONDiff.changes(from: document, to: backup.document, at: .root)
-    let named = (try? OrgModel.load(current, source: "")) ?? backup
+    let named = (try? ModelStore.parse(current, source: "")) ?? backup
     return named.group(fields)
   }
 }

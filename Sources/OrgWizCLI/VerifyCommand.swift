@@ -86,9 +86,8 @@ struct VerifyCommand: ContextCommand {
           + "(the default).")
     }
     let path = context.modelPath(org)
-    let (bytes, _) = try FileIO.readStamped(
-      path, what: "org model", hint: "Pull one first: orgwiz pull --org FILE.")
-    let model = try OrgModel.load(bytes, source: org)
+    let model = try ModelStore.read(
+      path, source: org, hint: "Pull one first: orgwiz pull --org FILE.")
     let (appName, serverName) = try Self.choice(app: app, server: server, model: path)
     let verifier = Verifier(
       model: model, modelPath: path, context: context, secretFile: clientSecretFile,

@@ -15,7 +15,7 @@ import SystemPackage
 ///
 /// How: a small journal beside the model (`<model>.write.journal`) lists the destinations.
 /// Every file is written to a staging name beside its destination and flushed; the model is
-/// read back and parsed. Only then are the files renamed into place, in order; before each
+/// staged by ``ModelStore`` beforehand, read back and verified. Only then are the files renamed into place, in order; before each
 /// rename, the file it replaces is kept under a hard link (or an empty marker notes there was
 /// none). A failure puts every replaced file back. A run killed half-way leaves the journal,
 /// and the next run on the model finishes the write when the model had already been replaced,
@@ -35,15 +35,10 @@ struct WriteTransaction {
     var mode: mode_t? = nil
     /// For a backup: the file to hard-link instead of writing `bytes`.
     var linkFrom: String? = nil
-    /// Read the staged file back, compare it and parse it as a model before it goes in place.
-    var verify = false
-    /// The model to write instead of `bytes`, as its document: written as the writer makes it
-    /// and verified against the document itself (see ``stage(document:)``), so that a large
-    /// model is never held as text too.
-    var document: JSONValue? = nil
     /// For a backup with no `bytes`: when the hard link cannot be made, the file is copied
-    /// from `linkFrom`, and the copy must have this SHA-256 (the model as the run read it).
-    var copyDigest: String? = nil
+    /// from `linkFrom`, and the copy must have this SHA-256 (the model as the command read it);
+    /// else the write stops with `changed`.
+    var copyCheck: (digest: String, changed: OrgWizFailure)? = nil
   }
 
   /// The model, by its absolute path.
@@ -65,7 +60,8 @@ struct WriteTransaction {
     }
   }
 
-  /// Models parsed to verify a staged file, kept until the transaction goes away.
+  /// Models parsed to verify a staged model (``ModelStore``), kept until the transaction goes
+  /// away.
   let kept = Kept()
 
   final class Kept: Sendable {
@@ -103,105 +99,12 @@ struct WriteTransaction {
   // MARK: Staging
 
   /// Writes a file to its staging name, flushed, with its permission bits and, when orgwiz
-  /// may, the owner of the file it replaces (or of the model). A file to verify (the model) is
-  /// then read back, and must hold exactly the bytes meant, which must parse as a model again:
-  /// the parse runs on the bytes meant, beside the write, and the read-back shows the file
-  /// holds those very bytes, so it is the file's own parse. The parsed model is kept until the
-  /// transaction ends, so that freeing it is not on the way.
+  /// may, the owner of the file it replaces (or of the model); a backup is a hard link to the
+  /// model. The model itself is staged by ``ModelStore`` (written, read back and verified)
+  /// before the commit, never here.
   func stage(_ file: File) throws(OrgWizFailure) {
-    guard file.verify else { return try write(file) }
-    // A model is written, flushed and read back on another core while this one parses it (on
-    // this thread, so that its allocations can reuse memory this thread freed before).
-    let staged = stagingPath(for: file.destination)
-    let written = Background {
-      Result { () throws(OrgWizFailure) in
-        try write(file)
-        if let difference = try FileIO.compare(staged, with: file.bytes, what: "written model") {
-          unlink(staged)
-          throw OrgWizFailure(
-            .cannotCreate,
-            "\(file.destination) could not be written faithfully (read back differs: "
-              + "\(difference)).",
-            next: "Check the disk; the original file is untouched.")
-        }
-      }
-    }
-    let parsed = Result { () throws(ModelLoadError) in
-      try OrgModel.load(file.bytes, source: file.destination)
-    }
-    try written.value().get()
-    switch parsed {
-    case .success(let model):
-      kept.keep(model)
-    case .failure(let error):
-      unlink(staged)
-      throw OrgWizFailure(
-        .cannotCreate,
-        "The model orgwiz was about to write does not read back: \(error.message)",
-        next: "Nothing was changed. Please report this with the model attached.")
-    }
-  }
-
-  /// Stages a model given as its document: the text goes to the staging file piece by piece
-  /// as the writer makes it, is flushed, and is then read back piece by piece and parsed
-  /// against the document, value by value (``JSONVerifier``), while what is read is hashed.
-  /// So the file is shown to hold a text that parses to exactly the model meant, and the
-  /// very bytes written, without a second copy of the text or a second tree in memory.
-  /// Returns the SHA-256 of the file.
-  func stage(document file: File) throws(OrgWizFailure) -> String {
-    guard let document = file.document else {
-      preconditionFailure("stage(document:) needs a file with a document")
-    }
-    let staged = stagingPath(for: file.destination)
-    var written = StreamingSHA256()
-    try write(file) { descriptor in
-      var failure: String?
-      JSONWriter.write(document) { piece in
-        guard failure == nil else { return }
-        let bytes = UnsafeRawBufferPointer(piece)
-        written.update(bytes)
-        failure = FileIO.writeAll(descriptor, bytes)
-      }
-      return FileIO.finish(descriptor, after: failure)
-    }
-    let unfaithful = { (reason: String) in
-      OrgWizFailure(
-        .cannotCreate, "\(file.destination) could not be written faithfully (\(reason)).",
-        next: "Check the disk; the original file is untouched.")
-    }
-    let opened = FileIO.open(staged, .readOnly, [.noFollow, .closeOnExec])
-    guard case .success(let descriptor) = opened else {
-      let reason = opened.failure.map { "\($0)" } ?? ""
-      unlink(staged)
-      throw unfaithful("it cannot be read back: \(reason)")
-    }
-    defer { close(descriptor) }
-    var read = StreamingSHA256()
-    var readError: (any Error)?
-    do {
-      try JSONVerifier.verify(document) { buffer in
-        do {
-          let count = try FileDescriptor(rawValue: descriptor).read(
-            into: UnsafeMutableRawBufferPointer(buffer))
-          if count > 0 { read.update(UnsafeRawBufferPointer(rebasing: buffer[..<count])) }
-          return count
-        } catch {
-          readError = error
-          return -1
-        }
-      }
-    } catch {
-      unlink(staged)
-      throw unfaithful(
-        readError.map { "it cannot be read back: \($0)" }
-          ?? "read back, it is not the model meant: \(error)")
-    }
-    let digest = written.hex()
-    guard read.hex() == digest else {
-      unlink(staged)
-      throw unfaithful("read back, it holds other bytes than were written")
-    }
-    return digest
+    precondition(file.role != "model", "the model is staged by ModelStore")
+    try write(file)
   }
 
   /// Writes a file to its staging name and flushes it (a backup: a hard link to the model).
@@ -216,17 +119,17 @@ struct WriteTransaction {
         links.record(original, before: before, after: FileIO.Stamp(original))
         return
       }
-      if let expected = file.copyDigest, file.bytes.isEmpty {
-        return try copy(original, as: file, expecting: expected)
+      if let check = file.copyCheck, file.bytes.isEmpty {
+        return try copy(original, as: file, expecting: check.digest, otherwise: check.changed)
       }
     }
     try write(file) { FileIO.finish($0, writing: file.bytes) }
   }
 
   /// Copies the model to a backup's staging name when it cannot be hard-linked; the copy must
-  /// be the model as the run read it.
+  /// be the model as the command read it, else `changed` is thrown.
   private func copy(
-    _ original: String, as file: File, expecting digest: String
+    _ original: String, as file: File, expecting digest: String, otherwise changed: OrgWizFailure
   )
     throws(OrgWizFailure)
   {
@@ -243,17 +146,14 @@ struct WriteTransaction {
     }
     guard hasher.hex() == digest else {
       unlink(stagingPath(for: file.destination))
-      throw OrgWizFailure(
-        .failure,
-        "\(original) was changed by another program while this run was going on. Nothing was "
-          + "written, so those changes are kept.",
-        next: "Run orgwiz again on the file as it is now.")
+      throw changed
     }
   }
 
   /// Creates a file's staging name with its permission bits and owner, and has `body` write
   /// and close it (returning why it failed, if it did); a failure removes the staged file.
-  private func write(
+  /// (``ModelStore`` stages the model through it.)
+  func write(
     _ file: File, body: (Int32) throws(OrgWizFailure) -> String?
   ) throws(OrgWizFailure) {
     let staged = stagingPath(for: file.destination)
