@@ -100,12 +100,16 @@ struct PullCommand: ContextCommand {
       context, org: orgURL, credential: credential, scopes: OktaScopes.pull, timeout: timeout)
     // An apply cut short on this model is settled first: what it did is read back and recorded.
     try ApplyJournalFile.settleBeforePull(model: path, client: client, context: context)
+    // The model this pull replaces, as it is before Okta is read: an edit made while the pull
+    // reads (which may take many minutes) is then seen by the last look, and kept.
+    let previous = try ModelStore.readToReplace(path)
     var pulled = try readOrg(
       client, orgURL: orgURL, credential: credential, source: source, path: path,
       context: context, style: style)
     // The read is complete: the journal goes whatever happens next (a later pull reads anew,
     // so that it sees what changed meanwhile).
     defer { pulled.journal?.remove() }
+    try FaultPoint.hit("pulled", environment: context.environment)
     noteSkippedAssignments(pulled.org, context: context, style: style)
     // Whose credentials read the org: the wizard's operator defaults to that admin.
     if case .apiToken = credential, client.identity == nil {
@@ -119,9 +123,10 @@ struct PullCommand: ContextCommand {
     let model = try assemble(
       pulled, setting: setting, source: settingSource, path: path, org: orgURL,
       context: context, style: style)
-    let previous = try write(model, session: session, path: path, started: started)
+    let existed = try write(
+      model, replacing: previous, session: session, path: path, started: started)
     report(
-      model, previous: previous, path: path, org: orgURL, requests: client.requestCount,
+      model, previous: existed, path: path, org: orgURL, requests: client.requestCount,
       setting: (setting, settingSource), context: context, style: style)
     return .success
   }
@@ -215,10 +220,10 @@ struct PullCommand: ContextCommand {
   /// with an undo record, so that `orgwiz undo` puts it back.
   /// - Returns: whether there was an earlier file.
   private func write(
-    _ model: OrgModel, session: ModelSession, path: String, started: Date
+    _ model: OrgModel, replacing previous: ModelFile, session: ModelSession, path: String,
+    started: Date
   ) throws -> Bool {
     var files: [WriteTransaction.File] = []
-    let previous = try ModelStore.readToReplace(path)
     // The model is staged (written from its document and verified) first: the undo record
     // names it.
     let staged = try ModelStore.stage(model, in: session.transaction)
