@@ -73,7 +73,7 @@ import Testing
     let markdown = SummaryRenderer.markdown(summary)
     let text = SummaryRenderer.render(summary, as: .text)
     let json = JSONWriter.string(SummaryJSON.value(summary))
-    let shared = SharedRule.reviewLines(record.changeSet)
+    let shared = SharedRule.reviewLines(record.changeSet.review)
     // Apps renamed after the fact: the record made from the run's change set is the same.
     record.finalState.model = try renamed(record.finalState.model)
     record.initialModel = try renamed(record.initialModel)
@@ -81,9 +81,53 @@ import Testing
     #expect(SummaryRenderer.markdown(again) == markdown)
     #expect(SummaryRenderer.render(again, as: .text) == text)
     #expect(JSONWriter.string(SummaryJSON.value(again)) == json)
-    #expect(SharedRule.reviewLines(record.changeSet) == shared)
+    #expect(SharedRule.reviewLines(record.changeSet.review) == shared)
     #expect(!markdown.contains("Renamed"))
     #expect(markdown.contains("Acme Mobile"))
+  }
+
+  /// The example org with `count` more web apps like Acme Web (`0oa9web01`…), which the
+  /// Default Policies (for all clients) apply to.
+  func withMoreApps(_ count: Int) throws -> OrgModel {
+    let example = try Fixtures.exampleModel()
+    var apps = try #require(example.document["apps"]?.arrayValue)
+    let web = apps[1]
+    for number in 1...count {
+      let id = "0oa9web" + (number < 10 ? "0" : "") + "\(number)"
+      var app = web
+      app.set(.string(id), at: JSONPointer.root / "id")
+      app.set(.string("Web \(number)"), at: JSONPointer.root / "label")
+      app.set(.string(id), at: JSONPointer.root / "credentials" / "oauthClient" / "client_id")
+      apps.append(app)
+    }
+    var document = example.document
+    document.set(.array(apps), at: JSONPointer.root / "apps")
+    return try OrgModel(document: document, source: "more apps")
+  }
+
+  static let defaultPolicyAnswers = SummaryTests.fullAnswers.merging([
+    "policy": "Default Policy", "rule": "Default Policy Rule",
+  ]) { $1 }
+
+  /// The review is shown what the change set will hold, built before the rest: the record a
+  /// reviewed run writes is the one an unreviewed run writes.
+  @Test func theReviewShowsThePartOfTheChangeSetTheRecordKeeps() throws {
+    let model = try withMoreApps(3)
+    var shown: [ChangeSet.Review] = []
+    var engine = WizardEngine(
+      procedure: try Fixtures.procedure(),
+      prompter: AnswersFilePrompter(answers: Self.defaultPolicyAnswers, fallback: nil),
+      options: WizardOptions(assumeYes: true, now: Fixtures.now))
+    engine.review = { review in
+      shown.append(review)
+      return .accept
+    }
+    let reviewed = try engine.run(on: model).changeSet
+    let unreviewed = try run(model, Self.defaultPolicyAnswers).changeSet
+    #expect(shown == [reviewed.review])
+    #expect(reviewed == unreviewed)
+    #expect(reviewed.affectedApps.map(\.app.id).contains("0oa9web03"))
+    #expect(SharedRule.reviewLines(reviewed.review).count == 1)
   }
 
   @Test func whatTheChangeSetSaysIsWhatTheRecordSays() throws {

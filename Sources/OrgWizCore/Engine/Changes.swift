@@ -213,8 +213,8 @@ public enum SharedRule {
   }
 
   /// The review lines of a run: for each rule it changed, the other apps it serves (worked
-  /// out once by the change set's builder).
-  public static func reviewLines(_ changeSet: ChangeSet) -> [String] {
-    changeSet.sharedRuleLines
+  /// out once, in the part of the change set the review shows).
+  public static func reviewLines(_ review: ChangeSet.Review) -> [String] {
+    review.sharedRuleLines
   }
 }
