@@ -130,6 +130,24 @@ import Testing
     #expect(SharedRule.reviewLines(reviewed.review).count == 1)
   }
 
+  /// A rule that serves many other apps names ten of them, in the model's order, and counts
+  /// the rest; the app the run chose is not among them, and neither is a SAML app.
+  @Test func aSharedRuleNamesTenOtherAppsAndCountsTheRest() throws {
+    let changeSet = try run(try withMoreApps(12), Self.defaultPolicyAnswers).changeSet
+    let lines = SharedRule.reviewLines(changeSet.review)
+    try #require(lines.count == 1)
+    let line = lines[0]
+    #expect(line.hasPrefix("rule \"Default Policy Rule\""), "\(line)")
+    // Acme Web, Acme Reports, Acme TV, Acme Orders API and Web 1 to 12: 16, of which 10 named.
+    #expect(
+      line.hasSuffix(
+        "\n    this rule also serves 16 other apps: Acme Web (0oa2web), Acme Reports (service) "
+          + "(0oa3rpt), Acme TV (0oa5tv), Acme Orders API (0oa6ord), Web 1 (0oa9web01), Web 2 "
+          + "(0oa9web02), Web 3 (0oa9web03), Web 4 (0oa9web04), Web 5 (0oa9web05), Web 6 "
+          + "(0oa9web06), and 6 more"), "\(line)")
+    #expect(!line.contains("0oa1mob") && !line.contains("Workday"))
+  }
+
   @Test func whatTheChangeSetSaysIsWhatTheRecordSays() throws {
     var changeSet = try run(Fixtures.exampleModel(), SummaryTests.fullAnswers).changeSet
     let app = try #require(changeSet.simulation?.app)
