@@ -126,7 +126,11 @@ import Testing
     let unreviewed = try run(model, Self.defaultPolicyAnswers).changeSet
     #expect(shown == [reviewed.review])
     #expect(reviewed == unreviewed)
-    #expect(reviewed.affectedApps.map(\.app.id).contains("0oa9web03"))
+    let affected = reviewed.affectedApps.first { $0.app.id == "0oa9web03" }
+    #expect(
+      affected?.reason
+        == "policy \"Default Policy\" applies to it, and its rule \"Default Policy Rule\" changed")
+    #expect(affected?.app.name == "Web 3")
     #expect(SharedRule.reviewLines(reviewed.review).count == 1)
   }
 
