@@ -189,10 +189,9 @@ struct RunCommand: ContextCommand {
     engine.resumeAt = plan.resumeAt
     if let person = plan.person, !dryRun, !yes {
       let loaded = plan.loaded
-      engine.review = { record in
-        guard record.changed else { return .accept }
-        return try review(
-          record, path: loaded.path, creates: !loaded.existed, with: person)
+      engine.review = { shown in
+        guard shown.changed else { return .accept }
+        return try review(shown, path: loaded.path, creates: !loaded.existed, with: person)
       }
     }
     // Answers a person gives are journaled as the run goes, so an interrupted run can resume;
@@ -682,14 +681,14 @@ struct RunCommand: ContextCommand {
 
   /// Shows every change (object, field, before → after) and asks to write them.
   private func review(
-    _ record: RunRecord, path: String, creates: Bool, with person: any Prompter
+    _ shown: ChangeSet.Review, path: String, creates: Bool, with person: any Prompter
   ) throws -> ReviewDecision {
     let confirmation = Confirmation(
       prompt: "Review: these changes will be written to \(path)"
         + (creates ? " (a new file). " : " (the current file is kept as \(path).bak). ")
         + "Okta itself is not changed. Write them?",
-      items: ObjectChange.reviewLines(record.changeSet.changes)
-        + SharedRule.reviewLines(record.changeSet).flatMap {
+      items: ObjectChange.reviewLines(shown.changes)
+        + SharedRule.reviewLines(shown).flatMap {
           $0.split(separator: "\n").map(String.init)
         },
       isDestructive: false, defaultYes: true)

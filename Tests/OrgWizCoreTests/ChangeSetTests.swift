@@ -73,7 +73,7 @@ import Testing
     let markdown = SummaryRenderer.markdown(summary)
     let text = SummaryRenderer.render(summary, as: .text)
     let json = JSONWriter.string(SummaryJSON.value(summary))
-    let shared = SharedRule.reviewLines(record.changeSet)
+    let shared = SharedRule.reviewLines(record.changeSet.review)
     // Apps renamed after the fact: the record made from the run's change set is the same.
     record.finalState.model = try renamed(record.finalState.model)
     record.initialModel = try renamed(record.initialModel)
@@ -81,9 +81,75 @@ import Testing
     #expect(SummaryRenderer.markdown(again) == markdown)
     #expect(SummaryRenderer.render(again, as: .text) == text)
     #expect(JSONWriter.string(SummaryJSON.value(again)) == json)
-    #expect(SharedRule.reviewLines(record.changeSet) == shared)
+    #expect(SharedRule.reviewLines(record.changeSet.review) == shared)
     #expect(!markdown.contains("Renamed"))
     #expect(markdown.contains("Acme Mobile"))
+  }
+
+  /// The example org with `count` more web apps like Acme Web (`0oa9web01`…), which the
+  /// Default Policies (for all clients) apply to.
+  func withMoreApps(_ count: Int) throws -> OrgModel {
+    let example = try Fixtures.exampleModel()
+    var apps = try #require(example.document["apps"]?.arrayValue)
+    let web = apps[1]
+    for number in 1...count {
+      let id = "0oa9web" + (number < 10 ? "0" : "") + "\(number)"
+      var app = web
+      app.set(.string(id), at: JSONPointer.root / "id")
+      app.set(.string("Web \(number)"), at: JSONPointer.root / "label")
+      app.set(.string(id), at: JSONPointer.root / "credentials" / "oauthClient" / "client_id")
+      apps.append(app)
+    }
+    var document = example.document
+    document.set(.array(apps), at: JSONPointer.root / "apps")
+    return try OrgModel(document: document, source: "more apps")
+  }
+
+  static let defaultPolicyAnswers = SummaryTests.fullAnswers.merging([
+    "policy": "Default Policy", "rule": "Default Policy Rule",
+  ]) { $1 }
+
+  /// The review is shown what the change set will hold, built before the rest: the record a
+  /// reviewed run writes is the one an unreviewed run writes.
+  @Test func theReviewShowsThePartOfTheChangeSetTheRecordKeeps() throws {
+    let model = try withMoreApps(3)
+    var shown: [ChangeSet.Review] = []
+    var engine = WizardEngine(
+      procedure: try Fixtures.procedure(),
+      prompter: AnswersFilePrompter(answers: Self.defaultPolicyAnswers, fallback: nil),
+      options: WizardOptions(assumeYes: true, now: Fixtures.now))
+    engine.review = { review in
+      shown.append(review)
+      return .accept
+    }
+    let reviewed = try engine.run(on: model).changeSet
+    let unreviewed = try run(model, Self.defaultPolicyAnswers).changeSet
+    #expect(shown == [reviewed.review])
+    #expect(reviewed == unreviewed)
+    let affected = reviewed.affectedApps.first { $0.app.id == "0oa9web03" }
+    #expect(
+      affected?.reason
+        == "policy \"Default Policy\" applies to it, and its rule \"Default Policy Rule\" changed")
+    #expect(affected?.app.name == "Web 3")
+    #expect(SharedRule.reviewLines(reviewed.review).count == 1)
+  }
+
+  /// A rule that serves many other apps names ten of them, in the model's order, and counts
+  /// the rest; the app the run chose is not among them, and neither is a SAML app.
+  @Test func aSharedRuleNamesTenOtherAppsAndCountsTheRest() throws {
+    let changeSet = try run(try withMoreApps(12), Self.defaultPolicyAnswers).changeSet
+    let lines = SharedRule.reviewLines(changeSet.review)
+    try #require(lines.count == 1)
+    let line = lines[0]
+    #expect(line.hasPrefix("rule \"Default Policy Rule\""), "\(line)")
+    // Acme Web, Acme Reports, Acme TV, Acme Orders API and Web 1 to 12: 16, of which 10 named.
+    #expect(
+      line.hasSuffix(
+        "\n    this rule also serves 16 other apps: Acme Web (0oa2web), Acme Reports (service) "
+          + "(0oa3rpt), Acme TV (0oa5tv), Acme Orders API (0oa6ord), Web 1 (0oa9web01), Web 2 "
+          + "(0oa9web02), Web 3 (0oa9web03), Web 4 (0oa9web04), Web 5 (0oa9web05), Web 6 "
+          + "(0oa9web06), and 6 more"), "\(line)")
+    #expect(!line.contains("0oa1mob") && !line.contains("Workday"))
   }
 
   @Test func whatTheChangeSetSaysIsWhatTheRecordSays() throws {

@@ -93,8 +93,10 @@ public struct Selections: Sendable, Equatable {
 
 /// One run's change, as the engine left it: the procedure and its grant, what was chosen, what
 /// each step did, the validation and the simulation, the resulting configuration the record
-/// shows, and how to back it out. Built once, right after the engine (``RunRecord/changeSet``);
-/// the review, the change record (Markdown, text, `--json`) read it and nothing else.
+/// shows, and how to back it out. Built once, after the engine (``RunRecord/changeSet``), in two
+/// parts: what the review shows (``Review``) as soon as the last step is done, and the rest once
+/// the review is accepted. The review and the change record (Markdown, text, `--json`) read it
+/// and nothing else.
 public struct ChangeSet: Sendable, Equatable {
   /// One step as performed.
   public struct Step: Sendable, Equatable {
@@ -192,12 +194,38 @@ public struct ChangeSet: Sendable, Equatable {
     public var reason: String
   }
 
+  /// What the final review shows, built before the rest: the steps as performed (with the
+  /// objects they changed), what they chose, and the apps a changed rule also serves. The
+  /// review waits for this part only, not for the simulation, the resulting configuration or
+  /// the apps affected (on the bench's 20,000 apps, listing those affected takes most of the
+  /// change set's time).
+  public struct Review: Sendable, Equatable {
+    public var selections: Selections
+    public var steps: [Step]
+    /// For each rule the run changed that also serves other apps: the rule, then the line
+    /// naming them (`summary.md`, "A shared rule is named before it is written").
+    public var sharedRuleLines: [String]
+
+    /// Every object change, in order.
+    public var changes: [ObjectChange] { steps.flatMap(\.changes) }
+    /// Whether any step changed the model.
+    public var changed: Bool { steps.contains { !$0.changes.isEmpty } }
+  }
+
   /// The procedure (id, title, version, SHA-256, summary) and its grant.
   public var procedure: Procedure
   /// The org, as the resulting model names it.
   public var org: OrgInfo
-  public var selections: Selections
-  public var steps: [Step]
+  /// The part the review showed.
+  public var review: Review
+  public var selections: Selections {
+    get { review.selections }
+    set { review.selections = newValue }
+  }
+  public var steps: [Step] {
+    get { review.steps }
+    set { review.steps = newValue }
+  }
   /// Validation of the model as it was read, and as it will be written.
   public var baseline: ValidationReport
   public var validation: ValidationReport
@@ -210,7 +238,10 @@ public struct ChangeSet: Sendable, Equatable {
   public var affectedApps: [AffectedApp]
   /// For each rule the run changed that also serves other apps: the rule, then the line naming
   /// them (`summary.md`, "A shared rule is named before it is written").
-  public var sharedRuleLines: [String]
+  public var sharedRuleLines: [String] {
+    get { review.sharedRuleLines }
+    set { review.sharedRuleLines = newValue }
+  }
   /// For each single-page app the run chose or changed that lists the grant: the Trusted
   /// Origin with CORS its embedded Sign-In Widget needs, and whether the model shows it.
   public var trustedOriginLines: [String]
@@ -227,9 +258,9 @@ public struct ChangeSet: Sendable, Equatable {
   /// Every effect, in order.
   public var effects: [Effect] { steps.flatMap(\.effects) }
   /// Every object change, in order.
-  public var changes: [ObjectChange] { steps.flatMap(\.changes) }
+  public var changes: [ObjectChange] { review.changes }
   /// Whether any step changed the model.
-  public var changed: Bool { steps.contains { !$0.changes.isEmpty } }
+  public var changed: Bool { review.changed }
   /// The answers, in the order they were given.
   public var answers: [GivenAnswer] { steps.flatMap(\.answers) }
   /// Whether anything was taken away (a grant, or the setting turned off).
@@ -244,28 +275,40 @@ public struct ChangeSet: Sendable, Equatable {
   public var preexistingErrors: [Finding] { baseline.errors }
 }
 
+extension ChangeSet.Review {
+  /// What the review of a run shows, from its steps and the model they left.
+  public init(procedure: Procedure, finalState state: RunState, steps records: [StepRecord]) {
+    selections = Selections(effects: records.flatMap(\.report.effects))
+    steps = ChangeSet.steps(records, procedure: procedure, state: state)
+    sharedRuleLines = ChangeSet.sharedRuleLines(
+      records.flatMap(\.changes), selections: selections, in: state.model)
+  }
+}
+
 extension ChangeSet {
   /// The change set of a run.
   public init(record: RunRecord) {
     self.init(
+      review: ChangeSet.Review(
+        procedure: record.procedure, finalState: record.finalState, steps: record.steps),
       procedure: record.procedure, initialModel: record.initialModel, finalState: record.finalState,
-      steps: record.steps, baseline: record.baseline, validation: record.validation)
+      baseline: record.baseline, validation: record.validation)
   }
 
-  /// The change set of a run, from its parts: the only place after the engine that reads the
-  /// model (the resulting configuration, the simulation, the apps affected).
+  /// The change set of a run, from the part its review showed and the models before and after:
+  /// with ``Review/init(procedure:finalState:steps:)``, the only place after the engine that
+  /// reads the model (the resulting configuration, the simulation, the apps affected).
   init(
-    procedure: Procedure, initialModel: OrgModel, finalState state: RunState,
-    steps records: [StepRecord], baseline: ValidationReport, validation: ValidationReport
+    review: Review, procedure: Procedure, initialModel: OrgModel, finalState state: RunState,
+    baseline: ValidationReport, validation: ValidationReport
   ) {
     let model = state.model
     let grant = procedure.grant
-    let effects = records.flatMap(\.report.effects)
-    let selections = Selections(effects: effects)
+    let effects = review.steps.flatMap(\.effects)
+    let selections = review.selections
     self.procedure = procedure
     org = model.org
-    self.selections = selections
-    steps = Self.steps(records, procedure: procedure, state: state, selections: selections)
+    self.review = review
     self.baseline = baseline
     self.validation = validation
     simulation = Self.simulation(selections, grant: grant, in: model)
@@ -276,8 +319,6 @@ extension ChangeSet {
     }
     affectedApps = Self.affectedApps(
       effects, before: initialModel, after: model, changed: seenApps, grant: grant)
-    sharedRuleLines = Self.sharedRuleLines(
-      records.flatMap(\.changes), selections: selections, in: model)
     trustedOriginLines = Self.trustedOriginLines(model, effects: effects, grant: grant)
     backout = Self.backout(effects, grant: grant)
     pulledFrom = PullRecord(model: initialModel.document)?.orgURL
@@ -285,8 +326,8 @@ extension ChangeSet {
   }
 
   /// The steps as performed, each with its Admin Console path filled in and its heading.
-  private static func steps(
-    _ records: [StepRecord], procedure: Procedure, state: RunState, selections: Selections
+  fileprivate static func steps(
+    _ records: [StepRecord], procedure: Procedure, state: RunState
   ) -> [Step] {
     let values = ChecklistRenderer.placeholders(procedure: procedure, state: state)
     return records.map { record in
@@ -359,7 +400,7 @@ extension ChangeSet {
   }
 
   /// For each rule changed, the other apps it serves (the apps changed or chosen aside).
-  private static func sharedRuleLines(
+  fileprivate static func sharedRuleLines(
     _ changes: [ObjectChange], selections: Selections, in model: OrgModel
   ) -> [String] {
     let changedApps = Set(changes.filter { $0.ref.kind == .app }.map(\.ref.id))
@@ -382,9 +423,12 @@ extension ChangeSet {
 
 extension RunRecord {
   /// The record of a run, with its change set built once from it.
+  /// - Parameter review: the part of the change set the review showed, when it was built
+  ///   before (from these same steps and final state); nil: built here.
   public init(
     procedure: Procedure, initialModel: OrgModel, finalState: RunState, steps: [StepRecord],
-    baseline: ValidationReport, validation: ValidationReport, options: WizardOptions
+    baseline: ValidationReport, validation: ValidationReport, options: WizardOptions,
+    review: ChangeSet.Review? = nil
   ) {
     self.procedure = procedure
     self.initialModel = initialModel
@@ -394,7 +438,9 @@ extension RunRecord {
     self.validation = validation
     self.options = options
     changeSet = ChangeSet(
-      procedure: procedure, initialModel: initialModel, finalState: finalState, steps: steps,
+      review: review
+        ?? ChangeSet.Review(procedure: procedure, finalState: finalState, steps: steps),
+      procedure: procedure, initialModel: initialModel, finalState: finalState,
       baseline: baseline, validation: validation)
   }
 }

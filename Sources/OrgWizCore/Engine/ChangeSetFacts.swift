@@ -103,17 +103,17 @@ extension ChangeSet {
         guard let server = after.server(id: object.serverID ?? ""),
           let policy = server.policies.first(where: { $0.id == object.policyID })
         else { continue }
-        for app in after.apps where app.isOIDC && policy.applies(toClient: app.clientID) {
-          if seen.insert(app.id).inserted {
-            // Every app the policy applies to is listed, even one an earlier rule serves
-            // first: a risk list that errs on the side of naming too many.
-            result.append(
-              AffectedApp(
-                app: after.ref(app),
-                reason:
-                  "policy \"\(policy.name)\" applies to it, and its rule \"\(object.name)\" changed"
-              ))
-          }
+        // Every app the policy applies to is listed, even one an earlier rule serves first: a
+        // risk list that errs on the side of naming too many. (The reason is made once, and
+        // the apps are read in place: a policy for all clients lists every app of the model.)
+        let reason =
+          "policy \"\(policy.name)\" applies to it, and its rule \"\(object.name)\" changed"
+        let apps = after.apps
+        for index in apps.indices
+        where apps[index].isOIDC && policy.applies(toClient: apps[index].clientID)
+          && seen.insert(apps[index].id).inserted
+        {
+          result.append(AffectedApp(app: after.ref(apps[index]), reason: reason))
         }
       case .orgSetting:
         for app in before.appsListing(grant) where seen.insert(app.id).inserted {

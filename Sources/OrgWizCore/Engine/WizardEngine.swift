@@ -107,8 +107,9 @@ public struct WizardEngine {
   /// The step index is the number of steps when the run has reached the final review.
   public var progress: ((_ answers: [GivenAnswer], _ stepIndex: Int) -> Void)?
   /// The final review, once every step is done: accept the run, or go back to its last step.
-  /// Nil: no review.
-  public var review: ((RunRecord) throws -> ReviewDecision)?
+  /// It is given the part of the change set it shows; the rest is built once it accepts. Nil:
+  /// no review.
+  public var review: ((ChangeSet.Review) throws -> ReviewDecision)?
   /// The index of the step a resumed run stopped at: the steps before it are run without
   /// showing their headings, prose and messages again (the CLI says which answers it kept).
   public var resumeAt = 0
@@ -150,10 +151,10 @@ public struct WizardEngine {
   /// The final review: the record when it is accepted (or there is none), nil after going
   /// back to the last step.
   private func reviewed(_ session: inout WizardSession) throws -> RunRecord? {
-    let record = session.runRecord
-    guard let review else { return record }
+    guard let review else { return session.runRecord }
+    let shown = session.review
     progress?(session.standingAnswers, procedure.steps.count)
-    guard try review(record) == .back else { return record }
+    guard try review(shown) == .back else { return session.finishedRecord(reviewed: shown) }
     if let back = session.backFromReview() {
       returned(back, session)
     } else {

@@ -192,12 +192,21 @@ public struct WizardSession: Sendable {
   /// The answers that stand, in the order they were given.
   public var standingAnswers: [GivenAnswer] { records.flatMap(\.answers) + given }
 
-  /// The run as it stands, for the review and the summary.
-  public var runRecord: RunRecord {
+  /// The run as it stands, for the summary.
+  public var runRecord: RunRecord { finishedRecord(reviewed: nil) }
+
+  /// What the final review shows of the run as it stands: the first part of its change set.
+  public var review: ChangeSet.Review {
+    ChangeSet.Review(procedure: procedure, finalState: state, steps: records)
+  }
+
+  /// The run as it stands, its change set completed from the part its review showed (nil: the
+  /// whole change set built here).
+  public func finishedRecord(reviewed review: ChangeSet.Review?) -> RunRecord {
     RunRecord(
       procedure: procedure, initialModel: initialModel, finalState: state, steps: records,
       baseline: baseline, validation: latest ?? ValidationRegistry.validate(state.model),
-      options: options)
+      options: options, review: review)
   }
 
   /// Starts the current step (again): remembers where `back` returns to, and gives the heading
