@@ -137,11 +137,12 @@ enum FileIO {
     private let mapped: Int
     /// How many bytes were read.
     let count: Int
-    /// The SHA-256 of the bytes, hashed as they were read.
-    let digest: String
+    /// The SHA-256 of the bytes, hashed as they were read; nil when the reader did not ask
+    /// for it (a command that only reads the model has no use for its fingerprint).
+    let digest: String?
     private var released = 0
 
-    fileprivate init(base: UnsafeMutableRawPointer, mapped: Int, count: Int, digest: String) {
+    fileprivate init(base: UnsafeMutableRawPointer, mapped: Int, count: Int, digest: String?) {
       self.base = base
       self.mapped = mapped
       self.count = count
@@ -166,10 +167,12 @@ enum FileIO {
   }
 
   /// Reads a regular file as ``read(_:what:hint:limit:)`` does (the same checks and refusals),
-  /// into memory that can be given back while it is parsed, hashing it as it is read. Nil when
-  /// the file is empty or not the size it said (it is growing): read it the ordinary way then.
+  /// into memory that can be given back while it is parsed, hashing it as it is read when
+  /// `hashing` (a read to edit or replace needs the fingerprint; a read-only command does not,
+  /// and SHA-256 of a large model is a noticeable part of its time). Nil when the file is
+  /// empty or not the size it said (it is growing): read it the ordinary way then.
   static func readReleasable(
-    _ path: String, what: String, hint: String, limit: Int = modelSizeLimit
+    _ path: String, what: String, hint: String, limit: Int = modelSizeLimit, hashing: Bool
   ) throws(OrgWizFailure) -> ReleasableBytes? {
     let (descriptor, status) = try openForReading(path, what: what, hint: hint, limit: limit)
     defer { close(descriptor) }
@@ -195,7 +198,7 @@ enum FileIO {
           next: "Check the file, or name another one.")
       }
       if count == 0 { break }
-      hasher.update(UnsafeRawBufferPointer(start: base + offset, count: count))
+      if hashing { hasher.update(UnsafeRawBufferPointer(start: base + offset, count: count)) }
       offset += count
     }
     // A file that is not the size it said is read the ordinary way.
@@ -205,7 +208,8 @@ enum FileIO {
       munmap(base, size)
       return nil
     }
-    return ReleasableBytes(base: base, mapped: size, count: size, digest: hasher.hex())
+    return ReleasableBytes(
+      base: base, mapped: size, count: size, digest: hashing ? hasher.hex() : nil)
   }
 
   /// Refuses a path that exists but is not a regular file (or a link to one): a FIFO, a

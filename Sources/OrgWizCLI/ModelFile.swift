@@ -65,8 +65,9 @@ extension ModelStore {
   ) throws -> (file: ModelFile, start: ModelStart, model: OrgModel) {
     // The file is read into memory that the parse gives back as it goes, and hashed as it is
     // read: a large model is never held as text and as a tree at once.
-    if let lean = try loadReleasing(path, source: source, hint: hint) {
+    if let lean = try loadReleasing(path, source: source, hint: hint, hashing: true),
       let digest = lean.digest
+    {
       return edited(path, Background { digest }, stamp: lean.stamp, model: lean.model)
     }
     let (bytes, stamp) = try FileIO.readStamped(path, what: "org model", hint: hint)
@@ -105,9 +106,10 @@ extension ModelStore {
       return ModelFile(path: path, digest: nil, stamp: nil)
     }
     let before = FileIO.Stamp(path)
-    if let file = try FileIO.readReleasable(path, what: "org model", hint: "") {
-      let after = FileIO.Stamp(path)
+    if let file = try FileIO.readReleasable(path, what: "org model", hint: "", hashing: true),
       let digest = file.digest
+    {
+      let after = FileIO.Stamp(path)
       return ModelFile(
         path: path, digest: Background { digest },
         stamp: before != nil && before == after ? after : nil)

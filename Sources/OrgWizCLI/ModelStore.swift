@@ -47,7 +47,10 @@ enum ModelStore {
   ///   - source: the name errors give the file (as the user named it).
   ///   - hint: the next step when there is no file.
   static func read(_ path: String, source: String, hint: String) throws -> OrgModel {
-    if let lean = try loadReleasing(path, source: source, hint: hint) { return lean.model }
+    // Only a read to edit needs the file's fingerprint: none is computed here.
+    if let lean = try loadReleasing(path, source: source, hint: hint, hashing: false) {
+      return lean.model
+    }
     let bytes = try FileIO.read(path, what: "org model", hint: hint)
     return try OrgModel.load(bytes, source: source)
   }
@@ -66,17 +69,19 @@ enum ModelStore {
   }
 
   /// Reads and parses a model file without holding its text beside the parsed model: the file
-  /// is read into memory that the parse gives back as it goes, and hashed as it is read. Nil
-  /// when the file does not parse (or is empty, or growing): the caller reads it again the
-  /// ordinary way, for the error with its exact line and column. Refusals of the file itself
-  /// (missing, a FIFO, too large) are thrown as by `FileIO.read`.
+  /// is read into memory that the parse gives back as it goes, and hashed as it is read when
+  /// `hashing` (else the digest is nil). Nil when the file does not parse (or is empty, or
+  /// growing): the caller reads it again the ordinary way, for the error with its exact line
+  /// and column. Refusals of the file itself (missing, a FIFO, too large) are thrown as by
+  /// `FileIO.read`.
   static func loadReleasing(
-    _ path: String, source: String, hint: String
-  ) throws(OrgWizFailure) -> (model: OrgModel, digest: String, stamp: FileIO.Stamp?)? {
+    _ path: String, source: String, hint: String, hashing: Bool
+  ) throws(OrgWizFailure) -> (model: OrgModel, digest: String?, stamp: FileIO.Stamp?)? {
     let before = FileIO.Stamp(path)
-    guard let file = try FileIO.readReleasable(path, what: "org model", hint: hint) else {
-      return nil
-    }
+    guard
+      let file = try FileIO.readReleasable(
+        path, what: "org model", hint: hint, hashing: hashing)
+    else { return nil }
     let after = FileIO.Stamp(path)
     // The parse reads only ahead of where it has got; a margin behind it is kept all the same.
     let margin = 1 << 16
