@@ -71,7 +71,7 @@ extension ModelStore {
       return edited(path, Background { digest }, stamp: lean.stamp, model: lean.model)
     }
     let (bytes, stamp) = try FileIO.readStamped(path, what: "org model", hint: hint)
-    let model = try OrgModel.load(bytes, source: source)
+    let model = kept(try OrgModel.load(bytes, source: source))
     return edited(path, Background { SHA256.hex(bytes) }, stamp: stamp, model: model)
   }
 

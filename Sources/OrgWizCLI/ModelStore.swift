@@ -52,7 +52,14 @@ enum ModelStore {
       return lean.model
     }
     let bytes = try FileIO.read(path, what: "org model", hint: hint)
-    return try OrgModel.load(bytes, source: source)
+    return kept(try OrgModel.load(bytes, source: source))
+  }
+
+  /// `model`, kept until the live process exits (``ProcessLifetime``): a model read stays in
+  /// use until the command ends, and is not worth freeing piece by piece just before the exit.
+  static func kept(_ model: OrgModel) -> OrgModel {
+    ProcessLifetime.keep(model)
+    return model
   }
 
   /// The model at `path`, or nil when it cannot be read or does not parse (shell completion,
@@ -89,6 +96,6 @@ enum ModelStore {
       let model = try? OrgModel.load(
         file.buffer, source: source, releasing: { file.release(before: $0 - margin) })
     else { return nil }
-    return (model, file.digest, before != nil && before == after ? after : nil)
+    return (kept(model), file.digest, before != nil && before == after ? after : nil)
   }
 }

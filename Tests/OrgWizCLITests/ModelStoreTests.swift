@@ -149,6 +149,21 @@ import Testing
 
   // MARK: Through the store
 
+  /// Only the executable keeps the models it reads until the process exits
+  /// (`ProcessLifetime`); commands run in one process, as the tests run them, keep none, so
+  /// such a process does not grow with every command it runs.
+  @Test func commandsRunInProcessKeepNoModel() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    try directory.write("org.json", try Self.largeModel())
+    for command in [["check"], ["checklist"], ["run", "--no-input"]] {
+      let run = CLIRunner.run(command + ["--org", "org.json"], in: directory.path)
+      // The model was read (not refused as missing or malformed).
+      #expect(![65, 66].contains(run.status), "\(command[0]): \(run.stderr)")
+      #expect(ProcessLifetime.count == 0, "\(command[0]) kept its model")
+    }
+  }
+
   /// The last look passes over the file as read, and over the transaction's own hard link
   /// (the backup), which changes the file's change time; an edit of the same size is a change.
   @Test func theLastLookTellsAnEditFromTheBackupsOwnLink() throws {
