@@ -37,10 +37,31 @@ extension OrgModel {
   /// Every app and every rule that lists the grant, as the pointer of its grant type list and
   /// the object in words (`app "Acme Mobile"`, `rule "Mobile sign-in" of server "api"`): what a
   /// rule about where a grant may be listed reports.
+  /// The apps and rules are read in place: a copy of each of 20,000 apps (or of every rule)
+  /// would retain and release each of its fields.
   func listings(of grant: GrantFacts) -> [(pointer: JSONPointer, object: String)] {
-    appsListing(grant).map { ($0.grantTypesPointer, "app \"\($0.label)\"") }
-      + allRules.filter { $0.rule.lists(grant) }.map { server, _, rule in
-        (rule.grantTypesPointer, "rule \"\(rule.name)\" of server \"\(server.name)\"")
+    var result: [(pointer: JSONPointer, object: String)] = []
+    for index in apps.indices where apps[index].lists(grant) {
+      result.append((apps[index].grantTypesPointer, "app \"\(apps[index].label)\""))
+    }
+    for server in servers {
+      for policy in server.policies {
+        for index in policy.rules.indices where policy.rules[index].lists(grant) {
+          let rule = policy.rules[index]
+          result.append(
+            (rule.grantTypesPointer, "rule \"\(rule.name)\" of server \"\(server.name)\""))
+        }
       }
+    }
+    return result
+  }
+
+  /// The positions in ``apps`` of the apps that list the grant (only the OpenID Connect ones
+  /// when `oidcOnly`, as ``appsUsing(_:)``), found without copying any app: a rule reads the
+  /// few it reports in place.
+  func appIndices(listing grant: GrantFacts, oidcOnly: Bool = false) -> [Int] {
+    apps.indices.filter { index in
+      (!oidcOnly || apps[index].isOIDC) && apps[index].lists(grant)
+    }
   }
 }

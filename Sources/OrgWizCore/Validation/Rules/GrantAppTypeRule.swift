@@ -35,7 +35,8 @@ struct GrantAppTypeRule: ValidationRule {
 
   func check(_ model: OrgModel) -> [Finding] {
     Grants.all.flatMap { grant in
-      model.appsListing(grant).compactMap { app -> Finding? in
+      model.appIndices(listing: grant).compactMap { index -> Finding? in
+        let app = model.apps[index]
         guard app.isOIDC, let type = app.applicationType, !app.canUse(grant),
           let index = app.grantTypes.firstIndex(of: grant.type)
         else { return nil }

@@ -43,7 +43,8 @@ struct GrantClientAuthRule: ValidationRule {
 
   func check(_ model: OrgModel) -> [Finding] {
     Grants.all.filter { !$0.confidentialAppTypes.isEmpty }.flatMap { grant in
-      model.appsUsing(grant).compactMap { app -> Finding? in
+      model.appIndices(listing: grant, oidcOnly: true).compactMap { index -> Finding? in
+        let app = model.apps[index]
         guard let type = app.applicationType, grant.confidentialAppTypes.contains(type),
           app.isPublicClient
         else { return nil }

@@ -43,7 +43,8 @@ struct GrantClientPKCERule: ValidationRule {
 
   func check(_ model: OrgModel) -> [Finding] {
     Grants.all.filter(\.alwaysPKCE).flatMap { grant in
-      model.appsUsing(grant).compactMap { app -> Finding? in
+      model.appIndices(listing: grant, oidcOnly: true).compactMap { index -> Finding? in
+        let app = model.apps[index]
         guard app.isPublicClient, app.pkceRequired == false else { return nil }
         return finding(
           app.clientCredentialsPointer / "pkce_required",

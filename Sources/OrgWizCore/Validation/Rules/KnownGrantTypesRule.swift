@@ -34,17 +34,21 @@ struct KnownGrantTypesRule: ValidationRule {
   func check(_ model: OrgModel) -> [Finding] {
     let known = Set(Okta.grantTypes)
     var findings: [Finding] = []
-    for app in model.apps {
-      for (index, grant) in app.grantTypes.enumerated() where !known.contains(grant) {
-        findings.append(finding(app.grantTypesPointer / index, "unknown grant type \"\(grant)\""))
+    // Apps and rules are read in place, not copied one by one (see OrgModel.listings).
+    let apps = model.apps
+    for app in apps.indices {
+      for (index, grant) in apps[app].grantTypes.enumerated() where !known.contains(grant) {
+        findings.append(
+          finding(apps[app].grantTypesPointer / index, "unknown grant type \"\(grant)\""))
       }
     }
     for server in model.servers {
       for policy in server.policies {
-        for rule in policy.rules {
-          for (index, grant) in rule.grantTypes.enumerated() where !known.contains(grant) {
+        let rules = policy.rules
+        for rule in rules.indices {
+          for (index, grant) in rules[rule].grantTypes.enumerated() where !known.contains(grant) {
             findings.append(
-              finding(rule.grantTypesPointer / index, "unknown grant type \"\(grant)\""))
+              finding(rules[rule].grantTypesPointer / index, "unknown grant type \"\(grant)\""))
           }
         }
       }

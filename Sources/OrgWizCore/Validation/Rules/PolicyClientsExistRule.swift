@@ -40,11 +40,14 @@ struct PolicyClientsExistRule: ValidationRule {
     guard named else { return [] }
     // A scoped pull holds only some apps: a client no pulled app has may be one not pulled.
     let allApps = model.pullScope == nil
-    var clients = Set<String>(minimumCapacity: model.apps.count)
-    var byAppID: [String: OrgApp] = [:]
-    for app in model.apps {
-      clients.insert(app.clientID)
-      if app.id != app.clientID { byAppID[app.id] = app }
+    // The apps are read in place and named by position, not copied one by one (see
+    // OrgModel.listings).
+    let apps = model.apps
+    var clients = Set<String>(minimumCapacity: apps.count)
+    var byAppID: [String: Int] = [:]
+    for index in apps.indices {
+      clients.insert(apps[index].clientID)
+      if apps[index].id != apps[index].clientID { byAppID[apps[index].id] = index }
     }
     var findings: [Finding] = []
     for server in model.servers {
@@ -52,7 +55,7 @@ struct PolicyClientsExistRule: ValidationRule {
         for (index, client) in policy.clients.enumerated()
         where client != Okta.allClients && !clients.contains(client) {
           let pointer = policy.pointer / "conditions" / "clients" / "include" / index
-          if let app = byAppID[client] {
+          if let app = byAppID[client].map({ apps[$0] }) {
             findings.append(
               finding(
                 pointer,

@@ -45,15 +45,18 @@ struct UniqueIDsRule: ValidationRule {
         seen[id] = pointer
       }
     }
+    // Rules and apps are read in place, not copied one by one (see OrgModel.listings).
     for admin in model.admins { note(admin.id, admin.pointer) }
     for server in model.servers {
       note(server.id, server.pointer)
       for policy in server.policies {
         note(policy.id, policy.pointer)
-        for rule in policy.rules { note(rule.id, rule.pointer) }
+        let rules = policy.rules
+        for index in rules.indices { note(rules[index].id, rules[index].pointer) }
       }
     }
-    for app in model.apps { note(app.id, app.pointer) }
+    let apps = model.apps
+    for index in apps.indices { note(apps[index].id, apps[index].pointer) }
     return findings
   }
 }

@@ -53,8 +53,9 @@ struct UniquePrioritiesRule: ValidationRule {
   ) -> [Finding] {
     var seen: [Int: String] = [:]
     var findings: [Finding] = []
-    for item in items {
-      let (priority, name, pointer) = key(item)
+    // Read in place, not copied one by one (see OrgModel.listings).
+    for index in items.indices {
+      let (priority, name, pointer) = key(items[index])
       if let other = seen[priority] {
         findings.append(
           finding(
