@@ -54,12 +54,18 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible, Expressi
 
   /// This pointer with `token` (unescaped) appended.
   public func appending(_ token: String) -> JSONPointer {
-    JSONPointer(tokens + [token])
+    // One allocation of the exact size (`tokens + [token]` makes two): a model's every app,
+    // policy and rule is given its pointer when it is read.
+    var appended: [String] = []
+    appended.reserveCapacity(tokens.count + 1)
+    appended.append(contentsOf: tokens)
+    appended.append(token)
+    return JSONPointer(appended)
   }
 
   /// This pointer with the array index `index` appended.
   public func appending(_ index: Int) -> JSONPointer {
-    JSONPointer(tokens + [String(index)])
+    appending(String(index))
   }
 
   /// `lhs.appending(rhs)`.

@@ -336,26 +336,20 @@ public struct OrgModel: Sendable, Equatable {
     var groupsExclude: [String] = []
     var usersExclude: [String] = []
     var scopes: [String] = []
-    let conditionsPointer = pointer / "conditions"
+    // Pointers are written out where they are given (not kept in variables): the reader builds
+    // one only for a field it reports.
     if let conditions = reader.object(object, "conditions", at: pointer) {
-      if let grantTypes = reader.object(conditions, "grantTypes", at: conditionsPointer) {
-        grants = reader.strings(grantTypes, "include", at: conditionsPointer / "grantTypes") ?? []
+      if let grantTypes = reader.object(conditions, "grantTypes", at: pointer / "conditions") {
+        grants =
+          reader.strings(grantTypes, "include", at: pointer / "conditions" / "grantTypes") ?? []
       }
-      if let scopeCondition = reader.object(conditions, "scopes", at: conditionsPointer) {
-        scopes = reader.strings(scopeCondition, "include", at: conditionsPointer / "scopes") ?? []
+      if let scopeCondition = reader.object(conditions, "scopes", at: pointer / "conditions") {
+        scopes =
+          reader.strings(scopeCondition, "include", at: pointer / "conditions" / "scopes") ?? []
       }
-      if let people = reader.object(conditions, "people", at: conditionsPointer) {
-        let peoplePointer = conditionsPointer / "people"
-        if let groupCondition = reader.object(people, "groups", at: peoplePointer) {
-          groups = reader.strings(groupCondition, "include", at: peoplePointer / "groups") ?? []
-          groupsExclude =
-            reader.strings(groupCondition, "exclude", at: peoplePointer / "groups") ?? []
-        }
-        if let userCondition = reader.object(people, "users", at: peoplePointer) {
-          users = reader.strings(userCondition, "include", at: peoplePointer / "users") ?? []
-          usersExclude =
-            reader.strings(userCondition, "exclude", at: peoplePointer / "users") ?? []
-        }
+      if let people = reader.object(conditions, "people", at: pointer / "conditions") {
+        (groups, groupsExclude, users, usersExclude) = readPeople(
+          people, at: pointer / "conditions" / "people", &reader)
       }
     }
     guard let id, let name, let priority else { return nil }
@@ -363,6 +357,25 @@ public struct OrgModel: Sendable, Equatable {
       id: id, name: name, status: status, priority: priority, grantTypes: grants,
       groupsInclude: groups, usersInclude: users, scopes: scopes, pointer: pointer,
       groupsExclude: groupsExclude, usersExclude: usersExclude)
+  }
+
+  /// A rule's `conditions.people`: the groups and users it includes and excludes.
+  private static func readPeople(
+    _ people: JSONObject, at pointer: @autoclosure () -> JSONPointer, _ reader: inout ShapeReader
+  ) -> (groups: [String], groupsExclude: [String], users: [String], usersExclude: [String]) {
+    var result:
+      (groups: [String], groupsExclude: [String], users: [String], usersExclude: [String]) =
+        ([], [], [], [])
+    if let groupCondition = reader.object(people, "groups", at: pointer()) {
+      result.groups = reader.strings(groupCondition, "include", at: pointer() / "groups") ?? []
+      result.groupsExclude =
+        reader.strings(groupCondition, "exclude", at: pointer() / "groups") ?? []
+    }
+    if let userCondition = reader.object(people, "users", at: pointer()) {
+      result.users = reader.strings(userCondition, "include", at: pointer() / "users") ?? []
+      result.usersExclude = reader.strings(userCondition, "exclude", at: pointer() / "users") ?? []
+    }
+    return result
   }
 
   private static func readApp(
@@ -379,10 +392,13 @@ public struct OrgModel: Sendable, Equatable {
     if let credentials = reader.object(object, "credentials", at: pointer),
       let client = reader.object(credentials, "oauthClient", at: pointer / "credentials")
     {
-      let credentialsPointer = pointer / "credentials" / "oauthClient"
-      clientID = reader.string(client, "client_id", at: credentialsPointer)
-      authMethod = reader.string(client, "token_endpoint_auth_method", at: credentialsPointer)
-      pkceRequired = reader.bool(client, "pkce_required", at: credentialsPointer)
+      // Pointers are written out where they are given: the reader builds one only for a field
+      // it reports.
+      clientID = reader.string(client, "client_id", at: pointer / "credentials" / "oauthClient")
+      authMethod = reader.string(
+        client, "token_endpoint_auth_method", at: pointer / "credentials" / "oauthClient")
+      pkceRequired = reader.bool(
+        client, "pkce_required", at: pointer / "credentials" / "oauthClient")
     }
     var grants: [String] = []
     var redirects: [String] = []
@@ -390,10 +406,11 @@ public struct OrgModel: Sendable, Equatable {
     if let settings = reader.object(object, "settings", at: pointer),
       let client = reader.object(settings, "oauthClient", at: pointer / "settings")
     {
-      let clientPointer = pointer / "settings" / "oauthClient"
-      grants = reader.strings(client, "grant_types", at: clientPointer) ?? []
-      redirects = reader.strings(client, "redirect_uris", at: clientPointer) ?? []
-      applicationType = reader.string(client, "application_type", at: clientPointer)
+      grants = reader.strings(client, "grant_types", at: pointer / "settings" / "oauthClient") ?? []
+      redirects =
+        reader.strings(client, "redirect_uris", at: pointer / "settings" / "oauthClient") ?? []
+      applicationType = reader.string(
+        client, "application_type", at: pointer / "settings" / "oauthClient")
     }
     guard let id, let label else { return nil }
     return OrgApp(
