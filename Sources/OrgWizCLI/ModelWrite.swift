@@ -25,22 +25,25 @@ extension ModelStore {
   /// while what is read is hashed. So the file is shown to hold a text that parses to exactly
   /// the model meant, and the very bytes written, without a second copy of the text or a
   /// second tree in memory.
+  ///
+  /// Two cores share the work (``ChunkPipe``): while this thread makes the text, another hashes
+  /// and writes the pieces made; while this thread verifies the text read back, another reads
+  /// and hashes the next pieces.
   static func stage(
     _ model: OrgModel, in transaction: WriteTransaction
   ) throws(OrgWizFailure) -> StagedModel {
     let document = model.document
     let file = WriteTransaction.File(role: "model", bytes: [], destination: transaction.model)
     let staged = transaction.stagingPath(for: file.destination)
-    var written = StreamingSHA256()
+    var digest = ""
     try transaction.write(file) { descriptor in
-      var failure: String?
-      JSONWriter.write(document) { piece in
-        guard failure == nil else { return }
-        let bytes = UnsafeRawBufferPointer(piece)
-        written.update(bytes)
-        failure = FileIO.writeAll(descriptor, bytes)
-      }
-      return FileIO.finish(descriptor, after: failure)
+      let pipe = ChunkPipe()
+      let writer = Background { hashAndWrite(from: pipe, to: descriptor) }
+      JSONWriter.write(document) { pipe.send(UnsafeRawBufferPointer($0)) }
+      pipe.close()
+      let written = writer.value()
+      digest = written.digest
+      return FileIO.finish(descriptor, after: written.failure)
     }
     let unfaithful = { (reason: String) in
       OrgWizFailure(
@@ -54,32 +57,77 @@ extension ModelStore {
       throw unfaithful("it cannot be read back: \(reason)")
     }
     defer { close(descriptor) }
-    var read = StreamingSHA256()
-    var readError: (any Error)?
-    do {
-      try JSONVerifier.verify(document) { buffer in
-        do {
-          let count = try FileDescriptor(rawValue: descriptor).read(
-            into: UnsafeMutableRawBufferPointer(buffer))
-          if count > 0 { read.update(UnsafeRawBufferPointer(rebasing: buffer[..<count])) }
-          return count
-        } catch {
-          readError = error
-          return -1
-        }
-      }
-    } catch {
-      unlink(staged)
-      throw unfaithful(
-        readError.map { "it cannot be read back: \($0)" }
-          ?? "read back, it is not the model meant: \(error)")
+    let pipe = ChunkPipe()
+    let reader = Background { readAndHash(from: descriptor, to: pipe) }
+    var pieces = PieceReader(pipe: pipe)
+    let verified = Result { () throws(JSONVerifier.Mismatch) in
+      try JSONVerifier.verify(document) { pieces.fill($0) }
     }
-    let digest = written.hex()
-    guard read.hex() == digest else {
+    // The reader is done before the descriptor is closed.
+    pipe.stop()
+    let read = reader.value()
+    // A read that failed cut the text short where the verifier saw it end.
+    if let failure = read.failure, pieces.ended {
+      unlink(staged)
+      throw unfaithful("it cannot be read back: \(failure)")
+    }
+    if case .failure(let error) = verified {
+      unlink(staged)
+      throw unfaithful("read back, it is not the model meant: \(error)")
+    }
+    guard read.digest == digest else {
       unlink(staged)
       throw unfaithful("read back, it holds other bytes than were written")
     }
     return StagedModel(file: file, sha256: digest)
+  }
+
+  /// Hashes and writes at `descriptor` every piece sent through `pipe` (after a failure, only
+  /// hashes them): the SHA-256 of the pieces, and the reason the write failed.
+  private static func hashAndWrite(
+    from pipe: ChunkPipe, to descriptor: Int32
+  ) -> (digest: String, failure: String?) {
+    var hasher = StreamingSHA256()
+    var failure: String?
+    while let piece = pipe.receive() {
+      piece.withUnsafeBytes { bytes in
+        hasher.update(bytes)
+        if failure == nil { failure = FileIO.writeAll(descriptor, bytes) }
+      }
+      pipe.recycle(piece)
+    }
+    return (hasher.hex(), failure)
+  }
+
+  /// Reads the file at `descriptor` 1 MiB at a time, hashing each piece and sending it through
+  /// `pipe` until the end, a failure, or the receiver stops: the SHA-256 of what was read, and
+  /// the reason reading failed.
+  private static func readAndHash(
+    from descriptor: Int32, to pipe: ChunkPipe
+  ) -> (digest: String, failure: String?) {
+    var hasher = StreamingSHA256()
+    var buffer = [UInt8](repeating: 0, count: 1 << 20)
+    var failure: String?
+    while failure == nil {
+      let count: Int
+      do {
+        count = try buffer.withUnsafeMutableBytes {
+          try FileDescriptor(rawValue: descriptor).read(into: $0)
+        }
+      } catch {
+        failure = "\(error)"
+        break
+      }
+      if count == 0 { break }
+      let sent = buffer.withUnsafeBytes { bytes in
+        let piece = UnsafeRawBufferPointer(rebasing: bytes[..<count])
+        hasher.update(piece)
+        return pipe.send(piece)
+      }
+      if !sent { break }
+    }
+    pipe.close()
+    return (hasher.hex(), failure)
   }
 
   /// Stages exactly `bytes` to replace the transaction's model (the bundled example's text, a
@@ -124,5 +172,37 @@ extension ModelStore {
         next: "Nothing was changed. Please report this with the model attached.")
     }
     return StagedModel(file: file, sha256: digest)
+  }
+}
+
+/// Fills the verifier's buffer from the pieces a ``ChunkPipe`` brings, in order.
+private struct PieceReader {
+  let pipe: ChunkPipe
+  private var current: [UInt8] = []
+  private var offset = 0
+  /// Whether the pieces ran out (the end of the file, or a failed read).
+  private(set) var ended = false
+
+  init(pipe: ChunkPipe) { self.pipe = pipe }
+
+  /// Copies the next bytes into `buffer`: how many (0 at the end, -1 when reading failed).
+  mutating func fill(_ buffer: UnsafeMutableRawBufferPointer) -> Int {
+    if offset == current.count {
+      var spent: [UInt8] = []
+      swap(&spent, &current)
+      if spent.capacity > 0 { pipe.recycle(spent) }
+      guard let next = pipe.receive() else {
+        ended = true
+        return 0
+      }
+      current = next
+      offset = 0
+    }
+    let count = min(buffer.count, current.count - offset)
+    current.withUnsafeBytes { bytes in
+      buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + count)]))
+    }
+    offset += count
+    return count
   }
 }
