@@ -1,6 +1,7 @@
 import Foundation
 import OrgWizCore
 import OrgWizOkta
+import Synchronization
 import SystemPackage
 
 #if canImport(Glibc)
@@ -132,21 +133,26 @@ enum FileIO {
 
   /// A file read into memory that can be given back to the system a page at a time, once a
   /// parse is past it: a large model is then never held as text and as a tree at once.
-  final class ReleasableBytes {
-    private let base: UnsafeMutableRawPointer
+  ///
+  /// Its SHA-256, when asked for, is computed on another core while the parse runs, and no
+  /// page is given back before it is hashed; the memory stays mapped until both are done.
+  final class ReleasableBytes: Sendable {
+    // Written only before the hashing starts; afterwards the parse and the hash only read the
+    // bytes, and a page is given back only once both are past it.
+    private nonisolated(unsafe) let base: UnsafeMutableRawPointer
     private let mapped: Int
     /// How many bytes were read.
     let count: Int
-    /// The SHA-256 of the bytes, hashed as they were read; nil when the reader did not ask
-    /// for it (a command that only reads the model has no use for its fingerprint).
-    let digest: String?
-    private var released = 0
+    /// How many bytes, from the start, the hash has read.
+    private let hashed: Atomic<Int>
+    /// How many bytes, from the start, were given back.
+    private let released = Atomic<Int>(0)
 
-    fileprivate init(base: UnsafeMutableRawPointer, mapped: Int, count: Int, digest: String?) {
+    fileprivate init(base: UnsafeMutableRawPointer, mapped: Int, count: Int, hashing: Bool) {
       self.base = base
       self.mapped = mapped
       self.count = count
-      self.digest = digest
+      hashed = Atomic(hashing ? 0 : count)
     }
 
     deinit { munmap(base, mapped) }
@@ -156,24 +162,41 @@ enum FileIO {
       UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: count)
     }
 
-    /// Gives back the whole pages before `offset`.
+    /// Gives back the whole pages before `offset` that are hashed.
     func release(before offset: Int) {
       let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-      let end = min(offset, count) / page * page
-      guard end > released else { return }
-      _ = madvise(base + released, end - released, Int32(MADV_DONTNEED))
-      released = end
+      let end = min(offset, count, hashed.load(ordering: .acquiring)) / page * page
+      let start = released.load(ordering: .relaxed)
+      guard end > start else { return }
+      _ = madvise(base + start, end - start, Int32(MADV_DONTNEED))
+      released.store(end, ordering: .relaxed)
+    }
+
+    /// Starts hashing the bytes on another core: their SHA-256, once it is asked for.
+    fileprivate func hash() -> Background<String> {
+      Background { [self] in
+        var hasher = StreamingSHA256()
+        var offset = 0
+        while offset < count {
+          let piece = min(1 << 20, count - offset)
+          hasher.update(UnsafeRawBufferPointer(start: base + offset, count: piece))
+          offset += piece
+          hashed.store(offset, ordering: .releasing)
+        }
+        return hasher.hex()
+      }
     }
   }
 
   /// Reads a regular file as ``read(_:what:hint:limit:)`` does (the same checks and refusals),
-  /// into memory that can be given back while it is parsed, hashing it as it is read when
-  /// `hashing` (a read to edit or replace needs the fingerprint; a read-only command does not,
-  /// and SHA-256 of a large model is a noticeable part of its time). Nil when the file is
-  /// empty or not the size it said (it is growing): read it the ordinary way then.
+  /// into memory that can be given back while it is parsed. When `hashing` (a read to edit or
+  /// replace needs the fingerprint; a read-only command does not, and SHA-256 of a large model
+  /// is a noticeable part of its time), the bytes are hashed on another core, beside the
+  /// parse. Nil when the file is empty or not the size it said (it is growing): read it the
+  /// ordinary way then.
   static func readReleasable(
     _ path: String, what: String, hint: String, limit: Int = modelSizeLimit, hashing: Bool
-  ) throws(OrgWizFailure) -> ReleasableBytes? {
+  ) throws(OrgWizFailure) -> (bytes: ReleasableBytes, digest: Background<String>?)? {
     let (descriptor, status) = try openForReading(path, what: what, hint: hint, limit: limit)
     defer { close(descriptor) }
     let size = Int(status.st_size)
@@ -183,7 +206,6 @@ enum FileIO {
       base != MAP_FAILED
     else { return nil }
     let file = FileDescriptor(rawValue: descriptor)
-    var hasher = StreamingSHA256()
     var offset = 0
     while offset < size {
       let count: Int
@@ -198,7 +220,6 @@ enum FileIO {
           next: "Check the file, or name another one.")
       }
       if count == 0 { break }
-      if hashing { hasher.update(UnsafeRawBufferPointer(start: base + offset, count: count)) }
       offset += count
     }
     // A file that is not the size it said is read the ordinary way.
@@ -208,8 +229,8 @@ enum FileIO {
       munmap(base, size)
       return nil
     }
-    return ReleasableBytes(
-      base: base, mapped: size, count: size, digest: hashing ? hasher.hex() : nil)
+    let bytes = ReleasableBytes(base: base, mapped: size, count: size, hashing: hashing)
+    return (bytes, hashing ? bytes.hash() : nil)
   }
 
   /// Refuses a path that exists but is not a regular file (or a link to one): a FIFO, a

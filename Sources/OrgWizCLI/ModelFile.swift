@@ -63,12 +63,12 @@ extension ModelStore {
   static func readToEdit(
     _ path: String, source: String, hint: String
   ) throws -> (file: ModelFile, start: ModelStart, model: OrgModel) {
-    // The file is read into memory that the parse gives back as it goes, and hashed as it is
-    // read: a large model is never held as text and as a tree at once.
+    // The file is read into memory that the parse gives back as it goes (a large model is
+    // never held as text and as a tree at once), and hashed on another core beside the parse.
     if let lean = try loadReleasing(path, source: source, hint: hint, hashing: true),
       let digest = lean.digest
     {
-      return edited(path, Background { digest }, stamp: lean.stamp, model: lean.model)
+      return edited(path, digest, stamp: lean.stamp, model: lean.model)
     }
     let (bytes, stamp) = try FileIO.readStamped(path, what: "org model", hint: hint)
     let model = kept(try OrgModel.load(bytes, source: source))
@@ -106,13 +106,13 @@ extension ModelStore {
       return ModelFile(path: path, digest: nil, stamp: nil)
     }
     let before = FileIO.Stamp(path)
-    if let file = try FileIO.readReleasable(path, what: "org model", hint: "", hashing: true),
-      let digest = file.digest
+    if let (_, digest) = try FileIO.readReleasable(
+      path, what: "org model", hint: "", hashing: true),
+      let digest
     {
       let after = FileIO.Stamp(path)
       return ModelFile(
-        path: path, digest: Background { digest },
-        stamp: before != nil && before == after ? after : nil)
+        path: path, digest: digest, stamp: before != nil && before == after ? after : nil)
     }
     let (bytes, stamp) = try FileIO.readStamped(path, what: "org model", hint: "")
     return ModelFile(path: path, digest: Background { SHA256.hex(bytes) }, stamp: stamp)

@@ -76,17 +76,17 @@ enum ModelStore {
   }
 
   /// Reads and parses a model file without holding its text beside the parsed model: the file
-  /// is read into memory that the parse gives back as it goes, and hashed as it is read when
-  /// `hashing` (else the digest is nil). Nil when the file does not parse (or is empty, or
-  /// growing): the caller reads it again the ordinary way, for the error with its exact line
-  /// and column. Refusals of the file itself (missing, a FIFO, too large) are thrown as by
-  /// `FileIO.read`.
+  /// is read into memory that the parse gives back as it goes, and, when `hashing`, hashed on
+  /// another core beside the parse (else the digest is nil). Nil when the file does not parse
+  /// (or is empty, or growing): the caller reads it again the ordinary way, for the error with
+  /// its exact line and column. Refusals of the file itself (missing, a FIFO, too large) are
+  /// thrown as by `FileIO.read`.
   static func loadReleasing(
     _ path: String, source: String, hint: String, hashing: Bool
-  ) throws(OrgWizFailure) -> (model: OrgModel, digest: String?, stamp: FileIO.Stamp?)? {
+  ) throws(OrgWizFailure) -> (model: OrgModel, digest: Background<String>?, stamp: FileIO.Stamp?)? {
     let before = FileIO.Stamp(path)
     guard
-      let file = try FileIO.readReleasable(
+      let (file, digest) = try FileIO.readReleasable(
         path, what: "org model", hint: hint, hashing: hashing)
     else { return nil }
     let after = FileIO.Stamp(path)
@@ -96,6 +96,6 @@ enum ModelStore {
       let model = try? OrgModel.load(
         file.buffer, source: source, releasing: { file.release(before: $0 - margin) })
     else { return nil }
-    return (kept(model), file.digest, before != nil && before == after ? after : nil)
+    return (kept(model), digest, before != nil && before == after ? after : nil)
   }
 }
