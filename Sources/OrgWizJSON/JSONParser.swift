@@ -69,6 +69,8 @@ private let openBracket = UInt8(ascii: "[")
 private let closeBracket = UInt8(ascii: "]")
 private let comma = UInt8(ascii: ",")
 private let colon = UInt8(ascii: ":")
+/// Eight spaces read as one word.
+private let eightSpaces: UInt64 = 0x2020_2020_2020_2020
 
 // MARK: - Scratch stack
 
@@ -238,6 +240,15 @@ private struct Parser: ~Copyable {
       if byte > 0x20 { return }
       guard byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 else { return }
       pos &+= 1
+      // A pretty-printed model is a third spaces, nearly all of them indentation after a line
+      // break: those are skipped eight at a time.
+      if byte == 0x0A {
+        while pos &+ 8 <= count,
+          UnsafeRawPointer(bytes + pos).loadUnaligned(as: UInt64.self) == eightSpaces
+        {
+          pos &+= 8
+        }
+      }
     }
   }
 

@@ -114,6 +114,14 @@ private struct Reader {
   mutating func skipWhitespace() {
     while let byte = peek(), byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 {
       position &+= 1
+      // Indentation after a line break (a third of a pretty-printed model) eight at a time.
+      if byte == 0x0A {
+        while position &+ 8 <= end,
+          buffer.loadUnaligned(fromByteOffset: position, as: UInt64.self) == 0x2020_2020_2020_2020
+        {
+          position &+= 8
+        }
+      }
     }
   }
 
