@@ -264,6 +264,9 @@ public struct OrgModel: Sendable, Equatable {
     guard let previous, let views, let old = previous.document[key]?.arrayValue,
       old.count == views.count, let new = root[key]?.arrayValue
     else { return nil }
+    // The list itself untouched (the edit was elsewhere): every view stands, and none is
+    // copied one by one.
+    if JSONValue.array(new).isKnownIdentical(to: .array(old)) { return views }
     let base = JSONPointer.root / key
     var result: [View] = []
     result.reserveCapacity(new.count)
