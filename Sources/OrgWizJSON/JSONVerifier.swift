@@ -263,19 +263,26 @@ private struct Reader {
     while true {
       skipWhitespace()
       try expect(quote, "a member name")
-      key.removeAll(keepingCapacity: true)
-      try readKey()
-      let found = key.withUnsafeBufferPointer { key -> Int? in
-        for step in 0..<members.count {
-          var index = hint &+ step
-          if index >= members.count { index &-= members.count }
-          if withUTF8Bytes(members[index].key, { bytesEqual($0, key) }) { return index }
+      let expected = hint < members.count ? hint : 0
+      let index: Int
+      if nameInPlace(members[expected].key) {
+        index = expected
+      } else {
+        key.removeAll(keepingCapacity: true)
+        try readKey()
+        let found = key.withUnsafeBufferPointer { key -> Int? in
+          for step in 0..<members.count {
+            var index = hint &+ step
+            if index >= members.count { index &-= members.count }
+            if withUTF8Bytes(members[index].key, { bytesEqual($0, key) }) { return index }
+          }
+          return nil
         }
-        return nil
-      }
-      guard let index = found else {
-        throw mismatch("a member the document does not have")
-          .within(String(decoding: key, as: UTF8.self))
+        guard let found else {
+          throw mismatch("a member the document does not have")
+            .within(String(decoding: key, as: UTF8.self))
+        }
+        index = found
       }
       let seen = seenArray.isEmpty ? seenBits & (1 << UInt64(index)) != 0 : seenArray[index]
       guard !seen else { throw mismatch("a member named twice").within(members[index].key) }
@@ -307,6 +314,24 @@ private struct Reader {
   }
 
   // MARK: Strings
+
+  /// Reads a member name (after its opening quote) that is `name` written as is, in the
+  /// buffer, without copying it: the usual case, a text written from this document, whose
+  /// members come in its order. False, reading nothing, when the text has anything else there
+  /// (or the name needs escaping, or runs past the buffer): ``readKey()`` reads it then.
+  mutating func nameInPlace(_ name: String) -> Bool {
+    withUTF8Bytes(name) { name in
+      let count = name.count
+      guard position &+ count < end, bytes[position &+ count] == quote else { return false }
+      for offset in 0..<count {
+        let byte = name[offset]
+        guard byte == bytes[position &+ offset], byte != quote, byte != backslash, byte >= 0x20
+        else { return false }
+      }
+      position &+= count &+ 1
+      return true
+    }
+  }
 
   /// Reads a member name (after its opening quote) into `key`.
   mutating func readKey() throws(JSONVerifier.Mismatch) {
