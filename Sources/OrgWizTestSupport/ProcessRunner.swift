@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
   import Glibc
@@ -45,6 +46,9 @@ public enum ProcessOutput: Sendable {
 /// thread, so a child that fills one pipe while the test waits on the other cannot hang), stdin
 /// gets the given bytes, and the child leads its own process group, which is killed (and the
 /// run reported as timed out) when it outlives its timeout.
+// @unchecked: every mutable property is read and written only under `state`, an NSCondition.
+// A Synchronization.Mutex cannot take its place: finish() and waitForOutput() sleep until a
+// drain or reap thread signals (or a deadline passes), which needs a condition variable.
 public final class RunningProcess: @unchecked Sendable {
   /// The child's process id (also its process group's).
   public let pid: pid_t
@@ -222,8 +226,19 @@ public enum ProcessRunner {
     environment changes: [String: String] = [:], removing: [String] = [], input: Input = .none,
     stdout: ProcessOutput = .capture, stderr: ProcessOutput = .capture, timeout: Double = 300
   ) throws -> RunningProcess {
-    spawning.lock()
-    defer { spawning.unlock() }
+    try spawning.withLock { _ in
+      try spawn(
+        executable, arguments, in: directory, environment: changes, removing: removing,
+        input: input, stdout: stdout, stderr: stderr, timeout: timeout)
+    }
+  }
+
+  /// ``start(_:_:in:environment:removing:input:stdout:stderr:timeout:)``, under `spawning`.
+  private static func spawn(
+    _ executable: String, _ arguments: [String], in directory: String?,
+    environment changes: [String: String], removing: [String], input: Input,
+    stdout: ProcessOutput, stderr: ProcessOutput, timeout: Double
+  ) throws -> RunningProcess {
     var environment = ProcessInfo.processInfo.environment
     for name in removing { environment[name] = nil }
     environment.merge(changes) { $1 }
@@ -384,7 +399,7 @@ public enum ProcessRunner {
 
   /// Held while a child's descriptors are made and it is started, so that no other child of
   /// this runner inherits them before they are marked close-on-exec.
-  private static let spawning = NSLock()
+  private static let spawning = Mutex(())
 
   /// A pipe whose ends are closed on exec, so that no other child started meanwhile holds them.
   private static func pipeEnds() throws -> (reading: Int32, writing: Int32) {
@@ -444,7 +459,7 @@ extension Fixtures {
   /// Made once per test process, installed as `<dir>/bin/orgwiz` beside
   /// `<dir>/share/orgwiz/Content` in a fresh directory under /tmp (0755), removed at exit.
   public static func binaryForAnotherUser() throws -> String {
-    try ReachableCopy.shared.get()
+    try ReachableCopy.get()
   }
 
   /// ``binaryPath``, or an error that says to build it.
@@ -455,24 +470,24 @@ extension Fixtures {
 }
 
 /// The copy behind ``Fixtures/binaryForAnotherUser()``.
-private final class ReachableCopy: @unchecked Sendable {
-  static let shared = ReachableCopy()
-  private let lock = NSLock()
-  private var made: Result<String, FixtureError>?
-  nonisolated(unsafe) static var directory = ""
+private enum ReachableCopy {
+  /// The copy, or why it could not be made: made once, by the first caller.
+  private static let made = Mutex<Result<String, FixtureError>?>(nil)
+  /// The copy's directory, removed at exit.
+  private static let directory = Mutex("")
 
-  func get() throws -> String {
-    lock.lock()
-    defer { lock.unlock() }
-    if let made { return try made.get() }
-    let result: Result<String, FixtureError>
-    do throws(FixtureError) {
-      result = .success(try Self.make())
-    } catch {
-      result = .failure(error)
-    }
-    made = result
-    return try result.get()
+  static func get() throws -> String {
+    try made.withLock { made in
+      if let made { return made }
+      let result: Result<String, FixtureError>
+      do throws(FixtureError) {
+        result = .success(try make())
+      } catch {
+        result = .failure(error)
+      }
+      made = result
+      return result
+    }.get()
   }
 
   private static func make() throws(FixtureError) -> String {
@@ -505,8 +520,10 @@ private final class ReachableCopy: @unchecked Sendable {
       try? manager.removeItem(atPath: root)
       throw FixtureError("cannot copy orgwiz where another user can run it (\(root)): \(error)")
     }
-    directory = root
-    atexit { try? FileManager.default.removeItem(atPath: ReachableCopy.directory) }
+    directory.withLock { $0 = root }
+    atexit {
+      try? FileManager.default.removeItem(atPath: ReachableCopy.directory.withLock { $0 })
+    }
     return binary
   }
 }
