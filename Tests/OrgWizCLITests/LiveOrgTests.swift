@@ -2,6 +2,7 @@ import Foundation
 import OrgWizCore
 import OrgWizJSON
 import OrgWizTestSupport
+import Synchronization
 import Testing
 
 /// `pull` and `apply` driven through the built binary against the fake Okta of
@@ -24,11 +25,10 @@ import Testing
     /// Every run of orgwiz in this place, for the search for secrets.
     let runs = RunLog()
 
-    final class RunLog: @unchecked Sendable {
-      private let lock = NSLock()
-      private var kept: [BoundedRun] = []
-      func append(_ run: BoundedRun) { lock.withLock { kept.append(run) } }
-      var all: [BoundedRun] { lock.withLock { kept } }
+    final class RunLog: Sendable {
+      private let kept = Mutex<[BoundedRun]>([])
+      func append(_ run: BoundedRun) { kept.withLock { $0.append(run) } }
+      var all: [BoundedRun] { kept.withLock { $0 } }
     }
 
     init(_ okta: FakeOkta) throws {
