@@ -398,8 +398,9 @@ public enum ProcessRunner {
   }
 
   /// Held while a child's descriptors are made and it is started, so that no other child of
-  /// this runner inherits them before they are marked close-on-exec.
-  private static let spawning = Mutex(())
+  /// this runner inherits them before they are marked close-on-exec (and while a file is
+  /// written that a child will run: see ``ReachableCopy``).
+  fileprivate static let spawning = Mutex(())
 
   /// A pipe whose ends are closed on exec, so that no other child started meanwhile holds them.
   private static func pipeEnds() throws -> (reading: Int32, writing: Int32) {
@@ -498,9 +499,15 @@ private enum ReachableCopy {
       let source = try Fixtures.binary()
       try manager.createDirectory(atPath: root + "/bin", withIntermediateDirectories: true)
       try manager.createDirectory(atPath: root + "/share/orgwiz", withIntermediateDirectories: true)
-      try manager.copyItem(atPath: source, toPath: binary)
-      try manager.copyItem(
-        atPath: Fixtures.contentDirectory, toPath: root + "/share/orgwiz/Content")
+      // Copied while no child can start: Foundation writes the copy through a descriptor
+      // that is not closed on exec, and a child started meanwhile (a fake Okta, another
+      // test's orgwiz) would hold it open for its whole life, so running the copy would fail
+      // with "Text file busy".
+      try ProcessRunner.spawning.withLock { _ in
+        try manager.copyItem(atPath: source, toPath: binary)
+        try manager.copyItem(
+          atPath: Fixtures.contentDirectory, toPath: root + "/share/orgwiz/Content")
+      }
       // Readable and enterable by everyone, whatever the umask.
       for path in [root, root + "/bin", root + "/share", root + "/share/orgwiz", binary] {
         chmod(path, 0o755)
