@@ -743,13 +743,7 @@ struct RunCommand: ContextCommand {
     // Two runs within one second must not share a change record: the later one gets a suffix.
     // (The model lock keeps other runs on this model from choosing the same name meanwhile.)
     let suffix = summaryFormat == .text ? ".summary.txt" : ".summary.md"
-    var candidate = stem + suffix
-    var number = 2
-    while FileManager.default.fileExists(atPath: candidate) {
-      candidate = stem + "-\(number)" + suffix
-      number += 1
-    }
-    return candidate
+    return CommandContext.unusedPath(stem: stem, suffix: suffix)
   }
 
   /// Shows every change (object, field, before → after) and asks to write them.
