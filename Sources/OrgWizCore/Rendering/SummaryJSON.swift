@@ -238,12 +238,9 @@ public enum SummaryJSON {
     var object = JSONObject()
     object["rules"] = .array(
       validation.results.map { result in
-        .object(
-          JSONObject([
-            ("id", .string(result.id)), ("title", .string(result.title)),
-            ("severity", .string(result.severity.rawValue)), ("passed", .bool(result.passed)),
-            ("findings", .array(result.findings.map(finding))),
-          ]))
+        var rule = ruleResult(result)
+        rule["findings"] = .array(result.findings.map(finding))
+        return .object(rule)
       })
     if let simulation = summary.simulation {
       object["simulation"] = .object(
@@ -260,6 +257,15 @@ public enum SummaryJSON {
       object["simulation"] = .null
     }
     return .object(object)
+  }
+
+  /// A rule's result as JSON, without its findings (shared with `check --json`, which lists
+  /// them apart).
+  public static func ruleResult(_ result: ValidationReport.RuleResult) -> JSONObject {
+    JSONObject([
+      ("id", .string(result.id)), ("title", .string(result.title)),
+      ("severity", .string(result.severity.rawValue)), ("passed", .bool(result.passed)),
+    ])
   }
 
   /// A finding as JSON (shared with `check --json`).
