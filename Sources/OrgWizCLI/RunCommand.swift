@@ -107,7 +107,7 @@ struct RunCommand: ContextCommand {
   /// whether an interrupted run is resumed.
   private func makePlan(_ context: CommandContext) throws -> (Plan, OrgModel) {
     let started = context.now()
-    let style = context.style(noColor: options.noColor)
+    let style = context.style(noColor: options.color.noColor)
     let directory = try ContentLocator.directory(option: options.content, context: context)
     let document = try ContentLocator.procedure(id: procedure, in: directory)
     let answers = try answerOptions.collect(for: document, context: context)
