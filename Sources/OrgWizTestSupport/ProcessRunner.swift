@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import SystemPackage
 
 #if canImport(Glibc)
   import Glibc
@@ -80,8 +81,11 @@ public final class RunningProcess: @unchecked Sendable {
   private func drain(_ descriptor: Int32, isOutput: Bool) {
     var chunk = [UInt8](repeating: 0, count: 65536)
     while true {
-      let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-      if count < 0 && errno == EINTR { continue }
+      // swift-system retries a read a signal interrupts; any other failure ends the stream.
+      let count =
+        (try? chunk.withUnsafeMutableBytes {
+          try FileDescriptor(rawValue: descriptor).read(into: $0)
+        }) ?? -1
       state.lock()
       if count > 0 {
         if isOutput {
@@ -102,6 +106,7 @@ public final class RunningProcess: @unchecked Sendable {
   private func reap() {
     var status: Int32 = 0
     var waited: pid_t = -1
+    // swift-system has no waitpid, so its retry after a signal is written here.
     repeat { waited = waitpid(pid, &status, 0) } while waited < 0 && errno == EINTR
     let signal = status & 0x7f
     state.lock()
@@ -132,15 +137,7 @@ public final class RunningProcess: @unchecked Sendable {
     let descriptor = inputDescriptor
     state.unlock()
     guard descriptor >= 0 else { return }
-    var offset = 0
-    while offset < bytes.count {
-      let count = bytes[offset...].withUnsafeBytes {
-        Foundation.write(descriptor, $0.baseAddress, $0.count)
-      }
-      if count < 0 && errno == EINTR { continue }
-      if count <= 0 { return }
-      offset += count
-    }
+    ProcessRunner.writeAll(bytes, to: descriptor)
   }
 
   /// Closes its standard input (started with `input: .open`).
@@ -287,12 +284,7 @@ public enum ProcessRunner {
       // pipe closed) before the child starts, and nothing can block.
       let (reading, writing) = try pipeEnds()
       childEnds.append(reading)
-      var offset = 0
-      while offset < bytes.count {
-        let count = bytes[offset...].withUnsafeBytes { write(writing, $0.baseAddress, $0.count) }
-        guard count > 0 else { break }
-        offset += count
-      }
+      writeAll(bytes, to: writing)
       close(writing)
       posix_spawn_file_actions_adddup2(&actions, reading, 0)
     case .bytes(let bytes):
@@ -427,14 +419,15 @@ public enum ProcessRunner {
     }
     template.withUnsafeBufferPointer { buffer in _ = buffer.baseAddress.map { unlink($0) } }
     _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
-    var offset = 0
-    while offset < bytes.count {
-      let count = bytes[offset...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-      guard count > 0 else { break }
-      offset += count
-    }
+    writeAll(bytes, to: descriptor)
     lseek(descriptor, 0, SEEK_SET)
     return descriptor
+  }
+
+  /// Writes all of `bytes` (swift-system retries what a signal interrupts and writes the rest
+  /// of a short write); stops at the first failure, as a pipe whose reader has gone.
+  fileprivate static func writeAll(_ bytes: [UInt8], to descriptor: Int32) {
+    _ = try? FileDescriptor(rawValue: descriptor).writeAll(bytes)
   }
 }
 
