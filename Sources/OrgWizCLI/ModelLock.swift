@@ -316,11 +316,13 @@ enum FaultPoint {
         usleep(useconds_t(seconds * 1_000_000))
         return
       }
-      let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-      if descriptor >= 0 {
-        let text = Array("\(getpid())\n".utf8)
-        _ = text.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-        close(descriptor)
+      let opened = FileIO.open(
+        path, .writeOnly, [.create, .truncate, .closeOnExec],
+        permissions: [.ownerReadWrite, .groupRead, .otherRead])
+      if case .success(let descriptor) = opened {
+        let file = FileDescriptor(rawValue: descriptor)
+        _ = try? file.writeAll(Array("\(getpid())\n".utf8))
+        try? file.close()
       }
       let deadline = Date().addingTimeInterval(seconds)
       while access(path, F_OK) == 0 && Date() < deadline { usleep(2_000) }
