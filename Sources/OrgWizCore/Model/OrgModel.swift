@@ -210,22 +210,9 @@ public struct OrgModel: Sendable, Equatable {
   private static func readRoles(
     _ object: JSONObject, at pointer: JSONPointer, _ reader: inout ShapeReader
   ) -> [String] {
-    guard let values = reader.array(object, "roles", at: pointer) else { return [] }
-    var roles: [String] = []
-    for (index, value) in values.enumerated() {
-      let elementPointer = pointer / "roles" / index
-      if let text = value.stringValue {
-        roles.append(text)
-      } else if let role = value.objectValue {
-        if let type = reader.string(role, "type", at: elementPointer, required: true, what: "role")
-        {
-          roles.append(type)
-        }
-      } else {
-        reader.wrongType(elementPointer, expected: "a string or a role object", found: value)
-      }
-    }
-    return roles
+    readNames(
+      object, "roles", by: "type", what: "role", expected: "a string or a role object",
+      at: pointer, &reader) ?? []
   }
 
   /// `scopes[].name` of a server (objects as `GET .../scopes` returns them, or plain names);
@@ -233,20 +220,32 @@ public struct OrgModel: Sendable, Equatable {
   private static func readScopes(
     _ object: JSONObject, at pointer: JSONPointer, _ reader: inout ShapeReader
   ) -> [String]? {
-    guard let values = reader.array(object, "scopes", at: pointer) else { return nil }
+    readNames(
+      object, "scopes", by: "name", what: "scope", expected: "a scope object", at: pointer,
+      &reader)
+  }
+
+  /// The list under `key`, each element a name or an object named by its `field` (a
+  /// `what`, whose `field` is required); an element of neither kind is reported as not
+  /// `expected`. Nil when there is no list.
+  private static func readNames(
+    _ object: JSONObject, _ key: String, by field: String, what: String, expected: String,
+    at pointer: JSONPointer, _ reader: inout ShapeReader
+  ) -> [String]? {
+    guard let values = reader.array(object, key, at: pointer) else { return nil }
     var names: [String] = []
     for (index, value) in values.enumerated() {
-      let elementPointer = pointer / "scopes" / index
+      let elementPointer = pointer / key / index
       if let text = value.stringValue {
         names.append(text)
-      } else if let scope = value.objectValue {
+      } else if let element = value.objectValue {
         if let name = reader.string(
-          scope, "name", at: elementPointer, required: true, what: "scope")
+          element, field, at: elementPointer, required: true, what: what)
         {
           names.append(name)
         }
       } else {
-        reader.wrongType(elementPointer, expected: "a scope object", found: value)
+        reader.wrongType(elementPointer, expected: expected, found: value)
       }
     }
     return names
@@ -301,11 +300,7 @@ public struct OrgModel: Sendable, Equatable {
   private static func readPolicy(
     _ object: JSONObject, at pointer: JSONPointer, _ reader: inout ShapeReader
   ) -> ServerPolicy? {
-    let what = "policy"
-    let id = reader.string(object, "id", at: pointer, required: true, what: what)
-    let name = reader.string(object, "name", at: pointer, required: true, what: what)
-    let status = reader.string(object, "status", at: pointer) ?? Okta.active
-    let priority = reader.int(object, "priority", at: pointer, required: true, what: what)
+    let ranked = readRanked(object, at: pointer, what: "policy", &reader)
     var clients: [String] = []
     if let conditions = reader.object(object, "conditions", at: pointer),
       let clientCondition = reader.object(conditions, "clients", at: pointer / "conditions")
@@ -316,20 +311,29 @@ public struct OrgModel: Sendable, Equatable {
     let rules = reader.objects(object, "rules", at: pointer).compactMap {
       readRule($0, at: $1, &reader)
     }
-    guard let id, let name, let priority else { return nil }
+    guard let ranked else { return nil }
     return ServerPolicy(
-      id: id, name: name, status: status, priority: priority, clients: clients, rules: rules,
-      pointer: pointer)
+      id: ranked.id, name: ranked.name, status: ranked.status, priority: ranked.priority,
+      clients: clients, rules: rules, pointer: pointer)
+  }
+
+  /// What a policy and a rule both have: `id`, `name` and `priority` (required), and `status`
+  /// (ACTIVE when missing). Nil when a required one is missing (and reported).
+  private static func readRanked(
+    _ object: JSONObject, at pointer: JSONPointer, what: String, _ reader: inout ShapeReader
+  ) -> (id: String, name: String, status: String, priority: Int)? {
+    let id = reader.string(object, "id", at: pointer, required: true, what: what)
+    let name = reader.string(object, "name", at: pointer, required: true, what: what)
+    let status = reader.string(object, "status", at: pointer) ?? Okta.active
+    let priority = reader.int(object, "priority", at: pointer, required: true, what: what)
+    guard let id, let name, let priority else { return nil }
+    return (id, name, status, priority)
   }
 
   private static func readRule(
     _ object: JSONObject, at pointer: JSONPointer, _ reader: inout ShapeReader
   ) -> PolicyRule? {
-    let what = "rule"
-    let id = reader.string(object, "id", at: pointer, required: true, what: what)
-    let name = reader.string(object, "name", at: pointer, required: true, what: what)
-    let status = reader.string(object, "status", at: pointer) ?? Okta.active
-    let priority = reader.int(object, "priority", at: pointer, required: true, what: what)
+    let ranked = readRanked(object, at: pointer, what: "rule", &reader)
     var grants: [String] = []
     var groups: [String] = []
     var users: [String] = []
@@ -358,9 +362,10 @@ public struct OrgModel: Sendable, Equatable {
         }
       }
     }
-    guard let id, let name, let priority else { return nil }
+    guard let ranked else { return nil }
     return PolicyRule(
-      id: id, name: name, status: status, priority: priority, grantTypes: grants,
+      id: ranked.id, name: ranked.name, status: ranked.status, priority: ranked.priority,
+      grantTypes: grants,
       groupsInclude: groups, usersInclude: users, scopes: scopes, pointer: pointer,
       groupsExclude: groupsExclude, usersExclude: usersExclude)
   }
