@@ -164,4 +164,21 @@ import Testing
     #expect(json[JSONPointer.root / "riskAndImpact" / "objectsChanged"] == 3)
     #expect(json[JSONPointer.root / "answers" / "server"] == "aus1api")
   }
+
+  @Test func aListEffectInJSONNamesItsEntryItsObjectAndTheListBeforeAndAfter() {
+    let app = ObjectRef(
+      kind: .app, id: "0oa1mob", name: "Acme Mobile", pointer: JSONPointer.root / "apps" / 0)
+    let added = Effect.grantAdded(
+      "interaction_code", to: app, before: ["authorization_code"],
+      after: ["authorization_code", "interaction_code"]
+    ).json
+    #expect(
+      added.objectValue?.map(\.key) == ["effect", "grant", "object", "before", "after", "sentence"])
+    #expect(added["effect"] == "grant-added")
+    #expect(added["object"] == app.json)
+    #expect(added["after"] == .strings(["authorization_code", "interaction_code"]))
+    let present = Effect.scopeAlreadyPresent("profile", on: app).json
+    #expect(present.objectValue?.map(\.key) == ["effect", "scope", "object", "sentence"])
+    #expect(present["scope"] == "profile")
+  }
 }
