@@ -10,23 +10,18 @@ import Testing
 @Suite(.serialized) struct VerifyTests {
   typealias Place = LiveOrgTests.Place
 
-  /// A fake org with the setting on, pulled into the place's model.
+  /// A fake org with the setting on, pulled into the place's model (see
+  /// ``LiveOrgTests/afterThePull(interactionCode:_:)``); no Management credential may reach
+  /// the app's own endpoints.
   func pulled(_ body: (FakeOkta, Place) async throws -> Void) async throws {
-    let okta = try await FakeOkta.start(options: .init(interactionCode: true))
-    defer { okta.stop() }
-    let place = try Place(okta)
-    defer { place.directory.remove() }
-    let pull = try place.pull(["--embedded-widget", "on"])
-    #expect(pull.status == 0, "\(pull.stderr)")
-    try await body(okta, place)
-    let violations = try await okta.violations()
-    #expect(violations.isEmpty, "requests that break Okta's rules: \(violations)")
-    // No Management credential ever reaches the app's own endpoints.
-    for request in try await okta.requests()
-    where request.path.contains("interact")
-      || request.path.contains("/idp/idx/")
-    {
-      #expect(request.headers["Authorization"] == nil, "\(request.path) carried an Authorization")
+    try await LiveOrgTests().afterThePull { okta, place in
+      try await body(okta, place)
+      // No Management credential ever reaches the app's own endpoints.
+      for request in try await okta.requests()
+      where request.path.contains("interact") || request.path.contains("/idp/idx/") {
+        #expect(
+          request.headers["Authorization"] == nil, "\(request.path) carried an Authorization")
+      }
     }
   }
 
