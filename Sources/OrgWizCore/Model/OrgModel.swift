@@ -281,19 +281,16 @@ public struct OrgModel: Sendable, Equatable {
   private static func readServer(
     _ object: JSONObject, at pointer: JSONPointer, _ reader: inout ShapeReader
   ) -> CustomServer? {
-    let what = "authorization server"
-    let id = reader.string(object, "id", at: pointer, required: true, what: what)
-    let name = reader.string(object, "name", at: pointer, required: true, what: what)
-    let status = reader.string(object, "status", at: pointer) ?? Okta.active
+    let named = readNamed(object, at: pointer, what: "authorization server", &reader)
     let issuer = reader.string(object, "issuer", at: pointer)
     let audiences = reader.strings(object, "audiences", at: pointer) ?? []
     let scopes = readScopes(object, at: pointer, &reader)
     let policies = reader.objects(object, "policies", at: pointer).compactMap {
       readPolicy($0, at: $1, &reader)
     }
-    guard let id, let name else { return nil }
+    guard let named else { return nil }
     return CustomServer(
-      id: id, name: name, status: status, issuer: issuer, audiences: audiences,
+      id: named.id, name: named.name, status: named.status, issuer: issuer, audiences: audiences,
       policies: policies, pointer: pointer, scopes: scopes)
   }
 
@@ -317,17 +314,29 @@ public struct OrgModel: Sendable, Equatable {
       clients: clients, rules: rules, pointer: pointer)
   }
 
-  /// What a policy and a rule both have: `id`, `name` and `priority` (required), and `status`
-  /// (ACTIVE when missing). Nil when a required one is missing (and reported).
+  /// What a server, a policy, a rule and an app all have: `id` and a name (`nameKey`; an
+  /// app's is its `label`), both required, and `status` (ACTIVE when missing). Nil when a
+  /// required one is missing (and reported as a `what`'s).
+  private static func readNamed(
+    _ object: JSONObject, at pointer: JSONPointer, what: String, nameKey: String = "name",
+    _ reader: inout ShapeReader
+  ) -> (id: String, name: String, status: String)? {
+    let id = reader.string(object, "id", at: pointer, required: true, what: what)
+    let name = reader.string(object, nameKey, at: pointer, required: true, what: what)
+    let status = reader.string(object, "status", at: pointer) ?? Okta.active
+    guard let id, let name else { return nil }
+    return (id, name, status)
+  }
+
+  /// ``readNamed(_:at:what:nameKey:_:)`` and the required `priority`, which a policy and a rule
+  /// have.
   private static func readRanked(
     _ object: JSONObject, at pointer: JSONPointer, what: String, _ reader: inout ShapeReader
   ) -> (id: String, name: String, status: String, priority: Int)? {
-    let id = reader.string(object, "id", at: pointer, required: true, what: what)
-    let name = reader.string(object, "name", at: pointer, required: true, what: what)
-    let status = reader.string(object, "status", at: pointer) ?? Okta.active
+    let named = readNamed(object, at: pointer, what: what, &reader)
     let priority = reader.int(object, "priority", at: pointer, required: true, what: what)
-    guard let id, let name, let priority else { return nil }
-    return (id, name, status, priority)
+    guard let named, let priority else { return nil }
+    return (named.id, named.name, named.status, priority)
   }
 
   private static func readRule(
@@ -373,10 +382,7 @@ public struct OrgModel: Sendable, Equatable {
   private static func readApp(
     _ object: JSONObject, at pointer: JSONPointer, _ reader: inout ShapeReader
   ) -> OrgApp? {
-    let what = "app"
-    let id = reader.string(object, "id", at: pointer, required: true, what: what)
-    let label = reader.string(object, "label", at: pointer, required: true, what: what)
-    let status = reader.string(object, "status", at: pointer) ?? Okta.active
+    let named = readNamed(object, at: pointer, what: "app", nameKey: "label", &reader)
     let mode = reader.string(object, "signOnMode", at: pointer)
     var clientID: String?
     var authMethod: String?
@@ -400,10 +406,11 @@ public struct OrgModel: Sendable, Equatable {
       redirects = reader.strings(client, "redirect_uris", at: clientPointer) ?? []
       applicationType = reader.string(client, "application_type", at: clientPointer)
     }
-    guard let id, let label else { return nil }
+    guard let named else { return nil }
     return OrgApp(
-      id: id, name: reader.string(object, "name", at: pointer), label: label, status: status,
-      signOnMode: mode, clientID: clientID ?? id, grantTypes: grants,
+      id: named.id, name: reader.string(object, "name", at: pointer), label: named.name,
+      status: named.status,
+      signOnMode: mode, clientID: clientID ?? named.id, grantTypes: grants,
       applicationType: applicationType, pointer: pointer, tokenEndpointAuthMethod: authMethod,
       pkceRequired: pkceRequired, redirectURIs: redirects)
   }
