@@ -45,6 +45,16 @@ struct BinaryRun {
     FileManager.default.contents(atPath: directory.file(name)).map { [UInt8]($0) }
   }
 
+  /// No write was left half-done in `directory`: no staged `.orgwiz` file, no write journal.
+  func expectNoWriteLeftOver(
+    _ directory: TemporaryDirectory, sourceLocation: SourceLocation = #_sourceLocation
+  ) {
+    let names = directory.listing(all: true)
+    #expect(
+      !names.contains { $0.contains(".orgwiz") || $0.hasSuffix(".write.journal") }, "\(names)",
+      sourceLocation: sourceLocation)
+  }
+
   /// The objects a run changes; their `lastUpdated` carries the run's time.
   static let touched: [JSONPointer] = [
     JSONPointer.root / "apps" / 0,
@@ -95,11 +105,7 @@ struct BinaryRun {
     let again = try BinaryRun(Self.answers, in: directory.path).finish()
     #expect(again.status == 0, "\(point): \(again.stderr)")
     #expect(normalised(bytes(directory, "org.json")) == after)
-    #expect(
-      !directory.listing(all: true).contains {
-        $0.contains(".orgwiz") || $0.hasSuffix(".write.journal")
-      },
-      "\(directory.listing(all: true))")
+    expectNoWriteLeftOver(directory)
   }
 
   @Test func aSummaryLeftStagedByAKillAfterTheModelIsPutInPlaceByTheNextRun() throws {
@@ -122,10 +128,7 @@ struct BinaryRun {
     #expect(recovered.contains("| false | true |"))
     // The second run found nothing left to change, and says so in its own record.
     #expect(directory.read("again.md")?.contains("| false | true |") == false)
-    #expect(
-      !directory.listing(all: true).contains {
-        $0.contains(".orgwiz") || $0.hasSuffix(".write.journal")
-      })
+    expectNoWriteLeftOver(directory)
   }
 
   @Test func aRecoveryKilledHalfWayIsFinishedByTheNextRun() throws {
@@ -198,10 +201,7 @@ struct BinaryRun {
     #expect(directory.read("org.json.bak") == "the backup of an earlier run\n")
     #expect(!directory.listing(all: true).contains("org.json.undo.journal"))
     #expect(bytes(directory, "org.json") == before)
-    #expect(
-      !directory.listing(all: true).contains {
-        $0.contains(".orgwiz") || $0.hasSuffix(".write.journal")
-      })
+    expectNoWriteLeftOver(directory)
   }
 
   @Test func aSecondRunOnTheSameModelExits75NamingTheHolder() throws {
