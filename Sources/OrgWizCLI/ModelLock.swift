@@ -1,6 +1,7 @@
 import Foundation
 import OrgWizCore
 import OrgWizJSON
+import OrgWizOkta
 import OrgWizTerminal
 import SystemPackage
 
@@ -196,19 +197,16 @@ final class ModelLock {
     fsync(descriptor)
   }
 
+  /// The largest lock file whose holder is read (a holder's record is a few hundred bytes);
+  /// a larger one, which no run wrote, names nobody.
+  static let holderSizeLimit = 64 << 10
+
+  /// The lock file's contents (read from its start: nothing has moved the offset of a freshly
+  /// opened lock), through the one bounded reader; empty when it cannot be read or is too large.
   private static func readAll(_ descriptor: Int32) -> [UInt8] {
-    var result: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 4096)
-    var offset: off_t = 0
-    while true {
-      let count = chunk.withUnsafeMutableBytes { buffer in
-        pread(descriptor, buffer.baseAddress, buffer.count, offset)
-      }
-      if count <= 0 { break }
-      result.append(contentsOf: chunk[0..<count])
-      offset += off_t(count)
-    }
-    return result
+    let read = BoundedFile.read(
+      FileDescriptor(rawValue: descriptor), size: 0, limit: holderSizeLimit)
+    return (try? read.get()) ?? []
   }
 
   /// This process as a lock holder.
