@@ -165,6 +165,20 @@ import Testing
     #expect(json[JSONPointer.root / "answers" / "server"] == "aus1api")
   }
 
+  @Test func theResultingServerInJSONListsItsPoliciesAndRulesWithTheirFields() throws {
+    let record = try run(Fixtures.exampleModel(), Self.fullAnswers)
+    let json = SummaryJSON.value(RunSummary(record: record, metadata: Self.metadata))
+    let policies = JSONPointer.root / "resultingConfiguration" / "server" / "policies"
+    let mobile = try #require(json[policies / 0]?.objectValue)
+    #expect(mobile.map(\.key) == ["id", "name", "status", "priority", "clients", "rules"])
+    #expect(json[policies / 0 / "name"] == "Mobile Apps")
+    #expect(json[policies / 0 / "priority"] == 1)
+    let rule = try #require(json[policies / 0 / "rules" / 0]?.objectValue)
+    #expect(rule.map(\.key) == ["id", "name", "status", "priority", "grantTypes"])
+    #expect(json[policies / 0 / "rules" / 0 / "id"] == "0pr2mob")
+    #expect(json[policies / 0 / "rules" / 0 / "status"] == "ACTIVE")
+  }
+
   @Test func aListEffectInJSONNamesItsEntryItsObjectAndTheListBeforeAndAfter() {
     let app = ObjectRef(
       kind: .app, id: "0oa1mob", name: "Acme Mobile", pointer: JSONPointer.root / "apps" / 0)
