@@ -155,26 +155,16 @@ public enum SummaryJSON {
             "policies",
             .array(
               server.policies.map { policy in
-                .object(
-                  JSONObject([
-                    ("id", .string(policy.id)), ("name", .string(policy.name)),
-                    ("status", .string(policy.status)),
-                    ("priority", .number(JSONNumber(policy.priority))),
-                    ("clients", .strings(policy.clients)),
-                    (
-                      "rules",
-                      .array(
-                        policy.rules.map { rule in
-                          .object(
-                            JSONObject([
-                              ("id", .string(rule.id)), ("name", .string(rule.name)),
-                              ("status", .string(rule.status)),
-                              ("priority", .number(JSONNumber(rule.priority))),
-                              ("grantTypes", .strings(rule.grantTypes)),
-                            ]))
-                        })
-                    ),
-                  ]))
+                let rules: [JSONValue] = policy.rules.map { rule in
+                  .object(
+                    JSONObject(
+                      ranked(rule.id, rule.name, rule.status, rule.priority)
+                        + [("grantTypes", .strings(rule.grantTypes))]))
+                }
+                return .object(
+                  JSONObject(
+                    ranked(policy.id, policy.name, policy.status, policy.priority)
+                      + [("clients", .strings(policy.clients)), ("rules", .array(rules))]))
               })
           ),
         ]))
@@ -257,6 +247,16 @@ public enum SummaryJSON {
       object["simulation"] = .null
     }
     return .object(object)
+  }
+
+  /// The members a policy and a rule both begin with.
+  private static func ranked(
+    _ id: String, _ name: String, _ status: String, _ priority: Int
+  ) -> [(key: String, value: JSONValue)] {
+    [
+      ("id", .string(id)), ("name", .string(name)), ("status", .string(status)),
+      ("priority", .number(JSONNumber(priority))),
+    ]
   }
 
   /// A rule's result as JSON, without its findings (shared with `check --json`, which lists
