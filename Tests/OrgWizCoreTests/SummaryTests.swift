@@ -179,6 +179,18 @@ import Testing
     #expect(json[policies / 0 / "rules" / 0 / "status"] == "ACTIVE")
   }
 
+  @Test func aStepInJSONBeginsWithItsNumberIDTitleAndHeadingInBothLists() throws {
+    let record = try run(Fixtures.exampleModel(), Self.fullAnswers)
+    let json = SummaryJSON.value(RunSummary(record: record, metadata: Self.metadata))
+    let head = ["step", "stepID", "title", "heading"]
+    let step = try #require(json[JSONPointer.root / "changeSet" / 1]?.objectValue)
+    #expect(step.map(\.key) == head + ["effects"])
+    #expect(json[JSONPointer.root / "changeSet" / 1 / "step"] == 2)
+    #expect(json[JSONPointer.root / "changeSet" / 1 / "stepID"] == "org-setting")
+    let performed = try #require(json[JSONPointer.root / "implementationSteps" / 0]?.objectValue)
+    #expect(performed.map(\.key) == head + ["performed", "adminConsole", "answers"])
+  }
+
   @Test func aListEffectInJSONNamesItsEntryItsObjectAndTheListBeforeAndAfter() {
     let app = ObjectRef(
       kind: .app, id: "0oa1mob", name: "Acme Mobile", pointer: JSONPointer.root / "apps" / 0)
