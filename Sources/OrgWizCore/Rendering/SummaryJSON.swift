@@ -23,13 +23,9 @@ public enum SummaryJSON {
     root["changeSet"] = .array(
       changeSet.steps.map { step in
         .object(
-          JSONObject([
-            ("step", .number(JSONNumber(step.number))),
-            ("stepID", .string(step.id)),
-            ("title", .string(step.title)),
-            ("heading", .string(step.heading)),
-            ("effects", .array(step.effects.map(\.json))),
-          ]))
+          JSONObject(
+            stepHead(step.number, step.id, step.title, step.heading)
+              + [("effects", .array(step.effects.map(\.json)))]))
       })
     root["resultingConfiguration"] = configuration(summary)
     root["changes"] = .array(
@@ -74,20 +70,24 @@ public enum SummaryJSON {
   private static func implementationSteps(_ summary: RunSummary) -> JSONValue {
     .array(
       summary.performed.map { step in
-        .object(
-          JSONObject([
-            ("step", .number(JSONNumber(step.number))),
-            ("stepID", .string(step.id)),
-            ("title", .string(step.title)),
-            ("heading", .string(step.heading)),
-            ("performed", .string(step.performed)),
-            ("adminConsole", .string(step.console)),
-            (
-              "answers",
-              .object(JSONObject(step.answers.map { ($0.key, .string($0.value)) }))
-            ),
-          ]))
+        let answers = JSONObject(step.answers.map { ($0.key, .string($0.value)) })
+        return .object(
+          JSONObject(
+            stepHead(step.number, step.id, step.title, step.heading) + [
+              ("performed", .string(step.performed)), ("adminConsole", .string(step.console)),
+              ("answers", .object(answers)),
+            ]))
       })
+  }
+
+  /// The members a step's entry begins with, in `changeSet` and in `implementationSteps`.
+  private static func stepHead(
+    _ number: Int, _ id: String, _ title: String, _ heading: String
+  ) -> [(key: String, value: JSONValue)] {
+    [
+      ("step", .number(JSONNumber(number))), ("stepID", .string(id)), ("title", .string(title)),
+      ("heading", .string(heading)),
+    ]
   }
 
   private static func backoutPlan(_ summary: RunSummary) -> JSONValue {
