@@ -45,6 +45,15 @@ struct BinaryRun {
     FileManager.default.contents(atPath: directory.file(name)).map { [UInt8]($0) }
   }
 
+  /// A run of the answers in `directory`, paused once it holds the model's lock; the caller
+  /// releases the pause.
+  func runHoldingTheLock(in directory: TemporaryDirectory) throws -> (BinaryRun, FaultPause) {
+    let locked = FaultPause("locked")
+    let run = try BinaryRun(Self.answers, in: directory.path, environment: locked.environment)
+    try locked.waitUntilReached(by: run.process)
+    return (run, locked)
+  }
+
   /// No write was left half-done in `directory`: no staged `.orgwiz` file, no write journal.
   func expectNoWriteLeftOver(
     _ directory: TemporaryDirectory, sourceLocation: SourceLocation = #_sourceLocation
@@ -208,9 +217,7 @@ struct BinaryRun {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
     _ = try exampleModel(in: directory)
-    let locked = FaultPause("locked")
-    let first = try BinaryRun(Self.answers, in: directory.path, environment: locked.environment)
-    try locked.waitUntilReached(by: first.process)
+    let (first, locked) = try runHoldingTheLock(in: directory)
     let second = try BinaryRun(Self.answers, in: directory.path).finish()
     #expect(second.status == 75, "\(second.stderr)")
     #expect(second.stderr.contains("is locked by another orgwiz run: pid \(first.process.pid)"))
@@ -223,9 +230,7 @@ struct BinaryRun {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
     _ = try exampleModel(in: directory)
-    let locked = FaultPause("locked")
-    let first = try BinaryRun(Self.answers, in: directory.path, environment: locked.environment)
-    try locked.waitUntilReached(by: first.process)
+    let (first, locked) = try runHoldingTheLock(in: directory)
     // The second run signals once it has found the lock held and begun to wait.
     let waiting = FaultPause("lock-wait", limit: 0)
     let secondRun = try BinaryRun(
@@ -413,9 +418,7 @@ struct BinaryRun {
     let before = try exampleModel(in: directory)
     try FileManager.default.createSymbolicLink(
       atPath: directory.file("link.json"), withDestinationPath: "org.json")
-    let locked = FaultPause("locked")
-    let holder = try BinaryRun(Self.answers, in: directory.path, environment: locked.environment)
-    try locked.waitUntilReached(by: holder.process)
+    let (holder, locked) = try runHoldingTheLock(in: directory)
     var throughLink = Self.answers
     throughLink += ["--org", "link.json"]
     let second = try BinaryRun(throughLink, in: directory.path).finish()
