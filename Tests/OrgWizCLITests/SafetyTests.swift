@@ -457,6 +457,18 @@ struct BinaryRun {
     return (directory, bytes)
   }
 
+  /// A run in `directory` that the operator interrupts at the setting's question (130),
+  /// leaving its journal.
+  func interruptAtTheSetting(
+    in directory: TemporaryDirectory, sourceLocation: SourceLocation = #_sourceLocation
+  ) {
+    let interrupted = ScriptedPrompter([
+      .answer("operator", "ada@acme.example"), .interrupt("org-setting"),
+    ])
+    let run = CLIRunner.run(["run"], in: directory.path, prompter: interrupted)
+    #expect(run.status == 130, "\(run.stderr)", sourceLocation: sourceLocation)
+  }
+
   @Test func twoRunsInTheSameSecondKeepBothChangeRecords() throws {
     let (directory, _) = try prepared()
     defer { directory.remove() }
@@ -554,19 +566,13 @@ struct BinaryRun {
   @Test func resumeAndRestartChooseWithoutAsking() throws {
     let (directory, _) = try prepared()
     defer { directory.remove() }
-    let interrupted = ScriptedPrompter([
-      .answer("operator", "ada@acme.example"), .interrupt("org-setting"),
-    ])
-    #expect(CLIRunner.run(["run"], in: directory.path, prompter: interrupted).status == 130)
+    interruptAtTheSetting(in: directory)
     let resumed = CLIRunner.run(
       ["run", "--resume", "--no-input", "--set", "org-setting=keep"], in: directory.path)
     #expect(resumed.status == 0, "\(resumed.stderr)")
     #expect(resumed.stderr.contains("Resuming"))
 
-    let again = ScriptedPrompter([
-      .answer("operator", "ada@acme.example"), .interrupt("org-setting"),
-    ])
-    #expect(CLIRunner.run(["run"], in: directory.path, prompter: again).status == 130)
+    interruptAtTheSetting(in: directory)
     let restarted = ScriptedPrompter([.answer("operator", "1"), .answer("org-setting", "keep")])
     let run = CLIRunner.run(["run", "--restart"], in: directory.path, prompter: restarted)
     #expect(run.status == 0, "\(run.stderr) \(restarted.failures)")
@@ -576,10 +582,7 @@ struct BinaryRun {
   @Test func aJournalForAnotherVersionOfTheModelIsDiscarded() throws {
     let (directory, _) = try prepared()
     defer { directory.remove() }
-    let interrupted = ScriptedPrompter([
-      .answer("operator", "ada@acme.example"), .interrupt("org-setting"),
-    ])
-    #expect(CLIRunner.run(["run"], in: directory.path, prompter: interrupted).status == 130)
+    interruptAtTheSetting(in: directory)
     let edited = try #require(directory.read("org.json")).replacingOccurrences(
       of: "Acme Corp", with: "Acme Inc")
     try directory.write("org.json", edited)
