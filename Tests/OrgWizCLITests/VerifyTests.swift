@@ -25,6 +25,15 @@ import Testing
     }
   }
 
+  /// Acme Web, the confidential web app, lists the Interaction Code grant in Okta.
+  func giveTheWebAppTheGrant(_ okta: FakeOkta) async throws {
+    try await okta.drift(
+      path: "/api/v1/apps/0oa2web",
+      set: [
+        "settings.oauthClient.grant_types": .strings(["authorization_code", "interaction_code"])
+      ])
+  }
+
   /// `verify --json` with these arguments: its exit status and its result.
   func verify(
     _ place: Place, _ arguments: [String], extra: [String: String] = [:]
@@ -122,12 +131,7 @@ import Testing
   // or the environment. No secret of the probe is printed or written.
   @Test func aConfidentialWebAppWithAndWithoutItsSecret() async throws {
     try await pulled { okta, place in
-      try await okta.drift(
-        path: "/api/v1/apps/0oa2web",
-        set: [
-          "settings.oauthClient.grant_types": .strings(["authorization_code", "interaction_code"])
-        ]
-      )
+      try await giveTheWebAppTheGrant(okta)
       let web = ["--app", "Acme Web"] + Self.orgServer
       let none = try place.orgwiz(["verify"] + web)
       #expect(none.status == 64, "\(none.stderr)")
@@ -197,12 +201,7 @@ import Testing
   // probe authenticates with it.
   @Test func aSecretTypedAtATerminalIsNotShown() async throws {
     try await pulled { okta, place in
-      try await okta.drift(
-        path: "/api/v1/apps/0oa2web",
-        set: [
-          "settings.oauthClient.grant_types": .strings(["authorization_code", "interaction_code"])
-        ]
-      )
+      try await giveTheWebAppTheGrant(okta)
       let variables = place.environment.map { "\($0.key)='\($0.value)'" }.sorted()
         .joined(separator: " ")
       let terminal = try TerminalSession(
