@@ -394,6 +394,16 @@ public enum ProcessRunner {
   /// written that a child will run: see ``ReachableCopy``).
   fileprivate static let spawning = Mutex(())
 
+  /// Writes a program a test will run (a script), executable, while no child can start: a
+  /// child started meanwhile would inherit the write descriptor (Foundation does not close it
+  /// on exec) and hold it open, and running the program would fail with "Text file busy".
+  public static func writeProgram(_ text: String, to path: String) throws {
+    try spawning.withLock { _ in
+      try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+      chmod(path, 0o755)
+    }
+  }
+
   /// A pipe whose ends are closed on exec, so that no other child started meanwhile holds them.
   private static func pipeEnds() throws -> (reading: Int32, writing: Int32) {
     var ends: [Int32] = [-1, -1]
