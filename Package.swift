@@ -85,7 +85,10 @@ let package = Package(
     // Helpers used only by tests: scripted prompter, fixtures, snapshots, temp dirs.
     .target(
       name: "OrgWizTestSupport",
-      dependencies: ["OrgWizCore", "OrgWizCLI", "OrgWizJSON"]
+      dependencies: [
+        "OrgWizCore", "OrgWizCLI", "OrgWizJSON",
+        .product(name: "SystemPackage", package: "swift-system"),
+      ]
     ),
     .testTarget(name: "OrgWizJSONTests", dependencies: ["OrgWizJSON"]),
     // Fixtures and snapshots are read (and recorded) in place by path, through

@@ -38,14 +38,7 @@ struct CheckCommand: ContextCommand {
         options.example ? try ModelStore.examplePath(options, context: context) : loaded.path)
       object["errors"] = .number(JSONNumber(report.errors.count))
       object["warnings"] = .number(JSONNumber(report.warnings.count))
-      object["rules"] = .array(
-        report.results.map { result in
-          .object(
-            JSONObject([
-              ("id", .string(result.id)), ("title", .string(result.title)),
-              ("severity", .string(result.severity.rawValue)), ("passed", .bool(result.passed)),
-            ]))
-        })
+      object["rules"] = .array(report.results.map { .object(SummaryJSON.ruleResult($0)) })
       object["findings"] = .array(report.findings.map(SummaryJSON.finding))
       context.stdout.write(JSONWriter.string(.object(object)))
     } else {

@@ -149,6 +149,12 @@ public struct CommandContext {
     let stem =
       ((model as NSString).deletingLastPathComponent as NSString).appendingPathComponent(name)
       + ".\(Timestamps(date: date).compact)"
+    return unusedPath(stem: stem, suffix: suffix)
+  }
+
+  /// `<stem><suffix>`, or `<stem>-2<suffix>`, `-3`, … when that is taken: a record never
+  /// replaces an earlier one (two runs within one second share a timestamp).
+  static func unusedPath(stem: String, suffix: String) -> String {
     var candidate = stem + suffix
     var number = 2
     while FileManager.default.fileExists(atPath: candidate) {

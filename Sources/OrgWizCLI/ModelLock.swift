@@ -1,6 +1,7 @@
 import Foundation
 import OrgWizCore
 import OrgWizJSON
+import OrgWizOkta
 import OrgWizTerminal
 import SystemPackage
 
@@ -196,19 +197,16 @@ final class ModelLock {
     fsync(descriptor)
   }
 
+  /// The largest lock file whose holder is read (a holder's record is a few hundred bytes);
+  /// a larger one, which no run wrote, names nobody.
+  static let holderSizeLimit = 64 << 10
+
+  /// The lock file's contents (read from its start: nothing has moved the offset of a freshly
+  /// opened lock), through the one bounded reader; empty when it cannot be read or is too large.
   private static func readAll(_ descriptor: Int32) -> [UInt8] {
-    var result: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 4096)
-    var offset: off_t = 0
-    while true {
-      let count = chunk.withUnsafeMutableBytes { buffer in
-        pread(descriptor, buffer.baseAddress, buffer.count, offset)
-      }
-      if count <= 0 { break }
-      result.append(contentsOf: chunk[0..<count])
-      offset += off_t(count)
-    }
-    return result
+    let read = BoundedFile.read(
+      FileDescriptor(rawValue: descriptor), size: 0, limit: holderSizeLimit)
+    return (try? read.get()) ?? []
   }
 
   /// This process as a lock holder.
@@ -316,11 +314,13 @@ enum FaultPoint {
         usleep(useconds_t(seconds * 1_000_000))
         return
       }
-      let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-      if descriptor >= 0 {
-        let text = Array("\(getpid())\n".utf8)
-        _ = text.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-        close(descriptor)
+      let opened = FileIO.open(
+        path, .writeOnly, [.create, .truncate, .closeOnExec],
+        permissions: [.ownerReadWrite, .groupRead, .otherRead])
+      if case .success(let descriptor) = opened {
+        let file = FileDescriptor(rawValue: descriptor)
+        _ = try? file.writeAll(Array("\(getpid())\n".utf8))
+        try? file.close()
       }
       let deadline = Date().addingTimeInterval(seconds)
       while access(path, F_OK) == 0 && Date() < deadline { usleep(2_000) }

@@ -23,11 +23,10 @@ struct ModelOptions: ParsableArguments {
   @Flag(name: .long, help: "Machine-readable output on stdout.")
   var json = false
 
-  @Flag(name: .customLong("no-color"), help: "No colour (also NO_COLOR=1 or TERM=dumb).")
-  var noColor = false
+  @OptionGroup var color: ColorOptions
 }
 
-/// `--no-color`, for the commands that read no model through ``ModelOptions``.
+/// `--no-color`: declared once, for every command that takes it (``ModelOptions`` too).
 struct ColorOptions: ParsableArguments {
   @Flag(name: .customLong("no-color"), help: "No colour (also NO_COLOR=1 or TERM=dumb).")
   var noColor = false

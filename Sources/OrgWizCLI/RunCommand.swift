@@ -109,7 +109,7 @@ struct RunCommand: ContextCommand {
   /// whether an interrupted run is resumed.
   private func makePlan(_ context: CommandContext) throws -> (Plan, OrgModel) {
     let started = context.now()
-    let style = context.style(noColor: options.noColor)
+    let style = context.style(noColor: options.color.noColor)
     let directory = try ContentLocator.directory(option: options.content, context: context)
     let document = try ContentLocator.procedure(id: procedure, in: directory)
     let answers = try answerOptions.collect(for: document, context: context)
@@ -670,13 +670,7 @@ struct RunCommand: ContextCommand {
     // Two runs within one second must not share a change record: the later one gets a suffix.
     // (The model lock keeps other runs on this model from choosing the same name meanwhile.)
     let suffix = summaryFormat == .text ? ".summary.txt" : ".summary.md"
-    var candidate = stem + suffix
-    var number = 2
-    while FileManager.default.fileExists(atPath: candidate) {
-      candidate = stem + "-\(number)" + suffix
-      number += 1
-    }
-    return candidate
+    return CommandContext.unusedPath(stem: stem, suffix: suffix)
   }
 
   /// Shows every change (object, field, before → after) and asks to write them.

@@ -99,18 +99,20 @@ struct VerifyCommand: ContextCommand {
         + "\(target.serverPhrase) (nobody signs in)…\n")
     let result = try verifier.run(target, org: orgURL)
     Self.show(result, json: json, to: context.stdout)
-    try Self.record(result, model: path, context: context)
+    try Self.record(
+      result, model: path, style: context.style(noColor: color.noColor), context: context)
     return result.works ? .success : .failure
   }
 
   /// Adds `## Verified in Okta` to the change record of the last run on a pulled model, under
   /// the model's lock, and says where it is.
-  static func record(_ result: VerifyResult, model: String, context: CommandContext) throws {
+  static func record(
+    _ result: VerifyResult, model: String, style: Style, context: CommandContext
+  ) throws {
     // No lock is taken for a model with no change record.
     guard FileManager.default.fileExists(atPath: ChangeRecordLink.path(for: model)) else {
       return
     }
-    let style = context.style(noColor: false)
     let session = try ModelSession.open(
       model: model, lockTimeout: 10, startedAt: context.now(), context: context, style: style)
     defer { session.close() }

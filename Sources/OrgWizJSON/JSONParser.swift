@@ -296,59 +296,64 @@ private struct Parser: ~Copyable {
     pos += length
   }
 
-  mutating func parseArray() throws(JSONParseError) -> JSONValue {
+  /// Enters the array or object whose opening byte is at `pos`: one level deeper (refused
+  /// past the limit), then past that byte and any white space. True when `close` follows at
+  /// once: the container is empty, already left, and `pos` is past it.
+  @inline(__always)
+  mutating func enterContainer(closedBy close: UInt8) throws(JSONParseError) -> Bool {
     depth += 1
     if depth > JSONParser.maximumDepth {
       throw error("nesting deeper than \(JSONParser.maximumDepth) levels", at: pos)
     }
     pos += 1
     skipWhitespace()
-    if pos < count && bytes[pos] == closeBracket {
-      pos += 1
-      depth -= 1
-      return .array([])
+    guard pos < count && bytes[pos] == close else { return false }
+    pos += 1
+    depth -= 1
+    return true
+  }
+
+  /// After an array element or an object member: true past a `,` (after which another must
+  /// come: a trailing comma is refused), false past `close`, which ends the container.
+  @inline(__always)
+  mutating func moreFollow(
+    closedBy close: UInt8, after what: StaticString
+  ) throws(JSONParseError) -> Bool {
+    skipWhitespace()
+    guard pos < count else {
+      throw error("unexpected end of input, expected ',' or '\(Unicode.Scalar(close))'", at: pos)
     }
+    let byte = bytes[pos]
+    if byte == comma {
+      let commaOffset = pos
+      pos += 1
+      skipWhitespace()
+      if pos < count && bytes[pos] == close {
+        throw error("trailing comma is not allowed", at: commaOffset)
+      }
+      return true
+    }
+    if byte == close {
+      pos += 1
+      return false
+    }
+    throw error("expected ',' or '\(Unicode.Scalar(close))' after \(what)", at: pos)
+  }
+
+  mutating func parseArray() throws(JSONParseError) -> JSONValue {
+    if try enterContainer(closedBy: closeBracket) { return .array([]) }
     let start = values.count
-    while true {
+    repeat {
       let element = try parseValue()
       values.push(element)
       reportProgress()
-      skipWhitespace()
-      guard pos < count else {
-        throw error("unexpected end of input, expected ',' or ']'", at: pos)
-      }
-      let byte = bytes[pos]
-      if byte == comma {
-        let commaOffset = pos
-        pos += 1
-        skipWhitespace()
-        if pos < count && bytes[pos] == closeBracket {
-          throw error("trailing comma is not allowed", at: commaOffset)
-        }
-        continue
-      }
-      if byte == closeBracket {
-        pos += 1
-        break
-      }
-      throw error("expected ',' or ']' after an array element", at: pos)
-    }
+    } while try moreFollow(closedBy: closeBracket, after: "an array element")
     depth -= 1
     return .array(values.popArray(from: start))
   }
 
   mutating func parseObject() throws(JSONParseError) -> JSONValue {
-    depth += 1
-    if depth > JSONParser.maximumDepth {
-      throw error("nesting deeper than \(JSONParser.maximumDepth) levels", at: pos)
-    }
-    pos += 1
-    skipWhitespace()
-    if pos < count && bytes[pos] == closeBrace {
-      pos += 1
-      depth -= 1
-      return .object(JSONObject())
-    }
+    if try enterContainer(closedBy: closeBrace) { return .object(JSONObject()) }
     let start = members.count
     var keySet: Set<ByteKey>?
     while true {
@@ -376,25 +381,7 @@ private struct Parser: ~Copyable {
       let value = try parseValue()
       members.push((key: key, value: value))
       reportProgress()
-      skipWhitespace()
-      guard pos < count else {
-        throw error("unexpected end of input, expected ',' or '}'", at: pos)
-      }
-      let byte = bytes[pos]
-      if byte == comma {
-        let commaOffset = pos
-        pos += 1
-        skipWhitespace()
-        if pos < count && bytes[pos] == closeBrace {
-          throw error("trailing comma is not allowed", at: commaOffset)
-        }
-        continue
-      }
-      if byte == closeBrace {
-        pos += 1
-        break
-      }
-      throw error("expected ',' or '}' after an object member", at: pos)
+      guard try moreFollow(closedBy: closeBrace, after: "an object member") else { break }
     }
     depth -= 1
     return .object(JSONObject(uniqueMembers: members.popArray(from: start)))

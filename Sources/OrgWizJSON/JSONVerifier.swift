@@ -208,14 +208,44 @@ private struct Reader {
     try endOfScalar()
   }
 
-  mutating func array(_ elements: [JSONValue]) throws(JSONVerifier.Mismatch) {
+  /// Past the opening byte of an array or object and any white space: true when `close`
+  /// follows at once (and is passed), which the document must match by holding no elements
+  /// or members (it holds `expected`; `what` names them, `container` the array or object).
+  @inline(__always)
+  mutating func isEmpty(
+    closedBy close: UInt8, expected: Int, of what: StaticString, in container: StaticString
+  ) throws(JSONVerifier.Mismatch) -> Bool {
     position &+= 1
     skipWhitespace()
-    if peek() == UInt8(ascii: "]") {
-      position &+= 1
-      guard elements.isEmpty else {
-        throw mismatch("expected \(elements.count) elements, found an empty array")
-      }
+    guard peek() == close else { return false }
+    position &+= 1
+    guard expected == 0 else {
+      throw mismatch("expected \(expected) \(what), found an empty \(container)")
+    }
+    return true
+  }
+
+  /// After an element or member: true past a `,`, false past `close`, which ends the
+  /// container (`inside` names it for the message of a text that ends first).
+  @inline(__always)
+  mutating func moreFollow(
+    closedBy close: UInt8, inside container: StaticString
+  ) throws(JSONVerifier.Mismatch) -> Bool {
+    skipWhitespace()
+    guard let byte = next() else { throw mismatch("the text ends inside \(container)") }
+    if byte == close { return false }
+    guard byte == UInt8(ascii: ",") else {
+      position -= 1
+      throw mismatch(
+        "\",\" or \"\(Unicode.Scalar(close))\" expected, found \(JSONVerifier.describe(byte))")
+    }
+    return true
+  }
+
+  mutating func array(_ elements: [JSONValue]) throws(JSONVerifier.Mismatch) {
+    if try isEmpty(
+      closedBy: UInt8(ascii: "]"), expected: elements.count, of: "elements", in: "array")
+    {
       return
     }
     var index = 0
@@ -229,13 +259,7 @@ private struct Reader {
         throw error.within(String(index))
       }
       index += 1
-      skipWhitespace()
-      guard let byte = next() else { throw mismatch("the text ends inside an array") }
-      if byte == UInt8(ascii: "]") { break }
-      guard byte == UInt8(ascii: ",") else {
-        position -= 1
-        throw mismatch("\",\" or \"]\" expected, found \(JSONVerifier.describe(byte))")
-      }
+      guard try moreFollow(closedBy: UInt8(ascii: "]"), inside: "an array") else { break }
     }
     guard index == elements.count else {
       throw mismatch("expected \(elements.count) elements, found \(index)")
@@ -243,14 +267,10 @@ private struct Reader {
   }
 
   mutating func object(_ object: JSONObject) throws(JSONVerifier.Mismatch) {
-    position &+= 1
     let members = object.members
-    skipWhitespace()
-    if peek() == UInt8(ascii: "}") {
-      position &+= 1
-      guard members.isEmpty else {
-        throw mismatch("expected \(members.count) members, found an empty object")
-      }
+    if try isEmpty(
+      closedBy: UInt8(ascii: "}"), expected: members.count, of: "members", in: "object")
+    {
       return
     }
     // Which members were read: a bit each (an array for an unusually large object).
@@ -296,13 +316,7 @@ private struct Reader {
       } catch {
         throw error.within(members[index].key)
       }
-      skipWhitespace()
-      guard let byte = next() else { throw mismatch("the text ends inside an object") }
-      if byte == UInt8(ascii: "}") { break }
-      guard byte == UInt8(ascii: ",") else {
-        position -= 1
-        throw mismatch("\",\" or \"}\" expected, found \(JSONVerifier.describe(byte))")
-      }
+      guard try moreFollow(closedBy: UInt8(ascii: "}"), inside: "an object") else { break }
     }
     if count < members.count {
       let missing =

@@ -1,6 +1,7 @@
 import Foundation
 import OrgWizCore
 import OrgWizJSON
+import Synchronization
 
 #if canImport(FoundationNetworking)
   import FoundationNetworking
@@ -26,7 +27,7 @@ import OrgWizJSON
 /// ``FakeOktaError`` that says what to do. The server is stopped by ``stop()`` or, at the
 /// latest, when the value is released; it also stops itself after `idleSeconds` without a
 /// request, in case the test process dies.
-public final class FakeOkta: @unchecked Sendable {
+public final class FakeOkta: Sendable {
   /// The SSWS token a fake accepts unless the options name others.
   public static let defaultToken = "00testTOKENabcdef123456"
   /// What to run when the fake's Python packages are missing.
@@ -157,8 +158,8 @@ public final class FakeOkta: @unchecked Sendable {
   /// The model file the fake was started with.
   public let modelPath: String
 
-  private let lock = NSLock()
-  private var process: RunningProcess?
+  /// The child, until ``stop(grace:)`` takes it.
+  private let process: Mutex<RunningProcess?>
   private let logPath: String
   private let directory: TemporaryDirectory
 
@@ -166,7 +167,7 @@ public final class FakeOkta: @unchecked Sendable {
     process: RunningProcess, port: Int, token: String, launchSeconds: Double, modelPath: String,
     logPath: String, directory: TemporaryDirectory
   ) {
-    self.process = process
+    self.process = Mutex(process)
     self.pid = process.pid
     self.port = port
     self.url = "http://127.0.0.1:\(port)"
@@ -295,11 +296,7 @@ public final class FakeOkta: @unchecked Sendable {
   /// Stops the fake: SIGTERM, then SIGKILL if it has not exited after `grace` seconds. Waits
   /// until the process is gone. Safe to call more than once.
   public func stop(grace: Double = 5) {
-    lock.lock()
-    let process = self.process
-    self.process = nil
-    lock.unlock()
-    guard let process else { return }
+    guard let process = process.withLock({ $0.take() }) else { return }
     // SIGTERM; past `grace` seconds finish() kills its process group.
     process.send(SIGTERM)
     _ = process.finish(waitingAtMost: grace)
@@ -308,9 +305,7 @@ public final class FakeOkta: @unchecked Sendable {
 
   /// Whether the fake's process is still running.
   public var isRunning: Bool {
-    lock.lock()
-    defer { lock.unlock() }
-    return process?.isRunning ?? false
+    process.withLock { $0?.isRunning ?? false }
   }
 
   /// What the fake printed on stdout and stderr so far (its listening line, any traceback,
@@ -634,20 +629,19 @@ public final class FakeOkta: @unchecked Sendable {
   }
 
   private static let startGate = StartGate()
-  private static let pythonLock = NSLock()
-  nonisolated(unsafe) private static var pythonChecked: [String: Result<String, FakeOktaError>] =
-    [:]
+  /// Each interpreter's check, by the `python` asked for ("" for the default).
+  private static let pythonChecked = Mutex<[String: Result<String, FakeOktaError>]>([:])
 
   /// The Python interpreter, checked once per test process and interpreter: `python`, else
   /// `$FAKE_OKTA_PYTHON`, else `python3` on `PATH`, which must find the fake's requirements.
   static func pythonExecutable(_ python: String?) throws -> String {
-    pythonLock.lock()
-    defer { pythonLock.unlock() }
-    let key = python ?? ""
-    if let checked = pythonChecked[key] { return try checked.get() }
-    let result = checkPython(python)
-    pythonChecked[key] = result
-    return try result.get()
+    try pythonChecked.withLock { checked in
+      let key = python ?? ""
+      if let result = checked[key] { return result }
+      let result = checkPython(python)
+      checked[key] = result
+      return result
+    }.get()
   }
 
   private static func checkPython(_ python: String?) -> Result<String, FakeOktaError> {

@@ -87,7 +87,7 @@ public struct FixtureError: Error, CustomStringConvertible {
 }
 
 /// A fresh temporary directory, removed when the value is released by `remove()`.
-public struct TemporaryDirectory {
+public struct TemporaryDirectory: Sendable {
   public let path: String
 
   public init() throws {

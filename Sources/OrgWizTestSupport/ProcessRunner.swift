@@ -1,4 +1,6 @@
 import Foundation
+import Synchronization
+import SystemPackage
 
 #if canImport(Glibc)
   import Glibc
@@ -45,6 +47,9 @@ public enum ProcessOutput: Sendable {
 /// thread, so a child that fills one pipe while the test waits on the other cannot hang), stdin
 /// gets the given bytes, and the child leads its own process group, which is killed (and the
 /// run reported as timed out) when it outlives its timeout.
+// @unchecked: every mutable property is read and written only under `state`, an NSCondition.
+// A Synchronization.Mutex cannot take its place: finish() and waitForOutput() sleep until a
+// drain or reap thread signals (or a deadline passes), which needs a condition variable.
 public final class RunningProcess: @unchecked Sendable {
   /// The child's process id (also its process group's).
   public let pid: pid_t
@@ -76,8 +81,11 @@ public final class RunningProcess: @unchecked Sendable {
   private func drain(_ descriptor: Int32, isOutput: Bool) {
     var chunk = [UInt8](repeating: 0, count: 65536)
     while true {
-      let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-      if count < 0 && errno == EINTR { continue }
+      // swift-system retries a read a signal interrupts; any other failure ends the stream.
+      let count =
+        (try? chunk.withUnsafeMutableBytes {
+          try FileDescriptor(rawValue: descriptor).read(into: $0)
+        }) ?? -1
       state.lock()
       if count > 0 {
         if isOutput {
@@ -98,6 +106,7 @@ public final class RunningProcess: @unchecked Sendable {
   private func reap() {
     var status: Int32 = 0
     var waited: pid_t = -1
+    // swift-system has no waitpid, so its retry after a signal is written here.
     repeat { waited = waitpid(pid, &status, 0) } while waited < 0 && errno == EINTR
     let signal = status & 0x7f
     state.lock()
@@ -128,15 +137,7 @@ public final class RunningProcess: @unchecked Sendable {
     let descriptor = inputDescriptor
     state.unlock()
     guard descriptor >= 0 else { return }
-    var offset = 0
-    while offset < bytes.count {
-      let count = bytes[offset...].withUnsafeBytes {
-        Foundation.write(descriptor, $0.baseAddress, $0.count)
-      }
-      if count < 0 && errno == EINTR { continue }
-      if count <= 0 { return }
-      offset += count
-    }
+    ProcessRunner.writeAll(bytes, to: descriptor)
   }
 
   /// Closes its standard input (started with `input: .open`).
@@ -222,8 +223,19 @@ public enum ProcessRunner {
     environment changes: [String: String] = [:], removing: [String] = [], input: Input = .none,
     stdout: ProcessOutput = .capture, stderr: ProcessOutput = .capture, timeout: Double = 300
   ) throws -> RunningProcess {
-    spawning.lock()
-    defer { spawning.unlock() }
+    try spawning.withLock { _ in
+      try spawn(
+        executable, arguments, in: directory, environment: changes, removing: removing,
+        input: input, stdout: stdout, stderr: stderr, timeout: timeout)
+    }
+  }
+
+  /// ``start(_:_:in:environment:removing:input:stdout:stderr:timeout:)``, under `spawning`.
+  private static func spawn(
+    _ executable: String, _ arguments: [String], in directory: String?,
+    environment changes: [String: String], removing: [String], input: Input,
+    stdout: ProcessOutput, stderr: ProcessOutput, timeout: Double
+  ) throws -> RunningProcess {
     var environment = ProcessInfo.processInfo.environment
     for name in removing { environment[name] = nil }
     environment.merge(changes) { $1 }
@@ -272,12 +284,7 @@ public enum ProcessRunner {
       // pipe closed) before the child starts, and nothing can block.
       let (reading, writing) = try pipeEnds()
       childEnds.append(reading)
-      var offset = 0
-      while offset < bytes.count {
-        let count = bytes[offset...].withUnsafeBytes { write(writing, $0.baseAddress, $0.count) }
-        guard count > 0 else { break }
-        offset += count
-      }
+      writeAll(bytes, to: writing)
       close(writing)
       posix_spawn_file_actions_adddup2(&actions, reading, 0)
     case .bytes(let bytes):
@@ -383,8 +390,19 @@ public enum ProcessRunner {
   }
 
   /// Held while a child's descriptors are made and it is started, so that no other child of
-  /// this runner inherits them before they are marked close-on-exec.
-  private static let spawning = NSLock()
+  /// this runner inherits them before they are marked close-on-exec (and while a file is
+  /// written that a child will run: see ``ReachableCopy``).
+  fileprivate static let spawning = Mutex(())
+
+  /// Writes a program a test will run (a script), executable, while no child can start: a
+  /// child started meanwhile would inherit the write descriptor (Foundation does not close it
+  /// on exec) and hold it open, and running the program would fail with "Text file busy".
+  public static func writeProgram(_ text: String, to path: String) throws {
+    try spawning.withLock { _ in
+      try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+      chmod(path, 0o755)
+    }
+  }
 
   /// A pipe whose ends are closed on exec, so that no other child started meanwhile holds them.
   private static func pipeEnds() throws -> (reading: Int32, writing: Int32) {
@@ -411,14 +429,15 @@ public enum ProcessRunner {
     }
     template.withUnsafeBufferPointer { buffer in _ = buffer.baseAddress.map { unlink($0) } }
     _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
-    var offset = 0
-    while offset < bytes.count {
-      let count = bytes[offset...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-      guard count > 0 else { break }
-      offset += count
-    }
+    writeAll(bytes, to: descriptor)
     lseek(descriptor, 0, SEEK_SET)
     return descriptor
+  }
+
+  /// Writes all of `bytes` (swift-system retries what a signal interrupts and writes the rest
+  /// of a short write); stops at the first failure, as a pipe whose reader has gone.
+  fileprivate static func writeAll(_ bytes: [UInt8], to descriptor: Int32) {
+    _ = try? FileDescriptor(rawValue: descriptor).writeAll(bytes)
   }
 }
 
@@ -444,7 +463,7 @@ extension Fixtures {
   /// Made once per test process, installed as `<dir>/bin/orgwiz` beside
   /// `<dir>/share/orgwiz/Content` in a fresh directory under /tmp (0755), removed at exit.
   public static func binaryForAnotherUser() throws -> String {
-    try ReachableCopy.shared.get()
+    try ReachableCopy.get()
   }
 
   /// ``binaryPath``, or an error that says to build it.
@@ -455,24 +474,24 @@ extension Fixtures {
 }
 
 /// The copy behind ``Fixtures/binaryForAnotherUser()``.
-private final class ReachableCopy: @unchecked Sendable {
-  static let shared = ReachableCopy()
-  private let lock = NSLock()
-  private var made: Result<String, FixtureError>?
-  nonisolated(unsafe) static var directory = ""
+private enum ReachableCopy {
+  /// The copy, or why it could not be made: made once, by the first caller.
+  private static let made = Mutex<Result<String, FixtureError>?>(nil)
+  /// The copy's directory, removed at exit.
+  private static let directory = Mutex("")
 
-  func get() throws -> String {
-    lock.lock()
-    defer { lock.unlock() }
-    if let made { return try made.get() }
-    let result: Result<String, FixtureError>
-    do throws(FixtureError) {
-      result = .success(try Self.make())
-    } catch {
-      result = .failure(error)
-    }
-    made = result
-    return try result.get()
+  static func get() throws -> String {
+    try made.withLock { made in
+      if let made { return made }
+      let result: Result<String, FixtureError>
+      do throws(FixtureError) {
+        result = .success(try make())
+      } catch {
+        result = .failure(error)
+      }
+      made = result
+      return result
+    }.get()
   }
 
   private static func make() throws(FixtureError) -> String {
@@ -483,9 +502,15 @@ private final class ReachableCopy: @unchecked Sendable {
       let source = try Fixtures.binary()
       try manager.createDirectory(atPath: root + "/bin", withIntermediateDirectories: true)
       try manager.createDirectory(atPath: root + "/share/orgwiz", withIntermediateDirectories: true)
-      try manager.copyItem(atPath: source, toPath: binary)
-      try manager.copyItem(
-        atPath: Fixtures.contentDirectory, toPath: root + "/share/orgwiz/Content")
+      // Copied while no child can start: Foundation writes the copy through a descriptor
+      // that is not closed on exec, and a child started meanwhile (a fake Okta, another
+      // test's orgwiz) would hold it open for its whole life, so running the copy would fail
+      // with "Text file busy".
+      try ProcessRunner.spawning.withLock { _ in
+        try manager.copyItem(atPath: source, toPath: binary)
+        try manager.copyItem(
+          atPath: Fixtures.contentDirectory, toPath: root + "/share/orgwiz/Content")
+      }
       // Readable and enterable by everyone, whatever the umask.
       for path in [root, root + "/bin", root + "/share", root + "/share/orgwiz", binary] {
         chmod(path, 0o755)
@@ -505,8 +530,10 @@ private final class ReachableCopy: @unchecked Sendable {
       try? manager.removeItem(atPath: root)
       throw FixtureError("cannot copy orgwiz where another user can run it (\(root)): \(error)")
     }
-    directory = root
-    atexit { try? FileManager.default.removeItem(atPath: ReachableCopy.directory) }
+    directory.withLock { $0 = root }
+    atexit {
+      try? FileManager.default.removeItem(atPath: ReachableCopy.directory.withLock { $0 })
+    }
     return binary
   }
 }

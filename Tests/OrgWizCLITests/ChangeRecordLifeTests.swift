@@ -92,33 +92,30 @@ import Testing
   }
 
   @Test func aPartialFailureIsSaidInTheRecordAndTheRestFollows() async throws {
-    let okta = try await FakeOkta.start(options: .init(interactionCode: true))
-    defer { okta.stop() }
-    let place = try Place(okta)
-    defer { place.directory.remove() }
-    #expect(try place.pull(["--embedded-widget", "on"]).status == 0)
-    #expect(
-      try place.orgwiz(["run"] + LiveOrgTests.enable + ["--summary", "change.md"]).status == 0)
-    try await okta.fault(
-      method: "PUT", pathRegex: "/api/v1/apps/", status: 400, kind: .validation,
-      errorCauses: ["The client is not authorized to use the provided grant type."])
-    let first = try place.orgwiz(["apply", "--yes", "--no-verify"])
-    #expect(first.status == 1, "\(first.stderr)")
-    // The terminal says why, in the record's words.
-    #expect(first.stderr.contains("✗ Add interaction_code to app"), "\(first.stderr)")
-    var record = try #require(place.directory.read("change.md"))
-    #expect(record.split(separator: "\n").first?.hasSuffix("(partly applied)") == true)
-    #expect(record.contains("| Where the change is | partly applied in Okta |"))
-    #expect(record.contains("Not in Okta: app"), "\(record)")
-    let second = try place.orgwiz(["apply", "--yes", "--no-verify"])
-    #expect(second.status == 0, "\(second.stderr)")
-    record = try #require(place.directory.read("change.md"))
-    #expect(
-      headings(record).filter { $0.hasPrefix("Applied in Okta") } == [
-        "Applied in Okta", "Applied in Okta (2)",
-      ])
-    #expect(record.split(separator: "\n").first?.hasSuffix("(applied)") == true)
-    #expect(try records(place, suffix: ".apply.md").isEmpty)
+    try await LiveOrgTests().afterThePull { okta, place in
+      #expect(
+        try place.orgwiz(["run"] + LiveOrgTests.enable + ["--summary", "change.md"]).status == 0)
+      try await okta.fault(
+        method: "PUT", pathRegex: "/api/v1/apps/", status: 400, kind: .validation,
+        errorCauses: ["The client is not authorized to use the provided grant type."])
+      let first = try place.orgwiz(["apply", "--yes", "--no-verify"])
+      #expect(first.status == 1, "\(first.stderr)")
+      // The terminal says why, in the record's words.
+      #expect(first.stderr.contains("✗ Add interaction_code to app"), "\(first.stderr)")
+      var record = try #require(place.directory.read("change.md"))
+      #expect(record.split(separator: "\n").first?.hasSuffix("(partly applied)") == true)
+      #expect(record.contains("| Where the change is | partly applied in Okta |"))
+      #expect(record.contains("Not in Okta: app"), "\(record)")
+      let second = try place.orgwiz(["apply", "--yes", "--no-verify"])
+      #expect(second.status == 0, "\(second.stderr)")
+      record = try #require(place.directory.read("change.md"))
+      #expect(
+        headings(record).filter { $0.hasPrefix("Applied in Okta") } == [
+          "Applied in Okta", "Applied in Okta (2)",
+        ])
+      #expect(record.split(separator: "\n").first?.hasSuffix("(applied)") == true)
+      #expect(try records(place, suffix: ".apply.md").isEmpty)
+    }
   }
 
   /// The environment of a place as `env` arguments, for a command run in a terminal.
@@ -165,21 +162,18 @@ import Testing
   }
 
   @Test func aSharedRuleIsNamedAtTheReview() async throws {
-    let okta = try await FakeOkta.start(options: .init(interactionCode: true))
-    defer { okta.stop() }
-    let place = try Place(okta)
-    defer { place.directory.remove() }
-    #expect(try place.pull(["--embedded-widget", "on"]).status == 0)
-    // The default policy's rule serves every app.
-    let run = try place.orgwiz([
-      "run", "--no-input", "--operator", "ada@acme.example", "--set", "org-setting=enable",
-      "--set", "server=api", "--set", "app=Acme Mobile", "--set", "policy=Default Policy",
-      "--set", "rule=Default Policy Rule", "--set", "app-grant=yes", "--summary", "change.md",
-    ])
-    #expect(run.status == 0, "\(run.stderr)")
-    let dry = try place.orgwiz(["apply", "--dry-run"])
-    #expect(dry.status == 0, "\(dry.stderr)")
-    #expect(dry.stderr.contains("this rule also serves"), "\(dry.stderr)")
-    #expect(dry.stderr.contains("Acme Web"), "\(dry.stderr)")
+    try await LiveOrgTests().afterThePull { _, place in
+      // The default policy's rule serves every app.
+      let run = try place.orgwiz([
+        "run", "--no-input", "--operator", "ada@acme.example", "--set", "org-setting=enable",
+        "--set", "server=api", "--set", "app=Acme Mobile", "--set", "policy=Default Policy",
+        "--set", "rule=Default Policy Rule", "--set", "app-grant=yes", "--summary", "change.md",
+      ])
+      #expect(run.status == 0, "\(run.stderr)")
+      let dry = try place.orgwiz(["apply", "--dry-run"])
+      #expect(dry.status == 0, "\(dry.stderr)")
+      #expect(dry.stderr.contains("this rule also serves"), "\(dry.stderr)")
+      #expect(dry.stderr.contains("Acme Web"), "\(dry.stderr)")
+    }
   }
 }

@@ -223,8 +223,8 @@ import Testing
     // `python3 -S` has no site-packages, so none of the fake's requirements.
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
-    let wrapper = try directory.write("python-without-site", "#!/bin/sh\nexec python3 -S \"$@\"\n")
-    chmod(wrapper, 0o755)
+    let wrapper = directory.file("python-without-site")
+    try ProcessRunner.writeProgram("#!/bin/sh\nexec python3 -S \"$@\"\n", to: wrapper)
     let error = await #expect(throws: FakeOktaError.self) {
       _ = try await FakeOkta.start(options: .init(python: wrapper))
     }

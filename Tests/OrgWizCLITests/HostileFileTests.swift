@@ -56,6 +56,14 @@ extension ProcessRun {
     return directory
   }
 
+  /// A shared directory holding the example model, owned by `nobody`, who runs orgwiz there.
+  func nobodysModel() throws -> TemporaryDirectory {
+    let directory = try sharedDirectory()
+    _ = try model(in: directory)
+    chown(directory.file("org.json"), 65534, 65534)
+    return directory
+  }
+
   func model(in directory: TemporaryDirectory) throws -> [UInt8] {
     let bytes = try Fixtures.exampleBytes()
     try Data(bytes).write(to: URL(fileURLWithPath: directory.file("org.json")))
@@ -121,10 +129,8 @@ extension ProcessRun {
 
   @Test(.enabled(if: runningAsRoot, "needs root to act as another user"))
   func aLockLeftUnderAUmaskOfAllBitsDoesNotBlockTheNextRun() throws {
-    let directory = try sharedDirectory()
+    let directory = try nobodysModel()
     defer { directory.remove() }
-    _ = try model(in: directory)
-    chown(directory.file("org.json"), 65534, 65534)
     let arguments = Self.answers.map { "'\($0)'" }.joined(separator: " ")
     let killed = try BoundedRun.asNobody(
       "umask 0777; ORGWIZ_TEST_FAULT=locked exec \"$ORGWIZ\" \(arguments)", in: directory.path)
@@ -449,10 +455,8 @@ extension ProcessRun {
 
   @Test(.enabled(if: runningAsRoot, "needs root to act as another user"))
   func recordsWrittenUnderAUmaskOfAllBitsCanStillBeReadByTheirOwner() throws {
-    let directory = try sharedDirectory()
+    let directory = try nobodysModel()
     defer { directory.remove() }
-    _ = try model(in: directory)
-    chown(directory.file("org.json"), 65534, 65534)
     let arguments = Self.answers.map { "'\($0)'" }.joined(separator: " ")
     let run = try BoundedRun.asNobody(
       "umask 0777; exec \"$ORGWIZ\" \(arguments)", in: directory.path)

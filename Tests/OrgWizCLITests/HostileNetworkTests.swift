@@ -257,37 +257,33 @@ import Testing
   /// An apply whose read-back outlasts `--timeout` stops before its next request (69), and
   /// the record it writes says what was sent.
   @Test func theDeadlineStopsApplyBeforeItsNextRequest() async throws {
-    let okta = try await FakeOkta.start(options: .init(interactionCode: true))
-    defer { okta.stop() }
-    let place = try Place(okta)
-    defer { place.directory.remove() }
-    #expect(try place.pull(["--embedded-widget", "on"]).status == 0)
-    #expect(try place.orgwiz(["run"] + LiveOrgTests.enable).status == 0)
-    let dry = try place.orgwiz(["apply", "--dry-run", "--yes"])
-    let paths = dry.stderr.split(separator: "\n").compactMap { line -> String? in
-      let text = line.trimmingCharacters(in: .whitespaces)
-      return text.hasPrefix("PUT ") ? String(text.dropFirst(4)) : nil
+    try await LiveOrgTests().afterTheExampleRun { okta, place in
+      let dry = try place.orgwiz(["apply", "--dry-run", "--yes"])
+      let paths = dry.stderr.split(separator: "\n").compactMap { line -> String? in
+        let text = line.trimmingCharacters(in: .whitespaces)
+        return text.hasPrefix("PUT ") ? String(text.dropFirst(4)) : nil
+      }
+      try #require(paths.count >= 2, "the example plan sends two requests: \(dry.stderr)")
+      try await okta.clearRequests()
+      // The first object's read after its PUT (its drift read comes first) takes 20 s.
+      try await okta.fault(
+        method: "GET", pathRegex: "^" + NSRegularExpression.escapedPattern(for: paths[0]) + "$",
+        count: 1, delaySeconds: 20, skip: 1)
+      let run = try WatchedRun.orgwiz(
+        ["apply", "--yes", "--timeout", "4"], place: place, seconds: 40)
+      #expect(run.status == 69, "\(run.summary)")
+      #expect(run.seconds < 15, "\(run.summary)")
+      #expect(run.stderr.contains("--timeout"), "\(run.summary)")
+      let puts = try await okta.requests().filter { $0.method == "PUT" }
+      #expect(puts.map(\.path) == [paths[0]], "only the first request was sent")
+      let records = place.applyRecords()
+      #expect(records.count == 1, "an apply record is written: \(records)")
+      // The first was sent and answered, but not read back: not known, never "failed"; the
+      // second was not sent.
+      let record = try #require(records.first)
+      #expect(record.contains("not known"), "\(record)")
+      #expect(record.contains("not sent"), "\(record)")
     }
-    try #require(paths.count >= 2, "the example plan sends two requests: \(dry.stderr)")
-    try await okta.clearRequests()
-    // The first object's read after its PUT (its drift read comes first) takes 20 s.
-    try await okta.fault(
-      method: "GET", pathRegex: "^" + NSRegularExpression.escapedPattern(for: paths[0]) + "$",
-      count: 1, delaySeconds: 20, skip: 1)
-    let run = try WatchedRun.orgwiz(
-      ["apply", "--yes", "--timeout", "4"], place: place, seconds: 40)
-    #expect(run.status == 69, "\(run.summary)")
-    #expect(run.seconds < 15, "\(run.summary)")
-    #expect(run.stderr.contains("--timeout"), "\(run.summary)")
-    let puts = try await okta.requests().filter { $0.method == "PUT" }
-    #expect(puts.map(\.path) == [paths[0]], "only the first request was sent")
-    let records = place.applyRecords()
-    #expect(records.count == 1, "an apply record is written: \(records)")
-    // The first was sent and answered, but not read back: not known, never "failed"; the
-    // second was not sent.
-    let record = try #require(records.first)
-    #expect(record.contains("not known"), "\(record)")
-    #expect(record.contains("not sent"), "\(record)")
   }
 
   // MARK: - Every total is bounded

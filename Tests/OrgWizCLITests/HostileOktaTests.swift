@@ -260,6 +260,33 @@ import Testing
   /// process go on). The release binary (--static-swift-stdlib) has no backtracer and dies of
   /// the signal, so the crash tests turn the backtracer off to crash the way it ships.
   static let noBacktracer = "export SWIFT_BACKTRACE=enable=no"
+  /// Shell lines that print the core limit of the process `$pid`, crash it with SIGSEGV and
+  /// print its exit status, for ``expectCrashedWithoutACore(_:in:sourceLocation:)``.
+  static let crashThePid = """
+    grep 'Max core file size' /proc/$pid/limits
+    kill -SEGV $pid
+    wait $pid
+    echo "exit $?"
+    """
+
+  /// The process ``crashThePid`` crashed died of SIGSEGV (exit 139) with a core limit of 0,
+  /// and no core file was written in `directory`.
+  func expectCrashedWithoutACore(
+    _ crashed: BoundedRun, in directory: TemporaryDirectory,
+    sourceLocation: SourceLocation = #_sourceLocation
+  ) throws {
+    #expect(
+      crashed.stdout.contains("exit 139"), "\(crashed.stdout)\(crashed.stderr)",
+      sourceLocation: sourceLocation)
+    let limits = crashed.stdout.split(separator: "\n").first { $0.contains("Max core") } ?? ""
+    #expect(
+      limits.split(separator: " ", omittingEmptySubsequences: true).dropFirst(4).prefix(2)
+        == ["0", "0"], "core limit: \(limits)", sourceLocation: sourceLocation)
+    let files = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+    #expect(
+      !files.contains { $0.hasPrefix("core") }, "a core file was written: \(files)",
+      sourceLocation: sourceLocation)
+  }
 
   @Test func aTokenInTheEnvironmentMakesNoCoreEvenBeforeItIsUsed() async throws {
     try await afterTheExampleRun { okta, place in
@@ -276,23 +303,14 @@ import Testing
         \(waiting.shellAssignments) '\(binary)' apply --yes --lock-timeout 20 >/dev/null 2>&1 &
         pid=$!
         \(waiting.shellWait())
-        grep 'Max core file size' /proc/$pid/limits
-        kill -SEGV $pid
-        wait $pid
-        echo "exit $?"
+        \(Self.crashThePid)
         rm -f '\(locked.signal)' '\(waiting.signal)'
         wait
         """
       let crashed = try BoundedRun.run(
         "/bin/sh", ["-c", script], in: place.directory.path, environment: place.environment,
         seconds: 40)
-      #expect(crashed.stdout.contains("exit 139"), "\(crashed.stdout)\(crashed.stderr)")
-      let limits = crashed.stdout.split(separator: "\n").first { $0.contains("Max core") } ?? ""
-      #expect(
-        limits.split(separator: " ", omittingEmptySubsequences: true).dropFirst(4).prefix(2)
-          == ["0", "0"], "core limit: \(limits)")
-      let files = try FileManager.default.contentsOfDirectory(atPath: place.directory.path)
-      #expect(!files.contains { $0.hasPrefix("core") }, "a core file was written: \(files)")
+      try expectCrashedWithoutACore(crashed, in: place.directory)
     }
   }
 
@@ -477,10 +495,7 @@ import Testing
       '\(binary)' pull --okta-url '\(okta.url)' --embedded-widget off &
       pid=$!
       i=0; while [ ! -e '\(go)' ] && [ $i -lt 6000 ]; do sleep 0.01; i=$((i+1)); done
-      grep 'Max core file size' /proc/$pid/limits
-      kill -SEGV $pid
-      wait $pid
-      echo "exit $?"
+      \(Self.crashThePid)
       """
     let shell = try ProcessRunner.start(
       "/bin/sh", ["-c", script], in: place.directory.path, environment: place.environment,
@@ -496,13 +511,7 @@ import Testing
     #expect(arrived, "the pull's request never reached the fake")
     _ = FileManager.default.createFile(atPath: go, contents: nil)
     let crashed = shell.finish()
-    #expect(crashed.stdout.contains("exit 139"), "\(crashed.stdout)\(crashed.stderr)")
-    let limits = crashed.stdout.split(separator: "\n").first { $0.contains("Max core") } ?? ""
-    #expect(
-      limits.split(separator: " ", omittingEmptySubsequences: true).dropFirst(4).prefix(2)
-        == ["0", "0"], "core limit: \(limits)")
-    let files = try FileManager.default.contentsOfDirectory(atPath: place.directory.path)
-    #expect(!files.contains { $0.hasPrefix("core") }, "a core file was written: \(files)")
+    try expectCrashedWithoutACore(crashed, in: place.directory)
   }
 
   // MARK: - Credentials

@@ -2,6 +2,7 @@ import Foundation
 import OrgWizCore
 import OrgWizJSON
 import OrgWizTestSupport
+import Synchronization
 import Testing
 
 /// `pull` and `apply` driven through the built binary against the fake Okta of
@@ -24,11 +25,10 @@ import Testing
     /// Every run of orgwiz in this place, for the search for secrets.
     let runs = RunLog()
 
-    final class RunLog: @unchecked Sendable {
-      private let lock = NSLock()
-      private var kept: [BoundedRun] = []
-      func append(_ run: BoundedRun) { lock.withLock { kept.append(run) } }
-      var all: [BoundedRun] { lock.withLock { kept } }
+    final class RunLog: Sendable {
+      private let kept = Mutex<[BoundedRun]>([])
+      func append(_ run: BoundedRun) { kept.withLock { $0.append(run) } }
+      var all: [BoundedRun] { kept.withLock { $0 } }
     }
 
     init(_ okta: FakeOkta) throws {
@@ -104,17 +104,30 @@ import Testing
     #expect(violations.isEmpty, "requests that break Okta's spec: \(violations)")
   }
 
-  /// A fake org with the setting on, pulled, and the example change made to the model by a
-  /// run; `body` goes on from there, and every request must have kept to Okta's spec.
-  func afterTheExampleRun(_ body: (FakeOkta, Place) async throws -> Void) async throws {
-    let okta = try await FakeOkta.start(options: .init(interactionCode: true))
+  /// A fake org (the setting on in Okta unless `interactionCode` is false), pulled into a
+  /// fresh place with the setting stated on; `body` goes on from there, and every request must
+  /// have kept to Okta's spec.
+  func afterThePull(
+    interactionCode: Bool = true, _ body: (FakeOkta, Place) async throws -> Void
+  ) async throws {
+    let okta = try await FakeOkta.start(options: .init(interactionCode: interactionCode))
     defer { okta.stop() }
     let place = try Place(okta)
     defer { place.directory.remove() }
-    #expect(try place.pull(["--embedded-widget", "on"]).status == 0)
-    #expect(try place.orgwiz(["run"] + Self.enable).status == 0)
+    let pull = try place.pull(["--embedded-widget", "on"])
+    #expect(pull.status == 0, "\(pull.stderr)")
     try await body(okta, place)
     try await expectConforming(okta)
+  }
+
+  /// ``afterThePull(interactionCode:_:)``, and the example change made to the model by a run.
+  func afterTheExampleRun(
+    interactionCode: Bool = true, _ body: (FakeOkta, Place) async throws -> Void
+  ) async throws {
+    try await afterThePull(interactionCode: interactionCode) { okta, place in
+      #expect(try place.orgwiz(["run"] + Self.enable).status == 0)
+      try await body(okta, place)
+    }
   }
 
   @Test func pullRunApplyThenUndoAndApplyBacksTheChangeOut() async throws {
@@ -195,24 +208,20 @@ import Testing
   // With the Org Authorization Server chosen, apply sends only the app's grant: no rule of any
   // custom server is touched (cli.md `server`).
   @Test func theOrgAuthorizationServerChangesOnlyTheAppInOkta() async throws {
-    let okta = try await FakeOkta.start(options: .init(interactionCode: true))
-    defer { okta.stop() }
-    let place = try Place(okta)
-    defer { place.directory.remove() }
-    #expect(try place.pull(["--embedded-widget", "on"]).status == 0)
-    let run = try place.orgwiz([
-      "run", "--no-input", "--operator", "ada@acme.example", "--set", "org-setting=keep",
-      "--set", "server=org-authorization-server", "--set", "app=Acme Mobile", "--set",
-      "app-grant=yes", "--summary", "change.md",
-    ])
-    #expect(run.status == 0, "\(run.stderr)")
-    let change = try #require(place.directory.read("change.md"))
-    #expect(change.contains("The Org Authorization Server was chosen in this run."))
-    let applied = try place.orgwiz(["apply", "--yes"])
-    #expect(applied.status == 0, "\(run.stderr)\n\(applied.stderr)")
-    let puts = try await okta.requests().filter { $0.method == "PUT" }
-    #expect(puts.map(\.path) == ["/api/v1/apps/0oa1mob"])
-    try await expectConforming(okta)
+    try await afterThePull { okta, place in
+      let run = try place.orgwiz([
+        "run", "--no-input", "--operator", "ada@acme.example", "--set", "org-setting=keep",
+        "--set", "server=org-authorization-server", "--set", "app=Acme Mobile", "--set",
+        "app-grant=yes", "--summary", "change.md",
+      ])
+      #expect(run.status == 0, "\(run.stderr)")
+      let change = try #require(place.directory.read("change.md"))
+      #expect(change.contains("The Org Authorization Server was chosen in this run."))
+      let applied = try place.orgwiz(["apply", "--yes"])
+      #expect(applied.status == 0, "\(run.stderr)\n\(applied.stderr)")
+      let puts = try await okta.requests().filter { $0.method == "PUT" }
+      #expect(puts.map(\.path) == ["/api/v1/apps/0oa1mob"])
+    }
   }
 
   // A PUT that Okta carried out but whose answer was lost is read back, not called "not in
@@ -389,25 +398,20 @@ import Testing
   }
 
   @Test func theSettingOffInOktaIsExplainedAndNothingIsApplied() async throws {
-    let okta = try await FakeOkta.start(options: .init(interactionCode: false))
-    defer { okta.stop() }
-    let place = try Place(okta)
-    defer { place.directory.remove() }
-    #expect(try place.pull(["--embedded-widget", "on"]).status == 0)
-    #expect(try place.orgwiz(["run"] + Self.enable).status == 0)
-    let applied = try place.orgwiz(["apply", "--yes"])
-    #expect(applied.status == 1, "\(applied.stderr)")
-    // The fake's error names the grant only; the hint is orgwiz's (okta-api.md, apply step 4),
-    // on the line of the object Okta refused (issue 22, point 7).
-    let refused = applied.stderr.split(separator: "\n").first { $0.contains("✗") } ?? ""
-    #expect(
-      refused.contains("Turn on Embedded widget sign-in support (Settings > Account) first"),
-      "\(applied.stderr)")
-    #expect(applied.stderr.contains("Nothing was changed in Okta"))
-    let record = try #require(place.changeRecord())
-    #expect(record.split(separator: "\n").first?.hasSuffix("(not applied)") == true)
-    #expect(place.applyRecords().count == 1)
-    try await expectConforming(okta)
+    try await afterTheExampleRun(interactionCode: false) { okta, place in
+      let applied = try place.orgwiz(["apply", "--yes"])
+      #expect(applied.status == 1, "\(applied.stderr)")
+      // The fake's error names the grant only; the hint is orgwiz's (okta-api.md, apply step
+      // 4), on the line of the object Okta refused (issue 22, point 7).
+      let refused = applied.stderr.split(separator: "\n").first { $0.contains("✗") } ?? ""
+      #expect(
+        refused.contains("Turn on Embedded widget sign-in support (Settings > Account) first"),
+        "\(applied.stderr)")
+      #expect(applied.stderr.contains("Nothing was changed in Okta"))
+      let record = try #require(place.changeRecord())
+      #expect(record.split(separator: "\n").first?.hasSuffix("(not applied)") == true)
+      #expect(place.applyRecords().count == 1)
+    }
   }
 
   @Test func aForbiddenWriteNamesWhatIsNeededAndChangesNothing() async throws {

@@ -141,8 +141,9 @@ import Testing
       "{\"format\":\"orgwiz pull journal\",\"version\":1,\"orgUrl\":\"\(okta.url)\","
       + "\"startedAt\":\"2026-01-01T00:00:00.000Z\"}\n"
       + "{\"key\":\"org\",\"requests\":1,\"value\":{\"id\":\"00oEVIL\",\"companyName\":\"Planted\"}}\n"
-    FileManager.default.createFile(
-      atPath: journal, contents: Data(planted.utf8), attributes: [.posixPermissions: 0o666])
+    try #require(
+      FileManager.default.createFile(
+        atPath: journal, contents: Data(planted.utf8), attributes: [.posixPermissions: 0o666]))
     let pulled = try place.pull()
     #expect(pulled.status == 0, "\(pulled.stderr)")
     #expect(pulled.stderr.contains("was left alone"))
@@ -151,7 +152,7 @@ import Testing
     // A link planted at the journal's name is replaced, never followed.
     try FileManager.default.removeItem(atPath: place.directory.file("org.json"))
     let target = place.directory.file("elsewhere")
-    FileManager.default.createFile(atPath: target, contents: Data("keep\n".utf8))
+    try #require(FileManager.default.createFile(atPath: target, contents: Data("keep\n".utf8)))
     try FileManager.default.createSymbolicLink(atPath: journal, withDestinationPath: target)
     _ = try await okta.fault(pathRegex: "/api/v1/apps", status: 429, count: -1, resetSeconds: 3600)
     let cut = try place.pull()

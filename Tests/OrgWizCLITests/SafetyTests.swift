@@ -45,6 +45,25 @@ struct BinaryRun {
     FileManager.default.contents(atPath: directory.file(name)).map { [UInt8]($0) }
   }
 
+  /// A run of the answers in `directory`, paused once it holds the model's lock; the caller
+  /// releases the pause.
+  func runHoldingTheLock(in directory: TemporaryDirectory) throws -> (BinaryRun, FaultPause) {
+    let locked = FaultPause("locked")
+    let run = try BinaryRun(Self.answers, in: directory.path, environment: locked.environment)
+    try locked.waitUntilReached(by: run.process)
+    return (run, locked)
+  }
+
+  /// No write was left half-done in `directory`: no staged `.orgwiz` file, no write journal.
+  func expectNoWriteLeftOver(
+    _ directory: TemporaryDirectory, sourceLocation: SourceLocation = #_sourceLocation
+  ) {
+    let names = directory.listing(all: true)
+    #expect(
+      !names.contains { $0.contains(".orgwiz") || $0.hasSuffix(".write.journal") }, "\(names)",
+      sourceLocation: sourceLocation)
+  }
+
   /// The objects a run changes; their `lastUpdated` carries the run's time.
   static let touched: [JSONPointer] = [
     JSONPointer.root / "apps" / 0,
@@ -95,11 +114,7 @@ struct BinaryRun {
     let again = try BinaryRun(Self.answers, in: directory.path).finish()
     #expect(again.status == 0, "\(point): \(again.stderr)")
     #expect(normalised(bytes(directory, "org.json")) == after)
-    #expect(
-      !directory.listing(all: true).contains {
-        $0.contains(".orgwiz") || $0.hasSuffix(".write.journal")
-      },
-      "\(directory.listing(all: true))")
+    expectNoWriteLeftOver(directory)
   }
 
   @Test func aSummaryLeftStagedByAKillAfterTheModelIsPutInPlaceByTheNextRun() throws {
@@ -122,10 +137,7 @@ struct BinaryRun {
     #expect(recovered.contains("| false | true |"))
     // The second run found nothing left to change, and says so in its own record.
     #expect(directory.read("again.md")?.contains("| false | true |") == false)
-    #expect(
-      !directory.listing(all: true).contains {
-        $0.contains(".orgwiz") || $0.hasSuffix(".write.journal")
-      })
+    expectNoWriteLeftOver(directory)
   }
 
   @Test func aRecoveryKilledHalfWayIsFinishedByTheNextRun() throws {
@@ -198,19 +210,14 @@ struct BinaryRun {
     #expect(directory.read("org.json.bak") == "the backup of an earlier run\n")
     #expect(!directory.listing(all: true).contains("org.json.undo.journal"))
     #expect(bytes(directory, "org.json") == before)
-    #expect(
-      !directory.listing(all: true).contains {
-        $0.contains(".orgwiz") || $0.hasSuffix(".write.journal")
-      })
+    expectNoWriteLeftOver(directory)
   }
 
   @Test func aSecondRunOnTheSameModelExits75NamingTheHolder() throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
     _ = try exampleModel(in: directory)
-    let locked = FaultPause("locked")
-    let first = try BinaryRun(Self.answers, in: directory.path, environment: locked.environment)
-    try locked.waitUntilReached(by: first.process)
+    let (first, locked) = try runHoldingTheLock(in: directory)
     let second = try BinaryRun(Self.answers, in: directory.path).finish()
     #expect(second.status == 75, "\(second.stderr)")
     #expect(second.stderr.contains("is locked by another orgwiz run: pid \(first.process.pid)"))
@@ -223,9 +230,7 @@ struct BinaryRun {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
     _ = try exampleModel(in: directory)
-    let locked = FaultPause("locked")
-    let first = try BinaryRun(Self.answers, in: directory.path, environment: locked.environment)
-    try locked.waitUntilReached(by: first.process)
+    let (first, locked) = try runHoldingTheLock(in: directory)
     // The second run signals once it has found the lock held and begun to wait.
     let waiting = FaultPause("lock-wait", limit: 0)
     let secondRun = try BinaryRun(
@@ -413,9 +418,7 @@ struct BinaryRun {
     let before = try exampleModel(in: directory)
     try FileManager.default.createSymbolicLink(
       atPath: directory.file("link.json"), withDestinationPath: "org.json")
-    let locked = FaultPause("locked")
-    let holder = try BinaryRun(Self.answers, in: directory.path, environment: locked.environment)
-    try locked.waitUntilReached(by: holder.process)
+    let (holder, locked) = try runHoldingTheLock(in: directory)
     var throughLink = Self.answers
     throughLink += ["--org", "link.json"]
     let second = try BinaryRun(throughLink, in: directory.path).finish()
@@ -452,6 +455,18 @@ struct BinaryRun {
     let bytes = try Fixtures.exampleBytes()
     try Data(bytes).write(to: URL(fileURLWithPath: directory.file("org.json")))
     return (directory, bytes)
+  }
+
+  /// A run in `directory` that the operator interrupts at the setting's question (130),
+  /// leaving its journal.
+  func interruptAtTheSetting(
+    in directory: TemporaryDirectory, sourceLocation: SourceLocation = #_sourceLocation
+  ) {
+    let interrupted = ScriptedPrompter([
+      .answer("operator", "ada@acme.example"), .interrupt("org-setting"),
+    ])
+    let run = CLIRunner.run(["run"], in: directory.path, prompter: interrupted)
+    #expect(run.status == 130, "\(run.stderr)", sourceLocation: sourceLocation)
   }
 
   @Test func twoRunsInTheSameSecondKeepBothChangeRecords() throws {
@@ -551,19 +566,13 @@ struct BinaryRun {
   @Test func resumeAndRestartChooseWithoutAsking() throws {
     let (directory, _) = try prepared()
     defer { directory.remove() }
-    let interrupted = ScriptedPrompter([
-      .answer("operator", "ada@acme.example"), .interrupt("org-setting"),
-    ])
-    #expect(CLIRunner.run(["run"], in: directory.path, prompter: interrupted).status == 130)
+    interruptAtTheSetting(in: directory)
     let resumed = CLIRunner.run(
       ["run", "--resume", "--no-input", "--set", "org-setting=keep"], in: directory.path)
     #expect(resumed.status == 0, "\(resumed.stderr)")
     #expect(resumed.stderr.contains("Resuming"))
 
-    let again = ScriptedPrompter([
-      .answer("operator", "ada@acme.example"), .interrupt("org-setting"),
-    ])
-    #expect(CLIRunner.run(["run"], in: directory.path, prompter: again).status == 130)
+    interruptAtTheSetting(in: directory)
     let restarted = ScriptedPrompter([.answer("operator", "1"), .answer("org-setting", "keep")])
     let run = CLIRunner.run(["run", "--restart"], in: directory.path, prompter: restarted)
     #expect(run.status == 0, "\(run.stderr) \(restarted.failures)")
@@ -573,10 +582,7 @@ struct BinaryRun {
   @Test func aJournalForAnotherVersionOfTheModelIsDiscarded() throws {
     let (directory, _) = try prepared()
     defer { directory.remove() }
-    let interrupted = ScriptedPrompter([
-      .answer("operator", "ada@acme.example"), .interrupt("org-setting"),
-    ])
-    #expect(CLIRunner.run(["run"], in: directory.path, prompter: interrupted).status == 130)
+    interruptAtTheSetting(in: directory)
     let edited = try #require(directory.read("org.json")).replacingOccurrences(
       of: "Acme Corp", with: "Acme Inc")
     try directory.write("org.json", edited)

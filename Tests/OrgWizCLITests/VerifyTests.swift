@@ -10,24 +10,28 @@ import Testing
 @Suite(.serialized) struct VerifyTests {
   typealias Place = LiveOrgTests.Place
 
-  /// A fake org with the setting on, pulled into the place's model.
+  /// A fake org with the setting on, pulled into the place's model (see
+  /// ``LiveOrgTests/afterThePull(interactionCode:_:)``); no Management credential may reach
+  /// the app's own endpoints.
   func pulled(_ body: (FakeOkta, Place) async throws -> Void) async throws {
-    let okta = try await FakeOkta.start(options: .init(interactionCode: true))
-    defer { okta.stop() }
-    let place = try Place(okta)
-    defer { place.directory.remove() }
-    let pull = try place.pull(["--embedded-widget", "on"])
-    #expect(pull.status == 0, "\(pull.stderr)")
-    try await body(okta, place)
-    let violations = try await okta.violations()
-    #expect(violations.isEmpty, "requests that break Okta's rules: \(violations)")
-    // No Management credential ever reaches the app's own endpoints.
-    for request in try await okta.requests()
-    where request.path.contains("interact")
-      || request.path.contains("/idp/idx/")
-    {
-      #expect(request.headers["Authorization"] == nil, "\(request.path) carried an Authorization")
+    try await LiveOrgTests().afterThePull { okta, place in
+      try await body(okta, place)
+      // No Management credential ever reaches the app's own endpoints.
+      for request in try await okta.requests()
+      where request.path.contains("interact") || request.path.contains("/idp/idx/") {
+        #expect(
+          request.headers["Authorization"] == nil, "\(request.path) carried an Authorization")
+      }
     }
+  }
+
+  /// Acme Web, the confidential web app, lists the Interaction Code grant in Okta.
+  func giveTheWebAppTheGrant(_ okta: FakeOkta) async throws {
+    try await okta.drift(
+      path: "/api/v1/apps/0oa2web",
+      set: [
+        "settings.oauthClient.grant_types": .strings(["authorization_code", "interaction_code"])
+      ])
   }
 
   /// `verify --json` with these arguments: its exit status and its result.
@@ -127,12 +131,7 @@ import Testing
   // or the environment. No secret of the probe is printed or written.
   @Test func aConfidentialWebAppWithAndWithoutItsSecret() async throws {
     try await pulled { okta, place in
-      try await okta.drift(
-        path: "/api/v1/apps/0oa2web",
-        set: [
-          "settings.oauthClient.grant_types": .strings(["authorization_code", "interaction_code"])
-        ]
-      )
+      try await giveTheWebAppTheGrant(okta)
       let web = ["--app", "Acme Web"] + Self.orgServer
       let none = try place.orgwiz(["verify"] + web)
       #expect(none.status == 64, "\(none.stderr)")
@@ -202,12 +201,7 @@ import Testing
   // probe authenticates with it.
   @Test func aSecretTypedAtATerminalIsNotShown() async throws {
     try await pulled { okta, place in
-      try await okta.drift(
-        path: "/api/v1/apps/0oa2web",
-        set: [
-          "settings.oauthClient.grant_types": .strings(["authorization_code", "interaction_code"])
-        ]
-      )
+      try await giveTheWebAppTheGrant(okta)
       let variables = place.environment.map { "\($0.key)='\($0.value)'" }.sorted()
         .joined(separator: " ")
       let terminal = try TerminalSession(

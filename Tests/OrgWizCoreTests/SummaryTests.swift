@@ -164,4 +164,47 @@ import Testing
     #expect(json[JSONPointer.root / "riskAndImpact" / "objectsChanged"] == 3)
     #expect(json[JSONPointer.root / "answers" / "server"] == "aus1api")
   }
+
+  @Test func theResultingServerInJSONListsItsPoliciesAndRulesWithTheirFields() throws {
+    let record = try run(Fixtures.exampleModel(), Self.fullAnswers)
+    let json = SummaryJSON.value(RunSummary(record: record, metadata: Self.metadata))
+    let policies = JSONPointer.root / "resultingConfiguration" / "server" / "policies"
+    let mobile = try #require(json[policies / 0]?.objectValue)
+    #expect(mobile.map(\.key) == ["id", "name", "status", "priority", "clients", "rules"])
+    #expect(json[policies / 0 / "name"] == "Mobile Apps")
+    #expect(json[policies / 0 / "priority"] == 1)
+    let rule = try #require(json[policies / 0 / "rules" / 0]?.objectValue)
+    #expect(rule.map(\.key) == ["id", "name", "status", "priority", "grantTypes"])
+    #expect(json[policies / 0 / "rules" / 0 / "id"] == "0pr2mob")
+    #expect(json[policies / 0 / "rules" / 0 / "status"] == "ACTIVE")
+  }
+
+  @Test func aStepInJSONBeginsWithItsNumberIDTitleAndHeadingInBothLists() throws {
+    let record = try run(Fixtures.exampleModel(), Self.fullAnswers)
+    let json = SummaryJSON.value(RunSummary(record: record, metadata: Self.metadata))
+    let head = ["step", "stepID", "title", "heading"]
+    let step = try #require(json[JSONPointer.root / "changeSet" / 1]?.objectValue)
+    #expect(step.map(\.key) == head + ["effects"])
+    #expect(json[JSONPointer.root / "changeSet" / 1 / "step"] == 2)
+    #expect(json[JSONPointer.root / "changeSet" / 1 / "stepID"] == "org-setting")
+    let performed = try #require(json[JSONPointer.root / "implementationSteps" / 0]?.objectValue)
+    #expect(performed.map(\.key) == head + ["performed", "adminConsole", "answers"])
+  }
+
+  @Test func aListEffectInJSONNamesItsEntryItsObjectAndTheListBeforeAndAfter() {
+    let app = ObjectRef(
+      kind: .app, id: "0oa1mob", name: "Acme Mobile", pointer: JSONPointer.root / "apps" / 0)
+    let added = Effect.grantAdded(
+      "interaction_code", to: app, before: ["authorization_code"],
+      after: ["authorization_code", "interaction_code"]
+    ).json
+    #expect(
+      added.objectValue?.map(\.key) == ["effect", "grant", "object", "before", "after", "sentence"])
+    #expect(added["effect"] == "grant-added")
+    #expect(added["object"] == app.json)
+    #expect(added["after"] == .strings(["authorization_code", "interaction_code"]))
+    let present = Effect.scopeAlreadyPresent("profile", on: app).json
+    #expect(present.objectValue?.map(\.key) == ["effect", "scope", "object", "sentence"])
+    #expect(present["scope"] == "profile")
+  }
 }

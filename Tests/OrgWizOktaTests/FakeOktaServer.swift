@@ -18,7 +18,7 @@ struct FakeOktaUnavailable: Error, CustomStringConvertible {
 }
 
 /// `tools/fake-okta/fake_okta.py` as a child process on 127.0.0.1, for one test.
-final class FakeOktaServer: @unchecked Sendable {
+final class FakeOktaServer: Sendable {
   static let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
   static let installHint = "python3 -m pip install -r tools/fake-okta/requirements.txt"
@@ -32,7 +32,7 @@ final class FakeOktaServer: @unchecked Sendable {
   let port: Int
   let directory: URL
   let org: OrgURL
-  private var stopped = false
+  private let stopped = Mutex(false)
 
   /// Starts the fake with `arguments` after `--model` (default: the bundled example org).
   init(_ arguments: [String] = [], model: String = "Content/examples/acme.org.json") throws {
@@ -77,8 +77,11 @@ final class FakeOktaServer: @unchecked Sendable {
   deinit { stop() }
 
   func stop() {
-    guard !stopped else { return }
-    stopped = true
+    let first = stopped.withLock { stopped in
+      defer { stopped = true }
+      return !stopped
+    }
+    guard first else { return }
     Self.kill(process)
     try? FileManager.default.removeItem(at: directory)
   }

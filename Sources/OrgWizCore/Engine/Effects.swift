@@ -188,6 +188,20 @@ public enum Effect: Sendable, Equatable {
   /// The effect as data for `--json`.
   public var json: JSONValue {
     var object = JSONObject()
+    /// An effect on one grant or scope (`key`) of an object, with its list before and after
+    /// when the effect changed it.
+    func onList(
+      _ effect: String, _ key: String, _ name: String, _ ref: ObjectRef,
+      changed lists: (before: [String], after: [String])? = nil
+    ) {
+      object["effect"] = .string(effect)
+      object[key] = .string(name)
+      object["object"] = ref.json
+      if let lists {
+        object["before"] = .strings(lists.before)
+        object["after"] = .strings(lists.after)
+      }
+    }
     switch self {
     case .operatorVerified(let ref, let role):
       object["effect"] = "operator-verified"
@@ -208,35 +222,16 @@ public enum Effect: Sendable, Equatable {
     case .noAppChosen:
       object["effect"] = "no-app-chosen"
     case .grantAdded(let grant, let ref, let before, let after):
-      object["effect"] = "grant-added"
-      object["grant"] = .string(grant)
-      object["object"] = ref.json
-      object["before"] = .strings(before)
-      object["after"] = .strings(after)
+      onList("grant-added", "grant", grant, ref, changed: (before, after))
     case .grantRemoved(let grant, let ref, let before, let after):
-      object["effect"] = "grant-removed"
-      object["grant"] = .string(grant)
-      object["object"] = ref.json
-      object["before"] = .strings(before)
-      object["after"] = .strings(after)
+      onList("grant-removed", "grant", grant, ref, changed: (before, after))
     case .grantAlreadyPresent(let grant, let ref):
-      object["effect"] = "grant-already-present"
-      object["grant"] = .string(grant)
-      object["object"] = ref.json
-    case .grantDeclined(let grant, let ref):
-      object["effect"] = "grant-declined"
-      object["grant"] = .string(grant)
-      object["object"] = ref.json
+      onList("grant-already-present", "grant", grant, ref)
+    case .grantDeclined(let grant, let ref): onList("grant-declined", "grant", grant, ref)
     case .scopeAdded(let scope, let ref, let before, let after):
-      object["effect"] = "scope-added"
-      object["scope"] = .string(scope)
-      object["object"] = ref.json
-      object["before"] = .strings(before)
-      object["after"] = .strings(after)
+      onList("scope-added", "scope", scope, ref, changed: (before, after))
     case .scopeAlreadyPresent(let scope, let ref):
-      object["effect"] = "scope-already-present"
-      object["scope"] = .string(scope)
-      object["object"] = ref.json
+      onList("scope-already-present", "scope", scope, ref)
     }
     object["sentence"] = .string(sentence)
     return .object(object)

@@ -210,22 +210,9 @@ public struct OrgModel: Sendable, Equatable {
   private static func readRoles(
     _ object: JSONObject, at pointer: JSONPointer, _ reader: inout ShapeReader
   ) -> [String] {
-    guard let values = reader.array(object, "roles", at: pointer) else { return [] }
-    var roles: [String] = []
-    for (index, value) in values.enumerated() {
-      let elementPointer = pointer / "roles" / index
-      if let text = value.stringValue {
-        roles.append(text)
-      } else if let role = value.objectValue {
-        if let type = reader.string(role, "type", at: elementPointer, required: true, what: "role")
-        {
-          roles.append(type)
-        }
-      } else {
-        reader.wrongType(elementPointer, expected: "a string or a role object", found: value)
-      }
-    }
-    return roles
+    readNames(
+      object, "roles", by: "type", what: "role", expected: "a string or a role object",
+      at: pointer, &reader) ?? []
   }
 
   /// `scopes[].name` of a server (objects as `GET .../scopes` returns them, or plain names);
@@ -233,20 +220,32 @@ public struct OrgModel: Sendable, Equatable {
   private static func readScopes(
     _ object: JSONObject, at pointer: JSONPointer, _ reader: inout ShapeReader
   ) -> [String]? {
-    guard let values = reader.array(object, "scopes", at: pointer) else { return nil }
+    readNames(
+      object, "scopes", by: "name", what: "scope", expected: "a scope object", at: pointer,
+      &reader)
+  }
+
+  /// The list under `key`, each element a name or an object named by its `field` (a
+  /// `what`, whose `field` is required); an element of neither kind is reported as not
+  /// `expected`. Nil when there is no list.
+  private static func readNames(
+    _ object: JSONObject, _ key: String, by field: String, what: String, expected: String,
+    at pointer: JSONPointer, _ reader: inout ShapeReader
+  ) -> [String]? {
+    guard let values = reader.array(object, key, at: pointer) else { return nil }
     var names: [String] = []
     for (index, value) in values.enumerated() {
-      let elementPointer = pointer / "scopes" / index
+      let elementPointer = pointer / key / index
       if let text = value.stringValue {
         names.append(text)
-      } else if let scope = value.objectValue {
+      } else if let element = value.objectValue {
         if let name = reader.string(
-          scope, "name", at: elementPointer, required: true, what: "scope")
+          element, field, at: elementPointer, required: true, what: what)
         {
           names.append(name)
         }
       } else {
-        reader.wrongType(elementPointer, expected: "a scope object", found: value)
+        reader.wrongType(elementPointer, expected: expected, found: value)
       }
     }
     return names
@@ -285,30 +284,23 @@ public struct OrgModel: Sendable, Equatable {
   private static func readServer(
     _ object: JSONObject, at pointer: JSONPointer, _ reader: inout ShapeReader
   ) -> CustomServer? {
-    let what = "authorization server"
-    let id = reader.string(object, "id", at: pointer, required: true, what: what)
-    let name = reader.string(object, "name", at: pointer, required: true, what: what)
-    let status = reader.string(object, "status", at: pointer) ?? Okta.active
+    let named = readNamed(object, at: pointer, what: "authorization server", &reader)
     let issuer = reader.string(object, "issuer", at: pointer)
     let audiences = reader.strings(object, "audiences", at: pointer) ?? []
     let scopes = readScopes(object, at: pointer, &reader)
     let policies = reader.objects(object, "policies", at: pointer).compactMap {
       readPolicy($0, at: $1, &reader)
     }
-    guard let id, let name else { return nil }
+    guard let named else { return nil }
     return CustomServer(
-      id: id, name: name, status: status, issuer: issuer, audiences: audiences,
+      id: named.id, name: named.name, status: named.status, issuer: issuer, audiences: audiences,
       policies: policies, pointer: pointer, scopes: scopes)
   }
 
   private static func readPolicy(
     _ object: JSONObject, at pointer: JSONPointer, _ reader: inout ShapeReader
   ) -> ServerPolicy? {
-    let what = "policy"
-    let id = reader.string(object, "id", at: pointer, required: true, what: what)
-    let name = reader.string(object, "name", at: pointer, required: true, what: what)
-    let status = reader.string(object, "status", at: pointer) ?? Okta.active
-    let priority = reader.int(object, "priority", at: pointer, required: true, what: what)
+    let ranked = readRanked(object, at: pointer, what: "policy", &reader)
     var clients: [String] = []
     if let conditions = reader.object(object, "conditions", at: pointer),
       let clientCondition = reader.object(conditions, "clients", at: pointer / "conditions")
@@ -319,20 +311,41 @@ public struct OrgModel: Sendable, Equatable {
     let rules = reader.objects(object, "rules", at: pointer).compactMap {
       readRule($0, at: $1, &reader)
     }
-    guard let id, let name, let priority else { return nil }
+    guard let ranked else { return nil }
     return ServerPolicy(
-      id: id, name: name, status: status, priority: priority, clients: clients, rules: rules,
-      pointer: pointer)
+      id: ranked.id, name: ranked.name, status: ranked.status, priority: ranked.priority,
+      clients: clients, rules: rules, pointer: pointer)
+  }
+
+  /// What a server, a policy, a rule and an app all have: `id` and a name (`nameKey`; an
+  /// app's is its `label`), both required, and `status` (ACTIVE when missing). Nil when a
+  /// required one is missing (and reported as a `what`'s).
+  private static func readNamed(
+    _ object: JSONObject, at pointer: JSONPointer, what: String, nameKey: String = "name",
+    _ reader: inout ShapeReader
+  ) -> (id: String, name: String, status: String)? {
+    let id = reader.string(object, "id", at: pointer, required: true, what: what)
+    let name = reader.string(object, nameKey, at: pointer, required: true, what: what)
+    let status = reader.string(object, "status", at: pointer) ?? Okta.active
+    guard let id, let name else { return nil }
+    return (id, name, status)
+  }
+
+  /// ``readNamed(_:at:what:nameKey:_:)`` and the required `priority`, which a policy and a rule
+  /// have.
+  private static func readRanked(
+    _ object: JSONObject, at pointer: JSONPointer, what: String, _ reader: inout ShapeReader
+  ) -> (id: String, name: String, status: String, priority: Int)? {
+    let named = readNamed(object, at: pointer, what: what, &reader)
+    let priority = reader.int(object, "priority", at: pointer, required: true, what: what)
+    guard let named, let priority else { return nil }
+    return (named.id, named.name, named.status, priority)
   }
 
   private static func readRule(
     _ object: JSONObject, at pointer: JSONPointer, _ reader: inout ShapeReader
   ) -> PolicyRule? {
-    let what = "rule"
-    let id = reader.string(object, "id", at: pointer, required: true, what: what)
-    let name = reader.string(object, "name", at: pointer, required: true, what: what)
-    let status = reader.string(object, "status", at: pointer) ?? Okta.active
-    let priority = reader.int(object, "priority", at: pointer, required: true, what: what)
+    let ranked = readRanked(object, at: pointer, what: "rule", &reader)
     var grants: [String] = []
     var groups: [String] = []
     var users: [String] = []
@@ -355,9 +368,10 @@ public struct OrgModel: Sendable, Equatable {
           people, at: pointer / "conditions" / "people", &reader)
       }
     }
-    guard let id, let name, let priority else { return nil }
+    guard let ranked else { return nil }
     return PolicyRule(
-      id: id, name: name, status: status, priority: priority, grantTypes: grants,
+      id: ranked.id, name: ranked.name, status: ranked.status, priority: ranked.priority,
+      grantTypes: grants,
       groupsInclude: groups, usersInclude: users, scopes: scopes, pointer: pointer,
       groupsExclude: groupsExclude, usersExclude: usersExclude)
   }
@@ -384,10 +398,7 @@ public struct OrgModel: Sendable, Equatable {
   private static func readApp(
     _ object: JSONObject, at pointer: JSONPointer, _ reader: inout ShapeReader
   ) -> OrgApp? {
-    let what = "app"
-    let id = reader.string(object, "id", at: pointer, required: true, what: what)
-    let label = reader.string(object, "label", at: pointer, required: true, what: what)
-    let status = reader.string(object, "status", at: pointer) ?? Okta.active
+    let named = readNamed(object, at: pointer, what: "app", nameKey: "label", &reader)
     let mode = reader.string(object, "signOnMode", at: pointer)
     var clientID: String?
     var authMethod: String?
@@ -415,10 +426,11 @@ public struct OrgModel: Sendable, Equatable {
       applicationType = reader.string(
         client, "application_type", at: pointer / "settings" / "oauthClient")
     }
-    guard let id, let label else { return nil }
+    guard let named else { return nil }
     return OrgApp(
-      id: id, name: reader.string(object, "name", at: pointer), label: label, status: status,
-      signOnMode: mode, clientID: clientID ?? id, grantTypes: grants,
+      id: named.id, name: reader.string(object, "name", at: pointer), label: named.name,
+      status: named.status,
+      signOnMode: mode, clientID: clientID ?? named.id, grantTypes: grants,
       applicationType: applicationType, pointer: pointer, tokenEndpointAuthMethod: authMethod,
       pkceRequired: pkceRequired, redirectURIs: redirects)
   }

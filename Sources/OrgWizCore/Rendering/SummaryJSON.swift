@@ -23,13 +23,9 @@ public enum SummaryJSON {
     root["changeSet"] = .array(
       changeSet.steps.map { step in
         .object(
-          JSONObject([
-            ("step", .number(JSONNumber(step.number))),
-            ("stepID", .string(step.id)),
-            ("title", .string(step.title)),
-            ("heading", .string(step.heading)),
-            ("effects", .array(step.effects.map(\.json))),
-          ]))
+          JSONObject(
+            stepHead(step.number, step.id, step.title, step.heading)
+              + [("effects", .array(step.effects.map(\.json)))]))
       })
     root["resultingConfiguration"] = configuration(summary)
     root["changes"] = .array(
@@ -74,20 +70,24 @@ public enum SummaryJSON {
   private static func implementationSteps(_ summary: RunSummary) -> JSONValue {
     .array(
       summary.performed.map { step in
-        .object(
-          JSONObject([
-            ("step", .number(JSONNumber(step.number))),
-            ("stepID", .string(step.id)),
-            ("title", .string(step.title)),
-            ("heading", .string(step.heading)),
-            ("performed", .string(step.performed)),
-            ("adminConsole", .string(step.console)),
-            (
-              "answers",
-              .object(JSONObject(step.answers.map { ($0.key, .string($0.value)) }))
-            ),
-          ]))
+        let answers = JSONObject(step.answers.map { ($0.key, .string($0.value)) })
+        return .object(
+          JSONObject(
+            stepHead(step.number, step.id, step.title, step.heading) + [
+              ("performed", .string(step.performed)), ("adminConsole", .string(step.console)),
+              ("answers", .object(answers)),
+            ]))
       })
+  }
+
+  /// The members a step's entry begins with, in `changeSet` and in `implementationSteps`.
+  private static func stepHead(
+    _ number: Int, _ id: String, _ title: String, _ heading: String
+  ) -> [(key: String, value: JSONValue)] {
+    [
+      ("step", .number(JSONNumber(number))), ("stepID", .string(id)), ("title", .string(title)),
+      ("heading", .string(heading)),
+    ]
   }
 
   private static func backoutPlan(_ summary: RunSummary) -> JSONValue {
@@ -155,26 +155,16 @@ public enum SummaryJSON {
             "policies",
             .array(
               server.policies.map { policy in
-                .object(
-                  JSONObject([
-                    ("id", .string(policy.id)), ("name", .string(policy.name)),
-                    ("status", .string(policy.status)),
-                    ("priority", .number(JSONNumber(policy.priority))),
-                    ("clients", .strings(policy.clients)),
-                    (
-                      "rules",
-                      .array(
-                        policy.rules.map { rule in
-                          .object(
-                            JSONObject([
-                              ("id", .string(rule.id)), ("name", .string(rule.name)),
-                              ("status", .string(rule.status)),
-                              ("priority", .number(JSONNumber(rule.priority))),
-                              ("grantTypes", .strings(rule.grantTypes)),
-                            ]))
-                        })
-                    ),
-                  ]))
+                let rules: [JSONValue] = policy.rules.map { rule in
+                  .object(
+                    JSONObject(
+                      ranked(rule.id, rule.name, rule.status, rule.priority)
+                        + [("grantTypes", .strings(rule.grantTypes))]))
+                }
+                return .object(
+                  JSONObject(
+                    ranked(policy.id, policy.name, policy.status, policy.priority)
+                      + [("clients", .strings(policy.clients)), ("rules", .array(rules))]))
               })
           ),
         ]))
@@ -238,12 +228,9 @@ public enum SummaryJSON {
     var object = JSONObject()
     object["rules"] = .array(
       validation.results.map { result in
-        .object(
-          JSONObject([
-            ("id", .string(result.id)), ("title", .string(result.title)),
-            ("severity", .string(result.severity.rawValue)), ("passed", .bool(result.passed)),
-            ("findings", .array(result.findings.map(finding))),
-          ]))
+        var rule = ruleResult(result)
+        rule["findings"] = .array(result.findings.map(finding))
+        return .object(rule)
       })
     if let simulation = summary.simulation {
       object["simulation"] = .object(
@@ -260,6 +247,25 @@ public enum SummaryJSON {
       object["simulation"] = .null
     }
     return .object(object)
+  }
+
+  /// The members a policy and a rule both begin with.
+  private static func ranked(
+    _ id: String, _ name: String, _ status: String, _ priority: Int
+  ) -> [(key: String, value: JSONValue)] {
+    [
+      ("id", .string(id)), ("name", .string(name)), ("status", .string(status)),
+      ("priority", .number(JSONNumber(priority))),
+    ]
+  }
+
+  /// A rule's result as JSON, without its findings (shared with `check --json`, which lists
+  /// them apart).
+  public static func ruleResult(_ result: ValidationReport.RuleResult) -> JSONObject {
+    JSONObject([
+      ("id", .string(result.id)), ("title", .string(result.title)),
+      ("severity", .string(result.severity.rawValue)), ("passed", .bool(result.passed)),
+    ])
   }
 
   /// A finding as JSON (shared with `check --json`).

@@ -43,7 +43,6 @@ struct ChooseServerStep: StepHandler {
         choices: servers.map(Self.choice), refused: [orgServerRefused(state)],
         defaultValue: Self.onlyActive(servers)?.id)
     }
-    let active = servers.filter(\.isActive)
     let issuer = model.orgAuthorizationServerIssuerOrOrgURL
     let bareIssuer = issuer.hasSuffix("/") ? String(issuer.dropLast()) : issuer
     let orgChoice = Choice(
