@@ -13,7 +13,7 @@ struct ChunkPipeTests {
     let sender = Background { () -> Int in
       for number in 0..<50 {
         let piece = [UInt8](repeating: UInt8(number), count: 1000 + number)
-        piece.withUnsafeBytes { pipe.send($0) }
+        _ = piece.withUnsafeBytes { pipe.send($0) }
       }
       pipe.close()
       return 50
