@@ -2,7 +2,7 @@ import Synchronization
 
 /// Large values that the live process keeps until it exits instead of freeing them just before:
 /// a parsed model, its JSON tree, a run's states. Freeing a large model is freeing millions of
-/// small objects one by one (on the bench's 77.5 MB model, about a sixth of `check`'s time),
+/// small objects one by one (on the bench's 77.5 MB model, about a tenth of `check`'s time),
 /// while the system takes the whole address space back at once when the process ends; compilers
 /// skip freeing at exit for the same reason.
 ///
