@@ -48,6 +48,7 @@ public struct CommandContext {
 
   /// The context of the real process.
   public static func live() -> CommandContext {
+    holdClosedStandardDescriptors()
     // A reader that goes away (`orgwiz ... | head`) makes writes fail with EPIPE, which orgwiz
     // reports, instead of killing it part-way through a write.
     signal(SIGPIPE, SIG_IGN)
@@ -82,6 +83,17 @@ public struct CommandContext {
         exit(
           OrgWizCLI.finish(status, stdout: FileDescriptorSink.standardOutput, stderr: stderr))
       })
+  }
+
+  /// Fills a standard descriptor the process was started without (`orgwiz run >&-`) with
+  /// /dev/null opened the other way round, so that writing to it (or reading from it) fails
+  /// as on a closed one. Left free, it went to the first file orgwiz opened, the model's lock,
+  /// and the output meant for standard output was written into that file.
+  private static func holdClosedStandardDescriptors() {
+    for descriptor: Int32 in 0...2 where fcntl(descriptor, F_GETFD) == -1 && errno == EBADF {
+      // open returns the lowest free descriptor: this one, as the lower ones are open.
+      _ = open("/dev/null", (descriptor == 0 ? O_WRONLY : O_RDONLY) | O_CLOEXEC)
+    }
   }
 
   private static func executablePathOfProcess() -> String? {

@@ -98,6 +98,24 @@ import Testing
     #expect(text.contains("The model was written"), "\(text)")
   }
 
+  // A closed standard output is no place to write, not a free descriptor: the first file the
+  // run opens (the model's lock) took descriptor 1, and the --json result and a change record
+  // sent to standard output went into that file, which the run then removed, with exit 0.
+  @Test func aClosedStandardOutputIsReportedNotWrittenIntoAFileTheRunOpens() throws {
+    let binary = try Fixtures.binary()
+    for output in [["--json"], ["--summary", "-"]] {
+      let directory = try TemporaryDirectory()
+      defer { directory.remove() }
+      try modelIn(directory)
+      let run = try ProcessRunner.run(
+        "/bin/sh", ["-c", "exec \"$0\" run \"$@\" >&-", binary] + output + Self.answers,
+        in: directory.path, removing: ["ORGWIZ_CONTENT"])
+      #expect(run.status == 73, "\(output): \(run)")
+      #expect(run.stderr.contains("standard output"), "\(output): \(run.stderr)")
+      #expect(!run.stderr.contains("Change record written to standard output"), "\(run.stderr)")
+    }
+  }
+
   @Test func aClonesGitignoreCoversWhatARunInItWrites() throws {
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
       .deletingLastPathComponent().deletingLastPathComponent()
