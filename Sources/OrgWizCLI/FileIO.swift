@@ -344,6 +344,12 @@ enum FileIO {
       changed = status.st_ctim
     }
 
+    /// The stamp `after` a read, when the file held still through it (`before` is the same);
+    /// else nil.
+    static func held(before: Stamp?, after: Stamp?) -> Stamp? {
+      before != nil && before == after ? after : nil
+    }
+
     /// Whether the file system keeps times finer than a second, so that a change within the
     /// same second still shows.
     var isFine: Bool { modified.tv_nsec != 0 || changed.tv_nsec != 0 }
@@ -363,7 +369,7 @@ enum FileIO {
     let before = Stamp(path)
     let bytes = try read(path, what: what, hint: hint)
     let after = Stamp(path)
-    return (bytes, before != nil && before == after ? after : nil)
+    return (bytes, Stamp.held(before: before, after: after))
   }
 
   /// Refuses, before any question, a model that the user marked read-only; notes one with

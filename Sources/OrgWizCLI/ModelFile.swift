@@ -112,7 +112,7 @@ extension ModelStore {
     {
       let after = FileIO.Stamp(path)
       return ModelFile(
-        path: path, digest: digest, stamp: before != nil && before == after ? after : nil)
+        path: path, digest: digest, stamp: FileIO.Stamp.held(before: before, after: after))
     }
     let (bytes, stamp) = try FileIO.readStamped(path, what: "org model", hint: "")
     return ModelFile(path: path, digest: Background { SHA256.hex(bytes) }, stamp: stamp)

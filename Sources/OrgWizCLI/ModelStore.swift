@@ -96,6 +96,6 @@ enum ModelStore {
       let model = try? OrgModel.load(
         file.buffer, source: source, releasing: { file.release(before: $0 - margin) })
     else { return nil }
-    return (kept(model), digest, before != nil && before == after ? after : nil)
+    return (kept(model), digest, FileIO.Stamp.held(before: before, after: after))
   }
 }

@@ -134,8 +134,8 @@ extension ModelStore {
   /// restored backup): written and flushed, then read back, and it must hold exactly the bytes
   /// meant, which must parse as a model again. The parse runs on the bytes meant, beside the
   /// write, and the read-back shows the file holds those very bytes, so it is the file's own
-  /// parse. The parsed model is kept until the transaction ends, so that freeing it is not on
-  /// the way.
+  /// parse. The parsed model is kept until the live process exits (``ProcessLifetime``), so
+  /// that freeing it is not on the way.
   static func stage(
     bytes: [UInt8], in transaction: WriteTransaction
   ) throws(OrgWizFailure) -> StagedModel {
@@ -163,7 +163,7 @@ extension ModelStore {
     let digest = try written.value().get()
     switch parsed {
     case .success(let model):
-      transaction.kept.keep(model)
+      _ = kept(model)
     case .failure(let error):
       unlink(staged)
       throw OrgWizFailure(

@@ -60,15 +60,6 @@ struct WriteTransaction {
     }
   }
 
-  /// Models parsed to verify a staged model (``ModelStore``), kept until the transaction goes
-  /// away.
-  let kept = Kept()
-
-  final class Kept: Sendable {
-    private let models = Mutex<[OrgModel]>([])
-    func keep(_ model: OrgModel) { models.withLock { $0.append(model) } }
-  }
-
   init(model: String, environment: [String: String]) {
     self.model = model
     self.environment = environment

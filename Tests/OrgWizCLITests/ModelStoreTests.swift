@@ -80,37 +80,18 @@ import Testing
     #expect(!directory.listing().contains { $0.hasSuffix(".undo.md") })
   }
 
-  /// pull's last look: a model edited after pull read it for its backup is kept, and so is
-  /// the backup there was.
-  @Test func pullKeepsAModelChangedBeforeItWrote() async throws {
+  /// pull's last look: a model edited after pull read it for its backup (paused before the
+  /// write), or while pull reads Okta (paused once Okta is read: the model it replaces is read
+  /// before Okta is, and a large org takes many minutes), is kept, and so is the backup there
+  /// was.
+  @Test(arguments: ["before-write", "pulled"])
+  func pullKeepsAModelChangedWhileItWasGoingOn(_ point: String) async throws {
     let okta = try await FakeOkta.start()
     defer { okta.stop() }
     let place = try LiveOrgTests.Place(okta)
     defer { place.directory.remove() }
     try place.directory.write("org.json", "{\"formatVersion\": 1}")
-    let pause = FaultPause("before-write")
-    let pull = try BinaryRun(
-      ["pull", "--okta-url", okta.url, "--embedded-widget", "off", "--force"],
-      in: place.directory.path, environment: place.environment.merging(pause.environment) { $1 })
-    try pause.waitUntilReached(by: pull.process)
-    try place.directory.write("org.json", "{\"formatVersion\": 1, \"edited\": true}")
-    pause.release()
-    let result = pull.finish()
-    #expect(result.status == 1, "\(result.stderr)")
-    #expect(result.stderr.contains("was changed by another program while pull was reading Okta"))
-    #expect(place.directory.read("org.json") == "{\"formatVersion\": 1, \"edited\": true}")
-    #expect(place.directory.listing() == ["org.json"])
-  }
-
-  /// The model pull replaces is read before Okta is: an edit made while the pull reads Okta
-  /// (a large org takes many minutes) is kept, not taken for the version to back up.
-  @Test func pullKeepsAModelChangedWhileItReadOkta() async throws {
-    let okta = try await FakeOkta.start()
-    defer { okta.stop() }
-    let place = try LiveOrgTests.Place(okta)
-    defer { place.directory.remove() }
-    try place.directory.write("org.json", "{\"formatVersion\": 1}")
-    let pause = FaultPause("pulled")
+    let pause = FaultPause(point)
     let pull = try BinaryRun(
       ["pull", "--okta-url", okta.url, "--embedded-widget", "off", "--force"],
       in: place.directory.path, environment: place.environment.merging(pause.environment) { $1 })

@@ -286,15 +286,6 @@ extension ChangeSet.Review {
 }
 
 extension ChangeSet {
-  /// The change set of a run.
-  public init(record: RunRecord) {
-    self.init(
-      review: ChangeSet.Review(
-        procedure: record.procedure, finalState: record.finalState, steps: record.steps),
-      procedure: record.procedure, initialModel: record.initialModel, finalState: record.finalState,
-      baseline: record.baseline, validation: record.validation)
-  }
-
   /// The change set of a run, from the part its review showed and the models before and after:
   /// with ``Review/init(procedure:finalState:steps:)``, the only place after the engine that
   /// reads the model (the resulting configuration, the simulation, the apps affected).
