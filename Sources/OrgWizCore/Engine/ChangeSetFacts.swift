@@ -1,7 +1,7 @@
 import OrgWizJSON
 
 /// The facts of a change set that need the model before and after the run: worked out once by
-/// the builder (``ChangeSet/init(record:)``), never by a rendering.
+/// the change set's builder (`ChangeSet.init(review:procedure:...)`), never by a rendering.
 extension ChangeSet {
   /// For each single-page (browser) app the run chose or changed that lists the grant: the
   /// Trusted Origin with CORS its embedded Sign-In Widget needs (okta-developer-docs,
